@@ -1,0 +1,42 @@
+/* lk-device-query.h: what the admin typed → the best Graph $filter(s) + the client-side re-check.
+ *
+ * Graph's managedDevices filters are limited and quirky (see DESIGN.md): an unsupported filter
+ * is silently ignored and returns every device, `or` across different functions may be dropped,
+ * $orderby is ignored. So a query becomes one or more *plans* (each one $filter sent as its own
+ * listing, results merged by id), and every result is re-checked and ranked here.
+ */
+#pragma once
+
+#include <glib-object.h>
+#include "lk-device.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  LK_QUERY_KIND_ALL,      /* empty text: every device */
+  LK_QUERY_KIND_NAME,     /* part of a device or user name */
+  LK_QUERY_KIND_UPN,      /* an e-mail address / UPN (contains '@') */
+  LK_QUERY_KIND_SERIAL,   /* one token of letters and digits that looks like a serial number */
+  LK_QUERY_KIND_IMEI,     /* 14–16 digits, spaces or dashes allowed */
+} LkQueryKind;
+
+#define LK_TYPE_DEVICE_QUERY (lk_device_query_get_type ())
+G_DECLARE_FINAL_TYPE (LkDeviceQuery, lk_device_query, LK, DEVICE_QUERY, GObject)
+
+LkDeviceQuery *lk_device_query_new            (const char    *text);
+const char    *lk_device_query_get_text       (LkDeviceQuery *self);   /* trimmed */
+LkQueryKind    lk_device_query_get_kind       (LkDeviceQuery *self);
+/* The $filter values to send, one listing each; an empty array means "no $filter". */
+GPtrArray     *lk_device_query_get_filters    (LkDeviceQuery *self);   /* (element-type utf8) (transfer none) */
+/* 0 when @device does not match the text; higher is a better match. */
+guint          lk_device_query_score          (LkDeviceQuery *self,
+                                               LkDevice      *device);
+/* Sorts a GPtrArray of LkDevice best match first, then by device name (case-insensitive). */
+void           lk_device_query_sort           (LkDeviceQuery *self,
+                                               GPtrArray     *devices);
+
+/* Escapes a string literal for $filter: ' becomes ''. */
+char          *lk_odata_escape_literal        (const char    *text);
+
+G_END_DECLS

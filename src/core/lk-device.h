@@ -1,0 +1,56 @@
+/* lk-device.h: one Intune managedDevice, from Graph's v1.0 or beta JSON.
+ *
+ * Enum-valued members (deviceEnrollmentType, managedDeviceOwnerType, …) are kept as the strings
+ * Graph sent, so values Microsoft adds later survive; the capability engine interprets them.
+ */
+#pragma once
+
+#include <glib-object.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define LK_TYPE_DEVICE (lk_device_get_type ())
+G_DECLARE_FINAL_TYPE (LkDevice, lk_device, LK, DEVICE, GObject)
+
+/* The members Latchkey asks for with $select (v1.0 names; beta adds the LK_DEVICE_SELECT_BETA ones). */
+#define LK_DEVICE_SELECT_V1 \
+  "id,deviceName,userPrincipalName,userDisplayName,emailAddress,serialNumber,imei," \
+  "operatingSystem,osVersion,model,manufacturer,deviceEnrollmentType,managedDeviceOwnerType," \
+  "managementAgent,isSupervised,complianceState,lastSyncDateTime,enrolledDateTime,azureADDeviceId"
+#define LK_DEVICE_SELECT_BETA LK_DEVICE_SELECT_V1 ",deviceType,ownerType,joinType"
+
+/* Builds a device from one managedDevice object. Fails (LK_GRAPH_ERROR_INVALID_RESPONSE) only
+ * when "id" is missing or not a string; other wrong-typed members become "unknown" and are
+ * listed by lk_device_get_problems(). */
+LkDevice   *lk_device_new_from_json            (JsonObject  *object,
+                                                GError     **error);
+
+const char *lk_device_get_id                   (LkDevice *self);
+const char *lk_device_get_device_name          (LkDevice *self);
+const char *lk_device_get_user_principal_name  (LkDevice *self);
+const char *lk_device_get_user_display_name    (LkDevice *self);
+const char *lk_device_get_email_address        (LkDevice *self);
+const char *lk_device_get_serial_number        (LkDevice *self);
+const char *lk_device_get_imei                 (LkDevice *self);
+const char *lk_device_get_operating_system     (LkDevice *self);
+const char *lk_device_get_os_version           (LkDevice *self);
+const char *lk_device_get_model                (LkDevice *self);
+const char *lk_device_get_manufacturer         (LkDevice *self);
+const char *lk_device_get_enrollment_type      (LkDevice *self);  /* deviceEnrollmentType */
+const char *lk_device_get_owner_type           (LkDevice *self);  /* managedDeviceOwnerType, or beta ownerType */
+const char *lk_device_get_management_agent     (LkDevice *self);
+const char *lk_device_get_device_type          (LkDevice *self);  /* beta only; NULL from v1.0 */
+const char *lk_device_get_join_type            (LkDevice *self);  /* beta only */
+const char *lk_device_get_compliance_state     (LkDevice *self);
+/* -1 unknown (missing or wrong type), 0 false, 1 true */
+int         lk_device_get_is_supervised        (LkDevice *self);
+GDateTime  *lk_device_get_last_sync            (LkDevice *self);  /* NULL: never or unknown */
+GDateTime  *lk_device_get_enrolled             (LkDevice *self);
+/* Human-readable notes about members that had the wrong type; NULL when none. */
+const char *const *lk_device_get_problems      (LkDevice *self);
+
+/* Serializes back to a managedDevice object (the members above); for --json output and tests. */
+JsonObject *lk_device_to_json                  (LkDevice *self);
+
+G_END_DECLS

@@ -1,0 +1,105 @@
+/* lk-sandbox.h: an emulator of Entra ID and the Intune part of Microsoft Graph on loopback.
+ *
+ * The server runs on its own thread with its own GMainContext, listening on 127.0.0.1 at a
+ * random port, so a client on the caller's main loop talks to it over real HTTP. Every public
+ * function is thread-safe.
+ *
+ * URLs: Graph at {base}/graph/{v1.0|beta}/deviceManagement/managedDevices…, identity at
+ * {base}/login/{tenant}/v2.0/.well-known/openid-configuration and
+ * {base}/login/{tenant}/oauth2/v2.0/{authorize,token,devicecode}.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  LK_FAULT_STATUS,          /* answer with @status (429/500/503/504/…) and a Graph error body;
+                               @retry_after (if not NULL) becomes the Retry-After header */
+  LK_FAULT_DELAY,           /* wait @delay_ms, then answer normally */
+  LK_FAULT_TRUNCATE,        /* send the normal body cut in half (Content-Length of the half) */
+  LK_FAULT_MALFORMED,       /* 200 with a body that is not JSON */
+  LK_FAULT_WRONG_TYPES,     /* 200 where device members have wrong JSON types */
+  LK_FAULT_DROP,            /* close the connection without an answer (after reading the request) */
+  LK_FAULT_EXPIRE_TOKEN,    /* 401 InvalidAuthenticationToken, and the token stays invalid */
+  LK_FAULT_FOREIGN_NEXT_LINK, /* the page's @odata.nextLink points at https://evil.example.com */
+  LK_FAULT_HUGE_BODY,       /* 200 with a valid JSON body of @size bytes */
+  LK_FAULT_FORBIDDEN,       /* 403 with @graph_code (e.g. "insufficient_claims") */
+  LK_FAULT_OAUTH_ERROR,     /* token/devicecode endpoints: 400 {"error": @graph_code, …}
+                               e.g. slow_down, expired_token, authorization_declined, invalid_grant */
+} LkFaultKind;
+
+typedef struct
+{
+  LkFaultKind  kind;
+  const char  *method;       /* "GET", "POST" or NULL for any */
+  const char  *path_contains;/* substring of the request path, or NULL for any */
+  guint        times;        /* how many matching requests it applies to (0 = 1) */
+  guint        skip;         /* let this many matching requests through first */
+  guint        status;
+  const char  *retry_after;  /* header value, e.g. "2", "0.5", an HTTP date */
+  guint        delay_ms;
+  gsize        size;
+  const char  *graph_code;
+} LkFault;
+
+#define LK_TYPE_SANDBOX (lk_sandbox_get_type ())
+G_DECLARE_FINAL_TYPE (LkSandbox, lk_sandbox, LK, SANDBOX, GObject)
+
+LkSandbox  *lk_sandbox_new                 (void);
+/* Loads the demo tenant (~40 devices covering every capability row). */
+void        lk_sandbox_load_demo_tenant    (LkSandbox *self);
+/* Replaces the devices with @n generated ones; same @seed, same devices. */
+void        lk_sandbox_generate_devices    (LkSandbox *self, guint n, guint32 seed);
+guint       lk_sandbox_get_n_devices       (LkSandbox *self);
+
+gboolean    lk_sandbox_start               (LkSandbox *self, GError **error);
+void        lk_sandbox_stop                (LkSandbox *self);
+
+char       *lk_sandbox_get_base_url        (LkSandbox *self);  /* http://127.0.0.1:PORT */
+char       *lk_sandbox_get_graph_url       (LkSandbox *self);  /* {base}/graph */
+char       *lk_sandbox_get_authority_url   (LkSandbox *self);  /* {base}/login */
+const char *lk_sandbox_get_tenant_id       (LkSandbox *self);
+const char *lk_sandbox_get_client_id       (LkSandbox *self);  /* the demo app registration */
+
+/* Issues an access token directly (tests; the CLI's --demo uses the real sign-in once it
+ * exists). @scopes space-separated; @lifetime_s seconds. Returns a new string. */
+char       *lk_sandbox_mint_access_token   (LkSandbox  *self,
+                                            const char *scopes,
+                                            guint       lifetime_s);
+/* Makes every access token issued so far invalid (401 InvalidAuthenticationToken). */
+void        lk_sandbox_expire_access_tokens (LkSandbox *self);
+/* Revokes every refresh token (the next refresh gets invalid_grant). */
+void        lk_sandbox_revoke_refresh_tokens (LkSandbox *self);
+
+/* Sign-in: the authorize endpoint approves at once and redirects with a code (the demo's
+ * "auto-approved sign-in"); device codes wait for lk_sandbox_approve_device_code() unless
+ * auto-approve is on (default on). */
+void        lk_sandbox_set_auto_approve    (LkSandbox *self, gboolean auto_approve);
+gboolean    lk_sandbox_approve_device_code (LkSandbox *self, const char *user_code);
+gboolean    lk_sandbox_decline_device_code (LkSandbox *self, const char *user_code);
+/* The user name the sandbox signs in as (demo: an Italian help-desk admin). */
+const char *lk_sandbox_get_username        (LkSandbox *self);
+
+void        lk_sandbox_add_fault           (LkSandbox *self, const LkFault *fault);
+void        lk_sandbox_clear_faults        (LkSandbox *self);
+/* Added to every answer, to feel like the real service (demo: 80–250 ms). */
+void        lk_sandbox_set_latency         (LkSandbox *self, guint min_ms, guint max_ms);
+/* How long resetPasscode stays pending, then active, before done. */
+void        lk_sandbox_set_action_timing   (LkSandbox *self, guint pending_ms, guint active_ms);
+
+/* Request log, for assertions. */
+guint       lk_sandbox_count_requests      (LkSandbox  *self,
+                                            const char *method,
+                                            const char *path_contains);
+/* Requests whose client went away before the answer was written (cancellations). */
+guint       lk_sandbox_count_aborted       (LkSandbox *self);
+/* The headers of the last request matching, e.g. to check client-request-id; NULL if none. */
+char       *lk_sandbox_get_last_header     (LkSandbox  *self,
+                                            const char *path_contains,
+                                            const char *header);
+void        lk_sandbox_reset_log           (LkSandbox *self);
+
+G_END_DECLS

@@ -1,0 +1,100 @@
+/* lk-graph-client.h: Microsoft Graph (Intune managedDevices) over libsoup, asynchronously.
+ *
+ * One send path signs, sends, decodes, maps errors and retries; paging, throttling and the
+ * 401-refresh live there once. Bearer tokens go only to the configured Graph host, over HTTPS
+ * (plain HTTP only to loopback).
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "core/lk-device.h"
+#include "core/lk-device-query.h"
+#include "core/lk-action-result.h"
+#include "lk-token-provider.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  LK_DEVICE_ACTION_RESET_PASSCODE,   /* POST …/resetPasscode (also iOS "Remove passcode") */
+  LK_DEVICE_ACTION_SYNC_DEVICE,      /* POST …/syncDevice */
+} LkDeviceAction;
+
+#define LK_TYPE_GRAPH_CLIENT (lk_graph_client_get_type ())
+G_DECLARE_FINAL_TYPE (LkGraphClient, lk_graph_client, LK, GRAPH_CLIENT, GObject)
+
+/* @graph_url: e.g. "https://graph.microsoft.com" (no version); @api_version: "beta" or "v1.0". */
+LkGraphClient *lk_graph_client_new (const char      *graph_url,
+                                    const char      *api_version,
+                                    LkTokenProvider *tokens);
+
+const char *lk_graph_client_get_graph_url    (LkGraphClient *self);
+const char *lk_graph_client_get_api_version  (LkGraphClient *self);
+
+/* Tuning, mostly for tests: retries for 429/503/504 (default 4), backoff base and cap in ms
+ * (default 1000 and 32000), per-request timeout in seconds (default 60), body cap in bytes
+ * (default 64 MiB), page size $top (default 1000, Graph's maximum). */
+void        lk_graph_client_set_max_retries  (LkGraphClient *self, guint retries);
+void        lk_graph_client_set_backoff      (LkGraphClient *self, guint base_ms, guint cap_ms);
+void        lk_graph_client_set_timeout      (LkGraphClient *self, guint seconds);
+void        lk_graph_client_set_max_body_size (LkGraphClient *self, gsize bytes);
+void        lk_graph_client_set_page_size    (LkGraphClient *self, guint top);
+
+/* Called once per page, on the caller's main context, with the matching devices of that page
+ * (element-type LkDevice, already re-checked; ranked within the page). @total is the running
+ * count of devices Graph returned so far (before the re-check); @expected is @odata.count or -1. */
+typedef void (*LkDevicePageFunc) (GPtrArray *devices,
+                                  guint      total,
+                                  gint64     expected,
+                                  gpointer   user_data);
+
+void       lk_graph_client_list_devices_async  (LkGraphClient       *self,
+                                                LkDeviceQuery       *query,
+                                                LkDevicePageFunc     page_func,
+                                                gpointer             page_data,
+                                                GDestroyNotify       page_data_destroy,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+/* Returns every matching device, ranked best first (element-type LkDevice). */
+GPtrArray *lk_graph_client_list_devices_finish (LkGraphClient  *self,
+                                                GAsyncResult   *result,
+                                                GError        **error);
+
+void       lk_graph_client_get_device_async    (LkGraphClient       *self,
+                                                const char          *device_id,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+LkDevice  *lk_graph_client_get_device_finish   (LkGraphClient  *self,
+                                                GAsyncResult   *result,
+                                                GError        **error);
+
+/* Sends the action exactly once. A timeout after the request was sent gives
+ * LK_GRAPH_ERROR_OUTCOME_UNKNOWN: read the action results instead of sending again. */
+void       lk_graph_client_post_action_async   (LkGraphClient       *self,
+                                                const char          *device_id,
+                                                LkDeviceAction       action,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean   lk_graph_client_post_action_finish  (LkGraphClient  *self,
+                                                GAsyncResult   *result,
+                                                GError        **error);
+
+void       lk_graph_client_get_action_results_async  (LkGraphClient       *self,
+                                                      const char          *device_id,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+/* (element-type LkActionResult) */
+GPtrArray *lk_graph_client_get_action_results_finish (LkGraphClient  *self,
+                                                      GAsyncResult   *result,
+                                                      GError        **error);
+
+/* The throttled signal: (LkGraphClient *, double seconds_to_wait) is emitted when a request
+ * waits before a retry, so the UI can say "waiting 3 s…". */
+
+G_END_DECLS
