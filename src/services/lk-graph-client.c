@@ -1,0 +1,1231 @@
+/* lk-graph-client.c: Microsoft Graph (Intune managedDevices) over libsoup, asynchronously.
+ *
+ * Every request goes through send_async(): check where the token may go, wait out a shared
+ * throttle, get a token, send, read the body under a size cap, then either parse it (in a
+ * thread when it is large) or map the failure to LK_GRAPH_ERROR, retrying where that is safe.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+
+#include "lk-graph-client.h"
+#include "lk-graph-error.h"
+#include "lk-json.h"
+#include "lk-request-policy.h"
+
+#define DEFAULT_MAX_RETRIES  4
+#define DEFAULT_BACKOFF_BASE 1000
+#define DEFAULT_BACKOFF_CAP  32000
+#define DEFAULT_TIMEOUT_S    60
+#define DEFAULT_MAX_BODY     (64 * 1024 * 1024)
+#define DEFAULT_PAGE_SIZE    1000
+/* Bodies above this are parsed in a worker thread so the main loop never stalls. */
+#define THREAD_PARSE_MIN     (32 * 1024)
+/* A server asking for a longer pause than this is treated as unavailable, not waited for. */
+#define MAX_RETRY_AFTER_S    300.0
+#define READ_CHUNK           (256 * 1024)
+
+struct _LkGraphClient
+{
+  GObject          parent_instance;
+
+  SoupSession     *session;
+  LkTokenProvider *tokens;
+  char            *graph_url;
+  char            *api_version;
+
+  guint            max_retries;
+  guint            backoff_base_ms;
+  guint            backoff_cap_ms;
+  guint            timeout_s;
+  gsize            max_body;
+  guint            page_size;
+
+  /* Monotonic time before which no request is sent: one 429 slows every request down. */
+  gint64           throttled_until;
+};
+
+G_DEFINE_FINAL_TYPE (LkGraphClient, lk_graph_client, G_TYPE_OBJECT)
+
+enum
+{
+  SIGNAL_THROTTLED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Runs on the body of a 2xx answer (possibly in a worker thread); returns the result. */
+typedef gpointer (*ParseFunc) (GBytes   *body,
+                               gpointer  parse_data,
+                               GError  **error);
+
+typedef struct
+{
+  LkGraphClient  *client;
+  char           *method;
+  char           *url;
+  char           *client_request_id;
+  ParseFunc       parse;
+  gpointer        parse_data;
+  GDestroyNotify  parse_data_free;
+  GDestroyNotify  result_free;
+
+  guint           attempt;
+  gboolean        refreshed;
+  gboolean        sent;
+  gboolean        timed_out;
+  char           *token;
+
+  SoupMessage    *msg;
+  GInputStream   *stream;
+  GByteArray     *body;
+  GCancellable   *cancellable;           /* the caller's */
+  GCancellable   *attempt_cancellable;   /* the caller's, or our timeout */
+  gulong          cancel_id;
+  GSource        *timeout_source;
+  GSource        *wait_source;
+  GSource        *wait_cancel_source;
+} Request;
+
+static void request_start (GTask *task);
+static void request_send (GTask *task);
+
+static void
+wipe_string (char **str)
+{
+  if (*str != NULL)
+    explicit_bzero (*str, strlen (*str));
+  g_clear_pointer (str, g_free);
+}
+
+static void
+request_end_attempt (Request *req)
+{
+  if (req->timeout_source != NULL)
+    {
+      g_source_destroy (req->timeout_source);
+      g_clear_pointer (&req->timeout_source, g_source_unref);
+    }
+  if (req->msg != NULL)
+    g_signal_handlers_disconnect_by_data (req->msg, req);
+  g_clear_object (&req->msg);
+  g_clear_object (&req->stream);
+  g_clear_pointer (&req->body, g_byte_array_unref);
+  if (req->cancel_id != 0)
+    {
+      /* Never called from inside the ::cancelled handler, so disconnecting cannot deadlock. */
+      g_cancellable_disconnect (req->cancellable, req->cancel_id);
+      req->cancel_id = 0;
+    }
+  g_clear_object (&req->attempt_cancellable);
+}
+
+static void
+request_free (Request *req)
+{
+  request_end_attempt (req);
+  if (req->wait_source != NULL)
+    {
+      g_source_destroy (req->wait_source);
+      g_source_unref (req->wait_source);
+    }
+  if (req->wait_cancel_source != NULL)
+    {
+      g_source_destroy (req->wait_cancel_source);
+      g_source_unref (req->wait_cancel_source);
+    }
+  wipe_string (&req->token);
+  g_clear_object (&req->cancellable);
+  if (req->parse_data_free != NULL)
+    req->parse_data_free (req->parse_data);
+  g_free (req->method);
+  g_free (req->url);
+  g_free (req->client_request_id);
+  g_clear_object (&req->client);
+  g_free (req);
+}
+
+static gboolean
+is_post (Request *req)
+{
+  return g_str_equal (req->method, "POST");
+}
+
+static void
+request_fail (GTask  *task,
+              GError *error)
+{
+  Request *req = g_task_get_task_data (task);
+
+  if (error->domain == LK_GRAPH_ERROR)
+    lk_graph_error_set_client_request_id (error, req->client_request_id);
+  request_end_attempt (req);
+  g_task_return_error (task, error);
+}
+
+static void
+request_fail_code (GTask        *task,
+                   LkGraphError  code,
+                   guint         status)
+{
+  Request *req = g_task_get_task_data (task);
+
+  request_fail (task, lk_graph_error_new_literal_full (code, NULL, status, NULL, NULL,
+                                                       req->client_request_id));
+}
+
+/* --- waiting: throttling and backoff, cancellable ------------------------------------------ */
+
+static gboolean
+wait_done_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  Request *req = g_task_get_task_data (task);
+
+  g_clear_pointer (&req->wait_source, g_source_unref);
+  if (req->wait_cancel_source != NULL)
+    {
+      g_source_destroy (req->wait_cancel_source);
+      g_clear_pointer (&req->wait_cancel_source, g_source_unref);
+    }
+  request_start (task);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+wait_cancelled_cb (GCancellable *cancellable,
+                   gpointer      user_data)
+{
+  GTask *task = user_data;
+  Request *req = g_task_get_task_data (task);
+
+  g_clear_pointer (&req->wait_cancel_source, g_source_unref);
+  if (req->wait_source != NULL)
+    {
+      g_source_destroy (req->wait_source);
+      g_clear_pointer (&req->wait_source, g_source_unref);
+    }
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", _("Cancelled"));
+  return G_SOURCE_REMOVE;
+}
+
+/* Waits @ms then restarts the request; each source holds a reference on the task and exactly
+ * one of the two ends it. */
+static void
+request_wait (GTask *task,
+              guint  ms)
+{
+  Request *req = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  req->wait_source = g_timeout_source_new (ms);
+  g_source_set_callback (req->wait_source, wait_done_cb, g_object_ref (task), g_object_unref);
+  g_source_attach (req->wait_source, g_main_context_get_thread_default ());
+  if (cancellable != NULL)
+    {
+      req->wait_cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (req->wait_cancel_source, G_SOURCE_FUNC (wait_cancelled_cb),
+                             g_object_ref (task), g_object_unref);
+      g_source_attach (req->wait_cancel_source, g_main_context_get_thread_default ());
+    }
+}
+
+/* Decides whether a failed attempt is retried, and after how long; FALSE: give up. */
+static gboolean
+request_retry_later (GTask  *task,
+                     double  retry_after_s)
+{
+  Request *req = g_task_get_task_data (task);
+  LkGraphClient *self = req->client;
+  gint64 now = g_get_monotonic_time ();
+  guint ms;
+
+  if (req->attempt >= self->max_retries || retry_after_s > MAX_RETRY_AFTER_S)
+    return FALSE;
+
+  if (retry_after_s >= 0)
+    ms = (guint) (retry_after_s * 1000.0 + 0.5);
+  else
+    ms = lk_backoff_delay_ms (req->attempt, self->backoff_base_ms, self->backoff_cap_ms,
+                              g_random_double ());
+  req->attempt++;
+
+  self->throttled_until = MAX (self->throttled_until, now + (gint64) ms * 1000);
+  ms = (guint) ((self->throttled_until - now) / 1000);
+  g_debug ("Graph: %s attempt %u failed, retrying in %u ms (client-request-id %s)",
+           req->method, req->attempt, ms, req->client_request_id);
+  g_signal_emit (self, signals[SIGNAL_THROTTLED], 0, ms / 1000.0);
+  request_end_attempt (req);
+  request_wait (task, ms);
+  return TRUE;
+}
+
+/* --- the answer ------------------------------------------------------------------------------ */
+
+static void
+parse_in_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  Request *req = task_data;
+  g_autoptr(GBytes) body = g_object_steal_data (G_OBJECT (task), "lk-body");
+  GError *error = NULL;
+  gpointer result;
+
+  result = req->parse (body, req->parse_data, &error);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, req->result_free);
+}
+
+static void
+request_parse (GTask  *task,
+               GBytes *body)
+{
+  Request *req = g_task_get_task_data (task);
+  GError *error = NULL;
+  gpointer result;
+
+  request_end_attempt (req);
+  if (req->parse == NULL || g_bytes_get_size (body) == 0)
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+
+  if (g_bytes_get_size (body) >= THREAD_PARSE_MIN)
+    {
+      g_object_set_data_full (G_OBJECT (task), "lk-body", g_bytes_ref (body),
+                              (GDestroyNotify) g_bytes_unref);
+      g_task_run_in_thread (task, parse_in_thread);
+      return;
+    }
+
+  result = req->parse (body, req->parse_data, &error);
+  if (error != NULL)
+    request_fail (task, error);
+  else
+    g_task_return_pointer (task, result, req->result_free);
+}
+
+static void
+request_refresh_and_retry (GTask *task)
+{
+  Request *req = g_task_get_task_data (task);
+
+  /* One refresh per request: a second 401 means the sign-in itself is gone. */
+  req->refreshed = TRUE;
+  request_end_attempt (req);
+  wipe_string (&req->token);
+  request_start (task);
+}
+
+static void
+request_complete (GTask *task)
+{
+  Request *req = g_task_get_task_data (task);
+  guint status = soup_message_get_status (req->msg);
+  SoupMessageHeaders *headers = soup_message_get_response_headers (req->msg);
+  g_autoptr(GBytes) body = g_byte_array_free_to_bytes (g_steal_pointer (&req->body));
+  g_autoptr(GDateTime) now = NULL;
+  double retry_after;
+  gsize len;
+  const char *data = g_bytes_get_data (body, &len);
+
+  if (status >= 200 && status < 300)
+    {
+      request_parse (task, body);
+      return;
+    }
+
+  if (status == 401 && !req->refreshed)
+    {
+      request_refresh_and_retry (task);
+      return;
+    }
+
+  /* 504 after a POST was sent says nothing about whether Intune queued the action. */
+  if (status == 504 && is_post (req))
+    {
+      request_fail_code (task, LK_GRAPH_ERROR_OUTCOME_UNKNOWN, status);
+      return;
+    }
+
+  if (status == 429 || status == 503 || status == 504)
+    {
+      now = g_date_time_new_now_utc ();
+      retry_after = lk_retry_after_parse (soup_message_headers_get_one (headers, "Retry-After"), now);
+      if (request_retry_later (task, retry_after))
+        return;
+    }
+
+  request_fail (task, lk_graph_error_new_from_response (status, data, len,
+                                                        soup_message_headers_get_one (headers, "request-id"),
+                                                        req->client_request_id));
+}
+
+/* A failure below HTTP: connection refused or dropped, timeout, cancellation. */
+static void
+request_transport_error (GTask  *task,
+                         GError *error)
+{
+  Request *req = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(GError) owned = error;
+
+  g_debug ("Graph: %s transport error: %s", req->method, error->message);
+
+  if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
+    {
+      request_end_attempt (req);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", _("Cancelled"));
+      return;
+    }
+
+  /* Resending a POST whose outcome is unknown could reset a passcode twice. */
+  if (is_post (req))
+    {
+      request_fail_code (task, req->sent ? LK_GRAPH_ERROR_OUTCOME_UNKNOWN : LK_GRAPH_ERROR_NETWORK, 0);
+      return;
+    }
+
+  if (request_retry_later (task, -1))
+    return;
+  request_fail_code (task, req->timed_out ? LK_GRAPH_ERROR_TIMEOUT : LK_GRAPH_ERROR_NETWORK, 0);
+}
+
+static void
+read_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Request *req = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(GBytes) chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+
+  if (chunk == NULL)
+    {
+      request_transport_error (task, error);
+      return;
+    }
+
+  if (g_bytes_get_size (chunk) == 0)
+    {
+      request_complete (task);
+      return;
+    }
+
+  if (req->body->len + g_bytes_get_size (chunk) > req->client->max_body)
+    {
+      request_fail_code (task, LK_GRAPH_ERROR_TOO_LARGE, soup_message_get_status (req->msg));
+      return;
+    }
+
+  g_byte_array_append (req->body, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+  g_input_stream_read_bytes_async (req->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
+                                   req->attempt_cancellable, read_cb, g_steal_pointer (&task));
+}
+
+static void
+send_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Request *req = g_task_get_task_data (task);
+  GError *error = NULL;
+  goffset length;
+
+  req->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  if (req->stream == NULL)
+    {
+      request_transport_error (task, error);
+      return;
+    }
+  /* Headers arrived, so the request was read by the server. */
+  req->sent = TRUE;
+
+  length = soup_message_headers_get_content_length (soup_message_get_response_headers (req->msg));
+  if (length > 0 && (gsize) length > req->client->max_body)
+    {
+      request_fail_code (task, LK_GRAPH_ERROR_TOO_LARGE, soup_message_get_status (req->msg));
+      return;
+    }
+
+  req->body = g_byte_array_sized_new (length > 0 ? (guint) length : 4096);
+  g_input_stream_read_bytes_async (req->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
+                                   req->attempt_cancellable, read_cb, g_steal_pointer (&task));
+}
+
+/* --- sending --------------------------------------------------------------------------------- */
+
+static void
+wrote_body_cb (SoupMessage *msg,
+               gpointer     user_data)
+{
+  Request *req = user_data;
+
+  req->sent = TRUE;
+}
+
+static gboolean
+attempt_timeout_cb (gpointer user_data)
+{
+  Request *req = user_data;
+
+  req->timed_out = TRUE;
+  g_clear_pointer (&req->timeout_source, g_source_unref);
+  g_cancellable_cancel (req->attempt_cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+forward_cancel_cb (GCancellable *cancellable,
+                   gpointer      user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+}
+
+static void
+request_send (GTask *task)
+{
+  Request *req = g_task_get_task_data (task);
+  LkGraphClient *self = req->client;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  SoupMessageHeaders *headers;
+  g_autofree char *authorization = NULL;
+
+  req->msg = soup_message_new (req->method, req->url);
+  if (req->msg == NULL)
+    {
+      request_fail_code (task, LK_GRAPH_ERROR_BAD_REQUEST, 0);
+      return;
+    }
+  req->sent = FALSE;
+  req->timed_out = FALSE;
+
+  headers = soup_message_get_request_headers (req->msg);
+  authorization = g_strconcat ("Bearer ", req->token, NULL);
+  soup_message_headers_replace (headers, "Authorization", authorization);
+  explicit_bzero (authorization, strlen (authorization));
+  soup_message_headers_replace (headers, "client-request-id", req->client_request_id);
+  soup_message_headers_replace (headers, "return-client-request-id", "true");
+  soup_message_headers_replace (headers, "Accept", "application/json");
+  if (is_post (req))
+    {
+      g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+      soup_message_set_request_body_from_bytes (req->msg, NULL, empty);
+      g_signal_connect (req->msg, "wrote-body", G_CALLBACK (wrote_body_cb), req);
+    }
+
+  req->attempt_cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    req->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (forward_cancel_cb),
+                                            g_object_ref (req->attempt_cancellable),
+                                            g_object_unref);
+  req->timeout_source = g_timeout_source_new_seconds (self->timeout_s);
+  g_source_set_callback (req->timeout_source, attempt_timeout_cb, req, NULL);
+  g_source_attach (req->timeout_source, g_main_context_get_thread_default ());
+
+  soup_session_send_async (self->session, req->msg, G_PRIORITY_DEFAULT, req->attempt_cancellable,
+                           send_cb, g_object_ref (task));
+}
+
+static void
+token_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Request *req = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  req->token = lk_token_provider_get_token_finish (LK_TOKEN_PROVIDER (source), result, &error);
+  if (req->token == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  request_send (task);
+}
+
+static void
+request_start (GTask *task)
+{
+  Request *req = g_task_get_task_data (task);
+  LkGraphClient *self = req->client;
+  gint64 now = g_get_monotonic_time ();
+  GError *error = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  if (!lk_url_may_carry_token (req->url, self->graph_url, &error))
+    {
+      request_fail (task, error);
+      return;
+    }
+
+  if (self->throttled_until > now + 1000)
+    {
+      request_wait (task, (guint) ((self->throttled_until - now) / 1000));
+      return;
+    }
+
+  if (req->token != NULL)
+    {
+      request_send (task);
+      return;
+    }
+  lk_token_provider_get_token_async (self->tokens, req->refreshed, g_task_get_cancellable (task),
+                                     token_cb, g_object_ref (task));
+}
+
+static void
+send_async (LkGraphClient       *self,
+            const char          *method,
+            const char          *url,
+            ParseFunc            parse,
+            gpointer             parse_data,
+            GDestroyNotify       parse_data_free,
+            GDestroyNotify       result_free,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  Request *req = g_new0 (Request, 1);
+
+  g_task_set_source_tag (task, send_async);
+  /* Results are delivered in order and never after the caller cancelled. */
+  g_task_set_return_on_cancel (task, FALSE);
+  req->client = g_object_ref (self);
+  req->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  req->method = g_strdup (method);
+  req->url = g_strdup (url);
+  req->client_request_id = g_uuid_string_random ();
+  req->parse = parse;
+  req->parse_data = parse_data;
+  req->parse_data_free = parse_data_free;
+  req->result_free = result_free;
+  g_task_set_task_data (task, req, (GDestroyNotify) request_free);
+
+  request_start (task);
+}
+
+static gpointer
+send_finish (LkGraphClient  *self,
+             GAsyncResult   *result,
+             GError        **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* --- parsers (run in worker threads for large bodies) ----------------------------------------- */
+
+static JsonNode *
+parse_json (GBytes  *body,
+            GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+  gsize len;
+  const char *data = g_bytes_get_data (body, &len);
+
+  if (!json_parser_load_from_data (parser, data, (gssize) len, &local_error)
+      || json_parser_get_root (parser) == NULL
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_autofree char *message = g_strdup_printf (_("Microsoft Graph sent a response Latchkey could not read (%s)."),
+                                                  local_error != NULL ? local_error->message : _("not a JSON object"));
+      g_propagate_error (error, lk_graph_error_new_literal_full (LK_GRAPH_ERROR_INVALID_RESPONSE,
+                                                                 message, 200, NULL, NULL, NULL));
+      return NULL;
+    }
+  return json_parser_steal_root (parser);
+}
+
+typedef struct
+{
+  GPtrArray *devices;      /* matching devices of this page */
+  guint      n_received;   /* items in "value" */
+  guint      n_skipped;    /* items that were not devices */
+  char      *next_link;
+  gint64     count;
+} Page;
+
+static void
+page_free (Page *page)
+{
+  g_clear_pointer (&page->devices, g_ptr_array_unref);
+  g_free (page->next_link);
+  g_free (page);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Page, page_free)
+
+static gpointer
+parse_device_page (GBytes   *body,
+                   gpointer  parse_data,
+                   GError  **error)
+{
+  LkDeviceQuery *query = parse_data;
+  g_autoptr(JsonNode) root = parse_json (body, error);
+  g_autoptr(Page) page = NULL;
+  JsonObject *object;
+  JsonArray *value;
+
+  if (root == NULL)
+    return NULL;
+  object = json_node_get_object (root);
+  value = lk_json_get_array (object, "value");
+  if (value == NULL)
+    {
+      g_propagate_error (error, lk_graph_error_new_literal_full (LK_GRAPH_ERROR_INVALID_RESPONSE,
+                                                                 _("Microsoft Graph sent a device list without a “value” array."),
+                                                                 200, NULL, NULL, NULL));
+      return NULL;
+    }
+
+  page = g_new0 (Page, 1);
+  page->devices = g_ptr_array_new_with_free_func (g_object_unref);
+  page->n_received = json_array_get_length (value);
+  page->next_link = g_strdup (lk_json_get_string (object, "@odata.nextLink", NULL));
+  page->count = lk_json_get_int (object, "@odata.count", -1);
+
+  for (guint i = 0; i < page->n_received; i++)
+    {
+      JsonNode *item = json_array_get_element (value, i);
+      g_autoptr(LkDevice) device = NULL;
+
+      if (JSON_NODE_HOLDS_OBJECT (item))
+        device = lk_device_new_from_json (json_node_get_object (item), NULL);
+      if (device == NULL)
+        {
+          page->n_skipped++;
+          continue;
+        }
+      if (lk_device_query_score (query, device) > 0)
+        g_ptr_array_add (page->devices, g_steal_pointer (&device));
+    }
+  lk_device_query_sort (query, page->devices);
+  return g_steal_pointer (&page);
+}
+
+/* Graph returns the entity at the top level; some proxies wrap it in "value". */
+static JsonObject *
+entity_object (JsonNode *root)
+{
+  JsonObject *object = json_node_get_object (root);
+  JsonObject *wrapped = lk_json_get_object (object, "value");
+  JsonArray *array = lk_json_get_array (object, "value");
+
+  if (wrapped != NULL)
+    return wrapped;
+  if (array != NULL && json_array_get_length (array) == 1
+      && JSON_NODE_HOLDS_OBJECT (json_array_get_element (array, 0)))
+    return json_array_get_object_element (array, 0);
+  return object;
+}
+
+static gpointer
+parse_device (GBytes   *body,
+              gpointer  parse_data,
+              GError  **error)
+{
+  g_autoptr(JsonNode) root = parse_json (body, error);
+
+  if (root == NULL)
+    return NULL;
+  return lk_device_new_from_json (entity_object (root), error);
+}
+
+static gpointer
+parse_action_results (GBytes   *body,
+                      gpointer  parse_data,
+                      GError  **error)
+{
+  g_autoptr(JsonNode) root = parse_json (body, error);
+  GPtrArray *results;
+  JsonArray *array;
+
+  if (root == NULL)
+    return NULL;
+  results = g_ptr_array_new_with_free_func (g_object_unref);
+  array = lk_json_get_array (entity_object (root), "deviceActionResults");
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *item = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (item))
+        g_ptr_array_add (results, lk_action_result_new_from_json (json_node_get_object (item)));
+    }
+  return results;
+}
+
+/* --- URLs ------------------------------------------------------------------------------------ */
+
+static char *
+devices_url (LkGraphClient *self,
+             const char    *device_id,
+             const char    *suffix)
+{
+  g_autofree char *escaped = device_id != NULL ? g_uri_escape_string (device_id, NULL, FALSE) : NULL;
+
+  return g_strconcat (self->graph_url, "/", self->api_version,
+                      "/deviceManagement/managedDevices",
+                      escaped != NULL ? "/" : "", escaped != NULL ? escaped : "",
+                      suffix != NULL ? suffix : "", NULL);
+}
+
+static const char *
+device_select (LkGraphClient *self)
+{
+  return g_str_equal (self->api_version, "beta") ? LK_DEVICE_SELECT_BETA : LK_DEVICE_SELECT_V1;
+}
+
+static char *
+list_url (LkGraphClient *self,
+          const char    *filter)
+{
+  g_autofree char *base = devices_url (self, NULL, NULL);
+  g_autofree char *select = g_uri_escape_string (device_select (self), ",", FALSE);
+  GString *url = g_string_new (base);
+
+  g_string_append_printf (url, "?$select=%s&$top=%u&$count=true", select, self->page_size);
+  if (filter != NULL)
+    {
+      g_autofree char *escaped = g_uri_escape_string (filter, NULL, FALSE);
+      g_string_append_printf (url, "&$filter=%s", escaped);
+    }
+  return g_string_free (url, FALSE);
+}
+
+/* --- listing --------------------------------------------------------------------------------- */
+
+typedef struct
+{
+  LkDeviceQuery    *query;
+  LkDevicePageFunc  page_func;
+  gpointer          page_data;
+  GDestroyNotify    page_data_destroy;
+  guint             plan;         /* index into the query's filters */
+  GPtrArray        *devices;      /* every match so far */
+  GHashTable       *seen;         /* device ids, borrowed from the devices */
+  guint             total;
+  gint64            expected;
+} Listing;
+
+static void
+listing_free (Listing *listing)
+{
+  if (listing->page_data_destroy != NULL)
+    listing->page_data_destroy (listing->page_data);
+  g_clear_pointer (&listing->seen, g_hash_table_unref);
+  g_clear_pointer (&listing->devices, g_ptr_array_unref);
+  g_clear_object (&listing->query);
+  g_free (listing);
+}
+
+static void listing_fetch (GTask *task, const char *url);
+
+static void
+listing_next_plan (GTask *task)
+{
+  LkGraphClient *self = g_task_get_source_object (task);
+  Listing *listing = g_task_get_task_data (task);
+  GPtrArray *filters = lk_device_query_get_filters (listing->query);
+  g_autofree char *url = NULL;
+
+  if (listing->plan > 0 && listing->plan >= filters->len)
+    {
+      lk_device_query_sort (listing->query, listing->devices);
+      g_task_return_pointer (task, g_ptr_array_ref (listing->devices),
+                             (GDestroyNotify) g_ptr_array_unref);
+      return;
+    }
+
+  url = list_url (self, filters->len > 0 ? g_ptr_array_index (filters, listing->plan) : NULL);
+  listing->plan++;
+  listing_fetch (task, url);
+}
+
+static void
+listing_page_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Listing *listing = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(Page) page = send_finish (LK_GRAPH_CLIENT (source), result, &error);
+  g_autoptr(GPtrArray) fresh = NULL;
+
+  if (page == NULL)
+    {
+      if (error == NULL)
+        error = lk_graph_error_new_literal_full (LK_GRAPH_ERROR_INVALID_RESPONSE, NULL, 204,
+                                                 NULL, NULL, NULL);
+      g_task_return_error (task, error);
+      return;
+    }
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  /* Several plans may find the same device: report each once. */
+  fresh = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < page->devices->len; i++)
+    {
+      LkDevice *device = g_ptr_array_index (page->devices, i);
+
+      if (g_hash_table_add (listing->seen, (gpointer) lk_device_get_id (device)))
+        {
+          g_ptr_array_add (fresh, g_object_ref (device));
+          g_ptr_array_add (listing->devices, g_object_ref (device));
+        }
+    }
+  listing->total += page->n_received;
+  if (page->count >= 0 && listing->plan == 1)
+    listing->expected = page->count;
+  if (page->n_skipped > 0)
+    g_debug ("Graph: skipped %u list items that were not devices", page->n_skipped);
+
+  if (listing->page_func != NULL)
+    listing->page_func (fresh, listing->total, listing->expected, listing->page_data);
+
+  if (page->next_link != NULL && g_task_get_cancellable (task) != NULL
+      && g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      g_task_return_error_if_cancelled (task);
+      return;
+    }
+  if (page->next_link != NULL)
+    listing_fetch (task, page->next_link);
+  else
+    listing_next_plan (task);
+}
+
+static void
+listing_fetch (GTask      *task,
+               const char *url)
+{
+  LkGraphClient *self = g_task_get_source_object (task);
+  Listing *listing = g_task_get_task_data (task);
+
+  /* The nextLink is followed whole, and checked like any URL before a token goes with it. */
+  send_async (self, "GET", url, parse_device_page, g_object_ref (listing->query), g_object_unref,
+              (GDestroyNotify) page_free, g_task_get_cancellable (task), listing_page_cb,
+              g_object_ref (task));
+}
+
+void
+lk_graph_client_list_devices_async (LkGraphClient       *self,
+                                    LkDeviceQuery       *query,
+                                    LkDevicePageFunc     page_func,
+                                    gpointer             page_data,
+                                    GDestroyNotify       page_data_destroy,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Listing *listing;
+
+  g_return_if_fail (LK_IS_GRAPH_CLIENT (self));
+  g_return_if_fail (LK_IS_DEVICE_QUERY (query));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lk_graph_client_list_devices_async);
+  listing = g_new0 (Listing, 1);
+  listing->query = g_object_ref (query);
+  listing->page_func = page_func;
+  listing->page_data = page_data;
+  listing->page_data_destroy = page_data_destroy;
+  listing->devices = g_ptr_array_new_with_free_func (g_object_unref);
+  listing->seen = g_hash_table_new (g_str_hash, g_str_equal);
+  listing->expected = -1;
+  g_task_set_task_data (task, listing, (GDestroyNotify) listing_free);
+
+  listing_next_plan (task);
+}
+
+GPtrArray *
+lk_graph_client_list_devices_finish (LkGraphClient  *self,
+                                     GAsyncResult   *result,
+                                     GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* --- single requests ------------------------------------------------------------------------- */
+
+static void
+forward_pointer_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  gpointer value = send_finish (LK_GRAPH_CLIENT (source), result, &error);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, value, g_task_get_task_data (task));
+}
+
+void
+lk_graph_client_get_device_async (LkGraphClient       *self,
+                                  const char          *device_id,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *suffix = NULL;
+  g_autofree char *url = NULL;
+
+  g_return_if_fail (LK_IS_GRAPH_CLIENT (self));
+  g_return_if_fail (device_id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lk_graph_client_get_device_async);
+  /* The task data is the free function forward_pointer_cb hands to g_task_return_pointer. */
+  g_task_set_task_data (task, g_object_unref, NULL);
+  suffix = g_strconcat ("?$select=", device_select (self), NULL);
+  url = devices_url (self, device_id, suffix);
+  send_async (self, "GET", url, parse_device, NULL, NULL, g_object_unref, cancellable,
+              forward_pointer_cb, g_steal_pointer (&task));
+}
+
+LkDevice *
+lk_graph_client_get_device_finish (LkGraphClient  *self,
+                                   GAsyncResult   *result,
+                                   GError        **error)
+{
+  LkDevice *device;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  device = g_task_propagate_pointer (G_TASK (result), error);
+  if (device == NULL && error != NULL && *error == NULL)
+    g_set_error_literal (error, LK_GRAPH_ERROR, LK_GRAPH_ERROR_INVALID_RESPONSE,
+                         _("Microsoft Graph sent an empty answer for the device."));
+  return device;
+}
+
+static void
+post_action_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  send_finish (LK_GRAPH_CLIENT (source), result, &error);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+lk_graph_client_post_action_async (LkGraphClient       *self,
+                                   const char          *device_id,
+                                   LkDeviceAction       action,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *url = NULL;
+
+  g_return_if_fail (LK_IS_GRAPH_CLIENT (self));
+  g_return_if_fail (device_id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lk_graph_client_post_action_async);
+  url = devices_url (self, device_id,
+                     action == LK_DEVICE_ACTION_RESET_PASSCODE ? "/resetPasscode" : "/syncDevice");
+  g_debug ("Graph: POST %s for device %s", action == LK_DEVICE_ACTION_RESET_PASSCODE
+           ? "resetPasscode" : "syncDevice", device_id);
+  send_async (self, "POST", url, NULL, NULL, NULL, NULL, cancellable, post_action_cb,
+              g_steal_pointer (&task));
+}
+
+gboolean
+lk_graph_client_post_action_finish (LkGraphClient  *self,
+                                    GAsyncResult   *result,
+                                    GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+lk_graph_client_get_action_results_async (LkGraphClient       *self,
+                                          const char          *device_id,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *url = NULL;
+
+  g_return_if_fail (LK_IS_GRAPH_CLIENT (self));
+  g_return_if_fail (device_id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lk_graph_client_get_action_results_async);
+  g_task_set_task_data (task, g_ptr_array_unref, NULL);
+  url = devices_url (self, device_id, "?$select=deviceActionResults");
+  send_async (self, "GET", url, parse_action_results, NULL, NULL,
+              (GDestroyNotify) g_ptr_array_unref, cancellable, forward_pointer_cb,
+              g_steal_pointer (&task));
+}
+
+GPtrArray *
+lk_graph_client_get_action_results_finish (LkGraphClient  *self,
+                                           GAsyncResult   *result,
+                                           GError        **error)
+{
+  GPtrArray *results;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  results = g_task_propagate_pointer (G_TASK (result), error);
+  /* 204 or an empty body: no results yet. */
+  if (results == NULL && (error == NULL || *error == NULL))
+    results = g_ptr_array_new_with_free_func (g_object_unref);
+  return results;
+}
+
+/* --- object ---------------------------------------------------------------------------------- */
+
+static void
+lk_graph_client_finalize (GObject *object)
+{
+  LkGraphClient *self = LK_GRAPH_CLIENT (object);
+
+  g_clear_object (&self->session);
+  g_clear_object (&self->tokens);
+  g_clear_pointer (&self->graph_url, g_free);
+  g_clear_pointer (&self->api_version, g_free);
+
+  G_OBJECT_CLASS (lk_graph_client_parent_class)->finalize (object);
+}
+
+static void
+lk_graph_client_class_init (LkGraphClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = lk_graph_client_finalize;
+
+  signals[SIGNAL_THROTTLED] =
+    g_signal_new ("throttled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_DOUBLE);
+}
+
+static void
+lk_graph_client_init (LkGraphClient *self)
+{
+  g_autofree char *user_agent = g_strdup_printf ("Latchkey/%s (Linux; +https://github.com/latchkey/latchkey)",
+                                                 PACKAGE_VERSION);
+
+  self->session = soup_session_new_with_options ("user-agent", user_agent,
+                                                 "max-conns-per-host", 4,
+                                                 NULL);
+  self->max_retries = DEFAULT_MAX_RETRIES;
+  self->backoff_base_ms = DEFAULT_BACKOFF_BASE;
+  self->backoff_cap_ms = DEFAULT_BACKOFF_CAP;
+  self->timeout_s = DEFAULT_TIMEOUT_S;
+  self->max_body = DEFAULT_MAX_BODY;
+  self->page_size = DEFAULT_PAGE_SIZE;
+}
+
+LkGraphClient *
+lk_graph_client_new (const char      *graph_url,
+                     const char      *api_version,
+                     LkTokenProvider *tokens)
+{
+  LkGraphClient *self;
+  gsize len;
+
+  g_return_val_if_fail (graph_url != NULL, NULL);
+  g_return_val_if_fail (LK_IS_TOKEN_PROVIDER (tokens), NULL);
+
+  self = g_object_new (LK_TYPE_GRAPH_CLIENT, NULL);
+  len = strlen (graph_url);
+  while (len > 0 && graph_url[len - 1] == '/')
+    len--;
+  self->graph_url = g_strndup (graph_url, len);
+  self->api_version = g_strdup (api_version != NULL ? api_version : "beta");
+  self->tokens = g_object_ref (tokens);
+  return self;
+}
+
+const char *
+lk_graph_client_get_graph_url (LkGraphClient *self)
+{
+  g_return_val_if_fail (LK_IS_GRAPH_CLIENT (self), NULL);
+  return self->graph_url;
+}
+
+const char *
+lk_graph_client_get_api_version (LkGraphClient *self)
+{
+  g_return_val_if_fail (LK_IS_GRAPH_CLIENT (self), NULL);
+  return self->api_version;
+}
+
+void
+lk_graph_client_set_max_retries (LkGraphClient *self,
+                                 guint          retries)
+{
+  g_return_if_fail (LK_IS_GRAPH_CLIENT (self));
+  self->max_retries = retries;
+}
+
+void
+lk_graph_client_set_backoff (LkGraphClient *self,
+                             guint          base_ms,
+                             guint          cap_ms)
+{
+  g_return_if_fail (LK_IS_GRAPH_CLIENT (self));
+  self->backoff_base_ms = MAX (base_ms, 1);
+  self->backoff_cap_ms = MAX (cap_ms, self->backoff_base_ms);
+}
+
+void
+lk_graph_client_set_timeout (LkGraphClient *self,
+                             guint          seconds)
+{
+  g_return_if_fail (LK_IS_GRAPH_CLIENT (self));
+  self->timeout_s = MAX (seconds, 1);
+}
+
+void
+lk_graph_client_set_max_body_size (LkGraphClient *self,
+                                   gsize          bytes)
+{
+  g_return_if_fail (LK_IS_GRAPH_CLIENT (self));
+  self->max_body = bytes;
+}
+
+void
+lk_graph_client_set_page_size (LkGraphClient *self,
+                               guint          top)
+{
+  g_return_if_fail (LK_IS_GRAPH_CLIENT (self));
+  self->page_size = CLAMP (top, 1, 1000);
+}

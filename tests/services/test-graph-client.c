@@ -1,0 +1,892 @@
+/* test-graph-client.c: the Graph send path against the sandbox, over real loopback HTTP. */
+#include "config.h"
+
+#include <string.h>
+
+#include "lk-graph-client.h"
+#include "lk-graph-error.h"
+#include "lk-request-policy.h"
+#include "lk-sandbox.h"
+
+#define ALL_SCOPES "DeviceManagementManagedDevices.Read.All DeviceManagementManagedDevices.PrivilegedOperations.All"
+
+/* --- a token provider that refreshes from the sandbox, and counts ---------------------------- */
+
+#define TEST_TYPE_TOKENS (test_tokens_get_type ())
+G_DECLARE_FINAL_TYPE (TestTokens, test_tokens, TEST, TOKENS, GObject)
+
+struct _TestTokens
+{
+  GObject    parent_instance;
+  LkSandbox *sandbox;
+  char      *token;
+  guint      n_refreshes;
+};
+
+static void test_tokens_iface_init (LkTokenProviderInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestTokens, test_tokens, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (LK_TYPE_TOKEN_PROVIDER, test_tokens_iface_init))
+
+static void
+test_tokens_finalize (GObject *object)
+{
+  TestTokens *self = TEST_TOKENS (object);
+
+  g_free (self->token);
+  g_clear_object (&self->sandbox);
+  G_OBJECT_CLASS (test_tokens_parent_class)->finalize (object);
+}
+
+static void
+test_tokens_class_init (TestTokensClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = test_tokens_finalize;
+}
+
+static void
+test_tokens_init (TestTokens *self)
+{
+}
+
+static void
+tokens_get_async (LkTokenProvider     *provider,
+                  gboolean             force_refresh,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
+{
+  TestTokens *self = TEST_TOKENS (provider);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  if (self->token == NULL || force_refresh)
+    {
+      g_free (self->token);
+      self->token = lk_sandbox_mint_access_token (self->sandbox, ALL_SCOPES, 3600);
+      self->n_refreshes++;
+    }
+  g_task_return_pointer (task, g_strdup (self->token), g_free);
+}
+
+static char *
+tokens_get_finish (LkTokenProvider  *provider,
+                   GAsyncResult     *result,
+                   GError          **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+test_tokens_iface_init (LkTokenProviderInterface *iface)
+{
+  iface->get_token_async = tokens_get_async;
+  iface->get_token_finish = tokens_get_finish;
+}
+
+/* --- fixture --------------------------------------------------------------------------------- */
+
+typedef struct
+{
+  LkSandbox     *sandbox;
+  TestTokens    *tokens;
+  LkGraphClient *client;
+  guint          n_throttled;
+  double         last_wait;
+} Fixture;
+
+static void
+throttled_cb (LkGraphClient *client,
+              double         seconds,
+              Fixture       *fixture)
+{
+  fixture->n_throttled++;
+  fixture->last_wait = seconds;
+}
+
+static void
+setup_with (Fixture *fixture,
+            guint    n_generated)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *graph_url = NULL;
+
+  fixture->sandbox = lk_sandbox_new ();
+  if (n_generated > 0)
+    lk_sandbox_generate_devices (fixture->sandbox, n_generated, 42);
+  else
+    lk_sandbox_load_demo_tenant (fixture->sandbox);
+  g_assert_true (lk_sandbox_start (fixture->sandbox, &error));
+  g_assert_no_error (error);
+
+  fixture->tokens = g_object_new (TEST_TYPE_TOKENS, NULL);
+  fixture->tokens->sandbox = g_object_ref (fixture->sandbox);
+  graph_url = lk_sandbox_get_graph_url (fixture->sandbox);
+  fixture->client = lk_graph_client_new (graph_url, "beta", LK_TOKEN_PROVIDER (fixture->tokens));
+  /* Fast retries: the rules are the same, the waits are not what is tested here. */
+  lk_graph_client_set_backoff (fixture->client, 10, 40);
+  g_signal_connect (fixture->client, "throttled", G_CALLBACK (throttled_cb), fixture);
+}
+
+static void
+setup_demo (Fixture       *fixture,
+            gconstpointer  data)
+{
+  setup_with (fixture, 0);
+}
+
+static void
+setup_generated (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  setup_with (fixture, GPOINTER_TO_UINT (data));
+}
+
+static void
+teardown (Fixture       *fixture,
+          gconstpointer  data)
+{
+  g_assert_finalize_object (fixture->client);
+  g_assert_finalize_object (fixture->tokens);
+  lk_sandbox_stop (fixture->sandbox);
+  g_assert_finalize_object (fixture->sandbox);
+}
+
+static gboolean
+deadline_cb (gpointer user_data)
+{
+  g_error ("test took longer than its deadline");
+  return G_SOURCE_REMOVE;
+}
+
+static GAsyncResult *
+wait_for_result (GAsyncResult **slot)
+{
+  guint deadline = g_timeout_add_seconds (30, deadline_cb, NULL);
+
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (deadline);
+  return *slot;
+}
+
+static void
+store_result_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* --- listing --------------------------------------------------------------------------------- */
+
+typedef struct
+{
+  guint         n_pages;
+  guint         n_devices;
+  guint         last_total;
+  gint64        expected;
+  GCancellable *cancel_after_first;
+} Pages;
+
+static void
+page_cb (GPtrArray *devices,
+         guint      total,
+         gint64     expected,
+         gpointer   user_data)
+{
+  Pages *pages = user_data;
+
+  pages->n_pages++;
+  pages->n_devices += devices->len;
+  pages->last_total = total;
+  pages->expected = expected;
+  if (pages->cancel_after_first != NULL)
+    g_cancellable_cancel (pages->cancel_after_first);
+}
+
+static GPtrArray *
+list (Fixture     *fixture,
+      const char  *text,
+      Pages       *pages,
+      GError     **error)
+{
+  g_autoptr(LkDeviceQuery) query = lk_device_query_new (text);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  lk_graph_client_list_devices_async (fixture->client, query, page_cb, pages, NULL,
+                                      pages->cancel_after_first, store_result_cb, &result);
+  return lk_graph_client_list_devices_finish (fixture->client, wait_for_result (&result), error);
+}
+
+static void
+test_paging (Fixture       *fixture,
+             gconstpointer  data)
+{
+  Pages pages = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) devices = list (fixture, "", &pages, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (devices->len, ==, 2500);
+  g_assert_cmpuint (pages.n_pages, ==, 3);
+  g_assert_cmpuint (pages.n_devices, ==, 2500);
+  g_assert_cmpuint (pages.last_total, ==, 2500);
+  g_assert_cmpint (pages.expected, ==, 2500);
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "GET", "managedDevices"), ==, 3);
+  /* The nextLink is followed whole: the sandbox's opaque skiptoken, never a rebuilt $skip. */
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "GET", "skiptoken"), ==, 2);
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "GET", "$skip="), ==, 0);
+}
+
+static void
+test_headers (Fixture       *fixture,
+              gconstpointer  data)
+{
+  Pages pages = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) devices = list (fixture, "", &pages, &error);
+  g_autofree char *request_id = lk_sandbox_get_last_header (fixture->sandbox, "managedDevices", "client-request-id");
+  g_autofree char *user_agent = lk_sandbox_get_last_header (fixture->sandbox, "managedDevices", "User-Agent");
+
+  g_assert_no_error (error);
+  g_assert_nonnull (request_id);
+  g_assert_true (g_uuid_string_is_valid (request_id));
+  g_assert_nonnull (user_agent);
+  g_assert_true (g_str_has_prefix (user_agent, "Latchkey/"));
+}
+
+static void
+test_search_apostrophe (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  Pages pages = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) devices = list (fixture, "O'Brien", &pages, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (devices->len, >=, 1);
+  for (guint i = 0; i < devices->len; i++)
+    {
+      LkDevice *device = g_ptr_array_index (devices, i);
+      g_autofree char *haystack = g_strjoin (" ", lk_device_get_device_name (device),
+                                             lk_device_get_user_display_name (device),
+                                             lk_device_get_user_principal_name (device),
+                                             lk_device_get_email_address (device), NULL);
+      g_autofree char *folded = g_utf8_casefold (haystack, -1);
+
+      g_assert_nonnull (strstr (folded, "o'brien"));
+    }
+  /* The literal was escaped as O''Brien (URL-encoded: %27%27). */
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "GET", "%27O%27%27Brien%27"), >=, 1);
+}
+
+static void
+test_unsupported_filter_rechecked (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  Pages pages = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = list (fixture, "", &pages, &error);
+  g_autoptr(GPtrArray) some = NULL;
+
+  /* A serial-number query the sandbox may answer with every device (ignored filter): the
+   * client-side re-check must still leave only devices that match. */
+  g_assert_no_error (error);
+  memset (&pages, 0, sizeof pages);
+  some = list (fixture, "zzzz-no-such-device-zzzz", &pages, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (some->len, ==, 0);
+  g_assert_cmpuint (all->len, >, 30);
+}
+
+static void
+test_cancel_mid_paging (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Pages pages = { .cancel_after_first = cancellable };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) devices = list (fixture, "", &pages, &error);
+  gint64 end;
+
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (devices);
+  g_assert_cmpuint (pages.n_pages, ==, 1);
+  /* No late callback: let every stray source run for a while, then check again. */
+  end = g_get_monotonic_time () + 300 * 1000;
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_assert_cmpuint (pages.n_pages, ==, 1);
+}
+
+/* --- faults ---------------------------------------------------------------------------------- */
+
+static LkDevice *
+get_device (Fixture     *fixture,
+            const char  *id,
+            GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  lk_graph_client_get_device_async (fixture->client, id, NULL, store_result_cb, &result);
+  return lk_graph_client_get_device_finish (fixture->client, wait_for_result (&result), error);
+}
+
+static char *
+first_device_id (Fixture *fixture)
+{
+  Pages pages = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) devices = list (fixture, "", &pages, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (devices->len, >, 0);
+  lk_sandbox_reset_log (fixture->sandbox);
+  return g_strdup (lk_device_get_id (g_ptr_array_index (devices, 0)));
+}
+
+static void
+check_retry_after (Fixture    *fixture,
+                   const char *retry_after,
+                   double      min_wait)
+{
+  g_autofree char *id = first_device_id (fixture);
+  LkFault fault = { .kind = LK_FAULT_STATUS, .method = "GET", .path_contains = id,
+                    .status = 429, .retry_after = retry_after };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LkDevice) device = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  fixture->n_throttled = 0;
+  lk_sandbox_add_fault (fixture->sandbox, &fault);
+  device = get_device (fixture, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (lk_device_get_id (device), ==, id);
+  g_assert_cmpuint (fixture->n_throttled, ==, 1);
+  g_assert_cmpfloat (fixture->last_wait, >=, min_wait - 0.05);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, (gint64) ((min_wait - 0.05) * G_USEC_PER_SEC));
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "GET", id), ==, 2);
+}
+
+static void
+test_retry_after_seconds (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  check_retry_after (fixture, "1", 1.0);
+}
+
+static void
+test_retry_after_fraction (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  check_retry_after (fixture, "0.3", 0.3);
+}
+
+static void
+test_retry_after_date (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) later = g_date_time_add_seconds (now, 2);
+  g_autofree char *date = g_date_time_format (later, "%a, %d %b %Y %H:%M:%S GMT");
+
+  /* An HTTP date has whole seconds: expect at least one second of it. */
+  check_retry_after (fixture, date, 1.0);
+}
+
+static void
+test_backoff_without_retry_after (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autofree char *id = first_device_id (fixture);
+  LkFault fault = { .kind = LK_FAULT_STATUS, .method = "GET", .path_contains = id,
+                    .status = 503, .times = 2 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LkDevice) device = NULL;
+
+  lk_sandbox_add_fault (fixture->sandbox, &fault);
+  device = get_device (fixture, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fixture->n_throttled, ==, 2);
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "GET", id), ==, 3);
+}
+
+static void
+test_throttled_gives_up (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *id = first_device_id (fixture);
+  LkFault fault = { .kind = LK_FAULT_STATUS, .method = "GET", .path_contains = id,
+                    .status = 429, .retry_after = "0", .times = 100 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LkDevice) device = NULL;
+
+  lk_graph_client_set_max_retries (fixture->client, 2);
+  lk_sandbox_add_fault (fixture->sandbox, &fault);
+  device = get_device (fixture, id, &error);
+  g_assert_null (device);
+  g_assert_error (error, LK_GRAPH_ERROR, LK_GRAPH_ERROR_THROTTLED);
+  g_assert_cmpuint (lk_graph_error_get_http_status (error), ==, 429);
+  g_assert_nonnull (lk_graph_error_get_request_id (error));
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "GET", id), ==, 3);
+}
+
+static void
+test_server_error_ids (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *id = first_device_id (fixture);
+  LkFault fault = { .kind = LK_FAULT_STATUS, .method = "GET", .path_contains = id, .status = 500 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LkDevice) device = NULL;
+  g_autofree char *sent_id = NULL;
+  g_autofree char *ids = NULL;
+
+  lk_sandbox_add_fault (fixture->sandbox, &fault);
+  device = get_device (fixture, id, &error);
+  g_assert_error (error, LK_GRAPH_ERROR, LK_GRAPH_ERROR_SERVER);
+  sent_id = lk_sandbox_get_last_header (fixture->sandbox, id, "client-request-id");
+  g_assert_cmpstr (lk_graph_error_get_client_request_id (error), ==, sent_id);
+  g_assert_nonnull (lk_graph_error_get_request_id (error));
+  ids = lk_graph_error_format_ids (error);
+  g_assert_nonnull (strstr (ids, lk_graph_error_get_request_id (error)));
+  g_assert_nonnull (strstr (ids, sent_id));
+}
+
+static void
+test_not_found (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LkDevice) device = get_device (fixture, "00000000-0000-0000-0000-000000000000", &error);
+
+  g_assert_error (error, LK_GRAPH_ERROR, LK_GRAPH_ERROR_NOT_FOUND);
+  g_assert_cmpstr (lk_graph_error_get_graph_code (error), ==, "ResourceNotFound");
+}
+
+static void
+test_drop_get_retried (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *id = first_device_id (fixture);
+  LkFault fault = { .kind = LK_FAULT_DROP, .method = "GET", .path_contains = id };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LkDevice) device = NULL;
+
+  lk_sandbox_add_fault (fixture->sandbox, &fault);
+  device = get_device (fixture, id, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (device);
+}
+
+static void
+test_truncated_and_malformed (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  LkFaultKind kinds[] = { LK_FAULT_TRUNCATE, LK_FAULT_MALFORMED };
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      LkFault fault = { .kind = kinds[i], .method = "GET", .path_contains = "managedDevices" };
+      Pages pages = { 0 };
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) devices = NULL;
+
+      lk_sandbox_clear_faults (fixture->sandbox);
+      lk_sandbox_add_fault (fixture->sandbox, &fault);
+      devices = list (fixture, "", &pages, &error);
+      g_assert_null (devices);
+      /* Either the body was cut (unreadable JSON) or the connection reported it. */
+      g_assert_true (g_error_matches (error, LK_GRAPH_ERROR, LK_GRAPH_ERROR_INVALID_RESPONSE)
+                     || g_error_matches (error, LK_GRAPH_ERROR, LK_GRAPH_ERROR_NETWORK));
+      g_assert_cmpuint (pages.n_pages, ==, 0);
+    }
+}
+
+static void
+test_wrong_types (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  LkFault fault = { .kind = LK_FAULT_WRONG_TYPES, .method = "GET", .path_contains = "managedDevices" };
+  Pages pages = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) devices = NULL;
+
+  lk_sandbox_add_fault (fixture->sandbox, &fault);
+  devices = list (fixture, "", &pages, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (devices->len, >, 0);
+}
+
+static void
+test_expired_token_refreshed (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autofree char *id = first_device_id (fixture);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LkDevice) device = NULL;
+  guint before = fixture->tokens->n_refreshes;
+
+  lk_sandbox_expire_access_tokens (fixture->sandbox);
+  device = get_device (fixture, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fixture->tokens->n_refreshes, ==, before + 1);
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "GET", id), ==, 2);
+}
+
+static void
+test_expired_static_token (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *graph_url = lk_sandbox_get_graph_url (fixture->sandbox);
+  g_autofree char *token = lk_sandbox_mint_access_token (fixture->sandbox, ALL_SCOPES, 3600);
+  g_autoptr(LkStaticToken) tokens = lk_static_token_new (token);
+  g_autoptr(LkGraphClient) client = lk_graph_client_new (graph_url, "v1.0", LK_TOKEN_PROVIDER (tokens));
+  g_autoptr(LkDeviceQuery) query = lk_device_query_new ("");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) devices = NULL;
+
+  lk_sandbox_expire_access_tokens (fixture->sandbox);
+  lk_graph_client_list_devices_async (client, query, NULL, NULL, NULL, NULL, store_result_cb, &result);
+  devices = lk_graph_client_list_devices_finish (client, wait_for_result (&result), &error);
+  g_assert_null (devices);
+  g_assert_error (error, LK_GRAPH_ERROR, LK_GRAPH_ERROR_UNAUTHORIZED);
+  g_assert_null (strstr (error->message, token));
+}
+
+static void
+test_foreign_next_link (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  LkFault fault = { .kind = LK_FAULT_FOREIGN_NEXT_LINK, .method = "GET", .path_contains = "managedDevices" };
+  Pages pages = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) devices = NULL;
+
+  lk_sandbox_add_fault (fixture->sandbox, &fault);
+  devices = list (fixture, "", &pages, &error);
+  g_assert_null (devices);
+  g_assert_error (error, LK_GRAPH_ERROR, LK_GRAPH_ERROR_INSECURE);
+  g_assert_nonnull (strstr (error->message, "evil.example.com"));
+  g_assert_cmpuint (pages.n_pages, ==, 1);
+}
+
+static void
+test_plain_http_refused (void)
+{
+  g_autoptr(LkStaticToken) tokens = lk_static_token_new ("secret-token-value");
+  g_autoptr(LkGraphClient) client = lk_graph_client_new ("http://graph.example.com", "beta",
+                                                         LK_TOKEN_PROVIDER (tokens));
+  g_autoptr(LkDeviceQuery) query = lk_device_query_new ("ana");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) devices = NULL;
+
+  lk_graph_client_list_devices_async (client, query, NULL, NULL, NULL, NULL, store_result_cb, &result);
+  devices = lk_graph_client_list_devices_finish (client, wait_for_result (&result), &error);
+  g_assert_null (devices);
+  g_assert_error (error, LK_GRAPH_ERROR, LK_GRAPH_ERROR_INSECURE);
+  g_assert_null (strstr (error->message, "secret-token-value"));
+}
+
+static void
+test_body_cap (Fixture       *fixture,
+               gconstpointer  data)
+{
+  LkFault fault = { .kind = LK_FAULT_HUGE_BODY, .method = "GET", .path_contains = "managedDevices",
+                    .size = 4 * 1024 * 1024 };
+  Pages pages = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) devices = NULL;
+
+  lk_graph_client_set_max_body_size (fixture->client, 1024 * 1024);
+  lk_sandbox_add_fault (fixture->sandbox, &fault);
+  devices = list (fixture, "", &pages, &error);
+  g_assert_null (devices);
+  g_assert_error (error, LK_GRAPH_ERROR, LK_GRAPH_ERROR_TOO_LARGE);
+}
+
+static void
+test_forbidden_reason (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *id = first_device_id (fixture);
+  LkFault fault = { .kind = LK_FAULT_FORBIDDEN, .method = "POST", .path_contains = id,
+                    .graph_code = "insufficient_claims" };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  lk_sandbox_add_fault (fixture->sandbox, &fault);
+  lk_graph_client_post_action_async (fixture->client, id, LK_DEVICE_ACTION_RESET_PASSCODE, NULL,
+                                     store_result_cb, &result);
+  g_assert_false (lk_graph_client_post_action_finish (fixture->client, wait_for_result (&result), &error));
+  g_assert_error (error, LK_GRAPH_ERROR, LK_GRAPH_ERROR_FORBIDDEN);
+  g_assert_cmpint (lk_graph_error_get_forbidden_reason (error), ==, LK_FORBIDDEN_CONDITIONAL_ACCESS);
+}
+
+/* --- actions --------------------------------------------------------------------------------- */
+
+static gboolean
+post (Fixture      *fixture,
+      const char   *id,
+      GError      **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  lk_graph_client_post_action_async (fixture->client, id, LK_DEVICE_ACTION_RESET_PASSCODE, NULL,
+                                     store_result_cb, &result);
+  return lk_graph_client_post_action_finish (fixture->client, wait_for_result (&result), error);
+}
+
+static void
+test_post_dropped_not_resent (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autofree char *id = first_device_id (fixture);
+  LkFault fault = { .kind = LK_FAULT_DROP, .method = "POST", .path_contains = id };
+  g_autoptr(GError) error = NULL;
+
+  lk_sandbox_add_fault (fixture->sandbox, &fault);
+  g_assert_false (post (fixture, id, &error));
+  g_assert_error (error, LK_GRAPH_ERROR, LK_GRAPH_ERROR_OUTCOME_UNKNOWN);
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "resetPasscode"), ==, 1);
+}
+
+static void
+test_post_timeout_not_resent (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autofree char *id = first_device_id (fixture);
+  LkFault fault = { .kind = LK_FAULT_DELAY, .method = "POST", .path_contains = id, .delay_ms = 3000 };
+  g_autoptr(GError) error = NULL;
+
+  lk_graph_client_set_timeout (fixture->client, 1);
+  lk_sandbox_add_fault (fixture->sandbox, &fault);
+  g_assert_false (post (fixture, id, &error));
+  g_assert_error (error, LK_GRAPH_ERROR, LK_GRAPH_ERROR_OUTCOME_UNKNOWN);
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "resetPasscode"), ==, 1);
+}
+
+static void
+test_post_429_retried (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *id = first_device_id (fixture);
+  LkFault fault = { .kind = LK_FAULT_STATUS, .method = "POST", .path_contains = id,
+                    .status = 429, .retry_after = "0.1" };
+  g_autoptr(GError) error = NULL;
+
+  /* A 429 means Intune did not take the request: sending it again is safe. */
+  lk_sandbox_add_fault (fixture->sandbox, &fault);
+  g_assert_true (post (fixture, id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "resetPasscode"), ==, 2);
+}
+
+static LkDevice *
+find_device (Fixture    *fixture,
+             const char *enrollment_type)
+{
+  Pages pages = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) devices = list (fixture, "", &pages, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < devices->len; i++)
+    {
+      LkDevice *device = g_ptr_array_index (devices, i);
+
+      if (g_strcmp0 (lk_device_get_enrollment_type (device), enrollment_type) == 0)
+        return g_object_ref (device);
+    }
+  g_assert_not_reached ();
+  return NULL;
+}
+
+static void
+test_reset_and_track (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(LkDevice) device = find_device (fixture, "androidEnterpriseDedicatedDevice");
+  const char *id = lk_device_get_id (device);
+  g_autoptr(GError) error = NULL;
+  LkActionState state = LK_ACTION_STATE_UNKNOWN;
+  gboolean saw_pending = FALSE;
+  g_autofree char *passcode = NULL;
+
+  lk_sandbox_set_action_timing (fixture->sandbox, 300, 300);
+  g_assert_true (post (fixture, id, &error));
+  g_assert_no_error (error);
+
+  for (guint round = 0; round < 100 && !lk_action_state_is_final (state); round++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GPtrArray) results = NULL;
+      LkActionResult *reset;
+
+      lk_graph_client_get_action_results_async (fixture->client, id, NULL, store_result_cb, &result);
+      results = lk_graph_client_get_action_results_finish (fixture->client, wait_for_result (&result), &error);
+      g_assert_no_error (error);
+      reset = lk_action_results_find_reset_passcode (results);
+      g_assert_nonnull (reset);
+      state = lk_action_result_get_state (reset);
+      saw_pending |= state == LK_ACTION_STATE_PENDING;
+      if (state == LK_ACTION_STATE_DONE)
+        passcode = g_strdup (lk_action_result_get_passcode (reset));
+      else
+        g_usleep (50 * 1000);
+    }
+  g_assert_true (saw_pending);
+  g_assert_cmpint (state, ==, LK_ACTION_STATE_DONE);
+  g_assert_nonnull (passcode);
+  g_assert_cmpuint (strlen (passcode), >=, 4);
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "resetPasscode"), ==, 1);
+}
+
+/* --- shared throttle ------------------------------------------------------------------------- */
+
+typedef struct
+{
+  GAsyncResult *result;
+  gint64        finished;
+} Timed;
+
+static void
+timed_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Timed *timed = user_data;
+
+  timed->result = g_object_ref (result);
+  timed->finished = g_get_monotonic_time ();
+}
+
+static void
+test_shared_throttle (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *id = first_device_id (fixture);
+  LkFault fault = { .kind = LK_FAULT_STATUS, .method = "GET", .path_contains = id,
+                    .status = 429, .retry_after = "1" };
+  g_autoptr(LkDevice) first = NULL;
+  g_autoptr(LkDevice) second = NULL;
+  Timed a = { 0 }, b = { 0 };
+  gint64 start;
+
+  lk_sandbox_add_fault (fixture->sandbox, &fault);
+  start = g_get_monotonic_time ();
+  lk_graph_client_get_device_async (fixture->client, id, NULL, timed_cb, &a);
+  /* Once the 429 has arrived, a new request to another device waits for the same second. */
+  while (fixture->n_throttled == 0)
+    g_main_context_iteration (NULL, TRUE);
+  lk_graph_client_get_action_results_async (fixture->client, id, NULL, timed_cb, &b);
+  wait_for_result (&a.result);
+  wait_for_result (&b.result);
+  g_assert_cmpint (b.finished - start, >=, 900 * 1000);
+  first = lk_graph_client_get_device_finish (fixture->client, a.result, NULL);
+  g_assert_nonnull (first);
+  g_clear_object (&a.result);
+  g_ptr_array_unref (lk_graph_client_get_action_results_finish (fixture->client, b.result, NULL));
+  g_clear_object (&b.result);
+}
+
+/* --- pure policy ----------------------------------------------------------------------------- */
+
+static void
+test_retry_after_parse (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_utc (2026, 11, 25, 10, 0, 0);
+
+  g_assert_cmpfloat (lk_retry_after_parse ("3", now), ==, 3.0);
+  g_assert_cmpfloat_with_epsilon (lk_retry_after_parse ("0.5", now), 0.5, 1e-9);
+  g_assert_cmpfloat (lk_retry_after_parse ("Wed, 25 Nov 2026 10:00:07 GMT", now), ==, 7.0);
+  g_assert_cmpfloat (lk_retry_after_parse ("Wed, 25 Nov 2026 09:00:00 GMT", now), ==, 0.0);
+  g_assert_cmpfloat (lk_retry_after_parse (NULL, now), <, 0);
+  g_assert_cmpfloat (lk_retry_after_parse ("soon", now), <, 0);
+  g_assert_cmpfloat (lk_retry_after_parse ("-4", now), <, 0);
+  g_assert_cmpfloat (lk_retry_after_parse ("3 apples", now), <, 0);
+}
+
+static void
+test_backoff (void)
+{
+  g_assert_cmpuint (lk_backoff_delay_ms (0, 1000, 32000, 0.0), ==, 500);
+  g_assert_cmpuint (lk_backoff_delay_ms (0, 1000, 32000, 0.999), <=, 1000);
+  g_assert_cmpuint (lk_backoff_delay_ms (3, 1000, 32000, 0.0), ==, 4000);
+  g_assert_cmpuint (lk_backoff_delay_ms (30, 1000, 32000, 0.999), <=, 32000);
+  g_assert_cmpuint (lk_backoff_delay_ms (30, 1000, 32000, 0.0), ==, 16000);
+}
+
+static void
+test_url_policy (void)
+{
+  const char *graph = "https://graph.microsoft.com";
+  GError *error = NULL;
+
+  g_assert_true (lk_url_may_carry_token ("https://graph.microsoft.com/beta/deviceManagement/managedDevices?$skiptoken=x", graph, NULL));
+  g_assert_false (lk_url_may_carry_token ("https://evil.example.com/beta/x", graph, &error));
+  g_assert_error (error, LK_GRAPH_ERROR, LK_GRAPH_ERROR_INSECURE);
+  g_clear_error (&error);
+  g_assert_false (lk_url_may_carry_token ("http://graph.microsoft.com/beta/x", graph, NULL));
+  g_assert_false (lk_url_may_carry_token ("https://graph.microsoft.com:8443/beta/x", graph, NULL));
+  g_assert_false (lk_url_may_carry_token ("https://graph.microsoft.com.evil.example/beta", graph, NULL));
+  g_assert_false (lk_url_may_carry_token ("http://graph.example.com/beta/x", "http://graph.example.com", &error));
+  g_assert_error (error, LK_GRAPH_ERROR, LK_GRAPH_ERROR_INSECURE);
+  g_clear_error (&error);
+  g_assert_true (lk_url_may_carry_token ("http://127.0.0.1:4000/graph/beta/x", "http://127.0.0.1:4000/graph", NULL));
+  g_assert_false (lk_url_may_carry_token ("http://127.0.0.1:4000/login/token", "http://127.0.0.1:4000/graph", NULL));
+  g_assert_false (lk_url_may_carry_token ("http://127.0.0.1:4000/graphics", "http://127.0.0.1:4000/graph", NULL));
+  g_assert_true (lk_host_is_loopback ("127.0.0.1"));
+  g_assert_true (lk_host_is_loopback ("127.8.9.10"));
+  g_assert_true (lk_host_is_loopback ("[::1]"));
+  g_assert_true (lk_host_is_loopback ("localhost"));
+  g_assert_false (lk_host_is_loopback ("10.0.0.1"));
+  g_assert_false (lk_host_is_loopback ("localhost.example.com"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func, setup, data) \
+  g_test_add (path, Fixture, data, setup, func, teardown)
+
+  g_test_add_func ("/graph/policy/retry-after", test_retry_after_parse);
+  g_test_add_func ("/graph/policy/backoff", test_backoff);
+  g_test_add_func ("/graph/policy/url", test_url_policy);
+  g_test_add_func ("/graph/plain-http-refused", test_plain_http_refused);
+  ADD ("/graph/paging", test_paging, setup_generated, GUINT_TO_POINTER (2500));
+  ADD ("/graph/cancel-mid-paging", test_cancel_mid_paging, setup_generated, GUINT_TO_POINTER (5000));
+  ADD ("/graph/headers", test_headers, setup_demo, NULL);
+  ADD ("/graph/search/apostrophe", test_search_apostrophe, setup_demo, NULL);
+  ADD ("/graph/search/recheck", test_unsupported_filter_rechecked, setup_demo, NULL);
+  ADD ("/graph/retry-after/seconds", test_retry_after_seconds, setup_demo, NULL);
+  ADD ("/graph/retry-after/fraction", test_retry_after_fraction, setup_demo, NULL);
+  ADD ("/graph/retry-after/date", test_retry_after_date, setup_demo, NULL);
+  ADD ("/graph/backoff", test_backoff_without_retry_after, setup_demo, NULL);
+  ADD ("/graph/throttled-gives-up", test_throttled_gives_up, setup_demo, NULL);
+  ADD ("/graph/shared-throttle", test_shared_throttle, setup_demo, NULL);
+  ADD ("/graph/server-error-ids", test_server_error_ids, setup_demo, NULL);
+  ADD ("/graph/not-found", test_not_found, setup_demo, NULL);
+  ADD ("/graph/drop-get-retried", test_drop_get_retried, setup_demo, NULL);
+  ADD ("/graph/truncated-malformed", test_truncated_and_malformed, setup_demo, NULL);
+  ADD ("/graph/wrong-types", test_wrong_types, setup_demo, NULL);
+  ADD ("/graph/expired-token-refreshed", test_expired_token_refreshed, setup_demo, NULL);
+  ADD ("/graph/expired-static-token", test_expired_static_token, setup_demo, NULL);
+  ADD ("/graph/foreign-next-link", test_foreign_next_link, setup_generated, GUINT_TO_POINTER (1500));
+  ADD ("/graph/body-cap", test_body_cap, setup_demo, NULL);
+  ADD ("/graph/forbidden-reason", test_forbidden_reason, setup_demo, NULL);
+  ADD ("/graph/post/drop-not-resent", test_post_dropped_not_resent, setup_demo, NULL);
+  ADD ("/graph/post/timeout-not-resent", test_post_timeout_not_resent, setup_demo, NULL);
+  ADD ("/graph/post/429-retried", test_post_429_retried, setup_demo, NULL);
+  ADD ("/graph/post/reset-and-track", test_reset_and_track, setup_demo, NULL);
+
+  return g_test_run ();
+}
