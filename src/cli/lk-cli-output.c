@@ -1,0 +1,351 @@
+/* lk-cli-output.c: how latchkey-cli prints devices, for people and for scripts. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "lk-cli-output.h"
+
+const char *
+lk_cli_support_id (LkSupport support)
+{
+  switch (support)
+    {
+    case LK_SUPPORT_SUPPORTED:
+      return "supported";
+    case LK_SUPPORT_SUPPORTED_WITH_CAVEATS:
+      return "supported-with-caveats";
+    case LK_SUPPORT_NOT_SUPPORTED:
+      return "not-supported";
+    case LK_SUPPORT_UNKNOWN:
+    default:
+      return "unknown";
+    }
+}
+
+const char *
+lk_cli_action_kind_id (LkActionKind kind)
+{
+  switch (kind)
+    {
+    case LK_ACTION_KIND_REMOVE_PASSCODE:
+      return "removePasscode";
+    case LK_ACTION_KIND_RESET_DEVICE_PASSCODE:
+      return "resetDevicePasscode";
+    case LK_ACTION_KIND_RESET_PASSCODE:
+      return "resetPasscode";
+    case LK_ACTION_KIND_RESET_WORK_PROFILE_PASSCODE:
+      return "resetWorkProfilePasscode";
+    case LK_ACTION_KIND_NONE:
+    default:
+      return "none";
+    }
+}
+
+static const char *
+or_dash (const char *text)
+{
+  return text != NULL && *text != '\0' ? text : "—";
+}
+
+static char *
+platform_text (LkDevice *device)
+{
+  return g_strjoin (" ", or_dash (lk_device_get_operating_system (device)),
+                    lk_device_get_os_version (device) != NULL ? lk_device_get_os_version (device) : "",
+                    NULL);
+}
+
+static const char *
+user_text (LkDevice *device)
+{
+  if (lk_device_get_user_principal_name (device) != NULL)
+    return lk_device_get_user_principal_name (device);
+  return or_dash (lk_device_get_user_display_name (device));
+}
+
+/* Pads by characters, not bytes: names are often Italian ("Città", "Niccolò"). */
+static void
+print_cell (const char *text,
+            glong       width)
+{
+  glong len = g_utf8_strlen (text, -1);
+
+  g_print ("%s", text);
+  for (glong i = len; i < width; i++)
+    g_print (" ");
+}
+
+void
+lk_cli_print_devices_table (GPtrArray *devices)
+{
+  const char *headers[] = { C_("column", "NAME"), C_("column", "USER"), C_("column", "PLATFORM"),
+                            C_("column", "PASSCODE ACTION"), C_("column", "ID") };
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  glong widths[G_N_ELEMENTS (headers)] = { 0 };
+
+  if (devices->len == 0)
+    return;
+
+  g_ptr_array_add (rows, g_strdupv ((char **) headers));
+  for (guint i = 0; i < devices->len; i++)
+    {
+      LkDevice *device = g_ptr_array_index (devices, i);
+      g_autoptr(LkCapability) capability = lk_capability_new_for_device (device);
+      char **row = g_new0 (char *, G_N_ELEMENTS (headers) + 1);
+
+      row[0] = g_strdup (or_dash (lk_device_get_device_name (device)));
+      row[1] = g_strdup (user_text (device));
+      row[2] = platform_text (device);
+      row[3] = g_strdup (lk_capability_get_label (capability));
+      row[4] = g_strdup (lk_device_get_id (device));
+      g_ptr_array_add (rows, row);
+    }
+
+  for (guint r = 0; r < rows->len; r++)
+    for (guint c = 0; c < G_N_ELEMENTS (headers); c++)
+      widths[c] = MAX (widths[c], g_utf8_strlen (((char **) g_ptr_array_index (rows, r))[c], -1));
+
+  for (guint r = 0; r < rows->len; r++)
+    {
+      char **row = g_ptr_array_index (rows, r);
+
+      for (guint c = 0; c < G_N_ELEMENTS (headers); c++)
+        {
+          gboolean last = c + 1 == G_N_ELEMENTS (headers);
+
+          print_cell (row[c], last ? 0 : widths[c] + 2);
+        }
+      g_print ("\n");
+    }
+}
+
+static JsonNode *
+capability_json (LkCapability *capability)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  const char *const *caveats = lk_capability_get_caveats (capability);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "support");
+  json_builder_add_string_value (builder, lk_cli_support_id (lk_capability_get_support (capability)));
+  json_builder_set_member_name (builder, "action");
+  json_builder_add_string_value (builder, lk_cli_action_kind_id (lk_capability_get_action_kind (capability)));
+  json_builder_set_member_name (builder, "label");
+  json_builder_add_string_value (builder, lk_capability_get_label (capability));
+  json_builder_set_member_name (builder, "reason");
+  json_builder_add_string_value (builder, lk_capability_get_reason (capability));
+  json_builder_set_member_name (builder, "caveats");
+  json_builder_begin_array (builder);
+  for (guint i = 0; caveats != NULL && caveats[i] != NULL; i++)
+    json_builder_add_string_value (builder, caveats[i]);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "rule");
+  json_builder_add_string_value (builder, lk_capability_get_rule_id (capability));
+  json_builder_set_member_name (builder, "documentation");
+  json_builder_add_string_value (builder, lk_capability_get_doc_url (capability));
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+static JsonNode *
+device_json (LkDevice *device)
+{
+  g_autoptr(LkCapability) capability = lk_capability_new_for_device (device);
+  JsonObject *object = lk_device_to_json (device);
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_object_set_member (object, "capability", capability_json (capability));
+  json_node_take_object (node, object);
+  return node;
+}
+
+static void
+print_json (JsonNode *root)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
+}
+
+void
+lk_cli_print_devices_json (GPtrArray *devices)
+{
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_ARRAY);
+  JsonArray *array = json_array_sized_new (devices->len);
+
+  for (guint i = 0; i < devices->len; i++)
+    json_array_add_element (array, device_json (g_ptr_array_index (devices, i)));
+  json_node_take_array (root, array);
+  print_json (root);
+}
+
+void
+lk_cli_print_device_json (LkDevice *device)
+{
+  g_autoptr(JsonNode) root = device_json (device);
+
+  print_json (root);
+}
+
+static void
+print_field (const char *label,
+             const char *value)
+{
+  g_print ("  %-22s %s\n", label, or_dash (value));
+}
+
+static char *
+format_date (GDateTime *when)
+{
+  g_autoptr(GDateTime) local = NULL;
+
+  if (when == NULL)
+    return g_strdup (_("never"));
+  local = g_date_time_to_local (when);
+  return g_date_time_format (local, "%x %X");
+}
+
+void
+lk_cli_print_device_details (LkDevice *device)
+{
+  g_autoptr(LkCapability) capability = lk_capability_new_for_device (device);
+  g_autofree char *platform = platform_text (device);
+  g_autofree char *last_sync = format_date (lk_device_get_last_sync (device));
+  g_autofree char *enrolled = format_date (lk_device_get_enrolled (device));
+  const char *const *caveats = lk_capability_get_caveats (capability);
+  const char *const *problems = lk_device_get_problems (device);
+  int supervised = lk_device_get_is_supervised (device);
+
+  g_print ("%s\n", or_dash (lk_device_get_device_name (device)));
+  print_field (_("ID"), lk_device_get_id (device));
+  print_field (_("User"), lk_device_get_user_display_name (device));
+  print_field (_("User principal name"), lk_device_get_user_principal_name (device));
+  print_field (_("Platform"), platform);
+  print_field (_("Model"), lk_device_get_model (device));
+  print_field (_("Manufacturer"), lk_device_get_manufacturer (device));
+  print_field (_("Serial number"), lk_device_get_serial_number (device));
+  print_field (_("IMEI"), lk_device_get_imei (device));
+  print_field (_("Ownership"), lk_device_get_owner_type (device));
+  print_field (_("Enrollment type"), lk_device_get_enrollment_type (device));
+  print_field (_("Device type"), lk_device_get_device_type (device));
+  print_field (_("Management agent"), lk_device_get_management_agent (device));
+  print_field (_("Supervised"), supervised < 0 ? NULL : supervised ? _("yes") : _("no"));
+  print_field (_("Compliance"), lk_device_get_compliance_state (device));
+  print_field (_("Last check-in"), last_sync);
+  print_field (_("Enrolled"), enrolled);
+  g_print ("\n%s: %s\n", _("Passcode action"), lk_capability_get_label (capability));
+  g_print ("  %s\n", lk_capability_get_reason (capability));
+  for (guint i = 0; caveats != NULL && caveats[i] != NULL; i++)
+    g_print ("  • %s\n", caveats[i]);
+  g_print ("  %s\n", lk_capability_get_doc_url (capability));
+  for (guint i = 0; problems != NULL && problems[i] != NULL; i++)
+    g_print (_("Note: %s\n"), problems[i]);
+}
+
+void
+lk_cli_print_action_preview (LkDevice     *device,
+                             LkCapability *capability)
+{
+  g_autofree char *platform = platform_text (device);
+  const char *const *caveats = lk_capability_get_caveats (capability);
+
+  g_print ("%s — %s\n", lk_capability_get_label (capability), or_dash (lk_device_get_device_name (device)));
+  print_field (_("User"), user_text (device));
+  print_field (_("Platform"), platform);
+  print_field (_("Serial number"), lk_device_get_serial_number (device));
+  g_print ("  %s\n", lk_capability_get_reason (capability));
+  for (guint i = 0; caveats != NULL && caveats[i] != NULL; i++)
+    g_print ("  • %s\n", caveats[i]);
+}
+
+static const char *
+state_label (LkActionState state)
+{
+  switch (state)
+    {
+    case LK_ACTION_STATE_NONE:
+      return _("No action");
+    case LK_ACTION_STATE_PENDING:
+      return _("Pending: waiting for the device to check in");
+    case LK_ACTION_STATE_CANCELED:
+      return _("Canceled");
+    case LK_ACTION_STATE_ACTIVE:
+      return _("In progress on the device");
+    case LK_ACTION_STATE_DONE:
+      return _("Done");
+    case LK_ACTION_STATE_FAILED:
+      return _("Failed");
+    case LK_ACTION_STATE_NOT_SUPPORTED:
+      return _("Not supported by the device");
+    case LK_ACTION_STATE_UNKNOWN:
+    default:
+      return _("Unknown state");
+    }
+}
+
+void
+lk_cli_print_action_result (LkActionResult *result)
+{
+  g_autofree char *started = NULL;
+  g_autofree char *updated = NULL;
+
+  if (result == NULL)
+    {
+      g_print (_("No passcode action has been sent to this device.\n"));
+      return;
+    }
+  started = format_date (lk_action_result_get_start (result));
+  updated = format_date (lk_action_result_get_last_updated (result));
+  print_field (_("State"), state_label (lk_action_result_get_state (result)));
+  print_field (_("Started"), started);
+  print_field (_("Last updated"), updated);
+  if (lk_action_result_get_error_code (result) != 0)
+    {
+      g_autofree char *code = g_strdup_printf ("%" G_GINT64_FORMAT, lk_action_result_get_error_code (result));
+      print_field (_("Error code"), code);
+    }
+  /* The temporary passcode is what the admin came for; it goes to stdout only, never a log. */
+  if (lk_action_result_get_passcode (result) != NULL)
+    {
+      print_field (_("Temporary passcode"), lk_action_result_get_passcode (result));
+      g_print (_("  The temporary passcode stays visible in the Intune admin center for 7 days.\n"));
+    }
+}
+
+void
+lk_cli_print_action_result_json (const char     *device_id,
+                                 LkActionResult *result)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, device_id);
+  json_builder_set_member_name (builder, "state");
+  json_builder_add_string_value (builder, result != NULL ? lk_action_result_get_state_string (result) : "none");
+  if (result != NULL)
+    {
+      g_autofree char *started = lk_action_result_get_start (result) != NULL
+                                   ? g_date_time_format_iso8601 (lk_action_result_get_start (result)) : NULL;
+      g_autofree char *updated = lk_action_result_get_last_updated (result) != NULL
+                                   ? g_date_time_format_iso8601 (lk_action_result_get_last_updated (result)) : NULL;
+
+      json_builder_set_member_name (builder, "startDateTime");
+      json_builder_add_string_value (builder, started);
+      json_builder_set_member_name (builder, "lastUpdatedDateTime");
+      json_builder_add_string_value (builder, updated);
+      json_builder_set_member_name (builder, "errorCode");
+      json_builder_add_int_value (builder, lk_action_result_get_error_code (result));
+      json_builder_set_member_name (builder, "passcode");
+      json_builder_add_string_value (builder, lk_action_result_get_passcode (result));
+    }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  print_json (root);
+}

@@ -1,0 +1,26 @@
+/* lk-cli-output.h: how latchkey-cli prints devices, for people and for scripts. */
+#pragma once
+
+#include <glib.h>
+
+#include "lk-action-result.h"
+#include "lk-capability.h"
+#include "lk-device.h"
+
+G_BEGIN_DECLS
+
+void  lk_cli_print_devices_table       (GPtrArray      *devices);
+void  lk_cli_print_devices_json        (GPtrArray      *devices);
+void  lk_cli_print_device_details      (LkDevice       *device);
+void  lk_cli_print_device_json         (LkDevice       *device);
+void  lk_cli_print_action_preview      (LkDevice       *device,
+                                        LkCapability   *capability);
+void  lk_cli_print_action_result       (LkActionResult *result);
+void  lk_cli_print_action_result_json  (const char     *device_id,
+                                        LkActionResult *result);
+
+/* Stable identifiers for --json output. */
+const char *lk_cli_support_id          (LkSupport       support);
+const char *lk_cli_action_kind_id      (LkActionKind    kind);
+
+G_END_DECLS
