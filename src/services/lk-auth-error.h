@@ -1,0 +1,45 @@
+/* lk-auth-error.h: the one error domain of the sign-in layer, and secret-wiping helpers.
+ *
+ * Error messages are shown to the admin: they never carry a token, code or verifier.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define LK_AUTH_ERROR (lk_auth_error_quark ())
+
+typedef enum
+{
+  LK_AUTH_ERROR_FAILED,
+  LK_AUTH_ERROR_ACCESS_DENIED,         /* the user or an admin refused consent */
+  LK_AUTH_ERROR_STATE_MISMATCH,        /* the redirect did not belong to this sign-in */
+  LK_AUTH_ERROR_TIMEOUT,               /* the browser never came back */
+  LK_AUTH_ERROR_EXPIRED,               /* the device code expired before approval */
+  LK_AUTH_ERROR_DECLINED,              /* the device code was declined */
+  LK_AUTH_ERROR_BAD_VERIFICATION_CODE,
+  LK_AUTH_ERROR_INVALID_GRANT,         /* the refresh token is dead: sign in again */
+  LK_AUTH_ERROR_KEYRING_UNAVAILABLE,   /* no Secret Service: offer a session-only sign-in */
+  LK_AUTH_ERROR_KEYRING_LOCKED,        /* the keyring stayed locked: offer session-only */
+  LK_AUTH_ERROR_NETWORK,
+  LK_AUTH_ERROR_INVALID_RESPONSE,
+  LK_AUTH_ERROR_INSECURE_ENDPOINT,     /* an endpoint that is neither https nor loopback */
+  LK_AUTH_ERROR_BROWSER,               /* the browser could not be opened */
+  LK_AUTH_ERROR_OAUTH,                 /* any other OAuth error */
+  LK_AUTH_ERROR_PENDING,               /* device code: authorization_pending (internal) */
+  LK_AUTH_ERROR_SLOW_DOWN,             /* device code: slow_down (internal) */
+} LkAuthError;
+
+GQuark  lk_auth_error_quark     (void);
+
+/* Maps an OAuth "error" string (RFC 6749 §5.2, RFC 8628 §3.5) to a translated GError. The
+ * server's error_description is not copied: it is for developers, and we cannot vouch for it. */
+GError *lk_auth_error_from_oauth (const char *oauth_error);
+
+/* Overwrites then frees a string that held a secret. NULL-safe. */
+void    lk_secret_string_free   (char *secret);
+/* Like g_clear_pointer (ptr, lk_secret_string_free). */
+void    lk_secret_string_clear  (char **secret);
+
+G_END_DECLS

@@ -1,0 +1,524 @@
+/* lk-browser-flow.c: authorization code + PKCE with a one-shot loopback listener. */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/random.h>
+#include <glib/gi18n.h>
+
+#include "lk-auth-error.h"
+#include "lk-browser-flow.h"
+
+#define DEFAULT_TIMEOUT_MS (5 * 60 * 1000)
+
+struct _LkBrowserFlow
+{
+  GObject         parent_instance;
+
+  SoupSession    *session;
+  LkOidcConfig   *config;
+  char           *client_id;
+  char           *scopes;
+  guint           timeout_ms;
+
+  LkOpenUriFunc   open_uri;
+  gpointer        open_uri_data;
+  GDestroyNotify  open_uri_destroy;
+
+  SoupServer     *server;
+  char           *redirect_uri;
+  char           *verifier;      /* secret */
+  char           *state;
+  GTask          *task;          /* while waiting for the redirect or redeeming */
+  GSource        *timeout_source;
+  GSource        *cancel_source;
+  gboolean        started;
+  gboolean        redirected;    /* the one redirect arrived: the listener is done */
+};
+
+G_DEFINE_FINAL_TYPE (LkBrowserFlow, lk_browser_flow, G_TYPE_OBJECT)
+
+char *
+lk_random_token (gsize    len,
+                 GError **error)
+{
+  g_autofree guint8 *buf = g_malloc (len);
+  gsize got = 0;
+  char *text;
+
+  /* PKCE verifiers and state must be unguessable: the kernel's CSPRNG, never g_random. */
+  while (got < len)
+    {
+      ssize_t n = getrandom (buf + got, len - got, 0);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       _("Could not get random numbers from the system: %s"),
+                       g_strerror (saved_errno));
+          return NULL;
+        }
+      got += (gsize) n;
+    }
+  text = lk_base64url_encode (buf, len);
+  explicit_bzero (buf, len);
+  return text;
+}
+
+static void
+stop_listening (LkBrowserFlow *self)
+{
+  if (self->server != NULL)
+    {
+      soup_server_disconnect (self->server);
+      g_clear_object (&self->server);
+    }
+}
+
+static void
+clear_sources (LkBrowserFlow *self)
+{
+  if (self->timeout_source != NULL)
+    {
+      g_source_destroy (self->timeout_source);
+      g_clear_pointer (&self->timeout_source, g_source_unref);
+    }
+  if (self->cancel_source != NULL)
+    {
+      g_source_destroy (self->cancel_source);
+      g_clear_pointer (&self->cancel_source, g_source_unref);
+    }
+}
+
+static void
+complete_with_error (LkBrowserFlow *self,
+                     GError        *error)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->task);
+
+  clear_sources (self);
+  if (!self->redirected)
+    stop_listening (self);
+  lk_secret_string_clear (&self->verifier);
+  if (task != NULL)
+    g_task_return_error (task, error);
+  else
+    g_error_free (error);
+}
+
+static void
+lk_browser_flow_dispose (GObject *object)
+{
+  LkBrowserFlow *self = LK_BROWSER_FLOW (object);
+
+  clear_sources (self);
+  stop_listening (self);
+  g_clear_object (&self->session);
+  if (self->open_uri_destroy != NULL)
+    g_clear_pointer (&self->open_uri_data, self->open_uri_destroy);
+
+  G_OBJECT_CLASS (lk_browser_flow_parent_class)->dispose (object);
+}
+
+static void
+lk_browser_flow_finalize (GObject *object)
+{
+  LkBrowserFlow *self = LK_BROWSER_FLOW (object);
+
+  lk_oidc_config_free (self->config);
+  g_free (self->client_id);
+  g_free (self->scopes);
+  g_free (self->redirect_uri);
+  lk_secret_string_free (self->verifier);
+  g_free (self->state);
+
+  G_OBJECT_CLASS (lk_browser_flow_parent_class)->finalize (object);
+}
+
+static void
+lk_browser_flow_class_init (LkBrowserFlowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = lk_browser_flow_dispose;
+  object_class->finalize = lk_browser_flow_finalize;
+}
+
+static void
+lk_browser_flow_init (LkBrowserFlow *self)
+{
+  self->timeout_ms = DEFAULT_TIMEOUT_MS;
+}
+
+LkBrowserFlow *
+lk_browser_flow_new (SoupSession        *session,
+                     const LkOidcConfig *config,
+                     const char         *client_id,
+                     const char         *scopes)
+{
+  LkBrowserFlow *self;
+
+  g_return_val_if_fail (SOUP_IS_SESSION (session), NULL);
+  g_return_val_if_fail (config != NULL, NULL);
+  g_return_val_if_fail (client_id != NULL, NULL);
+
+  self = g_object_new (LK_TYPE_BROWSER_FLOW, NULL);
+  self->session = g_object_ref (session);
+  self->config = lk_oidc_config_copy (config);
+  self->client_id = g_strdup (client_id);
+  self->scopes = g_strdup (scopes);
+  return self;
+}
+
+void
+lk_browser_flow_set_open_uri_func (LkBrowserFlow  *self,
+                                   LkOpenUriFunc   func,
+                                   gpointer        user_data,
+                                   GDestroyNotify  destroy)
+{
+  g_return_if_fail (LK_IS_BROWSER_FLOW (self));
+
+  if (self->open_uri_destroy != NULL)
+    g_clear_pointer (&self->open_uri_data, self->open_uri_destroy);
+  self->open_uri = func;
+  self->open_uri_data = user_data;
+  self->open_uri_destroy = destroy;
+}
+
+void
+lk_browser_flow_set_timeout_ms (LkBrowserFlow *self,
+                                guint          timeout_ms)
+{
+  g_return_if_fail (LK_IS_BROWSER_FLOW (self));
+  self->timeout_ms = timeout_ms > 0 ? timeout_ms : DEFAULT_TIMEOUT_MS;
+}
+
+const char *
+lk_browser_flow_get_redirect_uri (LkBrowserFlow *self)
+{
+  g_return_val_if_fail (LK_IS_BROWSER_FLOW (self), NULL);
+  return self->redirect_uri;
+}
+
+static void
+respond_page (SoupServerMessage *msg,
+              guint              status,
+              gboolean           success,
+              const char        *detail)
+{
+  g_autofree char *title = g_markup_escape_text (success ? _("Signed in to Latchkey")
+                                                         : _("Latchkey could not sign you in"), -1);
+  g_autofree char *body = g_markup_escape_text (detail, -1);
+  g_autofree char *html = NULL;
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  html = g_strdup_printf ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+                          "<title>%s</title></head>"
+                          "<body style=\"font-family: sans-serif; margin: 3em;\">"
+                          "<h1>%s</h1><p>%s</p></body></html>\n",
+                          title, title, body);
+  /* The URL of this page carried the code: keep it out of caches and referrers. */
+  soup_message_headers_replace (headers, "Cache-Control", "no-store");
+  soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_COPY,
+                                    html, strlen (html));
+}
+
+static void
+respond_plain (SoupServerMessage *msg,
+               guint              status)
+{
+  static const char text[] = "Not here.\n";
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, text, strlen (text));
+}
+
+static gboolean
+disconnect_idle_cb (gpointer user_data)
+{
+  LkBrowserFlow *self = user_data;
+
+  stop_listening (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+redirect_answered_cb (SoupServerMessage *msg,
+                      gpointer           user_data)
+{
+  /* The page is written: now the listener can go. Not from inside its own signal. */
+  g_idle_add_full (G_PRIORITY_DEFAULT, disconnect_idle_cb, g_object_ref (user_data), g_object_unref);
+}
+
+static void
+token_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(LkBrowserFlow) self = user_data;
+  g_autoptr(GTask) task = g_steal_pointer (&self->task);
+  g_autoptr(GError) error = NULL;
+  LkTokenResponse *response;
+
+  lk_secret_string_clear (&self->verifier);
+  response = lk_oidc_token_request_finish (result, &error);
+  if (task == NULL)
+    {
+      lk_token_response_free (response);
+      return;
+    }
+  if (response == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, response, (GDestroyNotify) lk_token_response_free);
+}
+
+static void
+redeem_code (LkBrowserFlow *self,
+             const char    *code)
+{
+  const char *params[] = {
+    "grant_type", "authorization_code",
+    "client_id", self->client_id,
+    "code", code,
+    "redirect_uri", self->redirect_uri,
+    "code_verifier", self->verifier,
+    self->scopes ? "scope" : NULL, self->scopes,
+    NULL
+  };
+
+  g_debug ("Browser sign-in: redeeming the authorization code");
+  lk_oidc_token_request_async (self->session, self->config->token_endpoint, params,
+                               g_task_get_cancellable (self->task), token_cb,
+                               g_object_ref (self));
+}
+
+static void
+finish_listening (LkBrowserFlow     *self,
+                  SoupServerMessage *msg)
+{
+  self->redirected = TRUE;
+  clear_sources (self);
+  g_signal_connect_object (msg, "finished", G_CALLBACK (redirect_answered_cb), self, 0);
+}
+
+static void
+handle_request_cb (SoupServer        *server,
+                   SoupServerMessage *msg,
+                   const char        *path,
+                   GHashTable        *query,
+                   gpointer           user_data)
+{
+  LkBrowserFlow *self = user_data;
+  const char *code = query ? g_hash_table_lookup (query, "code") : NULL;
+  const char *state = query ? g_hash_table_lookup (query, "state") : NULL;
+  const char *oauth_error = query ? g_hash_table_lookup (query, "error") : NULL;
+
+  /* Browsers ask for /favicon.ico and the like: answer, but keep waiting. */
+  if (self->task == NULL || self->redirected || g_strcmp0 (path, "/") != 0 ||
+      soup_server_message_get_method (msg) != SOUP_METHOD_GET)
+    {
+      g_debug ("Browser sign-in: ignoring a stray request to the listener");
+      respond_plain (msg, SOUP_STATUS_NOT_FOUND);
+      return;
+    }
+  if (state == NULL || (code == NULL && oauth_error == NULL))
+    {
+      g_debug ("Browser sign-in: ignoring a redirect without code or state");
+      respond_plain (msg, SOUP_STATUS_BAD_REQUEST);
+      return;
+    }
+
+  finish_listening (self, msg);
+
+  if (!g_str_equal (state, self->state))
+    {
+      respond_page (msg, SOUP_STATUS_BAD_REQUEST, FALSE,
+                    _("This answer did not belong to the sign-in Latchkey started. Return to Latchkey and try again."));
+      complete_with_error (self, g_error_new_literal (LK_AUTH_ERROR, LK_AUTH_ERROR_STATE_MISMATCH,
+                                                      _("The browser returned an answer that did not belong to this sign-in. Try again.")));
+      return;
+    }
+  if (oauth_error != NULL)
+    {
+      GError *error = lk_auth_error_from_oauth (oauth_error);
+
+      respond_page (msg, SOUP_STATUS_OK, FALSE, error->message);
+      complete_with_error (self, error);
+      return;
+    }
+
+  respond_page (msg, SOUP_STATUS_OK, TRUE,
+                _("You can close this page and return to Latchkey."));
+  redeem_code (self, code);
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  LkBrowserFlow *self = user_data;
+
+  g_clear_pointer (&self->timeout_source, g_source_unref);
+  complete_with_error (self, g_error_new_literal (LK_AUTH_ERROR, LK_AUTH_ERROR_TIMEOUT,
+                                                  _("The browser did not come back to Latchkey in time. Try again.")));
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+cancelled_cb (GCancellable *cancellable,
+              gpointer      user_data)
+{
+  LkBrowserFlow *self = user_data;
+
+  g_clear_pointer (&self->cancel_source, g_source_unref);
+  complete_with_error (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                  _("Sign-in was cancelled.")));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+launch_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(LkBrowserFlow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_app_info_launch_default_for_uri_finish (result, &error) &&
+      self->task != NULL && !self->redirected)
+    complete_with_error (self, g_error_new (LK_AUTH_ERROR, LK_AUTH_ERROR_BROWSER,
+                                            _("Could not open a web browser: %s"), error->message));
+}
+
+static char *
+build_authorize_uri (LkBrowserFlow *self,
+                     const char    *challenge)
+{
+  g_autoptr(GString) uri = g_string_new (self->config->authorization_endpoint);
+  const char *params[] = {
+    "client_id", self->client_id,
+    "response_type", "code",
+    "redirect_uri", self->redirect_uri,
+    "response_mode", "query",
+    "scope", self->scopes ? self->scopes : "openid",
+    "state", self->state,
+    "code_challenge", challenge,
+    "code_challenge_method", "S256",
+    "prompt", "select_account",
+    NULL
+  };
+
+  g_string_append_c (uri, strchr (uri->str, '?') ? '&' : '?');
+  for (guint i = 0; params[i] != NULL; i += 2)
+    {
+      g_autofree char *value = g_uri_escape_string (params[i + 1], NULL, FALSE);
+
+      g_string_append_printf (uri, "%s%s=%s", i > 0 ? "&" : "", params[i], value);
+    }
+  return g_string_free (g_steal_pointer (&uri), FALSE);
+}
+
+static char *
+make_challenge (const char *verifier)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize len = sizeof digest;
+
+  g_checksum_update (checksum, (const guchar *) verifier, strlen (verifier));
+  g_checksum_get_digest (checksum, digest, &len);
+  return lk_base64url_encode (digest, len);
+}
+
+static gboolean
+start_listening (LkBrowserFlow  *self,
+                 GError        **error)
+{
+  GSList *uris;
+  guint port;
+
+  self->server = soup_server_new ("server-header", "Latchkey ", NULL);
+  soup_server_add_handler (self->server, NULL, handle_request_cb, self, NULL);
+  /* IPv4 loopback only: the redirect URI says 127.0.0.1, and nothing else may reach us. */
+  if (!soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, error))
+    return FALSE;
+
+  uris = soup_server_get_uris (self->server);
+  port = uris ? (guint) g_uri_get_port (uris->data) : 0;
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  self->redirect_uri = g_strdup_printf ("http://127.0.0.1:%u/", port);
+  return port != 0;
+}
+
+void
+lk_browser_flow_run_async (LkBrowserFlow       *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *challenge = NULL;
+  g_autofree char *uri = NULL;
+
+  g_return_if_fail (LK_IS_BROWSER_FLOW (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lk_browser_flow_run_async);
+  if (self->started)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING, "A browser flow runs only once");
+      return;
+    }
+  self->started = TRUE;
+
+  if ((self->verifier = lk_random_token (32, &error)) == NULL ||
+      (self->state = lk_random_token (32, &error)) == NULL ||
+      !start_listening (self, &error))
+    {
+      stop_listening (self);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  self->task = g_steal_pointer (&task);
+
+  challenge = make_challenge (self->verifier);
+  uri = build_authorize_uri (self, challenge);
+
+  self->timeout_source = g_timeout_source_new (self->timeout_ms);
+  g_source_set_callback (self->timeout_source, timeout_cb, self, NULL);
+  g_source_attach (self->timeout_source, NULL);
+  if (cancellable != NULL)
+    {
+      self->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (self->cancel_source, G_SOURCE_FUNC (cancelled_cb), self, NULL);
+      g_source_attach (self->cancel_source, NULL);
+    }
+
+  g_debug ("Browser sign-in: listening on %s", self->redirect_uri);
+  if (self->open_uri != NULL)
+    {
+      if (!self->open_uri (uri, self->open_uri_data, &error))
+        complete_with_error (self, g_error_new (LK_AUTH_ERROR, LK_AUTH_ERROR_BROWSER,
+                                                _("Could not open a web browser: %s"), error->message));
+    }
+  else
+    g_app_info_launch_default_for_uri_async (uri, NULL, cancellable, launch_cb, g_object_ref (self));
+}
+
+LkTokenResponse *
+lk_browser_flow_run_finish (LkBrowserFlow  *self,
+                            GAsyncResult   *result,
+                            GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lk_browser_flow_run_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

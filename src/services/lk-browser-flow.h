@@ -1,0 +1,53 @@
+/* lk-browser-flow.h: authorization code + PKCE (S256) in the system browser.
+ *
+ * A SoupServer on 127.0.0.1 (IPv4 only, ephemeral port) takes exactly one redirect to "/",
+ * checks the state, answers a small page and shuts down; stray requests (/favicon.ico, or
+ * "/" without code/error) get 404/400 and do not end the flow.
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <libsoup/soup.h>
+
+#include "lk-oidc.h"
+
+G_BEGIN_DECLS
+
+/* Opens @uri in a browser. Returns FALSE with @error when it cannot. The default uses
+ * g_app_info_launch_default_for_uri_async(), i.e. the OpenURI portal under Flatpak. Tests
+ * pass a function that plays the browser. */
+typedef gboolean (*LkOpenUriFunc) (const char  *uri,
+                                   gpointer     user_data,
+                                   GError     **error);
+
+#define LK_TYPE_BROWSER_FLOW (lk_browser_flow_get_type ())
+G_DECLARE_FINAL_TYPE (LkBrowserFlow, lk_browser_flow, LK, BROWSER_FLOW, GObject)
+
+LkBrowserFlow   *lk_browser_flow_new               (SoupSession        *session,
+                                                    const LkOidcConfig *config,
+                                                    const char         *client_id,
+                                                    const char         *scopes);
+void             lk_browser_flow_set_open_uri_func (LkBrowserFlow      *self,
+                                                    LkOpenUriFunc       func,
+                                                    gpointer            user_data,
+                                                    GDestroyNotify      destroy);
+/* How long to wait for the browser to come back (default 5 minutes). */
+void             lk_browser_flow_set_timeout_ms    (LkBrowserFlow      *self,
+                                                    guint               timeout_ms);
+/* The redirect URI, "http://127.0.0.1:PORT/", once run_async() started; else NULL. */
+const char      *lk_browser_flow_get_redirect_uri  (LkBrowserFlow      *self);
+
+/* Runs once: listens, opens the browser, waits for the redirect, redeems the code. */
+void             lk_browser_flow_run_async         (LkBrowserFlow       *self,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+LkTokenResponse *lk_browser_flow_run_finish        (LkBrowserFlow       *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+
+/* Fills @buf with @len bytes from getrandom(2), base64url-encoded. */
+char            *lk_random_token                   (gsize                len,
+                                                    GError             **error);
+
+G_END_DECLS

@@ -1,0 +1,48 @@
+/* lk-cloud.h: the Microsoft clouds Latchkey can sign in to, and their Graph hosts.
+ *
+ * The nicks match the "cloud" enum of the GSettings schema.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  LK_CLOUD_GLOBAL,
+  LK_CLOUD_US_GOV_GCC_HIGH,
+  LK_CLOUD_US_GOV_DOD,
+  LK_CLOUD_CHINA,
+  LK_CLOUD_CUSTOM,
+} LkCloud;
+
+#define LK_CLOUD_N_CLOUDS (LK_CLOUD_CUSTOM + 1)
+
+const char *lk_cloud_to_nick          (LkCloud     cloud);
+/* Returns FALSE (and leaves @cloud alone) for an unknown nick. */
+gboolean    lk_cloud_from_nick        (const char *nick,
+                                       LkCloud    *cloud);
+/* Translated, for the preferences. */
+const char *lk_cloud_get_display_name (LkCloud     cloud);
+/* e.g. "https://login.microsoftonline.com"; NULL for LK_CLOUD_CUSTOM. */
+const char *lk_cloud_get_authority    (LkCloud     cloud);
+/* e.g. "https://graph.microsoft.com" (no version); NULL for LK_CLOUD_CUSTOM. */
+const char *lk_cloud_get_graph_url    (LkCloud     cloud);
+/* The cloud whose authority this is, LK_CLOUD_CUSTOM when none matches. */
+LkCloud     lk_cloud_from_authority   (const char *authority);
+
+/* The delegated scopes Latchkey asks for, qualified with the Graph resource of @graph_url
+ * ("https://graph.microsoft.us/DeviceManagementManagedDevices.Read.All …"), plus
+ * offline_access openid profile. NULL when @graph_url is not an absolute URL. */
+char       *lk_cloud_build_scopes     (const char *graph_url);
+
+/* TRUE when space-separated @granted holds @scope, bare or resource-qualified
+ * (".../DeviceManagementManagedDevices.PrivilegedOperations.All"), case-insensitively. */
+gboolean    lk_scopes_contain         (const char *granted,
+                                       const char *scope);
+
+#define LK_SCOPE_READ       "DeviceManagementManagedDevices.Read.All"
+#define LK_SCOPE_PRIVILEGED "DeviceManagementManagedDevices.PrivilegedOperations.All"
+
+G_END_DECLS
