@@ -196,11 +196,13 @@ progress_cb (GPtrArray *devices,
 
   if (!cli->progress)
     return;
+  /* Back to the start of the line and clear it, so the count updates in place. */
+  g_printerr ("\r\033[K");
   if (expected > 0)
     /* Translators: a progress line while a device list downloads. */
-    g_printerr (_("\r\033[KLoading devices… %u of %" G_GINT64_FORMAT), total, expected);
+    g_printerr (_("Loading devices… %u of %" G_GINT64_FORMAT), total, expected);
   else
-    g_printerr (_("\r\033[KLoading devices… %u"), total);
+    g_printerr (_("Loading devices… %u"), total);
 }
 
 static int
