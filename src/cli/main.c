@@ -200,7 +200,7 @@ progress_cb (GPtrArray *devices,
   g_printerr ("\r\033[K");
   if (expected > 0)
     /* Translators: a progress line while a device list downloads. */
-    g_printerr (_("Loading devices… %u of %" G_GINT64_FORMAT), total, expected);
+    g_printerr (_("Loading devices… %u of %u"), total, (guint) expected);
   else
     g_printerr (_("Loading devices… %u"), total);
 }
