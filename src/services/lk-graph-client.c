@@ -26,6 +26,10 @@
 /* A server asking for a longer pause than this is treated as unavailable, not waited for. */
 #define MAX_RETRY_AFTER_S    300.0
 #define READ_CHUNK           (256 * 1024)
+/* Intune's documented limits per app and tenant. */
+#define DEFAULT_RATE_REQUESTS 2000
+#define DEFAULT_RATE_WRITES   200
+#define DEFAULT_RATE_WINDOW   20000
 
 struct _LkGraphClient
 {
@@ -45,6 +49,13 @@ struct _LkGraphClient
 
   /* Monotonic time before which no request is sent: one 429 slows every request down. */
   gint64           throttled_until;
+
+  /* Send times (monotonic µs) within the rate window, oldest first. */
+  GQueue           sent_requests;
+  GQueue           sent_writes;
+  guint            rate_requests;
+  guint            rate_writes;
+  gint64           rate_window;
 };
 
 G_DEFINE_FINAL_TYPE (LkGraphClient, lk_graph_client, G_TYPE_OBJECT)
@@ -556,11 +567,43 @@ token_cb (GObject      *source,
 }
 
 static void
+forget_before (GQueue *times,
+               gint64  cutoff)
+{
+  while (!g_queue_is_empty (times) && *(gint64 *) g_queue_peek_head (times) <= cutoff)
+    g_free (g_queue_pop_head (times));
+}
+
+/* Microseconds to wait before one more request fits in the rate window; 0 records it as sent. */
+static gint64
+rate_limit_wait (LkGraphClient *self,
+                 gboolean       write,
+                 gint64         now)
+{
+  gint64 wait = 0;
+
+  forget_before (&self->sent_requests, now - self->rate_window);
+  forget_before (&self->sent_writes, now - self->rate_window);
+  if (g_queue_get_length (&self->sent_requests) >= self->rate_requests)
+    wait = *(gint64 *) g_queue_peek_head (&self->sent_requests) + self->rate_window - now;
+  if (write && g_queue_get_length (&self->sent_writes) >= self->rate_writes)
+    wait = MAX (wait, *(gint64 *) g_queue_peek_head (&self->sent_writes) + self->rate_window - now);
+  if (wait > 0)
+    return wait;
+
+  g_queue_push_tail (&self->sent_requests, g_memdup2 (&now, sizeof now));
+  if (write)
+    g_queue_push_tail (&self->sent_writes, g_memdup2 (&now, sizeof now));
+  return 0;
+}
+
+static void
 request_start (GTask *task)
 {
   Request *req = g_task_get_task_data (task);
   LkGraphClient *self = req->client;
   gint64 now = g_get_monotonic_time ();
+  gint64 rate_wait;
   GError *error = NULL;
 
   if (g_task_return_error_if_cancelled (task))
@@ -575,6 +618,13 @@ request_start (GTask *task)
   if (self->throttled_until > now + 1000)
     {
       request_wait (task, (guint) ((self->throttled_until - now) / 1000));
+      return;
+    }
+
+  rate_wait = rate_limit_wait (self, is_post (req), now);
+  if (rate_wait > 0)
+    {
+      request_wait (task, (guint) (rate_wait / 1000) + 1);
       return;
     }
 
@@ -1120,6 +1170,8 @@ lk_graph_client_finalize (GObject *object)
   g_clear_object (&self->tokens);
   g_clear_pointer (&self->graph_url, g_free);
   g_clear_pointer (&self->api_version, g_free);
+  g_queue_clear_full (&self->sent_requests, g_free);
+  g_queue_clear_full (&self->sent_writes, g_free);
 
   G_OBJECT_CLASS (lk_graph_client_parent_class)->finalize (object);
 }
@@ -1151,6 +1203,11 @@ lk_graph_client_init (LkGraphClient *self)
   self->timeout_s = DEFAULT_TIMEOUT_S;
   self->max_body = DEFAULT_MAX_BODY;
   self->page_size = DEFAULT_PAGE_SIZE;
+  g_queue_init (&self->sent_requests);
+  g_queue_init (&self->sent_writes);
+  self->rate_requests = DEFAULT_RATE_REQUESTS;
+  self->rate_writes = DEFAULT_RATE_WRITES;
+  self->rate_window = (gint64) DEFAULT_RATE_WINDOW * 1000;
 }
 
 LkGraphClient *
@@ -1228,4 +1285,16 @@ lk_graph_client_set_page_size (LkGraphClient *self,
 {
   g_return_if_fail (LK_IS_GRAPH_CLIENT (self));
   self->page_size = CLAMP (top, 1, 1000);
+}
+
+void
+lk_graph_client_set_rate_limit (LkGraphClient *self,
+                                guint          requests,
+                                guint          writes,
+                                guint          window_ms)
+{
+  g_return_if_fail (LK_IS_GRAPH_CLIENT (self));
+  self->rate_requests = MAX (requests, 1);
+  self->rate_writes = MAX (writes, 1);
+  self->rate_window = (gint64) MAX (window_ms, 1) * 1000;
 }

@@ -41,6 +41,12 @@ void        lk_graph_client_set_backoff      (LkGraphClient *self, guint base_ms
 void        lk_graph_client_set_timeout      (LkGraphClient *self, guint seconds);
 void        lk_graph_client_set_max_body_size (LkGraphClient *self, gsize bytes);
 void        lk_graph_client_set_page_size    (LkGraphClient *self, guint top);
+/* Client-side rate limit, so a burst never trips Intune's throttling: at most @requests requests
+ * and @writes POSTs per @window_ms (default Intune's 2000 and 200 per 20 s, per app and tenant). */
+void        lk_graph_client_set_rate_limit   (LkGraphClient *self,
+                                              guint          requests,
+                                              guint          writes,
+                                              guint          window_ms);
 
 /* Called once per page, on the caller's main context, with the matching devices of that page
  * (element-type LkDevice, already re-checked; ranked within the page). @total is the running

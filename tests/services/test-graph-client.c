@@ -795,6 +795,34 @@ test_shared_throttle (Fixture       *fixture,
   g_clear_object (&b.result);
 }
 
+static void
+test_rate_limit (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *id = first_device_id (fixture);
+  Timed timed[8] = { 0 };
+  gint64 start = g_get_monotonic_time ();
+  gint64 last = 0;
+
+  /* 5 requests per second: the 8 lookups need a second window, and no 429 is involved. */
+  lk_graph_client_set_rate_limit (fixture->client, 5, 2, 1000);
+  for (guint i = 0; i < G_N_ELEMENTS (timed); i++)
+    lk_graph_client_get_device_async (fixture->client, id, NULL, timed_cb, &timed[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (timed); i++)
+    {
+      g_autoptr(LkDevice) device = NULL;
+
+      wait_for_result (&timed[i].result);
+      device = lk_graph_client_get_device_finish (fixture->client, timed[i].result, NULL);
+      g_assert_nonnull (device);
+      g_clear_object (&timed[i].result);
+      last = MAX (last, timed[i].finished);
+    }
+  g_assert_cmpint (last - start, >=, 900 * 1000);
+  g_assert_cmpuint (fixture->n_throttled, ==, 0);
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "GET", id), ==, 8);
+}
+
 /* --- pure policy ----------------------------------------------------------------------------- */
 
 static void
@@ -873,6 +901,7 @@ main (int   argc,
   ADD ("/graph/backoff", test_backoff_without_retry_after, setup_demo, NULL);
   ADD ("/graph/throttled-gives-up", test_throttled_gives_up, setup_demo, NULL);
   ADD ("/graph/shared-throttle", test_shared_throttle, setup_demo, NULL);
+  ADD ("/graph/rate-limit", test_rate_limit, setup_demo, NULL);
   ADD ("/graph/server-error-ids", test_server_error_ids, setup_demo, NULL);
   ADD ("/graph/not-found", test_not_found, setup_demo, NULL);
   ADD ("/graph/drop-get-retried", test_drop_get_retried, setup_demo, NULL);
