@@ -80,6 +80,10 @@ void        lk_sandbox_revoke_refresh_tokens (LkSandbox *self);
 void        lk_sandbox_set_auto_approve    (LkSandbox *self, gboolean auto_approve);
 gboolean    lk_sandbox_approve_device_code (LkSandbox *self, const char *user_code);
 gboolean    lk_sandbox_decline_device_code (LkSandbox *self, const char *user_code);
+/* Device-code flow timing: the polling interval and the code's lifetime (defaults 5 and 900). */
+void        lk_sandbox_set_device_code_timing (LkSandbox *self,
+                                               guint      interval_s,
+                                               guint      expires_in_s);
 /* The user name the sandbox signs in as (demo: an Italian help-desk admin). */
 const char *lk_sandbox_get_username        (LkSandbox *self);
 

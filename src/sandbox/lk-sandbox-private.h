@@ -1,0 +1,88 @@
+/* lk-sandbox-private.h: the sandbox's device store, OData filter and JSON writer, shared by
+ * lk-sandbox.c (server), lk-sandbox-devices.c (fixtures, generator, serialization) and
+ * lk-sandbox-filter.c. Not part of the public API.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* managedDevice members the sandbox stores, in the order they are serialized. */
+typedef enum
+{
+  SB_F_ID,
+  SB_F_DEVICE_NAME,
+  SB_F_USER_PRINCIPAL_NAME,
+  SB_F_USER_DISPLAY_NAME,
+  SB_F_EMAIL_ADDRESS,
+  SB_F_SERIAL_NUMBER,
+  SB_F_IMEI,
+  SB_F_OPERATING_SYSTEM,
+  SB_F_OS_VERSION,
+  SB_F_MODEL,
+  SB_F_MANUFACTURER,
+  SB_F_DEVICE_ENROLLMENT_TYPE,
+  SB_F_MANAGED_DEVICE_OWNER_TYPE,
+  SB_F_MANAGEMENT_AGENT,
+  SB_F_COMPLIANCE_STATE,
+  SB_F_AZURE_AD_DEVICE_ID,
+  SB_F_DEVICE_TYPE,          /* beta only */
+  SB_F_OWNER_TYPE,           /* beta only */
+  SB_F_JOIN_TYPE,            /* beta only */
+  SB_N_STRING_FIELDS,
+  SB_F_IS_SUPERVISED = SB_N_STRING_FIELDS,
+  SB_F_LAST_SYNC_DATE_TIME,
+  SB_F_ENROLLED_DATE_TIME,
+  SB_F_DEVICE_ACTION_RESULTS,
+  SB_N_FIELDS,
+} SbField;
+
+typedef struct
+{
+  const char *s[SB_N_STRING_FIELDS];  /* in the set's string chunk; NULL serializes as null */
+  gint64      last_sync;              /* unix seconds; 0 = never (0001-01-01T00:00:00Z) */
+  gint64      enrolled;
+  gint8       is_supervised;
+} SbDevice;
+
+typedef struct
+{
+  GStringChunk *chunk;
+  GArray       *devices;   /* of SbDevice */
+  GHashTable   *by_id;     /* id (in chunk) → index + 1 */
+} SbDeviceSet;
+
+SbDeviceSet *sb_device_set_new           (void);
+void         sb_device_set_free          (SbDeviceSet *set);
+SbDevice    *sb_device_set_lookup        (SbDeviceSet *set, const char *id);
+gboolean     sb_device_set_load_demo     (SbDeviceSet *set, gint64 now, GError **error);
+void         sb_device_set_generate      (SbDeviceSet *set, guint n, guint32 seed, gint64 now);
+
+const char  *sb_field_name               (SbField field);
+gboolean     sb_field_from_name          (const char *name, gboolean beta, SbField *out_field);
+gboolean     sb_field_is_beta_only       (SbField field);
+
+/* Writes @dev as a JSON object with the members in @fields (a bitmask of 1 << SbField).
+ * v1.0 maps beta-only enrollment types to "unknown". @actions_json is the already
+ * serialized deviceActionResults array (or NULL for []). @wrong_types breaks member types. */
+void         sb_device_write_json        (GString        *out,
+                                          const SbDevice *dev,
+                                          guint32         fields,
+                                          gboolean        beta,
+                                          const char     *actions_json,
+                                          gboolean        wrong_types);
+
+/* JSON helpers. */
+void         sb_json_append_string       (GString *out, const char *value);
+void         sb_append_iso8601           (GString *out, gint64 unix_seconds);
+
+/* $filter: NULL means "every device" (no filter, or one the service silently ignores). */
+typedef struct _SbFilter SbFilter;
+SbFilter    *sb_filter_parse             (const char *text);
+void         sb_filter_free              (SbFilter *filter);
+gboolean     sb_filter_matches           (const SbFilter *filter, const SbDevice *dev);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbFilter, sb_filter_free)
+
+G_END_DECLS
