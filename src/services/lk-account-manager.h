@@ -1,0 +1,104 @@
+/* lk-account-manager.h: the signed-in accounts (a GListModel of LkAccount).
+ *
+ * Loads accounts from the keyring, signs in (browser PKCE or device code) and out, and keeps
+ * the active account. Without a usable keyring it runs "session-only": accounts live in
+ * memory and are gone when the app quits; secrets are never written anywhere else.
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <libsoup/soup.h>
+
+#include "lk-account.h"
+#include "lk-browser-flow.h"
+#include "lk-cloud.h"
+#include "lk-token-store.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  LkCloud  cloud;
+  char    *authority;   /* the cloud's, or the custom one */
+  char    *graph_url;
+  char    *tenant;      /* tenant id, domain, or "organizations" */
+  char    *client_id;
+} LkSignInConfig;
+
+/* @custom_authority/@custom_graph_url are used only for LK_CLOUD_CUSTOM. */
+LkSignInConfig *lk_sign_in_config_new  (LkCloud     cloud,
+                                        const char *custom_authority,
+                                        const char *custom_graph_url,
+                                        const char *tenant,
+                                        const char *client_id);
+void            lk_sign_in_config_free (LkSignInConfig *config);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkSignInConfig, lk_sign_in_config_free)
+
+#define LK_TYPE_ACCOUNT_MANAGER (lk_account_manager_get_type ())
+G_DECLARE_FINAL_TYPE (LkAccountManager, lk_account_manager, LK, ACCOUNT_MANAGER, GObject)
+
+LkAccountManager *lk_account_manager_new                (void);
+SoupSession      *lk_account_manager_get_session        (LkAccountManager *self);
+
+/* The browser opener for sign_in_browser (default: the system browser / OpenURI portal). */
+void              lk_account_manager_set_open_uri_func  (LkAccountManager *self,
+                                                         LkOpenUriFunc     func,
+                                                         gpointer          user_data,
+                                                         GDestroyNotify    destroy);
+void              lk_account_manager_set_store_flags    (LkAccountManager *self,
+                                                         LkTokenStoreFlags flags);
+
+gboolean          lk_account_manager_get_session_only   (LkAccountManager *self);
+/* Callers switch this on when the user accepts a session-only sign-in. */
+void              lk_account_manager_set_session_only   (LkAccountManager *self,
+                                                         gboolean          session_only);
+/* Why the manager went session-only (KEYRING_UNAVAILABLE/LOCKED), or NULL. */
+const GError     *lk_account_manager_get_keyring_error  (LkAccountManager *self);
+
+LkAccount        *lk_account_manager_get_active_account (LkAccountManager *self);
+void              lk_account_manager_set_active_account (LkAccountManager *self,
+                                                         LkAccount        *account);
+LkAccount        *lk_account_manager_find_account       (LkAccountManager *self,
+                                                         const char       *key);
+
+/* Reads the keyring. On KEYRING_UNAVAILABLE/LOCKED the manager turns session-only and
+ * the error is returned so the UI can say so. */
+void              lk_account_manager_load_async   (LkAccountManager    *self,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+gboolean          lk_account_manager_load_finish  (LkAccountManager    *self,
+                                                   GAsyncResult        *result,
+                                                   GError             **error);
+
+/* Both end with the account stored (or, if the keyring fails, kept session-only: see
+ * lk_account_get_session_only()) and active. */
+void              lk_account_manager_sign_in_browser_async      (LkAccountManager     *self,
+                                                                 const LkSignInConfig *config,
+                                                                 GCancellable         *cancellable,
+                                                                 GAsyncReadyCallback   callback,
+                                                                 gpointer              user_data);
+LkAccount        *lk_account_manager_sign_in_browser_finish     (LkAccountManager     *self,
+                                                                 GAsyncResult         *result,
+                                                                 GError              **error);
+/* Emits "device-code" (user_code, verification_uri, message) for the UI/CLI to show. */
+void              lk_account_manager_sign_in_device_code_async  (LkAccountManager     *self,
+                                                                 const LkSignInConfig *config,
+                                                                 GCancellable         *cancellable,
+                                                                 GAsyncReadyCallback   callback,
+                                                                 gpointer              user_data);
+LkAccount        *lk_account_manager_sign_in_device_code_finish (LkAccountManager     *self,
+                                                                 GAsyncResult         *result,
+                                                                 GError              **error);
+
+/* Deletes the keyring item, wipes the tokens, removes the account from the model. */
+void              lk_account_manager_sign_out_async  (LkAccountManager    *self,
+                                                      LkAccount           *account,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean          lk_account_manager_sign_out_finish (LkAccountManager    *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
+G_END_DECLS
