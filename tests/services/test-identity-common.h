@@ -1,0 +1,192 @@
+/* test-identity-common.h: shared helpers of the sign-in tests (sandbox, fake browser, loop). */
+#pragma once
+
+#include <string.h>
+#include <libsoup/soup.h>
+
+#include "lk-auth-error.h"
+#include "lk-oidc.h"
+#include "lk-sandbox.h"
+
+typedef enum
+{
+  BROWSER_NORMAL,
+  BROWSER_TAMPER_STATE,
+  BROWSER_STRAY_FIRST,
+} BrowserMode;
+
+typedef struct
+{
+  SoupSession *session;   /* does not follow redirects: we read the Location ourselves */
+  BrowserMode  mode;
+  char        *base;      /* http://127.0.0.1:PORT/ of the listener */
+  char        *location;
+  guint        stray_404;
+  guint        stray_400;
+  guint        final_status;
+} FakeBrowser;
+
+G_GNUC_UNUSED static void
+fake_browser_free (FakeBrowser *b)
+{
+  g_clear_object (&b->session);
+  g_free (b->base);
+  g_free (b->location);
+  g_free (b);
+}
+
+G_GNUC_UNUSED static FakeBrowser *
+fake_browser_new (BrowserMode mode)
+{
+  FakeBrowser *b = g_new0 (FakeBrowser, 1);
+
+  b->mode = mode;
+  return b;
+}
+
+G_GNUC_UNUSED static guint
+browser_get_sync_status (FakeBrowser *b, const char *url)
+{
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) bytes = NULL;
+
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+  /* Sync on a private thread-default context would block the listener on our main
+   * context; callers only use this from a thread. */
+  bytes = soup_session_send_and_read (b->session, msg, NULL, NULL);
+  return soup_message_get_status (msg);
+}
+
+G_GNUC_UNUSED static gpointer
+browser_thread (gpointer data)
+{
+  FakeBrowser *b = data;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *target = NULL;
+  const char *location;
+
+  g_main_context_push_thread_default (context);
+  session = soup_session_new_with_options ("timeout", 10, NULL);
+  g_set_object (&b->session, session);
+
+  msg = soup_message_new ("GET", b->location);
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+  bytes = soup_session_send_and_read (session, msg, NULL, NULL);
+  location = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Location");
+  if (location == NULL)
+    {
+      b->final_status = 1;
+      goto out;
+    }
+  target = g_strdup (location);
+  b->base = g_strndup (target, strcspn (target, "?"));
+
+  if (b->mode == BROWSER_STRAY_FIRST)
+    {
+      g_autofree char *favicon = g_strconcat (b->base, "favicon.ico", NULL);
+      g_autofree char *bare = g_strconcat (b->base, "?foo=bar", NULL);
+
+      if (browser_get_sync_status (b, favicon) == 404)
+        b->stray_404++;
+      if (browser_get_sync_status (b, bare) == 400)
+        b->stray_400++;
+    }
+  if (b->mode == BROWSER_TAMPER_STATE)
+    {
+      char *state = strstr (target, "state=");
+
+      g_assert_nonnull (state);
+      state[6] = state[6] == 'A' ? 'B' : 'A';
+    }
+  b->final_status = browser_get_sync_status (b, target);
+
+out:
+  g_clear_object (&b->session);
+  g_main_context_pop_thread_default (context);
+  return NULL;
+}
+
+/* The LkOpenUriFunc: plays the browser on a thread so the listener on the main loop can
+ * answer it. */
+G_GNUC_UNUSED static gboolean
+fake_browser_open (const char *uri, gpointer user_data, GError **error)
+{
+  FakeBrowser *b = user_data;
+
+  g_free (b->location);
+  b->location = g_strdup (uri);
+  g_thread_unref (g_thread_new ("fake-browser", browser_thread, b));
+  return TRUE;
+}
+
+/* Runs the default main context until *@done, failing the test after @timeout_s. */
+G_GNUC_UNUSED static gboolean
+loop_timeout_cb (gpointer data)
+{
+  g_error ("Test timed out waiting for an async result");
+  return G_SOURCE_REMOVE;
+}
+
+G_GNUC_UNUSED static void
+run_until (gboolean *done, guint timeout_s)
+{
+  guint id = g_timeout_add_seconds (timeout_s, loop_timeout_cb, NULL);
+
+  while (!*done)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (id);
+}
+
+typedef struct
+{
+  gboolean      done;
+  GAsyncResult *result;
+} AsyncWait;
+
+G_GNUC_UNUSED static void
+async_wait_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  AsyncWait *w = data;
+
+  w->result = g_object_ref (result);
+  w->done = TRUE;
+}
+
+G_GNUC_UNUSED static GAsyncResult *
+async_wait (AsyncWait *w, guint timeout_s)
+{
+  run_until (&w->done, timeout_s);
+  return w->result;
+}
+
+G_GNUC_UNUSED static LkSandbox *
+start_sandbox (void)
+{
+  g_autoptr(GError) error = NULL;
+  LkSandbox *sandbox = lk_sandbox_new ();
+
+  lk_sandbox_load_demo_tenant (sandbox);
+  g_assert_true (lk_sandbox_start (sandbox, &error));
+  g_assert_no_error (error);
+  return sandbox;
+}
+
+G_GNUC_UNUSED static LkOidcConfig *
+discover (SoupSession *session, LkSandbox *sandbox)
+{
+  g_autofree char *authority = lk_sandbox_get_authority_url (sandbox);
+  g_autoptr(GError) error = NULL;
+  AsyncWait w = { 0 };
+  LkOidcConfig *config;
+
+  lk_oidc_discover_async (session, authority, lk_sandbox_get_tenant_id (sandbox), NULL,
+                          async_wait_cb, &w);
+  config = lk_oidc_discover_finish (async_wait (&w, 20), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (config);
+  g_object_unref (w.result);
+  return config;
+}

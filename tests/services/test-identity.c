@@ -1,0 +1,351 @@
+/* test-identity.c: browser (PKCE) and device code sign-in against the sandbox, over HTTP. */
+#include "config.h"
+
+#include "lk-browser-flow.h"
+#include "lk-cloud.h"
+#include "lk-device-code-flow.h"
+#include "test-identity-common.h"
+
+typedef struct
+{
+  LkSandbox    *sandbox;
+  SoupSession  *session;
+  LkOidcConfig *oidc;
+  char         *scopes;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autofree char *graph = NULL;
+
+  f->sandbox = start_sandbox ();
+  f->session = soup_session_new_with_options ("timeout", 20, NULL);
+  f->oidc = discover (f->session, f->sandbox);
+  graph = lk_sandbox_get_graph_url (f->sandbox);
+  f->scopes = lk_cloud_build_scopes (graph);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_free (f->scopes);
+  lk_oidc_config_free (f->oidc);
+  g_clear_object (&f->session);
+  lk_sandbox_stop (f->sandbox);
+  g_assert_finalize_object (f->sandbox);
+}
+
+static gboolean
+browser_never_returns (const char *uri, gpointer user_data, GError **error)
+{
+  return TRUE;
+}
+
+static LkTokenResponse *
+run_browser (Fixture *f, FakeBrowser *b, guint timeout_ms, GError **error)
+{
+  g_autoptr(LkBrowserFlow) flow = lk_browser_flow_new (f->session, f->oidc,
+                                                       lk_sandbox_get_client_id (f->sandbox),
+                                                       f->scopes);
+  AsyncWait w = { 0 };
+  LkTokenResponse *response;
+
+  if (b != NULL)
+    lk_browser_flow_set_open_uri_func (flow, fake_browser_open, b, NULL);
+  else
+    lk_browser_flow_set_open_uri_func (flow, browser_never_returns, NULL, NULL);
+  if (timeout_ms > 0)
+    lk_browser_flow_set_timeout_ms (flow, timeout_ms);
+  lk_browser_flow_run_async (flow, NULL, async_wait_cb, &w);
+  response = lk_browser_flow_run_finish (flow, async_wait (&w, 30), error);
+  g_object_unref (w.result);
+  return response;
+}
+
+static void
+wait_for_browser_thread (FakeBrowser *b)
+{
+  /* The browser thread records the listener's answer; give it a moment to land. */
+  for (guint i = 0; i < 200 && b->final_status == 0; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+}
+
+static void
+test_browser_flow (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  FakeBrowser *b = fake_browser_new (BROWSER_NORMAL);
+  g_autoptr(LkTokenResponse) response = run_browser (f, b, 0, &error);
+  g_autoptr(JsonObject) claims = NULL;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (response);
+  g_assert_nonnull (response->access_token);
+  g_assert_nonnull (response->refresh_token);
+  g_assert_cmpint (response->expires_in, >, 0);
+  claims = lk_oidc_decode_jwt_claims (response->id_token);
+  g_assert_nonnull (claims);
+  g_assert_cmpstr (json_object_get_string_member (claims, "preferred_username"), ==,
+                   lk_sandbox_get_username (f->sandbox));
+  wait_for_browser_thread (b);
+  g_assert_cmpuint (b->final_status, ==, 200);
+  g_assert_true (g_str_has_prefix (b->base, "http://127.0.0.1:"));
+  g_assert_cmpuint (lk_sandbox_count_requests (f->sandbox, "POST", "oauth2/v2.0/token"), ==, 1);
+  fake_browser_free (b);
+}
+
+static void
+test_browser_state_mismatch (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  FakeBrowser *b = fake_browser_new (BROWSER_TAMPER_STATE);
+  g_autoptr(LkTokenResponse) response = run_browser (f, b, 0, &error);
+
+  g_assert_error (error, LK_AUTH_ERROR, LK_AUTH_ERROR_STATE_MISMATCH);
+  g_assert_null (response);
+  wait_for_browser_thread (b);
+  g_assert_cmpuint (b->final_status, ==, 400);
+  /* The code was never redeemed. */
+  g_assert_cmpuint (lk_sandbox_count_requests (f->sandbox, "POST", "oauth2/v2.0/token"), ==, 0);
+  fake_browser_free (b);
+}
+
+static void
+test_browser_stray_request (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  FakeBrowser *b = fake_browser_new (BROWSER_STRAY_FIRST);
+  g_autoptr(LkTokenResponse) response = run_browser (f, b, 0, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (response);
+  wait_for_browser_thread (b);
+  g_assert_cmpuint (b->stray_404, ==, 1);
+  g_assert_cmpuint (b->stray_400, ==, 1);
+  g_assert_cmpuint (b->final_status, ==, 200);
+  fake_browser_free (b);
+}
+
+static void
+test_browser_access_denied (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  FakeBrowser *b = fake_browser_new (BROWSER_NORMAL);
+  LkFault fault = { .kind = LK_FAULT_OAUTH_ERROR, .path_contains = "authorize",
+                    .graph_code = "access_denied" };
+  g_autoptr(LkTokenResponse) response = NULL;
+
+  lk_sandbox_add_fault (f->sandbox, &fault);
+  response = run_browser (f, b, 0, &error);
+  g_assert_error (error, LK_AUTH_ERROR, LK_AUTH_ERROR_ACCESS_DENIED);
+  g_assert_null (response);
+  wait_for_browser_thread (b);
+  fake_browser_free (b);
+}
+
+static void
+test_browser_timeout (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LkTokenResponse) response = run_browser (f, NULL, 300, &error);
+
+  g_assert_error (error, LK_AUTH_ERROR, LK_AUTH_ERROR_TIMEOUT);
+  g_assert_null (response);
+}
+
+/* ---- device code ---- */
+
+typedef struct
+{
+  Fixture *f;
+  char    *user_code;
+  gboolean decline;
+  gboolean approve;
+} DeviceCodeTest;
+
+static gboolean
+approve_later_cb (gpointer data)
+{
+  DeviceCodeTest *t = data;
+
+  if (t->decline)
+    g_assert_true (lk_sandbox_decline_device_code (t->f->sandbox, t->user_code));
+  else
+    g_assert_true (lk_sandbox_approve_device_code (t->f->sandbox, t->user_code));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+code_received_cb (LkDeviceCodeFlow *flow,
+                  const char       *user_code,
+                  const char       *verification_uri,
+                  const char       *message,
+                  gpointer          data)
+{
+  DeviceCodeTest *t = data;
+
+  g_assert_nonnull (user_code);
+  g_assert_true (g_str_has_prefix (verification_uri, "http://127.0.0.1:"));
+  t->user_code = g_strdup (user_code);
+  if (t->approve || t->decline)
+    g_timeout_add (700, approve_later_cb, t);   /* let it poll "pending" a few times */
+}
+
+static LkTokenResponse *
+run_device_code (Fixture *f, DeviceCodeTest *t, guint slow_down_ms, guint *interval_ms, GError **error)
+{
+  g_autoptr(LkDeviceCodeFlow) flow = lk_device_code_flow_new (f->session, f->oidc,
+                                                              lk_sandbox_get_client_id (f->sandbox),
+                                                              f->scopes);
+  AsyncWait w = { 0 };
+  LkTokenResponse *response;
+
+  t->f = f;
+  lk_device_code_flow_set_slow_down_increment_ms (flow, slow_down_ms);
+  g_signal_connect (flow, "code-received", G_CALLBACK (code_received_cb), t);
+  lk_device_code_flow_run_async (flow, NULL, async_wait_cb, &w);
+  response = lk_device_code_flow_run_finish (flow, async_wait (&w, 30), error);
+  if (interval_ms != NULL)
+    *interval_ms = lk_device_code_flow_get_interval_ms (flow);
+  g_object_unref (w.result);
+  return response;
+}
+
+static void
+test_device_code_pending_then_approved (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  DeviceCodeTest t = { .approve = TRUE };
+  g_autoptr(LkTokenResponse) response = NULL;
+
+  lk_sandbox_set_auto_approve (f->sandbox, FALSE);
+  lk_sandbox_set_device_code_timing (f->sandbox, 0, 60);
+  response = run_device_code (f, &t, 100, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (response);
+  g_assert_nonnull (response->refresh_token);
+  /* At least one "pending" answer before the approval. */
+  g_assert_cmpuint (lk_sandbox_count_requests (f->sandbox, "POST", "oauth2/v2.0/token"), >=, 2);
+  g_free (t.user_code);
+}
+
+static void
+test_device_code_slow_down (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  DeviceCodeTest t = { 0 };
+  LkFault fault = { .kind = LK_FAULT_OAUTH_ERROR, .method = "POST",
+                    .path_contains = "oauth2/v2.0/token", .times = 2, .graph_code = "slow_down" };
+  g_autoptr(LkTokenResponse) response = NULL;
+  guint interval = 0;
+
+  lk_sandbox_set_device_code_timing (f->sandbox, 0, 60);
+  lk_sandbox_add_fault (f->sandbox, &fault);
+  response = run_device_code (f, &t, 150, &interval, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (response);
+  /* 200 ms floor for a zero interval, plus two slow_downs of 150 ms. */
+  g_assert_cmpuint (interval, ==, 200 + 2 * 150);
+  g_assert_cmpuint (lk_sandbox_count_requests (f->sandbox, "POST", "oauth2/v2.0/token"), ==, 3);
+  g_free (t.user_code);
+}
+
+static void
+test_device_code_expired (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  DeviceCodeTest t = { 0 };
+  g_autoptr(LkTokenResponse) response = NULL;
+
+  lk_sandbox_set_auto_approve (f->sandbox, FALSE);
+  lk_sandbox_set_device_code_timing (f->sandbox, 0, 1);
+  response = run_device_code (f, &t, 100, NULL, &error);
+  g_assert_error (error, LK_AUTH_ERROR, LK_AUTH_ERROR_EXPIRED);
+  g_assert_null (response);
+  g_free (t.user_code);
+}
+
+static void
+test_device_code_declined (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  DeviceCodeTest t = { .decline = TRUE };
+  g_autoptr(LkTokenResponse) response = NULL;
+
+  lk_sandbox_set_auto_approve (f->sandbox, FALSE);
+  lk_sandbox_set_device_code_timing (f->sandbox, 0, 60);
+  response = run_device_code (f, &t, 100, NULL, &error);
+  g_assert_error (error, LK_AUTH_ERROR, LK_AUTH_ERROR_DECLINED);
+  g_assert_null (response);
+  g_free (t.user_code);
+}
+
+/* ---- pure helpers ---- */
+
+static void
+test_cloud_scopes (void)
+{
+  g_autofree char *gcc = lk_cloud_build_scopes (lk_cloud_get_graph_url (LK_CLOUD_US_GOV_GCC_HIGH));
+  g_autofree char *local = lk_cloud_build_scopes ("http://127.0.0.1:8080/graph");
+  LkCloud cloud = LK_CLOUD_GLOBAL;
+
+  g_assert_cmpstr (gcc, ==, "https://graph.microsoft.us/DeviceManagementManagedDevices.Read.All "
+                   "https://graph.microsoft.us/DeviceManagementManagedDevices.PrivilegedOperations.All "
+                   "offline_access openid profile");
+  g_assert_true (g_str_has_prefix (local, "http://127.0.0.1:8080/DeviceManagementManagedDevices.Read.All "));
+  g_assert_cmpstr (lk_cloud_get_graph_url (LK_CLOUD_US_GOV_DOD), ==, "https://dod-graph.microsoft.us");
+  g_assert_cmpstr (lk_cloud_get_authority (LK_CLOUD_CHINA), ==, "https://login.partner.microsoftonline.cn");
+  g_assert_true (lk_cloud_from_nick ("us-gov-gcc-high", &cloud));
+  g_assert_cmpint (cloud, ==, LK_CLOUD_US_GOV_GCC_HIGH);
+  g_assert_false (lk_cloud_from_nick ("mars", &cloud));
+  g_assert_cmpstr (lk_cloud_to_nick (LK_CLOUD_CUSTOM), ==, "custom");
+  g_assert_true (lk_scopes_contain (gcc, LK_SCOPE_PRIVILEGED));
+  g_assert_false (lk_scopes_contain ("openid profile", LK_SCOPE_PRIVILEGED));
+}
+
+static void
+test_url_policy (void)
+{
+  g_assert_true (lk_oidc_url_is_acceptable ("https://login.microsoftonline.com/x"));
+  g_assert_true (lk_oidc_url_is_acceptable ("http://127.0.0.1:1234/login"));
+  g_assert_false (lk_oidc_url_is_acceptable ("http://login.microsoftonline.com/x"));
+  g_assert_false (lk_oidc_url_is_acceptable ("ftp://127.0.0.1/"));
+  g_assert_false (lk_oidc_url_is_acceptable (NULL));
+}
+
+static void
+test_random_token (void)
+{
+  g_autofree char *a = lk_random_token (32, NULL);
+  g_autofree char *b = lk_random_token (32, NULL);
+
+  g_assert_cmpuint (strlen (a), ==, 43);
+  g_assert_cmpstr (a, !=, b);
+  g_assert_null (strpbrk (a, "+/="));
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/identity/cloud-scopes", test_cloud_scopes);
+  g_test_add_func ("/identity/url-policy", test_url_policy);
+  g_test_add_func ("/identity/random-token", test_random_token);
+#define ADD(path, func) g_test_add ("/identity/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("browser/full", test_browser_flow);
+  ADD ("browser/state-mismatch", test_browser_state_mismatch);
+  ADD ("browser/stray-request", test_browser_stray_request);
+  ADD ("browser/access-denied", test_browser_access_denied);
+  ADD ("browser/timeout", test_browser_timeout);
+  ADD ("device-code/pending-approved", test_device_code_pending_then_approved);
+  ADD ("device-code/slow-down", test_device_code_slow_down);
+  ADD ("device-code/expired", test_device_code_expired);
+  ADD ("device-code/declined", test_device_code_declined);
+#undef ADD
+  return g_test_run ();
+}
