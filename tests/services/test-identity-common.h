@@ -21,6 +21,7 @@ typedef struct
   BrowserMode  mode;
   char        *base;      /* http://127.0.0.1:PORT/ of the listener */
   char        *location;
+  char        *redirect;  /* the redirect with the code, to look for it in logs */
   guint        stray_404;
   guint        stray_400;
   guint        final_status;
@@ -32,6 +33,7 @@ fake_browser_free (FakeBrowser *b)
   g_clear_object (&b->session);
   g_free (b->base);
   g_free (b->location);
+  g_free (b->redirect);
   g_free (b);
 }
 
@@ -83,6 +85,7 @@ browser_thread (gpointer data)
     }
   target = g_strdup (location);
   b->base = g_strndup (target, strcspn (target, "?"));
+  b->redirect = g_strdup (target);
 
   if (b->mode == BROWSER_STRAY_FIRST)
     {
