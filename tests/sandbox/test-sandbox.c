@@ -430,6 +430,8 @@ action_result (Fixture *f, const char *id, JsonNode **keep)
   JsonObject *obj;
   JsonArray *results;
 
+  /* callers reuse @keep for several reads: drop the previous answer first */
+  g_clear_pointer (keep, json_node_unref);
   *keep = get_json (f, url, 200);
   obj = json_node_get_object (*keep);
   g_assert_cmpstr (json_object_get_string_member (obj, "id"), ==, id);
