@@ -349,3 +349,54 @@ lk_cli_print_action_result_json (const char     *device_id,
   root = json_builder_get_root (builder);
   print_json (root);
 }
+
+void
+lk_cli_print_account (LkAccount *account,
+                      gboolean   active)
+{
+  g_print ("%s %s\n", active ? "*" : " ", lk_account_get_username (account));
+  print_field (_("Tenant"), lk_account_get_tenant_id (account));
+  print_field (_("Cloud"), lk_cloud_get_display_name (lk_account_get_cloud (account)));
+  print_field (_("Microsoft Graph"), lk_account_get_graph_url (account));
+  if (lk_account_get_needs_sign_in (account))
+    print_field (_("State"), _("Sign in again"));
+  else if (lk_account_get_session_only (account))
+    print_field (_("State"), _("This session only (no keyring)"));
+  print_field (_("Passcode actions"), lk_account_has_scope (account, LK_SCOPE_PRIVILEGED)
+                                        ? _("allowed by the app registration")
+                                        : _("not granted (search only)"));
+}
+
+void
+lk_cli_print_account_json (LkAccount *account,
+                           gboolean   active,
+                           gboolean   comma)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "username");
+  json_builder_add_string_value (builder, lk_account_get_username (account));
+  json_builder_set_member_name (builder, "tenantId");
+  json_builder_add_string_value (builder, lk_account_get_tenant_id (account));
+  json_builder_set_member_name (builder, "cloud");
+  json_builder_add_string_value (builder, lk_cloud_to_nick (lk_account_get_cloud (account)));
+  json_builder_set_member_name (builder, "authority");
+  json_builder_add_string_value (builder, lk_account_get_authority (account));
+  json_builder_set_member_name (builder, "graphUrl");
+  json_builder_add_string_value (builder, lk_account_get_graph_url (account));
+  json_builder_set_member_name (builder, "active");
+  json_builder_add_boolean_value (builder, active);
+  json_builder_set_member_name (builder, "sessionOnly");
+  json_builder_add_boolean_value (builder, lk_account_get_session_only (account));
+  json_builder_set_member_name (builder, "needsSignIn");
+  json_builder_add_boolean_value (builder, lk_account_get_needs_sign_in (account));
+  json_builder_set_member_name (builder, "canResetPasscodes");
+  json_builder_add_boolean_value (builder, lk_account_has_scope (account, LK_SCOPE_PRIVILEGED));
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  text = json_to_string (root, FALSE);
+  g_print ("%s%s", comma ? ",\n" : "\n", text);
+}

@@ -3,6 +3,7 @@
 
 #include <glib.h>
 
+#include "lk-account.h"
 #include "lk-action-result.h"
 #include "lk-capability.h"
 #include "lk-device.h"
@@ -18,6 +19,13 @@ void  lk_cli_print_action_preview      (LkDevice       *device,
 void  lk_cli_print_action_result       (LkActionResult *result);
 void  lk_cli_print_action_result_json  (const char     *device_id,
                                         LkActionResult *result);
+
+void  lk_cli_print_account             (LkAccount      *account,
+                                        gboolean        active);
+/* One element of a JSON array; @comma: not the first. */
+void  lk_cli_print_account_json        (LkAccount      *account,
+                                        gboolean        active,
+                                        gboolean        comma);
 
 /* Stable identifiers for --json output. */
 const char *lk_cli_support_id          (LkSupport       support);

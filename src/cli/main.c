@@ -11,8 +11,11 @@
 #include <unistd.h>
 #include <glib/gi18n.h>
 
+#include "lk-account-manager.h"
+#include "lk-auth-error.h"
 #include "lk-capability.h"
 #include "lk-cli-output.h"
+#include "lk-demo-browser.h"
 #include "lk-graph-client.h"
 #include "lk-graph-error.h"
 #include "lk-sandbox.h"
@@ -38,10 +41,18 @@ typedef struct
   gboolean       json;
   gboolean       yes;
   gboolean       token_stdin;
+  gboolean       device_code;
   char          *graph_url;
   char          *api_version;
+  char          *authority;
+  char          *cloud;
+  char          *tenant;
+  char          *client_id;
+  char          *account_name;
 
-  LkSandbox     *sandbox;
+  GSettings        *settings;   /* NULL when the schema is not installed */
+  LkSandbox        *sandbox;
+  LkAccountManager *accounts;
   LkGraphClient *client;
   GAsyncResult  *result;
   gboolean       progress;   /* stderr is a terminal */
@@ -51,12 +62,19 @@ static void
 cli_clear (Cli *cli)
 {
   g_clear_object (&cli->client);
+  g_clear_object (&cli->accounts);
+  g_clear_object (&cli->settings);
   if (cli->sandbox != NULL)
     lk_sandbox_stop (cli->sandbox);
   g_clear_object (&cli->sandbox);
   g_clear_object (&cli->result);
   g_clear_pointer (&cli->graph_url, g_free);
   g_clear_pointer (&cli->api_version, g_free);
+  g_clear_pointer (&cli->authority, g_free);
+  g_clear_pointer (&cli->cloud, g_free);
+  g_clear_pointer (&cli->tenant, g_free);
+  g_clear_pointer (&cli->client_id, g_free);
+  g_clear_pointer (&cli->account_name, g_free);
 }
 
 static void
@@ -82,6 +100,8 @@ cli_wait (Cli *cli)
 static int
 exit_code_for_error (const GError *error)
 {
+  if (error->domain == LK_AUTH_ERROR)
+    return error->code == LK_AUTH_ERROR_NETWORK ? EXIT_UNAVAILABLE : EXIT_AUTH;
   if (error->domain != LK_GRAPH_ERROR)
     return EXIT_FAILURE_;
   switch (error->code)
@@ -143,44 +163,247 @@ read_token_from_stdin (GError **error)
   return g_steal_pointer (&token);
 }
 
+static GSettings *
+settings_if_installed (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, "io.github.latchkey.Latchkey", TRUE);
+  return schema != NULL ? g_settings_new ("io.github.latchkey.Latchkey") : NULL;
+}
+
+static char *
+setting (Cli        *cli,
+         const char *option,
+         const char *key)
+{
+  if (option != NULL)
+    return g_strdup (option);
+  if (cli->settings != NULL)
+    return g_settings_get_string (cli->settings, key);
+  return NULL;
+}
+
+static gboolean
+start_demo_sandbox (Cli     *cli,
+                    GError **error)
+{
+  cli->sandbox = lk_sandbox_new ();
+  lk_sandbox_load_demo_tenant (cli->sandbox);
+  lk_sandbox_set_latency (cli->sandbox, 20, 60);
+  return lk_sandbox_start (cli->sandbox, error);
+}
+
+/* Where sign-in goes: the demo sandbox, or the cloud / custom authority from the options,
+ * falling back to the settings the window uses. */
+static LkSignInConfig *
+sign_in_config (Cli     *cli,
+                GError **error)
+{
+  g_autofree char *cloud_nick = NULL;
+  g_autofree char *tenant = NULL;
+  g_autofree char *client_id = NULL;
+  g_autofree char *authority = NULL;
+  g_autofree char *graph_url = NULL;
+  LkCloud cloud = LK_CLOUD_GLOBAL;
+
+  if (cli->demo)
+    {
+      authority = lk_sandbox_get_authority_url (cli->sandbox);
+      graph_url = lk_sandbox_get_graph_url (cli->sandbox);
+      return lk_sign_in_config_new (LK_CLOUD_CUSTOM, authority, graph_url,
+                                    lk_sandbox_get_tenant_id (cli->sandbox),
+                                    lk_sandbox_get_client_id (cli->sandbox));
+    }
+
+  cloud_nick = cli->cloud != NULL ? g_strdup (cli->cloud)
+               : cli->settings != NULL ? g_settings_get_string (cli->settings, "cloud") : NULL;
+  if (cli->authority != NULL)
+    cloud = LK_CLOUD_CUSTOM;
+  else if (cloud_nick != NULL && !lk_cloud_from_nick (cloud_nick, &cloud))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Unknown cloud “%s”: use global, us-gov-gcc-high, us-gov-dod, china or custom."),
+                   cloud_nick);
+      return NULL;
+    }
+  tenant = setting (cli, cli->tenant, "tenant");
+  client_id = setting (cli, cli->client_id, "client-id");
+  authority = setting (cli, cli->authority, "custom-authority");
+  graph_url = setting (cli, cli->graph_url, "custom-graph-url");
+  if (client_id == NULL || *client_id == '\0')
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("No application (client) ID. Register Latchkey in your tenant (see the README, “Connecting to your tenant”) and pass --client-id."));
+      return NULL;
+    }
+  if (cloud == LK_CLOUD_CUSTOM && (authority == NULL || *authority == '\0' || graph_url == NULL || *graph_url == '\0'))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("A custom cloud needs both --authority and --graph-url."));
+      return NULL;
+    }
+  return lk_sign_in_config_new (cloud, authority, graph_url, tenant, client_id);
+}
+
+static gboolean
+load_accounts (Cli     *cli,
+               GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  cli->accounts = lk_account_manager_new ();
+  /* Never block a terminal on a keyring unlock prompt: report it instead. */
+  lk_account_manager_set_store_flags (cli->accounts, LK_TOKEN_STORE_FLAGS_NO_PROMPT);
+  if (cli->demo)
+    lk_account_manager_set_open_uri_func (cli->accounts, lk_demo_browser_open_uri, NULL, NULL);
+  lk_account_manager_load_async (cli->accounts, NULL, store_result_cb, cli);
+  if (!lk_account_manager_load_finish (cli->accounts, cli_wait (cli), &local_error))
+    {
+      if (!g_error_matches (local_error, LK_AUTH_ERROR, LK_AUTH_ERROR_KEYRING_UNAVAILABLE)
+          && !g_error_matches (local_error, LK_AUTH_ERROR, LK_AUTH_ERROR_KEYRING_LOCKED))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      /* The manager is session-only now: sign-in still works, nothing is saved. */
+      g_printerr (_("Warning: %s Accounts will not be remembered.\n"), local_error->message);
+    }
+  return TRUE;
+}
+
+static gboolean
+account_matches (Cli       *cli,
+                 LkAccount *account)
+{
+  g_autofree char *authority = NULL;
+
+  if (cli->account_name != NULL
+      && g_ascii_strcasecmp (lk_account_get_username (account), cli->account_name) != 0)
+    return FALSE;
+  /* The demo tenant's accounts and real ones never mix. */
+  if (cli->sandbox != NULL)
+    {
+      authority = lk_sandbox_get_authority_url (cli->sandbox);
+      return g_strcmp0 (lk_account_get_authority (account), authority) == 0;
+    }
+  return TRUE;
+}
+
+static LkAccount *
+pick_account (Cli *cli)
+{
+  GListModel *model = G_LIST_MODEL (cli->accounts);
+  LkAccount *active = lk_account_manager_get_active_account (cli->accounts);
+  g_autofree char *active_key = cli->settings != NULL && !cli->demo
+                                  ? g_settings_get_string (cli->settings, "active-account") : NULL;
+
+  if (active != NULL && account_matches (cli, active))
+    return active;
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(LkAccount) account = g_list_model_get_item (model, i);
+
+      if (account_matches (cli, account)
+          && (active_key == NULL || *active_key == '\0'
+              || g_strcmp0 (lk_account_get_key (account), active_key) == 0))
+        return account;
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(LkAccount) account = g_list_model_get_item (model, i);
+
+      if (account_matches (cli, account))
+        return account;
+    }
+  return NULL;
+}
+
+static void
+device_code_cb (LkAccountManager *manager,
+                const char       *user_code,
+                const char       *verification_uri,
+                const char       *message,
+                gpointer          user_data)
+{
+  g_printerr (_("To sign in, open %s and enter the code %s\n"), verification_uri, user_code);
+}
+
+static LkAccount *
+sign_in (Cli     *cli,
+         GError **error)
+{
+  g_autoptr(LkSignInConfig) config = sign_in_config (cli, error);
+  LkAccount *account;
+
+  if (config == NULL)
+    return NULL;
+  if (cli->device_code)
+    {
+      gulong id = g_signal_connect (cli->accounts, "device-code", G_CALLBACK (device_code_cb), cli);
+
+      lk_account_manager_sign_in_device_code_async (cli->accounts, config, NULL, store_result_cb, cli);
+      account = lk_account_manager_sign_in_device_code_finish (cli->accounts, cli_wait (cli), error);
+      g_signal_handler_disconnect (cli->accounts, id);
+    }
+  else
+    {
+      if (!cli->demo)
+        g_printerr (_("Opening the browser to sign in…\n"));
+      lk_account_manager_sign_in_browser_async (cli->accounts, config, NULL, store_result_cb, cli);
+      account = lk_account_manager_sign_in_browser_finish (cli->accounts, cli_wait (cli), error);
+    }
+  if (account != NULL && cli->settings != NULL && !cli->demo)
+    g_settings_set_string (cli->settings, "active-account", lk_account_get_key (account));
+  return account;
+}
+
 static gboolean
 cli_connect (Cli     *cli,
              GError **error)
 {
   g_autoptr(LkTokenProvider) tokens = NULL;
   g_autofree char *graph_url = NULL;
-  g_autofree char *token = NULL;
+  LkAccount *account;
 
-  if (cli->demo)
+  if (cli->token_stdin)
     {
-      cli->sandbox = lk_sandbox_new ();
-      lk_sandbox_load_demo_tenant (cli->sandbox);
-      lk_sandbox_set_latency (cli->sandbox, 20, 60);
-      if (!lk_sandbox_start (cli->sandbox, error))
-        return FALSE;
-      graph_url = lk_sandbox_get_graph_url (cli->sandbox);
-      token = lk_sandbox_mint_access_token (cli->sandbox,
-                                            "DeviceManagementManagedDevices.Read.All "
-                                            "DeviceManagementManagedDevices.PrivilegedOperations.All",
-                                            3600);
-    }
-  else
-    {
-      graph_url = g_strdup (cli->graph_url != NULL ? cli->graph_url : "https://graph.microsoft.com");
-      if (!cli->token_stdin)
-        {
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
-                               _("Not signed in. Use --access-token-stdin with a token for Microsoft Graph, or --demo to try the demo tenant."));
-          return FALSE;
-        }
-      token = read_token_from_stdin (error);
+      g_autofree char *token = read_token_from_stdin (error);
+
       if (token == NULL)
         return FALSE;
+      tokens = LK_TOKEN_PROVIDER (lk_static_token_new (token));
+      explicit_bzero (token, strlen (token));
+      graph_url = g_strdup (cli->graph_url != NULL ? cli->graph_url : "https://graph.microsoft.com");
+      cli->client = lk_graph_client_new (graph_url, cli->api_version, tokens);
+      return TRUE;
     }
 
-  tokens = LK_TOKEN_PROVIDER (lk_static_token_new (token));
-  explicit_bzero (token, strlen (token));
-  cli->client = lk_graph_client_new (graph_url, cli->api_version, tokens);
+  if (cli->demo && !start_demo_sandbox (cli, error))
+    return FALSE;
+  if (!load_accounts (cli, error))
+    return FALSE;
+
+  account = pick_account (cli);
+  /* The demo signs in by itself: its sign-in is auto-approved. */
+  if (account == NULL && cli->demo)
+    {
+      g_autoptr(LkAccount) signed_in = sign_in (cli, error);
+
+      if (signed_in == NULL)
+        return FALSE;
+      account = signed_in;
+    }
+  if (account == NULL)
+    {
+      g_set_error_literal (error, LK_AUTH_ERROR, LK_AUTH_ERROR_FAILED,
+                           _("Not signed in. Run “latchkey-cli sign-in”, use --access-token-stdin with a token for Microsoft Graph, or try --demo."));
+      return FALSE;
+    }
+  cli->client = lk_graph_client_new (lk_account_get_graph_url (account), cli->api_version,
+                                     LK_TOKEN_PROVIDER (account));
   return TRUE;
 }
 
@@ -364,6 +587,91 @@ cmd_reset (Cli        *cli,
   return EXIT_OK;
 }
 
+static int
+cmd_sign_in (Cli *cli)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LkAccount) account = NULL;
+
+  if (cli->demo && !start_demo_sandbox (cli, &error))
+    return report_error (cli, error);
+  if (!load_accounts (cli, &error))
+    return report_error (cli, error);
+  account = sign_in (cli, &error);
+  if (account == NULL)
+    return report_error (cli, error);
+  g_print (_("Signed in as %s.\n"), lk_account_get_username (account));
+  if (lk_account_get_session_only (account))
+    g_print (_("The keyring is not available: this sign-in lasts only until the program ends.\n"));
+  if (!lk_account_has_scope (account, LK_SCOPE_PRIVILEGED))
+    g_print (_("This sign-in can search but not reset passcodes: the app registration lacks DeviceManagementManagedDevices.PrivilegedOperations.All.\n"));
+  return EXIT_OK;
+}
+
+static int
+cmd_accounts (Cli *cli)
+{
+  g_autoptr(GError) error = NULL;
+  GListModel *model;
+  LkAccount *active;
+
+  if (cli->demo && !start_demo_sandbox (cli, &error))
+    return report_error (cli, error);
+  if (!load_accounts (cli, &error))
+    return report_error (cli, error);
+  model = G_LIST_MODEL (cli->accounts);
+  active = pick_account (cli);
+  if (cli->json)
+    g_print ("[");
+  for (guint i = 0, shown = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(LkAccount) account = g_list_model_get_item (model, i);
+
+      if (cli->demo && !account_matches (cli, account))
+        continue;
+      if (cli->json)
+        lk_cli_print_account_json (account, account == active, shown++ > 0);
+      else
+        lk_cli_print_account (account, account == active);
+    }
+  if (cli->json)
+    g_print ("]\n");
+  else if (g_list_model_get_n_items (model) == 0)
+    g_print (_("No accounts. Sign in with “latchkey-cli sign-in”.\n"));
+  return EXIT_OK;
+}
+
+static int
+cmd_sign_out (Cli        *cli,
+              const char *username)
+{
+  g_autoptr(GError) error = NULL;
+  LkAccount *account;
+
+  if (username != NULL)
+    cli->account_name = g_strdup (username);
+  if (cli->demo && !start_demo_sandbox (cli, &error))
+    return report_error (cli, error);
+  if (!load_accounts (cli, &error))
+    return report_error (cli, error);
+  account = pick_account (cli);
+  if (account == NULL)
+    {
+      g_printerr (_("No such account.\n"));
+      return EXIT_NOT_FOUND;
+    }
+  g_object_ref (account);
+  lk_account_manager_sign_out_async (cli->accounts, account, NULL, store_result_cb, cli);
+  if (!lk_account_manager_sign_out_finish (cli->accounts, cli_wait (cli), &error))
+    {
+      g_object_unref (account);
+      return report_error (cli, error);
+    }
+  g_print (_("Signed out %s.\n"), lk_account_get_username (account));
+  g_object_unref (account);
+  return EXIT_OK;
+}
+
 /* --- options --------------------------------------------------------------------------------- */
 
 static const char *
@@ -375,6 +683,9 @@ summary (void)
            "  reset ID      Remove or reset the passcode (asks for the device name)\n"
            "  status ID     Show the state of the last passcode action\n"
            "  sync ID       Ask the device to check in with Intune\n"
+           "  sign-in       Sign in (browser; --device-code for a code instead)\n"
+           "  sign-out [USER]  Sign out and forget the account\n"
+           "  accounts      List the signed-in accounts\n"
            "\n"
            "Exit status: 0 success, 2 usage, 3 not found, 4 sign-in needed,\n"
            "5 access denied, 6 service unavailable or throttled, 7 action not supported,\n"
@@ -398,6 +709,13 @@ run (Cli   *cli,
   command = argv[1];
   arg = argc > 2 ? argv[2] : NULL;
 
+  if (strcmp (command, "sign-in") == 0)
+    return cmd_sign_in (cli);
+  if (strcmp (command, "sign-out") == 0)
+    return cmd_sign_out (cli, arg);
+  if (strcmp (command, "accounts") == 0)
+    return cmd_accounts (cli);
+
   if (arg == NULL && strcmp (command, "search") != 0)
     {
       g_printerr (_("“%s” needs a device ID. See --help.\n"), command);
@@ -412,10 +730,7 @@ run (Cli   *cli,
     }
 
   if (!cli_connect (cli, &error))
-    {
-      g_printerr (_("Error: %s\n"), error->message);
-      return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED) ? EXIT_AUTH : EXIT_FAILURE_;
-    }
+    return report_error (cli, error);
 
   if (strcmp (command, "search") == 0)
     return cmd_search (cli, arg != NULL ? arg : "");
@@ -448,6 +763,18 @@ main (int   argc,
       N_("Graph API version: beta (default) or v1.0"), N_("VERSION") },
     { "access-token-stdin", 0, 0, G_OPTION_ARG_NONE, &cli.token_stdin,
       N_("Read a Microsoft Graph access token from standard input"), NULL },
+    { "account", 0, 0, G_OPTION_ARG_STRING, &cli.account_name,
+      N_("Use this signed-in account (user name)"), N_("USER") },
+    { "cloud", 0, 0, G_OPTION_ARG_STRING, &cli.cloud,
+      N_("Sign-in cloud: global, us-gov-gcc-high, us-gov-dod, china or custom"), N_("CLOUD") },
+    { "authority", 0, 0, G_OPTION_ARG_STRING, &cli.authority,
+      N_("Custom sign-in authority, e.g. https://login.example.com"), N_("URL") },
+    { "tenant", 0, 0, G_OPTION_ARG_STRING, &cli.tenant,
+      N_("Tenant ID or domain to sign in to"), N_("TENANT") },
+    { "client-id", 0, 0, G_OPTION_ARG_STRING, &cli.client_id,
+      N_("Application (client) ID of your app registration"), N_("ID") },
+    { "device-code", 0, 0, G_OPTION_ARG_NONE, &cli.device_code,
+      N_("Sign in with a code on another device instead of the browser"), NULL },
     { NULL }
   };
 
@@ -473,6 +800,7 @@ main (int   argc,
       return EXIT_USAGE;
     }
   cli.progress = isatty (STDERR_FILENO) && !cli.json;
+  cli.settings = settings_if_installed ();
 
   status = run (&cli, argc, argv);
   cli_clear (&cli);
