@@ -7,6 +7,12 @@
  * URLs: Graph at {base}/graph/{v1.0|beta}/deviceManagement/managedDevices…, identity at
  * {base}/login/{tenant}/v2.0/.well-known/openid-configuration and
  * {base}/login/{tenant}/oauth2/v2.0/{authorize,token,devicecode}.
+ *
+ * Like Graph, a $select naming a member the version does not have (deviceType, ownerType or
+ * joinType on v1.0) is a 400 BadRequest; use LK_DEVICE_SELECT_V1 with v1.0.
+ * Graph faults (except the 401 checks) apply after the token is accepted; identity faults
+ * apply to the token, devicecode and authorize endpoints (OAUTH_ERROR on authorize redirects
+ * with error=@graph_code). lk_sandbox_start/stop are meant for one owning thread.
  */
 #pragma once
 
@@ -19,10 +25,12 @@ typedef enum
   LK_FAULT_STATUS,          /* answer with @status (429/500/503/504/…) and a Graph error body;
                                @retry_after (if not NULL) becomes the Retry-After header */
   LK_FAULT_DELAY,           /* wait @delay_ms, then answer normally */
-  LK_FAULT_TRUNCATE,        /* send the normal body cut in half (Content-Length of the half) */
+  LK_FAULT_TRUNCATE,        /* send the normal body cut in half (Content-Length of the half):
+                               the client gets a complete HTTP answer whose JSON is invalid */
   LK_FAULT_MALFORMED,       /* 200 with a body that is not JSON */
   LK_FAULT_WRONG_TYPES,     /* 200 where device members have wrong JSON types */
-  LK_FAULT_DROP,            /* close the connection without an answer (after reading the request) */
+  LK_FAULT_DROP,            /* close the connection without an answer (after reading the request);
+                               not counted by lk_sandbox_count_aborted() */
   LK_FAULT_EXPIRE_TOKEN,    /* 401 InvalidAuthenticationToken, and the token stays invalid */
   LK_FAULT_FOREIGN_NEXT_LINK, /* the page's @odata.nextLink points at https://evil.example.com */
   LK_FAULT_HUGE_BODY,       /* 200 with a valid JSON body of @size bytes */
