@@ -11,9 +11,9 @@
  * Like Graph, a $select naming a member the version does not have (deviceType, ownerType or
  * joinType on v1.0) is a 400 BadRequest; use LK_DEVICE_SELECT_V1 with v1.0.
  * Graph faults apply once the token and its scopes are accepted (so a 401/403 from those
- * checks does not use one up); identity faults
- * apply to the token, devicecode and authorize endpoints (OAUTH_ERROR on authorize redirects
- * with error=@graph_code). lk_sandbox_start/stop are meant for one owning thread.
+ * checks does not use one up); identity faults apply to the token, devicecode and authorize
+ * endpoints (OAUTH_ERROR on authorize redirects with error=@graph_code).
+ * lk_sandbox_start/stop are meant for one owning thread.
  */
 #pragma once
 
