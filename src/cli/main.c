@@ -191,7 +191,8 @@ start_demo_sandbox (Cli     *cli,
                     GError **error)
 {
   cli->sandbox = lk_sandbox_new ();
-  lk_sandbox_load_demo_tenant (cli->sandbox);
+  lk_sandbox_setup_demo (cli->sandbox);
+  /* A terminal answer should feel immediate; the window keeps the realistic latency. */
   lk_sandbox_set_latency (cli->sandbox, 20, 60);
   return lk_sandbox_start (cli->sandbox, error);
 }

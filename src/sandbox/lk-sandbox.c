@@ -125,6 +125,9 @@ struct _LkSandbox
   guint         dc_expires_s;
   gboolean      auto_approve;
   char         *base_url;
+  guint         preferred_port;
+  char         *grant_secret;     /* signs refresh tokens that outlive this process (demo) */
+  GHashTable   *spent_refresh;    /* signed refresh tokens already rotated away */
 
   /* Owned by the caller of start/stop; the server itself only exists on the thread. */
   GThread      *thread;
@@ -1375,6 +1378,8 @@ handle_authorize (SbRequest *req, GHashTable *query, SbFault *fault)
 }
 
 /* Lock held. */
+static char *signed_refresh_token (LkSandbox *self, const char *scope, const char *client_id);
+
 static void
 reply_tokens_locked (SbRequest *req, const char *scope, const char *client_id)
 {
@@ -1406,7 +1411,9 @@ reply_tokens_locked (SbRequest *req, const char *scope, const char *client_id)
   append_member (body, "access_token", access, FALSE);
   if (scope_requested (scope, "offline_access"))
     {
-      g_autofree char *refresh = random_token (48);
+      g_autofree char *refresh = self->grant_secret != NULL
+                                   ? signed_refresh_token (self, scope, client_id)
+                                   : random_token (48);
       SbGrant *grant = g_new0 (SbGrant, 1);
 
       grant->scope = g_strdup (scope);
@@ -1510,6 +1517,53 @@ token_device_code (SbRequest *req, GHashTable *form, const char *client_id)
   g_mutex_unlock (&self->lock);
 }
 
+/* A refresh token an earlier run of the demo issued: "lkrt.<payload>.<hmac>", the payload being
+ * base64url("client_id\nscope\nnonce"). Spent ones are remembered for this run only. */
+static SbGrant *
+grant_from_signed_token (LkSandbox  *self,
+                         const char *refresh)
+{
+  g_auto(GStrv) parts = NULL;
+  g_auto(GStrv) fields = NULL;
+  g_autofree char *payload = NULL;
+  g_autofree char *mac = NULL;
+  SbGrant *grant;
+
+  if (self->grant_secret == NULL || refresh == NULL || !g_str_has_prefix (refresh, "lkrt.")
+      || g_hash_table_contains (self->spent_refresh, refresh))
+    return NULL;
+  parts = g_strsplit (refresh, ".", -1);
+  if (g_strv_length (parts) != 3)
+    return NULL;
+  mac = g_compute_hmac_for_string (G_CHECKSUM_SHA256, (const guchar *) self->grant_secret,
+                                   strlen (self->grant_secret), parts[1], -1);
+  if (!g_str_equal (mac, parts[2]) || (payload = base64url_decode (parts[1])) == NULL)
+    return NULL;
+  fields = g_strsplit (payload, "\n", 3);
+  if (g_strv_length (fields) != 3)
+    return NULL;
+  grant = g_new0 (SbGrant, 1);
+  grant->client_id = g_strdup (fields[0]);
+  grant->scope = g_strdup (fields[1]);
+  g_hash_table_insert (self->refresh_tokens, g_strdup (refresh), grant);
+  return grant;
+}
+
+static char *
+signed_refresh_token (LkSandbox  *self,
+                      const char *scope,
+                      const char *client_id)
+{
+  g_autofree char *nonce = random_token (16);
+  g_autofree char *text = g_strdup_printf ("%s\n%s\n%s", client_id, scope, nonce);
+  g_autofree char *payload = base64url_string (text);
+  g_autofree char *mac = g_compute_hmac_for_string (G_CHECKSUM_SHA256,
+                                                    (const guchar *) self->grant_secret,
+                                                    strlen (self->grant_secret), payload, -1);
+
+  return g_strdup_printf ("lkrt.%s.%s", payload, mac);
+}
+
 static void
 token_refresh (SbRequest *req, GHashTable *form, const char *client_id)
 {
@@ -1520,6 +1574,8 @@ token_refresh (SbRequest *req, GHashTable *form, const char *client_id)
 
   g_mutex_lock (&self->lock);
   grant = refresh != NULL ? g_hash_table_lookup (self->refresh_tokens, refresh) : NULL;
+  if (grant == NULL)
+    grant = grant_from_signed_token (self, refresh);
   if (grant == NULL || g_strcmp0 (grant->client_id, client_id) != 0)
     reply_oauth_error (req, 400, "invalid_grant", 70000,
                        "The provided value for the 'refresh_token' is not valid: it was revoked, expired or already used.");
@@ -1535,6 +1591,8 @@ token_refresh (SbRequest *req, GHashTable *form, const char *client_id)
           g_free (granted);
           granted = with_offline;
         }
+      if (self->grant_secret != NULL)
+        g_hash_table_add (self->spent_refresh, g_strdup (refresh));
       g_hash_table_remove (self->refresh_tokens, refresh);
       reply_tokens_locked (req, granted, client_id);
     }
@@ -1898,7 +1956,11 @@ server_thread (gpointer data)
   g_main_context_push_thread_default (self->context);
   server = soup_server_new ("server-header", "Microsoft-IIS/10.0 (Latchkey sandbox)", NULL);
   soup_server_add_handler (server, NULL, server_cb, self, NULL);
-  if (!soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
+  /* The demo keeps one address so an account saved by an earlier run still points here. */
+  if (self->preferred_port == 0
+      || !soup_server_listen_local (server, self->preferred_port, SOUP_SERVER_LISTEN_IPV4_ONLY, NULL))
+    soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  if (error != NULL)
     {
       g_object_unref (server);
       g_main_context_pop_thread_default (self->context);
@@ -1946,6 +2008,8 @@ lk_sandbox_finalize (GObject *object)
   g_clear_pointer (&self->actions, g_hash_table_unref);
   g_clear_pointer (&self->access_tokens, g_hash_table_unref);
   g_clear_pointer (&self->refresh_tokens, g_hash_table_unref);
+  g_clear_pointer (&self->spent_refresh, g_hash_table_unref);
+  g_clear_pointer (&self->grant_secret, g_free);
   g_clear_pointer (&self->auth_codes, g_hash_table_unref);
   g_clear_pointer (&self->device_codes, g_hash_table_unref);
   g_clear_pointer (&self->faults, g_ptr_array_unref);
@@ -1972,6 +2036,7 @@ lk_sandbox_init (LkSandbox *self)
   self->actions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, action_free);
   self->access_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, access_token_free);
   self->refresh_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, grant_free);
+  self->spent_refresh = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->auth_codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, auth_code_free);
   self->device_codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, device_code_free);
   self->faults = g_ptr_array_new_with_free_func (fault_free);
@@ -2169,6 +2234,12 @@ lk_sandbox_revoke_refresh_tokens (LkSandbox *self)
 
   g_mutex_lock (&self->lock);
   g_hash_table_remove_all (self->refresh_tokens);
+  /* Signed tokens are checked by their signature: a new key revokes them all. */
+  if (self->grant_secret != NULL)
+    {
+      g_free (self->grant_secret);
+      self->grant_secret = random_token (32);
+    }
   g_mutex_unlock (&self->lock);
 }
 
@@ -2356,4 +2427,39 @@ lk_sandbox_reset_log (LkSandbox *self)
   g_ptr_array_set_size (self->log, 0);
   self->n_aborted = 0;
   g_mutex_unlock (&self->lock);
+}
+
+void
+lk_sandbox_set_preferred_port (LkSandbox *self,
+                               guint      port)
+{
+  g_return_if_fail (LK_IS_SANDBOX (self));
+
+  g_mutex_lock (&self->lock);
+  self->preferred_port = port;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+lk_sandbox_set_grant_secret (LkSandbox  *self,
+                             const char *secret)
+{
+  g_return_if_fail (LK_IS_SANDBOX (self));
+
+  g_mutex_lock (&self->lock);
+  g_free (self->grant_secret);
+  self->grant_secret = g_strdup (secret);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+lk_sandbox_setup_demo (LkSandbox *self)
+{
+  g_return_if_fail (LK_IS_SANDBOX (self));
+
+  lk_sandbox_load_demo_tenant (self);
+  lk_sandbox_set_latency (self, 80, 250);
+  lk_sandbox_set_preferred_port (self, LK_SANDBOX_DEMO_PORT);
+  /* Not a secret worth keeping: it guards only this emulator's demo data. */
+  lk_sandbox_set_grant_secret (self, "latchkey-demo-tenant");
 }

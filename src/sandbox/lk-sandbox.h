@@ -115,4 +115,15 @@ char       *lk_sandbox_get_last_header     (LkSandbox  *self,
                                             const char *header);
 void        lk_sandbox_reset_log           (LkSandbox *self);
 
+/* The demo's fixed port (falls back to a random one when taken), so an account saved in the
+ * keyring by one `--demo` run still points at the sandbox of the next. */
+#define LK_SANDBOX_DEMO_PORT 47823
+void        lk_sandbox_set_preferred_port  (LkSandbox *self, guint port);
+/* Refresh tokens signed with @secret stay valid across restarts of the sandbox (rotation still
+ * applies within a run); NULL: random tokens known only to this run (the default). */
+void        lk_sandbox_set_grant_secret    (LkSandbox *self, const char *secret);
+/* Everything `--demo` uses: the demo tenant, realistic latency (80–250 ms), the fixed port and
+ * refresh tokens that survive a restart. Call before lk_sandbox_start(). */
+void        lk_sandbox_setup_demo          (LkSandbox *self);
+
 G_END_DECLS
