@@ -1,0 +1,434 @@
+/* lk-device-query.c: what the admin typed → Graph $filter plans + the client-side re-check. */
+#include "config.h"
+
+#include <string.h>
+
+#include "lk-device-query.h"
+
+struct _LkDeviceQuery
+{
+  GObject      parent_instance;
+
+  char        *text;
+  LkQueryKind  kind;
+  GPtrArray   *filters;
+  /* Casefolded words of the text, and whether each is plain ASCII (the fast path). */
+  GPtrArray   *words;
+  GArray      *words_ascii;
+  char        *digits;     /* the IMEI's digits */
+};
+
+G_DEFINE_FINAL_TYPE (LkDeviceQuery, lk_device_query, G_TYPE_OBJECT)
+
+/* How well one word matches one field. */
+enum
+{
+  MATCH_NONE = 0,
+  MATCH_SUBSTRING = 1,
+  MATCH_WORD_PREFIX = 2,
+  MATCH_PREFIX = 3,
+  MATCH_EXACT = 4,
+};
+
+/* Device-identifying fields weigh more than user fields; the model least. */
+typedef enum
+{
+  FIELD_DEVICE_NAME,
+  FIELD_SERIAL,
+  FIELD_IMEI,
+  FIELD_UPN,
+  FIELD_DISPLAY_NAME,
+  FIELD_EMAIL,
+  FIELD_MODEL,
+  N_FIELDS
+} Field;
+
+static const guint field_weight[N_FIELDS] = { 10, 10, 10, 6, 6, 5, 2 };
+
+static void
+lk_device_query_finalize (GObject *object)
+{
+  LkDeviceQuery *self = LK_DEVICE_QUERY (object);
+
+  g_clear_pointer (&self->text, g_free);
+  g_clear_pointer (&self->filters, g_ptr_array_unref);
+  g_clear_pointer (&self->words, g_ptr_array_unref);
+  g_clear_pointer (&self->words_ascii, g_array_unref);
+  g_clear_pointer (&self->digits, g_free);
+
+  G_OBJECT_CLASS (lk_device_query_parent_class)->finalize (object);
+}
+
+static void
+lk_device_query_class_init (LkDeviceQueryClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = lk_device_query_finalize;
+}
+
+static void
+lk_device_query_init (LkDeviceQuery *self)
+{
+  self->filters = g_ptr_array_new_with_free_func (g_free);
+  self->words = g_ptr_array_new_with_free_func (g_free);
+  self->words_ascii = g_array_new (FALSE, FALSE, sizeof (gboolean));
+}
+
+char *
+lk_odata_escape_literal (const char *text)
+{
+  GString *escaped = g_string_sized_new (strlen (text) + 2);
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '\'')
+        g_string_append_c (escaped, '\'');
+      g_string_append_c (escaped, *p);
+    }
+  return g_string_free (escaped, FALSE);
+}
+
+static gboolean
+is_ascii (const char *text)
+{
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    if (*p >= 0x80)
+      return FALSE;
+  return TRUE;
+}
+
+static char *
+fold (const char *text)
+{
+  g_autofree char *normalized = g_utf8_normalize (text, -1, G_NORMALIZE_DEFAULT_COMPOSE);
+
+  return g_utf8_casefold (normalized != NULL ? normalized : text, -1);
+}
+
+static char *
+digits_of (const char *text)
+{
+  GString *digits = g_string_new (NULL);
+
+  for (const char *p = text; *p != '\0'; p++)
+    if (g_ascii_isdigit (*p))
+      g_string_append_c (digits, *p);
+  return g_string_free (digits, FALSE);
+}
+
+static LkQueryKind
+classify (const char *text)
+{
+  gboolean has_digit = FALSE, has_alpha = FALSE;
+  guint n_digits = 0;
+  gsize len = strlen (text);
+
+  if (len == 0)
+    return LK_QUERY_KIND_ALL;
+  if (strchr (text, '@') != NULL)
+    return LK_QUERY_KIND_UPN;
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (g_ascii_isdigit (*p))
+        n_digits++;
+      else if (*p != ' ' && *p != '-')
+        break;
+      if (p[1] == '\0' && n_digits >= 14 && n_digits <= 16)
+        return LK_QUERY_KIND_IMEI;
+    }
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (g_ascii_isdigit (*p))
+        has_digit = TRUE;
+      else if (g_ascii_isalpha (*p))
+        has_alpha = TRUE;
+      else
+        return LK_QUERY_KIND_NAME;
+    }
+  if (len >= 5 && has_digit)
+    return has_alpha || len < 14 ? LK_QUERY_KIND_SERIAL : LK_QUERY_KIND_NAME;
+  return LK_QUERY_KIND_NAME;
+}
+
+static void
+add_filter (LkDeviceQuery *self,
+            gboolean       contains,
+            const char    *field,
+            const char    *value)
+{
+  g_autofree char *escaped = lk_odata_escape_literal (value);
+
+  if (contains)
+    g_ptr_array_add (self->filters, g_strdup_printf ("contains(%s,'%s')", field, escaped));
+  else
+    g_ptr_array_add (self->filters, g_strdup_printf ("%s eq '%s'", field, escaped));
+}
+
+/* How a person's name appears in an e-mail address: "Sarah O'Brien" → "sarah.obrien". */
+static char *
+email_form (const char *text)
+{
+  GString *form = g_string_new (NULL);
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '\'' || *p == '`')
+        continue;
+      if (*p == ' ')
+        {
+          if (form->len > 0 && form->str[form->len - 1] != '.')
+            g_string_append_c (form, '.');
+          continue;
+        }
+      g_string_append_c (form, g_ascii_tolower (*p));
+    }
+  return g_string_free (form, FALSE);
+}
+
+/* Each plan is sent as its own listing: Graph may drop an `or` across different functions and
+ * silently ignores a filter it does not support, so one combined filter cannot be trusted. */
+static void
+build_filters (LkDeviceQuery *self)
+{
+  switch (self->kind)
+    {
+    case LK_QUERY_KIND_ALL:
+      break;
+    case LK_QUERY_KIND_NAME:
+      {
+        g_autofree char *email = email_form (self->text);
+
+        /* User display names cannot be filtered on: their e-mail address is the way in, and
+         * the client-side re-check then matches the display name itself. */
+        add_filter (self, TRUE, "deviceName", self->text);
+        if (*email != '\0')
+          add_filter (self, TRUE, "emailAddress", email);
+      }
+      break;
+    case LK_QUERY_KIND_UPN:
+      add_filter (self, FALSE, "userPrincipalName", self->text);
+      add_filter (self, TRUE, "emailAddress", self->text);
+      break;
+    case LK_QUERY_KIND_SERIAL:
+      add_filter (self, FALSE, "serialNumber", self->text);
+      add_filter (self, TRUE, "deviceName", self->text);
+      break;
+    case LK_QUERY_KIND_IMEI:
+      add_filter (self, FALSE, "imei", self->digits);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+LkDeviceQuery *
+lk_device_query_new (const char *text)
+{
+  LkDeviceQuery *self = g_object_new (LK_TYPE_DEVICE_QUERY, NULL);
+  g_auto(GStrv) words = NULL;
+
+  self->text = g_strstrip (g_strdup (text != NULL ? text : ""));
+  self->kind = classify (self->text);
+  self->digits = digits_of (self->text);
+
+  words = g_strsplit_set (self->text, " \t", -1);
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      gboolean ascii;
+
+      if (*words[i] == '\0')
+        continue;
+      ascii = is_ascii (words[i]);
+      g_ptr_array_add (self->words, ascii ? g_ascii_strdown (words[i], -1) : fold (words[i]));
+      g_array_append_val (self->words_ascii, ascii);
+    }
+
+  build_filters (self);
+  return self;
+}
+
+const char *
+lk_device_query_get_text (LkDeviceQuery *self)
+{
+  g_return_val_if_fail (LK_IS_DEVICE_QUERY (self), NULL);
+  return self->text;
+}
+
+LkQueryKind
+lk_device_query_get_kind (LkDeviceQuery *self)
+{
+  g_return_val_if_fail (LK_IS_DEVICE_QUERY (self), LK_QUERY_KIND_ALL);
+  return self->kind;
+}
+
+GPtrArray *
+lk_device_query_get_filters (LkDeviceQuery *self)
+{
+  g_return_val_if_fail (LK_IS_DEVICE_QUERY (self), NULL);
+  return self->filters;
+}
+
+static gboolean
+is_separator (char c)
+{
+  return c == ' ' || c == '-' || c == '_' || c == '.' || c == '@' || c == '\'' || c == '(';
+}
+
+/* @haystack and @needle already have one case; @ascii: compare ASCII case-insensitively. */
+static guint
+quality_in (const char *haystack,
+            const char *needle,
+            gboolean    ascii)
+{
+  gsize hay_len = strlen (haystack);
+  gsize len = strlen (needle);
+  guint best = MATCH_NONE;
+
+  if (len == 0 || len > hay_len)
+    return MATCH_NONE;
+  for (gsize i = 0; i + len <= hay_len && best < MATCH_PREFIX; i++)
+    {
+      gboolean equal = ascii ? g_ascii_strncasecmp (haystack + i, needle, len) == 0
+                             : memcmp (haystack + i, needle, len) == 0;
+
+      if (!equal)
+        continue;
+      if (i == 0)
+        return len == hay_len ? MATCH_EXACT : MATCH_PREFIX;
+      best = MAX (best, is_separator (haystack[i - 1]) ? MATCH_WORD_PREFIX : MATCH_SUBSTRING);
+    }
+  return best;
+}
+
+static guint
+word_quality (const char *field,
+              const char *word,
+              gboolean    word_ascii)
+{
+  g_autofree char *folded = NULL;
+
+  if (field == NULL)
+    return MATCH_NONE;
+  /* ASCII fields compare in place; others ("Niccolò", "Città") are folded first. */
+  if (word_ascii && is_ascii (field))
+    return quality_in (field, word, TRUE);
+  folded = fold (field);
+  return quality_in (folded, word, FALSE);
+}
+
+static guint
+imei_quality (const char *imei,
+              const char *digits)
+{
+  char buffer[64];
+  gsize n = 0;
+
+  if (imei == NULL || *digits == '\0')
+    return MATCH_NONE;
+  for (const char *p = imei; *p != '\0' && n + 1 < sizeof buffer; p++)
+    if (g_ascii_isdigit (*p))
+      buffer[n++] = *p;
+  buffer[n] = '\0';
+  return quality_in (buffer, digits, TRUE);
+}
+
+guint
+lk_device_query_score (LkDeviceQuery *self,
+                       LkDevice      *device)
+{
+  const char *fields[N_FIELDS];
+  guint total = 0;
+
+  g_return_val_if_fail (LK_IS_DEVICE_QUERY (self), 0);
+  g_return_val_if_fail (LK_IS_DEVICE (device), 0);
+
+  if (self->kind == LK_QUERY_KIND_ALL)
+    return 1;
+
+  if (self->kind == LK_QUERY_KIND_IMEI)
+    return field_weight[FIELD_IMEI] * imei_quality (lk_device_get_imei (device), self->digits);
+
+  fields[FIELD_DEVICE_NAME] = lk_device_get_device_name (device);
+  fields[FIELD_SERIAL] = lk_device_get_serial_number (device);
+  fields[FIELD_IMEI] = lk_device_get_imei (device);
+  fields[FIELD_UPN] = lk_device_get_user_principal_name (device);
+  fields[FIELD_DISPLAY_NAME] = lk_device_get_user_display_name (device);
+  fields[FIELD_EMAIL] = lk_device_get_email_address (device);
+  fields[FIELD_MODEL] = lk_device_get_model (device);
+
+  /* Every word must match some field; the best field counts for each word. */
+  for (guint w = 0; w < self->words->len; w++)
+    {
+      const char *word = g_ptr_array_index (self->words, w);
+      gboolean ascii = g_array_index (self->words_ascii, gboolean, w);
+      guint best = 0;
+
+      for (guint f = 0; f < N_FIELDS; f++)
+        best = MAX (best, field_weight[f] * word_quality (fields[f], word, ascii));
+      if (best == 0)
+        return 0;
+      total += best;
+    }
+  return total;
+}
+
+typedef struct
+{
+  LkDevice *device;
+  guint     score;
+  char     *key;
+} Ranked;
+
+static int
+compare_ranked (gconstpointer a,
+                gconstpointer b)
+{
+  const Ranked *x = a;
+  const Ranked *y = b;
+  int order;
+
+  if (x->score != y->score)
+    return x->score > y->score ? -1 : 1;
+  order = strcmp (x->key, y->key);
+  if (order != 0)
+    return order;
+  return g_strcmp0 (lk_device_get_id (x->device), lk_device_get_id (y->device));
+}
+
+void
+lk_device_query_sort (LkDeviceQuery *self,
+                      GPtrArray     *devices)
+{
+  g_autofree Ranked *ranked = NULL;
+
+  g_return_if_fail (LK_IS_DEVICE_QUERY (self));
+
+  if (devices == NULL || devices->len < 2)
+    return;
+
+  /* Scores and collation keys once per device, not once per comparison. */
+  ranked = g_new (Ranked, devices->len);
+  for (guint i = 0; i < devices->len; i++)
+    {
+      LkDevice *device = g_ptr_array_index (devices, i);
+      const char *name = lk_device_get_device_name (device);
+      g_autofree char *folded = NULL;
+
+      ranked[i].device = device;
+      ranked[i].score = lk_device_query_score (self, device);
+      if (name != NULL && is_ascii (name))
+        ranked[i].key = g_ascii_strdown (name, -1);
+      else
+        {
+          folded = fold (name != NULL ? name : "");
+          ranked[i].key = g_utf8_collate_key (folded, -1);
+        }
+    }
+  qsort (ranked, devices->len, sizeof (Ranked), compare_ranked);
+  for (guint i = 0; i < devices->len; i++)
+    {
+      devices->pdata[i] = ranked[i].device;
+      g_free (ranked[i].key);
+    }
+}
