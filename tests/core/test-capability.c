@@ -1,0 +1,257 @@
+/* test-capability.c: every row of the capability table, and the edge cases around it. */
+#include "config.h"
+
+#include <string.h>
+
+#include "lk-capability.h"
+
+typedef struct
+{
+  const char   *json;
+  const char   *rule;
+  LkSupport     support;
+  LkActionKind  kind;
+} Case;
+
+static LkDevice *
+device_from (const char *members)
+{
+  g_autofree char *text = g_strdup_printf ("{\"id\":\"d1\",\"deviceName\":\"X\"%s%s}",
+                                           *members != '\0' ? "," : "", members);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  LkDevice *device;
+
+  g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
+  device = lk_device_new_from_json (json_node_get_object (json_parser_get_root (parser)), &error);
+  g_assert_no_error (error);
+  return device;
+}
+
+#define S LK_SUPPORT_SUPPORTED_WITH_CAVEATS
+#define N LK_SUPPORT_NOT_SUPPORTED
+#define U LK_SUPPORT_UNKNOWN
+
+static const Case cases[] = {
+  /* Apple */
+  { "\"operatingSystem\":\"iOS\",\"osVersion\":\"17.4\",\"managedDeviceOwnerType\":\"company\",\"deviceEnrollmentType\":\"appleBulkWithUser\"",
+    "ios-corporate", S, LK_ACTION_KIND_REMOVE_PASSCODE },
+  { "\"operatingSystem\":\"iPadOS\",\"osVersion\":\"17.1\",\"managedDeviceOwnerType\":\"company\"",
+    "ios-corporate", S, LK_ACTION_KIND_REMOVE_PASSCODE },
+  { "\"operatingSystem\":\"IOS\",\"managedDeviceOwnerType\":\"company\"",
+    "ios-corporate", S, LK_ACTION_KIND_REMOVE_PASSCODE },
+  { "\"operatingSystem\":\"iOS\",\"managedDeviceOwnerType\":\"personal\",\"deviceEnrollmentType\":\"userEnrollment\"",
+    "ios-personal", N, LK_ACTION_KIND_NONE },
+  { "\"operatingSystem\":\"iOS\",\"managedDeviceOwnerType\":\"unknown\"",
+    "ios-owner-unknown", U, LK_ACTION_KIND_NONE },
+  { "\"operatingSystem\":\"iOS\"",
+    "ios-owner-unknown", U, LK_ACTION_KIND_NONE },
+  { "\"operatingSystem\":\"iOS\",\"managedDeviceOwnerType\":\"personal\",\"deviceEnrollmentType\":\"appleUserEnrollment\"",
+    "apple-user-enrollment", N, LK_ACTION_KIND_NONE },
+  { "\"operatingSystem\":\"iOS\",\"managedDeviceOwnerType\":\"company\",\"deviceEnrollmentType\":\"appleUserEnrollmentWithServiceAccount\"",
+    "apple-user-enrollment", N, LK_ACTION_KIND_NONE },
+  { "\"operatingSystem\":\"iPadOS\",\"managedDeviceOwnerType\":\"personal\",\"deviceEnrollmentType\":\"appleAccountDrivenUserEnrollment\"",
+    "apple-user-enrollment", N, LK_ACTION_KIND_NONE },
+  { "\"operatingSystem\":\"visionOS\",\"osVersion\":\"1.1\",\"managedDeviceOwnerType\":\"company\"",
+    "visionos-corporate", S, LK_ACTION_KIND_REMOVE_PASSCODE },
+  { "\"operatingSystem\":\"visionOS\",\"osVersion\":\"2.0.1\",\"managedDeviceOwnerType\":\"company\"",
+    "visionos-corporate", S, LK_ACTION_KIND_REMOVE_PASSCODE },
+  { "\"operatingSystem\":\"visionOS\",\"osVersion\":\"1.0.3\",\"managedDeviceOwnerType\":\"company\"",
+    "visionos-old", N, LK_ACTION_KIND_NONE },
+  { "\"operatingSystem\":\"visionOS\",\"managedDeviceOwnerType\":\"company\"",
+    "os-version-unknown", U, LK_ACTION_KIND_NONE },
+  { "\"operatingSystem\":\"visionOS\",\"osVersion\":\"1.2\",\"managedDeviceOwnerType\":\"personal\"",
+    "visionos-personal", N, LK_ACTION_KIND_NONE },
+  /* Android Enterprise and AOSP (beta enrollment types) */
+  { "\"operatingSystem\":\"Android\",\"osVersion\":\"13\",\"deviceEnrollmentType\":\"androidEnterpriseDedicatedDevice\"",
+    "android-dedicated", S, LK_ACTION_KIND_RESET_DEVICE_PASSCODE },
+  { "\"operatingSystem\":\"Android\",\"deviceEnrollmentType\":\"androidAOSPUserOwnedDeviceEnrollment\"",
+    "android-aosp-user", S, LK_ACTION_KIND_RESET_DEVICE_PASSCODE },
+  { "\"operatingSystem\":\"Android\",\"deviceEnrollmentType\":\"androidAOSPUserlessDeviceEnrollment\"",
+    "android-aosp-userless", S, LK_ACTION_KIND_RESET_DEVICE_PASSCODE },
+  { "\"operatingSystem\":\"Android\",\"osVersion\":\"14\",\"deviceEnrollmentType\":\"androidEnterpriseFullyManaged\"",
+    "android-fully-managed", S, LK_ACTION_KIND_RESET_PASSCODE },
+  { "\"operatingSystem\":\"Android\",\"osVersion\":\"12\",\"deviceEnrollmentType\":\"androidEnterpriseCorporateWorkProfile\"",
+    "android-cope", S, LK_ACTION_KIND_RESET_WORK_PROFILE_PASSCODE },
+  { "\"operatingSystem\":\"Android\",\"osVersion\":\"8.1.0\",\"deviceType\":\"androidForWork\",\"deviceEnrollmentType\":\"userEnrollment\"",
+    "android-byod-work-profile", S, LK_ACTION_KIND_RESET_WORK_PROFILE_PASSCODE },
+  { "\"operatingSystem\":\"Android\",\"osVersion\":\"13\",\"deviceType\":\"androidForWork\"",
+    "android-byod-work-profile", S, LK_ACTION_KIND_RESET_WORK_PROFILE_PASSCODE },
+  { "\"operatingSystem\":\"Android\",\"osVersion\":\"7.1.2\",\"deviceType\":\"androidForWork\"",
+    "android-work-profile-old", N, LK_ACTION_KIND_NONE },
+  { "\"operatingSystem\":\"Android\",\"deviceType\":\"androidForWork\"",
+    "os-version-unknown", U, LK_ACTION_KIND_NONE },
+  { "\"operatingSystem\":\"Android\",\"osVersion\":\"6.0.1\",\"deviceType\":\"android\",\"deviceEnrollmentType\":\"userEnrollment\"",
+    "android-device-admin-legacy", S, LK_ACTION_KIND_RESET_DEVICE_PASSCODE },
+  { "\"operatingSystem\":\"Android\",\"osVersion\":\"10\",\"deviceType\":\"android\"",
+    "android-device-admin", N, LK_ACTION_KIND_NONE },
+  { "\"operatingSystem\":\"Android\",\"osVersion\":\"7.0\",\"deviceType\":\"android\"",
+    "android-device-admin", N, LK_ACTION_KIND_NONE },
+  /* v1.0: no enrollment detail → unknown, never a guess */
+  { "\"operatingSystem\":\"Android\",\"osVersion\":\"13\",\"deviceEnrollmentType\":\"unknown\"",
+    "android-mode-unknown", U, LK_ACTION_KIND_NONE },
+  { "\"operatingSystem\":\"ANDROID\",\"osVersion\":\"13\"",
+    "android-mode-unknown", U, LK_ACTION_KIND_NONE },
+  { "\"operatingSystem\":\"Android\",\"deviceEnrollmentType\":\"androidSomethingNew2027\"",
+    "android-mode-unknown", U, LK_ACTION_KIND_NONE },
+  /* Everything else */
+  { "\"operatingSystem\":\"Windows\",\"osVersion\":\"10.0.22631.3447\",\"managedDeviceOwnerType\":\"company\"",
+    "windows", N, LK_ACTION_KIND_NONE },
+  { "\"operatingSystem\":\"macOS\",\"osVersion\":\"14.4\",\"managedDeviceOwnerType\":\"company\"",
+    "macos", N, LK_ACTION_KIND_NONE },
+  { "\"operatingSystem\":\"Linux\",\"osVersion\":\"22.04\"", "linux", N, LK_ACTION_KIND_NONE },
+  { "\"operatingSystem\":\"ChromeOS\"", "chromeos", N, LK_ACTION_KIND_NONE },
+  { "\"operatingSystem\":\"HoloLens OS 27\"", "other-os", N, LK_ACTION_KIND_NONE },
+  { "", "os-missing", U, LK_ACTION_KIND_NONE },
+  { "\"operatingSystem\":\"unknown\"", "os-missing", U, LK_ACTION_KIND_NONE },
+  /* Contradictions */
+  { "\"operatingSystem\":\"iOS\",\"managedDeviceOwnerType\":\"company\",\"deviceEnrollmentType\":\"androidEnterpriseDedicatedDevice\"",
+    "contradictory", U, LK_ACTION_KIND_NONE },
+  { "\"operatingSystem\":\"Android\",\"deviceEnrollmentType\":\"appleUserEnrollment\"",
+    "contradictory", U, LK_ACTION_KIND_NONE },
+};
+
+static void
+test_case (gconstpointer data)
+{
+  const Case *c = data;
+  g_autoptr(LkDevice) device = device_from (c->json);
+  g_autoptr(LkCapability) capability = lk_capability_new_for_device (device);
+  const char *const *caveats = lk_capability_get_caveats (capability);
+  gboolean can_act = c->support == LK_SUPPORT_SUPPORTED || c->support == LK_SUPPORT_SUPPORTED_WITH_CAVEATS;
+  gboolean policy_caveat = FALSE;
+
+  g_assert_cmpstr (lk_capability_get_rule_id (capability), ==, c->rule);
+  g_assert_cmpint (lk_capability_get_support (capability), ==, c->support);
+  g_assert_cmpint (lk_capability_get_action_kind (capability), ==, c->kind);
+  g_assert_cmpint (lk_capability_can_act (capability), ==, can_act);
+  g_assert_nonnull (lk_capability_get_reason (capability));
+  g_assert_cmpuint (strlen (lk_capability_get_reason (capability)), >, 10);
+  g_assert_true (g_str_has_prefix (lk_capability_get_doc_url (capability), "https://learn.microsoft.com/"));
+  g_assert_nonnull (caveats);
+
+  /* Every Android reset warns that a passcode policy must be enforced. */
+  for (guint i = 0; caveats[i] != NULL; i++)
+    policy_caveat |= strstr (caveats[i], "policy") != NULL;
+  if (can_act && lk_capability_get_platform (capability) == LK_PLATFORM_ANDROID)
+    {
+      g_assert_true (policy_caveat);
+      g_assert_true (lk_capability_returns_passcode (capability));
+    }
+  else
+    g_assert_false (lk_capability_returns_passcode (capability));
+
+  /* Never a supported badge without an action, nor an action without support. */
+  g_assert_cmpint (c->kind != LK_ACTION_KIND_NONE, ==, can_act);
+}
+
+static void
+test_version_parsing (void)
+{
+  guint major = 0, minor = 0;
+
+  g_assert_true (lk_parse_os_version ("8.1.0", &major, &minor));
+  g_assert_cmpuint (major, ==, 8);
+  g_assert_cmpuint (minor, ==, 1);
+  g_assert_true (lk_parse_os_version ("13", &major, &minor));
+  g_assert_cmpuint (major, ==, 13);
+  g_assert_cmpuint (minor, ==, 0);
+  g_assert_true (lk_parse_os_version ("17.4.1 (21E236)", &major, &minor));
+  g_assert_cmpuint (major, ==, 17);
+  g_assert_cmpuint (minor, ==, 4);
+  g_assert_false (lk_parse_os_version ("", &major, &minor));
+  g_assert_false (lk_parse_os_version (NULL, &major, &minor));
+  g_assert_false (lk_parse_os_version ("v13", &major, &minor));
+}
+
+static void
+test_platforms (void)
+{
+  g_assert_cmpint (lk_platform_from_operating_system ("iPadOS"), ==, LK_PLATFORM_IOS);
+  g_assert_cmpint (lk_platform_from_operating_system ("ios"), ==, LK_PLATFORM_IOS);
+  g_assert_cmpint (lk_platform_from_operating_system ("AndroidForWork"), ==, LK_PLATFORM_ANDROID);
+  g_assert_cmpint (lk_platform_from_operating_system ("Windows"), ==, LK_PLATFORM_WINDOWS);
+  g_assert_cmpint (lk_platform_from_operating_system ("macOS"), ==, LK_PLATFORM_MACOS);
+  g_assert_cmpint (lk_platform_from_operating_system ("visionOS"), ==, LK_PLATFORM_VISIONOS);
+  g_assert_cmpint (lk_platform_from_operating_system (NULL), ==, LK_PLATFORM_UNKNOWN);
+  g_assert_cmpint (lk_platform_from_operating_system ("Tizen"), ==, LK_PLATFORM_OTHER);
+}
+
+static void
+test_reasons (void)
+{
+  g_autoptr(LkDevice) windows = device_from ("\"operatingSystem\":\"Windows\"");
+  g_autoptr(LkDevice) mac = device_from ("\"operatingSystem\":\"macOS\"");
+  g_autoptr(LkDevice) v1_android = device_from ("\"operatingSystem\":\"Android\",\"osVersion\":\"13\"");
+  g_autoptr(LkCapability) w = lk_capability_new_for_device (windows);
+  g_autoptr(LkCapability) m = lk_capability_new_for_device (mac);
+  g_autoptr(LkCapability) a = lk_capability_new_for_device (v1_android);
+
+  g_assert_nonnull (strstr (lk_capability_get_reason (w), "Windows 10 Mobile"));
+  g_assert_nonnull (strstr (lk_capability_get_reason (w), "Windows Hello"));
+  g_assert_nonnull (strstr (lk_capability_get_reason (m), "macOS"));
+  g_assert_nonnull (strstr (lk_capability_get_reason (a), "beta"));
+  g_assert_cmpstr (lk_capability_get_label (w), ==, "Not supported");
+  g_assert_cmpstr (lk_capability_get_label (a), ==, "Unknown");
+}
+
+/* The demo tenant must let an admin see every row of DESIGN.md's table. */
+GResource *lk_sandbox_fixtures_get_resource (void);
+
+static void
+test_demo_covers_every_row (void)
+{
+  static const char *const rows[] = {
+    "ios-corporate", "visionos-corporate", "ios-personal", "apple-user-enrollment",
+    "android-dedicated", "android-aosp-user", "android-aosp-userless", "android-fully-managed",
+    "android-cope", "android-byod-work-profile", "android-work-profile-old",
+    "android-device-admin-legacy", "android-device-admin", "macos", "windows", "linux", "chromeos",
+  };
+  g_autoptr(GBytes) bytes = g_resource_lookup_data (lk_sandbox_fixtures_get_resource (),
+                                                    "/io/github/latchkey/Latchkey/sandbox/demo-tenant.json",
+                                                    G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  JsonNode *root;
+  JsonArray *devices;
+
+  g_assert_nonnull (bytes);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
+                                             (gssize) g_bytes_get_size (bytes), NULL));
+  root = json_parser_get_root (parser);
+  devices = JSON_NODE_HOLDS_ARRAY (root) ? json_node_get_array (root)
+                                         : json_object_get_array_member (json_node_get_object (root), "value");
+  g_assert_nonnull (devices);
+  g_assert_cmpuint (json_array_get_length (devices), >=, 30);
+  for (guint i = 0; i < json_array_get_length (devices); i++)
+    {
+      g_autoptr(LkDevice) device = lk_device_new_from_json (json_array_get_object_element (devices, i), NULL);
+      g_autoptr(LkCapability) capability = NULL;
+
+      g_assert_nonnull (device);
+      capability = lk_capability_new_for_device (device);
+      g_hash_table_add (seen, (gpointer) g_intern_string (lk_capability_get_rule_id (capability)));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    if (!g_hash_table_contains (seen, rows[i]))
+      g_error ("the demo tenant has no device for the capability row %s", rows[i]);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/capability/row/%02u-%s", i, cases[i].rule);
+      g_test_add_data_func (path, &cases[i], test_case);
+    }
+  g_test_add_func ("/capability/version-parsing", test_version_parsing);
+  g_test_add_func ("/capability/platforms", test_platforms);
+  g_test_add_func ("/capability/reasons", test_reasons);
+  g_test_add_func ("/capability/demo-covers-every-row", test_demo_covers_every_row);
+
+  return g_test_run ();
+}

@@ -1,0 +1,119 @@
+/* test-device-query.c: classification, $filter plans, escaping, and client-side ranking. */
+#include "config.h"
+
+#include "lk-device-query.h"
+
+static LkDevice *
+make (const char *id,
+      const char *name,
+      const char *upn,
+      const char *display,
+      const char *serial,
+      const char *imei)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+
+  json_object_set_string_member (object, "id", id);
+  json_object_set_string_member (object, "deviceName", name);
+  json_object_set_string_member (object, "userPrincipalName", upn);
+  json_object_set_string_member (object, "emailAddress", upn);
+  json_object_set_string_member (object, "userDisplayName", display);
+  json_object_set_string_member (object, "serialNumber", serial);
+  json_object_set_string_member (object, "imei", imei);
+  return lk_device_new_from_json (object, NULL);
+}
+
+static void
+check_filters (const char  *text,
+               LkQueryKind  kind,
+               const char  *first,
+               const char  *second)
+{
+  g_autoptr(LkDeviceQuery) query = lk_device_query_new (text);
+  GPtrArray *filters = lk_device_query_get_filters (query);
+
+  g_assert_cmpint (lk_device_query_get_kind (query), ==, kind);
+  g_assert_cmpuint (filters->len, ==, (first != NULL) + (second != NULL));
+  if (first != NULL)
+    g_assert_cmpstr (g_ptr_array_index (filters, 0), ==, first);
+  if (second != NULL)
+    g_assert_cmpstr (g_ptr_array_index (filters, 1), ==, second);
+}
+
+static void
+test_plans (void)
+{
+  check_filters ("", LK_QUERY_KIND_ALL, NULL, NULL);
+  check_filters ("   ", LK_QUERY_KIND_ALL, NULL, NULL);
+  check_filters (" giulia ", LK_QUERY_KIND_NAME, "contains(deviceName,'giulia')", "contains(emailAddress,'giulia')");
+  check_filters ("O'Brien", LK_QUERY_KIND_NAME, "contains(deviceName,'O''Brien')", "contains(emailAddress,'obrien')");
+  check_filters ("Giulia Bianchi", LK_QUERY_KIND_NAME, "contains(deviceName,'Giulia Bianchi')",
+                 "contains(emailAddress,'giulia.bianchi')");
+  check_filters ("sarah.o'brien@contoso.com", LK_QUERY_KIND_UPN, "userPrincipalName eq 'sarah.o''brien@contoso.com'",
+                 "contains(emailAddress,'sarah.o''brien@contoso.com')");
+  check_filters ("F2LXK1Q9HG7F", LK_QUERY_KIND_SERIAL, "serialNumber eq 'F2LXK1Q9HG7F'",
+                 "contains(deviceName,'F2LXK1Q9HG7F')");
+  check_filters ("35 678901 234567 8", LK_QUERY_KIND_IMEI, "imei eq '356789012345678'", NULL);
+  check_filters ("356789012345678", LK_QUERY_KIND_IMEI, "imei eq '356789012345678'", NULL);
+}
+
+static void
+test_escape (void)
+{
+  g_autofree char *a = lk_odata_escape_literal ("O'Brien");
+  g_autofree char *b = lk_odata_escape_literal ("''");
+  g_autofree char *c = lk_odata_escape_literal ("plain");
+
+  g_assert_cmpstr (a, ==, "O''Brien");
+  g_assert_cmpstr (b, ==, "''''");
+  g_assert_cmpstr (c, ==, "plain");
+}
+
+static void
+test_score_and_rank (void)
+{
+  g_autoptr(LkDeviceQuery) query = lk_device_query_new ("rossi");
+  g_autoptr(GPtrArray) devices = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(LkDevice) other = make ("x", "DESKTOP-7QK2L9M", "anna.verdi@contoso.it", "Anna Verdi", "ABC", NULL);
+
+  g_ptr_array_add (devices, make ("3", "iPhone di Marco", "marco.rossi@contoso.it", "Marco Rossi", "S3", NULL));
+  g_ptr_array_add (devices, make ("2", "GALAXY-ROSSI", "m@contoso.it", "M", "S2", NULL));
+  g_ptr_array_add (devices, make ("1", "rossi", "z@contoso.it", "Z", "S1", NULL));
+
+  g_assert_cmpuint (lk_device_query_score (query, other), ==, 0);
+  lk_device_query_sort (query, devices);
+  /* exact device name > word prefix in the device name > user fields */
+  g_assert_cmpstr (lk_device_get_id (g_ptr_array_index (devices, 0)), ==, "1");
+  g_assert_cmpstr (lk_device_get_id (g_ptr_array_index (devices, 1)), ==, "2");
+  g_assert_cmpstr (lk_device_get_id (g_ptr_array_index (devices, 2)), ==, "3");
+}
+
+static void
+test_multiword_and_accents (void)
+{
+  g_autoptr(LkDeviceQuery) both = lk_device_query_new ("marco iphone");
+  g_autoptr(LkDeviceQuery) accent = lk_device_query_new ("NICCOLÒ");
+  g_autoptr(LkDeviceQuery) imei = lk_device_query_new ("35-6789-0123-4567-8");
+  g_autoptr(LkDevice) marco = make ("1", "iPhone di Marco", "marco.rossi@contoso.it", "Marco Rossi", "S", "356789012345678");
+  g_autoptr(LkDevice) niccolo = make ("2", "Pixel", "n@contoso.it", "Niccolò Conti", "S", NULL);
+
+  g_assert_cmpuint (lk_device_query_score (both, marco), >, 0);
+  g_assert_cmpuint (lk_device_query_score (both, niccolo), ==, 0);
+  g_assert_cmpuint (lk_device_query_score (accent, niccolo), >, 0);
+  g_assert_cmpuint (lk_device_query_score (imei, marco), >, 0);
+  g_assert_cmpuint (lk_device_query_score (imei, niccolo), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/query/plans", test_plans);
+  g_test_add_func ("/query/escape", test_escape);
+  g_test_add_func ("/query/score-and-rank", test_score_and_rank);
+  g_test_add_func ("/query/multiword-and-accents", test_multiword_and_accents);
+
+  return g_test_run ();
+}
