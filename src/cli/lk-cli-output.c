@@ -79,10 +79,12 @@ print_cell (const char *text,
 void
 lk_cli_print_devices_table (GPtrArray *devices)
 {
-  const char *headers[] = { C_("column", "NAME"), C_("column", "USER"), C_("column", "PLATFORM"),
-                            C_("column", "PASSCODE ACTION"), C_("column", "ID") };
+  enum { N_COLUMNS = 5 };
+  const char *headers[N_COLUMNS + 1] = { C_("column", "NAME"), C_("column", "USER"),
+                                         C_("column", "PLATFORM"), C_("column", "PASSCODE ACTION"),
+                                         C_("column", "ID"), NULL };
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  glong widths[G_N_ELEMENTS (headers)] = { 0 };
+  glong widths[N_COLUMNS] = { 0 };
 
   if (devices->len == 0)
     return;
@@ -92,7 +94,7 @@ lk_cli_print_devices_table (GPtrArray *devices)
     {
       LkDevice *device = g_ptr_array_index (devices, i);
       g_autoptr(LkCapability) capability = lk_capability_new_for_device (device);
-      char **row = g_new0 (char *, G_N_ELEMENTS (headers) + 1);
+      char **row = g_new0 (char *, N_COLUMNS + 1);
 
       row[0] = g_strdup (or_dash (lk_device_get_device_name (device)));
       row[1] = g_strdup (user_text (device));
@@ -103,16 +105,16 @@ lk_cli_print_devices_table (GPtrArray *devices)
     }
 
   for (guint r = 0; r < rows->len; r++)
-    for (guint c = 0; c < G_N_ELEMENTS (headers); c++)
+    for (guint c = 0; c < N_COLUMNS; c++)
       widths[c] = MAX (widths[c], g_utf8_strlen (((char **) g_ptr_array_index (rows, r))[c], -1));
 
   for (guint r = 0; r < rows->len; r++)
     {
       char **row = g_ptr_array_index (rows, r);
 
-      for (guint c = 0; c < G_N_ELEMENTS (headers); c++)
+      for (guint c = 0; c < N_COLUMNS; c++)
         {
-          gboolean last = c + 1 == G_N_ELEMENTS (headers);
+          gboolean last = c + 1 == N_COLUMNS;
 
           print_cell (row[c], last ? 0 : widths[c] + 2);
         }

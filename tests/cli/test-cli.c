@@ -68,9 +68,9 @@ run_cli (const char *input,
   g_assert_no_error (error);
   g_assert_true (g_subprocess_communicate_utf8 (process, input, NULL, &stdout_text, &stderr_text, &error));
   g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  if (g_test_verbose ())
+  if (!g_subprocess_get_if_exited (process) || g_test_verbose ())
     g_printerr ("stdout: %s\nstderr: %s\n", stdout_text, stderr_text);
+  g_assert_true (g_subprocess_get_if_exited (process));
   if (out != NULL)
     *out = g_steal_pointer (&stdout_text);
   if (err != NULL)
