@@ -115,7 +115,8 @@ test_demo_search (void)
     {
       JsonObject *device = json_array_get_object_element (devices, i);
       JsonObject *capability = json_object_get_object_member (device, "capability");
-      g_autofree char *all = g_ascii_strdown (json_to_string (json_array_get_element (devices, i), FALSE), -1);
+      g_autofree char *text = json_to_string (json_array_get_element (devices, i), FALSE);
+      g_autofree char *all = g_ascii_strdown (text, -1);
 
       g_assert_nonnull (json_object_get_string_member (device, "id"));
       g_assert_nonnull (capability);
