@@ -1,0 +1,43 @@
+/* lk-time-format.c: "3 hours ago", the way an admin reads a last check-in. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lk-time-format.h"
+
+char *
+lk_format_relative_time (GDateTime *when,
+                         GDateTime *now)
+{
+  g_autoptr(GDateTime) current = now != NULL ? g_date_time_ref (now) : g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) local = NULL;
+  GTimeSpan span;
+  gint64 minutes, hours, days;
+
+  if (when == NULL)
+    return g_strdup (C_("last check-in", "Never"));
+
+  span = g_date_time_difference (current, when);
+  /* A device clock ahead of ours is not "in the future" for an admin. */
+  if (span < G_TIME_SPAN_MINUTE)
+    return g_strdup (_("Just now"));
+
+  minutes = span / G_TIME_SPAN_MINUTE;
+  hours = span / G_TIME_SPAN_HOUR;
+  days = span / G_TIME_SPAN_DAY;
+  if (minutes < 60)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute ago", "%d minutes ago", minutes),
+                            (int) minutes);
+  if (hours < 24)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour ago", "%d hours ago", hours),
+                            (int) hours);
+  if (days < 2)
+    return g_strdup (_("Yesterday"));
+  if (days < 30)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day ago", "%d days ago", days),
+                            (int) days);
+
+  local = g_date_time_to_local (when);
+  /* Translators: a date in the past, in strftime format. */
+  return g_date_time_format (local, _("%e %B %Y"));
+}

@@ -1,0 +1,12 @@
+/* lk-time-format.h: "3 hours ago", the way an admin reads a last check-in. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Localized relative time of @when seen from @now (NULL: the current time). "Never" for NULL. */
+char *lk_format_relative_time (GDateTime *when,
+                               GDateTime *now);
+
+G_END_DECLS

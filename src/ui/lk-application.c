@@ -1,0 +1,419 @@
+/* lk-application.c: Latchkey's application: accounts, the session, and the window.
+ *
+ * One place decides which account the window talks to: the keyring's active account, a fresh
+ * sign-in, or — with --demo — the auto-approved account of the in-process sandbox, reached
+ * through exactly the same sign-in, keyring and Graph code as a real tenant.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lk-application.h"
+#include "lk-demo-browser.h"
+#include "lk-graph-client.h"
+#include "lk-sandbox.h"
+#include "lk-sign-in-dialog.h"
+#include "lk-window.h"
+
+struct _LkApplication
+{
+  AdwApplication    parent_instance;
+
+  gboolean          demo;
+  LkSandbox        *sandbox;
+  LkAccountManager *accounts;
+  GSettings        *settings;
+  GCancellable     *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (LkApplication, lk_application, ADW_TYPE_APPLICATION)
+
+static LkWindow *
+main_window (LkApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  return LK_IS_WINDOW (window) ? LK_WINDOW (window) : NULL;
+}
+
+static void
+update_actions (LkApplication *self)
+{
+  GAction *sign_out = g_action_map_lookup_action (G_ACTION_MAP (self), "sign-out");
+  LkAccount *active = lk_account_manager_get_active_account (self->accounts);
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (sign_out), active != NULL && !self->demo);
+}
+
+void
+lk_application_use_account (LkApplication *self,
+                            LkAccount     *account)
+{
+  LkWindow *window = main_window (self);
+  g_autoptr(LkGraphClient) client = NULL;
+  g_autofree char *api_version = NULL;
+
+  g_return_if_fail (LK_IS_APPLICATION (self));
+
+  if (account != NULL)
+    {
+      api_version = g_settings_get_string (self->settings, "api-version");
+      client = lk_graph_client_new (lk_account_get_graph_url (account), api_version,
+                                    LK_TOKEN_PROVIDER (account));
+      lk_account_manager_set_active_account (self->accounts, account);
+      if (!self->demo)
+        g_settings_set_string (self->settings, "active-account", lk_account_get_key (account));
+    }
+  if (window != NULL)
+    {
+      lk_window_set_account_label (window, account != NULL ? lk_account_get_username (account) : NULL);
+      lk_window_set_client (window, client);
+    }
+  update_actions (self);
+}
+
+LkAccountManager *
+lk_application_get_accounts (LkApplication *self)
+{
+  g_return_val_if_fail (LK_IS_APPLICATION (self), NULL);
+  return self->accounts;
+}
+
+/* --- the demo tenant -------------------------------------------------------------------------- */
+
+static void
+demo_signed_in_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(LkApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LkAccount) account = NULL;
+
+  account = lk_account_manager_sign_in_browser_finish (LK_ACCOUNT_MANAGER (source), result, &error);
+  if (account == NULL)
+    {
+      if (main_window (self) != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        lk_window_show_error (main_window (self), error);
+      return;
+    }
+  lk_application_use_account (self, account);
+}
+
+static LkAccount *
+demo_account (LkApplication *self)
+{
+  GListModel *model = G_LIST_MODEL (self->accounts);
+  g_autofree char *authority = lk_sandbox_get_authority_url (self->sandbox);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(LkAccount) account = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (lk_account_get_authority (account), authority) == 0
+          && !lk_account_get_needs_sign_in (account))
+        return account;
+    }
+  return NULL;
+}
+
+static void
+connect_demo (LkApplication *self)
+{
+  LkAccount *account = demo_account (self);
+  g_autofree char *authority = NULL;
+  g_autofree char *graph_url = NULL;
+  g_autoptr(LkSignInConfig) config = NULL;
+
+  /* An account saved by an earlier --demo run is used without a new sign-in. */
+  if (account != NULL)
+    {
+      lk_application_use_account (self, account);
+      return;
+    }
+  authority = lk_sandbox_get_authority_url (self->sandbox);
+  graph_url = lk_sandbox_get_graph_url (self->sandbox);
+  config = lk_sign_in_config_new (LK_CLOUD_CUSTOM, authority, graph_url,
+                                  lk_sandbox_get_tenant_id (self->sandbox),
+                                  lk_sandbox_get_client_id (self->sandbox));
+  lk_account_manager_sign_in_browser_async (self->accounts, config, self->cancellable,
+                                            demo_signed_in_cb, g_object_ref (self));
+}
+
+/* --- start-up ---------------------------------------------------------------------------------- */
+
+static LkAccount *
+saved_account (LkApplication *self)
+{
+  g_autofree char *key = g_settings_get_string (self->settings, "active-account");
+  LkAccount *account = *key != '\0' ? lk_account_manager_find_account (self->accounts, key) : NULL;
+  GListModel *model = G_LIST_MODEL (self->accounts);
+
+  if (account == NULL && g_list_model_get_n_items (model) > 0)
+    {
+      g_autoptr(LkAccount) first = g_list_model_get_item (model, 0);
+      account = first;
+    }
+  return account;
+}
+
+static void
+accounts_loaded_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(LkApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  LkWindow *window = main_window (self);
+
+  if (!lk_account_manager_load_finish (LK_ACCOUNT_MANAGER (source), result, &error)
+      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  /* No keyring: say so once; sign-in still works for this session. */
+  if (error != NULL && window != NULL)
+    lk_window_add_toast (window, error->message);
+
+  if (self->demo)
+    connect_demo (self);
+  else
+    lk_application_use_account (self, saved_account (self));
+}
+
+static gboolean
+start_sandbox (LkApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  self->sandbox = lk_sandbox_new ();
+  lk_sandbox_setup_demo (self->sandbox);
+  if (!lk_sandbox_start (self->sandbox, &error))
+    {
+      g_printerr (_("Could not start the demo tenant: %s\n"), error->message);
+      return FALSE;
+    }
+  lk_account_manager_set_open_uri_func (self->accounts, lk_demo_browser_open_uri, NULL, NULL);
+  return TRUE;
+}
+
+static void
+action_requested_cb (LkWindow      *window,
+                     LkDevice      *device,
+                     LkApplication *self)
+{
+  /* The reset wizard connects here (see lk-reset-wizard). */
+}
+
+static void
+lk_application_activate (GApplication *application)
+{
+  LkApplication *self = LK_APPLICATION (application);
+  LkWindow *window = main_window (self);
+
+  if (window != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (window));
+      return;
+    }
+
+  window = lk_window_new (GTK_APPLICATION (self));
+  g_signal_connect_object (window, "action-requested", G_CALLBACK (action_requested_cb), self, 0);
+  lk_window_set_demo (window, self->demo);
+  lk_window_show_connecting (window);
+  gtk_window_present (GTK_WINDOW (window));
+
+  if (self->demo && self->sandbox == NULL && !start_sandbox (self))
+    {
+      g_application_quit (application);
+      return;
+    }
+  lk_account_manager_load_async (self->accounts, self->cancellable, accounts_loaded_cb,
+                                 g_object_ref (self));
+}
+
+static int
+lk_application_handle_local_options (GApplication *application,
+                                     GVariantDict *options)
+{
+  LkApplication *self = LK_APPLICATION (application);
+
+  if (g_variant_dict_contains (options, "demo"))
+    {
+      self->demo = TRUE;
+      /* The demo is its own instance: it must not take over a running real session. */
+      g_application_set_flags (application, g_application_get_flags (application) | G_APPLICATION_NON_UNIQUE);
+    }
+  return -1;
+}
+
+/* --- actions ---------------------------------------------------------------------------------- */
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  LkApplication *self = user_data;
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (GTK_WINDOW (l->data));
+}
+
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  LkApplication *self = user_data;
+  const char *developers[] = { "The Latchkey developers", NULL };
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", gtk_application_get_active_window (GTK_APPLICATION (self)),
+                        "application-name", "Latchkey",
+                        "application-icon", APP_ID,
+                        "developer-name", _("The Latchkey developers"),
+                        "version", PACKAGE_VERSION,
+                        "comments", _("Find Intune devices and remove or reset their passcodes safely."),
+                        "website", "https://github.com/latchkey/latchkey",
+                        "issue-url", "https://github.com/latchkey/latchkey/issues",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "developers", developers,
+                        /* Translators: replace with your names, one per line. */
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+sign_in_activated (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  LkApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  LkSignInDialog *dialog = lk_sign_in_dialog_new (self->accounts, window);
+
+  g_signal_connect_object (dialog, "signed-in", G_CALLBACK (lk_application_use_account), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+signed_out_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(LkApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  LkWindow *window = main_window (self);
+
+  if (!lk_account_manager_sign_out_finish (LK_ACCOUNT_MANAGER (source), result, &error)
+      && window != NULL)
+    lk_window_add_toast (window, error->message);
+  g_settings_set_string (self->settings, "active-account", "");
+  lk_application_use_account (self, NULL);
+}
+
+static void
+sign_out_activated (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  LkApplication *self = user_data;
+  LkAccount *account = lk_account_manager_get_active_account (self->accounts);
+
+  if (account == NULL)
+    return;
+  if (main_window (self) != NULL)
+    lk_window_set_client (main_window (self), NULL);
+  lk_account_manager_sign_out_async (self->accounts, account, self->cancellable, signed_out_cb,
+                                     g_object_ref (self));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_activated, NULL, NULL, NULL, { 0 } },
+  { "about", about_activated, NULL, NULL, NULL, { 0 } },
+  { "sign-in", sign_in_activated, NULL, NULL, NULL, { 0 } },
+  { "sign-out", sign_out_activated, NULL, NULL, NULL, { 0 } },
+};
+
+static void
+lk_application_startup (GApplication *application)
+{
+  LkApplication *self = LK_APPLICATION (application);
+  const char *quit_accels[] = { "<Control>q", NULL };
+  const char *close_accels[] = { "<Control>w", NULL };
+  const char *help_accels[] = { "<Control>question", "<Control>slash", NULL };
+
+  G_APPLICATION_CLASS (lk_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay", help_accels);
+  update_actions (self);
+}
+
+static void
+lk_application_shutdown (GApplication *application)
+{
+  LkApplication *self = LK_APPLICATION (application);
+
+  g_cancellable_cancel (self->cancellable);
+  G_APPLICATION_CLASS (lk_application_parent_class)->shutdown (application);
+  if (self->sandbox != NULL)
+    lk_sandbox_stop (self->sandbox);
+}
+
+static void
+lk_application_dispose (GObject *object)
+{
+  LkApplication *self = LK_APPLICATION (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->accounts);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->sandbox);
+
+  G_OBJECT_CLASS (lk_application_parent_class)->dispose (object);
+}
+
+static void
+lk_application_class_init (LkApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = lk_application_dispose;
+  app_class->activate = lk_application_activate;
+  app_class->startup = lk_application_startup;
+  app_class->shutdown = lk_application_shutdown;
+  app_class->handle_local_options = lk_application_handle_local_options;
+}
+
+static void
+lk_application_init (LkApplication *self)
+{
+  const GOptionEntry options[] = {
+    { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Open the built-in demo tenant (no Microsoft account needed)"), NULL },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
+  self->settings = g_settings_new ("io.github.latchkey.Latchkey");
+  self->accounts = lk_account_manager_new ();
+  self->cancellable = g_cancellable_new ();
+}
+
+LkApplication *
+lk_application_new (void)
+{
+  return g_object_new (LK_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "resource-base-path", RESOURCE_PREFIX,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       NULL);
+}

@@ -1,0 +1,19 @@
+/* lk-application.h: Latchkey's application: accounts, the session, and the window. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "lk-account-manager.h"
+
+G_BEGIN_DECLS
+
+#define LK_TYPE_APPLICATION (lk_application_get_type ())
+G_DECLARE_FINAL_TYPE (LkApplication, lk_application, LK, APPLICATION, AdwApplication)
+
+LkApplication    *lk_application_new          (void);
+LkAccountManager *lk_application_get_accounts (LkApplication *self);
+/* Connects the window to @account (NULL: signed out). */
+void              lk_application_use_account  (LkApplication *self,
+                                               LkAccount     *account);
+
+G_END_DECLS

@@ -1,0 +1,202 @@
+/* lk-capability-badge.c: a device's passcode capability at a glance. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lk-capability-badge.h"
+
+struct _LkCapabilityBadge
+{
+  GtkWidget     parent_instance;
+
+  GtkWidget    *icon;
+  GtkWidget    *label;
+  LkCapability *capability;
+};
+
+G_DEFINE_FINAL_TYPE (LkCapabilityBadge, lk_capability_badge, GTK_TYPE_WIDGET)
+
+enum
+{
+  PROP_0,
+  PROP_CAPABILITY,
+  N_PROPS
+};
+
+static GParamSpec *props[N_PROPS];
+
+static const char *const support_classes[] = { "unknown", "unsupported", "supported", "caveats" };
+
+static const char *
+icon_for (LkSupport support)
+{
+  switch (support)
+    {
+    case LK_SUPPORT_SUPPORTED:
+      return "emblem-ok-symbolic";
+    case LK_SUPPORT_SUPPORTED_WITH_CAVEATS:
+      return "dialog-warning-symbolic";
+    case LK_SUPPORT_NOT_SUPPORTED:
+      return "action-unavailable-symbolic";
+    case LK_SUPPORT_UNKNOWN:
+    default:
+      return "dialog-question-symbolic";
+    }
+}
+
+static char *
+tooltip_for (LkCapability *capability)
+{
+  const char *const *caveats = lk_capability_get_caveats (capability);
+  GString *text = g_string_new (lk_capability_get_reason (capability));
+
+  for (guint i = 0; caveats != NULL && caveats[i] != NULL; i++)
+    g_string_append_printf (text, "\n• %s", caveats[i]);
+  return g_string_free (text, FALSE);
+}
+
+static void
+update (LkCapabilityBadge *self)
+{
+  g_autofree char *tooltip = NULL;
+  g_autofree char *accessible = NULL;
+  LkSupport support;
+
+  for (guint i = 0; i < G_N_ELEMENTS (support_classes); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (self), support_classes[i]);
+
+  if (self->capability == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+      return;
+    }
+
+  support = lk_capability_get_support (self->capability);
+  gtk_widget_add_css_class (GTK_WIDGET (self), support_classes[support]);
+  gtk_image_set_from_icon_name (GTK_IMAGE (self->icon), icon_for (support));
+  gtk_label_set_label (GTK_LABEL (self->label), lk_capability_get_label (self->capability));
+  tooltip = tooltip_for (self->capability);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self), tooltip);
+  /* Translators: what a screen reader says for a device's badge, e.g. "Passcode action: Not supported". */
+  accessible = g_strdup_printf (_("Passcode action: %s"), lk_capability_get_label (self->capability));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip,
+                                  -1);
+  gtk_widget_set_visible (GTK_WIDGET (self), TRUE);
+}
+
+static void
+lk_capability_badge_dispose (GObject *object)
+{
+  LkCapabilityBadge *self = LK_CAPABILITY_BADGE (object);
+
+  g_clear_pointer (&self->icon, gtk_widget_unparent);
+  g_clear_pointer (&self->label, gtk_widget_unparent);
+  g_clear_object (&self->capability);
+
+  G_OBJECT_CLASS (lk_capability_badge_parent_class)->dispose (object);
+}
+
+static void
+lk_capability_badge_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  LkCapabilityBadge *self = LK_CAPABILITY_BADGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CAPABILITY:
+      g_value_set_object (value, self->capability);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lk_capability_badge_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  LkCapabilityBadge *self = LK_CAPABILITY_BADGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CAPABILITY:
+      lk_capability_badge_set_capability (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lk_capability_badge_class_init (LkCapabilityBadgeClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = lk_capability_badge_dispose;
+  object_class->get_property = lk_capability_badge_get_property;
+  object_class->set_property = lk_capability_badge_set_property;
+
+  props[PROP_CAPABILITY] = g_param_spec_object ("capability", NULL, NULL, LK_TYPE_CAPABILITY,
+                                                G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY
+                                                | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, props);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "badge");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+lk_capability_badge_init (LkCapabilityBadge *self)
+{
+  GtkLayoutManager *layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
+
+  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 6);
+  self->icon = gtk_image_new ();
+  gtk_widget_set_parent (self->icon, GTK_WIDGET (self));
+  self->label = gtk_label_new (NULL);
+  gtk_label_set_ellipsize (GTK_LABEL (self->label), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_parent (self->label, GTK_WIDGET (self));
+  gtk_widget_set_valign (GTK_WIDGET (self), GTK_ALIGN_CENTER);
+  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+}
+
+GtkWidget *
+lk_capability_badge_new (void)
+{
+  return g_object_new (LK_TYPE_CAPABILITY_BADGE, NULL);
+}
+
+LkCapability *
+lk_capability_badge_get_capability (LkCapabilityBadge *self)
+{
+  g_return_val_if_fail (LK_IS_CAPABILITY_BADGE (self), NULL);
+  return self->capability;
+}
+
+void
+lk_capability_badge_set_capability (LkCapabilityBadge *self,
+                                    LkCapability      *capability)
+{
+  g_return_if_fail (LK_IS_CAPABILITY_BADGE (self));
+
+  if (!g_set_object (&self->capability, capability))
+    return;
+  update (self);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_CAPABILITY]);
+}
+
+const char *
+lk_capability_badge_get_text (LkCapabilityBadge *self)
+{
+  g_return_val_if_fail (LK_IS_CAPABILITY_BADGE (self), NULL);
+  return gtk_label_get_label (GTK_LABEL (self->label));
+}

@@ -1,0 +1,21 @@
+/* lk-capability-badge.h: a device's passcode capability at a glance — icon, text, tooltip,
+ * accessible label; never colour alone. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "lk-capability.h"
+
+G_BEGIN_DECLS
+
+#define LK_TYPE_CAPABILITY_BADGE (lk_capability_badge_get_type ())
+G_DECLARE_FINAL_TYPE (LkCapabilityBadge, lk_capability_badge, LK, CAPABILITY_BADGE, GtkWidget)
+
+GtkWidget    *lk_capability_badge_new            (void);
+LkCapability *lk_capability_badge_get_capability (LkCapabilityBadge *self);
+void          lk_capability_badge_set_capability (LkCapabilityBadge *self,
+                                                  LkCapability      *capability);
+/* The visible text, for tests. */
+const char   *lk_capability_badge_get_text       (LkCapabilityBadge *self);
+
+G_END_DECLS

@@ -1,0 +1,263 @@
+/* lk-device-page.c: everything about one device, its passcode capability, and the action. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lk-capability-badge.h"
+#include "lk-device-page.h"
+#include "lk-time-format.h"
+
+struct _LkDevicePage
+{
+  AdwBin                parent_instance;
+
+  GtkStack             *stack;
+  GtkLabel             *title_label;
+  GtkLabel             *subtitle_label;
+  LkCapabilityBadge    *badge;
+  GtkLabel             *reason_label;
+  GtkLabel             *caveats_label;
+  GtkLinkButton        *doc_link;
+  GtkButton            *action_button;
+  AdwPreferencesGroup  *details_group;
+  AdwPreferencesGroup  *management_group;
+
+  GPtrArray            *rows;   /* the property rows, to remove on the next device */
+  LkDevice             *device;
+};
+
+G_DEFINE_FINAL_TYPE (LkDevicePage, lk_device_page, ADW_TYPE_BIN)
+
+enum
+{
+  PROP_0,
+  PROP_DEVICE,
+  N_PROPS
+};
+
+static GParamSpec *props[N_PROPS];
+
+static void
+add_row (LkDevicePage        *self,
+         AdwPreferencesGroup *group,
+         const char          *title,
+         const char          *value)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *label = gtk_label_new (value != NULL && *value != '\0' ? value : "—");
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 1);
+  gtk_widget_add_css_class (label, "dim-label");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  adw_preferences_group_add (group, row);
+  g_ptr_array_add (self->rows, row);
+}
+
+static char *
+format_date (GDateTime *when)
+{
+  g_autofree char *relative = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  g_autofree char *absolute = NULL;
+
+  if (when == NULL)
+    return g_strdup (C_("last check-in", "Never"));
+  relative = lk_format_relative_time (when, NULL);
+  local = g_date_time_to_local (when);
+  absolute = g_date_time_format (local, "%x %X");
+  return g_strdup_printf ("%s (%s)", relative, absolute);
+}
+
+static const char *
+ownership_label (const char *owner)
+{
+  if (g_strcmp0 (owner, "company") == 0)
+    return _("Corporate");
+  if (g_strcmp0 (owner, "personal") == 0)
+    return _("Personal");
+  return owner;
+}
+
+static void
+clear_rows (LkDevicePage *self)
+{
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->rows, i);
+      GtkWidget *group = gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP);
+
+      adw_preferences_group_remove (ADW_PREFERENCES_GROUP (group), row);
+    }
+  g_ptr_array_set_size (self->rows, 0);
+}
+
+static void
+update (LkDevicePage *self)
+{
+  g_autoptr(LkCapability) capability = NULL;
+  g_autofree char *platform = NULL;
+  g_autofree char *last_sync = NULL;
+  g_autofree char *enrolled = NULL;
+  g_autofree char *caveats = NULL;
+  LkDevice *d = self->device;
+  int supervised;
+
+  clear_rows (self);
+  if (d == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "none");
+      return;
+    }
+
+  capability = lk_capability_new_for_device (d);
+  platform = g_strjoin (" ", lk_device_get_operating_system (d) != NULL ? lk_device_get_operating_system (d) : _("Unknown system"),
+                        lk_device_get_os_version (d) != NULL ? lk_device_get_os_version (d) : "", NULL);
+  gtk_label_set_label (self->title_label, lk_device_get_device_name (d) != NULL ? lk_device_get_device_name (d) : _("Unnamed device"));
+  gtk_label_set_label (self->subtitle_label, lk_device_get_user_display_name (d) != NULL
+                                             ? lk_device_get_user_display_name (d)
+                                             : lk_device_get_user_principal_name (d) != NULL
+                                               ? lk_device_get_user_principal_name (d) : _("No user"));
+
+  lk_capability_badge_set_capability (self->badge, capability);
+  gtk_label_set_label (self->reason_label, lk_capability_get_reason (capability));
+  caveats = g_strjoinv ("\n", (char **) lk_capability_get_caveats (capability));
+  gtk_label_set_label (self->caveats_label, caveats);
+  gtk_widget_set_visible (GTK_WIDGET (self->caveats_label), *caveats != '\0');
+  gtk_link_button_set_uri (self->doc_link, lk_capability_get_doc_url (capability));
+  /* The action exists only where Intune supports it: no insensitive button to wonder about. */
+  gtk_widget_set_visible (GTK_WIDGET (self->action_button), lk_capability_can_act (capability));
+  gtk_button_set_label (self->action_button, lk_action_kind_to_label (lk_capability_get_action_kind (capability)));
+
+  last_sync = format_date (lk_device_get_last_sync (d));
+  enrolled = format_date (lk_device_get_enrolled (d));
+  supervised = lk_device_get_is_supervised (d);
+  add_row (self, self->details_group, _("User principal name"), lk_device_get_user_principal_name (d));
+  add_row (self, self->details_group, _("Operating system"), platform);
+  add_row (self, self->details_group, _("Model"), lk_device_get_model (d));
+  add_row (self, self->details_group, _("Manufacturer"), lk_device_get_manufacturer (d));
+  add_row (self, self->details_group, _("Serial number"), lk_device_get_serial_number (d));
+  add_row (self, self->details_group, _("IMEI"), lk_device_get_imei (d));
+  add_row (self, self->details_group, _("Last check-in"), last_sync);
+  add_row (self, self->management_group, _("Ownership"), ownership_label (lk_device_get_owner_type (d)));
+  add_row (self, self->management_group, _("Enrollment type"), lk_device_get_enrollment_type (d));
+  add_row (self, self->management_group, _("Device type"), lk_device_get_device_type (d));
+  add_row (self, self->management_group, _("Management agent"), lk_device_get_management_agent (d));
+  add_row (self, self->management_group, _("Supervised"), supervised < 0 ? NULL : supervised ? _("Yes") : _("No"));
+  add_row (self, self->management_group, _("Compliance"), lk_device_get_compliance_state (d));
+  add_row (self, self->management_group, _("Enrolled"), enrolled);
+  add_row (self, self->management_group, _("Intune device ID"), lk_device_get_id (d));
+
+  gtk_stack_set_visible_child_name (self->stack, "device");
+}
+
+static void
+lk_device_page_dispose (GObject *object)
+{
+  LkDevicePage *self = LK_DEVICE_PAGE (object);
+
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+  gtk_widget_dispose_template (GTK_WIDGET (self), LK_TYPE_DEVICE_PAGE);
+  g_clear_object (&self->device);
+
+  G_OBJECT_CLASS (lk_device_page_parent_class)->dispose (object);
+}
+
+static void
+lk_device_page_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  LkDevicePage *self = LK_DEVICE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_DEVICE:
+      g_value_set_object (value, self->device);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lk_device_page_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  LkDevicePage *self = LK_DEVICE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_DEVICE:
+      lk_device_page_set_device (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lk_device_page_class_init (LkDevicePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = lk_device_page_dispose;
+  object_class->get_property = lk_device_page_get_property;
+  object_class->set_property = lk_device_page_set_property;
+
+  props[PROP_DEVICE] = g_param_spec_object ("device", NULL, NULL, LK_TYPE_DEVICE,
+                                            G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY
+                                            | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, props);
+
+  g_type_ensure (LK_TYPE_CAPABILITY_BADGE);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/lk-device-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, LkDevicePage, stack);
+  gtk_widget_class_bind_template_child (widget_class, LkDevicePage, title_label);
+  gtk_widget_class_bind_template_child (widget_class, LkDevicePage, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, LkDevicePage, badge);
+  gtk_widget_class_bind_template_child (widget_class, LkDevicePage, reason_label);
+  gtk_widget_class_bind_template_child (widget_class, LkDevicePage, caveats_label);
+  gtk_widget_class_bind_template_child (widget_class, LkDevicePage, doc_link);
+  gtk_widget_class_bind_template_child (widget_class, LkDevicePage, action_button);
+  gtk_widget_class_bind_template_child (widget_class, LkDevicePage, details_group);
+  gtk_widget_class_bind_template_child (widget_class, LkDevicePage, management_group);
+}
+
+static void
+lk_device_page_init (LkDevicePage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->rows = g_ptr_array_new ();
+}
+
+GtkWidget *
+lk_device_page_new (void)
+{
+  return g_object_new (LK_TYPE_DEVICE_PAGE, NULL);
+}
+
+LkDevice *
+lk_device_page_get_device (LkDevicePage *self)
+{
+  g_return_val_if_fail (LK_IS_DEVICE_PAGE (self), NULL);
+  return self->device;
+}
+
+void
+lk_device_page_set_device (LkDevicePage *self,
+                           LkDevice     *device)
+{
+  g_return_if_fail (LK_IS_DEVICE_PAGE (self));
+
+  if (!g_set_object (&self->device, device))
+    return;
+  update (self);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_DEVICE]);
+}

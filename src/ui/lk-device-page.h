@@ -1,0 +1,18 @@
+/* lk-device-page.h: everything about one device, its passcode capability, and the action. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "lk-device.h"
+
+G_BEGIN_DECLS
+
+#define LK_TYPE_DEVICE_PAGE (lk_device_page_get_type ())
+G_DECLARE_FINAL_TYPE (LkDevicePage, lk_device_page, LK, DEVICE_PAGE, AdwBin)
+
+GtkWidget *lk_device_page_new        (void);
+LkDevice  *lk_device_page_get_device (LkDevicePage *self);
+void       lk_device_page_set_device (LkDevicePage *self,
+                                      LkDevice     *device);
+
+G_END_DECLS

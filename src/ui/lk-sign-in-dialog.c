@@ -1,0 +1,292 @@
+/* lk-sign-in-dialog.c: sign in to a tenant — browser (PKCE) first, a device code as fallback. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lk-sign-in-dialog.h"
+
+struct _LkSignInDialog
+{
+  AdwWindow         parent_instance;
+
+  GtkStack         *stack;
+  GtkLabel         *error_label;
+  AdwComboRow      *cloud_row;
+  AdwEntryRow      *tenant_row;
+  AdwEntryRow      *client_id_row;
+  AdwEntryRow      *authority_row;
+  AdwEntryRow      *graph_row;
+  GtkLabel         *code_help_label;
+  GtkLabel         *code_label;
+  GtkLinkButton    *uri_button;
+
+  LkAccountManager *accounts;
+  GSettings        *settings;
+  GCancellable     *cancellable;
+  gulong            device_code_id;
+};
+
+G_DEFINE_FINAL_TYPE (LkSignInDialog, lk_sign_in_dialog, ADW_TYPE_WINDOW)
+
+enum
+{
+  SIGNAL_SIGNED_IN,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+cloud_changed_cb (LkSignInDialog *self)
+{
+  gboolean custom = adw_combo_row_get_selected (self->cloud_row) == LK_CLOUD_CUSTOM;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->authority_row), custom);
+  gtk_widget_set_visible (GTK_WIDGET (self->graph_row), custom);
+}
+
+static void
+show_error (LkSignInDialog *self,
+            const char     *message)
+{
+  gtk_label_set_label (self->error_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+  gtk_stack_set_visible_child_name (self->stack, "form");
+}
+
+static const char *
+entry_text (AdwEntryRow *row)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (row));
+}
+
+/* Remembers the form (never a secret) and builds the sign-in request; NULL when incomplete. */
+static LkSignInConfig *
+read_form (LkSignInDialog *self)
+{
+  LkCloud cloud = adw_combo_row_get_selected (self->cloud_row);
+  g_autofree char *client_id = g_strstrip (g_strdup (entry_text (self->client_id_row)));
+  g_autofree char *tenant = g_strstrip (g_strdup (entry_text (self->tenant_row)));
+
+  if (*client_id == '\0')
+    {
+      show_error (self, _("Enter the application (client) ID of your app registration."));
+      return NULL;
+    }
+  if (cloud == LK_CLOUD_CUSTOM && (*entry_text (self->authority_row) == '\0' || *entry_text (self->graph_row) == '\0'))
+    {
+      show_error (self, _("A custom cloud needs both the authority URL and the Microsoft Graph URL."));
+      return NULL;
+    }
+
+  g_settings_set_string (self->settings, "cloud", lk_cloud_to_nick (cloud));
+  g_settings_set_string (self->settings, "tenant", *tenant != '\0' ? tenant : "organizations");
+  g_settings_set_string (self->settings, "client-id", client_id);
+  g_settings_set_string (self->settings, "custom-authority", entry_text (self->authority_row));
+  g_settings_set_string (self->settings, "custom-graph-url", entry_text (self->graph_row));
+  show_error (self, NULL);
+  return lk_sign_in_config_new (cloud, entry_text (self->authority_row), entry_text (self->graph_row),
+                                tenant, client_id);
+}
+
+static void
+finish (LkSignInDialog *self,
+        LkAccount      *account,
+        GError         *error)
+{
+  if (account != NULL)
+    {
+      g_signal_emit (self, signals[SIGNAL_SIGNED_IN], 0, account);
+      gtk_window_close (GTK_WINDOW (self));
+      return;
+    }
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_error (self, error->message);
+  else
+    gtk_stack_set_visible_child_name (self->stack, "form");
+}
+
+static void
+browser_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(LkSignInDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LkAccount) account = lk_account_manager_sign_in_browser_finish (LK_ACCOUNT_MANAGER (source),
+                                                                             result, &error);
+
+  finish (self, account, error);
+}
+
+static void
+code_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(LkSignInDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LkAccount) account = lk_account_manager_sign_in_device_code_finish (LK_ACCOUNT_MANAGER (source),
+                                                                                 result, &error);
+
+  finish (self, account, error);
+}
+
+static void
+restart_cancellable (LkSignInDialog *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+}
+
+static void
+browser_clicked_cb (LkSignInDialog *self)
+{
+  g_autoptr(LkSignInConfig) config = read_form (self);
+
+  if (config == NULL)
+    return;
+  restart_cancellable (self);
+  gtk_stack_set_visible_child_name (self->stack, "browser");
+  lk_account_manager_sign_in_browser_async (self->accounts, config, self->cancellable,
+                                            browser_done_cb, g_object_ref (self));
+}
+
+static void
+device_code_cb (LkAccountManager *accounts,
+                const char       *user_code,
+                const char       *verification_uri,
+                const char       *message,
+                LkSignInDialog   *self)
+{
+  /* The user code is typed by the admin on another device: it is shown, never logged. */
+  gtk_label_set_label (self->code_label, user_code);
+  gtk_button_set_label (GTK_BUTTON (self->uri_button), verification_uri);
+  gtk_link_button_set_uri (self->uri_button, verification_uri);
+  gtk_label_set_label (self->code_help_label,
+                       _("On any device, open the address below and enter this code. Latchkey continues by itself once you approve."));
+  gtk_stack_set_visible_child_name (self->stack, "code");
+}
+
+static void
+code_clicked_cb (LkSignInDialog *self)
+{
+  g_autoptr(LkSignInConfig) config = read_form (self);
+
+  if (config == NULL)
+    return;
+  restart_cancellable (self);
+  lk_account_manager_sign_in_device_code_async (self->accounts, config, self->cancellable,
+                                                code_done_cb, g_object_ref (self));
+}
+
+static void
+cancel_clicked_cb (LkSignInDialog *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  gtk_stack_set_visible_child_name (self->stack, "form");
+}
+
+static void
+copy_code_cb (LkSignInDialog *self)
+{
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)),
+                          gtk_label_get_label (self->code_label));
+}
+
+static void
+copy_uri_cb (LkSignInDialog *self)
+{
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)),
+                          gtk_link_button_get_uri (self->uri_button));
+}
+
+static void
+lk_sign_in_dialog_dispose (GObject *object)
+{
+  LkSignInDialog *self = LK_SIGN_IN_DIALOG (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->accounts != NULL)
+    g_clear_signal_handler (&self->device_code_id, self->accounts);
+  g_clear_object (&self->accounts);
+  g_clear_object (&self->settings);
+  gtk_widget_dispose_template (GTK_WIDGET (self), LK_TYPE_SIGN_IN_DIALOG);
+
+  G_OBJECT_CLASS (lk_sign_in_dialog_parent_class)->dispose (object);
+}
+
+static void
+lk_sign_in_dialog_class_init (LkSignInDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = lk_sign_in_dialog_dispose;
+
+  signals[SIGNAL_SIGNED_IN] =
+    g_signal_new ("signed-in", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, LK_TYPE_ACCOUNT);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/lk-sign-in-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, LkSignInDialog, stack);
+  gtk_widget_class_bind_template_child (widget_class, LkSignInDialog, error_label);
+  gtk_widget_class_bind_template_child (widget_class, LkSignInDialog, cloud_row);
+  gtk_widget_class_bind_template_child (widget_class, LkSignInDialog, tenant_row);
+  gtk_widget_class_bind_template_child (widget_class, LkSignInDialog, client_id_row);
+  gtk_widget_class_bind_template_child (widget_class, LkSignInDialog, authority_row);
+  gtk_widget_class_bind_template_child (widget_class, LkSignInDialog, graph_row);
+  gtk_widget_class_bind_template_child (widget_class, LkSignInDialog, code_help_label);
+  gtk_widget_class_bind_template_child (widget_class, LkSignInDialog, code_label);
+  gtk_widget_class_bind_template_child (widget_class, LkSignInDialog, uri_button);
+  gtk_widget_class_bind_template_callback (widget_class, cloud_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, browser_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, code_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, cancel_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, copy_code_cb);
+  gtk_widget_class_bind_template_callback (widget_class, copy_uri_cb);
+}
+
+static void
+lk_sign_in_dialog_init (LkSignInDialog *self)
+{
+  g_autofree char *cloud = NULL;
+  g_autofree char *tenant = NULL;
+  g_autofree char *client_id = NULL;
+  g_autofree char *authority = NULL;
+  g_autofree char *graph_url = NULL;
+  LkCloud selected = LK_CLOUD_GLOBAL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->settings = g_settings_new ("io.github.latchkey.Latchkey");
+  self->cancellable = g_cancellable_new ();
+
+  cloud = g_settings_get_string (self->settings, "cloud");
+  lk_cloud_from_nick (cloud, &selected);
+  adw_combo_row_set_selected (self->cloud_row, selected);
+  tenant = g_settings_get_string (self->settings, "tenant");
+  client_id = g_settings_get_string (self->settings, "client-id");
+  authority = g_settings_get_string (self->settings, "custom-authority");
+  graph_url = g_settings_get_string (self->settings, "custom-graph-url");
+  gtk_editable_set_text (GTK_EDITABLE (self->tenant_row), tenant);
+  gtk_editable_set_text (GTK_EDITABLE (self->client_id_row), client_id);
+  gtk_editable_set_text (GTK_EDITABLE (self->authority_row), authority);
+  gtk_editable_set_text (GTK_EDITABLE (self->graph_row), graph_url);
+  cloud_changed_cb (self);
+}
+
+LkSignInDialog *
+lk_sign_in_dialog_new (LkAccountManager *accounts,
+                       GtkWindow        *parent)
+{
+  LkSignInDialog *self;
+
+  g_return_val_if_fail (LK_IS_ACCOUNT_MANAGER (accounts), NULL);
+
+  self = g_object_new (LK_TYPE_SIGN_IN_DIALOG, "transient-for", parent, NULL);
+  self->accounts = g_object_ref (accounts);
+  self->device_code_id = g_signal_connect (accounts, "device-code", G_CALLBACK (device_code_cb), self);
+  return self;
+}

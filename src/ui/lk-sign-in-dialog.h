@@ -1,0 +1,17 @@
+/* lk-sign-in-dialog.h: sign in to a tenant — browser (PKCE) first, a device code as fallback. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "lk-account-manager.h"
+
+G_BEGIN_DECLS
+
+#define LK_TYPE_SIGN_IN_DIALOG (lk_sign_in_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (LkSignInDialog, lk_sign_in_dialog, LK, SIGN_IN_DIALOG, AdwWindow)
+
+/* Emits "signed-in" (LkAccount *) and closes once an account is signed in. */
+LkSignInDialog *lk_sign_in_dialog_new (LkAccountManager *accounts,
+                                       GtkWindow        *parent);
+
+G_END_DECLS

@@ -1,0 +1,643 @@
+/* lk-window.c: the main window: search, results with capability badges, the device page.
+ *
+ * A search streams pages from the Graph client into a GListStore; a GtkFilterListModel
+ * applies the platform/ownership toggles on top, and a GtkListView shows only what is on
+ * screen, so a 100 000-device listing costs rows for one screenful.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lk-capability.h"
+#include "lk-device-page.h"
+#include "lk-device-row.h"
+#include "lk-graph-error.h"
+#include "lk-window.h"
+
+#define SEARCH_DELAY_MS 250
+
+struct _LkWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  AdwToastOverlay      *toast_overlay;
+  AdwLeaflet           *leaflet;
+  GtkSearchEntry       *search_entry;
+  GtkRevealer          *demo_banner;
+  GtkStack             *stack;
+  AdwStatusPage        *no_results_page;
+  AdwStatusPage        *error_page;
+  GtkLabel             *error_ids_label;
+  AdwStatusPage        *throttled_page;
+  GtkRevealer          *progress_revealer;
+  GtkLabel             *progress_label;
+  GtkProgressBar       *progress_bar;
+  GtkListView          *list_view;
+  GtkWidget            *device_pane;
+  LkDevicePage         *device_page;
+  AdwWindowTitle       *window_title;
+  GtkCheckButton       *filter_ios;
+  GtkCheckButton       *filter_android;
+  GtkCheckButton       *filter_windows;
+  GtkCheckButton       *filter_macos;
+  GtkCheckButton       *filter_other;
+  GtkCheckButton       *filter_corporate;
+  GtkCheckButton       *filter_personal;
+
+  GListStore           *store;
+  GtkCustomFilter      *filter;
+  GtkFilterListModel   *filtered;
+  GSettings            *settings;
+
+  LkGraphClient        *client;
+  gulong                throttled_id;
+  GCancellable         *search_cancellable;
+  char                 *last_query;
+  gboolean              demo;
+};
+
+G_DEFINE_FINAL_TYPE (LkWindow, lk_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum
+{
+  SIGNAL_ACTION_REQUESTED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void start_search (LkWindow *self, const char *text);
+
+/* --- filters ---------------------------------------------------------------------------------- */
+
+static gboolean
+platform_allowed (LkWindow   *self,
+                  LkPlatform  platform)
+{
+  switch (platform)
+    {
+    case LK_PLATFORM_IOS:
+      return gtk_check_button_get_active (self->filter_ios);
+    case LK_PLATFORM_ANDROID:
+      return gtk_check_button_get_active (self->filter_android);
+    case LK_PLATFORM_WINDOWS:
+      return gtk_check_button_get_active (self->filter_windows);
+    case LK_PLATFORM_MACOS:
+      return gtk_check_button_get_active (self->filter_macos);
+    default:
+      return gtk_check_button_get_active (self->filter_other);
+    }
+}
+
+static gboolean
+device_filter_func (gpointer item,
+                    gpointer user_data)
+{
+  LkWindow *self = user_data;
+  LkDevice *device = item;
+  const char *owner = lk_device_get_owner_type (device);
+
+  if (!platform_allowed (self, lk_platform_from_operating_system (lk_device_get_operating_system (device))))
+    return FALSE;
+  if (g_strcmp0 (owner, "company") == 0)
+    return gtk_check_button_get_active (self->filter_corporate);
+  if (g_strcmp0 (owner, "personal") == 0)
+    return gtk_check_button_get_active (self->filter_personal);
+  return TRUE;
+}
+
+static void
+filter_toggled_cb (LkWindow *self)
+{
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+/* --- states ----------------------------------------------------------------------------------- */
+
+static void
+set_state (LkWindow   *self,
+           const char *state)
+{
+  gtk_stack_set_visible_child_name (self->stack, state);
+}
+
+static void
+show_no_results (LkWindow *self)
+{
+  g_autofree char *description = NULL;
+
+  if (self->last_query != NULL && *self->last_query != '\0')
+    description = g_strdup_printf (_("Nothing matches “%s”. Try part of the device name, the user’s name or e-mail address, the serial number or the IMEI."),
+                                   self->last_query);
+  else
+    description = g_strdup (_("This tenant has no managed devices yet."));
+  adw_status_page_set_description (self->no_results_page, description);
+  set_state (self, "no-results");
+}
+
+void
+lk_window_show_error (LkWindow     *self,
+                      const GError *error)
+{
+  g_autofree char *ids = NULL;
+
+  g_return_if_fail (LK_IS_WINDOW (self));
+
+  ids = lk_graph_error_format_ids (error);
+  adw_status_page_set_description (self->error_page, error->message);
+  gtk_label_set_label (self->error_ids_label, ids != NULL ? ids : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_ids_label), ids != NULL);
+  set_state (self, "error");
+}
+
+void
+lk_window_add_toast (LkWindow   *self,
+                     const char *message)
+{
+  g_return_if_fail (LK_IS_WINDOW (self));
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+static void
+update_progress (LkWindow *self,
+                 guint     total,
+                 gint64    expected)
+{
+  g_autofree char *text = NULL;
+
+  if (expected > 0)
+    {
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Loaded %u of %u device…",
+                                           "Loaded %u of %u devices…", (gulong) expected),
+                              total, (guint) expected);
+      gtk_progress_bar_set_fraction (self->progress_bar, MIN (1.0, (double) total / (double) expected));
+    }
+  else
+    {
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Loaded %u device…", "Loaded %u devices…", total),
+                              total);
+      gtk_progress_bar_pulse (self->progress_bar);
+    }
+  gtk_label_set_label (self->progress_label, text);
+}
+
+/* --- searching -------------------------------------------------------------------------------- */
+
+static void
+page_cb (GPtrArray *devices,
+         guint      total,
+         gint64     expected,
+         gpointer   user_data)
+{
+  LkWindow *self = user_data;
+
+  /* One splice per page: the list view sees one change, not a thousand. */
+  if (devices->len > 0)
+    g_list_store_splice (self->store, g_list_model_get_n_items (G_LIST_MODEL (self->store)), 0,
+                         devices->pdata, devices->len);
+  update_progress (self, total, expected);
+  gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->store)) > 0
+      || g_strcmp0 (lk_window_get_state (self), "throttled") == 0)
+    set_state (self, g_list_model_get_n_items (G_LIST_MODEL (self->store)) > 0 ? "results" : "searching");
+}
+
+static void
+search_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(LkWindow) self = user_data;
+  g_autoptr(GPtrArray) devices = NULL;
+  g_autoptr(GError) error = NULL;
+
+  devices = lk_graph_client_list_devices_finish (LK_GRAPH_CLIENT (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
+  g_clear_object (&self->search_cancellable);
+
+  if (error != NULL)
+    {
+      /* What was found so far stays on screen; the error becomes a toast. */
+      if (g_list_model_get_n_items (G_LIST_MODEL (self->store)) > 0)
+        lk_window_add_toast (self, error->message);
+      else
+        lk_window_show_error (self, error);
+      return;
+    }
+
+  /* The pages were ranked one by one; the whole list is ranked now. */
+  g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
+                       devices->pdata, devices->len);
+  if (devices->len == 0)
+    show_no_results (self);
+  else
+    set_state (self, "results");
+}
+
+static void
+start_search (LkWindow   *self,
+              const char *text)
+{
+  g_autoptr(LkDeviceQuery) query = NULL;
+  GNetworkMonitor *monitor = g_network_monitor_get_default ();
+
+  g_cancellable_cancel (self->search_cancellable);
+  g_clear_object (&self->search_cancellable);
+  g_list_store_remove_all (self->store);
+  g_free (self->last_query);
+  self->last_query = g_strstrip (g_strdup (text));
+
+  if (self->client == NULL)
+    {
+      set_state (self, "signed-out");
+      return;
+    }
+  /* A real tenant may hold 200 000 devices: list them all only when asked. */
+  if (*self->last_query == '\0' && !self->demo)
+    {
+      set_state (self, "empty");
+      return;
+    }
+  if (!self->demo && !g_network_monitor_get_network_available (monitor))
+    {
+      set_state (self, "offline");
+      return;
+    }
+
+  set_state (self, "searching");
+  gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
+  self->search_cancellable = g_cancellable_new ();
+  query = lk_device_query_new (self->last_query);
+  /* The page callback never runs after cancellation, and dispose cancels: no reference needed
+   * for it. The completion keeps the window alive until the cancelled request winds down. */
+  lk_graph_client_list_devices_async (self->client, query, page_cb, self, NULL,
+                                      self->search_cancellable, search_done_cb, g_object_ref (self));
+}
+
+static void
+search_changed_cb (LkWindow *self)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))));
+
+  /* lk_window_search() already ran this one; the entry reports it after its delay. */
+  if (g_strcmp0 (text, self->last_query) == 0 && self->client != NULL)
+    return;
+  start_search (self, text);
+}
+
+static void
+search_activate_cb (LkWindow *self)
+{
+  g_autoptr(LkDevice) first = g_list_model_get_item (G_LIST_MODEL (self->filtered), 0);
+
+  if (first != NULL)
+    lk_window_show_device (self, first);
+}
+
+static void
+stop_search_cb (LkWindow *self)
+{
+  if (adw_leaflet_get_folded (self->leaflet)
+      && adw_leaflet_get_visible_child (self->leaflet) == self->device_pane)
+    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  else
+    gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+}
+
+static void
+throttled_cb (LkGraphClient *client,
+              double         seconds,
+              LkWindow      *self)
+{
+  g_autofree char *text = NULL;
+  guint rounded = (guint) (seconds + 0.999);
+
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Microsoft Graph asked Latchkey to slow down. Retrying in %u second…",
+                                       "Microsoft Graph asked Latchkey to slow down. Retrying in %u seconds…",
+                                       MAX (rounded, 1)),
+                          MAX (rounded, 1));
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->store)) > 0)
+    {
+      lk_window_add_toast (self, text);
+      return;
+    }
+  adw_status_page_set_description (self->throttled_page, text);
+  set_state (self, "throttled");
+}
+
+/* --- the device page -------------------------------------------------------------------------- */
+
+void
+lk_window_show_device (LkWindow *self,
+                       LkDevice *device)
+{
+  g_return_if_fail (LK_IS_WINDOW (self));
+
+  lk_device_page_set_device (self->device_page, device);
+  adw_leaflet_set_visible_child (self->leaflet, self->device_pane);
+}
+
+static void
+list_activate_cb (LkWindow *self,
+                  guint     position)
+{
+  g_autoptr(LkDevice) device = g_list_model_get_item (G_LIST_MODEL (self->filtered), position);
+
+  if (device != NULL)
+    lk_window_show_device (self, device);
+}
+
+static void
+setup_row_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  user_data)
+{
+  gtk_list_item_set_child (item, lk_device_row_new ());
+}
+
+static void
+bind_row_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             gpointer                  user_data)
+{
+  lk_device_row_set_device (LK_DEVICE_ROW (gtk_list_item_get_child (item)),
+                            gtk_list_item_get_item (item));
+}
+
+static void
+unbind_row_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  user_data)
+{
+  lk_device_row_set_device (LK_DEVICE_ROW (gtk_list_item_get_child (item)), NULL);
+}
+
+/* --- actions ---------------------------------------------------------------------------------- */
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  LkWindow *self = LK_WINDOW (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+}
+
+static void
+focus_search_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  LkWindow *self = LK_WINDOW (widget);
+
+  adw_leaflet_set_visible_child_name (self->leaflet, "list");
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+retry_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  LkWindow *self = LK_WINDOW (widget);
+
+  start_search (self, self->last_query != NULL ? self->last_query : "");
+}
+
+static void
+start_action_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  LkWindow *self = LK_WINDOW (widget);
+  LkDevice *device = lk_device_page_get_device (self->device_page);
+
+  if (device != NULL)
+    g_signal_emit (self, signals[SIGNAL_ACTION_REQUESTED], 0, device);
+}
+
+/* --- object ----------------------------------------------------------------------------------- */
+
+static gboolean
+lk_window_close_request (GtkWindow *window)
+{
+  LkWindow *self = LK_WINDOW (window);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+
+  return GTK_WINDOW_CLASS (lk_window_parent_class)->close_request (window);
+}
+
+static void
+lk_window_dispose (GObject *object)
+{
+  LkWindow *self = LK_WINDOW (object);
+
+  g_cancellable_cancel (self->search_cancellable);
+  g_clear_object (&self->search_cancellable);
+  if (self->client != NULL)
+    g_clear_signal_handler (&self->throttled_id, self->client);
+  g_clear_object (&self->client);
+  gtk_widget_dispose_template (GTK_WIDGET (self), LK_TYPE_WINDOW);
+  g_clear_object (&self->filtered);
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (lk_window_parent_class)->dispose (object);
+}
+
+static void
+lk_window_finalize (GObject *object)
+{
+  LkWindow *self = LK_WINDOW (object);
+
+  g_free (self->last_query);
+
+  G_OBJECT_CLASS (lk_window_parent_class)->finalize (object);
+}
+
+static void
+lk_window_class_init (LkWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = lk_window_dispose;
+  object_class->finalize = lk_window_finalize;
+  window_class->close_request = lk_window_close_request;
+
+  /* LkWindow::action-requested: the admin pressed the device page's action button. */
+  signals[SIGNAL_ACTION_REQUESTED] =
+    g_signal_new ("action-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, LK_TYPE_DEVICE);
+
+  g_type_ensure (LK_TYPE_DEVICE_PAGE);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/lk-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, LkWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, LkWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, LkWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, LkWindow, demo_banner);
+  gtk_widget_class_bind_template_child (widget_class, LkWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, LkWindow, no_results_page);
+  gtk_widget_class_bind_template_child (widget_class, LkWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, LkWindow, error_ids_label);
+  gtk_widget_class_bind_template_child (widget_class, LkWindow, throttled_page);
+  gtk_widget_class_bind_template_child (widget_class, LkWindow, progress_revealer);
+  gtk_widget_class_bind_template_child (widget_class, LkWindow, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, LkWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, LkWindow, list_view);
+  gtk_widget_class_bind_template_child (widget_class, LkWindow, device_pane);
+  gtk_widget_class_bind_template_child (widget_class, LkWindow, device_page);
+  gtk_widget_class_bind_template_child (widget_class, LkWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, LkWindow, filter_ios);
+  gtk_widget_class_bind_template_child (widget_class, LkWindow, filter_android);
+  gtk_widget_class_bind_template_child (widget_class, LkWindow, filter_windows);
+  gtk_widget_class_bind_template_child (widget_class, LkWindow, filter_macos);
+  gtk_widget_class_bind_template_child (widget_class, LkWindow, filter_other);
+  gtk_widget_class_bind_template_child (widget_class, LkWindow, filter_corporate);
+  gtk_widget_class_bind_template_child (widget_class, LkWindow, filter_personal);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
+  gtk_widget_class_bind_template_callback (widget_class, filter_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, list_activate_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "win.focus-search", NULL, focus_search_action);
+  gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry_action);
+  gtk_widget_class_install_action (widget_class, "win.start-action", NULL, start_action_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.focus-search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.back", NULL);
+}
+
+static void
+lk_window_init (LkWindow *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  GtkSelectionModel *selection;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new ("io.github.latchkey.Latchkey");
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+  if (g_str_equal (PROFILE, "development"))
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+
+  self->store = g_list_store_new (LK_TYPE_DEVICE);
+  self->filter = gtk_custom_filter_new (device_filter_func, self, NULL);
+  self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->store)),
+                                              GTK_FILTER (self->filter));
+  selection = GTK_SELECTION_MODEL (gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->filtered))));
+  gtk_single_selection_set_autoselect (GTK_SINGLE_SELECTION (selection), FALSE);
+  gtk_single_selection_set_can_unselect (GTK_SINGLE_SELECTION (selection), TRUE);
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (selection), GTK_INVALID_LIST_POSITION);
+  gtk_list_view_set_model (self->list_view, selection);
+  g_object_unref (selection);
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), NULL);
+  gtk_list_view_set_factory (self->list_view, factory);
+
+  g_object_set (self->search_entry, "search-delay", SEARCH_DELAY_MS, NULL);
+  gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self));
+  set_state (self, "signed-out");
+}
+
+LkWindow *
+lk_window_new (GtkApplication *application)
+{
+  return g_object_new (LK_TYPE_WINDOW, "application", application, NULL);
+}
+
+LkGraphClient *
+lk_window_get_client (LkWindow *self)
+{
+  g_return_val_if_fail (LK_IS_WINDOW (self), NULL);
+  return self->client;
+}
+
+void
+lk_window_set_client (LkWindow      *self,
+                      LkGraphClient *client)
+{
+  g_return_if_fail (LK_IS_WINDOW (self));
+
+  if (self->client == client)
+    return;
+  g_cancellable_cancel (self->search_cancellable);
+  if (self->client != NULL)
+    g_clear_signal_handler (&self->throttled_id, self->client);
+  g_set_object (&self->client, client);
+  if (client != NULL)
+    self->throttled_id = g_signal_connect (client, "throttled", G_CALLBACK (throttled_cb), self);
+  lk_device_page_set_device (self->device_page, NULL);
+  start_search (self, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  if (client != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+void
+lk_window_set_demo (LkWindow *self,
+                    gboolean  demo)
+{
+  g_return_if_fail (LK_IS_WINDOW (self));
+
+  self->demo = !!demo;
+  gtk_revealer_set_reveal_child (self->demo_banner, self->demo);
+}
+
+void
+lk_window_set_account_label (LkWindow   *self,
+                             const char *label)
+{
+  g_return_if_fail (LK_IS_WINDOW (self));
+  adw_window_title_set_subtitle (self->window_title, label != NULL ? label : "");
+}
+
+void
+lk_window_show_connecting (LkWindow *self)
+{
+  g_return_if_fail (LK_IS_WINDOW (self));
+  set_state (self, "connecting");
+}
+
+void
+lk_window_search (LkWindow   *self,
+                  const char *text)
+{
+  g_return_if_fail (LK_IS_WINDOW (self));
+
+  start_search (self, text);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text);
+}
+
+GListModel *
+lk_window_get_results (LkWindow *self)
+{
+  g_return_val_if_fail (LK_IS_WINDOW (self), NULL);
+  return G_LIST_MODEL (self->filtered);
+}
+
+const char *
+lk_window_get_state (LkWindow *self)
+{
+  g_return_val_if_fail (LK_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
+}
