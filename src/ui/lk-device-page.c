@@ -159,7 +159,7 @@ lk_device_page_dispose (GObject *object)
   LkDevicePage *self = LK_DEVICE_PAGE (object);
 
   g_clear_pointer (&self->rows, g_ptr_array_unref);
-  gtk_widget_dispose_template (GTK_WIDGET (self), LK_TYPE_DEVICE_PAGE);
+  /* No gtk_widget_dispose_template(): the libadwaita parent owns and unparents the content. */
   g_clear_object (&self->device);
 
   G_OBJECT_CLASS (lk_device_page_parent_class)->dispose (object);

@@ -96,8 +96,12 @@ static void
 lk_device_row_dispose (GObject *object)
 {
   LkDeviceRow *self = LK_DEVICE_ROW (object);
+  GtkWidget *child;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), LK_TYPE_DEVICE_ROW);
+  /* GTK 4.8 leaves the template's unnamed children parented. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->device);
 
   G_OBJECT_CLASS (lk_device_row_parent_class)->dispose (object);

@@ -213,7 +213,7 @@ lk_sign_in_dialog_dispose (GObject *object)
     g_clear_signal_handler (&self->device_code_id, self->accounts);
   g_clear_object (&self->accounts);
   g_clear_object (&self->settings);
-  gtk_widget_dispose_template (GTK_WIDGET (self), LK_TYPE_SIGN_IN_DIALOG);
+  /* No gtk_widget_dispose_template(): the libadwaita parent owns and unparents the content. */
 
   G_OBJECT_CLASS (lk_sign_in_dialog_parent_class)->dispose (object);
 }

@@ -54,6 +54,7 @@ struct _LkWindow
   GCancellable         *search_cancellable;
   char                 *last_query;
   gboolean              demo;
+  gboolean              setting_text;
 };
 
 G_DEFINE_FINAL_TYPE (LkWindow, lk_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -282,8 +283,9 @@ search_changed_cb (LkWindow *self)
 {
   g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))));
 
-  /* lk_window_search() already ran this one; the entry reports it after its delay. */
-  if (g_strcmp0 (text, self->last_query) == 0 && self->client != NULL)
+  /* lk_window_search() already ran this one; the entry reports it after its delay (and, while
+   * the text is replaced, once more for the moment it is empty). */
+  if (self->setting_text || (g_strcmp0 (text, self->last_query) == 0 && self->client != NULL))
     return;
   start_search (self, text);
 }
@@ -448,7 +450,7 @@ lk_window_dispose (GObject *object)
   if (self->client != NULL)
     g_clear_signal_handler (&self->throttled_id, self->client);
   g_clear_object (&self->client);
-  gtk_widget_dispose_template (GTK_WIDGET (self), LK_TYPE_WINDOW);
+  /* No gtk_widget_dispose_template(): the libadwaita parent owns and unparents the content. */
   g_clear_object (&self->filtered);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
@@ -625,7 +627,9 @@ lk_window_search (LkWindow   *self,
   g_return_if_fail (LK_IS_WINDOW (self));
 
   start_search (self, text);
+  self->setting_text = TRUE;
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text);
+  self->setting_text = FALSE;
 }
 
 GListModel *

@@ -1,0 +1,379 @@
+/* test-window.c: the real window under Xvfb, searching the sandbox over loopback HTTP. */
+#include "config.h"
+
+#include <string.h>
+#include <adwaita.h>
+
+#include "lk-capability-badge.h"
+#include "lk-device-row.h"
+#include "lk-graph-error.h"
+#include "lk-sandbox.h"
+#include "lk-window.h"
+
+#define SCOPES "DeviceManagementManagedDevices.Read.All DeviceManagementManagedDevices.PrivilegedOperations.All"
+
+typedef struct
+{
+  LkSandbox     *sandbox;
+  LkGraphClient *client;
+  LkWindow      *window;
+} Fixture;
+
+static gboolean
+wait_until (gboolean (*check) (gpointer),
+            gpointer  data,
+            guint     timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!check (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+  return TRUE;
+}
+
+static gboolean
+search_settled (gpointer data)
+{
+  LkWindow *window = data;
+  const char *state = lk_window_get_state (window);
+
+  return g_strcmp0 (state, "searching") != 0 && g_strcmp0 (state, "throttled") != 0
+         && g_strcmp0 (state, "connecting") != 0;
+}
+
+static void
+setup (Fixture       *fixture,
+       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *graph_url = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr(LkStaticToken) tokens = NULL;
+
+  fixture->sandbox = lk_sandbox_new ();
+  lk_sandbox_load_demo_tenant (fixture->sandbox);
+  g_assert_true (lk_sandbox_start (fixture->sandbox, &error));
+  graph_url = lk_sandbox_get_graph_url (fixture->sandbox);
+  token = lk_sandbox_mint_access_token (fixture->sandbox, SCOPES, 3600);
+  tokens = lk_static_token_new (token);
+  fixture->client = lk_graph_client_new (graph_url, "beta", LK_TOKEN_PROVIDER (tokens));
+  lk_graph_client_set_backoff (fixture->client, 10, 40);
+
+  fixture->window = lk_window_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1000, 700);
+  lk_window_set_client (fixture->window, fixture->client);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+}
+
+static void
+assert_finalized_soon (gpointer object)
+{
+  gpointer weak = object;
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  g_object_add_weak_pointer (object, &weak);
+  g_object_unref (object);
+  while (weak != NULL && g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_assert_null (weak);
+}
+
+static void
+teardown (Fixture       *fixture,
+          gconstpointer  data)
+{
+  if (fixture->window != NULL)
+    {
+      g_object_ref (fixture->window);
+      gtk_window_destroy (GTK_WINDOW (fixture->window));
+      assert_finalized_soon (fixture->window);
+    }
+  assert_finalized_soon (fixture->client);
+  lk_sandbox_stop (fixture->sandbox);
+  g_assert_finalize_object (fixture->sandbox);
+}
+
+static void
+search (Fixture    *fixture,
+        const char *text)
+{
+  lk_window_search (fixture->window, text);
+  g_assert_true (wait_until (search_settled, fixture->window, 20000));
+}
+
+/* Every widget of @type under @widget, depth first. */
+static void
+collect (GtkWidget *widget,
+         GType      type,
+         GPtrArray *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect (child, type, found);
+}
+
+static LkDeviceRow *
+row_for (Fixture  *fixture,
+         LkDevice *device)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  /* Let the list view build its rows. */
+  for (guint i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+  collect (GTK_WIDGET (fixture->window), LK_TYPE_DEVICE_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      LkDeviceRow *row = g_ptr_array_index (rows, i);
+
+      if (lk_device_row_get_device (row) != NULL
+          && g_str_equal (lk_device_get_id (lk_device_row_get_device (row)), lk_device_get_id (device)))
+        return row;
+    }
+  return NULL;
+}
+
+static LkDevice *
+device_with_rule (Fixture    *fixture,
+                  const char *rule)
+{
+  GListModel *results;
+
+  lk_window_set_demo (fixture->window, TRUE);
+  search (fixture, "");
+  results = lk_window_get_results (fixture->window);
+  for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+    {
+      g_autoptr(LkDevice) device = g_list_model_get_item (results, i);
+      g_autoptr(LkCapability) capability = lk_capability_new_for_device (device);
+
+      if (g_str_equal (lk_capability_get_rule_id (capability), rule))
+        return g_steal_pointer (&device);
+    }
+  g_error ("no demo device for %s", rule);
+  return NULL;
+}
+
+static void
+test_badges (Fixture       *fixture,
+             gconstpointer  data)
+{
+  const struct { const char *rule; const char *label; } kinds[] = {
+    { "ios-corporate", "Remove passcode" },
+    { "android-dedicated", "Reset device passcode" },
+    { "android-byod-work-profile", "Reset work-profile passcode" },
+    { "windows", "Not supported" },
+  };
+  g_autoptr(LkDevice) dedicated = NULL;
+  g_autoptr(LkGraphClient) v1 = NULL;
+  g_autoptr(GPtrArray) v1_badges = g_ptr_array_new ();
+  g_autofree char *graph_url = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr(LkStaticToken) tokens = NULL;
+  GListModel *results;
+  LkDeviceRow *v1_row;
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autoptr(LkDevice) device = device_with_rule (fixture, kinds[i].rule);
+      g_autoptr(GPtrArray) badges = g_ptr_array_new ();
+      g_autofree char *accessible = g_strdup_printf ("Passcode action: %s", kinds[i].label);
+      LkDeviceRow *row;
+      LkCapabilityBadge *badge;
+
+      lk_window_set_demo (fixture->window, FALSE);
+      search (fixture, lk_device_get_device_name (device));
+      g_assert_cmpstr (lk_window_get_state (fixture->window), ==, "results");
+      row = row_for (fixture, device);
+      g_assert_nonnull (row);
+      collect (GTK_WIDGET (row), LK_TYPE_CAPABILITY_BADGE, badges);
+      g_assert_cmpuint (badges->len, ==, 1);
+      badge = g_ptr_array_index (badges, 0);
+      g_assert_cmpstr (lk_capability_badge_get_text (badge), ==, kinds[i].label);
+      /* Never colour alone: text, tooltip and an accessible label. */
+      g_assert_nonnull (gtk_widget_get_tooltip_text (GTK_WIDGET (badge)));
+      gtk_test_accessible_assert_property (badge, GTK_ACCESSIBLE_PROPERTY_LABEL, accessible);
+    }
+
+  /* Read through v1.0, the same Android Enterprise device cannot be told apart: Unknown. */
+  dedicated = device_with_rule (fixture, "android-dedicated");
+  graph_url = lk_sandbox_get_graph_url (fixture->sandbox);
+  token = lk_sandbox_mint_access_token (fixture->sandbox, SCOPES, 3600);
+  tokens = lk_static_token_new (token);
+  v1 = lk_graph_client_new (graph_url, "v1.0", LK_TOKEN_PROVIDER (tokens));
+  lk_window_set_client (fixture->window, v1);
+  lk_window_set_demo (fixture->window, FALSE);
+  search (fixture, lk_device_get_device_name (dedicated));
+  results = lk_window_get_results (fixture->window);
+  g_assert_cmpuint (g_list_model_get_n_items (results), >=, 1);
+  v1_row = row_for (fixture, dedicated);
+  g_assert_nonnull (v1_row);
+  collect (GTK_WIDGET (v1_row), LK_TYPE_CAPABILITY_BADGE, v1_badges);
+  g_assert_cmpstr (lk_capability_badge_get_text (g_ptr_array_index (v1_badges, 0)), ==, "Unknown");
+  lk_window_set_client (fixture->window, fixture->client);
+}
+
+static gboolean
+aborted_once (gpointer data)
+{
+  return lk_sandbox_count_aborted (data) >= 1;
+}
+
+static void
+test_new_query_cancels_old (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  LkFault slow = { .kind = LK_FAULT_DELAY, .method = "GET", .path_contains = "managedDevices",
+                   .delay_ms = 4000 };
+  GListModel *results;
+
+  lk_sandbox_add_fault (fixture->sandbox, &slow);
+  lk_window_search (fixture->window, "giulia");
+  for (guint i = 0; i < 100; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+  g_assert_cmpstr (lk_window_get_state (fixture->window), ==, "searching");
+  search (fixture, "rossi");
+  g_assert_true (wait_until (aborted_once, fixture->sandbox, 3000));
+
+  g_assert_cmpstr (lk_window_get_state (fixture->window), ==, "results");
+  results = lk_window_get_results (fixture->window);
+  g_assert_cmpuint (g_list_model_get_n_items (results), >=, 1);
+  for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+    {
+      g_autoptr(LkDevice) device = g_list_model_get_item (results, i);
+      g_autoptr(LkDeviceQuery) query = lk_device_query_new ("rossi");
+
+      g_assert_cmpuint (lk_device_query_score (query, device), >, 0);
+    }
+}
+
+static gboolean
+is_throttled (gpointer data)
+{
+  return g_strcmp0 (lk_window_get_state (data), "throttled") == 0;
+}
+
+static void
+test_throttled_then_results (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  LkFault busy = { .kind = LK_FAULT_STATUS, .method = "GET", .path_contains = "managedDevices",
+                   .status = 429, .retry_after = "1" };
+
+  lk_sandbox_add_fault (fixture->sandbox, &busy);
+  lk_window_search (fixture->window, "rossi");
+  g_assert_true (wait_until (is_throttled, fixture->window, 3000));
+  g_assert_true (wait_until (search_settled, fixture->window, 10000));
+  g_assert_cmpstr (lk_window_get_state (fixture->window), ==, "results");
+}
+
+static void
+test_error_shows_request_id (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  LkFault broken = { .kind = LK_FAULT_STATUS, .method = "GET", .path_contains = "managedDevices",
+                     .status = 500, .times = 10 };
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  g_autofree char *client_request_id = NULL;
+  gboolean shown = FALSE;
+
+  lk_sandbox_add_fault (fixture->sandbox, &broken);
+  search (fixture, "rossi");
+  g_assert_cmpstr (lk_window_get_state (fixture->window), ==, "error");
+  client_request_id = lk_sandbox_get_last_header (fixture->sandbox, "managedDevices", "client-request-id");
+  g_assert_nonnull (client_request_id);
+  collect (GTK_WIDGET (fixture->window), GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      const char *text = gtk_label_get_label (g_ptr_array_index (labels, i));
+
+      shown |= strstr (text, "Request ID:") != NULL && strstr (text, client_request_id) != NULL
+               && gtk_widget_is_visible (g_ptr_array_index (labels, i));
+    }
+  g_assert_true (shown);
+}
+
+static void
+test_close_mid_search (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  LkFault slow = { .kind = LK_FAULT_DELAY, .method = "GET", .path_contains = "managedDevices",
+                   .delay_ms = 3000 };
+
+  lk_sandbox_add_fault (fixture->sandbox, &slow);
+  lk_window_search (fixture->window, "rossi");
+  g_assert_cmpstr (lk_window_get_state (fixture->window), ==, "searching");
+  /* teardown destroys the window now and proves it is finalized: no late callback, no leak. */
+}
+
+typedef struct
+{
+  LkDevice *requested;
+} Requested;
+
+static void
+action_requested_cb (LkWindow  *window,
+                     LkDevice  *device,
+                     Requested *requested)
+{
+  g_set_object (&requested->requested, device);
+}
+
+static void
+test_action_requested (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(LkDevice) iphone = device_with_rule (fixture, "ios-corporate");
+  g_autoptr(LkDevice) windows = device_with_rule (fixture, "windows");
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  Requested requested = { NULL };
+  gboolean action_visible = FALSE;
+
+  g_signal_connect (fixture->window, "action-requested", G_CALLBACK (action_requested_cb), &requested);
+  lk_window_show_device (fixture->window, iphone);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.start-action", NULL));
+  g_assert_true (requested.requested == iphone);
+  g_clear_object (&requested.requested);
+
+  /* No action button for a device that cannot take one. */
+  lk_window_show_device (fixture->window, windows);
+  collect (GTK_WIDGET (fixture->window), GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      GtkWidget *button = g_ptr_array_index (buttons, i);
+
+      if (g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), "win.start-action") == 0)
+        action_visible |= gtk_widget_get_visible (button);
+    }
+  g_assert_false (action_visible);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add ("/window/badges", Fixture, NULL, setup, test_badges, teardown);
+  g_test_add ("/window/new-query-cancels-old", Fixture, NULL, setup, test_new_query_cancels_old, teardown);
+  g_test_add ("/window/throttled-then-results", Fixture, NULL, setup, test_throttled_then_results, teardown);
+  g_test_add ("/window/error-shows-request-id", Fixture, NULL, setup, test_error_shows_request_id, teardown);
+  g_test_add ("/window/close-mid-search", Fixture, NULL, setup, test_close_mid_search, teardown);
+  g_test_add ("/window/action-requested", Fixture, NULL, setup, test_action_requested, teardown);
+
+  return g_test_run ();
+}
