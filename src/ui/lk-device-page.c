@@ -44,14 +44,12 @@ add_row (LkDevicePage        *self,
          const char          *value)
 {
   GtkWidget *row = adw_action_row_new ();
-  GtkWidget *label = gtk_label_new (value != NULL && *value != '\0' ? value : "—");
+  g_autofree char *escaped = g_markup_escape_text (value != NULL && *value != '\0' ? value : "—", -1);
 
+  /* The value as the subtitle reads well from 360 px up, where a suffix would be squeezed. */
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (label), 1);
-  gtk_widget_add_css_class (label, "dim-label");
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
+  gtk_widget_add_css_class (row, "property");
   adw_preferences_group_add (group, row);
   g_ptr_array_add (self->rows, row);
 }

@@ -1,0 +1,19 @@
+#!/bin/sh
+# Renders data/screenshots/*.png from the real window on the demo tenant, under Xvfb.
+set -eu
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-_build}
+ninja -C "$BUILD" tests/ui/screenshot
+out=data/screenshots
+mkdir -p "$out"
+shot () {
+  xvfb-run -a -s "-screen 0 1400x1000x24" env GSETTINGS_BACKEND=memory \
+    GSETTINGS_SCHEMA_DIR="$PWD/$BUILD/data" NO_AT_BRIDGE=1 LANGUAGE="${LANG_UI:-en}" \
+    "$BUILD/tests/ui/screenshot" "$@"
+}
+shot "$out/window-wide-light.png" 1200 800 light "" ios-corporate
+shot "$out/window-wide-dark.png" 1200 800 dark "" android-dedicated
+shot "$out/window-narrow-light.png" 360 720 light ""
+shot "$out/window-narrow-dark.png" 360 720 dark ""
+shot "$out/device-page-narrow-light.png" 360 720 light "" android-byod-work-profile
+shot "$out/search-rossi-light.png" 1200 800 light "rossi" android-device-admin

@@ -1,0 +1,116 @@
+/* screenshot.c: renders the real window on the demo tenant to a PNG (data/screenshots).
+ *
+ *   screenshot OUT.png WIDTH HEIGHT light|dark [SEARCH [RULE]]
+ *
+ * RULE opens the device page of the first result whose capability row is RULE.
+ * Run under Xvfb by build-aux/screenshots.sh; not a test.
+ */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include <stdlib.h>
+
+#include "lk-capability.h"
+#include "lk-sandbox.h"
+#include "lk-window.h"
+
+static void
+settle (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+}
+
+static gboolean
+render (GtkWidget  *window,
+        const char *path)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  int width = gtk_widget_get_width (window);
+  int height = gtk_widget_get_height (window);
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  return gdk_texture_save_to_png (texture, path);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(LkSandbox) sandbox = NULL;
+  g_autoptr(LkGraphClient) client = NULL;
+  g_autoptr(LkStaticToken) tokens = NULL;
+  g_autofree char *graph_url = NULL;
+  g_autofree char *token = NULL;
+  LkWindow *window;
+  GListModel *results;
+
+  if (argc < 5)
+    {
+      g_printerr ("usage: %s OUT.png WIDTH HEIGHT light|dark [SEARCH [RULE]]\n", argv[0]);
+      return 2;
+    }
+  gtk_init ();
+  adw_init ();
+  /* AdwApplication loads style.css by itself; this program has no application. */
+  {
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, RESOURCE_PREFIX "/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      g_str_equal (argv[4], "dark") ? ADW_COLOR_SCHEME_FORCE_DARK
+                                                                    : ADW_COLOR_SCHEME_FORCE_LIGHT);
+
+  sandbox = lk_sandbox_new ();
+  lk_sandbox_load_demo_tenant (sandbox);
+  if (!lk_sandbox_start (sandbox, NULL))
+    return 1;
+  graph_url = lk_sandbox_get_graph_url (sandbox);
+  token = lk_sandbox_mint_access_token (sandbox, "DeviceManagementManagedDevices.Read.All", 3600);
+  tokens = lk_static_token_new (token);
+  client = lk_graph_client_new (graph_url, "beta", LK_TOKEN_PROVIDER (tokens));
+
+  window = lk_window_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), atoi (argv[2]), atoi (argv[3]));
+  lk_window_set_demo (window, TRUE);
+  lk_window_set_account_label (window, lk_sandbox_get_username (sandbox));
+  lk_window_set_client (window, client);
+  gtk_window_present (GTK_WINDOW (window));
+  lk_window_search (window, argc > 5 ? argv[5] : "");
+  settle (1500);
+
+  results = lk_window_get_results (window);
+  for (guint i = 0; argc > 6 && i < g_list_model_get_n_items (results); i++)
+    {
+      g_autoptr(LkDevice) device = g_list_model_get_item (results, i);
+      g_autoptr(LkCapability) capability = lk_capability_new_for_device (device);
+
+      if (g_str_equal (lk_capability_get_rule_id (capability), argv[6]))
+        {
+          lk_window_show_device (window, device);
+          break;
+        }
+    }
+  settle (800);
+
+  if (!render (GTK_WIDGET (window), argv[1]))
+    return 1;
+  gtk_window_destroy (GTK_WINDOW (window));
+  lk_sandbox_stop (sandbox);
+  return 0;
+}
