@@ -361,6 +361,173 @@ test_action_requested (Fixture       *fixture,
   g_assert_false (action_visible);
 }
 
+/* Without an account the window says so and offers the sign-in action. */
+static void
+test_signed_out (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  gboolean offered = FALSE;
+
+  lk_window_set_client (fixture->window, NULL);
+  g_assert_cmpstr (lk_window_get_state (fixture->window), ==, "signed-out");
+  collect (GTK_WIDGET (fixture->window), GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      GtkWidget *button = g_ptr_array_index (buttons, i);
+
+      if (g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), "app.sign-in") == 0)
+        offered |= gtk_widget_is_visible (button);
+    }
+  g_assert_true (offered);
+}
+
+/* A real tenant is not listed whole on an empty query; the demo tenant is, at once. */
+static void
+test_empty_query (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  lk_window_search (fixture->window, "");
+  g_assert_cmpstr (lk_window_get_state (fixture->window), ==, "empty");
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "GET", "managedDevices"), ==, 0);
+
+  lk_window_set_demo (fixture->window, TRUE);
+  search (fixture, "");
+  g_assert_cmpstr (lk_window_get_state (fixture->window), ==, "results");
+  g_assert_cmpuint (g_list_model_get_n_items (lk_window_get_results (fixture->window)), ==,
+                    lk_sandbox_get_n_devices (fixture->sandbox));
+}
+
+static GtkCheckButton *
+filter_toggle (Fixture    *fixture,
+               const char *label)
+{
+  g_autoptr(GPtrArray) toggles = g_ptr_array_new ();
+
+  collect (GTK_WIDGET (fixture->window), GTK_TYPE_CHECK_BUTTON, toggles);
+  for (guint i = 0; i < toggles->len; i++)
+    if (g_strcmp0 (gtk_check_button_get_label (g_ptr_array_index (toggles, i)), label) == 0)
+      return g_ptr_array_index (toggles, i);
+  g_error ("no filter toggle %s", label);
+  return NULL;
+}
+
+/* Devices of @platform (-1: any) and @owner (NULL: any). */
+static guint
+count_matching (GListModel *model,
+                int         platform,
+                const char *owner)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(LkDevice) device = g_list_model_get_item (model, i);
+
+      if ((platform < 0
+           || (int) lk_platform_from_operating_system (lk_device_get_operating_system (device)) == platform)
+          && (owner == NULL || g_strcmp0 (lk_device_get_owner_type (device), owner) == 0))
+        n++;
+    }
+  return n;
+}
+
+/* The platform and ownership toggles filter the listing client-side, without a new request. */
+static void
+test_filters (Fixture       *fixture,
+              gconstpointer  data)
+{
+  GListModel *results = lk_window_get_results (fixture->window);
+  GtkCheckButton *android = filter_toggle (fixture, "Android");
+  GtkCheckButton *personal = filter_toggle (fixture, "Personal");
+  guint all, n_android, n_personal, requests;
+
+  lk_window_set_demo (fixture->window, TRUE);
+  search (fixture, "");
+  all = g_list_model_get_n_items (results);
+  n_android = count_matching (results, LK_PLATFORM_ANDROID, NULL);
+  g_assert_cmpuint (n_android, >, 0);
+  requests = lk_sandbox_count_requests (fixture->sandbox, "GET", "managedDevices");
+
+  gtk_check_button_set_active (android, FALSE);
+  g_assert_cmpuint (g_list_model_get_n_items (results), ==, all - n_android);
+  g_assert_cmpuint (count_matching (results, LK_PLATFORM_ANDROID, NULL), ==, 0);
+
+  n_personal = count_matching (results, -1, "personal");
+  g_assert_cmpuint (n_personal, >, 0);
+  gtk_check_button_set_active (personal, FALSE);
+  g_assert_cmpuint (count_matching (results, -1, "personal"), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (results), ==, all - n_android - n_personal);
+
+  gtk_check_button_set_active (android, TRUE);
+  gtk_check_button_set_active (personal, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (results), ==, all);
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "GET", "managedDevices"), ==, requests);
+}
+
+static gboolean
+is_searching (gpointer data)
+{
+  return g_strcmp0 (lk_window_get_state (data), "searching") == 0;
+}
+
+/* Typing is debounced: nothing is sent at once, the search starts after the delay. */
+static void
+test_typing_debounced (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  LkFault slow = { .kind = LK_FAULT_DELAY, .method = "GET", .path_contains = "managedDevices",
+                   .delay_ms = 500 };
+  GtkWidget *entry = gtk_window_get_focus (GTK_WINDOW (fixture->window));
+
+  /* The search entry has the focus from the start. */
+  g_assert_nonnull (entry);
+  g_assert_nonnull (gtk_widget_get_ancestor (entry, GTK_TYPE_SEARCH_ENTRY));
+  entry = gtk_widget_get_ancestor (entry, GTK_TYPE_SEARCH_ENTRY);
+
+  lk_sandbox_add_fault (fixture->sandbox, &slow);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "rossi");
+  g_assert_cmpstr (lk_window_get_state (fixture->window), ==, "empty");
+  g_assert_true (wait_until (is_searching, fixture->window, 2000));
+  g_assert_true (wait_until (search_settled, fixture->window, 10000));
+  g_assert_cmpstr (lk_window_get_state (fixture->window), ==, "results");
+}
+
+static gboolean
+window_gone (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+/* The size the window had when it was closed is the size of the next one. */
+static void
+test_size_saved (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.latchkey.Latchkey");
+  LkWindow *window = fixture->window;
+  LkWindow *next;
+  int width, height;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 880, 610);
+  fixture->window = NULL;
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (wait_until (window_gone, &window, 5000));
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 880);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 610);
+
+  next = lk_window_new (NULL);
+  gtk_window_get_default_size (GTK_WINDOW (next), &width, &height);
+  g_assert_cmpint (width, ==, 880);
+  g_assert_cmpint (height, ==, 610);
+  g_object_ref_sink (next);
+  gtk_window_destroy (GTK_WINDOW (next));
+  g_assert_finalize_object (next);
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -374,6 +541,11 @@ main (int   argc,
   g_test_add ("/window/error-shows-request-id", Fixture, NULL, setup, test_error_shows_request_id, teardown);
   g_test_add ("/window/close-mid-search", Fixture, NULL, setup, test_close_mid_search, teardown);
   g_test_add ("/window/action-requested", Fixture, NULL, setup, test_action_requested, teardown);
+  g_test_add ("/window/signed-out", Fixture, NULL, setup, test_signed_out, teardown);
+  g_test_add ("/window/empty-query", Fixture, NULL, setup, test_empty_query, teardown);
+  g_test_add ("/window/filters", Fixture, NULL, setup, test_filters, teardown);
+  g_test_add ("/window/typing-debounced", Fixture, NULL, setup, test_typing_debounced, teardown);
+  g_test_add ("/window/size-saved", Fixture, NULL, setup, test_size_saved, teardown);
 
   return g_test_run ();
 }
