@@ -55,6 +55,18 @@ or_empty (const char *text)
   return text != NULL ? text : "";
 }
 
+/* A missing OS version leaves two spaces in the translated details line; one is enough. */
+static void
+collapse_spaces (char *text)
+{
+  char *out = text;
+
+  for (const char *in = text; *in != '\0'; in++)
+    if (!(*in == ' ' && in[1] == ' '))
+      *out++ = *in;
+  *out = '\0';
+}
+
 static void
 update (LkDeviceRow *self)
 {
@@ -85,6 +97,7 @@ update (LkDeviceRow *self)
                              or_empty (lk_device_get_os_version (self->device)),
                              lk_device_get_model (self->device) != NULL ? lk_device_get_model (self->device) : _("Unknown model"),
                              last_sync);
+  collapse_spaces (details);
   gtk_label_set_label (self->details_label, details);
   lk_capability_badge_set_capability (self->badge, capability);
 
