@@ -79,6 +79,7 @@ typedef struct
   char           *method;
   char           *url;
   char           *client_request_id;
+  char           *response_request_id;   /* the request-id Graph answered with */
   ParseFunc       parse;
   gpointer        parse_data;
   GDestroyNotify  parse_data_free;
@@ -155,6 +156,7 @@ request_free (Request *req)
   g_free (req->method);
   g_free (req->url);
   g_free (req->client_request_id);
+  g_free (req->response_request_id);
   g_clear_object (&req->client);
   g_free (req);
 }
@@ -348,6 +350,8 @@ request_complete (GTask *task)
   gsize len;
   const char *data = g_bytes_get_data (body, &len);
 
+  g_free (req->response_request_id);
+  req->response_request_id = g_strdup (soup_message_headers_get_one (headers, "request-id"));
   if (status >= 200 && status < 300)
     {
       request_parse (task, body);
@@ -1072,14 +1076,33 @@ lk_graph_client_get_device_finish (LkGraphClient  *self,
   return device;
 }
 
+typedef struct
+{
+  char *request_id;
+  char *client_request_id;
+} PostIds;
+
+static void
+post_ids_free (PostIds *ids)
+{
+  g_free (ids->request_id);
+  g_free (ids->client_request_id);
+  g_free (ids);
+}
+
 static void
 post_action_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  Request *req = g_task_get_task_data (G_TASK (result));
+  PostIds *ids = g_task_get_task_data (task);
   GError *error = NULL;
 
+  /* Support asks for these for a queued action too, not only for a failed one. */
+  ids->request_id = g_strdup (req->response_request_id);
+  ids->client_request_id = g_strdup (req->client_request_id);
   send_finish (LK_GRAPH_CLIENT (source), result, &error);
   if (error != NULL)
     g_task_return_error (task, error);
@@ -1103,6 +1126,7 @@ lk_graph_client_post_action_async (LkGraphClient       *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, lk_graph_client_post_action_async);
+  g_task_set_task_data (task, g_new0 (PostIds, 1), (GDestroyNotify) post_ids_free);
   url = devices_url (self, device_id,
                      action == LK_DEVICE_ACTION_RESET_PASSCODE ? "/resetPasscode" : "/syncDevice");
   g_debug ("Graph: POST %s for device %s", action == LK_DEVICE_ACTION_RESET_PASSCODE
@@ -1116,8 +1140,25 @@ lk_graph_client_post_action_finish (LkGraphClient  *self,
                                     GAsyncResult   *result,
                                     GError        **error)
 {
+  return lk_graph_client_post_action_finish_full (self, result, NULL, NULL, error);
+}
+
+gboolean
+lk_graph_client_post_action_finish_full (LkGraphClient  *self,
+                                         GAsyncResult   *result,
+                                         char          **request_id,
+                                         char          **client_request_id,
+                                         GError        **error)
+{
+  PostIds *ids;
+
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
+  ids = g_task_get_task_data (G_TASK (result));
+  if (request_id != NULL)
+    *request_id = g_strdup (ids->request_id);
+  if (client_request_id != NULL)
+    *client_request_id = g_strdup (ids->client_request_id);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 

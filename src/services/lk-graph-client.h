@@ -89,6 +89,12 @@ void       lk_graph_client_post_action_async   (LkGraphClient       *self,
 gboolean   lk_graph_client_post_action_finish  (LkGraphClient  *self,
                                                 GAsyncResult   *result,
                                                 GError        **error);
+/* Also returns the request ids of the answer (success or not), for the action history. */
+gboolean   lk_graph_client_post_action_finish_full (LkGraphClient  *self,
+                                                    GAsyncResult   *result,
+                                                    char          **request_id,
+                                                    char          **client_request_id,
+                                                    GError        **error);
 
 void       lk_graph_client_get_action_results_async  (LkGraphClient       *self,
                                                       const char          *device_id,

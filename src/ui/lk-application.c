@@ -11,6 +11,7 @@
 #include "lk-application.h"
 #include "lk-demo-browser.h"
 #include "lk-graph-client.h"
+#include "lk-reset-wizard.h"
 #include "lk-sandbox.h"
 #include "lk-sign-in-dialog.h"
 #include "lk-window.h"
@@ -24,6 +25,8 @@ struct _LkApplication
   LkAccountManager *accounts;
   GSettings        *settings;
   GCancellable     *cancellable;
+  LkActionHistory  *history;
+  GPtrArray        *trackers;   /* actions still being tracked, wizard open or not */
 };
 
 G_DEFINE_FINAL_TYPE (LkApplication, lk_application, ADW_TYPE_APPLICATION)
@@ -196,11 +199,54 @@ start_sandbox (LkApplication *self)
 }
 
 static void
+tracker_finished_cb (LkActionTracker *tracker,
+                     LkApplication   *self)
+{
+  LkWindow *window = main_window (self);
+  LkTrackerState state = lk_action_tracker_get_state (tracker);
+  g_autofree char *message = NULL;
+
+  if (state == LK_TRACKER_DONE)
+    /* Translators: "Reset device passcode on GALAXY-S23: done" */
+    message = g_strdup_printf (_("%s on %s: done"), lk_action_kind_to_label (lk_action_tracker_get_kind (tracker)),
+                               lk_device_get_device_name (lk_action_tracker_get_device (tracker)));
+  else
+    message = g_strdup_printf (_("%s on %s did not succeed"), lk_action_kind_to_label (lk_action_tracker_get_kind (tracker)),
+                               lk_device_get_device_name (lk_action_tracker_get_device (tracker)));
+  if (window != NULL)
+    lk_window_add_toast (window, message);
+  g_signal_handlers_disconnect_by_func (tracker, tracker_finished_cb, self);
+  g_ptr_array_remove (self->trackers, tracker);
+}
+
+static void
+tracker_started_cb (LkResetWizard   *wizard,
+                    LkActionTracker *tracker,
+                    LkApplication   *self)
+{
+  /* Tracking outlives the wizard: the application holds the tracker until the action ends. */
+  g_ptr_array_add (self->trackers, g_object_ref (tracker));
+  g_signal_connect (tracker, "finished", G_CALLBACK (tracker_finished_cb), self);
+}
+
+static void
 action_requested_cb (LkWindow      *window,
                      LkDevice      *device,
                      LkApplication *self)
 {
-  /* The reset wizard connects here (see lk-reset-wizard). */
+  LkAccount *account = lk_account_manager_get_active_account (self->accounts);
+  LkGraphClient *client = lk_window_get_client (window);
+  LkResetWizard *wizard;
+
+  if (client == NULL || account == NULL)
+    return;
+  wizard = lk_reset_wizard_new (client, device, self->history, lk_account_get_username (account),
+                                lk_account_get_tenant_id (account), lk_account_get_scopes (account),
+                                GTK_WINDOW (window));
+  if (wizard == NULL)
+    return;
+  g_signal_connect_object (wizard, "tracker-started", G_CALLBACK (tracker_started_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (wizard));
 }
 
 static void
@@ -376,6 +422,10 @@ lk_application_dispose (GObject *object)
   g_clear_object (&self->accounts);
   g_clear_object (&self->settings);
   g_clear_object (&self->sandbox);
+  g_clear_object (&self->history);
+  for (guint i = 0; self->trackers != NULL && i < self->trackers->len; i++)
+    g_signal_handlers_disconnect_by_func (g_ptr_array_index (self->trackers, i), tracker_finished_cb, self);
+  g_clear_pointer (&self->trackers, g_ptr_array_unref);
 
   G_OBJECT_CLASS (lk_application_parent_class)->dispose (object);
 }
@@ -406,6 +456,8 @@ lk_application_init (LkApplication *self)
   self->settings = g_settings_new ("io.github.latchkey.Latchkey");
   self->accounts = lk_account_manager_new ();
   self->cancellable = g_cancellable_new ();
+  self->history = lk_action_history_new (NULL);
+  self->trackers = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 LkApplication *

@@ -1,0 +1,236 @@
+/* lk-action-history.c: the local journal of every passcode action. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "lk-action-history.h"
+#include "lk-json.h"
+
+struct _LkActionHistory
+{
+  GObject  parent_instance;
+  char    *path;
+};
+
+G_DEFINE_FINAL_TYPE (LkActionHistory, lk_action_history, G_TYPE_OBJECT)
+
+/* The columns, in the order of the CSV export and of the JSON members. */
+#define FIELD(name, member) { name, G_STRUCT_OFFSET (LkHistoryEntry, member) }
+static const struct { const char *name; gsize offset; } fields[] = {
+  FIELD ("time", time),
+  FIELD ("admin", admin),
+  FIELD ("tenant", tenant),
+  FIELD ("deviceId", device_id),
+  FIELD ("deviceName", device_name),
+  FIELD ("action", action),
+  FIELD ("outcome", outcome),
+  FIELD ("detail", detail),
+  FIELD ("requestId", request_id),
+  FIELD ("clientRequestId", client_request_id),
+};
+#undef FIELD
+
+static char **
+field_slot (LkHistoryEntry *entry,
+            guint           i)
+{
+  return (char **) G_STRUCT_MEMBER_P (entry, fields[i].offset);
+}
+
+LkHistoryEntry *
+lk_history_entry_new (void)
+{
+  return g_new0 (LkHistoryEntry, 1);
+}
+
+void
+lk_history_entry_free (LkHistoryEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    g_free (*field_slot (entry, i));
+  g_free (entry);
+}
+
+static void
+lk_action_history_finalize (GObject *object)
+{
+  LkActionHistory *self = LK_ACTION_HISTORY (object);
+
+  g_free (self->path);
+  G_OBJECT_CLASS (lk_action_history_parent_class)->finalize (object);
+}
+
+static void
+lk_action_history_class_init (LkActionHistoryClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = lk_action_history_finalize;
+}
+
+static void
+lk_action_history_init (LkActionHistory *self)
+{
+}
+
+LkActionHistory *
+lk_action_history_new (const char *path)
+{
+  LkActionHistory *self = g_object_new (LK_TYPE_ACTION_HISTORY, NULL);
+
+  self->path = path != NULL ? g_strdup (path)
+                            : g_build_filename (g_get_user_state_dir (), "latchkey", "history.jsonl", NULL);
+  return self;
+}
+
+const char *
+lk_action_history_get_path (LkActionHistory *self)
+{
+  g_return_val_if_fail (LK_IS_ACTION_HISTORY (self), NULL);
+  return self->path;
+}
+
+gboolean
+lk_action_history_append (LkActionHistory  *self,
+                          LkHistoryEntry   *entry,
+                          GError          **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *dir = NULL;
+  gsize len;
+  int fd;
+
+  g_return_val_if_fail (LK_IS_ACTION_HISTORY (self), FALSE);
+
+  if (entry->time == NULL)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+      entry->time = g_date_time_format_iso8601 (now);
+    }
+
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    if (*field_slot (entry, i) != NULL)
+      {
+        json_builder_set_member_name (builder, fields[i].name);
+        json_builder_add_string_value (builder, *field_slot (entry, i));
+      }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  line = json_to_string (root, FALSE);
+  len = strlen (line);
+  line = g_realloc (line, len + 2);
+  line[len++] = '\n';
+  line[len] = '\0';
+
+  dir = g_path_get_dirname (self->path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not create the history folder %s: %s"), dir, g_strerror (saved));
+      return FALSE;
+    }
+  /* One write() of one line with O_APPEND: lines from two windows never interleave. */
+  fd = g_open (self->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (fd < 0 || write (fd, line, len) != (gssize) len)
+    {
+      int saved = errno;
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not write the action history %s: %s"), self->path, g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
+  return TRUE;
+}
+
+GPtrArray *
+lk_action_history_load (LkActionHistory  *self,
+                        GError          **error)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_history_entry_free);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_return_val_if_fail (LK_IS_ACTION_HISTORY (self), NULL);
+
+  if (!g_file_get_contents (self->path, &contents, NULL, &local_error))
+    {
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return g_steal_pointer (&entries);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      LkHistoryEntry *entry;
+      JsonObject *object;
+
+      if (*lines[i] == '\0' || !json_parser_load_from_data (parser, lines[i], -1, NULL)
+          || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        continue;
+      object = json_node_get_object (json_parser_get_root (parser));
+      entry = lk_history_entry_new ();
+      for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+        *field_slot (entry, f) = g_strdup (lk_json_get_string (object, fields[f].name, NULL));
+      g_ptr_array_add (entries, entry);
+    }
+  return g_steal_pointer (&entries);
+}
+
+static void
+append_csv_field (GString    *csv,
+                  const char *value)
+{
+  if (value == NULL)
+    return;
+  if (strpbrk (value, ",\"\r\n") == NULL)
+    {
+      g_string_append (csv, value);
+      return;
+    }
+  g_string_append_c (csv, '"');
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (csv, '"');
+      g_string_append_c (csv, *p);
+    }
+  g_string_append_c (csv, '"');
+}
+
+char *
+lk_action_history_to_csv (GPtrArray *entries)
+{
+  GString *csv = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    g_string_append_printf (csv, "%s%s", i > 0 ? "," : "", fields[i].name);
+  g_string_append (csv, "\r\n");
+  for (guint e = 0; entries != NULL && e < entries->len; e++)
+    {
+      LkHistoryEntry *entry = g_ptr_array_index (entries, e);
+
+      for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+        {
+          if (i > 0)
+            g_string_append_c (csv, ',');
+          append_csv_field (csv, *field_slot (entry, i));
+        }
+      g_string_append (csv, "\r\n");
+    }
+  return g_string_free (csv, FALSE);
+}

@@ -1,0 +1,48 @@
+/* lk-action-history.h: the local journal of every passcode action — never a passcode or token.
+ *
+ * JSON lines in $XDG_STATE_HOME/latchkey/history.jsonl: time, admin, tenant, device, action,
+ * outcome, request ids. One line is appended per event with O_APPEND, so a crash can cost at
+ * most the line being written; a damaged line is skipped when reading.
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char   *time;               /* ISO 8601, UTC */
+  char   *admin;              /* the signed-in user name */
+  char   *tenant;
+  char   *device_id;
+  char   *device_name;
+  char   *action;             /* "resetPasscode" … (LkActionKind as text) */
+  char   *outcome;            /* "sent", "pending", "done", "failed", "notSupported", "error", "unknown" */
+  char   *detail;             /* an error message, never a secret */
+  char   *request_id;
+  char   *client_request_id;
+} LkHistoryEntry;
+
+LkHistoryEntry *lk_history_entry_new   (void);
+void            lk_history_entry_free  (LkHistoryEntry *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkHistoryEntry, lk_history_entry_free)
+
+#define LK_TYPE_ACTION_HISTORY (lk_action_history_get_type ())
+G_DECLARE_FINAL_TYPE (LkActionHistory, lk_action_history, LK, ACTION_HISTORY, GObject)
+
+/* @path: NULL for the default file in the XDG state dir. */
+LkActionHistory *lk_action_history_new        (const char       *path);
+const char      *lk_action_history_get_path   (LkActionHistory  *self);
+/* Appends one line; fills in the time when it is NULL. */
+gboolean         lk_action_history_append     (LkActionHistory  *self,
+                                               LkHistoryEntry   *entry,
+                                               GError          **error);
+/* Every readable entry, oldest first (element-type LkHistoryEntry). */
+GPtrArray       *lk_action_history_load       (LkActionHistory  *self,
+                                               GError          **error);
+/* RFC 4180 CSV with a header row. */
+char            *lk_action_history_to_csv     (GPtrArray        *entries);
+
+G_END_DECLS

@@ -1,0 +1,492 @@
+/* lk-action-tracker.c: sends one passcode action and follows it to its end. */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "lk-action-tracker.h"
+#include "lk-graph-error.h"
+
+/* After an unanswered POST, how long to look for the action before giving up on knowing. */
+#define CHECKING_LIMIT_US (90 * G_USEC_PER_SEC)
+
+struct _LkActionTracker
+{
+  GObject          parent_instance;
+
+  LkGraphClient   *client;
+  LkDevice        *device;
+  LkActionKind     kind;
+  LkActionHistory *history;
+  char            *admin;
+  char            *tenant;
+
+  LkTrackerState   state;
+  GError          *error;
+  char            *passcode;
+  char            *request_id;
+  char            *client_request_id;
+  GDateTime       *sent_at;
+  gint64           checking_since;
+  guint            poll_first_ms;
+  guint            poll_max_ms;
+  guint            poll_ms;
+  guint            poll_source;
+  gboolean         sent;
+  GCancellable    *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (LkActionTracker, lk_action_tracker, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_STATE,
+  N_PROPS
+};
+
+enum
+{
+  SIGNAL_FINISHED,
+  N_SIGNALS
+};
+
+static GParamSpec *props[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void poll_results (LkActionTracker *self);
+
+const char *
+lk_tracker_state_to_string (LkTrackerState state)
+{
+  static const char *const names[] = {
+    "ready", "sending", "checking", "pending", "active", "done", "failed", "notSupported",
+    "canceled", "error",
+  };
+
+  return state < G_N_ELEMENTS (names) ? names[state] : "unknown";
+}
+
+const char *
+lk_action_kind_to_string (LkActionKind kind)
+{
+  switch (kind)
+    {
+    case LK_ACTION_KIND_REMOVE_PASSCODE:
+      return "removePasscode";
+    case LK_ACTION_KIND_RESET_DEVICE_PASSCODE:
+      return "resetDevicePasscode";
+    case LK_ACTION_KIND_RESET_PASSCODE:
+      return "resetPasscode";
+    case LK_ACTION_KIND_RESET_WORK_PROFILE_PASSCODE:
+      return "resetWorkProfilePasscode";
+    case LK_ACTION_KIND_NONE:
+    default:
+      return "none";
+    }
+}
+
+static void
+record (LkActionTracker *self,
+        const char      *outcome)
+{
+  g_autoptr(LkHistoryEntry) entry = lk_history_entry_new ();
+  g_autoptr(GError) error = NULL;
+
+  if (self->history == NULL)
+    return;
+  entry->admin = g_strdup (self->admin);
+  entry->tenant = g_strdup (self->tenant);
+  entry->device_id = g_strdup (lk_device_get_id (self->device));
+  entry->device_name = g_strdup (lk_device_get_device_name (self->device));
+  entry->action = g_strdup (lk_action_kind_to_string (self->kind));
+  entry->outcome = g_strdup (outcome);
+  /* Error messages are ours and never hold a secret; the passcode is never recorded. */
+  entry->detail = self->error != NULL ? g_strdup (self->error->message) : NULL;
+  entry->request_id = g_strdup (self->request_id);
+  entry->client_request_id = g_strdup (self->client_request_id);
+  if (!lk_action_history_append (self->history, entry, &error))
+    g_warning ("Could not record the action: %s", error->message);
+}
+
+static gboolean
+is_final (LkTrackerState state)
+{
+  return state >= LK_TRACKER_DONE;
+}
+
+static void
+set_state (LkActionTracker *self,
+           LkTrackerState   state)
+{
+  if (self->state == state)
+    return;
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STATE]);
+  if (is_final (state))
+    {
+      g_clear_handle_id (&self->poll_source, g_source_remove);
+      record (self, lk_tracker_state_to_string (state));
+      g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
+    }
+}
+
+static void
+fail (LkActionTracker *self,
+      GError          *error)
+{
+  g_clear_error (&self->error);
+  self->error = error;
+  if (self->request_id == NULL)
+    self->request_id = g_strdup (lk_graph_error_get_request_id (error));
+  set_state (self, LK_TRACKER_ERROR);
+}
+
+static gboolean
+poll_cb (gpointer user_data)
+{
+  LkActionTracker *self = user_data;
+
+  self->poll_source = 0;
+  poll_results (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_poll (LkActionTracker *self)
+{
+  g_clear_handle_id (&self->poll_source, g_source_remove);
+  self->poll_source = g_timeout_add (self->poll_ms, poll_cb, self);
+  self->poll_ms = MIN (self->poll_ms * 2, self->poll_max_ms);
+}
+
+static LkTrackerState
+tracker_state_for (LkActionState state)
+{
+  switch (state)
+    {
+    case LK_ACTION_STATE_ACTIVE:
+      return LK_TRACKER_ACTIVE;
+    case LK_ACTION_STATE_DONE:
+      return LK_TRACKER_DONE;
+    case LK_ACTION_STATE_FAILED:
+      return LK_TRACKER_FAILED;
+    case LK_ACTION_STATE_NOT_SUPPORTED:
+      return LK_TRACKER_NOT_SUPPORTED;
+    case LK_ACTION_STATE_CANCELED:
+      return LK_TRACKER_CANCELED;
+    case LK_ACTION_STATE_PENDING:
+    case LK_ACTION_STATE_NONE:
+    case LK_ACTION_STATE_UNKNOWN:
+    default:
+      return LK_TRACKER_PENDING;
+    }
+}
+
+/* Only a result started around our POST is ours; an older one belongs to an earlier action. */
+static gboolean
+is_ours (LkActionTracker *self,
+         LkActionResult  *result)
+{
+  GDateTime *start = lk_action_result_get_start (result);
+
+  return start == NULL || g_date_time_difference (start, self->sent_at) > -5 * G_TIME_SPAN_MINUTE;
+}
+
+static void
+results_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(LkActionTracker) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+  LkActionResult *reset;
+
+  results = lk_graph_client_get_action_results_finish (LK_GRAPH_CLIENT (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || is_final (self->state))
+    return;
+  if (results == NULL)
+    {
+      /* A failed read is not a failed action: try again later. */
+      g_debug ("Tracker: reading action results failed: %s", error->message);
+      schedule_poll (self);
+      return;
+    }
+
+  reset = lk_action_results_find_reset_passcode (results);
+  if (reset == NULL || !is_ours (self, reset))
+    {
+      if (self->state == LK_TRACKER_CHECKING
+          && g_get_monotonic_time () - self->checking_since > CHECKING_LIMIT_US)
+        {
+          fail (self, lk_graph_error_new_literal_full (LK_GRAPH_ERROR_OUTCOME_UNKNOWN,
+                                                       _("Intune shows no passcode action for this device. The request was probably not received; check the Intune admin center before trying again."),
+                                                       0, NULL, self->request_id, self->client_request_id));
+          return;
+        }
+      schedule_poll (self);
+      return;
+    }
+
+  if (lk_action_result_get_state (reset) == LK_ACTION_STATE_DONE && lk_action_result_get_passcode (reset) != NULL)
+    {
+      lk_action_tracker_clear_passcode (self);
+      self->passcode = g_strdup (lk_action_result_get_passcode (reset));
+    }
+  set_state (self, tracker_state_for (lk_action_result_get_state (reset)));
+  if (!is_final (self->state))
+    schedule_poll (self);
+}
+
+static void
+poll_results (LkActionTracker *self)
+{
+  lk_graph_client_get_action_results_async (self->client, lk_device_get_id (self->device),
+                                            self->cancellable, results_cb, g_object_ref (self));
+}
+
+static void
+sent_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(LkActionTracker) self = user_data;
+  GError *error = NULL;
+
+  g_clear_pointer (&self->request_id, g_free);
+  g_clear_pointer (&self->client_request_id, g_free);
+  if (!lk_graph_client_post_action_finish_full (LK_GRAPH_CLIENT (source), result, &self->request_id,
+                                                &self->client_request_id, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_error_free (error);
+          return;
+        }
+      if (g_error_matches (error, LK_GRAPH_ERROR, LK_GRAPH_ERROR_OUTCOME_UNKNOWN))
+        {
+          /* Never resend: the device's action results will say whether Intune queued it. */
+          g_clear_error (&self->error);
+          self->error = error;
+          self->checking_since = g_get_monotonic_time ();
+          record (self, "unknown");
+          set_state (self, LK_TRACKER_CHECKING);
+          poll_results (self);
+          return;
+        }
+      fail (self, error);
+      return;
+    }
+
+  record (self, "sent");
+  set_state (self, LK_TRACKER_PENDING);
+  schedule_poll (self);
+}
+
+void
+lk_action_tracker_send (LkActionTracker *self)
+{
+  g_return_if_fail (LK_IS_ACTION_TRACKER (self));
+
+  if (self->sent)
+    return;
+  self->sent = TRUE;
+  g_clear_pointer (&self->sent_at, g_date_time_unref);
+  self->sent_at = g_date_time_new_now_utc ();
+  set_state (self, LK_TRACKER_SENDING);
+  lk_graph_client_post_action_async (self->client, lk_device_get_id (self->device),
+                                     LK_DEVICE_ACTION_RESET_PASSCODE, self->cancellable,
+                                     sent_cb, g_object_ref (self));
+}
+
+static void
+synced_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(LkActionTracker) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!lk_graph_client_post_action_finish (LK_GRAPH_CLIENT (source), result, &error))
+    {
+      g_debug ("Tracker: sync request failed: %s", error->message);
+      return;
+    }
+  /* The device may check in at once: look sooner. */
+  if (!is_final (self->state))
+    {
+      self->poll_ms = self->poll_first_ms;
+      schedule_poll (self);
+    }
+}
+
+void
+lk_action_tracker_sync_device (LkActionTracker *self)
+{
+  g_return_if_fail (LK_IS_ACTION_TRACKER (self));
+
+  lk_graph_client_post_action_async (self->client, lk_device_get_id (self->device),
+                                     LK_DEVICE_ACTION_SYNC_DEVICE, self->cancellable,
+                                     synced_cb, g_object_ref (self));
+}
+
+void
+lk_action_tracker_set_poll_interval (LkActionTracker *self,
+                                     guint            first_ms,
+                                     guint            max_ms)
+{
+  g_return_if_fail (LK_IS_ACTION_TRACKER (self));
+  self->poll_first_ms = MAX (first_ms, 10);
+  self->poll_max_ms = MAX (max_ms, self->poll_first_ms);
+  self->poll_ms = self->poll_first_ms;
+}
+
+void
+lk_action_tracker_clear_passcode (LkActionTracker *self)
+{
+  g_return_if_fail (LK_IS_ACTION_TRACKER (self));
+
+  if (self->passcode != NULL)
+    explicit_bzero (self->passcode, strlen (self->passcode));
+  g_clear_pointer (&self->passcode, g_free);
+}
+
+static void
+lk_action_tracker_dispose (GObject *object)
+{
+  LkActionTracker *self = LK_ACTION_TRACKER (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->poll_source, g_source_remove);
+
+  G_OBJECT_CLASS (lk_action_tracker_parent_class)->dispose (object);
+}
+
+static void
+lk_action_tracker_finalize (GObject *object)
+{
+  LkActionTracker *self = LK_ACTION_TRACKER (object);
+
+  lk_action_tracker_clear_passcode (self);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->client);
+  g_clear_object (&self->device);
+  g_clear_object (&self->history);
+  g_clear_error (&self->error);
+  g_clear_pointer (&self->sent_at, g_date_time_unref);
+  g_free (self->admin);
+  g_free (self->tenant);
+  g_free (self->request_id);
+  g_free (self->client_request_id);
+
+  G_OBJECT_CLASS (lk_action_tracker_parent_class)->finalize (object);
+}
+
+static void
+lk_action_tracker_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  LkActionTracker *self = LK_ACTION_TRACKER (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_int (value, self->state);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lk_action_tracker_class_init (LkActionTrackerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = lk_action_tracker_dispose;
+  object_class->finalize = lk_action_tracker_finalize;
+  object_class->get_property = lk_action_tracker_get_property;
+
+  props[PROP_STATE] = g_param_spec_int ("state", NULL, NULL, LK_TRACKER_READY, LK_TRACKER_ERROR,
+                                        LK_TRACKER_READY,
+                                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, props);
+
+  signals[SIGNAL_FINISHED] = g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+lk_action_tracker_init (LkActionTracker *self)
+{
+  self->cancellable = g_cancellable_new ();
+  lk_action_tracker_set_poll_interval (self, 2000, 15000);
+}
+
+LkActionTracker *
+lk_action_tracker_new (LkGraphClient   *client,
+                       LkDevice        *device,
+                       LkActionKind     kind,
+                       LkActionHistory *history,
+                       const char      *admin,
+                       const char      *tenant)
+{
+  LkActionTracker *self;
+
+  g_return_val_if_fail (LK_IS_GRAPH_CLIENT (client), NULL);
+  g_return_val_if_fail (LK_IS_DEVICE (device), NULL);
+
+  self = g_object_new (LK_TYPE_ACTION_TRACKER, NULL);
+  self->client = g_object_ref (client);
+  self->device = g_object_ref (device);
+  self->kind = kind;
+  self->history = history != NULL ? g_object_ref (history) : NULL;
+  self->admin = g_strdup (admin);
+  self->tenant = g_strdup (tenant);
+  return self;
+}
+
+LkTrackerState
+lk_action_tracker_get_state (LkActionTracker *self)
+{
+  g_return_val_if_fail (LK_IS_ACTION_TRACKER (self), LK_TRACKER_READY);
+  return self->state;
+}
+
+gboolean
+lk_action_tracker_is_finished (LkActionTracker *self)
+{
+  g_return_val_if_fail (LK_IS_ACTION_TRACKER (self), FALSE);
+  return is_final (self->state);
+}
+
+LkDevice *
+lk_action_tracker_get_device (LkActionTracker *self)
+{
+  g_return_val_if_fail (LK_IS_ACTION_TRACKER (self), NULL);
+  return self->device;
+}
+
+LkActionKind
+lk_action_tracker_get_kind (LkActionTracker *self)
+{
+  g_return_val_if_fail (LK_IS_ACTION_TRACKER (self), LK_ACTION_KIND_NONE);
+  return self->kind;
+}
+
+const GError *
+lk_action_tracker_get_error (LkActionTracker *self)
+{
+  g_return_val_if_fail (LK_IS_ACTION_TRACKER (self), NULL);
+  return self->error;
+}
+
+const char *
+lk_action_tracker_get_passcode (LkActionTracker *self)
+{
+  g_return_val_if_fail (LK_IS_ACTION_TRACKER (self), NULL);
+  return self->passcode;
+}

@@ -1,0 +1,517 @@
+/* lk-reset-wizard.c: remove or reset a passcode — a wizard that cannot be misfired. */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "lk-capability-badge.h"
+#include "lk-cloud.h"
+#include "lk-graph-error.h"
+#include "lk-reset-wizard.h"
+#include "lk-time-format.h"
+
+/* A copied passcode leaves the clipboard after this long, if the clipboard still holds it. */
+#define CLIPBOARD_CLEAR_S 60
+
+struct _LkResetWizard
+{
+  AdwWindow            parent_instance;
+
+  AdwWindowTitle      *window_title;
+  GtkStack            *stack;
+  AdwPreferencesGroup *device_group;
+  LkCapabilityBadge   *badge;
+  GtkLabel            *capability_label;
+  GtkLabel            *explain_label;
+  GtkLabel            *permission_label;
+  GtkLabel            *confirm_label;
+  GtkEntry            *confirm_entry;
+  GtkButton           *confirm_button;
+  AdwStatusPage       *tracking_page;
+  AdwStatusPage       *result_page;
+  GtkWidget           *passcode_box;
+  GtkLabel            *passcode_label;
+  GtkToggleButton     *reveal_button;
+  GtkLabel            *result_ids_label;
+
+  LkGraphClient       *client;
+  LkDevice            *device;
+  LkCapability        *capability;
+  LkActionHistory     *history;
+  char                *admin;
+  char                *tenant;
+  gboolean             lacks_permission;
+  LkActionTracker     *tracker;
+  gulong               state_id;
+};
+
+G_DEFINE_FINAL_TYPE (LkResetWizard, lk_reset_wizard, ADW_TYPE_WINDOW)
+
+enum
+{
+  SIGNAL_TRACKER_STARTED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* --- pages ------------------------------------------------------------------------------------ */
+
+static void
+add_row (LkResetWizard *self,
+         const char    *title,
+         const char    *value)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *escaped = g_markup_escape_text (value != NULL && *value != '\0' ? value : "—", -1);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
+  adw_preferences_group_add (self->device_group, row);
+}
+
+static void
+fill_device_page (LkResetWizard *self)
+{
+  LkDevice *d = self->device;
+  g_autofree char *platform = g_strjoin (" ", lk_device_get_operating_system (d) != NULL ? lk_device_get_operating_system (d) : "",
+                                         lk_device_get_os_version (d) != NULL ? lk_device_get_os_version (d) : "", NULL);
+  g_autofree char *last_sync = lk_format_relative_time (lk_device_get_last_sync (d), NULL);
+  g_autofree char *caveats = g_strjoinv ("\n• ", (char **) lk_capability_get_caveats (self->capability));
+  g_autofree char *text = NULL;
+
+  add_row (self, _("Name"), lk_device_get_device_name (d));
+  add_row (self, _("User"), lk_device_get_user_principal_name (d));
+  add_row (self, _("Serial number"), lk_device_get_serial_number (d));
+  add_row (self, _("IMEI"), lk_device_get_imei (d));
+  add_row (self, _("Operating system"), platform);
+  add_row (self, _("Ownership"), lk_device_get_owner_type (d));
+  add_row (self, _("Enrollment type"), lk_device_get_enrollment_type (d));
+  add_row (self, _("Last check-in"), last_sync);
+
+  lk_capability_badge_set_capability (self->badge, self->capability);
+  text = *caveats != '\0' ? g_strdup_printf ("%s\n• %s", lk_capability_get_reason (self->capability), caveats)
+                          : g_strdup (lk_capability_get_reason (self->capability));
+  gtk_label_set_label (self->capability_label, text);
+}
+
+/* What will happen on the device, worded per action and platform. */
+static char *
+explanation (LkResetWizard *self)
+{
+  g_autofree char *name = g_markup_escape_text (lk_device_get_device_name (self->device), -1);
+
+  switch (lk_capability_get_action_kind (self->capability))
+    {
+    case LK_ACTION_KIND_REMOVE_PASSCODE:
+      return g_strdup_printf (_("<b>The passcode of %s will be removed.</b>\n\n"
+                                "• The device unlocks without a passcode the next time it checks in with Intune.\n"
+                                "• If a passcode policy applies, the user is asked to set a new passcode right away.\n"
+                                "• No passcode is returned to you.\n"
+                                "• If the removal fails, Intune may hold a wrong unlock token for the device: only a wipe recovers it."),
+                              name);
+    case LK_ACTION_KIND_RESET_WORK_PROFILE_PASSCODE:
+      return g_strdup_printf (_("<b>The work-profile passcode of %s will be reset.</b>\n\n"
+                                "• Intune creates a temporary passcode for the work profile and shows it to you here; the device passcode does not change.\n"
+                                "• The reset works only if a work-profile password policy is enforced.\n"
+                                "• On personally-owned devices, the user must have activated the reset token after enrollment."),
+                              name);
+    case LK_ACTION_KIND_RESET_PASSCODE:
+      return g_strdup_printf (_("<b>The passcode of %s will be reset.</b>\n\n"
+                                "• Intune creates a temporary passcode and shows it to you here.\n"
+                                "• Microsoft’s current documentation applies it to the work profile of fully managed devices; older documentation to the device.\n"
+                                "• The reset works only if a passcode policy is enforced."),
+                              name);
+    case LK_ACTION_KIND_RESET_DEVICE_PASSCODE:
+    case LK_ACTION_KIND_NONE:
+    default:
+      return g_strdup_printf (_("<b>The device passcode of %s will be reset.</b>\n\n"
+                                "• Intune creates a temporary passcode and shows it to you here; give it to the user, who then sets a new one.\n"
+                                "• The reset works only if a device passcode policy is enforced."),
+                              name);
+    }
+}
+
+static void
+show_page (LkResetWizard *self,
+           const char    *page)
+{
+  gtk_stack_set_visible_child_name (self->stack, page);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.confirm",
+                                 g_str_equal (page, "confirm")
+                                 && g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->confirm_entry)),
+                                               lk_device_get_device_name (self->device)) == 0
+                                 && self->tracker == NULL);
+  if (g_str_equal (page, "confirm"))
+    gtk_widget_grab_focus (GTK_WIDGET (self->confirm_entry));
+}
+
+static void
+show_result (LkResetWizard *self)
+{
+  LkTrackerState state = lk_action_tracker_get_state (self->tracker);
+  const GError *error = lk_action_tracker_get_error (self->tracker);
+  const char *passcode = lk_action_tracker_get_passcode (self->tracker);
+  g_autofree char *ids = error != NULL ? lk_graph_error_format_ids (error) : NULL;
+
+  gtk_widget_set_visible (self->passcode_box, FALSE);
+  switch (state)
+    {
+    case LK_TRACKER_DONE:
+      adw_status_page_set_icon_name (self->result_page, "emblem-ok-symbolic");
+      if (passcode != NULL)
+        {
+          adw_status_page_set_title (self->result_page, _("Passcode Reset"));
+          adw_status_page_set_description (self->result_page,
+                                           _("Give the user this temporary passcode. It stays visible for 7 days in the Intune admin center."));
+          gtk_label_set_label (self->passcode_label, "••••••");
+          gtk_toggle_button_set_active (self->reveal_button, FALSE);
+          gtk_widget_set_visible (self->passcode_box, TRUE);
+        }
+      else if (lk_capability_get_action_kind (self->capability) == LK_ACTION_KIND_REMOVE_PASSCODE)
+        {
+          adw_status_page_set_title (self->result_page, _("Passcode Removed"));
+          adw_status_page_set_description (self->result_page,
+                                           _("The device no longer asks for a passcode. If a passcode policy applies, the user is asked to set a new one."));
+        }
+      else
+        {
+          adw_status_page_set_title (self->result_page, _("Passcode Reset"));
+          adw_status_page_set_description (self->result_page,
+                                           _("Intune reports the reset as done. Find the temporary passcode in the Intune admin center."));
+        }
+      break;
+    case LK_TRACKER_NOT_SUPPORTED:
+      adw_status_page_set_icon_name (self->result_page, "action-unavailable-symbolic");
+      adw_status_page_set_title (self->result_page, _("Not Supported by the Device"));
+      adw_status_page_set_description (self->result_page,
+                                       _("Intune reports that the device does not support this passcode action."));
+      break;
+    case LK_TRACKER_CANCELED:
+      adw_status_page_set_icon_name (self->result_page, "dialog-warning-symbolic");
+      adw_status_page_set_title (self->result_page, _("Action Canceled"));
+      adw_status_page_set_description (self->result_page, _("The passcode action was canceled in Intune."));
+      break;
+    case LK_TRACKER_FAILED:
+    case LK_TRACKER_ERROR:
+    default:
+      adw_status_page_set_icon_name (self->result_page, "dialog-error-symbolic");
+      adw_status_page_set_title (self->result_page, state == LK_TRACKER_FAILED ? _("The Device Reported a Failure")
+                                                                                : _("The Action Was Not Sent"));
+      adw_status_page_set_description (self->result_page,
+                                       error != NULL ? error->message
+                                                     : _("Intune reports that the passcode action failed on the device."));
+      break;
+    }
+  gtk_label_set_label (self->result_ids_label, ids != NULL ? ids : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->result_ids_label), ids != NULL);
+  show_page (self, "result");
+}
+
+static void
+tracker_state_cb (LkActionTracker *tracker,
+                  GParamSpec      *pspec,
+                  LkResetWizard   *self)
+{
+  LkTrackerState state = lk_action_tracker_get_state (tracker);
+
+  switch (state)
+    {
+    case LK_TRACKER_SENDING:
+      adw_status_page_set_title (self->tracking_page, _("Sending…"));
+      adw_status_page_set_description (self->tracking_page, NULL);
+      break;
+    case LK_TRACKER_CHECKING:
+      adw_status_page_set_title (self->tracking_page, _("Checking Whether Intune Received It…"));
+      adw_status_page_set_description (self->tracking_page,
+                                       _("No answer came back. The request is not sent again: Latchkey reads the device’s action status instead."));
+      break;
+    case LK_TRACKER_PENDING:
+      adw_status_page_set_title (self->tracking_page, _("Waiting for the Device"));
+      adw_status_page_set_description (self->tracking_page,
+                                       _("Intune queued the action. It runs the next time the device checks in."));
+      break;
+    case LK_TRACKER_ACTIVE:
+      adw_status_page_set_title (self->tracking_page, _("In Progress on the Device"));
+      adw_status_page_set_description (self->tracking_page, NULL);
+      break;
+    case LK_TRACKER_READY:
+      break;
+    default:
+      show_result (self);
+      return;
+    }
+  show_page (self, "tracking");
+}
+
+/* --- actions ---------------------------------------------------------------------------------- */
+
+static void
+next_action (GtkWidget  *widget,
+             const char *name,
+             GVariant   *parameter)
+{
+  LkResetWizard *self = LK_RESET_WIZARD (widget);
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+
+  if (g_str_equal (page, "device"))
+    show_page (self, "explain");
+  else if (g_str_equal (page, "explain") && !self->lacks_permission)
+    show_page (self, "confirm");
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *name,
+             GVariant   *parameter)
+{
+  LkResetWizard *self = LK_RESET_WIZARD (widget);
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+
+  if (g_str_equal (page, "confirm"))
+    show_page (self, "explain");
+  else if (g_str_equal (page, "explain"))
+    show_page (self, "device");
+}
+
+static void
+confirm_action (GtkWidget  *widget,
+                const char *name,
+                GVariant   *parameter)
+{
+  LkResetWizard *self = LK_RESET_WIZARD (widget);
+
+  /* Exactly once: the action is disabled from here on, and the tracker ignores a second send. */
+  if (self->tracker != NULL
+      || g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->confirm_entry)),
+                    lk_device_get_device_name (self->device)) != 0)
+    return;
+  gtk_widget_action_set_enabled (widget, "wizard.confirm", FALSE);
+  self->tracker = lk_action_tracker_new (self->client, self->device,
+                                        lk_capability_get_action_kind (self->capability),
+                                        self->history, self->admin, self->tenant);
+  self->state_id = g_signal_connect (self->tracker, "notify::state", G_CALLBACK (tracker_state_cb), self);
+  g_signal_emit (self, signals[SIGNAL_TRACKER_STARTED], 0, self->tracker);
+  lk_action_tracker_send (self->tracker);
+}
+
+static void
+sync_action (GtkWidget  *widget,
+             const char *name,
+             GVariant   *parameter)
+{
+  LkResetWizard *self = LK_RESET_WIZARD (widget);
+
+  if (self->tracker != NULL)
+    lk_action_tracker_sync_device (self->tracker);
+}
+
+typedef struct
+{
+  GdkClipboard       *clipboard;
+  GdkContentProvider *content;
+} ClipboardGuard;
+
+static gboolean
+clear_clipboard_cb (gpointer user_data)
+{
+  ClipboardGuard *guard = user_data;
+
+  /* Only if it still holds our passcode: never wipe what the admin copied since. */
+  if (gdk_clipboard_get_content (guard->clipboard) == guard->content)
+    gdk_clipboard_set_content (guard->clipboard, NULL);
+  g_object_unref (guard->clipboard);
+  g_object_unref (guard->content);
+  g_free (guard);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+copy_action (GtkWidget  *widget,
+             const char *name,
+             GVariant   *parameter)
+{
+  LkResetWizard *self = LK_RESET_WIZARD (widget);
+  const char *passcode = self->tracker != NULL ? lk_action_tracker_get_passcode (self->tracker) : NULL;
+  ClipboardGuard *guard;
+
+  if (passcode == NULL)
+    return;
+  guard = g_new0 (ClipboardGuard, 1);
+  guard->clipboard = g_object_ref (gtk_widget_get_clipboard (widget));
+  guard->content = gdk_content_provider_new_typed (G_TYPE_STRING, passcode);
+  gdk_clipboard_set_content (guard->clipboard, guard->content);
+  g_timeout_add_seconds (CLIPBOARD_CLEAR_S, clear_clipboard_cb, guard);
+}
+
+static void
+reveal_toggled_cb (LkResetWizard *self)
+{
+  const char *passcode = self->tracker != NULL ? lk_action_tracker_get_passcode (self->tracker) : NULL;
+
+  gtk_label_set_label (self->passcode_label,
+                       gtk_toggle_button_get_active (self->reveal_button) && passcode != NULL ? passcode : "••••••");
+}
+
+static void
+confirm_changed_cb (LkResetWizard *self)
+{
+  show_page (self, gtk_stack_get_visible_child_name (self->stack));
+}
+
+static void
+confirm_activate_cb (LkResetWizard *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "wizard.confirm", NULL);
+}
+
+/* --- object ----------------------------------------------------------------------------------- */
+
+static void
+lk_reset_wizard_dispose (GObject *object)
+{
+  LkResetWizard *self = LK_RESET_WIZARD (object);
+
+  if (self->tracker != NULL)
+    {
+      g_clear_signal_handler (&self->state_id, self->tracker);
+      /* The passcode leaves memory with the page that showed it; tracking itself goes on. */
+      if (lk_action_tracker_is_finished (self->tracker))
+        lk_action_tracker_clear_passcode (self->tracker);
+    }
+  if (self->passcode_label != NULL)
+    gtk_label_set_label (self->passcode_label, "");
+  g_clear_object (&self->tracker);
+  g_clear_object (&self->client);
+  g_clear_object (&self->device);
+  g_clear_object (&self->capability);
+  g_clear_object (&self->history);
+
+  G_OBJECT_CLASS (lk_reset_wizard_parent_class)->dispose (object);
+}
+
+static void
+lk_reset_wizard_finalize (GObject *object)
+{
+  LkResetWizard *self = LK_RESET_WIZARD (object);
+
+  g_free (self->admin);
+  g_free (self->tenant);
+
+  G_OBJECT_CLASS (lk_reset_wizard_parent_class)->finalize (object);
+}
+
+static void
+lk_reset_wizard_class_init (LkResetWizardClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = lk_reset_wizard_dispose;
+  object_class->finalize = lk_reset_wizard_finalize;
+
+  /* LkResetWizard::tracker-started: the action was confirmed; whoever keeps the tracker alive
+   * after the wizard closes connects here. */
+  signals[SIGNAL_TRACKER_STARTED] =
+    g_signal_new ("tracker-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, LK_TYPE_ACTION_TRACKER);
+
+  g_type_ensure (LK_TYPE_CAPABILITY_BADGE);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/lk-reset-wizard.ui");
+  gtk_widget_class_bind_template_child (widget_class, LkResetWizard, window_title);
+  gtk_widget_class_bind_template_child (widget_class, LkResetWizard, stack);
+  gtk_widget_class_bind_template_child (widget_class, LkResetWizard, device_group);
+  gtk_widget_class_bind_template_child (widget_class, LkResetWizard, badge);
+  gtk_widget_class_bind_template_child (widget_class, LkResetWizard, capability_label);
+  gtk_widget_class_bind_template_child (widget_class, LkResetWizard, explain_label);
+  gtk_widget_class_bind_template_child (widget_class, LkResetWizard, permission_label);
+  gtk_widget_class_bind_template_child (widget_class, LkResetWizard, confirm_label);
+  gtk_widget_class_bind_template_child (widget_class, LkResetWizard, confirm_entry);
+  gtk_widget_class_bind_template_child (widget_class, LkResetWizard, confirm_button);
+  gtk_widget_class_bind_template_child (widget_class, LkResetWizard, tracking_page);
+  gtk_widget_class_bind_template_child (widget_class, LkResetWizard, result_page);
+  gtk_widget_class_bind_template_child (widget_class, LkResetWizard, passcode_box);
+  gtk_widget_class_bind_template_child (widget_class, LkResetWizard, passcode_label);
+  gtk_widget_class_bind_template_child (widget_class, LkResetWizard, reveal_button);
+  gtk_widget_class_bind_template_child (widget_class, LkResetWizard, result_ids_label);
+  gtk_widget_class_bind_template_callback (widget_class, confirm_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, confirm_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, reveal_toggled_cb);
+
+  gtk_widget_class_install_action (widget_class, "wizard.next", NULL, next_action);
+  gtk_widget_class_install_action (widget_class, "wizard.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "wizard.confirm", NULL, confirm_action);
+  gtk_widget_class_install_action (widget_class, "wizard.sync", NULL, sync_action);
+  gtk_widget_class_install_action (widget_class, "wizard.copy", NULL, copy_action);
+}
+
+static void
+lk_reset_wizard_init (LkResetWizard *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+LkResetWizard *
+lk_reset_wizard_new (LkGraphClient   *client,
+                     LkDevice        *device,
+                     LkActionHistory *history,
+                     const char      *admin,
+                     const char      *tenant,
+                     const char      *granted_scopes,
+                     GtkWindow       *parent)
+{
+  g_autoptr(LkCapability) capability = NULL;
+  g_autofree char *explain = NULL;
+  g_autofree char *confirm = NULL;
+  g_autofree char *name = NULL;
+  LkResetWizard *self;
+
+  g_return_val_if_fail (LK_IS_GRAPH_CLIENT (client), NULL);
+  g_return_val_if_fail (LK_IS_DEVICE (device), NULL);
+
+  capability = lk_capability_new_for_device (device);
+  if (!lk_capability_can_act (capability) || lk_device_get_device_name (device) == NULL)
+    return NULL;
+
+  self = g_object_new (LK_TYPE_RESET_WIZARD, "transient-for", parent, NULL);
+  self->client = g_object_ref (client);
+  self->device = g_object_ref (device);
+  self->capability = g_steal_pointer (&capability);
+  self->history = history != NULL ? g_object_ref (history) : NULL;
+  self->admin = g_strdup (admin);
+  self->tenant = g_strdup (tenant);
+
+  adw_window_title_set_title (self->window_title, lk_capability_get_label (self->capability));
+  adw_window_title_set_subtitle (self->window_title, lk_device_get_device_name (device));
+  gtk_window_set_title (GTK_WINDOW (self), lk_capability_get_label (self->capability));
+  fill_device_page (self);
+
+  explain = explanation (self);
+  gtk_label_set_label (self->explain_label, explain);
+  /* Say it before the confirm step: without this permission the request can only fail. */
+  self->lacks_permission = granted_scopes != NULL && !lk_scopes_contain (granted_scopes, LK_SCOPE_PRIVILEGED);
+  gtk_label_set_label (self->permission_label,
+                       _("Your sign-in lacks the Microsoft Graph permission DeviceManagementManagedDevices.PrivilegedOperations.All, so Intune would refuse this action. An administrator must grant it to the app registration; then sign in again."));
+  gtk_widget_set_visible (GTK_WIDGET (self->permission_label), self->lacks_permission);
+
+  name = g_markup_escape_text (lk_device_get_device_name (device), -1);
+  confirm = g_strdup_printf (_("To confirm, type the device name: <b>%s</b>"), name);
+  gtk_label_set_label (self->confirm_label, confirm);
+  gtk_button_set_label (self->confirm_button, lk_capability_get_label (self->capability));
+  show_page (self, "device");
+  return self;
+}
+
+LkActionTracker *
+lk_reset_wizard_get_tracker (LkResetWizard *self)
+{
+  g_return_val_if_fail (LK_IS_RESET_WIZARD (self), NULL);
+  return self->tracker;
+}
+
+const char *
+lk_reset_wizard_get_page (LkResetWizard *self)
+{
+  g_return_val_if_fail (LK_IS_RESET_WIZARD (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
+}
