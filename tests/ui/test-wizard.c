@@ -1,0 +1,419 @@
+/* test-wizard.c: the reset/remove wizard under Xvfb, against the sandbox. */
+#include "config.h"
+
+#include <string.h>
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "lk-graph-error.h"
+#include "lk-reset-wizard.h"
+#include "lk-sandbox.h"
+
+#define ALL_SCOPES "DeviceManagementManagedDevices.Read.All DeviceManagementManagedDevices.PrivilegedOperations.All"
+
+/* Everything logged (debug included) during a test: the passcode must never be in it. */
+static GString *captured_log;
+
+typedef struct
+{
+  LkSandbox       *sandbox;
+  LkGraphClient   *client;
+  LkActionHistory *history;
+  char            *dir;
+  GPtrArray       *devices;
+  GString         *log;
+} Fixture;
+
+static GLogWriterOutput
+capture_log (GLogLevelFlags   level,
+             const GLogField *fields,
+             gsize            n_fields,
+             gpointer         user_data)
+{
+  GString *log = user_data;
+
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "MESSAGE") && fields[i].length < 0)
+      g_string_append_printf (log, "%s\n", (const char *) fields[i].value);
+  /* Debug output is only captured, not printed: the test log stays readable. */
+  if (level & G_LOG_LEVEL_DEBUG)
+    return G_LOG_WRITER_HANDLED;
+  return g_log_writer_default (level, fields, n_fields, NULL);
+}
+
+static void
+spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+}
+
+static gboolean
+wait_for_page (LkResetWizard *wizard,
+               const char    *page,
+               guint          timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (g_strcmp0 (lk_reset_wizard_get_page (wizard), page) != 0)
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+  return TRUE;
+}
+
+static void
+list_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GPtrArray **) user_data = lk_graph_client_list_devices_finish (LK_GRAPH_CLIENT (source), result, NULL);
+}
+
+static void
+setup (Fixture       *fixture,
+       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *graph_url = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(LkStaticToken) tokens = NULL;
+  g_autoptr(LkDeviceQuery) query = lk_device_query_new ("");
+
+  fixture->log = captured_log;
+  g_string_truncate (captured_log, 0);
+  fixture->sandbox = lk_sandbox_new ();
+  lk_sandbox_load_demo_tenant (fixture->sandbox);
+  lk_sandbox_set_action_timing (fixture->sandbox, 300, 300);
+  g_assert_true (lk_sandbox_start (fixture->sandbox, &error));
+  graph_url = lk_sandbox_get_graph_url (fixture->sandbox);
+  token = lk_sandbox_mint_access_token (fixture->sandbox, ALL_SCOPES, 3600);
+  tokens = lk_static_token_new (token);
+  fixture->client = lk_graph_client_new (graph_url, "beta", LK_TOKEN_PROVIDER (tokens));
+  fixture->dir = g_dir_make_tmp ("latchkey-wizard-XXXXXX", &error);
+  path = g_build_filename (fixture->dir, "history.jsonl", NULL);
+  fixture->history = lk_action_history_new (path);
+
+  lk_graph_client_list_devices_async (fixture->client, query, NULL, NULL, NULL, NULL, list_done_cb,
+                                      &fixture->devices);
+  while (fixture->devices == NULL)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+teardown (Fixture       *fixture,
+          gconstpointer  data)
+{
+  g_autofree char *path = g_strdup (lk_action_history_get_path (fixture->history));
+
+  g_clear_pointer (&fixture->devices, g_ptr_array_unref);
+  g_clear_object (&fixture->history);
+  g_clear_object (&fixture->client);
+  lk_sandbox_stop (fixture->sandbox);
+  g_clear_object (&fixture->sandbox);
+  g_unlink (path);
+  g_rmdir (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static LkDevice *
+device_with_rule (Fixture    *fixture,
+                  const char *rule)
+{
+  for (guint i = 0; i < fixture->devices->len; i++)
+    {
+      LkDevice *device = g_ptr_array_index (fixture->devices, i);
+      g_autoptr(LkCapability) capability = lk_capability_new_for_device (device);
+
+      if (g_str_equal (lk_capability_get_rule_id (capability), rule))
+        return device;
+    }
+  g_error ("no demo device for %s", rule);
+  return NULL;
+}
+
+static GtkEditable *
+confirm_entry (LkResetWizard *wizard)
+{
+  GtkWidget *widget = GTK_WIDGET (wizard);
+
+  /* Depth-first: the only GtkEntry in the wizard is the confirmation. */
+  while (widget != NULL)
+    {
+      if (GTK_IS_ENTRY (widget))
+        return GTK_EDITABLE (widget);
+      if (gtk_widget_get_first_child (widget) != NULL)
+        widget = gtk_widget_get_first_child (widget);
+      else
+        {
+          while (widget != NULL && gtk_widget_get_next_sibling (widget) == NULL)
+            widget = gtk_widget_get_parent (widget);
+          widget = widget != NULL ? gtk_widget_get_next_sibling (widget) : NULL;
+        }
+    }
+  g_assert_not_reached ();
+  return NULL;
+}
+
+static GtkWidget *
+find_actionable (GtkWidget  *widget,
+                 const char *action)
+{
+  if (GTK_IS_ACTIONABLE (widget)
+      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_actionable (child, action);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static LkResetWizard *
+open_at_confirm (Fixture    *fixture,
+                 LkDevice   *device,
+                 const char *scopes)
+{
+  LkResetWizard *wizard = lk_reset_wizard_new (fixture->client, device, fixture->history,
+                                               "giulia.bianchi@contoso-demo.onmicrosoft.com",
+                                               "8b1f3c52-6d4e-4a7b-9c2d-1e5f7a9b3c4d", scopes, NULL);
+
+  g_assert_nonnull (wizard);
+  gtk_window_present (GTK_WINDOW (wizard));
+  g_assert_cmpstr (lk_reset_wizard_get_page (wizard), ==, "device");
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
+  g_assert_cmpstr (lk_reset_wizard_get_page (wizard), ==, "explain");
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
+  return wizard;
+}
+
+static void
+close_wizard (LkResetWizard *wizard)
+{
+  gpointer weak = wizard;
+
+  g_object_add_weak_pointer (G_OBJECT (wizard), &weak);
+  gtk_window_destroy (GTK_WINDOW (wizard));
+  spin (50);
+  g_assert_null (weak);
+}
+
+static void
+run_to_result (Fixture    *fixture,
+               const char *rule,
+               gboolean    expect_passcode)
+{
+  LkDevice *device = device_with_rule (fixture, rule);
+  LkResetWizard *wizard = open_at_confirm (fixture, device, ALL_SCOPES);
+  LkActionTracker *tracker;
+  g_autofree char *passcode = NULL;
+  g_autofree char *history = NULL;
+
+  g_assert_cmpstr (lk_reset_wizard_get_page (wizard), ==, "confirm");
+  g_assert_false (gtk_widget_get_sensitive (find_actionable (GTK_WIDGET (wizard), "wizard.confirm")));
+  gtk_editable_set_text (confirm_entry (wizard), lk_device_get_device_name (device));
+  g_assert_true (gtk_widget_get_sensitive (find_actionable (GTK_WIDGET (wizard), "wizard.confirm")));
+  /* A double click on the confirm button: the second activation must not send again. */
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.confirm", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.confirm", NULL);
+  tracker = lk_reset_wizard_get_tracker (wizard);
+  g_assert_nonnull (tracker);
+  g_assert_true (wait_for_page (wizard, "tracking", 5000));
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.sync", NULL);
+  g_assert_true (wait_for_page (wizard, "result", 20000));
+  g_assert_cmpint (lk_action_tracker_get_state (tracker), ==, LK_TRACKER_DONE);
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "resetPasscode"), ==, 1);
+
+  if (expect_passcode)
+    {
+      g_assert_nonnull (lk_action_tracker_get_passcode (tracker));
+      passcode = g_strdup (lk_action_tracker_get_passcode (tracker));
+      gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.copy", NULL);
+    }
+  else
+    g_assert_null (lk_action_tracker_get_passcode (tracker));
+
+  g_object_ref (tracker);
+  close_wizard (wizard);
+  /* Closing the result wipes the passcode from memory. */
+  g_assert_null (lk_action_tracker_get_passcode (tracker));
+  g_object_unref (tracker);
+
+  g_assert_true (g_file_get_contents (lk_action_history_get_path (fixture->history), &history, NULL, NULL));
+  g_assert_nonnull (strstr (history, "\"outcome\":\"done\""));
+  g_assert_nonnull (strstr (history, lk_device_get_id (device)));
+  if (passcode != NULL)
+    {
+      g_assert_null (strstr (history, passcode));
+      g_assert_null (strstr (fixture->log->str, passcode));
+    }
+}
+
+static void
+test_ios_remove (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  run_to_result (fixture, "ios-corporate", FALSE);
+}
+
+static void
+test_android_work_profile (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  run_to_result (fixture, "android-byod-work-profile", TRUE);
+}
+
+static void
+test_wrong_name (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  LkDevice *device = device_with_rule (fixture, "android-dedicated");
+  LkResetWizard *wizard = open_at_confirm (fixture, device, ALL_SCOPES);
+  g_autofree char *almost = g_strdup (lk_device_get_device_name (device));
+
+  almost[strlen (almost) - 1] = '?';
+  gtk_editable_set_text (confirm_entry (wizard), almost);
+  spin (50);
+  g_assert_false (gtk_widget_get_sensitive (find_actionable (GTK_WIDGET (wizard), "wizard.confirm")));
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.confirm", NULL);
+  spin (300);
+  g_assert_null (lk_reset_wizard_get_tracker (wizard));
+  g_assert_cmpstr (lk_reset_wizard_get_page (wizard), ==, "confirm");
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "resetPasscode"), ==, 0);
+  close_wizard (wizard);
+}
+
+static void
+test_not_supported_has_no_wizard (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_assert_null (lk_reset_wizard_new (fixture->client, device_with_rule (fixture, "windows"),
+                                      fixture->history, NULL, NULL, NULL, NULL));
+  g_assert_null (lk_reset_wizard_new (fixture->client, device_with_rule (fixture, "ios-personal"),
+                                      fixture->history, NULL, NULL, NULL, NULL));
+}
+
+static void
+test_missing_permission (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  LkResetWizard *wizard = open_at_confirm (fixture, device_with_rule (fixture, "ios-corporate"),
+                                           "DeviceManagementManagedDevices.Read.All offline_access");
+
+  /* Said before the confirm step, which is never reached. */
+  g_assert_cmpstr (lk_reset_wizard_get_page (wizard), ==, "explain");
+  close_wizard (wizard);
+}
+
+static void
+test_forbidden_message (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  LkDevice *device = device_with_rule (fixture, "android-dedicated");
+  LkFault fault = { .kind = LK_FAULT_FORBIDDEN, .method = "POST", .path_contains = "resetPasscode",
+                    .graph_code = "insufficient_claims" };
+  LkResetWizard *wizard;
+  LkActionTracker *tracker;
+
+  lk_sandbox_add_fault (fixture->sandbox, &fault);
+  wizard = open_at_confirm (fixture, device, ALL_SCOPES);
+  gtk_editable_set_text (confirm_entry (wizard), lk_device_get_device_name (device));
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.confirm", NULL);
+  g_assert_true (wait_for_page (wizard, "result", 10000));
+  tracker = lk_reset_wizard_get_tracker (wizard);
+  g_assert_cmpint (lk_action_tracker_get_state (tracker), ==, LK_TRACKER_ERROR);
+  g_assert_cmpint (lk_graph_error_get_forbidden_reason (lk_action_tracker_get_error (tracker)), ==,
+                   LK_FORBIDDEN_CONDITIONAL_ACCESS);
+  g_assert_nonnull (strstr (lk_action_tracker_get_error (tracker)->message, "Conditional Access"));
+  close_wizard (wizard);
+}
+
+static void
+test_timeout_not_resent (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  LkDevice *device = device_with_rule (fixture, "android-dedicated");
+  LkFault slow = { .kind = LK_FAULT_DELAY, .method = "POST", .path_contains = "resetPasscode",
+                   .delay_ms = 2500 };
+  LkResetWizard *wizard;
+  LkActionTracker *tracker;
+
+  lk_graph_client_set_timeout (fixture->client, 1);
+  lk_sandbox_add_fault (fixture->sandbox, &slow);
+  wizard = open_at_confirm (fixture, device, ALL_SCOPES);
+  gtk_editable_set_text (confirm_entry (wizard), lk_device_get_device_name (device));
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.confirm", NULL);
+  tracker = g_object_ref (lk_reset_wizard_get_tracker (wizard));
+  lk_action_tracker_set_poll_interval (tracker, 200, 500);
+  g_assert_true (wait_for_page (wizard, "result", 30000));
+  /* The state came from deviceActionResults; the POST was never sent twice. */
+  g_assert_cmpint (lk_action_tracker_get_state (tracker), ==, LK_TRACKER_DONE);
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "resetPasscode"), ==, 1);
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "GET", "deviceActionResults"), >=, 1);
+  close_wizard (wizard);
+  g_object_unref (tracker);
+}
+
+static void
+test_closed_mid_tracking_records (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  LkDevice *device = device_with_rule (fixture, "android-aosp-user");
+  LkResetWizard *wizard = open_at_confirm (fixture, device, ALL_SCOPES);
+  LkActionTracker *tracker;
+  g_autofree char *history = NULL;
+  gint64 end;
+
+  gtk_editable_set_text (confirm_entry (wizard), lk_device_get_device_name (device));
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.confirm", NULL);
+  tracker = g_object_ref (lk_reset_wizard_get_tracker (wizard));
+  lk_action_tracker_set_poll_interval (tracker, 200, 500);
+  g_assert_true (wait_for_page (wizard, "tracking", 5000));
+  close_wizard (wizard);
+
+  /* The application keeps the tracker: here, this reference does. */
+  end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (!lk_action_tracker_is_finished (tracker) && g_get_monotonic_time () < end)
+    spin (20);
+  g_assert_cmpint (lk_action_tracker_get_state (tracker), ==, LK_TRACKER_DONE);
+  g_assert_true (g_file_get_contents (lk_action_history_get_path (fixture->history), &history, NULL, NULL));
+  g_assert_nonnull (strstr (history, "\"outcome\":\"done\""));
+  g_assert_null (strstr (history, lk_action_tracker_get_passcode (tracker)));
+  g_assert_null (strstr (fixture->log->str, lk_action_tracker_get_passcode (tracker)));
+  g_object_unref (tracker);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  captured_log = g_string_new (NULL);
+  g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
+  g_log_set_writer_func (capture_log, captured_log, NULL);
+
+  g_test_add ("/wizard/ios-remove", Fixture, NULL, setup, test_ios_remove, teardown);
+  g_test_add ("/wizard/android-work-profile", Fixture, NULL, setup, test_android_work_profile, teardown);
+  g_test_add ("/wizard/wrong-name", Fixture, NULL, setup, test_wrong_name, teardown);
+  g_test_add ("/wizard/not-supported", Fixture, NULL, setup, test_not_supported_has_no_wizard, teardown);
+  g_test_add ("/wizard/missing-permission", Fixture, NULL, setup, test_missing_permission, teardown);
+  g_test_add ("/wizard/forbidden", Fixture, NULL, setup, test_forbidden_message, teardown);
+  g_test_add ("/wizard/timeout-not-resent", Fixture, NULL, setup, test_timeout_not_resent, teardown);
+  g_test_add ("/wizard/closed-mid-tracking", Fixture, NULL, setup, test_closed_mid_tracking_records, teardown);
+
+  return g_test_run ();
+}
