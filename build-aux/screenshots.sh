@@ -17,3 +17,7 @@ shot "$out/window-narrow-light.png" 360 720 light ""
 shot "$out/window-narrow-dark.png" 360 720 dark ""
 shot "$out/device-page-narrow-light.png" 360 720 light "" android-byod-work-profile
 shot "$out/search-rossi-light.png" 1200 800 light "rossi" android-device-admin
+for step in device explain confirm tracking result; do
+  shot "$out/wizard-$step-light.png" 520 640 light --wizard android-byod-work-profile "$step"
+done
+shot "$out/wizard-remove-result-dark.png" 520 640 dark --wizard ios-corporate result

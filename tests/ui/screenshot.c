@@ -1,6 +1,7 @@
 /* screenshot.c: renders the real window on the demo tenant to a PNG (data/screenshots).
  *
  *   screenshot OUT.png WIDTH HEIGHT light|dark [SEARCH [RULE]]
+ *   screenshot OUT.png WIDTH HEIGHT light|dark --wizard RULE device|explain|confirm|tracking|result
  *
  * RULE opens the device page of the first result whose capability row is RULE.
  * Run under Xvfb by build-aux/screenshots.sh; not a test.
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 
 #include "lk-capability.h"
+#include "lk-reset-wizard.h"
 #include "lk-sandbox.h"
 #include "lk-window.h"
 
@@ -43,6 +45,59 @@ render (GtkWidget  *window,
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   return gdk_texture_save_to_png (texture, path);
+}
+
+static GtkEditable *
+find_entry (GtkWidget *widget)
+{
+  if (GTK_IS_ENTRY (widget))
+    return GTK_EDITABLE (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkEditable *found = find_entry (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Walks the wizard to @step on the first demo device of capability row @rule. */
+static GtkWidget *
+wizard_at (LkGraphClient *client,
+           GListModel    *results,
+           const char    *rule,
+           const char    *step,
+           int            width,
+           int            height)
+{
+  LkResetWizard *wizard = NULL;
+
+  for (guint i = 0; wizard == NULL && i < g_list_model_get_n_items (results); i++)
+    {
+      g_autoptr(LkDevice) device = g_list_model_get_item (results, i);
+      g_autoptr(LkCapability) capability = lk_capability_new_for_device (device);
+
+      if (g_str_equal (lk_capability_get_rule_id (capability), rule))
+        {
+          wizard = lk_reset_wizard_new (client, device, NULL, "giulia.bianchi@contoso-demo.onmicrosoft.com",
+                                        NULL, NULL, NULL);
+          gtk_window_set_default_size (GTK_WINDOW (wizard), width, height);
+          gtk_window_present (GTK_WINDOW (wizard));
+          if (!g_str_equal (step, "device"))
+            gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
+          if (!g_str_equal (step, "device") && !g_str_equal (step, "explain"))
+            {
+              gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
+              gtk_editable_set_text (find_entry (GTK_WIDGET (wizard)), lk_device_get_device_name (device));
+            }
+          if (g_str_equal (step, "tracking") || g_str_equal (step, "result"))
+            gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.confirm", NULL);
+          settle (g_str_equal (step, "result") ? 4000 : 600);
+        }
+    }
+  return GTK_WIDGET (wizard);
 }
 
 int
@@ -81,7 +136,8 @@ main (int   argc,
   if (!lk_sandbox_start (sandbox, NULL))
     return 1;
   graph_url = lk_sandbox_get_graph_url (sandbox);
-  token = lk_sandbox_mint_access_token (sandbox, "DeviceManagementManagedDevices.Read.All", 3600);
+  token = lk_sandbox_mint_access_token (sandbox, "DeviceManagementManagedDevices.Read.All "
+                                       "DeviceManagementManagedDevices.PrivilegedOperations.All", 3600);
   tokens = lk_static_token_new (token);
   client = lk_graph_client_new (graph_url, "beta", LK_TOKEN_PROVIDER (tokens));
 
@@ -91,8 +147,22 @@ main (int   argc,
   lk_window_set_account_label (window, lk_sandbox_get_username (sandbox));
   lk_window_set_client (window, client);
   gtk_window_present (GTK_WINDOW (window));
-  lk_window_search (window, argc > 5 ? argv[5] : "");
+  lk_window_search (window, argc > 5 && !g_str_equal (argv[5], "--wizard") ? argv[5] : "");
   settle (1500);
+
+  if (argc > 7 && g_str_equal (argv[5], "--wizard"))
+    {
+      GtkWidget *wizard;
+
+      lk_sandbox_set_action_timing (sandbox, 500, 500);
+      wizard = wizard_at (client, lk_window_get_results (window), argv[6], argv[7], atoi (argv[2]), atoi (argv[3]));
+      if (wizard == NULL || !render (wizard, argv[1]))
+        return 1;
+      gtk_window_destroy (GTK_WINDOW (wizard));
+      gtk_window_destroy (GTK_WINDOW (window));
+      lk_sandbox_stop (sandbox);
+      return 0;
+    }
 
   results = lk_window_get_results (window);
   for (guint i = 0; argc > 6 && i < g_list_model_get_n_items (results); i++)
