@@ -402,3 +402,47 @@ lk_cli_print_account_json (LkAccount *account,
   text = json_to_string (root, FALSE);
   g_print ("%s%s", comma ? ",\n" : "\n", text);
 }
+
+void
+lk_cli_print_history (GPtrArray *entries)
+{
+  for (guint i = 0; i < entries->len; i++)
+    {
+      LkHistoryEntry *entry = g_ptr_array_index (entries, i);
+
+      g_print ("%s  %-10s  %-26s  %s", entry->time != NULL ? entry->time : "—",
+               entry->outcome != NULL ? entry->outcome : "—",
+               entry->action != NULL ? entry->action : "—",
+               entry->device_name != NULL ? entry->device_name : or_dash (entry->device_id));
+      if (entry->admin != NULL)
+        g_print ("  (%s)", entry->admin);
+      g_print ("\n");
+    }
+}
+
+void
+lk_cli_print_history_json (GPtrArray *entries)
+{
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_ARRAY);
+  JsonArray *array = json_array_sized_new (entries->len);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      LkHistoryEntry *entry = g_ptr_array_index (entries, i);
+      JsonObject *object = json_object_new ();
+
+      json_object_set_string_member (object, "time", entry->time);
+      json_object_set_string_member (object, "admin", entry->admin);
+      json_object_set_string_member (object, "tenant", entry->tenant);
+      json_object_set_string_member (object, "deviceId", entry->device_id);
+      json_object_set_string_member (object, "deviceName", entry->device_name);
+      json_object_set_string_member (object, "action", entry->action);
+      json_object_set_string_member (object, "outcome", entry->outcome);
+      json_object_set_string_member (object, "detail", entry->detail);
+      json_object_set_string_member (object, "requestId", entry->request_id);
+      json_object_set_string_member (object, "clientRequestId", entry->client_request_id);
+      json_array_add_object_element (array, object);
+    }
+  json_node_take_array (root, array);
+  print_json (root);
+}

@@ -4,6 +4,7 @@
 #include <glib.h>
 
 #include "lk-account.h"
+#include "lk-action-history.h"
 #include "lk-action-result.h"
 #include "lk-capability.h"
 #include "lk-device.h"
@@ -26,6 +27,9 @@ void  lk_cli_print_account             (LkAccount      *account,
 void  lk_cli_print_account_json        (LkAccount      *account,
                                         gboolean        active,
                                         gboolean        comma);
+
+void  lk_cli_print_history             (GPtrArray      *entries);
+void  lk_cli_print_history_json        (GPtrArray      *entries);
 
 /* Stable identifiers for --json output. */
 const char *lk_cli_support_id          (LkSupport       support);

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "lk-account-manager.h"
+#include "lk-action-tracker.h"
 #include "lk-auth-error.h"
 #include "lk-capability.h"
 #include "lk-cli-output.h"
@@ -42,6 +43,8 @@ typedef struct
   gboolean       yes;
   gboolean       token_stdin;
   gboolean       device_code;
+  gboolean       wait;
+  gboolean       csv;
   char          *graph_url;
   char          *api_version;
   char          *authority;
@@ -53,6 +56,7 @@ typedef struct
   GSettings        *settings;   /* NULL when the schema is not installed */
   LkSandbox        *sandbox;
   LkAccountManager *accounts;
+  LkAccount        *account;    /* the account in use, for the history; NULL with a raw token */
   LkGraphClient *client;
   GAsyncResult  *result;
   gboolean       progress;   /* stderr is a terminal */
@@ -403,6 +407,7 @@ cli_connect (Cli     *cli,
                            _("Not signed in. Run “latchkey-cli sign-in”, use --access-token-stdin with a token for Microsoft Graph, or try --demo."));
       return FALSE;
     }
+  cli->account = account;
   cli->client = lk_graph_client_new (lk_account_get_graph_url (account), cli->api_version,
                                      LK_TOKEN_PROVIDER (account));
   return TRUE;
@@ -528,6 +533,89 @@ cmd_sync (Cli        *cli,
   return EXIT_OK;
 }
 
+static void
+run_until_state_changes (Cli             *cli,
+                         LkActionTracker *tracker,
+                         gboolean         until_finished)
+{
+  /* The tracker works on the main loop; the CLI just lets it run. */
+  while (!lk_action_tracker_is_finished (tracker)
+         && (until_finished || lk_action_tracker_get_state (tracker) == LK_TRACKER_SENDING))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* The same tracker as the wizard: one POST, never resent, recorded in the history. */
+static int
+send_and_follow (Cli          *cli,
+                 LkDevice     *device,
+                 LkCapability *capability)
+{
+  g_autoptr(LkActionHistory) history = lk_action_history_new (NULL);
+  g_autoptr(LkActionTracker) tracker = NULL;
+  const char *id = lk_device_get_id (device);
+  LkTrackerState state;
+
+  tracker = lk_action_tracker_new (cli->client, device, lk_capability_get_action_kind (capability), history,
+                                   cli->account != NULL ? lk_account_get_username (cli->account) : NULL,
+                                   cli->account != NULL ? lk_account_get_tenant_id (cli->account) : NULL);
+  lk_action_tracker_send (tracker);
+  run_until_state_changes (cli, tracker, cli->wait);
+  state = lk_action_tracker_get_state (tracker);
+
+  if (state == LK_TRACKER_ERROR)
+    return report_error (cli, lk_action_tracker_get_error (tracker));
+  if (cli->json)
+    {
+      g_print ("{\"id\": \"%s\", \"action\": \"%s\", \"state\": \"%s\"",
+               id, lk_action_kind_to_string (lk_action_tracker_get_kind (tracker)),
+               lk_tracker_state_to_string (state));
+      if (lk_action_tracker_get_passcode (tracker) != NULL)
+        g_print (", \"passcode\": \"%s\"", lk_action_tracker_get_passcode (tracker));
+      g_print ("}\n");
+    }
+  else if (state == LK_TRACKER_CHECKING)
+    g_print (_("No answer came back, so the request was not sent again. Check the outcome with: latchkey-cli status %s\n"), id);
+  else if (!lk_action_tracker_is_finished (tracker))
+    g_print (_("%s queued for %s. Follow it with: latchkey-cli status %s\n"),
+             lk_capability_get_label (capability), lk_device_get_device_name (device), id);
+  else if (state == LK_TRACKER_DONE && lk_action_tracker_get_passcode (tracker) != NULL)
+    g_print (_("Done. Temporary passcode: %s (visible for 7 days in the Intune admin center)\n"),
+             lk_action_tracker_get_passcode (tracker));
+  else
+    g_print (_("Finished: %s\n"), lk_tracker_state_to_string (state));
+  lk_action_tracker_clear_passcode (tracker);
+
+  if (state == LK_TRACKER_FAILED || state == LK_TRACKER_CANCELED)
+    return EXIT_FAILURE_;
+  if (state == LK_TRACKER_NOT_SUPPORTED)
+    return EXIT_NOT_SUPPORTED;
+  return state == LK_TRACKER_CHECKING ? EXIT_OUTCOME_UNKNOWN : EXIT_OK;
+}
+
+static int
+cmd_history (Cli *cli)
+{
+  g_autoptr(LkActionHistory) history = lk_action_history_new (NULL);
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+
+  entries = lk_action_history_load (history, &error);
+  if (entries == NULL)
+    return report_error (cli, error);
+  if (cli->csv)
+    {
+      g_autofree char *csv = lk_action_history_to_csv (entries);
+      g_print ("%s", csv);
+    }
+  else if (cli->json)
+    lk_cli_print_history_json (entries);
+  else if (entries->len == 0)
+    g_print (_("No passcode actions recorded yet.\n"));
+  else
+    lk_cli_print_history (entries);
+  return EXIT_OK;
+}
+
 static gboolean
 confirm_by_name (LkDevice *device)
 {
@@ -569,23 +657,7 @@ cmd_reset (Cli        *cli,
       return EXIT_ABORTED;
     }
 
-  lk_graph_client_post_action_async (cli->client, id, LK_DEVICE_ACTION_RESET_PASSCODE, NULL,
-                                     store_result_cb, cli);
-  if (!lk_graph_client_post_action_finish (cli->client, cli_wait (cli), &error))
-    {
-      int code = report_error (cli, error);
-
-      if (g_error_matches (error, LK_GRAPH_ERROR, LK_GRAPH_ERROR_OUTCOME_UNKNOWN))
-        g_printerr (_("Check the outcome with: latchkey-cli status %s\n"), id);
-      return code;
-    }
-
-  if (cli->json)
-    g_print ("{\"id\": \"%s\", \"action\": \"resetPasscode\", \"state\": \"queued\"}\n", id);
-  else
-    g_print (_("%s queued for %s. Follow it with: latchkey-cli status %s\n"),
-             lk_capability_get_label (capability), lk_device_get_device_name (device), id);
-  return EXIT_OK;
+  return send_and_follow (cli, device, capability);
 }
 
 static int
@@ -687,6 +759,7 @@ summary (void)
            "  sign-in       Sign in (browser; --device-code for a code instead)\n"
            "  sign-out [USER]  Sign out and forget the account\n"
            "  accounts      List the signed-in accounts\n"
+           "  history       Show the passcode actions sent from this computer (--csv to export)\n"
            "\n"
            "Exit status: 0 success, 2 usage, 3 not found, 4 sign-in needed,\n"
            "5 access denied, 6 service unavailable or throttled, 7 action not supported,\n"
@@ -716,6 +789,8 @@ run (Cli   *cli,
     return cmd_sign_out (cli, arg);
   if (strcmp (command, "accounts") == 0)
     return cmd_accounts (cli);
+  if (strcmp (command, "history") == 0)
+    return cmd_history (cli);
 
   if (arg == NULL && strcmp (command, "search") != 0)
     {
@@ -774,6 +849,9 @@ main (int   argc,
       N_("Tenant ID or domain to sign in to"), N_("TENANT") },
     { "client-id", 0, 0, G_OPTION_ARG_STRING, &cli.client_id,
       N_("Application (client) ID of your app registration"), N_("ID") },
+    { "wait", 0, 0, G_OPTION_ARG_NONE, &cli.wait,
+      N_("After a reset, wait until the device reports the outcome"), NULL },
+    { "csv", 0, 0, G_OPTION_ARG_NONE, &cli.csv, N_("Print the history as CSV"), NULL },
     { "device-code", 0, 0, G_OPTION_ARG_NONE, &cli.device_code,
       N_("Sign in with a code on another device instead of the browser"), NULL },
     { NULL }
