@@ -6,7 +6,7 @@ set -eu
 LK_DEPS="build-essential pkg-config meson ninja-build gettext
 libglib2.0-dev libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev libjson-glib-dev libsecret-1-dev
 desktop-file-utils appstream xvfb xauth gnome-keyring dbus-daemon dbus-x11 libglib2.0-bin
-python3 imagemagick"
+python3 imagemagick locales"
 
 missing=""
 for pkg in $LK_DEPS; do
@@ -28,4 +28,13 @@ if [ -n "$missing" ]; then
   $SUDO apt-get update -q
   # shellcheck disable=SC2086
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
+fi
+
+# The Italian UI test needs the it_IT.UTF-8 locale (Debian's minimal images have only C.UTF-8).
+if ! locale -a 2>/dev/null | grep -qi '^it_IT\.utf-\?8$'; then
+  if [ "$(id -u)" -eq 0 ]; then
+    localedef -i it_IT -f UTF-8 it_IT.UTF-8
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo localedef -i it_IT -f UTF-8 it_IT.UTF-8
+  fi
 fi

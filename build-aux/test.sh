@@ -32,7 +32,7 @@ exec xvfb-run -a -s "-screen 0 1280x1024x24" dbus-run-session -- sh -c '
   # A password is required: with none, gnome-keyring asks for one on screen and the run hangs.
   eval "$(printf "latchkey-test" | gnome-keyring-daemon --unlock --components=secrets)"
   export GNOME_KEYRING_CONTROL
-  export LK_TEST_REQUIRE_KEYRING=1
+  export LK_TEST_REQUIRE_KEYRING=1 LK_TEST_REQUIRE_LOCALE=1
   status=0
   meson test -C "$LK_BUILD" --print-errorlogs --num-processes 2 "$@" || status=$?
   exit $status

@@ -1,0 +1,123 @@
+/* test-italian.c: the window and the wizard in Italian (LANGUAGE=it), as Italian teams see them. */
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "lk-capability-badge.h"
+#include "lk-reset-wizard.h"
+#include "lk-sandbox.h"
+#include "lk-window.h"
+
+static void
+collect (GtkWidget *widget,
+         GType      type,
+         GPtrArray *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect (child, type, found);
+}
+
+static gboolean
+settled (LkWindow *window)
+{
+  const char *state = lk_window_get_state (window);
+
+  return g_strcmp0 (state, "searching") != 0 && g_strcmp0 (state, "connecting") != 0;
+}
+
+static void
+test_italian (void)
+{
+  g_autoptr(LkSandbox) sandbox = lk_sandbox_new ();
+  g_autoptr(LkGraphClient) client = NULL;
+  g_autoptr(LkStaticToken) tokens = NULL;
+  g_autoptr(GPtrArray) badges = g_ptr_array_new ();
+  g_autoptr(GPtrArray) entries = g_ptr_array_new ();
+  g_autofree char *graph_url = NULL;
+  g_autofree char *token = NULL;
+  LkResetWizard *wizard = NULL;
+  LkWindow *window;
+  GListModel *results;
+  gboolean remove_seen = FALSE;
+  gint64 deadline;
+
+  if (g_strcmp0 (_("Remove passcode"), "Remove passcode") == 0)
+    {
+      if (g_getenv ("LK_TEST_REQUIRE_LOCALE") != NULL)
+        g_error ("no Italian catalogue or it_IT.UTF-8 locale");
+      g_test_skip ("the it_IT.UTF-8 locale is not installed");
+      return;
+    }
+
+  lk_sandbox_load_demo_tenant (sandbox);
+  g_assert_true (lk_sandbox_start (sandbox, NULL));
+  graph_url = lk_sandbox_get_graph_url (sandbox);
+  token = lk_sandbox_mint_access_token (sandbox, "DeviceManagementManagedDevices.Read.All", 3600);
+  tokens = lk_static_token_new (token);
+  client = lk_graph_client_new (graph_url, "beta", LK_TOKEN_PROVIDER (tokens));
+
+  window = lk_window_new (NULL);
+  lk_window_set_demo (window, TRUE);
+  lk_window_set_client (window, client);
+  gtk_window_present (GTK_WINDOW (window));
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (!settled (window) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  for (guint i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+
+  /* The search entry and the badges speak Italian. */
+  collect (GTK_WIDGET (window), GTK_TYPE_SEARCH_ENTRY, entries);
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (g_ptr_array_index (entries, 0))), ==, "");
+  collect (GTK_WIDGET (window), LK_TYPE_CAPABILITY_BADGE, badges);
+  g_assert_cmpuint (badges->len, >, 3);
+  for (guint i = 0; i < badges->len; i++)
+    {
+      const char *text = lk_capability_badge_get_text (g_ptr_array_index (badges, i));
+
+      g_assert_cmpstr (text, !=, "Not supported");
+      g_assert_cmpstr (text, !=, "Remove passcode");
+      remove_seen |= g_str_equal (text, "Rimuovi passcode");
+    }
+  g_assert_true (remove_seen);
+
+  /* The wizard too. */
+  results = lk_window_get_results (window);
+  for (guint i = 0; wizard == NULL && i < g_list_model_get_n_items (results); i++)
+    {
+      g_autoptr(LkDevice) device = g_list_model_get_item (results, i);
+      g_autoptr(LkCapability) capability = lk_capability_new_for_device (device);
+
+      if (g_str_equal (lk_capability_get_rule_id (capability), "ios-corporate"))
+        wizard = lk_reset_wizard_new (client, device, NULL, NULL, NULL, NULL, GTK_WINDOW (window));
+    }
+  g_assert_nonnull (wizard);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (wizard)), ==, "Rimuovi passcode");
+  gtk_window_destroy (GTK_WINDOW (wizard));
+  gtk_window_destroy (GTK_WINDOW (window));
+  lk_sandbox_stop (sandbox);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_setenv ("LANGUAGE", "it", TRUE);
+  g_setenv ("LC_ALL", "it_IT.UTF-8", TRUE);
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("LK_TEST_LOCALEDIR"));
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/italian/window-and-wizard", test_italian);
+  return g_test_run ();
+}
