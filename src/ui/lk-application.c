@@ -11,6 +11,7 @@
 #include "lk-application.h"
 #include "lk-demo-browser.h"
 #include "lk-graph-client.h"
+#include "lk-history-window.h"
 #include "lk-reset-wizard.h"
 #include "lk-sandbox.h"
 #include "lk-sign-in-dialog.h"
@@ -377,7 +378,20 @@ sign_out_activated (GSimpleAction *action,
                                      g_object_ref (self));
 }
 
+static void
+history_activated (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  LkApplication *self = user_data;
+  LkHistoryWindow *window = lk_history_window_new (self->history,
+                                                   gtk_application_get_active_window (GTK_APPLICATION (self)));
+
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static const GActionEntry app_actions[] = {
+  { "history", history_activated, NULL, NULL, NULL, { 0 } },
   { "quit", quit_activated, NULL, NULL, NULL, { 0 } },
   { "about", about_activated, NULL, NULL, NULL, { 0 } },
   { "sign-in", sign_in_activated, NULL, NULL, NULL, { 0 } },

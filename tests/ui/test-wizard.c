@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 
 #include "lk-graph-error.h"
+#include "lk-history-window.h"
 #include "lk-reset-wizard.h"
 #include "lk-sandbox.h"
 
@@ -266,7 +267,14 @@ static void
 test_ios_remove (Fixture       *fixture,
                  gconstpointer  data)
 {
+  LkHistoryWindow *window;
+
   run_to_result (fixture, "ios-corporate", FALSE);
+
+  /* The History view lists what was sent and how it ended. */
+  window = lk_history_window_new (fixture->history, NULL);
+  g_assert_cmpuint (lk_history_window_get_n_rows (window), ==, 2);
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 static void

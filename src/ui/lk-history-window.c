@@ -1,0 +1,205 @@
+/* lk-history-window.c: the passcode actions sent from this computer, exportable as CSV. */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "lk-history-window.h"
+
+struct _LkHistoryWindow
+{
+  AdwWindow             parent_instance;
+
+  AdwToastOverlay      *toasts;
+  GtkStack             *stack;
+  GtkListBox           *list;
+  LkActionHistory      *history;
+  GPtrArray            *entries;
+  GtkFileChooserNative *chooser;
+  guint                 n_rows;
+};
+
+G_DEFINE_FINAL_TYPE (LkHistoryWindow, lk_history_window, ADW_TYPE_WINDOW)
+
+static const char *
+outcome_label (const char *outcome)
+{
+  if (g_strcmp0 (outcome, "done") == 0)
+    return _("Done");
+  if (g_strcmp0 (outcome, "sent") == 0)
+    return _("Sent");
+  if (g_strcmp0 (outcome, "failed") == 0)
+    return _("Failed on the device");
+  if (g_strcmp0 (outcome, "notSupported") == 0)
+    return _("Not supported by the device");
+  if (g_strcmp0 (outcome, "unknown") == 0)
+    return _("No answer (checked in Intune)");
+  if (g_strcmp0 (outcome, "error") == 0)
+    return _("Not sent");
+  return outcome != NULL ? outcome : "—";
+}
+
+static void
+reload (LkHistoryWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
+    gtk_list_box_remove (self->list, child);
+  self->n_rows = 0;
+  g_clear_pointer (&self->entries, g_ptr_array_unref);
+  self->entries = lk_action_history_load (self->history, &error);
+  if (self->entries == NULL)
+    {
+      adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+      return;
+    }
+
+  /* Newest first: the action just taken is the one looked for. */
+  for (guint i = self->entries->len; i > 0; i--)
+    {
+      LkHistoryEntry *entry = g_ptr_array_index (self->entries, i - 1);
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *title = NULL;
+      g_autofree char *subtitle = NULL;
+      g_autoptr(GDateTime) when = entry->time != NULL ? g_date_time_new_from_iso8601 (entry->time, NULL) : NULL;
+      g_autoptr(GDateTime) local = when != NULL ? g_date_time_to_local (when) : NULL;
+      g_autofree char *time = local != NULL ? g_date_time_format (local, "%x %X") : g_strdup ("—");
+
+      title = g_markup_printf_escaped ("%s — %s", entry->device_name != NULL ? entry->device_name : "—",
+                                       outcome_label (entry->outcome));
+      subtitle = g_markup_printf_escaped ("%s · %s · %s", time, entry->action != NULL ? entry->action : "—",
+                                          entry->admin != NULL ? entry->admin : "—");
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_list_box_append (self->list, row);
+      self->n_rows++;
+    }
+  gtk_stack_set_visible_child_name (self->stack, self->n_rows > 0 ? "list" : "empty");
+}
+
+static void
+chooser_response_cb (GtkNativeDialog *dialog,
+                     int              response,
+                     LkHistoryWindow *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      csv = lk_action_history_to_csv (self->entries);
+      if (!g_file_replace_contents (file, csv, strlen (csv), NULL, FALSE, G_FILE_CREATE_PRIVATE,
+                                    NULL, NULL, &error))
+        adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+      else
+        adw_toast_overlay_add_toast (self->toasts, adw_toast_new (_("History exported")));
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *name,
+               GVariant   *parameter)
+{
+  LkHistoryWindow *self = LK_HISTORY_WINDOW (widget);
+
+  /* GtkFileChooserNative goes through the file chooser portal inside Flatpak. */
+  self->chooser = gtk_file_chooser_native_new (_("Export History"), GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), NULL);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), "latchkey-history.csv");
+  g_signal_connect (self->chooser, "response", G_CALLBACK (chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+lk_history_window_dispose (GObject *object)
+{
+  LkHistoryWindow *self = LK_HISTORY_WINDOW (object);
+
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  g_clear_object (&self->history);
+  g_clear_pointer (&self->entries, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (lk_history_window_parent_class)->dispose (object);
+}
+
+static void
+lk_history_window_class_init (LkHistoryWindowClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = lk_history_window_dispose;
+  gtk_widget_class_install_action (widget_class, "history.export", NULL, export_action);
+}
+
+static void
+lk_history_window_init (LkHistoryWindow *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *header = adw_header_bar_new ();
+  GtkWidget *export = gtk_button_new_with_mnemonic (_("_Export CSV…"));
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *clamp = adw_clamp_new ();
+  GtkWidget *empty = adw_status_page_new ();
+
+  /* Small enough to build in code: a header, a list, and an empty state. */
+  gtk_window_set_title (GTK_WINDOW (self), _("Action History"));
+  gtk_window_set_default_size (GTK_WINDOW (self), 560, 600);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (export), "history.export");
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), export);
+  gtk_box_append (GTK_BOX (box), header);
+
+  self->list = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_list_box_set_selection_mode (self->list, GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->list), "boxed-list");
+  gtk_widget_set_margin_top (GTK_WIDGET (self->list), 18);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self->list), 18);
+  gtk_widget_set_margin_start (GTK_WIDGET (self->list), 12);
+  gtk_widget_set_margin_end (GTK_WIDGET (self->list), 12);
+  gtk_widget_set_valign (GTK_WIDGET (self->list), GTK_ALIGN_START);
+  adw_clamp_set_child (ADW_CLAMP (clamp), GTK_WIDGET (self->list));
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
+
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (empty), "document-open-recent-symbolic");
+  adw_status_page_set_title (ADW_STATUS_PAGE (empty), _("No Actions Yet"));
+  adw_status_page_set_description (ADW_STATUS_PAGE (empty),
+                                   _("Passcode actions sent from this computer appear here. Passcodes are never recorded."));
+
+  self->stack = GTK_STACK (gtk_stack_new ());
+  gtk_widget_set_vexpand (GTK_WIDGET (self->stack), TRUE);
+  gtk_stack_add_named (self->stack, scrolled, "list");
+  gtk_stack_add_named (self->stack, empty, "empty");
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->stack));
+
+  self->toasts = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
+  adw_toast_overlay_set_child (self->toasts, box);
+  adw_window_set_content (ADW_WINDOW (self), GTK_WIDGET (self->toasts));
+}
+
+LkHistoryWindow *
+lk_history_window_new (LkActionHistory *history,
+                       GtkWindow       *parent)
+{
+  LkHistoryWindow *self;
+
+  g_return_val_if_fail (LK_IS_ACTION_HISTORY (history), NULL);
+
+  self = g_object_new (LK_TYPE_HISTORY_WINDOW, "transient-for", parent, NULL);
+  self->history = g_object_ref (history);
+  reload (self);
+  return self;
+}
+
+guint
+lk_history_window_get_n_rows (LkHistoryWindow *self)
+{
+  g_return_val_if_fail (LK_IS_HISTORY_WINDOW (self), 0);
+  return self->n_rows;
+}
