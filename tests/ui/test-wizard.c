@@ -224,6 +224,7 @@ run_to_result (Fixture    *fixture,
   g_autofree char *history = NULL;
 
   g_assert_cmpstr (lk_reset_wizard_get_page (wizard), ==, "confirm");
+  gtk_test_accessible_assert_property (confirm_entry (wizard), GTK_ACCESSIBLE_PROPERTY_LABEL, "Device name");
   g_assert_false (gtk_widget_get_sensitive (find_actionable (GTK_WIDGET (wizard), "wizard.confirm")));
   gtk_editable_set_text (confirm_entry (wizard), lk_device_get_device_name (device));
   g_assert_true (gtk_widget_get_sensitive (find_actionable (GTK_WIDGET (wizard), "wizard.confirm")));
@@ -240,6 +241,9 @@ run_to_result (Fixture    *fixture,
 
   if (expect_passcode)
     {
+      /* Icon-only buttons say what they do to a screen reader. */
+      gtk_test_accessible_assert_property (find_actionable (GTK_WIDGET (wizard), "wizard.copy"),
+                                           GTK_ACCESSIBLE_PROPERTY_LABEL, "Copy the passcode");
       g_assert_nonnull (lk_action_tracker_get_passcode (tracker));
       passcode = g_strdup (lk_action_tracker_get_passcode (tracker));
       gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.copy", NULL);
