@@ -125,7 +125,7 @@ static const Rule rules[N_ROWS] = {
   [ROW_ANDROID_DEVICE_ADMIN] = { "android-device-admin", LK_SUPPORT_NOT_SUPPORTED, LK_ACTION_KIND_NONE,
     N_("Google removed the passcode reset API for device administrator apps on Android 7.0 and later."), { NULL }, DOC_DA },
   [ROW_ANDROID_MODE_UNKNOWN] = { "android-mode-unknown", LK_SUPPORT_UNKNOWN, LK_ACTION_KIND_NONE,
-    N_("Microsoft Graph did not say how this Android device is managed (Android Enterprise, AOSP or device administrator). The v1.0 API cannot tell them apart: use the beta API in Preferences."), { NULL }, DOC_ENUM },
+    N_("Microsoft Graph did not say how this Android device is managed (Android Enterprise, AOSP or device administrator). The v1.0 API cannot tell them apart; the beta API, which Latchkey reads by default, can."), { NULL }, DOC_ENUM },
   [ROW_VERSION_UNKNOWN] = { "os-version-unknown", LK_SUPPORT_UNKNOWN, LK_ACTION_KIND_NONE,
     N_("The operating system version is unknown, and the passcode action depends on it."), { NULL }, DOC_RESET },
   /* [RESET] Windows: the PIN reset was Windows 10 Mobile only. */

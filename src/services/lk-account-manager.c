@@ -668,7 +668,7 @@ sign_in_async (LkAccountManager     *self,
   if (config->client_id == NULL || *config->client_id == '\0' || config->graph_url == NULL)
     {
       g_task_return_new_error (task, LK_AUTH_ERROR, LK_AUTH_ERROR_FAILED,
-                               _("Set the application (client) ID and the Graph URL in Preferences first."));
+                               _("Set the application (client) ID and the Microsoft Graph URL on the sign-in page first."));
       g_object_unref (task);
       return;
     }
