@@ -9,6 +9,7 @@ mkdir -p "$out"
 shot () {
   xvfb-run -a -s "-screen 0 1400x1000x24" env GSETTINGS_BACKEND=memory \
     GSETTINGS_SCHEMA_DIR="$PWD/$BUILD/data" NO_AT_BRIDGE=1 LANGUAGE="${LANG_UI:-en}" \
+    LC_ALL="${LC_UI:-C.UTF-8}" LK_LOCALEDIR="$PWD/$BUILD/po" \
     "$BUILD/tests/ui/screenshot" "$@"
 }
 shot "$out/window-wide-light.png" 1200 800 light "" ios-corporate
@@ -21,3 +22,8 @@ for step in device explain confirm tracking result; do
   shot "$out/wizard-$step-light.png" 520 640 light --wizard android-byod-work-profile "$step"
 done
 shot "$out/wizard-remove-result-dark.png" 520 640 dark --wizard ios-corporate result
+
+# The same window and wizard in Italian.
+LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/window-wide-light-it.png" 1200 800 light "" ios-corporate
+LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/wizard-explain-light-it.png" 520 640 light --wizard android-byod-work-profile explain
+LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/wizard-result-light-it.png" 520 640 light --wizard android-byod-work-profile result

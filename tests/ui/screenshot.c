@@ -8,9 +8,11 @@
  */
 #include "config.h"
 
-#include <adwaita.h>
-
+#include <locale.h>
 #include <stdlib.h>
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
 
 #include "lk-capability.h"
 #include "lk-reset-wizard.h"
@@ -117,6 +119,12 @@ main (int   argc,
       g_printerr ("usage: %s OUT.png WIDTH HEIGHT light|dark [SEARCH [RULE]]\n", argv[0]);
       return 2;
     }
+  /* The catalogue from the build tree, so screenshots can be taken in Italian before installing. */
+  setlocale (LC_ALL, "");
+  if (g_getenv ("LK_LOCALEDIR") != NULL)
+    bindtextdomain (GETTEXT_PACKAGE, g_getenv ("LK_LOCALEDIR"));
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   gtk_init ();
   adw_init ();
   /* AdwApplication loads style.css by itself; this program has no application. */
