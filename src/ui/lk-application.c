@@ -40,9 +40,35 @@ main_window (LkApplication *self)
   return LK_IS_WINDOW (window) ? LK_WINDOW (window) : NULL;
 }
 
+/* One menu item per signed-in account; the active one is marked. */
+static void
+update_account_menu (LkApplication *self)
+{
+  LkWindow *window = main_window (self);
+  GListModel *model = G_LIST_MODEL (self->accounts);
+  LkAccount *active = lk_account_manager_get_active_account (self->accounts);
+  GMenu *menu;
+
+  if (window == NULL)
+    return;
+  menu = lk_window_get_accounts_menu (window);
+  g_menu_remove_all (menu);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(LkAccount) account = g_list_model_get_item (model, i);
+      g_autoptr(GMenuItem) item = g_menu_item_new (lk_account_get_username (account), NULL);
+
+      g_menu_item_set_action_and_target (item, "app.switch-account", "s", lk_account_get_key (account));
+      if (account == active)
+        g_menu_item_set_attribute (item, "icon", "s", "emblem-ok-symbolic");
+      g_menu_append_item (menu, item);
+    }
+}
+
 static void
 update_actions (LkApplication *self)
 {
+  update_account_menu (self);
   GAction *sign_out = g_action_map_lookup_action (G_ACTION_MAP (self), "sign-out");
   LkAccount *active = lk_account_manager_get_active_account (self->accounts);
 
@@ -390,7 +416,20 @@ history_activated (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (window));
 }
 
+static void
+switch_account_activated (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  LkApplication *self = user_data;
+  LkAccount *account = lk_account_manager_find_account (self->accounts, g_variant_get_string (parameter, NULL));
+
+  if (account != NULL)
+    lk_application_use_account (self, account);
+}
+
 static const GActionEntry app_actions[] = {
+  { "switch-account", switch_account_activated, "s", NULL, NULL, { 0 } },
   { "history", history_activated, NULL, NULL, NULL, { 0 } },
   { "quit", quit_activated, NULL, NULL, NULL, { 0 } },
   { "about", about_activated, NULL, NULL, NULL, { 0 } },

@@ -43,6 +43,7 @@ struct _LkWindow
   GtkCheckButton       *filter_other;
   GtkCheckButton       *filter_corporate;
   GtkCheckButton       *filter_personal;
+  GMenu                *accounts_section;
 
   GListStore           *store;
   GtkCustomFilter      *filter;
@@ -509,6 +510,7 @@ lk_window_class_init (LkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LkWindow, filter_other);
   gtk_widget_class_bind_template_child (widget_class, LkWindow, filter_corporate);
   gtk_widget_class_bind_template_child (widget_class, LkWindow, filter_personal);
+  gtk_widget_class_bind_template_child (widget_class, LkWindow, accounts_section);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
@@ -644,4 +646,11 @@ lk_window_get_state (LkWindow *self)
 {
   g_return_val_if_fail (LK_IS_WINDOW (self), NULL);
   return gtk_stack_get_visible_child_name (self->stack);
+}
+
+GMenu *
+lk_window_get_accounts_menu (LkWindow *self)
+{
+  g_return_val_if_fail (LK_IS_WINDOW (self), NULL);
+  return self->accounts_section;
 }
