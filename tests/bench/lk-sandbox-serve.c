@@ -1,0 +1,39 @@
+/* lk-sandbox-serve.c: the sandbox in a process of its own, for benchmarks.
+ *
+ *   lk-sandbox-serve N_DEVICES
+ *
+ * Prints "GRAPH_URL TOKEN" on one line, then serves until standard input closes, so the
+ * client measured (Latchkey or the Node peer) carries none of the server's memory or CPU.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "lk-sandbox.h"
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(LkSandbox) sandbox = lk_sandbox_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *graph_url = NULL;
+  g_autofree char *token = NULL;
+  char buffer[64];
+
+  lk_sandbox_generate_devices (sandbox, argc > 1 ? (guint) atoi (argv[1]) : 100000, 42);
+  if (!lk_sandbox_start (sandbox, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  graph_url = lk_sandbox_get_graph_url (sandbox);
+  token = lk_sandbox_mint_access_token (sandbox, "DeviceManagementManagedDevices.Read.All", 86400);
+  printf ("%s %s\n", graph_url, token);
+  fflush (stdout);
+  while (fgets (buffer, sizeof buffer, stdin) != NULL)
+    ;
+  lk_sandbox_stop (sandbox);
+  return 0;
+}

@@ -1,0 +1,48 @@
+// The peer: @microsoft/microsoft-graph-client with its PageIterator, listing every device from
+// the same sandbox Latchkey reads, with the same $select and $top. Prints one JSON line.
+//   node list-devices.mjs GRAPH_URL TOKEN
+import {
+  Client, PageIterator, RetryHandler, RetryHandlerOptions, RedirectHandler, RedirectHandlerOptions,
+  TelemetryHandler, HTTPMessageHandler,
+} from "@microsoft/microsoft-graph-client";
+
+const [graphUrl, token] = process.argv.slice(2);
+const select =
+  "id,deviceName,userPrincipalName,userDisplayName,emailAddress,serialNumber,imei," +
+  "operatingSystem,osVersion,model,manufacturer,deviceEnrollmentType,managedDeviceOwnerType," +
+  "managementAgent,isSupervised,complianceState,lastSyncDateTime,enrolledDateTime,azureADDeviceId," +
+  "deviceType,ownerType,joinType";
+
+// The SDK's default chain, with its AuthenticationHandler swapped for one that also signs plain
+// HTTP to loopback: the stock handler strips the token from any non-HTTPS URL, and the sandbox
+// speaks HTTP. Retry, redirect and telemetry handlers stay as the SDK ships them.
+class BearerHandler {
+  async execute(context) {
+    // The SDK takes only https:// nextLinks as absolute and prefixes anything else with the
+    // base URL; undo that for the loopback sandbox (the link itself is followed unchanged).
+    if (typeof context.request === "string") {
+      const again = context.request.indexOf("http://", 1);
+      if (again > 0) context.request = context.request.substring(again);
+    }
+    context.options.headers = { ...(context.options.headers || {}), Authorization: `Bearer ${token}` };
+    return this.next.execute(context);
+  }
+  setNext(next) {
+    this.next = next;
+  }
+}
+const chain = [new BearerHandler(), new RetryHandler(new RetryHandlerOptions()),
+               new RedirectHandler(new RedirectHandlerOptions()), new TelemetryHandler(), new HTTPMessageHandler()];
+for (let i = 0; i < chain.length - 1; i++) chain[i].setNext(chain[i + 1]);
+const client = Client.initWithMiddleware({ baseUrl: graphUrl, defaultVersion: "beta", middleware: chain[0] });
+
+const start = process.hrtime.bigint();
+const devices = [];
+const first = await client.api("/deviceManagement/managedDevices").select(select).top(1000).get();
+const iterator = new PageIterator(client, first, (device) => {
+  devices.push(device);
+  return true;
+});
+await iterator.iterate();
+const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+console.log(JSON.stringify({ seconds, devices: devices.length, peak_rss_kb: process.resourceUsage().maxRSS }));
