@@ -1,9 +1,11 @@
 /* lk-device.c: one Intune managedDevice, from Graph's v1.0 or beta JSON. */
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "lk-device.h"
+#include "lk-device-private.h"
 #include "lk-graph-error.h"
 #include "lk-json.h"
 
@@ -33,6 +35,9 @@ struct _LkDevice
   GDateTime  *last_sync;
   GDateTime  *enrolled;
   GStrv       problems;
+  /* While building: notes so far, and beta's ownerType until we know v1.0's is absent. */
+  GPtrArray  *pending_problems;
+  const char *beta_owner_type;
 };
 
 G_DEFINE_FINAL_TYPE (LkDevice, lk_device, G_TYPE_OBJECT)
@@ -113,6 +118,7 @@ lk_device_finalize (GObject *object)
   g_clear_pointer (&self->last_sync, g_date_time_unref);
   g_clear_pointer (&self->enrolled, g_date_time_unref);
   g_clear_pointer (&self->problems, g_strfreev);
+  g_clear_pointer (&self->pending_problems, g_ptr_array_unref);
 
   G_OBJECT_CLASS (lk_device_parent_class)->finalize (object);
 }
@@ -213,7 +219,7 @@ note_problem (GPtrArray  **problems,
               const char  *member)
 {
   if (*problems == NULL)
-    *problems = g_ptr_array_new ();
+    *problems = g_ptr_array_new_with_free_func (g_free);
   /* Translators: %s is a Microsoft Graph member name such as "osVersion". */
   g_ptr_array_add (*problems, g_strdup_printf (_("Microsoft Graph sent “%s” with an unexpected type; it is shown as unknown."),
                                                member));
@@ -370,4 +376,123 @@ lk_device_to_json (LkDevice *self)
   set_date (object, "lastSyncDateTime", self->last_sync);
   set_date (object, "enrolledDateTime", self->enrolled);
   return object;
+}
+
+/* --- building member by member (the streaming page reader) ---------------------------------- */
+
+LkDevice *
+lk_device_builder_new (void)
+{
+  return g_object_new (LK_TYPE_DEVICE, NULL);
+}
+
+static const StringMember *
+find_string_member (const char *member)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (string_members); i++)
+    if (strcmp (string_members[i].member, member) == 0)
+      return &string_members[i];
+  return NULL;
+}
+
+gboolean
+lk_device_builder_wants (const char *member)
+{
+  return find_string_member (member) != NULL || strcmp (member, "id") == 0
+         || strcmp (member, "ownerType") == 0 || strcmp (member, "isSupervised") == 0
+         || strcmp (member, "lastSyncDateTime") == 0 || strcmp (member, "enrolledDateTime") == 0;
+}
+
+static GDateTime *
+parse_date (const char *value)
+{
+  GDateTime *when = g_date_time_new_from_iso8601 (value, NULL);
+
+  /* Graph writes year 1 for "never happened". */
+  if (when != NULL && g_date_time_get_year (when) <= 1)
+    g_clear_pointer (&when, g_date_time_unref);
+  return when;
+}
+
+void
+lk_device_builder_set_string (LkDevice   *self,
+                              const char *member,
+                              const char *value)
+{
+  const StringMember *string_member = find_string_member (member);
+  const char **slot;
+
+  if (string_member != NULL)
+    {
+      slot = member_slot (self, string_member);
+      if (*value == '\0')
+        return;
+      if (!string_member->interned)
+        g_free ((char *) *slot);
+      *slot = string_member->interned ? g_intern_string (value) : g_strdup (value);
+    }
+  else if (strcmp (member, "id") == 0)
+    {
+      g_free (self->id);
+      self->id = g_strdup (value);
+    }
+  else if (strcmp (member, "ownerType") == 0 && *value != '\0')
+    self->beta_owner_type = g_intern_string (value);
+  else if (strcmp (member, "lastSyncDateTime") == 0)
+    {
+      g_clear_pointer (&self->last_sync, g_date_time_unref);
+      self->last_sync = parse_date (value);
+    }
+  else if (strcmp (member, "enrolledDateTime") == 0)
+    {
+      g_clear_pointer (&self->enrolled, g_date_time_unref);
+      self->enrolled = parse_date (value);
+    }
+  else if (strcmp (member, "isSupervised") == 0)
+    lk_device_builder_wrong_type (self, member);
+}
+
+void
+lk_device_builder_set_boolean (LkDevice   *self,
+                               const char *member,
+                               gboolean    value)
+{
+  if (strcmp (member, "isSupervised") == 0)
+    self->is_supervised = value ? 1 : 0;
+  else if (lk_device_builder_wants (member))
+    lk_device_builder_wrong_type (self, member);
+}
+
+void
+lk_device_builder_wrong_type (LkDevice   *self,
+                              const char *member)
+{
+  if (strcmp (member, "id") == 0)
+    {
+      g_clear_pointer (&self->id, g_free);
+      return;
+    }
+  note_problem (&self->pending_problems, member);
+}
+
+LkDevice *
+lk_device_builder_finish (LkDevice  *self,
+                          GError   **error)
+{
+  if (self->id == NULL || *self->id == '\0')
+    {
+      g_object_unref (self);
+      g_propagate_error (error, lk_graph_error_new_literal_full (LK_GRAPH_ERROR_INVALID_RESPONSE,
+                                                                 _("Microsoft Graph sent a device without an ID."),
+                                                                 200, NULL, NULL, NULL));
+      return NULL;
+    }
+  if (self->owner_type == NULL)
+    self->owner_type = self->beta_owner_type;
+  if (self->pending_problems != NULL)
+    {
+      g_ptr_array_add (self->pending_problems, NULL);
+      self->problems = (GStrv) g_ptr_array_free (g_steal_pointer (&self->pending_problems), FALSE);
+    }
+  return self;
 }

@@ -11,6 +11,7 @@
 #include <libsoup/soup.h>
 
 #include "lk-graph-client.h"
+#include "lk-device-page.h"
 #include "lk-graph-error.h"
 #include "lk-json.h"
 #include "lk-request-policy.h"
@@ -730,44 +731,29 @@ parse_device_page (GBytes   *body,
                    GError  **error)
 {
   LkDeviceQuery *query = parse_data;
-  g_autoptr(JsonNode) root = parse_json (body, error);
+  LkDevicePage parsed = { 0 };
   g_autoptr(Page) page = NULL;
-  JsonObject *object;
-  JsonArray *value;
+  gsize len;
+  const char *data = g_bytes_get_data (body, &len);
 
-  if (root == NULL)
+  /* Streamed straight into devices: no JSON tree for the 1000 devices of a page. */
+  if (!lk_device_page_parse (data, len, &parsed, error))
     return NULL;
-  object = json_node_get_object (root);
-  value = lk_json_get_array (object, "value");
-  if (value == NULL)
-    {
-      g_propagate_error (error, lk_graph_error_new_literal_full (LK_GRAPH_ERROR_INVALID_RESPONSE,
-                                                                 _("Microsoft Graph sent a device list without a “value” array."),
-                                                                 200, NULL, NULL, NULL));
-      return NULL;
-    }
 
   page = g_new0 (Page, 1);
   page->devices = g_ptr_array_new_with_free_func (g_object_unref);
-  page->n_received = json_array_get_length (value);
-  page->next_link = g_strdup (lk_json_get_string (object, "@odata.nextLink", NULL));
-  page->count = lk_json_get_int (object, "@odata.count", -1);
-
-  for (guint i = 0; i < page->n_received; i++)
+  page->n_received = parsed.n_items;
+  page->n_skipped = parsed.n_skipped;
+  page->next_link = g_steal_pointer (&parsed.next_link);
+  page->count = parsed.count;
+  for (guint i = 0; i < parsed.devices->len; i++)
     {
-      JsonNode *item = json_array_get_element (value, i);
-      g_autoptr(LkDevice) device = NULL;
+      LkDevice *device = g_ptr_array_index (parsed.devices, i);
 
-      if (JSON_NODE_HOLDS_OBJECT (item))
-        device = lk_device_new_from_json (json_node_get_object (item), NULL);
-      if (device == NULL)
-        {
-          page->n_skipped++;
-          continue;
-        }
       if (lk_device_query_score (query, device) > 0)
-        g_ptr_array_add (page->devices, g_steal_pointer (&device));
+        g_ptr_array_add (page->devices, g_object_ref (device));
     }
+  lk_device_page_clear (&parsed);
   lk_device_query_sort (query, page->devices);
   return g_steal_pointer (&page);
 }
