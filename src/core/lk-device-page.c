@@ -26,8 +26,8 @@ fail (Scanner    *s,
 {
   if (s->error == NULL)
     {
-      g_autofree char *message = g_strdup_printf (_("Microsoft Graph sent a device list Latchkey could not read (%s at byte %" G_GSIZE_FORMAT ")."),
-                                                  what, (gsize) (s->p - s->start));
+      g_autofree char *message = g_strdup_printf (_("Microsoft Graph sent a device list Latchkey could not read (%s at byte %lu)."),
+                                                  what, (gulong) (s->p - s->start));
       s->error = lk_graph_error_new_literal_full (LK_GRAPH_ERROR_INVALID_RESPONSE, message, 200,
                                                   NULL, NULL, NULL);
     }
