@@ -125,6 +125,36 @@ test_demo_search (void)
     }
 }
 
+static guint
+count_demo_accounts (void)
+{
+  g_autofree char *out = NULL;
+  g_autoptr(JsonArray) accounts = NULL;
+
+  g_assert_cmpint (run_cli ("", &out, NULL, "--demo", "--json", "accounts", NULL), ==, 0);
+  accounts = parse_array (out);
+  return json_array_get_length (accounts);
+}
+
+/* The demo signs in once, through the keyring; later runs reuse the saved account. */
+static void
+test_demo_account_reused (void)
+{
+  g_autofree char *out = NULL;
+
+  g_assert_cmpint (run_cli ("", &out, NULL, "--demo", "--json", "search", "rossi", NULL), ==, 0);
+  /* Without a keyring the sign-in lasts one process: nothing to reuse. */
+  if (count_demo_accounts () == 0 && g_getenv ("LK_TEST_REQUIRE_KEYRING") == NULL)
+    {
+      g_test_skip ("no keyring in this session");
+      return;
+    }
+  g_assert_cmpuint (count_demo_accounts (), ==, 1);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli ("", &out, NULL, "--demo", "--json", "search", "bianchi", NULL), ==, 0);
+  g_assert_cmpuint (count_demo_accounts (), ==, 1);
+}
+
 static void
 test_demo_search_table (void)
 {
@@ -268,6 +298,7 @@ main (int   argc,
 
   g_test_add_func ("/cli/demo/search-json", test_demo_search);
   g_test_add_func ("/cli/demo/search-table", test_demo_search_table);
+  g_test_add_func ("/cli/demo/account-reused", test_demo_account_reused);
   g_test_add ("/cli/token-stdin/search", Fixture, NULL, setup, test_token_stdin_search, teardown);
   g_test_add ("/cli/show", Fixture, NULL, setup, test_show, teardown);
   g_test_add ("/cli/reset/wrong-name", Fixture, NULL, setup, test_reset_wrong_name, teardown);
