@@ -267,6 +267,19 @@ action_requested_cb (LkWindow      *window,
 
   if (client == NULL || account == NULL)
     return;
+  /* An action already under way on this device: show it again instead of starting another. */
+  for (guint i = 0; i < self->trackers->len; i++)
+    {
+      LkActionTracker *tracker = g_ptr_array_index (self->trackers, i);
+
+      if (g_str_equal (lk_device_get_id (lk_action_tracker_get_device (tracker)), lk_device_get_id (device)))
+        {
+          wizard = lk_reset_wizard_new_for_tracker (client, tracker, GTK_WINDOW (window));
+          if (wizard != NULL)
+            gtk_window_present (GTK_WINDOW (wizard));
+          return;
+        }
+    }
   wizard = lk_reset_wizard_new (client, device, self->history, lk_account_get_username (account),
                                 lk_account_get_tenant_id (account), lk_account_get_scopes (account),
                                 GTK_WINDOW (window));

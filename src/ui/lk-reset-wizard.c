@@ -515,3 +515,22 @@ lk_reset_wizard_get_page (LkResetWizard *self)
   g_return_val_if_fail (LK_IS_RESET_WIZARD (self), NULL);
   return gtk_stack_get_visible_child_name (self->stack);
 }
+
+LkResetWizard *
+lk_reset_wizard_new_for_tracker (LkGraphClient   *client,
+                                 LkActionTracker *tracker,
+                                 GtkWindow       *parent)
+{
+  LkResetWizard *self;
+
+  g_return_val_if_fail (LK_IS_ACTION_TRACKER (tracker), NULL);
+
+  self = lk_reset_wizard_new (client, lk_action_tracker_get_device (tracker), NULL, NULL, NULL, NULL, parent);
+  if (self == NULL)
+    return NULL;
+  /* Straight to where the action is: nothing can be sent from here. */
+  self->tracker = g_object_ref (tracker);
+  self->state_id = g_signal_connect (self->tracker, "notify::state", G_CALLBACK (tracker_state_cb), self);
+  tracker_state_cb (self->tracker, NULL, self);
+  return self;
+}

@@ -22,6 +22,10 @@ LkResetWizard   *lk_reset_wizard_new         (LkGraphClient   *client,
                                               const char      *tenant,
                                               const char      *granted_scopes,
                                               GtkWindow       *parent);
+/* Reopens a running action's tracking (from the device page, after the wizard was closed). */
+LkResetWizard   *lk_reset_wizard_new_for_tracker (LkGraphClient   *client,
+                                                  LkActionTracker *tracker,
+                                                  GtkWindow       *parent);
 /* The tracker once the action was confirmed, else NULL. */
 LkActionTracker *lk_reset_wizard_get_tracker (LkResetWizard   *self);
 /* "device", "explain", "confirm", "tracking" or "result". */

@@ -396,11 +396,19 @@ test_closed_mid_tracking_records (Fixture       *fixture,
   g_assert_true (wait_for_page (wizard, "tracking", 5000));
   close_wizard (wizard);
 
+  /* Reopened from the device page: the same action, at its tracking step, nothing sent again. */
+  wizard = lk_reset_wizard_new_for_tracker (fixture->client, tracker, NULL);
+  g_assert_nonnull (wizard);
+  g_assert_true (lk_reset_wizard_get_tracker (wizard) == tracker);
+  g_assert_cmpstr (lk_reset_wizard_get_page (wizard), !=, "confirm");
+  close_wizard (wizard);
+
   /* The application keeps the tracker: here, this reference does. */
   end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   while (!lk_action_tracker_is_finished (tracker) && g_get_monotonic_time () < end)
     spin (20);
   g_assert_cmpint (lk_action_tracker_get_state (tracker), ==, LK_TRACKER_DONE);
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "resetPasscode"), ==, 1);
   g_assert_true (g_file_get_contents (lk_action_history_get_path (fixture->history), &history, NULL, NULL));
   g_assert_nonnull (strstr (history, "\"outcome\":\"done\""));
   g_assert_null (strstr (history, lk_action_tracker_get_passcode (tracker)));
