@@ -48,6 +48,7 @@ typedef enum
   ROW_ANDROID_DEVICE_ADMIN_LEGACY,
   ROW_ANDROID_DEVICE_ADMIN,
   ROW_ANDROID_MODE_UNKNOWN,
+  ROW_ANDROID_ENROLLMENT_UNRECOGNIZED,
   ROW_VERSION_UNKNOWN,
   ROW_WINDOWS,
   ROW_MACOS,
@@ -126,6 +127,9 @@ static const Rule rules[N_ROWS] = {
     N_("Google removed the passcode reset API for device administrator apps on Android 7.0 and later."), { NULL }, DOC_DA },
   [ROW_ANDROID_MODE_UNKNOWN] = { "android-mode-unknown", LK_SUPPORT_UNKNOWN, LK_ACTION_KIND_NONE,
     N_("Microsoft Graph did not say how this Android device is managed (Android Enterprise, AOSP or device administrator). The v1.0 API cannot tell them apart; the beta API, which Latchkey reads by default, can."), { NULL }, DOC_ENUM },
+  /* [ENUM] A value this build does not know (a future member, unknownFutureValue): never a guess. */
+  [ROW_ANDROID_ENROLLMENT_UNRECOGNIZED] = { "android-enrollment-unrecognized", LK_SUPPORT_UNKNOWN, LK_ACTION_KIND_NONE,
+    NULL, { NULL }, DOC_ENUM },
   [ROW_VERSION_UNKNOWN] = { "os-version-unknown", LK_SUPPORT_UNKNOWN, LK_ACTION_KIND_NONE,
     N_("The operating system version is unknown, and the passcode action depends on it."), { NULL }, DOC_RESET },
   /* [RESET] Windows: the PIN reset was Windows 10 Mobile only. */
@@ -233,14 +237,35 @@ is_one_of (const char        *value,
   return FALSE;
 }
 
+/* [ENUM] "userEnrollment" is *not* Apple User Enrollment: the enum page describes it as "user
+ * driven enrollment through BYOD channel" (Company Portal device enrollment on any platform), so a
+ * corporate iPhone enrolled that way still supports Remove passcode; ownership decides. */
 static const char *const apple_user_enrollment[] = {
   "appleUserEnrollment", "appleUserEnrollmentWithServiceAccount", "appleAccountDrivenUserEnrollment", NULL
 };
-static const char *const android_enrollment[] = {
-  "androidEnterpriseDedicatedDevice", "androidEnterpriseFullyManaged",
-  "androidEnterpriseCorporateWorkProfile", "androidAOSPUserOwnedDeviceEnrollment",
-  "androidAOSPUserlessDeviceEnrollment", NULL
+/* [ENUM] Members that say nothing about an Android device's management mode. */
+static const char *const generic_enrollment[] = {
+  "unknown", "userEnrollment", "deviceEnrollmentManager", NULL
 };
+/* Beta deviceType values of Apple hardware. */
+static const char *const apple_device_type[] = {
+  "iPhone", "iPad", "iPod", "visionOS", "mac", "macMDM", NULL
+};
+
+static gboolean
+has_prefix (const char *value,
+            const char *prefix)
+{
+  return value != NULL && g_ascii_strncasecmp (value, prefix, strlen (prefix)) == 0;
+}
+
+/* The enum's members are named after their platform (android…, apple…, windows…, and
+ * azureAdJoinUsingAzureVmExtension), and so are future ones: the prefix tells the platform. */
+static gboolean
+is_windows_enrollment (const char *enrollment)
+{
+  return has_prefix (enrollment, "windows") || has_prefix (enrollment, "azureAd");
+}
 
 static Row
 apple_row (LkDevice   *device,
@@ -268,6 +293,11 @@ apple_row (LkDevice   *device,
 /* Android's management mode comes from the enrollment type (beta) or, for the older modes,
  * the beta deviceType: androidForWork is a personally-owned work profile, android a device
  * administrator. v1.0 gives neither, and then the mode is unknown, never guessed. */
+/* managementAgent values of Android Enterprise and AOSP management. */
+static const char *const android_modern_agents[] = {
+  "googleCloudDevicePolicyController", "intuneAosp", NULL
+};
+
 static Row
 android_row (LkDevice *device)
 {
@@ -287,13 +317,21 @@ android_row (LkDevice *device)
   if (g_strcmp0 (enrollment, "androidEnterpriseCorporateWorkProfile") == 0)
     return ROW_ANDROID_COPE;
 
-  if (g_strcmp0 (device_type, "androidForWork") == 0)
+  /* Anything else that names a mode is one this build does not know. */
+  if (enrollment != NULL && !is_one_of (enrollment, generic_enrollment)
+      && g_strcmp0 (enrollment, "androidForWork") != 0)
+    return ROW_ANDROID_ENROLLMENT_UNRECOGNIZED;
+
+  if (g_strcmp0 (device_type, "androidForWork") == 0 || g_strcmp0 (enrollment, "androidForWork") == 0)
     {
       if (!has_version)
         return ROW_VERSION_UNKNOWN;
       return major >= 8 ? ROW_ANDROID_BYOD_WORK_PROFILE : ROW_ANDROID_WORK_PROFILE_OLD;
     }
-  if (g_strcmp0 (device_type, "android") == 0)
+  /* Device administrator devices are plain "android" managed by the MDM agent; an Android
+   * Enterprise (Google's policy controller) or AOSP agent says the deviceType is stale or wrong. */
+  if (g_strcmp0 (device_type, "android") == 0
+      && !is_one_of (lk_device_get_management_agent (device), android_modern_agents))
     {
       if (!has_version)
         return ROW_VERSION_UNKNOWN;
@@ -307,10 +345,19 @@ classify (LkDevice   *device,
           LkPlatform  platform)
 {
   const char *enrollment = lk_device_get_enrollment_type (device);
+  const char *device_type = lk_device_get_device_type (device);
+  gboolean apple = platform == LK_PLATFORM_IOS || platform == LK_PLATFORM_VISIONOS;
 
-  /* An Android enrollment on an Apple device (or the reverse) is not something to act on. */
-  if ((platform != LK_PLATFORM_ANDROID && is_one_of (enrollment, android_enrollment))
-      || (platform == LK_PLATFORM_ANDROID && is_one_of (enrollment, apple_user_enrollment)))
+  /* An Android enrollment or hardware type on an Apple device (or the reverse, or a Windows one
+   * on either) means the facts disagree: not something to act on. */
+  if (platform != LK_PLATFORM_ANDROID && has_prefix (enrollment, "android"))
+    return ROW_CONTRADICTORY;
+  if (platform == LK_PLATFORM_ANDROID
+      && (has_prefix (enrollment, "apple") || is_windows_enrollment (enrollment)
+          || is_one_of (device_type, apple_device_type) || has_prefix (device_type, "win")))
+    return ROW_CONTRADICTORY;
+  if (apple && (is_windows_enrollment (enrollment) || has_prefix (device_type, "android")
+                || has_prefix (device_type, "win")))
     return ROW_CONTRADICTORY;
 
   switch (platform)
@@ -338,12 +385,16 @@ classify (LkDevice   *device,
 
 static char *
 format_reason (Row         row,
-               const char *os)
+               const char *os,
+               const char *enrollment)
 {
   switch (row)
     {
     case ROW_OTHER_OS:
       return g_strdup_printf (_("Intune has no passcode action for %s devices."), os);
+    case ROW_ANDROID_ENROLLMENT_UNRECOGNIZED:
+      return g_strdup_printf (_("Microsoft Graph reported the enrollment type “%s”, which Latchkey does not know: it cannot tell whether this Android device supports a passcode reset."),
+                              enrollment);
     case ROW_CONTRADICTORY:
       return g_strdup_printf (_("The device’s operating system (%s) and its enrollment type contradict each other."),
                               os != NULL ? os : "?");
@@ -368,7 +419,7 @@ lk_capability_new_for_device (LkDevice *device)
   self->row = classify (device, self->platform);
   rule = &rules[self->row];
 
-  self->reason = format_reason (self->row, os);
+  self->reason = format_reason (self->row, os, lk_device_get_enrollment_type (device));
 
   caveats = g_ptr_array_new ();
   for (guint i = 0; i < G_N_ELEMENTS (rule->caveats) && rule->caveats[i] != NULL; i++)

@@ -92,8 +92,33 @@ static const Case cases[] = {
     "android-mode-unknown", U, LK_ACTION_KIND_NONE },
   { "\"operatingSystem\":\"ANDROID\",\"osVersion\":\"13\"",
     "android-mode-unknown", U, LK_ACTION_KIND_NONE },
-  { "\"operatingSystem\":\"Android\",\"deviceEnrollmentType\":\"androidSomethingNew2027\"",
+  { "\"operatingSystem\":\"Android\",\"deviceType\":\"androidEnterprise\",\"deviceEnrollmentType\":\"userEnrollment\"",
     "android-mode-unknown", U, LK_ACTION_KIND_NONE },
+  /* Enum values this build does not know: never supported, even when the deviceType would say so */
+  { "\"operatingSystem\":\"Android\",\"deviceEnrollmentType\":\"androidSomethingNew2027\"",
+    "android-enrollment-unrecognized", U, LK_ACTION_KIND_NONE },
+  { "\"operatingSystem\":\"Android\",\"osVersion\":\"6.0\",\"deviceType\":\"android\",\"deviceEnrollmentType\":\"unknownFutureValue\"",
+    "android-enrollment-unrecognized", U, LK_ACTION_KIND_NONE },
+  { "\"operatingSystem\":\"Android\",\"osVersion\":\"14\",\"deviceType\":\"androidSomethingNew\",\"deviceEnrollmentType\":\"userEnrollment\"",
+    "android-mode-unknown", U, LK_ACTION_KIND_NONE },
+  { "\"operatingSystem\":\"iOS\",\"managedDeviceOwnerType\":\"someFutureOwner\"",
+    "ios-owner-unknown", U, LK_ACTION_KIND_NONE },
+  /* "userEnrollment" is the BYOD channel, not Apple User Enrollment: ownership decides */
+  { "\"operatingSystem\":\"iOS\",\"managedDeviceOwnerType\":\"company\",\"deviceEnrollmentType\":\"userEnrollment\"",
+    "ios-corporate", S, LK_ACTION_KIND_REMOVE_PASSCODE },
+  /* beta: owner type from "ownerType" when managedDeviceOwnerType is missing */
+  { "\"operatingSystem\":\"iOS\",\"ownerType\":\"company\"",
+    "ios-corporate", S, LK_ACTION_KIND_REMOVE_PASSCODE },
+  /* the enrollment, not only the beta deviceType, can name a personally-owned work profile */
+  { "\"operatingSystem\":\"Android\",\"osVersion\":\"9\",\"deviceEnrollmentType\":\"androidForWork\"",
+    "android-byod-work-profile", S, LK_ACTION_KIND_RESET_WORK_PROFILE_PASSCODE },
+  /* a device administrator deviceType with an Android Enterprise or AOSP agent: not guessed */
+  { "\"operatingSystem\":\"Android\",\"osVersion\":\"6.0\",\"deviceType\":\"android\",\"managementAgent\":\"googleCloudDevicePolicyController\"",
+    "android-mode-unknown", U, LK_ACTION_KIND_NONE },
+  { "\"operatingSystem\":\"Android\",\"osVersion\":\"6.0\",\"deviceType\":\"android\",\"managementAgent\":\"mdm\"",
+    "android-device-admin-legacy", S, LK_ACTION_KIND_RESET_DEVICE_PASSCODE },
+  { "\"operatingSystem\":\"Android\",\"deviceType\":\"android\"",
+    "os-version-unknown", U, LK_ACTION_KIND_NONE },
   /* Everything else */
   { "\"operatingSystem\":\"Windows\",\"osVersion\":\"10.0.22631.3447\",\"managedDeviceOwnerType\":\"company\"",
     "windows", N, LK_ACTION_KIND_NONE },
@@ -108,6 +133,14 @@ static const Case cases[] = {
   { "\"operatingSystem\":\"iOS\",\"managedDeviceOwnerType\":\"company\",\"deviceEnrollmentType\":\"androidEnterpriseDedicatedDevice\"",
     "contradictory", U, LK_ACTION_KIND_NONE },
   { "\"operatingSystem\":\"Android\",\"deviceEnrollmentType\":\"appleUserEnrollment\"",
+    "contradictory", U, LK_ACTION_KIND_NONE },
+  { "\"operatingSystem\":\"Android\",\"osVersion\":\"13\",\"deviceEnrollmentType\":\"windowsAzureADJoin\"",
+    "contradictory", U, LK_ACTION_KIND_NONE },
+  { "\"operatingSystem\":\"Android\",\"osVersion\":\"6.0\",\"deviceType\":\"iPhone\"",
+    "contradictory", U, LK_ACTION_KIND_NONE },
+  { "\"operatingSystem\":\"iOS\",\"managedDeviceOwnerType\":\"company\",\"deviceType\":\"androidForWork\"",
+    "contradictory", U, LK_ACTION_KIND_NONE },
+  { "\"operatingSystem\":\"iPadOS\",\"managedDeviceOwnerType\":\"company\",\"deviceEnrollmentType\":\"androidFutureMode\"",
     "contradictory", U, LK_ACTION_KIND_NONE },
 };
 
@@ -195,6 +228,43 @@ test_reasons (void)
   g_assert_cmpstr (lk_capability_get_label (a), ==, "Unknown");
 }
 
+static void
+test_reasons_name_the_facts (void)
+{
+  g_autoptr(LkDevice) future = device_from ("\"operatingSystem\":\"Android\",\"deviceEnrollmentType\":\"androidQuantum\"");
+  g_autoptr(LkDevice) mixed = device_from ("\"operatingSystem\":\"iOS\",\"deviceEnrollmentType\":\"androidEnterpriseFullyManaged\"");
+  g_autoptr(LkDevice) other = device_from ("\"operatingSystem\":\"Tizen\"");
+  g_autoptr(LkDevice) fully_managed = device_from ("\"operatingSystem\":\"Android\",\"deviceEnrollmentType\":\"androidEnterpriseFullyManaged\"");
+  g_autoptr(LkDevice) ios = device_from ("\"operatingSystem\":\"iOS\",\"managedDeviceOwnerType\":\"company\"");
+  g_autoptr(LkCapability) f = lk_capability_new_for_device (future);
+  g_autoptr(LkCapability) m = lk_capability_new_for_device (mixed);
+  g_autoptr(LkCapability) o = lk_capability_new_for_device (other);
+  g_autoptr(LkCapability) fm = lk_capability_new_for_device (fully_managed);
+  g_autoptr(LkCapability) i = lk_capability_new_for_device (ios);
+  const char *const *caveats;
+  gboolean note = FALSE;
+
+  g_assert_nonnull (strstr (lk_capability_get_reason (f), "androidQuantum"));
+  g_assert_nonnull (strstr (lk_capability_get_reason (m), "iOS"));
+  g_assert_nonnull (strstr (lk_capability_get_reason (o), "Tizen"));
+
+  /* Labels of the actions, as DESIGN.md names them. */
+  g_assert_cmpstr (lk_capability_get_label (fm), ==, "Reset passcode");
+  g_assert_cmpstr (lk_capability_get_label (i), ==, "Remove passcode");
+  g_assert_cmpstr (lk_action_kind_to_label (LK_ACTION_KIND_RESET_DEVICE_PASSCODE), ==, "Reset device passcode");
+  g_assert_cmpstr (lk_action_kind_to_label (LK_ACTION_KIND_RESET_WORK_PROFILE_PASSCODE), ==, "Reset work-profile passcode");
+
+  /* Fully managed carries the note on Microsoft's changed table. */
+  caveats = lk_capability_get_caveats (fm);
+  for (guint n = 0; caveats[n] != NULL; n++)
+    note |= strstr (caveats[n], "work-profile") != NULL && strstr (caveats[n], "device") != NULL;
+  g_assert_true (note);
+
+  /* iOS: three caveats (new passcode, unlock token, nothing returned). */
+  g_assert_cmpuint (g_strv_length ((GStrv) lk_capability_get_caveats (i)), ==, 3);
+  g_assert_false (lk_capability_returns_passcode (i));
+}
+
 /* The demo tenant must let an admin see every row of DESIGN.md's table. */
 GResource *lk_sandbox_fixtures_get_resource (void);
 
@@ -251,6 +321,7 @@ main (int   argc,
   g_test_add_func ("/capability/version-parsing", test_version_parsing);
   g_test_add_func ("/capability/platforms", test_platforms);
   g_test_add_func ("/capability/reasons", test_reasons);
+  g_test_add_func ("/capability/reasons-name-the-facts", test_reasons_name_the_facts);
   g_test_add_func ("/capability/demo-covers-every-row", test_demo_covers_every_row);
 
   return g_test_run ();
