@@ -116,8 +116,9 @@ char       *lk_sandbox_get_last_header     (LkSandbox  *self,
 void        lk_sandbox_reset_log           (LkSandbox *self);
 
 /* The demo's fixed port (falls back to a random one when taken), so an account saved in the
- * keyring by one `--demo` run still points at the sandbox of the next. */
-#define LK_SANDBOX_DEMO_PORT 47823
+ * keyring by one `--demo` run still points at the sandbox of the next. It is below Linux's
+ * ephemeral range (32768–60999), where any outgoing connection could be holding it. */
+#define LK_SANDBOX_DEMO_PORT 28623
 void        lk_sandbox_set_preferred_port  (LkSandbox *self, guint port);
 /* Refresh tokens signed with @secret stay valid across restarts of the sandbox (rotation still
  * applies within a run); NULL: random tokens known only to this run (the default). */
