@@ -165,15 +165,18 @@ add_filter (LkDeviceQuery *self,
     g_ptr_array_add (self->filters, g_strdup_printf ("%s eq '%s'", field, escaped));
 }
 
-/* How a person's name appears in an e-mail address: "Sarah O'Brien" → "sarah.obrien". */
+/* How a person's name appears in an e-mail address: "Giulia Bianchi" → "giulia.bianchi";
+ * with @strip_quotes "Sarah O'Brien" → "sarah.obrien" (many tenants drop the apostrophe, some
+ * keep it: both forms are searched). */
 static char *
-email_form (const char *text)
+email_form (const char *text,
+            gboolean    strip_quotes)
 {
   GString *form = g_string_new (NULL);
 
   for (const char *p = text; *p != '\0'; p++)
     {
-      if (*p == '\'' || *p == '`')
+      if (strip_quotes && (*p == '\'' || *p == '`'))
         continue;
       if (*p == ' ')
         {
@@ -197,13 +200,16 @@ build_filters (LkDeviceQuery *self)
       break;
     case LK_QUERY_KIND_NAME:
       {
-        g_autofree char *email = email_form (self->text);
+        g_autofree char *email = email_form (self->text, FALSE);
+        g_autofree char *stripped = email_form (self->text, TRUE);
 
         /* User display names cannot be filtered on: their e-mail address is the way in, and
          * the client-side re-check then matches the display name itself. */
         add_filter (self, TRUE, "deviceName", self->text);
         if (*email != '\0')
           add_filter (self, TRUE, "emailAddress", email);
+        if (*stripped != '\0' && strcmp (stripped, email) != 0)
+          add_filter (self, TRUE, "emailAddress", stripped);
       }
       break;
     case LK_QUERY_KIND_UPN:
@@ -413,17 +419,17 @@ lk_device_query_sort (LkDeviceQuery *self,
     {
       LkDevice *device = g_ptr_array_index (devices, i);
       const char *name = lk_device_get_device_name (device);
-      g_autofree char *folded = NULL;
 
       ranked[i].device = device;
       ranked[i].score = lk_device_query_score (self, device);
-      if (name != NULL && is_ascii (name))
+      /* Casefolded keys compare consistently whether or not a name is ASCII (a collation key
+       * would not be comparable with the ASCII fast path's key). */
+      if (name == NULL)
+        ranked[i].key = g_strdup ("");
+      else if (is_ascii (name))
         ranked[i].key = g_ascii_strdown (name, -1);
       else
-        {
-          folded = fold (name != NULL ? name : "");
-          ranked[i].key = g_utf8_collate_key (folded, -1);
-        }
+        ranked[i].key = fold (name);
     }
   qsort (ranked, devices->len, sizeof (Ranked), compare_ranked);
   for (guint i = 0; i < devices->len; i++)

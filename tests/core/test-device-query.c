@@ -46,7 +46,6 @@ test_plans (void)
   check_filters ("", LK_QUERY_KIND_ALL, NULL, NULL);
   check_filters ("   ", LK_QUERY_KIND_ALL, NULL, NULL);
   check_filters (" giulia ", LK_QUERY_KIND_NAME, "contains(deviceName,'giulia')", "contains(emailAddress,'giulia')");
-  check_filters ("O'Brien", LK_QUERY_KIND_NAME, "contains(deviceName,'O''Brien')", "contains(emailAddress,'obrien')");
   check_filters ("Giulia Bianchi", LK_QUERY_KIND_NAME, "contains(deviceName,'Giulia Bianchi')",
                  "contains(emailAddress,'giulia.bianchi')");
   check_filters ("sarah.o'brien@contoso.com", LK_QUERY_KIND_UPN, "userPrincipalName eq 'sarah.o''brien@contoso.com'",
@@ -55,6 +54,82 @@ test_plans (void)
                  "contains(deviceName,'F2LXK1Q9HG7F')");
   check_filters ("35 678901 234567 8", LK_QUERY_KIND_IMEI, "imei eq '356789012345678'", NULL);
   check_filters ("356789012345678", LK_QUERY_KIND_IMEI, "imei eq '356789012345678'", NULL);
+}
+
+static void
+test_apostrophe_plans (void)
+{
+  g_autoptr(LkDeviceQuery) query = lk_device_query_new ("O'Brien");
+  GPtrArray *filters = lk_device_query_get_filters (query);
+
+  /* The e-mail address may keep the apostrophe or drop it: both are searched. */
+  g_assert_cmpint (lk_device_query_get_kind (query), ==, LK_QUERY_KIND_NAME);
+  g_assert_cmpuint (filters->len, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (filters, 0), ==, "contains(deviceName,'O''Brien')");
+  g_assert_cmpstr (g_ptr_array_index (filters, 1), ==, "contains(emailAddress,'o''brien')");
+  g_assert_cmpstr (g_ptr_array_index (filters, 2), ==, "contains(emailAddress,'obrien')");
+}
+
+static void
+test_classification (void)
+{
+  static const struct { const char *text; LkQueryKind kind; } cases[] = {
+    { "", LK_QUERY_KIND_ALL },
+    { " \t ", LK_QUERY_KIND_ALL },
+    { "anna@contoso.com", LK_QUERY_KIND_UPN },
+    { "@contoso", LK_QUERY_KIND_UPN },
+    { "35 678901 234567 8", LK_QUERY_KIND_IMEI },
+    { "35-678901-234567-8", LK_QUERY_KIND_IMEI },
+    { "35678901234567", LK_QUERY_KIND_IMEI },          /* 14 digits (MEID length) */
+    { "3567890123456789", LK_QUERY_KIND_IMEI },        /* 16 digits (IMEISV) */
+    { "1234567890123", LK_QUERY_KIND_SERIAL },         /* 13 digits: not an IMEI */
+    { "12345678901234567", LK_QUERY_KIND_NAME },       /* 17 digits: neither */
+    { "F2LXK1Q9HG7F", LK_QUERY_KIND_SERIAL },
+    { "r58n12abcde", LK_QUERY_KIND_SERIAL },
+    { "ab1c", LK_QUERY_KIND_NAME },                    /* too short for a serial */
+    { "ABCDEFG", LK_QUERY_KIND_NAME },                 /* no digit */
+    { "DESKTOP-7QK2L9M", LK_QUERY_KIND_NAME },         /* a dash: a device name */
+    { "iPhone 15", LK_QUERY_KIND_NAME },
+    { "35 67 89", LK_QUERY_KIND_NAME },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(LkDeviceQuery) query = lk_device_query_new (cases[i].text);
+
+      if (lk_device_query_get_kind (query) != cases[i].kind)
+        g_error ("\"%s\" classified as %d, expected %d", cases[i].text,
+                 lk_device_query_get_kind (query), cases[i].kind);
+    }
+}
+
+static void
+test_weights_and_ties (void)
+{
+  g_autoptr(LkDeviceQuery) query = lk_device_query_new ("giulia");
+  g_autoptr(LkDeviceQuery) all = lk_device_query_new ("");
+  g_autoptr(GPtrArray) devices = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(LkDevice) by_name = make ("n", "giulia-phone", "x@contoso.it", "X", "S", NULL);
+  g_autoptr(LkDevice) by_user = make ("u", "Pixel 8", "giulia.bianchi@contoso.it", "Giulia Bianchi", "S", NULL);
+  g_autoptr(LkDevice) substring = make ("s", "PHONE-OFGIULIA", "x@contoso.it", "X", "S", NULL);
+
+  /* A prefix in the device name beats a prefix in the user's fields, which beats a substring
+   * of the device name only because user fields still weigh more than a bare substring. */
+  g_assert_cmpuint (lk_device_query_score (query, by_name), >, lk_device_query_score (query, by_user));
+  g_assert_cmpuint (lk_device_query_score (query, by_user), >, lk_device_query_score (query, substring));
+  g_assert_cmpuint (lk_device_query_score (query, substring), >, 0);
+
+  /* ALL: the same score for everyone, then name (case-insensitive, accents folded), then id. */
+  g_assert_cmpuint (lk_device_query_score (all, by_name), ==, lk_device_query_score (all, by_user));
+  g_ptr_array_add (devices, make ("2", "beta", "a@b", "A", "S", NULL));
+  g_ptr_array_add (devices, make ("b", "Èlan", "a@b", "A", "S", NULL));
+  g_ptr_array_add (devices, make ("1", "Beta", "a@b", "A", "S", NULL));
+  g_ptr_array_add (devices, make ("a", "alpha", "a@b", "A", "S", NULL));
+  lk_device_query_sort (all, devices);
+  g_assert_cmpstr (lk_device_get_id (g_ptr_array_index (devices, 0)), ==, "a");
+  g_assert_cmpstr (lk_device_get_id (g_ptr_array_index (devices, 1)), ==, "1");
+  g_assert_cmpstr (lk_device_get_id (g_ptr_array_index (devices, 2)), ==, "2");
+  g_assert_cmpstr (lk_device_get_id (g_ptr_array_index (devices, 3)), ==, "b");
 }
 
 static void
@@ -112,6 +187,9 @@ main (int   argc,
 
   g_test_add_func ("/query/plans", test_plans);
   g_test_add_func ("/query/escape", test_escape);
+  g_test_add_func ("/query/apostrophe-plans", test_apostrophe_plans);
+  g_test_add_func ("/query/classification", test_classification);
+  g_test_add_func ("/query/weights-and-ties", test_weights_and_ties);
   g_test_add_func ("/query/score-and-rank", test_score_and_rank);
   g_test_add_func ("/query/multiword-and-accents", test_multiword_and_accents);
 
