@@ -1,9 +1,8 @@
-/* test-device.c: LkDevice and LkActionResult from Graph JSON, including the bad kinds. */
+/* test-device.c: LkDevice from Graph JSON (v1.0 and beta shapes), including the bad kinds. */
 #include "config.h"
 
 #include <string.h>
 
-#include "lk-action-result.h"
 #include "lk-device.h"
 #include "lk-graph-error.h"
 
@@ -124,38 +123,103 @@ test_round_trip (void)
 }
 
 static void
-test_action_results (void)
+test_dates (void)
 {
-  g_autoptr(JsonObject) pending = parse ("{\"@odata.type\":\"#microsoft.graph.resetPasscodeActionResult\","
-                                         "\"actionName\":\"resetPasscode\",\"actionState\":\"pending\","
-                                         "\"startDateTime\":\"2026-11-25T07:00:00Z\",\"passcode\":null,\"errorCode\":0}");
-  g_autoptr(JsonObject) older = parse ("{\"actionName\":\"resetPasscode\",\"actionState\":\"done\","
-                                       "\"startDateTime\":\"2026-11-01T07:00:00Z\",\"passcode\":\"481516\"}");
-  g_autoptr(JsonObject) other = parse ("{\"actionName\":\"remoteLock\",\"actionState\":\"done\","
-                                       "\"startDateTime\":\"2026-11-26T07:00:00Z\"}");
-  g_autoptr(JsonObject) future = parse ("{\"actionName\":\"resetPasscode\",\"actionState\":\"queuedOnMars\"}");
-  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(LkActionResult) strange = lk_action_result_new_from_json (future);
-  LkActionResult *found;
+  g_autoptr(LkDevice) d = device ("{\"id\":\"e5\",\"lastSyncDateTime\":\"2026-11-20T09:12:03.1234567Z\","
+                                  "\"enrolledDateTime\":\"2025-02-01T10:00:00+02:00\"}", NULL);
+  g_autoptr(LkDevice) bad = device ("{\"id\":\"e6\",\"lastSyncDateTime\":\"yesterday\","
+                                    "\"enrolledDateTime\":\"\"}", NULL);
+  GDateTime *sync = lk_device_get_last_sync (d);
+  g_autoptr(GDateTime) utc = NULL;
 
-  g_ptr_array_add (results, lk_action_result_new_from_json (older));
-  g_ptr_array_add (results, lk_action_result_new_from_json (other));
-  g_ptr_array_add (results, lk_action_result_new_from_json (pending));
-  found = lk_action_results_find_reset_passcode (results);
-  g_assert_nonnull (found);
-  g_assert_cmpint (lk_action_result_get_state (found), ==, LK_ACTION_STATE_PENDING);
-  g_assert_null (lk_action_result_get_passcode (found));
-  g_assert_false (lk_action_state_is_final (LK_ACTION_STATE_PENDING));
-  g_assert_true (lk_action_state_is_final (LK_ACTION_STATE_NOT_SUPPORTED));
+  /* Graph's seven fractional digits and explicit offsets both parse. */
+  g_assert_nonnull (sync);
+  g_assert_cmpint (g_date_time_get_second (sync), ==, 3);
+  g_assert_cmpint (g_date_time_get_microsecond (sync), ==, 123456);
+  g_assert_nonnull (lk_device_get_enrolled (d));
+  utc = g_date_time_to_utc (lk_device_get_enrolled (d));
+  g_assert_cmpint (g_date_time_get_hour (utc), ==, 8);
 
-  found = g_ptr_array_index (results, 0);
-  g_assert_cmpstr (lk_action_result_get_passcode (found), ==, "481516");
-  lk_action_result_clear_passcode (found);
-  g_assert_null (lk_action_result_get_passcode (found));
+  /* Unparseable dates are unknown, not an error. */
+  g_assert_null (lk_device_get_last_sync (bad));
+  g_assert_null (lk_device_get_enrolled (bad));
+}
 
-  g_assert_cmpint (lk_action_result_get_state (strange), ==, LK_ACTION_STATE_UNKNOWN);
-  g_assert_cmpstr (lk_action_result_get_state_string (strange), ==, "queuedOnMars");
-  g_assert_cmpint (lk_action_state_from_string ("notSupported"), ==, LK_ACTION_STATE_NOT_SUPPORTED);
+static void
+test_properties_and_interning (void)
+{
+  static const char *const names[] = {
+    "id", "device-name", "user-principal-name", "user-display-name", "email-address",
+    "serial-number", "imei", "operating-system", "os-version", "model", "manufacturer",
+    "enrollment-type", "owner-type", "management-agent", "device-type", "join-type",
+    "compliance-state", "is-supervised", "last-sync", "enrolled",
+  };
+  g_autoptr(LkDevice) a = device ("{\"id\":\"f1\",\"operatingSystem\":\"Android\",\"complianceState\":\"compliant\","
+                                  "\"managementAgent\":\"mdm\",\"imei\":\"35 678901 234567 8\"}", NULL);
+  g_autoptr(LkDevice) b = device ("{\"id\":\"f2\",\"operatingSystem\":\"Android\",\"complianceState\":\"compliant\","
+                                  "\"managementAgent\":\"mdm\"}", NULL);
+  GObjectClass *klass = G_OBJECT_GET_CLASS (a);
+  g_autofree char *os = NULL;
+  int supervised = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      GParamSpec *pspec = g_object_class_find_property (klass, names[i]);
+
+      if (pspec == NULL)
+        g_error ("LkDevice has no property %s", names[i]);
+      /* Read-only: the list binds them, nothing sets them. */
+      g_assert_true (pspec->flags & G_PARAM_READABLE);
+      g_assert_false (pspec->flags & G_PARAM_WRITABLE);
+    }
+  g_object_get (a, "operating-system", &os, "is-supervised", &supervised, NULL);
+  g_assert_cmpstr (os, ==, "Android");
+  g_assert_cmpint (supervised, ==, -1);
+
+  /* Enum-like strings are shared between devices, not copied per device. */
+  g_assert_true (lk_device_get_operating_system (a) == lk_device_get_operating_system (b));
+  g_assert_true (lk_device_get_compliance_state (a) == lk_device_get_compliance_state (b));
+  g_assert_true (lk_device_get_management_agent (a) == lk_device_get_management_agent (b));
+  /* The IMEI is kept as Graph wrote it. */
+  g_assert_cmpstr (lk_device_get_imei (a), ==, "35 678901 234567 8");
+}
+
+static void
+test_full_round_trip (void)
+{
+  const char *text = "{\"id\":\"g7\",\"deviceName\":\"GALAXY-S23\",\"userPrincipalName\":\"u@contoso.it\","
+                     "\"userDisplayName\":\"U\",\"emailAddress\":\"u@contoso.it\",\"serialNumber\":\"R5CT\","
+                     "\"imei\":\"356789012345678\",\"operatingSystem\":\"Android\",\"osVersion\":\"14\","
+                     "\"model\":\"SM-S911B\",\"manufacturer\":\"samsung\","
+                     "\"deviceEnrollmentType\":\"androidEnterpriseFullyManaged\",\"managedDeviceOwnerType\":\"company\","
+                     "\"managementAgent\":\"googleCloudDevicePolicyController\",\"deviceType\":\"androidEnterprise\","
+                     "\"joinType\":\"azureADRegistered\",\"complianceState\":\"noncompliant\",\"isSupervised\":false,"
+                     "\"lastSyncDateTime\":\"2026-11-20T09:12:00Z\",\"enrolledDateTime\":\"2025-01-02T03:04:05Z\"}";
+  g_autoptr(LkDevice) d = device (text, NULL);
+  g_autoptr(JsonObject) json = lk_device_to_json (d);
+  g_autoptr(LkDevice) again = lk_device_new_from_json (json, NULL);
+  static const char *const strings[] = {
+    "id", "device-name", "user-principal-name", "user-display-name", "email-address",
+    "serial-number", "imei", "operating-system", "os-version", "model", "manufacturer",
+    "enrollment-type", "owner-type", "management-agent", "device-type", "join-type",
+    "compliance-state",
+  };
+
+  g_assert_nonnull (again);
+  for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
+    {
+      g_autofree char *x = NULL;
+      g_autofree char *y = NULL;
+
+      g_object_get (d, strings[i], &x, NULL);
+      g_object_get (again, strings[i], &y, NULL);
+      g_assert_nonnull (x);
+      g_assert_cmpstr (x, ==, y);
+    }
+  g_assert_cmpint (lk_device_get_is_supervised (again), ==, 0);
+  g_assert_true (g_date_time_equal (lk_device_get_enrolled (again), lk_device_get_enrolled (d)));
+  g_assert_true (g_date_time_equal (lk_device_get_last_sync (again), lk_device_get_last_sync (d)));
+  g_assert_null (lk_device_get_problems (again));
 }
 
 int
@@ -169,7 +233,9 @@ main (int   argc,
   g_test_add_func ("/device/wrong-types", test_wrong_types);
   g_test_add_func ("/device/missing-id", test_missing_id);
   g_test_add_func ("/device/round-trip", test_round_trip);
-  g_test_add_func ("/device/action-results", test_action_results);
+  g_test_add_func ("/device/dates", test_dates);
+  g_test_add_func ("/device/properties-and-interning", test_properties_and_interning);
+  g_test_add_func ("/device/full-round-trip", test_full_round_trip);
 
   return g_test_run ();
 }
