@@ -12,7 +12,7 @@ struct _LkDeviceQuery
   char        *text;
   LkQueryKind  kind;
   GPtrArray   *filters;
-  /* Casefolded words of the text, and whether each is plain ASCII (the fast path). */
+  /* Casefolded words of the text, and whether each (once folded) is plain ASCII. */
   GPtrArray   *words;
   GArray      *words_ascii;
   char        *digits;     /* the IMEI's digits */
@@ -241,12 +241,14 @@ lk_device_query_new (const char *text)
   words = g_strsplit_set (self->text, " \t", -1);
   for (guint i = 0; words[i] != NULL; i++)
     {
+      char *word;
       gboolean ascii;
 
       if (*words[i] == '\0')
         continue;
-      ascii = is_ascii (words[i]);
-      g_ptr_array_add (self->words, ascii ? g_ascii_strdown (words[i], -1) : fold (words[i]));
+      word = is_ascii (words[i]) ? g_ascii_strdown (words[i], -1) : fold (words[i]);
+      ascii = is_ascii (word);
+      g_ptr_array_add (self->words, word);
       g_array_append_val (self->words_ascii, ascii);
     }
 
@@ -293,11 +295,15 @@ quality_in (const char *haystack,
 
   if (len == 0 || len > hay_len)
     return MATCH_NONE;
-  for (gsize i = 0; i + len <= hay_len && best < MATCH_PREFIX; i++)
+  for (gsize i = 0; i + len <= hay_len && best < MATCH_WORD_PREFIX; i++)
     {
-      gboolean equal = ascii ? g_ascii_strncasecmp (haystack + i, needle, len) == 0
-                             : memcmp (haystack + i, needle, len) == 0;
+      gboolean equal;
 
+      /* The first byte rules out most positions without a call (needle is lower case). */
+      if ((ascii ? g_ascii_tolower (haystack[i]) : haystack[i]) != needle[0])
+        continue;
+      equal = ascii ? g_ascii_strncasecmp (haystack + i, needle, len) == 0
+                    : memcmp (haystack + i, needle, len) == 0;
       if (!equal)
         continue;
       if (i == 0)
@@ -316,9 +322,10 @@ word_quality (const char *field,
 
   if (field == NULL)
     return MATCH_NONE;
-  /* ASCII fields compare in place; others ("Niccolò", "Città") are folded first. */
-  if (word_ascii && is_ascii (field))
-    return quality_in (field, word, TRUE);
+  /* ASCII fields compare in place (an ASCII field folds to ASCII, so a word with other
+   * characters cannot be in it); others ("Niccolò", "Città") are folded first. */
+  if (is_ascii (field))
+    return word_ascii ? quality_in (field, word, TRUE) : MATCH_NONE;
   folded = fold (field);
   return quality_in (folded, word, FALSE);
 }
