@@ -179,6 +179,20 @@ test_multiword_and_accents (void)
   g_assert_cmpuint (lk_device_query_score (imei, niccolo), ==, 0);
 }
 
+static void
+test_non_ascii_words (void)
+{
+  g_autoptr(LkDeviceQuery) citta = lk_device_query_new ("Città");
+  g_autoptr(LkDevice) plain = make ("1", "CITTA-01", "a@contoso.it", "A", "S", NULL);
+  g_autoptr(LkDevice) accented = make ("2", "CITTÀ-01", "a@contoso.it", "A", "S", NULL);
+  g_autoptr(LkDevice) decomposed = make ("3", "citta\xcc\x80 02", "a@contoso.it", "A", "S", NULL);
+
+  /* An accented word is not in an ASCII field; case and Unicode normalization do not matter. */
+  g_assert_cmpuint (lk_device_query_score (citta, plain), ==, 0);
+  g_assert_cmpuint (lk_device_query_score (citta, accented), >, 0);
+  g_assert_cmpuint (lk_device_query_score (citta, decomposed), ==, lk_device_query_score (citta, accented));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -192,6 +206,7 @@ main (int   argc,
   g_test_add_func ("/query/weights-and-ties", test_weights_and_ties);
   g_test_add_func ("/query/score-and-rank", test_score_and_rank);
   g_test_add_func ("/query/multiword-and-accents", test_multiword_and_accents);
+  g_test_add_func ("/query/non-ascii-words", test_non_ascii_words);
 
   return g_test_run ();
 }
