@@ -340,24 +340,38 @@ android_row (LkDevice *device)
   return ROW_ANDROID_MODE_UNKNOWN;
 }
 
+/* An Android enrollment or hardware type on an Apple device (or the reverse, or a Windows one
+ * on either) means the facts disagree: not something to act on. */
+static gboolean
+enrollment_contradicts (LkPlatform  platform,
+                        const char *enrollment)
+{
+  if (platform != LK_PLATFORM_ANDROID && has_prefix (enrollment, "android"))
+    return TRUE;
+  if (platform == LK_PLATFORM_ANDROID)
+    return has_prefix (enrollment, "apple") || is_windows_enrollment (enrollment);
+  if (platform == LK_PLATFORM_IOS || platform == LK_PLATFORM_VISIONOS)
+    return is_windows_enrollment (enrollment);
+  return FALSE;
+}
+
+static gboolean
+device_type_contradicts (LkPlatform  platform,
+                         const char *device_type)
+{
+  if (platform == LK_PLATFORM_ANDROID)
+    return is_one_of (device_type, apple_device_type) || has_prefix (device_type, "win");
+  if (platform == LK_PLATFORM_IOS || platform == LK_PLATFORM_VISIONOS)
+    return has_prefix (device_type, "android") || has_prefix (device_type, "win");
+  return FALSE;
+}
+
 static Row
 classify (LkDevice   *device,
           LkPlatform  platform)
 {
-  const char *enrollment = lk_device_get_enrollment_type (device);
-  const char *device_type = lk_device_get_device_type (device);
-  gboolean apple = platform == LK_PLATFORM_IOS || platform == LK_PLATFORM_VISIONOS;
-
-  /* An Android enrollment or hardware type on an Apple device (or the reverse, or a Windows one
-   * on either) means the facts disagree: not something to act on. */
-  if (platform != LK_PLATFORM_ANDROID && has_prefix (enrollment, "android"))
-    return ROW_CONTRADICTORY;
-  if (platform == LK_PLATFORM_ANDROID
-      && (has_prefix (enrollment, "apple") || is_windows_enrollment (enrollment)
-          || is_one_of (device_type, apple_device_type) || has_prefix (device_type, "win")))
-    return ROW_CONTRADICTORY;
-  if (apple && (is_windows_enrollment (enrollment) || has_prefix (device_type, "android")
-                || has_prefix (device_type, "win")))
+  if (enrollment_contradicts (platform, lk_device_get_enrollment_type (device))
+      || device_type_contradicts (platform, lk_device_get_device_type (device)))
     return ROW_CONTRADICTORY;
 
   switch (platform)
@@ -385,17 +399,28 @@ classify (LkDevice   *device,
 
 static char *
 format_reason (Row         row,
-               const char *os,
-               const char *enrollment)
+               LkPlatform  platform,
+               LkDevice   *device)
 {
+  const char *os = lk_device_get_operating_system (device);
+  const char *enrollment = lk_device_get_enrollment_type (device);
+  const char *device_type = lk_device_get_device_type (device);
+
   switch (row)
     {
     case ROW_OTHER_OS:
       return g_strdup_printf (_("Intune has no passcode action for %s devices."), os);
     case ROW_ANDROID_ENROLLMENT_UNRECOGNIZED:
+      /* Translators: %s is a Microsoft Graph enum value such as "androidSomethingNew"; keep it as is. */
       return g_strdup_printf (_("Microsoft Graph reported the enrollment type “%s”, which Latchkey does not know: it cannot tell whether this Android device supports a passcode reset."),
                               enrollment);
     case ROW_CONTRADICTORY:
+      if (device_type_contradicts (platform, device_type)
+          && !enrollment_contradicts (platform, enrollment))
+        /* Translators: the first %s is an operating system ("iOS"), the second a Microsoft Graph
+         * deviceType value ("androidForWork"); keep the second as is. */
+        return g_strdup_printf (_("The device’s operating system (%s) and its hardware type (%s) contradict each other."),
+                                os != NULL ? os : "?", device_type);
       return g_strdup_printf (_("The device’s operating system (%s) and its enrollment type contradict each other."),
                               os != NULL ? os : "?");
     default:
@@ -419,7 +444,7 @@ lk_capability_new_for_device (LkDevice *device)
   self->row = classify (device, self->platform);
   rule = &rules[self->row];
 
-  self->reason = format_reason (self->row, os, lk_device_get_enrollment_type (device));
+  self->reason = format_reason (self->row, self->platform, device);
 
   caveats = g_ptr_array_new ();
   for (guint i = 0; i < G_N_ELEMENTS (rule->caveats) && rule->caveats[i] != NULL; i++)

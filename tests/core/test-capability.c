@@ -234,6 +234,8 @@ test_reasons_name_the_facts (void)
   g_autoptr(LkDevice) future = device_from ("\"operatingSystem\":\"Android\",\"deviceEnrollmentType\":\"androidQuantum\"");
   g_autoptr(LkDevice) mixed = device_from ("\"operatingSystem\":\"iOS\",\"deviceEnrollmentType\":\"androidEnterpriseFullyManaged\"");
   g_autoptr(LkDevice) other = device_from ("\"operatingSystem\":\"Tizen\"");
+  g_autoptr(LkDevice) hardware_device = device_from ("\"operatingSystem\":\"iOS\",\"deviceType\":\"androidForWork\"");
+  g_autoptr(LkCapability) hardware = lk_capability_new_for_device (hardware_device);
   g_autoptr(LkDevice) fully_managed = device_from ("\"operatingSystem\":\"Android\",\"deviceEnrollmentType\":\"androidEnterpriseFullyManaged\"");
   g_autoptr(LkDevice) ios = device_from ("\"operatingSystem\":\"iOS\",\"managedDeviceOwnerType\":\"company\"");
   g_autoptr(LkCapability) f = lk_capability_new_for_device (future);
@@ -246,6 +248,8 @@ test_reasons_name_the_facts (void)
 
   g_assert_nonnull (strstr (lk_capability_get_reason (f), "androidQuantum"));
   g_assert_nonnull (strstr (lk_capability_get_reason (m), "iOS"));
+  g_assert_nonnull (strstr (lk_capability_get_reason (m), "enrollment type"));
+  g_assert_nonnull (strstr (lk_capability_get_reason (hardware), "androidForWork"));
   g_assert_nonnull (strstr (lk_capability_get_reason (o), "Tizen"));
 
   /* Labels of the actions, as DESIGN.md names them. */
