@@ -289,6 +289,49 @@ action_requested_cb (LkWindow      *window,
   gtk_window_present (GTK_WINDOW (wizard));
 }
 
+/* Benchmark hooks (tests/bench/run.sh): report the time from start to the first painted frame
+ * or the first search result on stdout, then quit. Off unless the variable is set. */
+static gint64 started_at;
+
+static void
+bench_report (const char *what)
+{
+  g_print ("{\"%s_seconds\": %.4f}\n", what, (g_get_monotonic_time () - started_at) / 1e6);
+  g_application_quit (g_application_get_default ());
+}
+
+static void
+bench_after_paint_cb (GdkFrameClock *clock,
+                      gpointer       user_data)
+{
+  g_signal_handlers_disconnect_by_func (clock, bench_after_paint_cb, user_data);
+  bench_report ("first_frame");
+}
+
+static void
+bench_state_cb (GtkStack   *stack,
+                GParamSpec *pspec,
+                gpointer    user_data)
+{
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (stack), "results") == 0)
+    bench_report ("first_result");
+}
+
+static void
+bench_mapped_cb (GtkWidget *window,
+                 gpointer   user_data)
+{
+  if (g_getenv ("LATCHKEY_BENCH_FIRST_FRAME") != NULL)
+    g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
+                      G_CALLBACK (bench_after_paint_cb), NULL);
+}
+
+void
+lk_application_mark_start (void)
+{
+  started_at = g_get_monotonic_time ();
+}
+
 static void
 lk_application_activate (GApplication *application)
 {
@@ -303,6 +346,11 @@ lk_application_activate (GApplication *application)
 
   window = lk_window_new (GTK_APPLICATION (self));
   g_signal_connect_object (window, "action-requested", G_CALLBACK (action_requested_cb), self, 0);
+  if (g_getenv ("LATCHKEY_BENCH_FIRST_FRAME") != NULL)
+    g_signal_connect (window, "map", G_CALLBACK (bench_mapped_cb), NULL);
+  if (g_getenv ("LATCHKEY_BENCH_FIRST_RESULT") != NULL)
+    g_signal_connect (lk_window_get_stack (window), "notify::visible-child-name",
+                      G_CALLBACK (bench_state_cb), NULL);
   lk_window_set_demo (window, self->demo);
   lk_window_show_connecting (window);
   gtk_window_present (GTK_WINDOW (window));

@@ -16,4 +16,7 @@ LkAccountManager *lk_application_get_accounts (LkApplication *self);
 void              lk_application_use_account  (LkApplication *self,
                                                LkAccount     *account);
 
+/* Called first thing in main(): the benchmark hooks measure from here. */
+void              lk_application_mark_start   (void);
+
 G_END_DECLS

@@ -654,3 +654,10 @@ lk_window_get_accounts_menu (LkWindow *self)
   g_return_val_if_fail (LK_IS_WINDOW (self), NULL);
   return self->accounts_section;
 }
+
+GtkStack *
+lk_window_get_stack (LkWindow *self)
+{
+  g_return_val_if_fail (LK_IS_WINDOW (self), NULL);
+  return self->stack;
+}

@@ -37,6 +37,8 @@ GListModel    *lk_window_get_results       (LkWindow      *self);
 /* The visible state: "signed-out", "connecting", "empty", "searching", "no-results",
  * "error", "throttled", "offline" or "results". For tests and accessibility checks. */
 const char    *lk_window_get_state         (LkWindow      *self);
+/* The stack of state pages ("results" once devices show), for the benchmark hook. */
+GtkStack      *lk_window_get_stack         (LkWindow      *self);
 /* The primary menu's account switcher, filled by the application. */
 GMenu         *lk_window_get_accounts_menu (LkWindow      *self);
 /* Opens the device page. */

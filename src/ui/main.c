@@ -12,6 +12,7 @@ main (int   argc,
 {
   g_autoptr(LkApplication) app = NULL;
 
+  lk_application_mark_start ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
