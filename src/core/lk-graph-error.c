@@ -196,6 +196,8 @@ lk_graph_error_new_from_response (guint       http_status,
 
   if (body != NULL && body_len > 0
       && json_parser_load_from_data (parser, body, (gssize) body_len, NULL)
+      /* A whitespace-only body parses fine and has no root. */
+      && json_parser_get_root (parser) != NULL
       && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       JsonObject *root = json_node_get_object (json_parser_get_root (parser));

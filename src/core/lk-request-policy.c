@@ -117,7 +117,8 @@ lk_url_may_carry_token (const char  *url,
   const char *scheme;
   gsize root_len;
 
-  if (target == NULL || root == NULL || g_uri_get_host (target) == NULL)
+  /* A root without a host (a misconfigured "https:/beta") must not compare equal to any host. */
+  if (target == NULL || root == NULL || g_uri_get_host (target) == NULL || g_uri_get_host (root) == NULL)
     return refuse (error, target != NULL ? g_uri_get_host (target) : NULL);
 
   scheme = g_uri_get_scheme (target);
