@@ -104,7 +104,9 @@ wipe_and_free (gpointer data)
 {
   GByteArray *array = data;
 
-  explicit_bzero (array->data, array->len);
+  /* An empty array (an empty answer) has no buffer: explicit_bzero (NULL, 0) is undefined. */
+  if (array->len > 0)
+    explicit_bzero (array->data, array->len);
   g_byte_array_unref (array);
 }
 

@@ -3,7 +3,9 @@
  * inputs under tests/fuzz/corpus/). G_DEBUG=fatal-warnings makes any critical a failure. */
 #include "config.h"
 
+#include "lk-auth-error.h"
 #include "lk-graph-error.h"
+#include "lk-oidc.h"
 #include "lk-request-policy.h"
 
 /* A body of only whitespace is valid JSON to json-glib with no root node; reading it as an
@@ -41,6 +43,68 @@ test_url_root_without_host (void)
     }
 }
 
+static void
+empty_answer_cb (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "", 0);
+}
+
+static void
+token_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+give_up_cb (gpointer user_data)
+{
+  g_error ("the token request did not finish in time");
+  return G_SOURCE_REMOVE;
+}
+
+/* A token endpoint answering 200 with an empty body: the wiped answer buffer had no data
+ * pointer and was handed to explicit_bzero (NULL, 0), undefined behaviour (UBSan: nonnull). */
+static void
+test_oidc_empty_token_answer (void)
+{
+  static const char *const params[] = { "grant_type", "refresh_token", NULL };
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  /* No proxy resolver: loopback needs none, and libproxy would run in a thread per request. */
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 5, "proxy-resolver", NULL, NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LkTokenResponse) response = NULL;
+  g_autofree char *url = NULL;
+  GSList *uris;
+  guint give_up;
+
+  soup_server_add_handler (server, NULL, empty_answer_cb, NULL, NULL);
+  /* listen_local, like the sandbox: its libsoup leak is the one tests/lsan.supp explains. */
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  url = g_strdup_printf ("http://127.0.0.1:%d/token", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  give_up = g_timeout_add_seconds (10, give_up_cb, NULL);
+  lk_oidc_token_request_async (session, url, params, NULL, token_done_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (give_up);
+
+  response = lk_oidc_token_request_finish (result, &error);
+  g_assert_null (response);
+  g_assert_error (error, LK_AUTH_ERROR, LK_AUTH_ERROR_INVALID_RESPONSE);
+  soup_server_disconnect (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -48,5 +112,6 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/fuzz-regressions/graph-error/whitespace-body", test_graph_error_whitespace_body);
   g_test_add_func ("/fuzz-regressions/request-policy/root-without-host", test_url_root_without_host);
+  g_test_add_func ("/fuzz-regressions/oidc/empty-token-answer", test_oidc_empty_token_answer);
   return g_test_run ();
 }
