@@ -87,8 +87,8 @@ lk_host_is_loopback (const char *host)
     return FALSE;
   if (g_ascii_strcasecmp (host, "localhost") == 0)
     return TRUE;
-  /* GUri keeps IPv6 literals in brackets. */
-  if (host[0] == '[')
+  /* GUri keeps IPv6 literals in brackets. A lone "[" must not make the length below wrap. */
+  if (host[0] == '[' && strlen (host) >= 2 && host[strlen (host) - 1] == ']')
     bare = g_strndup (host + 1, strlen (host) - 2);
   address = g_inet_address_new_from_string (bare != NULL ? bare : host);
   return address != NULL && g_inet_address_get_is_loopback (address);

@@ -43,6 +43,17 @@ test_url_root_without_host (void)
     }
 }
 
+/* A host of a lone "[" made strlen (host) - 2 wrap around and g_strndup() read far past it. */
+static void
+test_host_lone_bracket (void)
+{
+  g_assert_false (lk_host_is_loopback ("["));
+  g_assert_false (lk_host_is_loopback ("[]"));
+  g_assert_false (lk_host_is_loopback ("[::1"));
+  g_assert_true (lk_host_is_loopback ("[::1]"));
+  g_assert_true (lk_host_is_loopback ("127.0.0.1"));
+}
+
 static void
 empty_answer_cb (SoupServer        *server,
                  SoupServerMessage *msg,
@@ -112,6 +123,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/fuzz-regressions/graph-error/whitespace-body", test_graph_error_whitespace_body);
   g_test_add_func ("/fuzz-regressions/request-policy/root-without-host", test_url_root_without_host);
+  g_test_add_func ("/fuzz-regressions/request-policy/lone-bracket", test_host_lone_bracket);
   g_test_add_func ("/fuzz-regressions/oidc/empty-token-answer", test_oidc_empty_token_answer);
   return g_test_run ();
 }
