@@ -234,7 +234,9 @@ lk_device_query_new (const char *text)
   LkDeviceQuery *self = g_object_new (LK_TYPE_DEVICE_QUERY, NULL);
   g_auto(GStrv) words = NULL;
 
-  self->text = g_strstrip (g_strdup (text != NULL ? text : ""));
+  /* The CLI passes its argument as the terminal typed it, and g_utf8_normalize() reads past
+   * the end of invalid UTF-8: replace bad bytes with U+FFFD first. */
+  self->text = g_strstrip (g_utf8_make_valid (text != NULL ? text : "", -1));
   self->kind = classify (self->text);
   self->digits = digits_of (self->text);
 

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "lk-auth-error.h"
+#include "lk-device-query.h"
 #include "lk-graph-error.h"
 #include "lk-oidc.h"
 #include "lk-request-policy.h"
@@ -52,6 +53,20 @@ test_host_lone_bracket (void)
   g_assert_false (lk_host_is_loopback ("[::1"));
   g_assert_true (lk_host_is_loopback ("[::1]"));
   g_assert_true (lk_host_is_loopback ("127.0.0.1"));
+}
+
+/* Invalid UTF-8 (the CLI's argument is not validated) reached g_utf8_normalize(), which read
+ * past the end of the word. */
+static void
+test_query_invalid_utf8 (void)
+{
+  static const char text[] = "  ` l\xca  \xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8 \xff\xff\xff";
+  g_autoptr(LkDeviceQuery) query = lk_device_query_new (text);
+  GPtrArray *filters = lk_device_query_get_filters (query);
+
+  g_assert_true (g_utf8_validate (lk_device_query_get_text (query), -1, NULL));
+  for (guint i = 0; i < filters->len; i++)
+    g_assert_true (g_utf8_validate (g_ptr_array_index (filters, i), -1, NULL));
 }
 
 static void
@@ -124,6 +139,7 @@ main (int   argc,
   g_test_add_func ("/fuzz-regressions/graph-error/whitespace-body", test_graph_error_whitespace_body);
   g_test_add_func ("/fuzz-regressions/request-policy/root-without-host", test_url_root_without_host);
   g_test_add_func ("/fuzz-regressions/request-policy/lone-bracket", test_host_lone_bracket);
+  g_test_add_func ("/fuzz-regressions/device-query/invalid-utf8", test_query_invalid_utf8);
   g_test_add_func ("/fuzz-regressions/oidc/empty-token-answer", test_oidc_empty_token_answer);
   return g_test_run ();
 }
