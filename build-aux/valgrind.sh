@@ -1,0 +1,68 @@
+#!/bin/sh
+# Runs the non-UI test suites (core, services but token-store, sandbox, cli) of a normal build
+# under valgrind memcheck and fails on any memory error or definite leak. Slow (minutes), so it
+# is not part of .ci/run; run it by hand before a release:
+#
+#   build-aux/valgrind.sh                 every selected test
+#   build-aux/valgrind.sh device-query    only these tests
+#
+# token-store is left out: it talks to a real keyring over D-Bus (test.sh's private session),
+# whose timeouts do not survive valgrind's 20-50x slowdown. Child processes (the CLI test runs
+# latchkey-cli) are followed too. Each process writes its report to $BUILD/valgrind-logs/.
+set -eu
+cd "$(dirname "$0")/.."
+
+BUILD=${BUILD:-_build-valgrind}
+SUITES="core services sandbox cli"
+EXCLUDE="token-store"
+
+if ! command -v valgrind >/dev/null 2>&1; then
+  echo "valgrind: not installed (apt-get install valgrind)" >&2
+  exit 1
+fi
+sh build-aux/deps.sh
+[ -f "$BUILD/build.ninja" ] || meson setup "$BUILD" -Dgui=disabled -Dbenchmarks=false -Dbuildtype=debug
+ninja -C "$BUILD"
+
+if [ $# -gt 0 ]; then
+  tests="$*"
+else
+  tests=$(meson introspect "$BUILD" --tests | python3 -c '
+import json, sys
+suites = {"latchkey:" + s for s in sys.argv[1].split()}
+exclude = set(sys.argv[2].split())
+for t in json.load(sys.stdin):
+    if suites & set(t["suite"]) and t["name"] not in exclude:
+        print(t["name"])' "$SUITES" "$EXCLUDE")
+fi
+
+LOGS="$BUILD/valgrind-logs"
+rm -rf "$LOGS"
+mkdir -p "$LOGS"
+# --trace-children follows the CLI test into latchkey-cli; shells and python helpers are not
+# ours and are skipped. --num-callers 40: GLib's main loop stacks are deep.
+wrap="valgrind --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1 \
+--suppressions=$(pwd)/tests/valgrind.supp --num-callers=40 --trace-children=yes \
+--trace-children-skip=*/sh,*/bash,*/dash,*/python3*,*/env,*/dbus-*,*/gnome-keyring* \
+--log-file=$(pwd)/$LOGS/%p.log"
+
+status=0
+# shellcheck disable=SC2086
+meson test -C "$BUILD" --no-rebuild --print-errorlogs -t 10 --num-processes 1 \
+  --wrap="$wrap" $tests || status=1
+
+# One line per process that had something to say; the logs hold the stacks.
+definite=0
+for log in "$LOGS"/*.log; do
+  [ -f "$log" ] || continue
+  cmd=$(sed -n 's/^==[0-9]*== Command: //p' "$log" | head -1)
+  errors=$(sed -n 's/^==[0-9]*== ERROR SUMMARY: \([0-9]*\) errors.*/\1/p' "$log" | tail -1)
+  lost=$(sed -n 's/^==[0-9]*==    definitely lost: \([0-9,]*\) bytes.*/\1/p' "$log" | tail -1)
+  if [ "${errors:-0}" != "0" ] || { [ -n "$lost" ] && [ "$lost" != "0" ]; }; then
+    echo "valgrind: $cmd: ${errors:-?} errors, ${lost:-0} bytes definitely lost ($log)"
+    definite=1
+  fi
+done
+[ $definite -eq 0 ] && echo "valgrind: no memory errors and no definite leaks in $(ls "$LOGS" | wc -l) processes"
+[ $definite -eq 0 ] || status=1
+exit $status
