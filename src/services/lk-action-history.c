@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
@@ -95,6 +96,19 @@ lk_action_history_get_path (LkActionHistory *self)
   return self->path;
 }
 
+static gboolean
+ends_with_newline (int fd)
+{
+  struct stat st;
+  char last = '\n';
+
+  if (fstat (fd, &st) != 0 || st.st_size == 0)
+    return TRUE;
+  if (pread (fd, &last, 1, st.st_size - 1) != 1)
+    return TRUE;
+  return last == '\n';
+}
+
 gboolean
 lk_action_history_append (LkActionHistory  *self,
                           LkHistoryEntry   *entry,
@@ -126,7 +140,7 @@ lk_action_history_append (LkActionHistory  *self,
   root = json_builder_get_root (builder);
   line = json_to_string (root, FALSE);
   len = strlen (line);
-  line = g_realloc (line, len + 2);
+  line = g_realloc (line, len + 3);
   line[len++] = '\n';
   line[len] = '\0';
 
@@ -139,7 +153,14 @@ lk_action_history_append (LkActionHistory  *self,
       return FALSE;
     }
   /* One write() of one line with O_APPEND: lines from two windows never interleave. */
-  fd = g_open (self->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  fd = g_open (self->path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (fd >= 0 && !ends_with_newline (fd))
+    {
+      /* A crash cut the last line short: end it, so that it alone is lost and not this one. */
+      memmove (line + 1, line, len + 1);
+      line[0] = '\n';
+      len++;
+    }
   if (fd < 0 || write (fd, line, len) != (gssize) len)
     {
       int saved = errno;
@@ -191,18 +212,76 @@ lk_action_history_load (LkActionHistory  *self,
   return g_steal_pointer (&entries);
 }
 
+struct _LkHistoryRecord
+{
+  GObject         parent_instance;
+  LkHistoryEntry *entry;
+};
+
+G_DEFINE_FINAL_TYPE (LkHistoryRecord, lk_history_record, G_TYPE_OBJECT)
+
+static void
+lk_history_record_finalize (GObject *object)
+{
+  g_clear_pointer (&LK_HISTORY_RECORD (object)->entry, lk_history_entry_free);
+  G_OBJECT_CLASS (lk_history_record_parent_class)->finalize (object);
+}
+
+static void
+lk_history_record_class_init (LkHistoryRecordClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = lk_history_record_finalize;
+}
+
+static void
+lk_history_record_init (LkHistoryRecord *self)
+{
+}
+
+const LkHistoryEntry *
+lk_history_record_get_entry (LkHistoryRecord *self)
+{
+  g_return_val_if_fail (LK_IS_HISTORY_RECORD (self), NULL);
+  return self->entry;
+}
+
+GListModel *
+lk_action_history_load_model (LkActionHistory  *self,
+                              GError          **error)
+{
+  g_autoptr(GPtrArray) entries = lk_action_history_load (self, error);
+  GListStore *store;
+
+  if (entries == NULL)
+    return NULL;
+  store = g_list_store_new (LK_TYPE_HISTORY_RECORD);
+  for (guint i = entries->len; i > 0; i--)
+    {
+      g_autoptr(LkHistoryRecord) record = g_object_new (LK_TYPE_HISTORY_RECORD, NULL);
+
+      record->entry = g_ptr_array_steal_index_fast (entries, i - 1);
+      g_list_store_append (store, record);
+    }
+  return G_LIST_MODEL (store);
+}
+
 static void
 append_csv_field (GString    *csv,
                   const char *value)
 {
+  /* A device name is chosen by its user: a spreadsheet must not run "=HYPERLINK(…)" from it. */
+  gboolean formula = value != NULL && strchr ("=+-@\t\r", value[0]) != NULL && value[0] != '\0';
+
   if (value == NULL)
     return;
-  if (strpbrk (value, ",\"\r\n") == NULL)
+  if (!formula && strpbrk (value, ",\"\r\n") == NULL)
     {
       g_string_append (csv, value);
       return;
     }
   g_string_append_c (csv, '"');
+  if (formula)
+    g_string_append_c (csv, '\'');
   for (const char *p = value; *p != '\0'; p++)
     {
       if (*p == '"')

@@ -29,6 +29,12 @@ LkHistoryEntry *lk_history_entry_new   (void);
 void            lk_history_entry_free  (LkHistoryEntry *entry);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkHistoryEntry, lk_history_entry_free)
 
+/* One entry as a GObject, the item type of lk_action_history_load_model(). */
+#define LK_TYPE_HISTORY_RECORD (lk_history_record_get_type ())
+G_DECLARE_FINAL_TYPE (LkHistoryRecord, lk_history_record, LK, HISTORY_RECORD, GObject)
+
+const LkHistoryEntry *lk_history_record_get_entry (LkHistoryRecord *self);
+
 #define LK_TYPE_ACTION_HISTORY (lk_action_history_get_type ())
 G_DECLARE_FINAL_TYPE (LkActionHistory, lk_action_history, LK, ACTION_HISTORY, GObject)
 
@@ -42,7 +48,12 @@ gboolean         lk_action_history_append     (LkActionHistory  *self,
 /* Every readable entry, oldest first (element-type LkHistoryEntry). */
 GPtrArray       *lk_action_history_load       (LkActionHistory  *self,
                                                GError          **error);
-/* RFC 4180 CSV with a header row. */
+/* The same entries as a list model of LkHistoryRecord, NEWEST first (as a History view shows
+ * them); NULL with @error set when the file cannot be read. */
+GListModel      *lk_action_history_load_model (LkActionHistory  *self,
+                                               GError          **error);
+/* RFC 4180 CSV with a header row; a field that a spreadsheet would run as a formula
+ * (=, +, -, @, tab, CR first) is quoted and prefixed with an apostrophe. */
 char            *lk_action_history_to_csv     (GPtrArray        *entries);
 
 G_END_DECLS

@@ -42,6 +42,8 @@ enum
 {
   PROP_0,
   PROP_STATE,
+  PROP_PASSCODE_AVAILABLE,
+  PROP_LAST_ERROR,
   N_PROPS
 };
 
@@ -119,6 +121,9 @@ static void
 set_state (LkActionTracker *self,
            LkTrackerState   state)
 {
+  /* A "finished" handler may drop the last outside reference (the application's registry). */
+  g_autoptr(LkActionTracker) keep = g_object_ref (self);
+
   if (self->state == state)
     return;
   self->state = state;
@@ -131,12 +136,23 @@ set_state (LkActionTracker *self,
     }
 }
 
+/* Takes @error (NULL clears it). */
+static void
+set_error (LkActionTracker *self,
+           GError          *error)
+{
+  if (self->error == NULL && error == NULL)
+    return;
+  g_clear_error (&self->error);
+  self->error = error;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LAST_ERROR]);
+}
+
 static void
 fail (LkActionTracker *self,
       GError          *error)
 {
-  g_clear_error (&self->error);
-  self->error = error;
+  set_error (self, error);
   if (self->request_id == NULL)
     self->request_id = g_strdup (lk_graph_error_get_request_id (error));
   set_state (self, LK_TRACKER_ERROR);
@@ -229,10 +245,14 @@ results_cb (GObject      *source,
       return;
     }
 
+  /* Intune has the action: whatever the unanswered POST left unknown is known now. */
+  if (self->state == LK_TRACKER_CHECKING)
+    set_error (self, NULL);
   if (lk_action_result_get_state (reset) == LK_ACTION_STATE_DONE && lk_action_result_get_passcode (reset) != NULL)
     {
       lk_action_tracker_clear_passcode (self);
       self->passcode = g_strdup (lk_action_result_get_passcode (reset));
+      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PASSCODE_AVAILABLE]);
     }
   set_state (self, tracker_state_for (lk_action_result_get_state (reset)));
   if (!is_final (self->state))
@@ -267,8 +287,7 @@ sent_cb (GObject      *source,
       if (g_error_matches (error, LK_GRAPH_ERROR, LK_GRAPH_ERROR_OUTCOME_UNKNOWN))
         {
           /* Never resend: the device's action results will say whether Intune queued it. */
-          g_clear_error (&self->error);
-          self->error = error;
+          set_error (self, error);
           self->checking_since = g_get_monotonic_time ();
           record (self, "unknown");
           set_state (self, LK_TRACKER_CHECKING);
@@ -347,9 +366,11 @@ lk_action_tracker_clear_passcode (LkActionTracker *self)
 {
   g_return_if_fail (LK_IS_ACTION_TRACKER (self));
 
-  if (self->passcode != NULL)
-    explicit_bzero (self->passcode, strlen (self->passcode));
+  if (self->passcode == NULL)
+    return;
+  explicit_bzero (self->passcode, strlen (self->passcode));
   g_clear_pointer (&self->passcode, g_free);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PASSCODE_AVAILABLE]);
 }
 
 static void
@@ -368,7 +389,10 @@ lk_action_tracker_finalize (GObject *object)
 {
   LkActionTracker *self = LK_ACTION_TRACKER (object);
 
-  lk_action_tracker_clear_passcode (self);
+  /* Not lk_action_tracker_clear_passcode (): no notifications from a finalizing object. */
+  if (self->passcode != NULL)
+    explicit_bzero (self->passcode, strlen (self->passcode));
+  g_clear_pointer (&self->passcode, g_free);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->client);
   g_clear_object (&self->device);
@@ -396,6 +420,12 @@ lk_action_tracker_get_property (GObject    *object,
     case PROP_STATE:
       g_value_set_int (value, self->state);
       break;
+    case PROP_PASSCODE_AVAILABLE:
+      g_value_set_boolean (value, self->passcode != NULL);
+      break;
+    case PROP_LAST_ERROR:
+      g_value_set_boxed (value, self->error);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -413,6 +443,14 @@ lk_action_tracker_class_init (LkActionTrackerClass *klass)
   props[PROP_STATE] = g_param_spec_int ("state", NULL, NULL, LK_TRACKER_READY, LK_TRACKER_ERROR,
                                         LK_TRACKER_READY,
                                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Whether a temporary passcode is held (never the passcode itself: properties get logged). */
+  props[PROP_PASSCODE_AVAILABLE] =
+    g_param_spec_boolean ("passcode-available", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Why the action failed or what is unknown about it; NULL while all is well. */
+  props[PROP_LAST_ERROR] =
+    g_param_spec_boxed ("last-error", NULL, NULL, G_TYPE_ERROR,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   signals[SIGNAL_FINISHED] = g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,

@@ -29,6 +29,10 @@ typedef enum
   LK_TRACKER_ERROR,          /* the request failed: see the error (nothing was queued, or unknown) */
 } LkTrackerState;
 
+/* Properties (read-only, notified): "state" (LkTrackerState as int), "passcode-available"
+ * (boolean; the passcode itself is only in lk_action_tracker_get_passcode()), "last-error"
+ * (GError, NULL while nothing went wrong). Signal "finished": the state became final (done,
+ * failed, notSupported, canceled or error), emitted once, after the outcome was recorded. */
 #define LK_TYPE_ACTION_TRACKER (lk_action_tracker_get_type ())
 G_DECLARE_FINAL_TYPE (LkActionTracker, lk_action_tracker, LK, ACTION_TRACKER, GObject)
 

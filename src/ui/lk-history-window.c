@@ -14,9 +14,8 @@ struct _LkHistoryWindow
   GtkStack             *stack;
   GtkListBox           *list;
   LkActionHistory      *history;
-  GPtrArray            *entries;
+  GListModel           *model;
   GtkFileChooserNative *chooser;
-  guint                 n_rows;
 };
 
 G_DEFINE_FINAL_TYPE (LkHistoryWindow, lk_history_window, ADW_TYPE_WINDOW)
@@ -39,44 +38,45 @@ outcome_label (const char *outcome)
   return outcome != NULL ? outcome : "—";
 }
 
+static GtkWidget *
+create_row (gpointer item,
+            gpointer user_data)
+{
+  const LkHistoryEntry *entry = lk_history_record_get_entry (item);
+  GtkWidget *row = adw_action_row_new ();
+  g_autoptr(GDateTime) when = entry->time != NULL ? g_date_time_new_from_iso8601 (entry->time, NULL) : NULL;
+  g_autoptr(GDateTime) local = when != NULL ? g_date_time_to_local (when) : NULL;
+  g_autofree char *time = local != NULL ? g_date_time_format (local, "%x %X") : g_strdup ("—");
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+
+  title = g_markup_printf_escaped ("%s — %s", entry->device_name != NULL ? entry->device_name : "—",
+                                   outcome_label (entry->outcome));
+  subtitle = g_markup_printf_escaped ("%s · %s · %s", time, entry->action != NULL ? entry->action : "—",
+                                      entry->admin != NULL ? entry->admin : "—");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  return row;
+}
+
 static void
 reload (LkHistoryWindow *self)
 {
   g_autoptr(GError) error = NULL;
-  GtkWidget *child;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
-    gtk_list_box_remove (self->list, child);
-  self->n_rows = 0;
-  g_clear_pointer (&self->entries, g_ptr_array_unref);
-  self->entries = lk_action_history_load (self->history, &error);
-  if (self->entries == NULL)
+  g_clear_object (&self->model);
+  /* Newest first: the action just taken is the one looked for. */
+  self->model = lk_action_history_load_model (self->history, &error);
+  if (self->model == NULL)
     {
+      gtk_list_box_bind_model (self->list, NULL, NULL, NULL, NULL);
       adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+      gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
     }
-
-  /* Newest first: the action just taken is the one looked for. */
-  for (guint i = self->entries->len; i > 0; i--)
-    {
-      LkHistoryEntry *entry = g_ptr_array_index (self->entries, i - 1);
-      GtkWidget *row = adw_action_row_new ();
-      g_autofree char *title = NULL;
-      g_autofree char *subtitle = NULL;
-      g_autoptr(GDateTime) when = entry->time != NULL ? g_date_time_new_from_iso8601 (entry->time, NULL) : NULL;
-      g_autoptr(GDateTime) local = when != NULL ? g_date_time_to_local (when) : NULL;
-      g_autofree char *time = local != NULL ? g_date_time_format (local, "%x %X") : g_strdup ("—");
-
-      title = g_markup_printf_escaped ("%s — %s", entry->device_name != NULL ? entry->device_name : "—",
-                                       outcome_label (entry->outcome));
-      subtitle = g_markup_printf_escaped ("%s · %s · %s", time, entry->action != NULL ? entry->action : "—",
-                                          entry->admin != NULL ? entry->admin : "—");
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      gtk_list_box_append (self->list, row);
-      self->n_rows++;
-    }
-  gtk_stack_set_visible_child_name (self->stack, self->n_rows > 0 ? "list" : "empty");
+  gtk_list_box_bind_model (self->list, self->model, create_row, NULL, NULL);
+  gtk_stack_set_visible_child_name (self->stack,
+                                    g_list_model_get_n_items (self->model) > 0 ? "list" : "empty");
 }
 
 static void
@@ -86,14 +86,18 @@ chooser_response_cb (GtkNativeDialog *dialog,
 {
   g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
   g_autofree char *csv = NULL;
 
   if (response == GTK_RESPONSE_ACCEPT)
     {
       file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      csv = lk_action_history_to_csv (self->entries);
-      if (!g_file_replace_contents (file, csv, strlen (csv), NULL, FALSE, G_FILE_CREATE_PRIVATE,
-                                    NULL, NULL, &error))
+      /* Read again, oldest first: the export holds what the file holds now. */
+      entries = lk_action_history_load (self->history, &error);
+      csv = entries != NULL ? lk_action_history_to_csv (entries) : NULL;
+      if (csv == NULL
+          || !g_file_replace_contents (file, csv, strlen (csv), NULL, FALSE, G_FILE_CREATE_PRIVATE,
+                                       NULL, NULL, &error))
         adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
       else
         adw_toast_overlay_add_toast (self->toasts, adw_toast_new (_("History exported")));
@@ -125,7 +129,7 @@ lk_history_window_dispose (GObject *object)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
   g_clear_object (&self->history);
-  g_clear_pointer (&self->entries, g_ptr_array_unref);
+  g_clear_object (&self->model);
 
   G_OBJECT_CLASS (lk_history_window_parent_class)->dispose (object);
 }
@@ -201,5 +205,5 @@ guint
 lk_history_window_get_n_rows (LkHistoryWindow *self)
 {
   g_return_val_if_fail (LK_IS_HISTORY_WINDOW (self), 0);
-  return self->n_rows;
+  return self->model != NULL ? g_list_model_get_n_items (self->model) : 0;
 }
