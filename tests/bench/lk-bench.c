@@ -1,40 +1,71 @@
-/* lk-bench.c: one measurement of Latchkey against a running sandbox, printed as JSON.
+/* lk-bench.c: Latchkey's benchmarks, side by side with Microsoft's Graph SDK, in one run.
  *
- *   lk-bench GRAPH_URL TOKEN list|raw|search TEXT|classify|stall
+ *   lk-bench [--devices N] [--runs R] [--no-peer] [--no-cold-start] [--latchkey PATH] …
  *
- * run.sh starts the sandbox (lk-sandbox-serve), runs every mode several times in fresh
- * processes (so peak RSS is per run), runs the Node peer against the same sandbox, and
- * prints medians and ratios.
+ * The driver starts the sandbox with N generated devices in a process of its own
+ * (lk-sandbox-serve, next to this program), so whatever is measured carries none of the
+ * server's memory or CPU. Every measurement then runs R times, each in a fresh child process
+ * (this program again, with --child MODE) so that peak RSS (VmHWM) is per run and nothing is
+ * warm from the previous run; the Node peer (tests/bench/peer) lists the same devices from the
+ * same server in the same rounds. Medians, min–max, IQR and the ratios are printed at the end.
+ *
+ * The sandbox's token reaches the children and the peer in the environment (LK_BENCH_TOKEN),
+ * never on a command line other users of the machine could read in /proc.
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <libsoup/soup.h>
+#include <json-glib/json-glib.h>
 
 #include "lk-capability.h"
 #include "lk-graph-client.h"
+#include "lk-sandbox.h"
+
+#define TOKEN_ENV "LK_BENCH_TOKEN"
+#define CHILD_TIMEOUT_S 600
+
+/* --- what a child measures ------------------------------------------------------------------ */
 
 static gint64
-peak_rss_kb (void)
+status_kb (const char *field)
 {
   g_autofree char *status = NULL;
   const char *line;
 
   if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
     return -1;
-  line = strstr (status, "VmHWM:");
-  return line != NULL ? g_ascii_strtoll (line + 6, NULL, 10) : -1;
+  line = strstr (status, field);
+  return line != NULL ? g_ascii_strtoll (line + strlen (field), NULL, 10) : -1;
+}
+
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
 typedef struct
 {
   GAsyncResult *result;
+  gint64        start;
   guint         pages;
-  gint64        first_page_us;
+  guint         matched;
+  gint64        first_page_us;    /* the first page with at least one device */
   GListStore   *store;
+  /* the stall probe */
   gint64        last_tick;
+  gint64        last_tick_cpu;
   gint64        max_stall;
+  gint64        max_stall_cpu;    /* main-thread CPU time inside the longest gap */
+  gint64        max_stall_at;     /* when it ended, from the start */
+  guint         ticks;
 } Run;
 
 static void
@@ -53,75 +84,117 @@ page_cb (GPtrArray *devices,
 {
   Run *run = user_data;
 
-  if (run->pages++ == 0)
+  run->pages++;
+  if (run->matched == 0 && devices->len > 0)
     run->first_page_us = g_get_monotonic_time ();
+  run->matched += devices->len;
   /* As the window does: one splice per page into the list model. */
   if (run->store != NULL && devices->len > 0)
     g_list_store_splice (run->store, g_list_model_get_n_items (G_LIST_MODEL (run->store)), 0,
                          devices->pdata, devices->len);
 }
 
-/* Fires every millisecond; the largest gap between two dispatches is the longest stall. */
+/* Fires every millisecond; the largest gap between two dispatches is the longest stall. The
+ * main thread's CPU time inside that gap tells our own work (busy) from the scheduler giving
+ * the core to another thread or process (2 cores, three busy threads while streaming). */
 static gboolean
 tick_cb (gpointer user_data)
 {
   Run *run = user_data;
   gint64 now = g_get_monotonic_time ();
+  gint64 cpu = thread_cpu_us ();
 
-  if (run->last_tick > 0)
-    run->max_stall = MAX (run->max_stall, now - run->last_tick);
+  if (run->last_tick > 0 && now - run->last_tick > run->max_stall)
+    {
+      run->max_stall = now - run->last_tick;
+      run->max_stall_cpu = cpu - run->last_tick_cpu;
+      run->max_stall_at = now - run->start;
+    }
   run->last_tick = now;
+  run->last_tick_cpu = cpu;
+  run->ticks++;
   return G_SOURCE_CONTINUE;
 }
 
-static int
-list (LkGraphClient *client,
-      const char    *text,
-      gboolean       measure_stall)
+static GPtrArray *
+list_all (LkGraphClient *client,
+          const char    *text,
+          Run           *run,
+          GError       **error)
 {
   g_autoptr(LkDeviceQuery) query = lk_device_query_new (text);
+  GPtrArray *devices;
+
+  run->start = g_get_monotonic_time ();
+  lk_graph_client_list_devices_async (client, query, page_cb, run, NULL, NULL, done_cb, run);
+  while (run->result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  devices = lk_graph_client_list_devices_finish (client, run->result, error);
+  g_clear_object (&run->result);
+  return devices;
+}
+
+static int
+child_list (LkGraphClient *client,
+            const char    *mode,
+            const char    *text)
+{
   g_autoptr(GPtrArray) devices = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean stall = g_str_equal (mode, "stall");
+  gint64 base_rss = status_kb ("VmRSS:");
   Run run = { 0 };
-  gint64 start = g_get_monotonic_time ();
   guint tick = 0;
+  double seconds;
 
-  if (measure_stall)
+  if (stall)
     {
       run.store = g_list_store_new (LK_TYPE_DEVICE);
-      tick = g_timeout_add (1, tick_cb, &run);
+      tick = g_timeout_add_full (G_PRIORITY_HIGH, 1, tick_cb, &run, NULL);
     }
-  lk_graph_client_list_devices_async (client, query, page_cb, &run, NULL, NULL, done_cb, &run);
-  while (run.result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  devices = lk_graph_client_list_devices_finish (client, run.result, &error);
-  g_clear_object (&run.result);
-  if (devices == NULL)
-    {
-      g_printerr ("%s\n", error->message);
-      return 1;
-    }
-  printf ("{\"seconds\": %.4f, \"devices\": %u, \"first_page_seconds\": %.4f, \"peak_rss_kb\": %" G_GINT64_FORMAT,
-          (g_get_monotonic_time () - start) / 1e6, devices->len,
-          (run.first_page_us - start) / 1e6, peak_rss_kb ());
-  if (measure_stall)
-    printf (", \"max_stall_ms\": %.2f", run.max_stall / 1000.0);
-  printf ("}\n");
+  devices = list_all (client, text, &run, &error);
+  seconds = (g_get_monotonic_time () - run.start) / 1e6;
   if (tick != 0)
     g_source_remove (tick);
+  if (devices == NULL)
+    {
+      g_printerr ("lk-bench: %s\n", error->message);
+      g_clear_object (&run.store);
+      return 1;
+    }
+  printf ("{\"seconds\": %.4f, \"devices\": %u, \"pages\": %u, \"first_page_seconds\": %.4f, "
+          "\"peak_rss_kb\": %" G_GINT64_FORMAT ", \"base_rss_kb\": %" G_GINT64_FORMAT,
+          seconds, devices->len, run.pages,
+          run.matched > 0 ? (run.first_page_us - run.start) / 1e6 : -1.0,
+          status_kb ("VmHWM:"), base_rss);
+  if (stall)
+    printf (", \"max_stall_ms\": %.2f, \"max_stall_cpu_ms\": %.2f, \"max_stall_at_seconds\": %.3f, "
+            "\"ticks\": %u",
+            run.max_stall / 1000.0, run.max_stall_cpu / 1000.0, run.max_stall_at / 1e6, run.ticks);
+  printf ("}\n");
   g_clear_object (&run.store);
   return 0;
 }
 
-/* The floor: the same pages, bytes only, no JSON parsing; the nextLink found by a string search. */
+static char *
+first_page_url (const char *graph_url,
+                const char *select,
+                guint       top)
+{
+  return g_strdup_printf ("%s/beta/deviceManagement/managedDevices?$select=%s&$top=%u&$count=true",
+                          graph_url, select, top);
+}
+
+/* The floor: the same pages, bytes only, no JSON parsing; the nextLink found by a string
+ * search (the sandbox writes it after "value", as Graph does). */
 static int
-raw (const char *graph_url,
-     const char *token)
+child_raw (const char *graph_url,
+           const char *token)
 {
   g_autoptr(SoupSession) session = soup_session_new ();
   g_autofree char *authorization = g_strconcat ("Bearer ", token, NULL);
-  g_autofree char *url = g_strconcat (graph_url, "/beta/deviceManagement/managedDevices?$select="
-                                      LK_DEVICE_SELECT_BETA "&$top=1000", NULL);
+  g_autofree char *url = first_page_url (graph_url, LK_DEVICE_SELECT_BETA, 1000);
+  gint64 base_rss = status_kb ("VmRSS:");
   gint64 start = g_get_monotonic_time ();
   guint64 bytes = 0;
   guint pages = 0;
@@ -130,78 +203,743 @@ raw (const char *graph_url,
     {
       g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
       g_autoptr(GBytes) body = NULL;
+      g_autoptr(GError) error = NULL;
       const char *data, *link, *end;
       gsize len;
 
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
-      body = soup_session_send_and_read (session, msg, NULL, NULL);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                    authorization);
+      body = soup_session_send_and_read (session, msg, NULL, &error);
       g_clear_pointer (&url, g_free);
-      if (body == NULL)
-        return 1;
+      if (body == NULL || soup_message_get_status (msg) != SOUP_STATUS_OK)
+        {
+          g_printerr ("lk-bench: raw page %u: %s\n", pages,
+                      error != NULL ? error->message : soup_message_get_reason_phrase (msg));
+          return 1;
+        }
       data = g_bytes_get_data (body, &len);
       bytes += len;
       pages++;
       link = g_strstr_len (data, (gssize) len, "\"@odata.nextLink\":\"");
-      if (link != NULL && (end = strchr (link + 19, '"')) != NULL)
+      if (link != NULL && (end = memchr (link + 19, '"', len - (link + 19 - data))) != NULL)
         url = g_strndup (link + 19, end - (link + 19));
     }
-  printf ("{\"seconds\": %.4f, \"pages\": %u, \"bytes\": %" G_GUINT64_FORMAT ", \"peak_rss_kb\": %" G_GINT64_FORMAT "}\n",
-          (g_get_monotonic_time () - start) / 1e6, pages, bytes, peak_rss_kb ());
+  printf ("{\"seconds\": %.4f, \"pages\": %u, \"bytes\": %" G_GUINT64_FORMAT ", "
+          "\"peak_rss_kb\": %" G_GINT64_FORMAT ", \"base_rss_kb\": %" G_GINT64_FORMAT "}\n",
+          (g_get_monotonic_time () - start) / 1e6, pages, bytes, status_kb ("VmHWM:"), base_rss);
   return 0;
 }
 
 static int
-classify (LkGraphClient *client)
+child_classify (LkGraphClient *client)
 {
-  g_autoptr(LkDeviceQuery) query = lk_device_query_new ("");
   g_autoptr(GPtrArray) devices = NULL;
+  g_autoptr(GError) error = NULL;
   Run run = { 0 };
-  gint64 start;
+  guint counts[8] = { 0 };
   guint rounds = 5;
+  gint64 start;
+  double seconds;
 
-  lk_graph_client_list_devices_async (client, query, NULL, NULL, NULL, NULL, done_cb, &run);
-  while (run.result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  devices = lk_graph_client_list_devices_finish (client, run.result, NULL);
-  g_clear_object (&run.result);
+  devices = list_all (client, "", &run, &error);
+  if (devices == NULL)
+    {
+      g_printerr ("lk-bench: %s\n", error->message);
+      return 1;
+    }
   start = g_get_monotonic_time ();
   for (guint r = 0; r < rounds; r++)
     for (guint i = 0; i < devices->len; i++)
       {
         g_autoptr(LkCapability) capability = lk_capability_new_for_device (g_ptr_array_index (devices, i));
-        (void) capability;
+
+        /* Used, so the classification cannot be optimised away. */
+        counts[lk_capability_get_support (capability) & 7]++;
       }
-  printf ("{\"devices_per_second\": %.0f}\n",
-          rounds * devices->len / ((g_get_monotonic_time () - start) / 1e6));
+  seconds = (g_get_monotonic_time () - start) / 1e6;
+  printf ("{\"devices_per_second\": %.0f, \"devices\": %u, \"supported_kind_0\": %u}\n",
+          rounds * devices->len / seconds, devices->len, counts[0]);
   return 0;
+}
+
+static const char *
+member_string (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node)
+         && json_node_get_value_type (node) == G_TYPE_STRING ? json_node_get_string (node) : "";
+}
+
+/* Real values to search for: a device from the middle of the first page. */
+static int
+child_pick (const char *graph_url,
+            const char *token)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *authorization = g_strconcat ("Bearer ", token, NULL);
+  g_autofree char *url = first_page_url (graph_url, "deviceName,userPrincipalName,serialNumber", 1000);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+  JsonArray *value;
+  JsonObject *device;
+  g_autoptr(JsonBuilder) out = json_builder_new ();
+  g_autoptr(JsonNode) out_root = NULL;
+  g_autofree char *text = NULL;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  if (body == NULL
+      || !json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error))
+    {
+      g_printerr ("lk-bench: pick: %s\n", error->message);
+      return 1;
+    }
+  root = json_parser_get_root (parser);
+  if (!JSON_NODE_HOLDS_OBJECT (root)
+      || json_object_get_array_member (json_node_get_object (root), "value") == NULL)
+    return 1;
+  value = json_object_get_array_member (json_node_get_object (root), "value");
+  if (json_array_get_length (value) == 0)
+    return 1;
+  device = json_array_get_object_element (value, json_array_get_length (value) * 3 / 4);
+  json_builder_begin_object (out);
+  json_builder_set_member_name (out, "name");
+  json_builder_add_string_value (out, member_string (device, "deviceName"));
+  json_builder_set_member_name (out, "upn");
+  json_builder_add_string_value (out, member_string (device, "userPrincipalName"));
+  json_builder_set_member_name (out, "serial");
+  json_builder_add_string_value (out, member_string (device, "serialNumber"));
+  json_builder_end_object (out);
+  out_root = json_builder_get_root (out);
+  text = json_to_string (out_root, FALSE);
+  printf ("%s\n", text);
+  return 0;
+}
+
+/* Inside cold-start.sh's X server: from spawning `latchkey --demo` to its benchmark hook's
+ * line (it prints the time since its main() and quits). */
+static int
+child_cold (const char *hook,
+            const char *latchkey)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) input = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *line = NULL;
+  const char *variable = g_str_equal (hook, "cold-frame") ? "LATCHKEY_BENCH_FIRST_FRAME"
+                                                          : "LATCHKEY_BENCH_FIRST_RESULT";
+  gint64 start;
+  double wall;
+
+  g_subprocess_launcher_unsetenv (launcher, TOKEN_ENV);
+  g_subprocess_launcher_setenv (launcher, variable, "1", TRUE);
+  start = g_get_monotonic_time ();
+  /* timeout(1) bounds a window that never reaches its hook. */
+  process = g_subprocess_launcher_spawn (launcher, &error, "timeout", "60", latchkey, "--demo", NULL);
+  if (process == NULL)
+    {
+      g_printerr ("lk-bench: %s\n", error->message);
+      return 1;
+    }
+  input = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  while ((line = g_data_input_stream_read_line (input, NULL, NULL, &error)) != NULL && line[0] != '{')
+    g_clear_pointer (&line, g_free);
+  wall = (g_get_monotonic_time () - start) / 1e6;
+  g_subprocess_wait (process, NULL, NULL);
+  if (line == NULL || !json_parser_load_from_data (parser, line, -1, NULL)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_printerr ("lk-bench: %s gave no %s line\n", latchkey, variable);
+      return 1;
+    }
+  *strrchr (line, '}') = '\0';
+  printf ("%s, \"%s_wall_seconds\": %.4f}\n", line,
+          g_str_equal (hook, "cold-frame") ? "first_frame" : "first_result", wall);
+  return 0;
+}
+
+static int
+child_main (const char *mode,
+            const char *graph_url,
+            const char *text)
+{
+  const char *token = g_getenv (TOKEN_ENV);
+  g_autoptr(LkStaticToken) tokens = NULL;
+  g_autoptr(LkGraphClient) client = NULL;
+
+  if (g_str_has_prefix (mode, "cold-") && graph_url != NULL)
+    return child_cold (mode, graph_url);
+  if (token == NULL || graph_url == NULL)
+    {
+      g_printerr ("lk-bench: --child needs --url and %s\n", TOKEN_ENV);
+      return 2;
+    }
+  if (g_str_equal (mode, "raw"))
+    return child_raw (graph_url, token);
+  if (g_str_equal (mode, "pick"))
+    return child_pick (graph_url, token);
+
+  tokens = lk_static_token_new (token);
+  client = lk_graph_client_new (graph_url, "beta", LK_TOKEN_PROVIDER (tokens));
+  /* The benchmark must not be slowed by the client's own Intune rate limiter (100 pages). */
+  lk_graph_client_set_rate_limit (client, 100000, 100000, 20000);
+  if (g_str_equal (mode, "list") || g_str_equal (mode, "stall"))
+    return child_list (client, mode, "");
+  if (g_str_equal (mode, "search") && text != NULL)
+    return child_list (client, mode, text);
+  if (g_str_equal (mode, "classify"))
+    return child_classify (client);
+  g_printerr ("lk-bench: unknown child mode %s\n", mode);
+  return 2;
+}
+
+/* --- the driver ----------------------------------------------------------------------------- */
+
+typedef struct
+{
+  char       *self_path;
+  char       *graph_url;
+  char       *token;
+  GHashTable *samples;   /* "series/key" -> GArray of double */
+} Bench;
+
+static void
+record (Bench      *bench,
+        const char *series,
+        const char *key,
+        double      value)
+{
+  g_autofree char *name = g_strdup_printf ("%s/%s", series, key);
+  GArray *values = g_hash_table_lookup (bench->samples, name);
+
+  if (values == NULL)
+    {
+      values = g_array_new (FALSE, FALSE, sizeof (double));
+      g_hash_table_insert (bench->samples, g_steal_pointer (&name), values);
+    }
+  g_array_append_val (values, value);
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  char      *out;
+  GError    *error;
+  gboolean   timed_out;
+} Wait;
+
+static void
+communicate_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &wait->out, NULL, &wait->error);
+  g_main_loop_quit (wait->loop);
+}
+
+static gboolean
+child_timeout_cb (gpointer user_data)
+{
+  GSubprocess *process = user_data;
+
+  g_object_set_data (G_OBJECT (process), "lk-timed-out", GINT_TO_POINTER (1));
+  g_subprocess_force_exit (process);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs @argv (in @cwd, with the token in the environment) and returns its last stdout line
+ * parsed as a JSON object, or NULL with a message on stderr. Bounded by CHILD_TIMEOUT_S. */
+static JsonObject *
+run_json (Bench              *bench,
+          const char         *cwd,
+          const char * const *argv)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  Wait wait = { loop, NULL, NULL, FALSE };
+  const char *last = NULL;
+  guint timeout;
+
+  g_subprocess_launcher_setenv (launcher, TOKEN_ENV, bench->token, TRUE);
+  if (cwd != NULL)
+    g_subprocess_launcher_set_cwd (launcher, cwd);
+  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  if (process == NULL)
+    {
+      g_printerr ("lk-bench: %s: %s\n", argv[0], error->message);
+      return NULL;
+    }
+  timeout = g_timeout_add_seconds (CHILD_TIMEOUT_S, child_timeout_cb, process);
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, communicate_cb, &wait);
+  g_main_loop_run (loop);
+  g_subprocess_wait (process, NULL, NULL);
+  if (g_object_get_data (G_OBJECT (process), "lk-timed-out") == NULL)
+    g_source_remove (timeout);
+  out = g_steal_pointer (&wait.out);
+  if (wait.error != NULL || !g_subprocess_get_successful (process))
+    {
+      g_printerr ("lk-bench: %s %s failed%s%s\n", argv[0], argv[1] != NULL ? argv[1] : "",
+                  wait.error != NULL ? ": " : "", wait.error != NULL ? wait.error->message : "");
+      g_clear_error (&wait.error);
+      return NULL;
+    }
+  lines = g_strsplit (out != NULL ? out : "", "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (lines[i][0] == '{')
+      last = lines[i];
+  if (last == NULL || !json_parser_load_from_data (parser, last, -1, &error)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_printerr ("lk-bench: %s %s: no JSON result\n", argv[0], argv[1] != NULL ? argv[1] : "");
+      return NULL;
+    }
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+/* Runs one child measurement and records every numeric member under @series. */
+static gboolean
+measure_argv (Bench              *bench,
+              const char         *series,
+              const char * const *argv)
+{
+  g_autoptr(JsonObject) result = run_json (bench, NULL, argv);
+  g_autoptr(GList) members = NULL;
+
+  if (result == NULL)
+    return FALSE;
+  members = json_object_get_members (result);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      JsonNode *node = json_object_get_member (result, l->data);
+
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) != G_TYPE_STRING)
+        record (bench, series, l->data, json_node_get_double (node));
+    }
+  return TRUE;
+}
+
+static gboolean
+measure (Bench      *bench,
+         const char *series,
+         const char *mode,
+         const char *text)
+{
+  const char *argv[] = { bench->self_path, "--child", mode, "--url", bench->graph_url,
+                         text != NULL ? "--text" : NULL, text, NULL };
+
+  return measure_argv (bench, series, argv);
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Linear interpolation between closest ranks, as numpy's default. */
+static double
+quantile (GArray *sorted,
+          double  q)
+{
+  double position = q * (sorted->len - 1);
+  guint below = (guint) floor (position);
+  guint above = MIN (below + 1, sorted->len - 1);
+  double fraction = position - below;
+
+  return g_array_index (sorted, double, below) * (1 - fraction)
+         + g_array_index (sorted, double, above) * fraction;
+}
+
+typedef struct
+{
+  double median, min, max, q1, q3;
+  guint  n;
+} Stats;
+
+static gboolean
+stats (Bench      *bench,
+       const char *series,
+       const char *key,
+       Stats      *out)
+{
+  g_autofree char *name = g_strdup_printf ("%s/%s", series, key);
+  GArray *values = g_hash_table_lookup (bench->samples, name);
+  g_autoptr(GArray) sorted = NULL;
+
+  if (values == NULL || values->len == 0)
+    return FALSE;
+  sorted = g_array_copy (values);
+  g_array_sort (sorted, compare_doubles);
+  out->n = sorted->len;
+  out->median = quantile (sorted, 0.5);
+  out->q1 = quantile (sorted, 0.25);
+  out->q3 = quantile (sorted, 0.75);
+  out->min = g_array_index (sorted, double, 0);
+  out->max = g_array_index (sorted, double, sorted->len - 1);
+  return TRUE;
+}
+
+/* Prints one line of the table and returns the median (NAN when not measured). */
+static double
+show (Bench      *bench,
+      const char *label,
+      const char *series,
+      const char *key,
+      const char *unit,
+      double      scale)
+{
+  Stats s;
+
+  if (!stats (bench, series, key, &s))
+    {
+      printf ("  %-48s %12s\n", label, "not measured");
+      return NAN;
+    }
+  printf ("  %-48s %12.3f %-6s  min–max %.3f–%.3f  IQR %.3f–%.3f\n", label, s.median * scale, unit,
+          s.min * scale, s.max * scale, s.q1 * scale, s.q3 * scale);
+  return s.median;
+}
+
+/* devices/s per run, from each run's own time. */
+static void
+derive_rate (Bench      *bench,
+             const char *series,
+             guint       n_devices)
+{
+  g_autofree char *name = g_strdup_printf ("%s/seconds", series);
+  GArray *values = g_hash_table_lookup (bench->samples, name);
+
+  for (guint i = 0; values != NULL && i < values->len; i++)
+    record (bench, series, "devices_per_second", n_devices / g_array_index (values, double, i));
+}
+
+static void
+derive_increase (Bench      *bench,
+                 const char *series)
+{
+  g_autofree char *peak_name = g_strdup_printf ("%s/peak_rss_kb", series);
+  g_autofree char *base_name = g_strdup_printf ("%s/base_rss_kb", series);
+  GArray *peak = g_hash_table_lookup (bench->samples, peak_name);
+  GArray *base = g_hash_table_lookup (bench->samples, base_name);
+
+  for (guint i = 0; peak != NULL && base != NULL && i < MIN (peak->len, base->len); i++)
+    record (bench, series, "rss_increase_kb",
+            g_array_index (peak, double, i) - g_array_index (base, double, i));
+}
+
+static void
+print_ratio (const char *label,
+             double      ratio,
+             double      goal)
+{
+  if (isnan (ratio))
+    printf ("  %-48s %12s\n", label, "not measured");
+  else
+    printf ("  %-48s %12.2f         goal ≤ %.2f: %s\n", label, ratio, goal,
+            ratio <= goal ? "met" : "NOT MET");
+}
+
+static void
+report (Bench *bench,
+        guint  n_devices,
+        guint  runs,
+        char **picked)
+{
+  double t_lk, t_raw, t_peer, rss_lk, rss_peer, stall;
+
+  derive_rate (bench, "latchkey", n_devices);
+  derive_rate (bench, "raw", n_devices);
+  derive_rate (bench, "peer", n_devices);
+  derive_increase (bench, "latchkey");
+  derive_increase (bench, "raw");
+
+  printf ("\nLatchkey benchmarks: %u devices, %u runs each; median, min–max, IQR\n\n", n_devices, runs);
+  printf ("Full listing (sandbox in its own process)\n");
+  t_lk = show (bench, "Latchkey (LkGraphClient)", "latchkey", "seconds", "s", 1);
+  t_raw = show (bench, "raw floor (SoupSession, no parsing)", "raw", "seconds", "s", 1);
+  t_peer = show (bench, "@microsoft/microsoft-graph-client (Node)", "peer", "seconds", "s", 1);
+  show (bench, "devices/s, Latchkey", "latchkey", "devices_per_second", "k/s", 1e-3);
+  show (bench, "devices/s, raw floor", "raw", "devices_per_second", "k/s", 1e-3);
+  show (bench, "devices/s, peer", "peer", "devices_per_second", "k/s", 1e-3);
+  show (bench, "Latchkey: first page", "latchkey", "first_page_seconds", "s", 1);
+  rss_lk = show (bench, "peak RSS, Latchkey", "latchkey", "peak_rss_kb", "MB", 1 / 1024.0);
+  show (bench, "  of which the listing (VmHWM - VmRSS before)", "latchkey", "rss_increase_kb", "MB", 1 / 1024.0);
+  show (bench, "peak RSS, raw floor", "raw", "peak_rss_kb", "MB", 1 / 1024.0);
+  rss_peer = show (bench, "peak RSS, peer (maxRSS)", "peer", "peak_rss_kb", "MB", 1 / 1024.0);
+
+  printf ("\nStreaming into a GListStore (1 ms probe on the main context)\n");
+  stall = show (bench, "longest main-loop stall", "stall", "max_stall_ms", "ms", 1);
+  show (bench, "  main-thread CPU inside that stall", "stall", "max_stall_cpu_ms", "ms", 1);
+  show (bench, "  when it happened", "stall", "max_stall_at_seconds", "s", 1);
+  show (bench, "listing time with the probe and the store", "stall", "seconds", "s", 1);
+
+  printf ("\nSearch: query -> first page with a match (and the whole search)\n");
+  for (guint i = 0; i < 3; i++)
+    {
+      static const char *series[] = { "search-name", "search-upn", "search-serial" };
+      g_autofree char *label = g_strdup_printf ("%s '%s'", series[i] + 7, picked[i]);
+
+      show (bench, label, series[i], "first_page_seconds", "s", 1);
+      show (bench, "  whole search", series[i], "seconds", "s", 1);
+      show (bench, "  devices found", series[i], "devices", "", 1);
+    }
+
+  printf ("\nCapability classification (lk_capability_new_for_device)\n");
+  show (bench, "throughput", "classify", "devices_per_second", "M/s", 1e-6);
+
+  printf ("\nCold start of latchkey --demo under Xvfb (inside main() / from exec)\n");
+  show (bench, "to the first painted frame", "cold", "first_frame_seconds", "s", 1);
+  show (bench, "  from exec", "cold", "first_frame_wall_seconds", "s", 1);
+  show (bench, "to the first search result", "cold", "first_result_seconds", "s", 1);
+  show (bench, "  from exec", "cold", "first_result_wall_seconds", "s", 1);
+
+  printf ("\nRatios (same machine, same run)\n");
+  print_ratio ("time Latchkey/peer", t_lk / t_peer, 1 / 3.0);
+  print_ratio ("time Latchkey/raw floor", t_lk / t_raw, 1.5);
+  print_ratio ("peak RSS Latchkey/peer", rss_lk / rss_peer, 0.5);
+  if (!isnan (stall))
+    {
+      Stats s;
+
+      stats (bench, "stall", "max_stall_ms", &s);
+      printf ("  %-48s %12.2f ms      goal ≤ 16 ms in every run: %s\n", "worst main-loop stall",
+              s.max, s.max <= 16 ? "met" : "NOT MET");
+    }
+}
+
+/* The sandbox in a process of its own: "GRAPH_URL TOKEN" on its first line; it serves until
+ * its standard input closes. */
+static GSubprocess *
+start_server (Bench  *bench,
+              guint   n_devices,
+              GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (bench->self_path);
+  g_autofree char *serve = g_build_filename (dir, "lk-sandbox-serve", NULL);
+  g_autofree char *count = g_strdup_printf ("%u", n_devices);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) input = NULL;
+  g_autofree char *line = NULL;
+  char *space;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, error,
+                              serve, count, NULL);
+  if (process == NULL)
+    return NULL;
+  input = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  line = g_data_input_stream_read_line (input, NULL, NULL, error);
+  if (line == NULL || (space = strchr (line, ' ')) == NULL)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "lk-sandbox-serve did not start");
+      g_subprocess_force_exit (process);
+      return NULL;
+    }
+  *space = '\0';
+  bench->graph_url = g_strdup (line);
+  bench->token = g_strdup (space + 1);
+  explicit_bzero (space + 1, strlen (space + 1));
+  return g_steal_pointer (&process);
+}
+
+static void
+stop_server (GSubprocess *server)
+{
+  g_output_stream_close (g_subprocess_get_stdin_pipe (server), NULL, NULL);
+  g_subprocess_wait (server, NULL, NULL);
+}
+
+static gboolean
+peer_ready (const char *peer_dir)
+{
+  g_autofree char *modules = g_build_filename (peer_dir, "node_modules", "@microsoft",
+                                               "microsoft-graph-client", NULL);
+  const char *argv[] = { "npm", "ci", "--no-audit", "--no-fund", NULL };
+  g_autoptr(GSubprocess) npm = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+
+  if (g_find_program_in_path ("node") == NULL)
+    {
+      g_printerr ("lk-bench: node is not installed: no peer\n");
+      return FALSE;
+    }
+  if (g_file_test (modules, G_FILE_TEST_IS_DIR))
+    return TRUE;
+  g_printerr ("lk-bench: installing the peer (npm ci in %s)\n", peer_dir);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_subprocess_launcher_set_cwd (launcher, peer_dir);
+  npm = g_subprocess_launcher_spawnv (launcher, argv, NULL);
+  return npm != NULL && g_subprocess_wait_check (npm, NULL, NULL)
+         && g_file_test (modules, G_FILE_TEST_IS_DIR);
+}
+
+static void
+measure_peer (Bench      *bench,
+              const char *peer_dir)
+{
+  const char *argv[] = { "node", "list-devices.mjs", bench->graph_url, NULL };
+  g_autoptr(JsonObject) result = run_json (bench, peer_dir, argv);
+
+  if (result == NULL)
+    return;
+  record (bench, "peer", "seconds", json_object_get_double_member (result, "seconds"));
+  record (bench, "peer", "devices", json_object_get_double_member (result, "devices"));
+  record (bench, "peer", "peak_rss_kb", json_object_get_double_member (result, "peak_rss_kb"));
+}
+
+/* Cold start, in a private X server, session bus and keyring (tests/bench/cold-start.sh runs
+ * this program again with --child cold-frame/cold-result inside them, one fresh set per run). */
+static void
+measure_cold_start (Bench      *bench,
+                    const char *latchkey,
+                    guint       runs)
+{
+  g_autofree char *script = g_build_filename (LK_BENCH_SOURCE_DIR, "cold-start.sh", NULL);
+
+  for (guint i = 0; i < runs; i++)
+    for (guint hook = 0; hook < 2; hook++)
+      {
+        const char *argv[] = { "sh", script, bench->self_path, "--child",
+                               hook == 0 ? "cold-frame" : "cold-result", "--url", latchkey, NULL };
+
+        if (!measure_argv (bench, "cold", argv))
+          return;
+      }
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(LkStaticToken) tokens = NULL;
-  g_autoptr(LkGraphClient) client = NULL;
+  g_autofree char *child = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *latchkey = NULL;
+  g_autofree char *peer_dir = NULL;
+  int n_devices = 100000, runs = 5;
+  gboolean no_peer = FALSE, no_cold = FALSE;
+  GOptionEntry entries[] = {
+    { "devices", 'n', 0, G_OPTION_ARG_INT, &n_devices, "Devices in the sandbox (100000)", "N" },
+    { "runs", 'r', 0, G_OPTION_ARG_INT, &runs, "Runs of each measurement (5)", "R" },
+    { "no-peer", 0, 0, G_OPTION_ARG_NONE, &no_peer, "Do not run the Node peer", NULL },
+    { "no-cold-start", 0, 0, G_OPTION_ARG_NONE, &no_cold, "Do not measure latchkey --demo's start", NULL },
+    { "latchkey", 0, 0, G_OPTION_ARG_FILENAME, &latchkey, "The GUI binary for the cold start", "PATH" },
+    { "peer-dir", 0, 0, G_OPTION_ARG_FILENAME, &peer_dir, "Where the Node peer is", "DIR" },
+    { "child", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &child, NULL, NULL },
+    { "url", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &url, NULL, NULL },
+    { "text", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &text, NULL, NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("- Latchkey's benchmarks");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) server = NULL;
+  g_auto(GStrv) picked = g_new0 (char *, 4);
+  Bench bench = { 0 };
+  int status = 0;
 
-  if (argc < 4)
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      g_printerr ("usage: %s GRAPH_URL TOKEN list|raw|search TEXT|classify|stall\n", argv[0]);
+      g_printerr ("lk-bench: %s\n", error->message);
       return 2;
     }
-  tokens = lk_static_token_new (argv[2]);
-  client = lk_graph_client_new (argv[1], "beta", LK_TOKEN_PROVIDER (tokens));
-  /* The benchmark itself must not be slowed by the client's Intune rate limiter. */
-  lk_graph_client_set_rate_limit (client, 100000, 100000, 20000);
+  if (child != NULL)
+    return child_main (child, url, text);
+  if (n_devices < 1 || runs < 1)
+    {
+      g_printerr ("lk-bench: --devices and --runs must be positive\n");
+      return 2;
+    }
 
-  if (g_str_equal (argv[3], "list"))
-    return list (client, "", FALSE);
-  if (g_str_equal (argv[3], "stall"))
-    return list (client, "", TRUE);
-  if (g_str_equal (argv[3], "search") && argc > 4)
-    return list (client, argv[4], FALSE);
-  if (g_str_equal (argv[3], "raw"))
-    return raw (argv[1], argv[2]);
-  if (g_str_equal (argv[3], "classify"))
-    return classify (client);
-  return 2;
+  bench.self_path = g_file_read_link ("/proc/self/exe", NULL);
+  /* The build's compiled schemas, for the cold start of the window. */
+  g_setenv ("GSETTINGS_SCHEMA_DIR", LK_BENCH_SCHEMA_DIR, FALSE);
+  bench.samples = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
+  if (peer_dir == NULL)
+    peer_dir = g_build_filename (LK_BENCH_SOURCE_DIR, "peer", NULL);
+  if (!no_peer && !peer_ready (peer_dir))
+    no_peer = TRUE;
+
+  g_printerr ("lk-bench: generating %d devices...\n", n_devices);
+  server = start_server (&bench, (guint) n_devices, &error);
+  if (server == NULL)
+    {
+      g_printerr ("lk-bench: %s\n", error != NULL ? error->message : "no sandbox");
+      status = 1;
+      goto out;
+    }
+
+  {
+    const char *pick_argv[] = { bench.self_path, "--child", "pick", "--url", bench.graph_url, NULL };
+    g_autoptr(JsonObject) values = run_json (&bench, NULL, pick_argv);
+
+    if (values == NULL)
+      {
+        status = 1;
+        goto out;
+      }
+    picked[0] = g_strdup (json_object_get_string_member (values, "name"));
+    picked[1] = g_strdup (json_object_get_string_member (values, "upn"));
+    picked[2] = g_strdup (json_object_get_string_member (values, "serial"));
+  }
+
+  for (int i = 0; i < runs; i++)
+    {
+      gboolean ok = TRUE;
+
+      g_printerr ("lk-bench: run %d of %d\n", i + 1, runs);
+      /* Interleaved, so a drift of the machine touches every series alike. */
+      ok &= measure (&bench, "latchkey", "list", NULL);
+      ok &= measure (&bench, "raw", "raw", NULL);
+      if (!no_peer)
+        measure_peer (&bench, peer_dir);
+      ok &= measure (&bench, "stall", "stall", NULL);
+      ok &= measure (&bench, "search-name", "search", picked[0]);
+      ok &= measure (&bench, "search-upn", "search", picked[1]);
+      ok &= measure (&bench, "search-serial", "search", picked[2]);
+      ok &= measure (&bench, "classify", "classify", NULL);
+      if (!ok)
+        status = 1;
+    }
+
+  if (latchkey == NULL)
+    latchkey = g_strdup (LK_BENCH_LATCHKEY);
+  if (!no_cold && g_file_test (latchkey, G_FILE_TEST_IS_EXECUTABLE)
+      && g_find_program_in_path ("xvfb-run") != NULL)
+    {
+      g_printerr ("lk-bench: cold start of %s\n", latchkey);
+      measure_cold_start (&bench, latchkey, (guint) runs);
+    }
+  else if (!no_cold)
+    g_printerr ("lk-bench: no GUI binary or no xvfb-run: no cold start\n");
+
+  report (&bench, (guint) n_devices, (guint) runs, picked);
+
+out:
+  if (server != NULL)
+    stop_server (server);
+  if (bench.token != NULL)
+    explicit_bzero (bench.token, strlen (bench.token));
+  g_free (bench.token);
+  g_free (bench.graph_url);
+  g_free (bench.self_path);
+  g_clear_pointer (&bench.samples, g_hash_table_unref);
+  return status;
 }

@@ -1,12 +1,18 @@
 // The peer: @microsoft/microsoft-graph-client with its PageIterator, listing every device from
 // the same sandbox Latchkey reads, with the same $select and $top. Prints one JSON line.
-//   node list-devices.mjs GRAPH_URL TOKEN
+//   LK_BENCH_TOKEN=… node list-devices.mjs GRAPH_URL
+// (the token comes in the environment, not on a command line others can read in /proc).
 import {
   Client, PageIterator, RetryHandler, RetryHandlerOptions, RedirectHandler, RedirectHandlerOptions,
   TelemetryHandler, HTTPMessageHandler,
 } from "@microsoft/microsoft-graph-client";
 
-const [graphUrl, token] = process.argv.slice(2);
+const graphUrl = process.argv[2];
+const token = process.env.LK_BENCH_TOKEN;
+if (!graphUrl || !token) {
+  console.error("usage: LK_BENCH_TOKEN=… node list-devices.mjs GRAPH_URL");
+  process.exit(2);
+}
 const select =
   "id,deviceName,userPrincipalName,userDisplayName,emailAddress,serialNumber,imei," +
   "operatingSystem,osVersion,model,manufacturer,deviceEnrollmentType,managedDeviceOwnerType," +

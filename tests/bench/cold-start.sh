@@ -1,0 +1,20 @@
+#!/bin/sh
+# Runs "$@" in a private X server (Xvfb), session bus and unlocked keyring, with a fresh home
+# and settings in memory: a cold `latchkey --demo` for lk-bench (--child cold-frame/-result).
+set -eu
+if [ -z "${LK_BENCH_COLD_INSIDE:-}" ]; then
+  export LK_BENCH_COLD_INSIDE=1
+  exec xvfb-run -a dbus-run-session -- sh "$0" "$@"
+fi
+tmp=$(mktemp -d)
+export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data" \
+       XDG_STATE_HOME="$tmp/state" XDG_CACHE_HOME="$tmp/cache" XDG_RUNTIME_DIR="$tmp/run"
+mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_STATE_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
+chmod 700 "$XDG_RUNTIME_DIR"
+# A throwaway login keyring whose password is not a secret: it only ever holds the demo account.
+eval "$(printf bench | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)"
+export GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1
+status=0
+"$@" || status=$?
+rm -rf "$tmp"
+exit $status
