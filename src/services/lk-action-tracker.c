@@ -27,6 +27,9 @@ struct _LkActionTracker
   char            *request_id;
   char            *client_request_id;
   GDateTime       *sent_at;
+  gboolean         baseline_known;  /* the device's results were read before sending */
+  gboolean         baseline_present;/* … and held a resetPasscode result then */
+  GDateTime       *baseline_start;  /* … that started then (NULL: without a start time) */
   gint64           checking_since;
   guint            poll_first_ms;
   guint            poll_max_ms;
@@ -199,13 +202,24 @@ tracker_state_for (LkActionState state)
     }
 }
 
-/* Only a result started around our POST is ours; an older one belongs to an earlier action. */
+/* A result left by an earlier action must never pass for ours: after an unanswered POST it
+ * would report "done" — and show the earlier temporary passcode — for an action Intune may
+ * never have received. With the results read before sending, ours is whatever replaced that
+ * one; without them, only a result started around our POST (clocks may differ a little). */
 static gboolean
 is_ours (LkActionTracker *self,
          LkActionResult  *result)
 {
   GDateTime *start = lk_action_result_get_start (result);
 
+  if (self->baseline_known)
+    {
+      if (!self->baseline_present)
+        return TRUE;
+      if (start == NULL || self->baseline_start == NULL)
+        return start != self->baseline_start;
+      return !g_date_time_equal (start, self->baseline_start);
+    }
   return start == NULL || g_date_time_difference (start, self->sent_at) > -5 * G_TIME_SPAN_MINUTE;
 }
 
@@ -303,6 +317,45 @@ sent_cb (GObject      *source,
   schedule_poll (self);
 }
 
+static void
+post (LkActionTracker *self)
+{
+  g_clear_pointer (&self->sent_at, g_date_time_unref);
+  self->sent_at = g_date_time_new_now_utc ();
+  lk_graph_client_post_action_async (self->client, lk_device_get_id (self->device),
+                                     LK_DEVICE_ACTION_RESET_PASSCODE, self->cancellable,
+                                     sent_cb, g_object_ref (self));
+}
+
+static void
+baseline_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(LkActionTracker) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+  LkActionResult *reset;
+
+  results = lk_graph_client_get_action_results_finish (LK_GRAPH_CLIENT (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (results == NULL)
+    {
+      /* Not a reason to hold the action back: the POST says for itself whether it went through. */
+      g_debug ("Tracker: reading the earlier action results failed: %s", error->message);
+    }
+  else
+    {
+      reset = lk_action_results_find_reset_passcode (results);
+      self->baseline_known = TRUE;
+      self->baseline_present = reset != NULL;
+      if (reset != NULL && lk_action_result_get_start (reset) != NULL)
+        self->baseline_start = g_date_time_ref (lk_action_result_get_start (reset));
+    }
+  post (self);
+}
+
 void
 lk_action_tracker_send (LkActionTracker *self)
 {
@@ -311,12 +364,10 @@ lk_action_tracker_send (LkActionTracker *self)
   if (self->sent)
     return;
   self->sent = TRUE;
-  g_clear_pointer (&self->sent_at, g_date_time_unref);
-  self->sent_at = g_date_time_new_now_utc ();
   set_state (self, LK_TRACKER_SENDING);
-  lk_graph_client_post_action_async (self->client, lk_device_get_id (self->device),
-                                     LK_DEVICE_ACTION_RESET_PASSCODE, self->cancellable,
-                                     sent_cb, g_object_ref (self));
+  /* First what the device already shows, so that ours can be told from an earlier action's. */
+  lk_graph_client_get_action_results_async (self->client, lk_device_get_id (self->device),
+                                            self->cancellable, baseline_cb, g_object_ref (self));
 }
 
 static void
@@ -399,6 +450,7 @@ lk_action_tracker_finalize (GObject *object)
   g_clear_object (&self->history);
   g_clear_error (&self->error);
   g_clear_pointer (&self->sent_at, g_date_time_unref);
+  g_clear_pointer (&self->baseline_start, g_date_time_unref);
   g_free (self->admin);
   g_free (self->tenant);
   g_free (self->request_id);
