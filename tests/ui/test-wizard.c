@@ -14,6 +14,8 @@
 
 /* Everything logged (debug included) during a test: the passcode must never be in it. */
 static GString *captured_log;
+/* The test's own XDG home: every file the app and GTK write lands under it. */
+static char *xdg_root;
 
 typedef struct
 {
@@ -212,6 +214,69 @@ close_wizard (LkResetWizard *wizard)
   g_assert_null (weak);
 }
 
+/* Files may be binary (caches, databases): a NUL does not end the search. */
+static gboolean
+contains_bytes (const char *data,
+                gsize       len,
+                const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (gsize i = 0; n > 0 && i + n <= len; i++)
+    if (memcmp (data + i, needle, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether @needle is in any file under @dir (recursively). */
+static gboolean
+found_in_files (const char *dir,
+                const char *needle)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize len;
+
+      if (g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        continue;
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          if (found_in_files (path, needle))
+            return TRUE;
+        }
+      else if (g_file_get_contents (path, &contents, &len, NULL)
+               && contains_bytes (contents, len, needle))
+        {
+          g_test_message ("found in %s", path);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (path);
+      else
+        g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
 static void
 run_to_result (Fixture    *fixture,
                const char *rule,
@@ -264,6 +329,9 @@ run_to_result (Fixture    *fixture,
     {
       g_assert_null (strstr (history, passcode));
       g_assert_null (strstr (fixture->log->str, passcode));
+      /* Nor in any file: the XDG dirs (config, data, state, cache) and the history's folder. */
+      g_assert_false (found_in_files (xdg_root, passcode));
+      g_assert_false (found_in_files (fixture->dir, passcode));
     }
 }
 
@@ -420,6 +488,19 @@ int
 main (int   argc,
       char *argv[])
 {
+  int status;
+
+  /* Before GLib caches them: the XDG dirs of this run are a fresh folder, searched later. */
+  xdg_root = g_dir_make_tmp ("latchkey-wizard-xdg-XXXXXX", NULL);
+  g_assert_nonnull (xdg_root);
+  for (guint i = 0; i < 4; i++)
+    {
+      static const char *const vars[] = { "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME" };
+      g_autofree char *dir = g_build_filename (xdg_root, vars[i], NULL);
+
+      g_mkdir (dir, 0700);
+      g_setenv (vars[i], dir, TRUE);
+    }
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   captured_log = g_string_new (NULL);
@@ -435,5 +516,10 @@ main (int   argc,
   g_test_add ("/wizard/timeout-not-resent", Fixture, NULL, setup, test_timeout_not_resent, teardown);
   g_test_add ("/wizard/closed-mid-tracking", Fixture, NULL, setup, test_closed_mid_tracking_records, teardown);
 
-  return g_test_run ();
+  status = g_test_run ();
+  /* A test failure keeps the folder, for a look at what was written. */
+  if (status == 0)
+    remove_tree (xdg_root);
+  g_free (xdg_root);
+  return status;
 }
