@@ -190,7 +190,8 @@ set_access_token (LkAccount             *self,
 {
   lk_secret_string_clear (&self->access_token);
   self->access_token = g_strdup (response->access_token);
-  self->expires_at_us = g_get_monotonic_time () + MAX (response->expires_in, 0) * G_USEC_PER_SEC;
+  /* expires_in is the server's number: cap it so the multiplication cannot overflow. */
+  self->expires_at_us = g_get_monotonic_time () + CLAMP (response->expires_in, 0, G_MAXINT32) * G_USEC_PER_SEC;
   set_scopes (self, response->scope);
 }
 

@@ -3,11 +3,13 @@
  * inputs under tests/fuzz/corpus/). G_DEBUG=fatal-warnings makes any critical a failure. */
 #include "config.h"
 
+#include "lk-account.h"
 #include "lk-auth-error.h"
 #include "lk-device-query.h"
 #include "lk-graph-error.h"
 #include "lk-oidc.h"
 #include "lk-request-policy.h"
+#include "lk-token-store.h"
 
 /* A body of only whitespace is valid JSON to json-glib with no root node; reading it as an
  * object raised a json-glib critical. */
@@ -67,6 +69,23 @@ test_query_invalid_utf8 (void)
   g_assert_true (g_utf8_validate (lk_device_query_get_text (query), -1, NULL));
   for (guint i = 0; i < filters->len; i++)
     g_assert_true (g_utf8_validate (g_ptr_array_index (filters, i), -1, NULL));
+}
+
+/* A token answer with "expires_in": 9223372036854775807 (or a string strtoll saturates) made
+ * the expiry computation overflow (UBSan: signed integer overflow). */
+static void
+test_account_huge_expiry (void)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(LkStoredAccount) stored = lk_stored_account_new ();
+  g_autoptr(LkAccount) account = NULL;
+  LkTokenResponse response = { .access_token = (char *) "not-a-token", .expires_in = G_MAXINT64 };
+
+  stored->username = g_strdup ("giulia.bianchi@contoso-demo.onmicrosoft.com");
+  account = lk_account_new (session, stored, TRUE);
+  lk_account_set_tokens (account, &response);
+  response.expires_in = G_MININT64;
+  lk_account_set_tokens (account, &response);
 }
 
 static void
@@ -140,6 +159,7 @@ main (int   argc,
   g_test_add_func ("/fuzz-regressions/request-policy/root-without-host", test_url_root_without_host);
   g_test_add_func ("/fuzz-regressions/request-policy/lone-bracket", test_host_lone_bracket);
   g_test_add_func ("/fuzz-regressions/device-query/invalid-utf8", test_query_invalid_utf8);
+  g_test_add_func ("/fuzz-regressions/account/huge-expiry", test_account_huge_expiry);
   g_test_add_func ("/fuzz-regressions/oidc/empty-token-answer", test_oidc_empty_token_answer);
   return g_test_run ();
 }

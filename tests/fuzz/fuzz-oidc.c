@@ -4,7 +4,8 @@
  * The discovery and token parsers live inside lk-oidc.c's async callbacks, with no public pure
  * entry point, so the harness reaches them the real way: a SoupServer on 127.0.0.1 (plain http
  * on loopback is accepted, as for the sandbox) answers every request with the fuzz input, and
- * lk_oidc_discover_async() + lk_oidc_token_request_async() run against it. The same bytes also
+ * lk_oidc_discover_async() + lk_oidc_token_request_async() run against it, and a token answer
+ * seeds an LkAccount as sign-in does. The same bytes also
  * go to lk_oidc_decode_jwt_claims() (as the payload of a JWT and as a whole JWT),
  * lk_auth_error_from_oauth() and lk_oidc_url_is_acceptable().
  *
@@ -16,8 +17,10 @@
 #include <netinet/tcp.h>
 
 #include "fuzz-common.h"
+#include "lk-account.h"
 #include "lk-auth-error.h"
 #include "lk-oidc.h"
+#include "lk-token-store.h"
 
 static SoupServer *server;
 static SoupSession *session;
@@ -167,6 +170,17 @@ run_token_request (void)
     }
   g_assert_nonnull (response->access_token);
   g_assert_cmpstr (response->access_token, !=, "");
+
+  /* What sign-in does next with the answer: seed an account with it (expiry, scopes). */
+  {
+    g_autoptr(LkStoredAccount) stored = lk_stored_account_new ();
+    g_autoptr(LkAccount) account = NULL;
+
+    stored->username = g_strdup ("giulia.bianchi@contoso-demo.onmicrosoft.com");
+    account = lk_account_new (session, stored, TRUE);
+    lk_account_set_tokens (account, response);
+    (void) lk_account_has_scope (account, "DeviceManagementManagedDevices.Read.All");
+  }
   if (response->id_token != NULL)
     {
       g_autoptr(JsonObject) claims = lk_oidc_decode_jwt_claims (response->id_token);
