@@ -349,8 +349,12 @@ reveal_toggled_cb (LkResetWizard *self)
 {
   const char *passcode = self->tracker != NULL ? lk_action_tracker_get_passcode (self->tracker) : NULL;
 
-  gtk_label_set_label (self->passcode_label,
-                       gtk_toggle_button_get_active (self->reveal_button) && passcode != NULL ? passcode : "••••••");
+  gboolean revealed = gtk_toggle_button_get_active (self->reveal_button) && passcode != NULL;
+
+  gtk_label_set_label (self->passcode_label, revealed ? passcode : "••••••");
+  /* Selectable only when there is something to select: a hidden passcode, selected, reads as a
+   * field to copy from. */
+  gtk_label_set_selectable (self->passcode_label, revealed);
 }
 
 static void
