@@ -137,6 +137,9 @@ show_page (LkResetWizard *self,
            const char    *page)
 {
   gtk_stack_set_visible_child_name (self->stack, page);
+  /* Without the permission the way stops at the explanation that says so. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.next",
+                                 !(g_str_equal (page, "explain") && self->lacks_permission));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.confirm",
                                  g_str_equal (page, "confirm")
                                  && g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->confirm_entry)),
@@ -196,8 +199,13 @@ show_result (LkResetWizard *self)
     case LK_TRACKER_ERROR:
     default:
       adw_status_page_set_icon_name (self->result_page, "dialog-error-symbolic");
-      adw_status_page_set_title (self->result_page, state == LK_TRACKER_FAILED ? _("The Device Reported a Failure")
-                                                                                : _("The Action Was Not Sent"));
+      if (state == LK_TRACKER_FAILED)
+        adw_status_page_set_title (self->result_page, _("The Device Reported a Failure"));
+      else if (g_error_matches (error, LK_GRAPH_ERROR, LK_GRAPH_ERROR_OUTCOME_UNKNOWN))
+        /* Sent, but neither an answer nor a trace in Intune: do not claim either way. */
+        adw_status_page_set_title (self->result_page, _("Outcome Unknown"));
+      else
+        adw_status_page_set_title (self->result_page, _("The Action Was Not Sent"));
       adw_status_page_set_description (self->result_page,
                                        error != NULL ? error->message
                                                      : _("Intune reports that the passcode action failed on the device."));

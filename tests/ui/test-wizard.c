@@ -393,8 +393,12 @@ test_missing_permission (Fixture       *fixture,
   LkResetWizard *wizard = open_at_confirm (fixture, device_with_rule (fixture, "ios-corporate"),
                                            "DeviceManagementManagedDevices.Read.All offline_access");
 
-  /* Said before the confirm step, which is never reached. */
+  /* Said before the confirm step, which is never reached: Continue is insensitive there. */
   g_assert_cmpstr (lk_reset_wizard_get_page (wizard), ==, "explain");
+  g_assert_false (gtk_widget_get_sensitive (find_actionable (GTK_WIDGET (wizard), "wizard.next")));
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.back", NULL);
+  g_assert_cmpstr (lk_reset_wizard_get_page (wizard), ==, "device");
+  g_assert_true (gtk_widget_get_sensitive (find_actionable (GTK_WIDGET (wizard), "wizard.next")));
   close_wizard (wizard);
 }
 
