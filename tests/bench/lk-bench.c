@@ -18,10 +18,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
 #include <libsoup/soup.h>
 #include <json-glib/json-glib.h>
 
 #include "lk-capability.h"
+#include "lk-device-page.h"
 #include "lk-graph-client.h"
 #include "lk-sandbox.h"
 
@@ -40,6 +42,16 @@ status_kb (const char *field)
     return -1;
   line = strstr (status, field);
   return line != NULL ? g_ascii_strtoll (line + strlen (field), NULL, 10) : -1;
+}
+
+static double
+process_cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec
+         + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
 static gint64
@@ -68,13 +80,6 @@ typedef struct
   guint         ticks;
 } Run;
 
-static void
-done_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  ((Run *) user_data)->result = g_object_ref (result);
-}
 
 static void
 page_cb (GPtrArray *devices,
@@ -116,6 +121,20 @@ tick_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static void
+done_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Run *run = user_data;
+
+  /* The gap up to the answer counts too: the client's last work (the final ranking) runs
+   * just before it, and no tick follows once the loop stops. */
+  if (run->store != NULL)
+    tick_cb (run);
+  run->result = g_object_ref (result);
+}
+
 static GPtrArray *
 list_all (LkGraphClient *client,
           const char    *text,
@@ -143,6 +162,8 @@ child_list (LkGraphClient *client,
   g_autoptr(GError) error = NULL;
   gboolean stall = g_str_equal (mode, "stall");
   gint64 base_rss = status_kb ("VmRSS:");
+  gint64 main_cpu = thread_cpu_us ();
+  double cpu = process_cpu_seconds ();
   Run run = { 0 };
   guint tick = 0;
   double seconds;
@@ -154,6 +175,8 @@ child_list (LkGraphClient *client,
     }
   devices = list_all (client, text, &run, &error);
   seconds = (g_get_monotonic_time () - run.start) / 1e6;
+  main_cpu = thread_cpu_us () - main_cpu;
+  cpu = process_cpu_seconds () - cpu;
   if (tick != 0)
     g_source_remove (tick);
   if (devices == NULL)
@@ -163,8 +186,9 @@ child_list (LkGraphClient *client,
       return 1;
     }
   printf ("{\"seconds\": %.4f, \"devices\": %u, \"pages\": %u, \"first_page_seconds\": %.4f, "
+          "\"cpu_seconds\": %.4f, \"main_cpu_seconds\": %.4f, "
           "\"peak_rss_kb\": %" G_GINT64_FORMAT ", \"base_rss_kb\": %" G_GINT64_FORMAT,
-          seconds, devices->len, run.pages,
+          seconds, devices->len, run.pages, cpu, main_cpu / 1e6,
           run.matched > 0 ? (run.first_page_us - run.start) / 1e6 : -1.0,
           status_kb ("VmHWM:"), base_rss);
   if (stall)
@@ -228,6 +252,212 @@ child_raw (const char *graph_url,
           "\"peak_rss_kb\": %" G_GINT64_FORMAT ", \"base_rss_kb\": %" G_GINT64_FORMAT "}\n",
           (g_get_monotonic_time () - start) / 1e6, pages, bytes, status_kb ("VmHWM:"), base_rss);
   return 0;
+}
+
+/* --- prototypes: what the listing could cost (README "Performance") ------------------------ */
+
+static const char *
+find_next_link (const char *data,
+                gsize       len,
+                gsize      *link_len)
+{
+  const char *link = g_strstr_len (data, (gssize) len, "\"@odata.nextLink\":\"");
+  const char *end;
+
+  if (link == NULL || (end = memchr (link + 19, '"', len - (link + 19 - data))) == NULL)
+    return NULL;
+  *link_len = end - (link + 19);
+  return link + 19;
+}
+
+/* Every page fetched first, then parsed with the client's page reader and ranked as the client
+ * does: the CPU cost (thread CPU time, so a busy machine does not inflate it) of the parsing
+ * alone, without the network. */
+static int
+child_parse_only (const char *graph_url,
+                  const char *token)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *authorization = g_strconcat ("Bearer ", token, NULL);
+  g_autofree char *url = first_page_url (graph_url, LK_DEVICE_SELECT_BETA, 1000);
+  g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(LkDeviceQuery) query = lk_device_query_new ("");
+  gint64 start, parse_us = 0, sort_us = 0;
+
+  while (url != NULL)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+      GBytes *body;
+      const char *link;
+      gsize len, link_len;
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
+      body = soup_session_send_and_read (session, msg, NULL, NULL);
+      g_clear_pointer (&url, g_free);
+      if (body == NULL)
+        return 1;
+      g_ptr_array_add (bodies, body);
+      link = find_next_link (g_bytes_get_data (body, NULL), g_bytes_get_size (body), &len);
+      if (link != NULL)
+        url = g_strndup (link, len);
+      (void) link_len;
+    }
+  for (guint i = 0; i < bodies->len; i++)
+    {
+      LkDevicePage page = { 0 };
+      gsize len;
+      const char *data = g_bytes_get_data (g_ptr_array_index (bodies, i), &len);
+      g_autoptr(GError) error = NULL;
+
+      start = thread_cpu_us ();
+      if (!lk_device_page_parse (data, len, &page, &error))
+        {
+          g_printerr ("lk-bench: %s\n", error->message);
+          return 1;
+        }
+      parse_us += thread_cpu_us () - start;
+      start = thread_cpu_us ();
+      lk_device_query_sort (query, page.devices);
+      sort_us += thread_cpu_us () - start;
+      for (guint j = 0; j < page.devices->len; j++)
+        g_ptr_array_add (all, g_object_ref (g_ptr_array_index (page.devices, j)));
+      lk_device_page_clear (&page);
+    }
+  start = thread_cpu_us ();
+  lk_device_query_sort (query, all);
+  printf ("{\"parse_cpu_seconds\": %.4f, \"page_sort_cpu_seconds\": %.4f, \"final_sort_cpu_seconds\": %.4f, "
+          "\"devices\": %u, \"peak_rss_kb\": %" G_GINT64_FORMAT "}\n",
+          parse_us / 1e6, sort_us / 1e6, (thread_cpu_us () - start) / 1e6, all->len,
+          status_kb ("VmHWM:"));
+  return 0;
+}
+
+/* The client's work, pipelined: the next page is requested as soon as a page's bytes are in,
+ * while one worker thread parses the page before (in order); the main thread only collects. */
+typedef struct
+{
+  SoupSession  *session;
+  char         *authorization;
+  GThreadPool  *pool;
+  GMainContext *context;
+  GPtrArray    *devices;
+  guint         requested;
+  guint         parsed;
+  gboolean      last_requested;
+  gboolean      failed;
+} Pipeline;
+
+typedef struct
+{
+  Pipeline *pipeline;
+  GBytes   *body;
+  GPtrArray *devices;
+} PipelinePage;
+
+static gboolean
+pipeline_collect_cb (gpointer user_data)
+{
+  PipelinePage *page = user_data;
+  Pipeline *pipeline = page->pipeline;
+
+  if (page->devices == NULL)
+    pipeline->failed = TRUE;
+  else
+    g_ptr_array_extend_and_steal (pipeline->devices, g_steal_pointer (&page->devices));
+  pipeline->parsed++;
+  g_bytes_unref (page->body);
+  g_free (page);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+pipeline_parse (gpointer data,
+                gpointer user_data)
+{
+  PipelinePage *page = data;
+  LkDevicePage parsed = { 0 };
+  gsize len;
+  const char *bytes = g_bytes_get_data (page->body, &len);
+  g_autoptr(LkDeviceQuery) query = lk_device_query_new ("");
+
+  if (lk_device_page_parse (bytes, len, &parsed, NULL))
+    {
+      lk_device_query_sort (query, parsed.devices);
+      page->devices = g_steal_pointer (&parsed.devices);
+      lk_device_page_clear (&parsed);
+    }
+  g_main_context_invoke (page->pipeline->context, pipeline_collect_cb, page);
+}
+
+static void pipeline_fetch (Pipeline *pipeline, char *url);
+
+static void
+pipeline_read_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Pipeline *pipeline = user_data;
+  GBytes *body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+  PipelinePage *page;
+  const char *link;
+  gsize len;
+
+  if (body == NULL)
+    {
+      pipeline->failed = pipeline->last_requested = TRUE;
+      return;
+    }
+  link = find_next_link (g_bytes_get_data (body, NULL), g_bytes_get_size (body), &len);
+  if (link != NULL)
+    pipeline_fetch (pipeline, g_strndup (link, len));
+  else
+    pipeline->last_requested = TRUE;
+  page = g_new0 (PipelinePage, 1);
+  page->pipeline = pipeline;
+  page->body = body;
+  g_thread_pool_push (pipeline->pool, page, NULL);
+}
+
+static void
+pipeline_fetch (Pipeline *pipeline,
+                char     *url)
+{
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+
+  g_free (url);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                pipeline->authorization);
+  pipeline->requested++;
+  soup_session_send_and_read_async (pipeline->session, msg, G_PRIORITY_DEFAULT, NULL,
+                                    pipeline_read_cb, pipeline);
+}
+
+static int
+child_pipelined (const char *graph_url,
+                 const char *token)
+{
+  Pipeline pipeline = { 0 };
+  gint64 base_rss = status_kb ("VmRSS:");
+  gint64 start = g_get_monotonic_time ();
+
+  pipeline.session = soup_session_new ();
+  pipeline.authorization = g_strconcat ("Bearer ", token, NULL);
+  pipeline.pool = g_thread_pool_new (pipeline_parse, NULL, 1, TRUE, NULL);
+  pipeline.context = g_main_context_default ();
+  pipeline.devices = g_ptr_array_new_with_free_func (g_object_unref);
+  pipeline_fetch (&pipeline, first_page_url (graph_url, LK_DEVICE_SELECT_BETA, 1000));
+  while (!pipeline.last_requested || pipeline.parsed < pipeline.requested)
+    g_main_context_iteration (NULL, TRUE);
+  printf ("{\"seconds\": %.4f, \"devices\": %u, \"pages\": %u, \"peak_rss_kb\": %" G_GINT64_FORMAT
+          ", \"base_rss_kb\": %" G_GINT64_FORMAT "}\n",
+          (g_get_monotonic_time () - start) / 1e6, pipeline.devices->len, pipeline.parsed,
+          status_kb ("VmHWM:"), base_rss);
+  g_thread_pool_free (pipeline.pool, FALSE, TRUE);
+  g_ptr_array_unref (pipeline.devices);
+  g_free (pipeline.authorization);
+  g_object_unref (pipeline.session);
+  return pipeline.failed ? 1 : 0;
 }
 
 static int
@@ -385,6 +615,10 @@ child_main (const char *mode,
     return child_raw (graph_url, token);
   if (g_str_equal (mode, "pick"))
     return child_pick (graph_url, token);
+  if (g_str_equal (mode, "parse-only"))
+    return child_parse_only (graph_url, token);
+  if (g_str_equal (mode, "pipelined"))
+    return child_pipelined (graph_url, token);
 
   tokens = lk_static_token_new (token);
   client = lk_graph_client_new (graph_url, "beta", LK_TOKEN_PROVIDER (tokens));
@@ -679,6 +913,8 @@ report (Bench *bench,
   show (bench, "devices/s, raw floor", "raw", "devices_per_second", "k/s", 1e-3);
   show (bench, "devices/s, peer", "peer", "devices_per_second", "k/s", 1e-3);
   show (bench, "Latchkey: first page", "latchkey", "first_page_seconds", "s", 1);
+  show (bench, "Latchkey: CPU time, whole process", "latchkey", "cpu_seconds", "s", 1);
+  show (bench, "Latchkey: CPU time, main thread", "latchkey", "main_cpu_seconds", "s", 1);
   rss_lk = show (bench, "peak RSS, Latchkey", "latchkey", "peak_rss_kb", "MB", 1 / 1024.0);
   show (bench, "  of which the listing (VmHWM - VmRSS before)", "latchkey", "rss_increase_kb", "MB", 1 / 1024.0);
   show (bench, "peak RSS, raw floor", "raw", "peak_rss_kb", "MB", 1 / 1024.0);
@@ -703,6 +939,16 @@ report (Bench *bench,
 
   printf ("\nCapability classification (lk_capability_new_for_device)\n");
   show (bench, "throughput", "classify", "devices_per_second", "M/s", 1e-6);
+
+  if (g_hash_table_contains (bench->samples, "pipelined/seconds"))
+    {
+      printf ("\nPrototypes (--prototypes): what the client's listing could cost\n");
+      show (bench, "pipelined: next page fetched while one parses", "pipelined", "seconds", "s", 1);
+      show (bench, "  its peak RSS", "pipelined", "peak_rss_kb", "MB", 1 / 1024.0);
+      show (bench, "page reader alone, CPU (all pages)", "parse-only", "parse_cpu_seconds", "s", 1);
+      show (bench, "ranking each page, CPU", "parse-only", "page_sort_cpu_seconds", "s", 1);
+      show (bench, "final ranking of all devices, CPU", "parse-only", "final_sort_cpu_seconds", "s", 1);
+    }
 
   printf ("\nCold start of latchkey --demo under Xvfb (inside main() / from exec)\n");
   show (bench, "to the first painted frame", "cold", "first_frame_seconds", "s", 1);
@@ -834,12 +1080,13 @@ main (int   argc,
   g_autofree char *latchkey = NULL;
   g_autofree char *peer_dir = NULL;
   int n_devices = 100000, runs = 5;
-  gboolean no_peer = FALSE, no_cold = FALSE;
+  gboolean no_peer = FALSE, no_cold = FALSE, prototypes = FALSE;
   GOptionEntry entries[] = {
     { "devices", 'n', 0, G_OPTION_ARG_INT, &n_devices, "Devices in the sandbox (100000)", "N" },
     { "runs", 'r', 0, G_OPTION_ARG_INT, &runs, "Runs of each measurement (5)", "R" },
     { "no-peer", 0, 0, G_OPTION_ARG_NONE, &no_peer, "Do not run the Node peer", NULL },
     { "no-cold-start", 0, 0, G_OPTION_ARG_NONE, &no_cold, "Do not measure latchkey --demo's start", NULL },
+    { "prototypes", 0, 0, G_OPTION_ARG_NONE, &prototypes, "Also measure the prototypes (pipelined listing, parsing alone)", NULL },
     { "latchkey", 0, 0, G_OPTION_ARG_FILENAME, &latchkey, "The GUI binary for the cold start", "PATH" },
     { "peer-dir", 0, 0, G_OPTION_ARG_FILENAME, &peer_dir, "Where the Node peer is", "DIR" },
     { "child", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &child, NULL, NULL },
@@ -915,6 +1162,11 @@ main (int   argc,
       ok &= measure (&bench, "search-upn", "search", picked[1]);
       ok &= measure (&bench, "search-serial", "search", picked[2]);
       ok &= measure (&bench, "classify", "classify", NULL);
+      if (prototypes)
+        {
+          ok &= measure (&bench, "pipelined", "pipelined", NULL);
+          ok &= measure (&bench, "parse-only", "parse-only", NULL);
+        }
       if (!ok)
         status = 1;
     }
