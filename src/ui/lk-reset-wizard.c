@@ -43,6 +43,7 @@ struct _LkResetWizard
   gboolean             lacks_permission;
   LkActionTracker     *tracker;
   gulong               state_id;
+  guint                clipboard_clear_ms;
 };
 
 G_DEFINE_FINAL_TYPE (LkResetWizard, lk_reset_wizard, ADW_TYPE_WINDOW)
@@ -349,7 +350,7 @@ copy_action (GtkWidget  *widget,
   guard->clipboard = g_object_ref (gtk_widget_get_clipboard (widget));
   guard->content = gdk_content_provider_new_typed (G_TYPE_STRING, passcode);
   gdk_clipboard_set_content (guard->clipboard, guard->content);
-  g_timeout_add_seconds (CLIPBOARD_CLEAR_S, clear_clipboard_cb, guard);
+  g_timeout_add (self->clipboard_clear_ms, clear_clipboard_cb, guard);
 }
 
 static void
@@ -461,6 +462,15 @@ static void
 lk_reset_wizard_init (LkResetWizard *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->clipboard_clear_ms = CLIPBOARD_CLEAR_S * 1000;
+}
+
+void
+lk_reset_wizard_set_clipboard_timeout (LkResetWizard *self,
+                                       guint          ms)
+{
+  g_return_if_fail (LK_IS_RESET_WIZARD (self));
+  self->clipboard_clear_ms = ms;
 }
 
 LkResetWizard *

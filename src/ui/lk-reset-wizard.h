@@ -31,4 +31,8 @@ LkActionTracker *lk_reset_wizard_get_tracker (LkResetWizard   *self);
 /* "device", "explain", "confirm", "tracking" or "result". */
 const char      *lk_reset_wizard_get_page    (LkResetWizard   *self);
 
+/* How long a copied passcode stays on the clipboard (default 60 s); tests shorten it. */
+void             lk_reset_wizard_set_clipboard_timeout (LkResetWizard *self,
+                                                        guint          ms);
+
 G_END_DECLS

@@ -259,6 +259,36 @@ found_in_files (const char *dir,
   return FALSE;
 }
 
+static GtkWidget *
+find_toggle (GtkWidget *widget)
+{
+  if (GTK_IS_TOGGLE_BUTTON (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_toggle (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Whether a label in the window shows @text. */
+static gboolean
+found_label (GtkWidget  *widget,
+             const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (found_label (child, text))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 remove_tree (const char *dir)
 {
@@ -354,6 +384,68 @@ test_android_work_profile (Fixture       *fixture,
                            gconstpointer  data)
 {
   run_to_result (fixture, "android-byod-work-profile", TRUE);
+}
+
+static char *
+clipboard_text (GdkClipboard *clipboard)
+{
+  GdkContentProvider *content = gdk_clipboard_get_content (clipboard);
+  g_auto(GValue) value = G_VALUE_INIT;
+
+  if (content == NULL)
+    return NULL;
+  g_value_init (&value, G_TYPE_STRING);
+  if (!gdk_content_provider_get_value (content, &value, NULL))
+    return NULL;
+  return g_value_dup_string (&value);
+}
+
+/* Reveal shows the passcode; Copy puts it on the clipboard, which is cleared after the delay
+ * while it still holds the passcode — and left alone once the admin copied something else. */
+static void
+test_reveal_copy_clear (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  LkDevice *device = device_with_rule (fixture, "android-fully-managed");
+  LkResetWizard *wizard = open_at_confirm (fixture, device, ALL_SCOPES);
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (wizard));
+  LkActionTracker *tracker;
+  g_autofree char *passcode = NULL;
+  g_autofree char *copied = NULL;
+  g_autofree char *other = NULL;
+  GtkWidget *reveal;
+
+  lk_reset_wizard_set_clipboard_timeout (wizard, 300);
+  gtk_editable_set_text (confirm_entry (wizard), lk_device_get_device_name (device));
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.confirm", NULL);
+  g_assert_true (wait_for_page (wizard, "result", 20000));
+  tracker = lk_reset_wizard_get_tracker (wizard);
+  passcode = g_strdup (lk_action_tracker_get_passcode (tracker));
+  g_assert_nonnull (passcode);
+
+  /* Hidden until revealed, and hidden again. */
+  reveal = find_toggle (GTK_WIDGET (wizard));
+  g_assert_nonnull (reveal);
+  gtk_test_accessible_assert_property (reveal, GTK_ACCESSIBLE_PROPERTY_LABEL, "Reveal the passcode");
+  g_assert_false (found_label (GTK_WIDGET (wizard), passcode));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (reveal), TRUE);
+  g_assert_true (found_label (GTK_WIDGET (wizard), passcode));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (reveal), FALSE);
+  g_assert_false (found_label (GTK_WIDGET (wizard), passcode));
+
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.copy", NULL);
+  copied = clipboard_text (clipboard);
+  g_assert_cmpstr (copied, ==, passcode);
+  spin (600);
+  g_assert_null (gdk_clipboard_get_content (clipboard));
+
+  /* Copied, then replaced by the admin: the timer must not wipe their text. */
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.copy", NULL);
+  gdk_clipboard_set_text (clipboard, "ticket 4711");
+  spin (600);
+  other = clipboard_text (clipboard);
+  g_assert_cmpstr (other, ==, "ticket 4711");
+  close_wizard (wizard);
 }
 
 static void
@@ -513,6 +605,7 @@ main (int   argc,
 
   g_test_add ("/wizard/ios-remove", Fixture, NULL, setup, test_ios_remove, teardown);
   g_test_add ("/wizard/android-work-profile", Fixture, NULL, setup, test_android_work_profile, teardown);
+  g_test_add ("/wizard/reveal-copy-clear", Fixture, NULL, setup, test_reveal_copy_clear, teardown);
   g_test_add ("/wizard/wrong-name", Fixture, NULL, setup, test_wrong_name, teardown);
   g_test_add ("/wizard/not-supported", Fixture, NULL, setup, test_not_supported_has_no_wizard, teardown);
   g_test_add ("/wizard/missing-permission", Fixture, NULL, setup, test_missing_permission, teardown);
