@@ -970,6 +970,64 @@ report (Bench *bench,
     }
 }
 
+/* --check: every listing saw every device, every search found its device, nothing is missing
+ * (tests/bench/test-bench.c runs a small benchmark with it). */
+static gboolean
+check_series (Bench      *bench,
+              const char *series,
+              const char *key,
+              double      low,
+              double      high)
+{
+  Stats s;
+
+  if (!stats (bench, series, key, &s))
+    {
+      g_printerr ("lk-bench: check: no %s/%s\n", series, key);
+      return FALSE;
+    }
+  if (s.min < low || s.max > high)
+    {
+      g_printerr ("lk-bench: check: %s/%s is %g–%g, expected %g–%g\n", series, key, s.min, s.max,
+                  low, high);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check (Bench    *bench,
+       guint     n_devices,
+       guint     runs,
+       gboolean  prototypes)
+{
+  static const char *listings[] = { "latchkey", "stall", "classify" };
+  static const char *searches[] = { "search-name", "search-upn", "search-serial" };
+  double pages = ceil (n_devices / 1000.0);
+  gboolean ok = TRUE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (listings); i++)
+    ok &= check_series (bench, listings[i], "devices", n_devices, n_devices);
+  ok &= check_series (bench, "raw", "pages", pages, pages);
+  ok &= check_series (bench, "latchkey", "pages", pages, pages);
+  ok &= check_series (bench, "stall", "ticks", 1, G_MAXDOUBLE);
+  ok &= check_series (bench, "classify", "devices_per_second", 1, G_MAXDOUBLE);
+  for (guint i = 0; i < G_N_ELEMENTS (searches); i++)
+    {
+      ok &= check_series (bench, searches[i], "devices", 1, n_devices);
+      ok &= check_series (bench, searches[i], "first_page_seconds", 0, G_MAXDOUBLE);
+    }
+  if (prototypes)
+    {
+      ok &= check_series (bench, "pipelined", "devices", n_devices, n_devices);
+      ok &= check_series (bench, "parse-only", "devices", n_devices, n_devices);
+    }
+  if (g_hash_table_contains (bench->samples, "peer/devices"))
+    ok &= check_series (bench, "peer", "devices", n_devices, n_devices);
+  (void) runs;
+  return ok;
+}
+
 /* The sandbox in a process of its own: "GRAPH_URL TOKEN" on its first line; it serves until
  * its standard input closes. */
 static GSubprocess *
@@ -1080,12 +1138,13 @@ main (int   argc,
   g_autofree char *latchkey = NULL;
   g_autofree char *peer_dir = NULL;
   int n_devices = 100000, runs = 5;
-  gboolean no_peer = FALSE, no_cold = FALSE, prototypes = FALSE;
+  gboolean no_peer = FALSE, no_cold = FALSE, prototypes = FALSE, checked = FALSE;
   GOptionEntry entries[] = {
     { "devices", 'n', 0, G_OPTION_ARG_INT, &n_devices, "Devices in the sandbox (100000)", "N" },
     { "runs", 'r', 0, G_OPTION_ARG_INT, &runs, "Runs of each measurement (5)", "R" },
     { "no-peer", 0, 0, G_OPTION_ARG_NONE, &no_peer, "Do not run the Node peer", NULL },
     { "no-cold-start", 0, 0, G_OPTION_ARG_NONE, &no_cold, "Do not measure latchkey --demo's start", NULL },
+    { "check", 0, 0, G_OPTION_ARG_NONE, &checked, "Fail unless every measurement saw every device", NULL },
     { "prototypes", 0, 0, G_OPTION_ARG_NONE, &prototypes, "Also measure the prototypes (pipelined listing, parsing alone)", NULL },
     { "latchkey", 0, 0, G_OPTION_ARG_FILENAME, &latchkey, "The GUI binary for the cold start", "PATH" },
     { "peer-dir", 0, 0, G_OPTION_ARG_FILENAME, &peer_dir, "Where the Node peer is", "DIR" },
@@ -1183,6 +1242,8 @@ main (int   argc,
     g_printerr ("lk-bench: no GUI binary or no xvfb-run: no cold start\n");
 
   report (&bench, (guint) n_devices, (guint) runs, picked);
+  if (checked && !check (&bench, (guint) n_devices, (guint) runs, prototypes))
+    status = 1;
 
 out:
   if (server != NULL)
