@@ -4,7 +4,13 @@
 set -eu
 if [ -z "${LK_BENCH_COLD_INSIDE:-}" ]; then
   export LK_BENCH_COLD_INSIDE=1
-  exec xvfb-run -a dbus-run-session -- sh "$0" "$@"
+  # The X server's and the buses' chatter goes to a log shown only when the run fails.
+  log=$(mktemp)
+  status=0
+  xvfb-run -a dbus-run-session -- sh "$0" "$@" 2>"$log" || status=$?
+  [ $status -eq 0 ] || cat "$log" >&2
+  rm -f "$log"
+  exit $status
 fi
 tmp=$(mktemp -d)
 export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data" \

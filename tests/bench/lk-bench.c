@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include <sys/resource.h>
 #include <libsoup/soup.h>
 #include <json-glib/json-glib.h>
 
@@ -44,14 +43,14 @@ status_kb (const char *field)
   return line != NULL ? g_ascii_strtoll (line + strlen (field), NULL, 10) : -1;
 }
 
+/* Precise, unlike getrusage()'s tick-sampled times. */
 static double
 process_cpu_seconds (void)
 {
-  struct rusage usage;
+  struct timespec ts;
 
-  getrusage (RUSAGE_SELF, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec
-         + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static gint64
