@@ -89,6 +89,10 @@ page_cb (GPtrArray *devices,
   Run *run = user_data;
 
   run->pages++;
+  /* LK_BENCH_TRACE=1: when each page reached the caller, for looking into a slow listing. */
+  if (g_getenv ("LK_BENCH_TRACE") != NULL)
+    g_printerr ("page %u: %u devices at %.4f s (main-thread CPU %.4f s)\n", run->pages, devices->len,
+                (g_get_monotonic_time () - run->start) / 1e6, thread_cpu_us () / 1e6);
   if (run->matched == 0 && devices->len > 0)
     run->first_page_us = g_get_monotonic_time ();
   run->matched += devices->len;
@@ -187,8 +191,8 @@ child_list (LkGraphClient *client,
   printf ("{\"seconds\": %.4f, \"devices\": %u, \"pages\": %u, \"first_page_seconds\": %.4f, "
           "\"cpu_seconds\": %.4f, \"main_cpu_seconds\": %.4f, "
           "\"peak_rss_kb\": %" G_GINT64_FORMAT ", \"base_rss_kb\": %" G_GINT64_FORMAT,
-          seconds, devices->len, run.pages, cpu, main_cpu / 1e6,
-          run.matched > 0 ? (run.first_page_us - run.start) / 1e6 : -1.0,
+          seconds, devices->len, run.pages,
+          run.matched > 0 ? (run.first_page_us - run.start) / 1e6 : -1.0, cpu, main_cpu / 1e6,
           status_kb ("VmHWM:"), base_rss);
   if (stall)
     printf (", \"max_stall_ms\": %.2f, \"max_stall_cpu_ms\": %.2f, \"max_stall_at_seconds\": %.3f, "
