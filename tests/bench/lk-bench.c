@@ -645,6 +645,7 @@ typedef struct
   char       *graph_url;
   char       *token;
   GHashTable *samples;   /* "series/key" -> GArray of double */
+  guint       latency_ms;
 } Bench;
 
 static void
@@ -908,6 +909,8 @@ report (Bench *bench,
   derive_increase (bench, "raw");
 
   printf ("\nLatchkey benchmarks: %u devices, %u runs each; median, min–max, IQR\n\n", n_devices, runs);
+  if (bench->latency_ms > 0)
+    printf ("The sandbox waits %u ms before each answer.\n\n", bench->latency_ms);
   printf ("Full listing (sandbox in its own process)\n");
   t_lk = show (bench, "Latchkey (LkGraphClient)", "latchkey", "seconds", "s", 1);
   t_raw = show (bench, "raw floor (SoupSession, no parsing)", "raw", "seconds", "s", 1);
@@ -1036,18 +1039,20 @@ check (Bench    *bench,
 static GSubprocess *
 start_server (Bench  *bench,
               guint   n_devices,
+              guint   latency_ms,
               GError **error)
 {
   g_autofree char *dir = g_path_get_dirname (bench->self_path);
   g_autofree char *serve = g_build_filename (dir, "lk-sandbox-serve", NULL);
   g_autofree char *count = g_strdup_printf ("%u", n_devices);
+  g_autofree char *latency = g_strdup_printf ("%u", latency_ms);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GDataInputStream) input = NULL;
   g_autofree char *line = NULL;
   char *space;
 
   process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, error,
-                              serve, count, NULL);
+                              serve, count, latency, NULL);
   if (process == NULL)
     return NULL;
   input = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
@@ -1140,11 +1145,12 @@ main (int   argc,
   g_autofree char *text = NULL;
   g_autofree char *latchkey = NULL;
   g_autofree char *peer_dir = NULL;
-  int n_devices = 100000, runs = 5;
+  int n_devices = 100000, runs = 5, latency_ms = 0;
   gboolean no_peer = FALSE, no_cold = FALSE, prototypes = FALSE, checked = FALSE;
   GOptionEntry entries[] = {
     { "devices", 'n', 0, G_OPTION_ARG_INT, &n_devices, "Devices in the sandbox (100000)", "N" },
     { "runs", 'r', 0, G_OPTION_ARG_INT, &runs, "Runs of each measurement (5)", "R" },
+    { "latency", 0, 0, G_OPTION_ARG_INT, &latency_ms, "The sandbox's answer delay in ms (0)", "MS" },
     { "no-peer", 0, 0, G_OPTION_ARG_NONE, &no_peer, "Do not run the Node peer", NULL },
     { "no-cold-start", 0, 0, G_OPTION_ARG_NONE, &no_cold, "Do not measure latchkey --demo's start", NULL },
     { "check", 0, 0, G_OPTION_ARG_NONE, &checked, "Fail unless every measurement saw every device", NULL },
@@ -1171,13 +1177,14 @@ main (int   argc,
     }
   if (child != NULL)
     return child_main (child, url, text);
-  if (n_devices < 1 || runs < 1)
+  if (n_devices < 1 || runs < 1 || latency_ms < 0)
     {
       g_printerr ("lk-bench: --devices and --runs must be positive\n");
       return 2;
     }
 
   bench.self_path = g_file_read_link ("/proc/self/exe", NULL);
+  bench.latency_ms = (guint) latency_ms;
   /* The build's compiled schemas, for the cold start of the window. */
   g_setenv ("GSETTINGS_SCHEMA_DIR", LK_BENCH_SCHEMA_DIR, FALSE);
   bench.samples = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
@@ -1187,7 +1194,7 @@ main (int   argc,
     no_peer = TRUE;
 
   g_printerr ("lk-bench: generating %d devices...\n", n_devices);
-  server = start_server (&bench, (guint) n_devices, &error);
+  server = start_server (&bench, (guint) n_devices, (guint) latency_ms, &error);
   if (server == NULL)
     {
       g_printerr ("lk-bench: %s\n", error != NULL ? error->message : "no sandbox");
