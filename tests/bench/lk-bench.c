@@ -1080,6 +1080,14 @@ stop_server (GSubprocess *server)
 }
 
 static gboolean
+have_program (const char *name)
+{
+  g_autofree char *path = g_find_program_in_path (name);
+
+  return path != NULL;
+}
+
+static gboolean
 peer_ready (const char *peer_dir)
 {
   g_autofree char *modules = g_build_filename (peer_dir, "node_modules", "@microsoft",
@@ -1088,7 +1096,7 @@ peer_ready (const char *peer_dir)
   g_autoptr(GSubprocess) npm = NULL;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
 
-  if (g_find_program_in_path ("node") == NULL)
+  if (!have_program ("node"))
     {
       g_printerr ("lk-bench: node is not installed: no peer\n");
       return FALSE;
@@ -1160,6 +1168,7 @@ main (int   argc,
   g_autofree char *text = NULL;
   g_autofree char *latchkey = NULL;
   g_autofree char *peer_dir = NULL;
+  g_autofree char *schemas = NULL;
   int n_devices = 100000, runs = 5, latency_ms = 0;
   gboolean no_peer = FALSE, no_cold = FALSE, prototypes = FALSE, checked = FALSE;
   GOptionEntry entries[] = {
@@ -1257,14 +1266,15 @@ main (int   argc,
 
   if (latchkey == NULL)
     latchkey = g_strdup (LK_BENCH_LATCHKEY);
-  if (!no_cold && g_file_test (latchkey, G_FILE_TEST_IS_EXECUTABLE)
-      && g_find_program_in_path ("xvfb-run") != NULL)
+  schemas = g_build_filename (g_getenv ("GSETTINGS_SCHEMA_DIR"), "gschemas.compiled", NULL);
+  if (!no_cold && g_file_test (latchkey, G_FILE_TEST_IS_EXECUTABLE) && have_program ("xvfb-run")
+      && g_file_test (schemas, G_FILE_TEST_EXISTS))
     {
       g_printerr ("lk-bench: cold start of %s\n", latchkey);
       measure_cold_start (&bench, latchkey, (guint) runs);
     }
   else if (!no_cold)
-    g_printerr ("lk-bench: no GUI binary or no xvfb-run: no cold start\n");
+    g_printerr ("lk-bench: no GUI binary, compiled schemas or xvfb-run: no start of the window\n");
 
   report (&bench, (guint) n_devices, (guint) runs, picked);
   if (checked && !check (&bench, (guint) n_devices, (guint) runs, prototypes))
