@@ -200,7 +200,9 @@ lk_action_history_load (LkActionHistory  *self,
       LkHistoryEntry *entry;
       JsonObject *object;
 
+      /* A whitespace-only line parses with no root at all. */
       if (*lines[i] == '\0' || !json_parser_load_from_data (parser, lines[i], -1, NULL)
+          || json_parser_get_root (parser) == NULL
           || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
         continue;
       object = json_node_get_object (json_parser_get_root (parser));
