@@ -13,12 +13,25 @@
 
 typedef struct
 {
-  const char *p;
-  const char *start;
-  const char *end;
-  GString    *buffer;   /* the last string decoded */
-  GError     *error;
+  const char      *p;
+  const char      *start;
+  const char      *end;
+  /* The last string read: into the data when it had no escape, else into buffer. */
+  const char      *str;
+  gsize            len;
+  GString         *buffer;
+  LkDeviceBuilder *builder;
+  GError          *error;
 } Scanner;
+
+/* Bytes that end a plain run inside a string: the quote, the backslash, control characters. */
+static const guint8 string_stop[256] = {
+  [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1,
+  [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1, [0x0e] = 1, [0x0f] = 1,
+  [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1,
+  [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1,
+  ['"'] = 1, ['\\'] = 1,
+};
 
 static gboolean
 fail (Scanner    *s,
@@ -85,73 +98,104 @@ read_hex4 (Scanner  *s,
   return TRUE;
 }
 
-/* Decodes a JSON string into s->buffer (valid UTF-8, no NUL) at s->p, which is at the quote. */
+/* The run of plain bytes at s->p; ORs them into @high so non-ASCII is noticed. */
+static const char *
+plain_run (Scanner *s,
+           guint8  *high)
+{
+  const char *run = s->p;
+  guint8 bits = 0;
+
+  while (s->p < s->end && !string_stop[(guchar) *s->p])
+    bits |= (guint8) *s->p++;
+  *high |= bits;
+  return run;
+}
+
+/* Decodes one escape after the backslash at s->p into s->buffer. */
+static gboolean
+read_escape (Scanner *s)
+{
+  gunichar c, low;
+
+  s->p++;  /* the backslash */
+  if (s->p >= s->end)
+    return fail (s, _("truncated escape"));
+  switch (*s->p++)
+    {
+    case '"': g_string_append_c (s->buffer, '"'); return TRUE;
+    case '\\': g_string_append_c (s->buffer, '\\'); return TRUE;
+    case '/': g_string_append_c (s->buffer, '/'); return TRUE;
+    case 'b': g_string_append_c (s->buffer, '\b'); return TRUE;
+    case 'f': g_string_append_c (s->buffer, '\f'); return TRUE;
+    case 'n': g_string_append_c (s->buffer, '\n'); return TRUE;
+    case 'r': g_string_append_c (s->buffer, '\r'); return TRUE;
+    case 't': g_string_append_c (s->buffer, '\t'); return TRUE;
+    case 'u':
+      break;
+    default:
+      s->p--;
+      return fail (s, _("bad escape"));
+    }
+
+  if (!read_hex4 (s, &c))
+    return FALSE;
+  if (c >= 0xD800 && c <= 0xDBFF)
+    {
+      if (s->end - s->p < 6 || s->p[0] != '\\' || s->p[1] != 'u')
+        return fail (s, _("lone surrogate"));
+      s->p += 2;
+      if (!read_hex4 (s, &low) || low < 0xDC00 || low > 0xDFFF)
+        return fail (s, _("lone surrogate"));
+      c = 0x10000 + ((c - 0xD800) << 10) + (low - 0xDC00);
+    }
+  else if (c >= 0xDC00 && c <= 0xDFFF)
+    return fail (s, _("lone surrogate"));
+  if (c == 0)
+    return fail (s, _("NUL in a string"));
+  g_string_append_unichar (s->buffer, c);
+  return TRUE;
+}
+
+/* Reads the JSON string at s->p (at the quote) into s->str and s->len: valid UTF-8, no NUL.
+ * Most strings have no escape and are not copied at all. */
 static gboolean
 read_string (Scanner *s)
 {
   const char *run;
+  guint8 high = 0;
 
   if (!expect (s, '"'))
     return FALSE;
-  g_string_truncate (s->buffer, 0);
-  for (;;)
+  run = plain_run (s, &high);
+  if (s->p < s->end && *s->p == '"')
     {
-      /* Copy plain runs in one go: most strings have no escape at all. */
-      run = s->p;
-      while (s->p < s->end && *s->p != '"' && *s->p != '\\' && (guchar) *s->p >= 0x20)
-        s->p++;
-      g_string_append_len (s->buffer, run, s->p - run);
-      if (s->p >= s->end)
-        return fail (s, _("unterminated string"));
-      if (*s->p == '"')
-        {
-          s->p++;
-          break;
-        }
-      if ((guchar) *s->p < 0x20)
-        return fail (s, _("control character in a string"));
-
-      s->p++;  /* the backslash */
-      if (s->p >= s->end)
-        return fail (s, _("truncated escape"));
-      switch (*s->p++)
-        {
-        case '"': g_string_append_c (s->buffer, '"'); break;
-        case '\\': g_string_append_c (s->buffer, '\\'); break;
-        case '/': g_string_append_c (s->buffer, '/'); break;
-        case 'b': g_string_append_c (s->buffer, '\b'); break;
-        case 'f': g_string_append_c (s->buffer, '\f'); break;
-        case 'n': g_string_append_c (s->buffer, '\n'); break;
-        case 'r': g_string_append_c (s->buffer, '\r'); break;
-        case 't': g_string_append_c (s->buffer, '\t'); break;
-        case 'u':
-          {
-            gunichar c, low;
-
-            if (!read_hex4 (s, &c))
-              return FALSE;
-            if (c >= 0xD800 && c <= 0xDBFF)
-              {
-                if (s->end - s->p < 6 || s->p[0] != '\\' || s->p[1] != 'u')
-                  return fail (s, _("lone surrogate"));
-                s->p += 2;
-                if (!read_hex4 (s, &low) || low < 0xDC00 || low > 0xDFFF)
-                  return fail (s, _("lone surrogate"));
-                c = 0x10000 + ((c - 0xD800) << 10) + (low - 0xDC00);
-              }
-            else if (c >= 0xDC00 && c <= 0xDFFF)
-              return fail (s, _("lone surrogate"));
-            if (c == 0)
-              return fail (s, _("NUL in a string"));
-            g_string_append_unichar (s->buffer, c);
-          }
-          break;
-        default:
-          s->p--;
-          return fail (s, _("bad escape"));
-        }
+      s->str = run;
+      s->len = (gsize) (s->p - run);
+      s->p++;
     }
-  if (!g_utf8_validate_len (s->buffer->str, s->buffer->len, NULL))
+  else
+    {
+      g_string_truncate (s->buffer, 0);
+      for (;;)
+        {
+          g_string_append_len (s->buffer, run, s->p - run);
+          if (s->p >= s->end)
+            return fail (s, _("unterminated string"));
+          if (*s->p == '"')
+            break;
+          if ((guchar) *s->p < 0x20)
+            return fail (s, _("control character in a string"));
+          if (!read_escape (s))
+            return FALSE;
+          high |= 0x80;   /* an escape may have made any character */
+          run = plain_run (s, &high);
+        }
+      s->p++;
+      s->str = s->buffer->str;
+      s->len = s->buffer->len;
+    }
+  if ((high & 0x80) != 0 && !g_utf8_validate_len (s->str, s->len, NULL))
     return fail (s, _("invalid UTF-8"));
   return TRUE;
 }
@@ -247,13 +291,57 @@ skip_value (Scanner *s,
     }
 }
 
+/* One member of a device object, at its name. */
+static gboolean
+read_member (Scanner *s)
+{
+  LkDeviceMember member;
+
+  if (!read_string (s))
+    return FALSE;
+  member = lk_device_builder_member (s->builder, s->str, s->len);
+  if (!expect (s, ':'))
+    return FALSE;
+  skip_space (s);
+  if (s->p >= s->end)
+    return fail (s, _("unexpected end"));
+  if (member == LK_DEVICE_MEMBER_OTHER)
+    return skip_value (s, 2);
+
+  switch (*s->p)
+    {
+    case '"':
+      if (!read_string (s))
+        return FALSE;
+      lk_device_builder_set_string (s->builder, member, s->str, s->len);
+      return TRUE;
+    case 't':
+    case 'f':
+      {
+        gboolean value = *s->p == 't';
+
+        if (!read_literal (s, value ? "true" : "false"))
+          return FALSE;
+        lk_device_builder_set_boolean (s->builder, member, value);
+        return TRUE;
+      }
+    case 'n':
+      return read_literal (s, "null");
+    default:
+      /* A number, an object or an array where Latchkey expects text or a boolean. */
+      if (!skip_value (s, 2))
+        return FALSE;
+      lk_device_builder_wrong_type (s->builder, member);
+      return TRUE;
+    }
+}
+
 /* One element of "value": a device object, or anything else (counted, skipped). */
 static gboolean
 read_device (Scanner      *s,
              LkDevicePage *page)
 {
   LkDevice *device;
-  char member[64];
 
   skip_space (s);
   page->n_items++;
@@ -263,56 +351,15 @@ read_device (Scanner      *s,
       return skip_value (s, 1);
     }
   s->p++;
-  device = lk_device_builder_new ();
+  lk_device_builder_begin (s->builder);
   skip_space (s);
   if (s->p < s->end && *s->p == '}')
     s->p++;
   else
     for (;;)
       {
-        gboolean wanted;
-
-        if (!read_string (s) || !expect (s, ':'))
-          goto error;
-        g_strlcpy (member, s->buffer->str, sizeof member);
-        wanted = s->buffer->len < sizeof member && lk_device_builder_wants (member);
-        skip_space (s);
-        if (s->p >= s->end)
-          {
-            fail (s, _("unexpected end"));
-            goto error;
-          }
-        if (!wanted)
-          {
-            if (!skip_value (s, 2))
-              goto error;
-          }
-        else if (*s->p == '"')
-          {
-            if (!read_string (s))
-              goto error;
-            lk_device_builder_set_string (device, member, s->buffer->str);
-          }
-        else if (*s->p == 't' || *s->p == 'f')
-          {
-            gboolean value = *s->p == 't';
-
-            if (!read_literal (s, value ? "true" : "false"))
-              goto error;
-            lk_device_builder_set_boolean (device, member, value);
-          }
-        else if (*s->p == 'n')
-          {
-            if (!read_literal (s, "null"))
-              goto error;
-          }
-        else
-          {
-            /* A number, an object or an array where Latchkey expects text or a boolean. */
-            if (!skip_value (s, 2))
-              goto error;
-            lk_device_builder_wrong_type (device, member);
-          }
+        if (!read_member (s))
+          return FALSE;
         skip_space (s);
         if (s->p < s->end && *s->p == ',')
           {
@@ -320,20 +367,16 @@ read_device (Scanner      *s,
             continue;
           }
         if (!expect (s, '}'))
-          goto error;
+          return FALSE;
         break;
       }
 
-  device = lk_device_builder_finish (device, NULL);
+  device = lk_device_builder_finish (s->builder, NULL);
   if (device != NULL)
     g_ptr_array_add (page->devices, device);
   else
     page->n_skipped++;
   return TRUE;
-
-error:
-  g_object_unref (device);
-  return FALSE;
 }
 
 static gboolean
@@ -378,9 +421,11 @@ read_page (Scanner      *s,
       {
         g_autofree char *key = NULL;
 
-        if (!read_string (s) || !expect (s, ':'))
+        if (!read_string (s))
           return FALSE;
-        key = g_strdup (s->buffer->str);
+        key = g_strndup (s->str, s->len);
+        if (!expect (s, ':'))
+          return FALSE;
         skip_space (s);
         if (g_str_equal (key, "value") && s->p < s->end && *s->p == '[')
           {
@@ -395,7 +440,7 @@ read_page (Scanner      *s,
             if (!read_string (s))
               return FALSE;
             g_free (page->next_link);
-            page->next_link = g_strdup (s->buffer->str);
+            page->next_link = g_strndup (s->str, s->len);
           }
         else if (g_str_equal (key, "@odata.count") && s->p < s->end
                  && (g_ascii_isdigit (*s->p) || *s->p == '-'))
@@ -433,7 +478,7 @@ lk_device_page_parse (const char    *data,
                       LkDevicePage  *page,
                       GError       **error)
 {
-  Scanner s = { data, data, data + len, g_string_sized_new (256), NULL };
+  Scanner s = { data, data, data + len, NULL, 0, g_string_sized_new (256), lk_device_builder_new (), NULL };
 
   page->devices = g_ptr_array_new_with_free_func (g_object_unref);
   page->count = -1;
@@ -441,10 +486,12 @@ lk_device_page_parse (const char    *data,
     {
       lk_device_page_clear (page);
       g_string_free (s.buffer, TRUE);
+      lk_device_builder_free (s.builder);
       g_propagate_error (error, s.error);
       return FALSE;
     }
   g_string_free (s.buffer, TRUE);
+  lk_device_builder_free (s.builder);
   return TRUE;
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "lk-device-query.h"
+#include "lk-device-private.h"
 
 struct _LkDeviceQuery
 {
@@ -390,9 +391,10 @@ lk_device_query_score (LkDeviceQuery *self,
 
 typedef struct
 {
-  LkDevice *device;
-  guint     score;
-  char     *key;
+  LkDevice   *device;
+  guint       score;
+  const char *key;
+  const char *id;
 } Ranked;
 
 static int
@@ -408,7 +410,7 @@ compare_ranked (gconstpointer a,
   order = strcmp (x->key, y->key);
   if (order != 0)
     return order;
-  return g_strcmp0 (lk_device_get_id (x->device), lk_device_get_id (y->device));
+  return strcmp (x->id, y->id);
 }
 
 void
@@ -422,28 +424,19 @@ lk_device_query_sort (LkDeviceQuery *self,
   if (devices == NULL || devices->len < 2)
     return;
 
-  /* Scores and collation keys once per device, not once per comparison. */
+  /* Scores once per device, not once per comparison; the casefolded names were made when the
+   * devices were read (in the parsing thread). */
   ranked = g_new (Ranked, devices->len);
   for (guint i = 0; i < devices->len; i++)
     {
       LkDevice *device = g_ptr_array_index (devices, i);
-      const char *name = lk_device_get_device_name (device);
 
       ranked[i].device = device;
       ranked[i].score = lk_device_query_score (self, device);
-      /* Casefolded keys compare consistently whether or not a name is ASCII (a collation key
-       * would not be comparable with the ASCII fast path's key). */
-      if (name == NULL)
-        ranked[i].key = g_strdup ("");
-      else if (is_ascii (name))
-        ranked[i].key = g_ascii_strdown (name, -1);
-      else
-        ranked[i].key = fold (name);
+      ranked[i].key = lk_device_get_sort_key (device);
+      ranked[i].id = lk_device_get_id (device);
     }
   qsort (ranked, devices->len, sizeof (Ranked), compare_ranked);
   for (guint i = 0; i < devices->len; i++)
-    {
-      devices->pdata[i] = ranked[i].device;
-      g_free (ranked[i].key);
-    }
+    devices->pdata[i] = ranked[i].device;
 }

@@ -7,22 +7,26 @@
 #include "lk-device.h"
 #include "lk-device-private.h"
 #include "lk-graph-error.h"
-#include "lk-json.h"
+
+#define NO_DATE G_MININT64
 
 struct _LkDevice
 {
   GObject     parent_instance;
 
-  char       *id;
-  char       *device_name;
-  char       *user_principal_name;
-  char       *user_display_name;
-  char       *email_address;
-  char       *serial_number;
-  char       *imei;
-  char       *os_version;
-  char       *model;
-  char       *manufacturer;
+  /* The strings that differ device to device, one after another in one allocation: a
+   * 100 000-device listing makes 100 000 of these, not a million small ones. */
+  char       *block;
+  const char *id;
+  const char *device_name;
+  const char *user_principal_name;
+  const char *user_display_name;
+  const char *email_address;
+  const char *serial_number;
+  const char *imei;
+  const char *os_version;
+  const char *model;
+  const char *manufacturer;
   /* Enum-like members repeat across thousands of devices: interned, never freed. */
   const char *operating_system;
   const char *enrollment_type;
@@ -31,13 +35,14 @@ struct _LkDevice
   const char *device_type;
   const char *join_type;
   const char *compliance_state;
+  const char *sort_key;
   int         is_supervised;
+  /* Microseconds since 1970 (NO_DATE: never or unknown); the GDateTimes are made when asked. */
+  gint64      last_sync_us;
+  gint64      enrolled_us;
   GDateTime  *last_sync;
   GDateTime  *enrolled;
   GStrv       problems;
-  /* While building: notes so far, and beta's ownerType until we know v1.0's is absent. */
-  GPtrArray  *pending_problems;
-  const char *beta_owner_type;
 };
 
 G_DEFINE_FINAL_TYPE (LkDevice, lk_device, G_TYPE_OBJECT)
@@ -70,40 +75,80 @@ enum
 
 static GParamSpec *props[N_PROPS];
 
-/* Where each string property lives, so the JSON reader, the getters and the writer share
- * one list of members. */
-typedef struct
+/* The members Latchkey reads. The string ones come first, in property order, so the JSON
+ * readers, the getters and the writer share one list. */
+enum
 {
-  guint        prop;
-  const char  *member;
-  gsize        offset;
-  gboolean     interned;
-} StringMember;
-
-static const StringMember string_members[] = {
-  { PROP_DEVICE_NAME, "deviceName", G_STRUCT_OFFSET (LkDevice, device_name), FALSE },
-  { PROP_USER_PRINCIPAL_NAME, "userPrincipalName", G_STRUCT_OFFSET (LkDevice, user_principal_name), FALSE },
-  { PROP_USER_DISPLAY_NAME, "userDisplayName", G_STRUCT_OFFSET (LkDevice, user_display_name), FALSE },
-  { PROP_EMAIL_ADDRESS, "emailAddress", G_STRUCT_OFFSET (LkDevice, email_address), FALSE },
-  { PROP_SERIAL_NUMBER, "serialNumber", G_STRUCT_OFFSET (LkDevice, serial_number), FALSE },
-  { PROP_IMEI, "imei", G_STRUCT_OFFSET (LkDevice, imei), FALSE },
-  { PROP_OPERATING_SYSTEM, "operatingSystem", G_STRUCT_OFFSET (LkDevice, operating_system), TRUE },
-  { PROP_OS_VERSION, "osVersion", G_STRUCT_OFFSET (LkDevice, os_version), FALSE },
-  { PROP_MODEL, "model", G_STRUCT_OFFSET (LkDevice, model), FALSE },
-  { PROP_MANUFACTURER, "manufacturer", G_STRUCT_OFFSET (LkDevice, manufacturer), FALSE },
-  { PROP_ENROLLMENT_TYPE, "deviceEnrollmentType", G_STRUCT_OFFSET (LkDevice, enrollment_type), TRUE },
-  { PROP_OWNER_TYPE, "managedDeviceOwnerType", G_STRUCT_OFFSET (LkDevice, owner_type), TRUE },
-  { PROP_MANAGEMENT_AGENT, "managementAgent", G_STRUCT_OFFSET (LkDevice, management_agent), TRUE },
-  { PROP_DEVICE_TYPE, "deviceType", G_STRUCT_OFFSET (LkDevice, device_type), TRUE },
-  { PROP_JOIN_TYPE, "joinType", G_STRUCT_OFFSET (LkDevice, join_type), TRUE },
-  { PROP_COMPLIANCE_STATE, "complianceState", G_STRUCT_OFFSET (LkDevice, compliance_state), TRUE },
+  MEMBER_DEVICE_NAME = 1,
+  MEMBER_USER_PRINCIPAL_NAME,
+  MEMBER_USER_DISPLAY_NAME,
+  MEMBER_EMAIL_ADDRESS,
+  MEMBER_SERIAL_NUMBER,
+  MEMBER_IMEI,
+  MEMBER_OPERATING_SYSTEM,
+  MEMBER_OS_VERSION,
+  MEMBER_MODEL,
+  MEMBER_MANUFACTURER,
+  MEMBER_ENROLLMENT_TYPE,
+  MEMBER_OWNER_TYPE,
+  MEMBER_MANAGEMENT_AGENT,
+  MEMBER_DEVICE_TYPE,
+  MEMBER_JOIN_TYPE,
+  MEMBER_COMPLIANCE_STATE,
+  MEMBER_ID,
+  N_STRING_MEMBERS,
+  MEMBER_BETA_OWNER_TYPE = N_STRING_MEMBERS,   /* beta's ownerType */
+  MEMBER_IS_SUPERVISED,
+  MEMBER_LAST_SYNC,
+  MEMBER_ENROLLED,
+  N_MEMBERS
 };
 
-static const char **
-member_slot (LkDevice           *self,
-             const StringMember *member)
+typedef struct
 {
-  return (const char **) G_STRUCT_MEMBER_P (self, member->offset);
+  const char *name;
+  guint       len;
+  guint       prop;
+  gsize       offset;
+  gboolean    interned;
+} Member;
+
+#define STRING_MEMBER(graph_name, property, field, is_interned) \
+  { graph_name, sizeof graph_name - 1, property, G_STRUCT_OFFSET (LkDevice, field), is_interned }
+#define OTHER_MEMBER(graph_name) { graph_name, sizeof graph_name - 1, 0, 0, FALSE }
+
+static const Member members[N_MEMBERS] = {
+  [MEMBER_DEVICE_NAME] = STRING_MEMBER ("deviceName", PROP_DEVICE_NAME, device_name, FALSE),
+  [MEMBER_USER_PRINCIPAL_NAME] = STRING_MEMBER ("userPrincipalName", PROP_USER_PRINCIPAL_NAME, user_principal_name, FALSE),
+  [MEMBER_USER_DISPLAY_NAME] = STRING_MEMBER ("userDisplayName", PROP_USER_DISPLAY_NAME, user_display_name, FALSE),
+  [MEMBER_EMAIL_ADDRESS] = STRING_MEMBER ("emailAddress", PROP_EMAIL_ADDRESS, email_address, FALSE),
+  [MEMBER_SERIAL_NUMBER] = STRING_MEMBER ("serialNumber", PROP_SERIAL_NUMBER, serial_number, FALSE),
+  [MEMBER_IMEI] = STRING_MEMBER ("imei", PROP_IMEI, imei, FALSE),
+  [MEMBER_OPERATING_SYSTEM] = STRING_MEMBER ("operatingSystem", PROP_OPERATING_SYSTEM, operating_system, TRUE),
+  [MEMBER_OS_VERSION] = STRING_MEMBER ("osVersion", PROP_OS_VERSION, os_version, FALSE),
+  [MEMBER_MODEL] = STRING_MEMBER ("model", PROP_MODEL, model, FALSE),
+  [MEMBER_MANUFACTURER] = STRING_MEMBER ("manufacturer", PROP_MANUFACTURER, manufacturer, FALSE),
+  [MEMBER_ENROLLMENT_TYPE] = STRING_MEMBER ("deviceEnrollmentType", PROP_ENROLLMENT_TYPE, enrollment_type, TRUE),
+  [MEMBER_OWNER_TYPE] = STRING_MEMBER ("managedDeviceOwnerType", PROP_OWNER_TYPE, owner_type, TRUE),
+  [MEMBER_MANAGEMENT_AGENT] = STRING_MEMBER ("managementAgent", PROP_MANAGEMENT_AGENT, management_agent, TRUE),
+  [MEMBER_DEVICE_TYPE] = STRING_MEMBER ("deviceType", PROP_DEVICE_TYPE, device_type, TRUE),
+  [MEMBER_JOIN_TYPE] = STRING_MEMBER ("joinType", PROP_JOIN_TYPE, join_type, TRUE),
+  [MEMBER_COMPLIANCE_STATE] = STRING_MEMBER ("complianceState", PROP_COMPLIANCE_STATE, compliance_state, TRUE),
+  [MEMBER_ID] = STRING_MEMBER ("id", PROP_ID, id, FALSE),
+  [MEMBER_BETA_OWNER_TYPE] = OTHER_MEMBER ("ownerType"),
+  [MEMBER_IS_SUPERVISED] = OTHER_MEMBER ("isSupervised"),
+  [MEMBER_LAST_SYNC] = OTHER_MEMBER ("lastSyncDateTime"),
+  [MEMBER_ENROLLED] = OTHER_MEMBER ("enrolledDateTime"),
+};
+
+#undef STRING_MEMBER
+#undef OTHER_MEMBER
+
+static const char **
+member_slot (LkDevice *self,
+             guint     member)
+{
+  return (const char **) G_STRUCT_MEMBER_P (self, members[member].offset);
 }
 
 static void
@@ -111,14 +156,10 @@ lk_device_finalize (GObject *object)
 {
   LkDevice *self = LK_DEVICE (object);
 
-  g_free (self->id);
-  for (guint i = 0; i < G_N_ELEMENTS (string_members); i++)
-    if (!string_members[i].interned)
-      g_free ((char *) *member_slot (self, &string_members[i]));
+  g_free (self->block);
   g_clear_pointer (&self->last_sync, g_date_time_unref);
   g_clear_pointer (&self->enrolled, g_date_time_unref);
   g_clear_pointer (&self->problems, g_strfreev);
-  g_clear_pointer (&self->pending_problems, g_ptr_array_unref);
 
   G_OBJECT_CLASS (lk_device_parent_class)->finalize (object);
 }
@@ -131,26 +172,23 @@ lk_device_get_property (GObject    *object,
 {
   LkDevice *self = LK_DEVICE (object);
 
-  for (guint i = 0; i < G_N_ELEMENTS (string_members); i++)
-    if (string_members[i].prop == prop_id)
+  for (guint i = 1; i < N_STRING_MEMBERS; i++)
+    if (members[i].prop == prop_id)
       {
-        g_value_set_string (value, *member_slot (self, &string_members[i]));
+        g_value_set_string (value, *member_slot (self, i));
         return;
       }
 
   switch (prop_id)
     {
-    case PROP_ID:
-      g_value_set_string (value, self->id);
-      break;
     case PROP_IS_SUPERVISED:
       g_value_set_int (value, self->is_supervised);
       break;
     case PROP_LAST_SYNC:
-      g_value_set_boxed (value, self->last_sync);
+      g_value_set_boxed (value, lk_device_get_last_sync (self));
       break;
     case PROP_ENROLLED:
-      g_value_set_boxed (value, self->enrolled);
+      g_value_set_boxed (value, lk_device_get_enrolled (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -180,24 +218,22 @@ lk_device_class_init (LkDeviceClass *klass)
   object_class->finalize = lk_device_finalize;
   object_class->get_property = lk_device_get_property;
 
-  props[PROP_ID] = g_param_spec_string ("id", NULL, NULL, NULL,
-                                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  for (guint i = 0; i < G_N_ELEMENTS (string_members); i++)
+  for (guint i = 1; i < N_STRING_MEMBERS; i++)
     {
       const char *name;
 
       /* A few read better under their own names than Graph's. */
-      if (string_members[i].prop == PROP_ENROLLMENT_TYPE)
+      if (i == MEMBER_ENROLLMENT_TYPE)
         name = "enrollment-type";
-      else if (string_members[i].prop == PROP_OWNER_TYPE)
+      else if (i == MEMBER_OWNER_TYPE)
         name = "owner-type";
       else
         {
-          g_autofree char *generated = property_name (string_members[i].member);
+          g_autofree char *generated = property_name (members[i].name);
           name = g_intern_string (generated);
         }
-      props[string_members[i].prop] = g_param_spec_string (name, NULL, NULL, NULL,
-                                                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+      props[members[i].prop] = g_param_spec_string (name, NULL, NULL, NULL,
+                                                    G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
     }
   props[PROP_IS_SUPERVISED] = g_param_spec_int ("is-supervised", NULL, NULL, -1, 1, -1,
                                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
@@ -212,29 +248,341 @@ static void
 lk_device_init (LkDevice *self)
 {
   self->is_supervised = -1;
+  self->last_sync_us = self->enrolled_us = NO_DATE;
+  self->sort_key = "";
+}
+
+/* --- dates ------------------------------------------------------------------------------------ */
+
+static int
+digits (const char *p,
+        guint       n)
+{
+  int value = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (!g_ascii_isdigit (p[i]))
+        return -1;
+      value = value * 10 + (p[i] - '0');
+    }
+  return value;
+}
+
+/* Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+static gint64
+days_from_civil (gint64 y,
+                 guint  m,
+                 guint  d)
+{
+  gint64 era, yoe, doy, doe;
+
+  y -= m <= 2;
+  era = (y >= 0 ? y : y - 399) / 400;
+  yoe = y - era * 400;
+  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/* Graph's "2024-05-20T10:15:30.1234567Z" without a GDateTime; anything else (an offset, a
+ * leap second…) goes to GLib's parser. */
+static gboolean
+parse_date_fast (const char *p,
+                 gsize       len,
+                 gint64     *us)
+{
+  int year, month, day, hour, minute, second;
+  gint64 fraction = 0;
+  gsize i = 19;
+
+  if (len < 20 || p[4] != '-' || p[7] != '-' || (p[10] != 'T' && p[10] != 't')
+      || p[13] != ':' || p[16] != ':')
+    return FALSE;
+  year = digits (p, 4);
+  month = digits (p + 5, 2);
+  day = digits (p + 8, 2);
+  hour = digits (p + 11, 2);
+  minute = digits (p + 14, 2);
+  second = digits (p + 17, 2);
+  if (year < 1 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23
+      || minute < 0 || minute > 59 || second < 0 || second > 59
+      || day > g_date_get_days_in_month ((GDateMonth) month, (GDateYear) year))
+    return FALSE;
+  if (p[i] == '.' || p[i] == ',')
+    {
+      guint n = 0;
+
+      for (i++; i < len && g_ascii_isdigit (p[i]); i++, n++)
+        if (n < 6)
+          fraction = fraction * 10 + (p[i] - '0');
+      if (n == 0)
+        return FALSE;
+      for (; n < 6; n++)
+        fraction *= 10;
+    }
+  if (i + 1 != len || (p[i] != 'Z' && p[i] != 'z'))
+    return FALSE;
+  *us = ((days_from_civil (year, (guint) month, (guint) day) * 24 + hour) * 60 + minute) * 60 + second;
+  *us = *us * G_USEC_PER_SEC + fraction;
+  return TRUE;
+}
+
+/* NO_DATE for text that is not a date, and for year 1, which Graph writes for "never". */
+static gint64
+parse_date (const char *value,
+            gsize       len)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GDateTime) when = NULL;
+  gint64 us;
+
+  if (parse_date_fast (value, len, &us))
+    return us < days_from_civil (2, 1, 1) * 86400 * G_USEC_PER_SEC ? NO_DATE : us;
+
+  text = g_strndup (value, len);
+  when = g_date_time_new_from_iso8601 (text, NULL);
+  if (when == NULL || g_date_time_get_year (when) <= 1)
+    return NO_DATE;
+  return g_date_time_to_unix (when) * G_USEC_PER_SEC + g_date_time_get_microsecond (when);
+}
+
+static GDateTime *
+date_time (GDateTime **cache,
+           gint64      us)
+{
+  GDateTime *when, *whole;
+  gint64 seconds;
+
+  if (us == NO_DATE)
+    return NULL;
+  when = g_atomic_pointer_get (cache);
+  if (when != NULL)
+    return when;
+
+  seconds = us >= 0 ? us / G_USEC_PER_SEC : -((-us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+  whole = g_date_time_new_from_unix_utc (seconds);
+  when = g_date_time_add (whole, us - seconds * G_USEC_PER_SEC);
+  g_date_time_unref (whole);
+  /* Devices are read-only once built, so two threads may race here: one GDateTime wins. */
+  if (!g_atomic_pointer_compare_and_exchange (cache, NULL, when))
+    {
+      g_date_time_unref (when);
+      when = g_atomic_pointer_get (cache);
+    }
+  return when;
+}
+
+/* --- building member by member ---------------------------------------------------------------- */
+
+#define RECENT 4
+
+struct _LkDeviceBuilder
+{
+  GString        *values;                    /* the current device's strings, each NUL-ended */
+  gssize          offsets[N_STRING_MEMBERS]; /* into values; -1: absent */
+  const char     *interned[N_STRING_MEMBERS];
+  const char     *beta_owner_type;
+  int             is_supervised;
+  gint64          last_sync_us;
+  gint64          enrolled_us;
+  GPtrArray      *problems;
+  /* The interned values seen last for each member: "Android" again costs a compare instead of
+   * g_intern_string()'s global lock. */
+  const char     *recent[N_MEMBERS][RECENT];
+  guint           recent_next[N_MEMBERS];
+  /* The member that followed each member last time. */
+  LkDeviceMember  previous;
+  LkDeviceMember  next[N_MEMBERS];
+};
+
+LkDeviceBuilder *
+lk_device_builder_new (void)
+{
+  LkDeviceBuilder *builder = g_new0 (LkDeviceBuilder, 1);
+
+  builder->values = g_string_sized_new (512);
+  lk_device_builder_begin (builder);
+  return builder;
+}
+
+void
+lk_device_builder_free (LkDeviceBuilder *builder)
+{
+  g_string_free (builder->values, TRUE);
+  g_clear_pointer (&builder->problems, g_ptr_array_unref);
+  g_free (builder);
+}
+
+void
+lk_device_builder_begin (LkDeviceBuilder *builder)
+{
+  g_string_truncate (builder->values, 0);
+  for (guint i = 0; i < N_STRING_MEMBERS; i++)
+    {
+      builder->offsets[i] = -1;
+      builder->interned[i] = NULL;
+    }
+  builder->beta_owner_type = NULL;
+  builder->is_supervised = -1;
+  builder->last_sync_us = builder->enrolled_us = NO_DATE;
+  g_clear_pointer (&builder->problems, g_ptr_array_unref);
+  builder->previous = LK_DEVICE_MEMBER_OTHER;
+}
+
+static gboolean
+is_member (LkDeviceMember  member,
+           const char     *name,
+           gsize           len)
+{
+  return members[member].len == len && memcmp (members[member].name, name, len) == 0;
+}
+
+LkDeviceMember
+lk_device_builder_member (LkDeviceBuilder *builder,
+                          const char      *name,
+                          gsize            len)
+{
+  LkDeviceMember guess = builder->next[builder->previous];
+  LkDeviceMember found = LK_DEVICE_MEMBER_OTHER;
+
+  if (guess != LK_DEVICE_MEMBER_OTHER && is_member (guess, name, len))
+    found = guess;
+  else
+    for (LkDeviceMember i = 1; i < N_MEMBERS; i++)
+      if (is_member (i, name, len))
+        {
+          found = i;
+          break;
+        }
+  builder->next[builder->previous] = found;
+  builder->previous = found;
+  return found;
+}
+
+static const char *
+intern (LkDeviceBuilder *builder,
+        LkDeviceMember   member,
+        const char      *value,
+        gsize            len)
+{
+  const char **recent = builder->recent[member];
+  g_autofree char *text = NULL;
+  const char *interned;
+
+  for (guint i = 0; i < RECENT; i++)
+    if (recent[i] != NULL && strncmp (recent[i], value, len) == 0 && recent[i][len] == '\0')
+      return recent[i];
+  text = g_strndup (value, len);
+  interned = g_intern_string (text);
+  recent[builder->recent_next[member]++ % RECENT] = interned;
+  return interned;
 }
 
 static void
-note_problem (GPtrArray  **problems,
-              const char  *member)
+note_problem (LkDeviceBuilder *builder,
+              LkDeviceMember   member)
 {
-  if (*problems == NULL)
-    *problems = g_ptr_array_new_with_free_func (g_free);
+  if (builder->problems == NULL)
+    builder->problems = g_ptr_array_new_with_free_func (g_free);
   /* Translators: %s is a Microsoft Graph member name such as "osVersion". */
-  g_ptr_array_add (*problems, g_strdup_printf (_("Microsoft Graph sent “%s” with an unexpected type; it is shown as unknown."),
-                                               member));
+  g_ptr_array_add (builder->problems,
+                   g_strdup_printf (_("Microsoft Graph sent “%s” with an unexpected type; it is shown as unknown."),
+                                    members[member].name));
+}
+
+void
+lk_device_builder_set_string (LkDeviceBuilder *builder,
+                              LkDeviceMember   member,
+                              const char      *value,
+                              gsize            len)
+{
+  switch (member)
+    {
+    case LK_DEVICE_MEMBER_OTHER:
+      break;
+    case MEMBER_BETA_OWNER_TYPE:
+      if (len > 0)
+        builder->beta_owner_type = intern (builder, member, value, len);
+      break;
+    case MEMBER_LAST_SYNC:
+      builder->last_sync_us = parse_date (value, len);
+      break;
+    case MEMBER_ENROLLED:
+      builder->enrolled_us = parse_date (value, len);
+      break;
+    case MEMBER_IS_SUPERVISED:
+      lk_device_builder_wrong_type (builder, member);
+      break;
+    default:
+      /* Graph sends "" for unknown text: the same as absent. */
+      builder->offsets[member] = -1;
+      builder->interned[member] = NULL;
+      if (len == 0)
+        break;
+      if (members[member].interned)
+        {
+          builder->interned[member] = intern (builder, member, value, len);
+          break;
+        }
+      builder->offsets[member] = (gssize) builder->values->len;
+      g_string_append_len (builder->values, value, (gssize) len);
+      g_string_append_c (builder->values, '\0');
+      break;
+    }
+}
+
+void
+lk_device_builder_set_boolean (LkDeviceBuilder *builder,
+                               LkDeviceMember   member,
+                               gboolean         value)
+{
+  if (member == MEMBER_IS_SUPERVISED)
+    builder->is_supervised = value ? 1 : 0;
+  else if (member != LK_DEVICE_MEMBER_OTHER)
+    lk_device_builder_wrong_type (builder, member);
+}
+
+void
+lk_device_builder_wrong_type (LkDeviceBuilder *builder,
+                              LkDeviceMember   member)
+{
+  if (member == LK_DEVICE_MEMBER_OTHER)
+    return;
+  if (member == MEMBER_ID)
+    {
+      builder->offsets[MEMBER_ID] = -1;
+      return;
+    }
+  note_problem (builder, member);
+}
+
+/* The name in one case, for ranking, written at @out (room for its length + 1); FALSE when
+ * the name has other characters than ASCII (the caller folds it instead). */
+static gboolean
+ascii_sort_key (const char *name,
+                char       *out)
+{
+  for (; *name != '\0'; name++, out++)
+    {
+      if ((guchar) *name >= 0x80)
+        return FALSE;
+      *out = g_ascii_tolower (*name);
+    }
+  *out = '\0';
+  return TRUE;
 }
 
 LkDevice *
-lk_device_new_from_json (JsonObject  *object,
-                         GError     **error)
+lk_device_builder_finish (LkDeviceBuilder  *builder,
+                          GError          **error)
 {
-  g_autoptr(LkDevice) self = NULL;
-  GPtrArray *problems = NULL;
-  const char *id;
+  LkDevice *self;
+  const char *name = NULL;
+  g_autofree char *folded = NULL;
+  gsize name_len = 0, key_len, size = builder->values->len;
 
-  id = lk_json_get_string (object, "id", NULL);
-  if (id == NULL || *id == '\0')
+  if (builder->offsets[MEMBER_ID] < 0)
     {
       g_propagate_error (error, lk_graph_error_new_literal_full (LK_GRAPH_ERROR_INVALID_RESPONSE,
                                                                  _("Microsoft Graph sent a device without an ID."),
@@ -243,44 +591,82 @@ lk_device_new_from_json (JsonObject  *object,
     }
 
   self = g_object_new (LK_TYPE_DEVICE, NULL);
-  self->id = g_strdup (id);
-  for (guint i = 0; i < G_N_ELEMENTS (string_members); i++)
+  /* The sort key goes in the same block, after the strings. */
+  if (builder->offsets[MEMBER_DEVICE_NAME] >= 0)
     {
-      const StringMember *member = &string_members[i];
-      const char *value = lk_json_get_string (object, member->member, NULL);
-
-      if (value == NULL && lk_json_member_has_wrong_type (object, member->member, G_TYPE_STRING))
-        note_problem (&problems, member->member);
-      if (value == NULL || *value == '\0')
-        continue;
-      *member_slot (self, member) = member->interned ? g_intern_string (value) : g_strdup (value);
+      name = builder->values->str + builder->offsets[MEMBER_DEVICE_NAME];
+      name_len = strlen (name);
     }
+  key_len = name_len;
+  self->block = g_malloc (size + key_len + 1);
+  memcpy (self->block, builder->values->str, size);
+  if (name != NULL && !ascii_sort_key (name, self->block + size))
+    {
+      g_autofree char *normalized = g_utf8_normalize (name, -1, G_NORMALIZE_DEFAULT_COMPOSE);
 
-  /* v1.0 says managedDeviceOwnerType; beta also has ownerType. */
+      folded = g_utf8_casefold (normalized != NULL ? normalized : name, -1);
+      key_len = strlen (folded);
+      self->block = g_realloc (self->block, size + key_len + 1);
+      memcpy (self->block + size, folded, key_len + 1);
+    }
+  if (name != NULL)
+    self->sort_key = self->block + size;
+
+  for (guint i = 1; i < N_STRING_MEMBERS; i++)
+    if (members[i].interned)
+      *member_slot (self, i) = builder->interned[i];
+    else if (builder->offsets[i] >= 0)
+      *member_slot (self, i) = self->block + builder->offsets[i];
   if (self->owner_type == NULL)
+    self->owner_type = builder->beta_owner_type;
+  self->is_supervised = builder->is_supervised;
+  self->last_sync_us = builder->last_sync_us;
+  self->enrolled_us = builder->enrolled_us;
+  if (builder->problems != NULL)
     {
-      const char *owner = lk_json_get_string (object, "ownerType", NULL);
-      if (owner != NULL && *owner != '\0')
-        self->owner_type = g_intern_string (owner);
+      g_ptr_array_add (builder->problems, NULL);
+      self->problems = (GStrv) g_ptr_array_free (g_steal_pointer (&builder->problems), FALSE);
     }
-
-  if (lk_json_member_has_wrong_type (object, "isSupervised", G_TYPE_BOOLEAN))
-    note_problem (&problems, "isSupervised");
-  else if (json_object_has_member (object, "isSupervised"))
-    self->is_supervised = lk_json_get_boolean (object, "isSupervised", FALSE) ? 1 : 0;
-
-  self->last_sync = lk_json_get_date_time (object, "lastSyncDateTime");
-  self->enrolled = lk_json_get_date_time (object, "enrolledDateTime");
-  if (self->last_sync == NULL && lk_json_member_has_wrong_type (object, "lastSyncDateTime", G_TYPE_STRING))
-    note_problem (&problems, "lastSyncDateTime");
-
-  if (problems != NULL)
-    {
-      g_ptr_array_add (problems, NULL);
-      self->problems = (GStrv) g_ptr_array_free (problems, FALSE);
-    }
-  return g_steal_pointer (&self);
+  return self;
 }
+
+/* --- one entity, through json-glib ------------------------------------------------------------ */
+
+LkDevice *
+lk_device_new_from_json (JsonObject  *object,
+                         GError     **error)
+{
+  g_autoptr(LkDeviceBuilder) builder = lk_device_builder_new ();
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+
+  g_return_val_if_fail (object != NULL, NULL);
+
+  /* In document order, like the page reader: the notes come out in the same order. */
+  json_object_iter_init_ordered (&iter, object);
+  while (json_object_iter_next_ordered (&iter, &name, &node))
+    {
+      LkDeviceMember member = lk_device_builder_member (builder, name, strlen (name));
+      GType type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+
+      if (member == LK_DEVICE_MEMBER_OTHER || JSON_NODE_HOLDS_NULL (node))
+        continue;
+      if (type == G_TYPE_STRING)
+        {
+          const char *value = json_node_get_string (node);
+
+          lk_device_builder_set_string (builder, member, value, strlen (value));
+        }
+      else if (type == G_TYPE_BOOLEAN)
+        lk_device_builder_set_boolean (builder, member, json_node_get_boolean (node));
+      else
+        lk_device_builder_wrong_type (builder, member);
+    }
+  return lk_device_builder_finish (builder, error);
+}
+
+/* --- reading ---------------------------------------------------------------------------------- */
 
 #define GETTER(name, field) \
   const char * \
@@ -307,6 +693,7 @@ GETTER (management_agent, management_agent)
 GETTER (device_type, device_type)
 GETTER (join_type, join_type)
 GETTER (compliance_state, compliance_state)
+GETTER (sort_key, sort_key)
 
 #undef GETTER
 
@@ -321,14 +708,14 @@ GDateTime *
 lk_device_get_last_sync (LkDevice *self)
 {
   g_return_val_if_fail (LK_IS_DEVICE (self), NULL);
-  return self->last_sync;
+  return date_time (&self->last_sync, self->last_sync_us);
 }
 
 GDateTime *
 lk_device_get_enrolled (LkDevice *self)
 {
   g_return_val_if_fail (LK_IS_DEVICE (self), NULL);
-  return self->enrolled;
+  return date_time (&self->enrolled, self->enrolled_us);
 }
 
 const char *const *
@@ -360,177 +747,20 @@ lk_device_to_json (LkDevice *self)
 
   object = json_object_new ();
   json_object_set_string_member (object, "id", self->id);
-  for (guint i = 0; i < G_N_ELEMENTS (string_members); i++)
+  for (guint i = 1; i < MEMBER_ID; i++)
     {
-      const char *value = *member_slot (self, &string_members[i]);
+      const char *value = *member_slot (self, i);
 
       if (value != NULL)
-        json_object_set_string_member (object, string_members[i].member, value);
+        json_object_set_string_member (object, members[i].name, value);
       else
-        json_object_set_null_member (object, string_members[i].member);
+        json_object_set_null_member (object, members[i].name);
     }
   if (self->is_supervised >= 0)
     json_object_set_boolean_member (object, "isSupervised", self->is_supervised == 1);
   else
     json_object_set_null_member (object, "isSupervised");
-  set_date (object, "lastSyncDateTime", self->last_sync);
-  set_date (object, "enrolledDateTime", self->enrolled);
+  set_date (object, "lastSyncDateTime", lk_device_get_last_sync (self));
+  set_date (object, "enrolledDateTime", lk_device_get_enrolled (self));
   return object;
-}
-
-/* --- building member by member (the streaming page reader) ---------------------------------- */
-
-LkDevice *
-lk_device_builder_new (void)
-{
-  return g_object_new (LK_TYPE_DEVICE, NULL);
-}
-
-/* What the page reader does with a member: one hash lookup instead of a string compare with
- * every member name, twice, for each of a page's ~25 000 members. */
-enum
-{
-  MEMBER_OTHER = 0,
-  MEMBER_STRING_FIRST = 1,   /* + index into string_members */
-  MEMBER_ID = 100,
-  MEMBER_OWNER_TYPE,
-  MEMBER_IS_SUPERVISED,
-  MEMBER_LAST_SYNC,
-  MEMBER_ENROLLED,
-};
-
-static GHashTable *
-member_table (void)
-{
-  static GHashTable *table;
-
-  if (g_once_init_enter (&table))
-    {
-      GHashTable *new_table = g_hash_table_new (g_str_hash, g_str_equal);
-
-      for (guint i = 0; i < G_N_ELEMENTS (string_members); i++)
-        g_hash_table_insert (new_table, (gpointer) string_members[i].member,
-                             GUINT_TO_POINTER (MEMBER_STRING_FIRST + i));
-      g_hash_table_insert (new_table, (gpointer) "id", GUINT_TO_POINTER (MEMBER_ID));
-      g_hash_table_insert (new_table, (gpointer) "ownerType", GUINT_TO_POINTER (MEMBER_OWNER_TYPE));
-      g_hash_table_insert (new_table, (gpointer) "isSupervised", GUINT_TO_POINTER (MEMBER_IS_SUPERVISED));
-      g_hash_table_insert (new_table, (gpointer) "lastSyncDateTime", GUINT_TO_POINTER (MEMBER_LAST_SYNC));
-      g_hash_table_insert (new_table, (gpointer) "enrolledDateTime", GUINT_TO_POINTER (MEMBER_ENROLLED));
-      g_once_init_leave (&table, new_table);
-    }
-  return table;
-}
-
-static guint
-member_kind (const char *member)
-{
-  return GPOINTER_TO_UINT (g_hash_table_lookup (member_table (), member));
-}
-
-gboolean
-lk_device_builder_wants (const char *member)
-{
-  return member_kind (member) != MEMBER_OTHER;
-}
-
-static GDateTime *
-parse_date (const char *value)
-{
-  GDateTime *when = g_date_time_new_from_iso8601 (value, NULL);
-
-  /* Graph writes year 1 for "never happened". */
-  if (when != NULL && g_date_time_get_year (when) <= 1)
-    g_clear_pointer (&when, g_date_time_unref);
-  return when;
-}
-
-void
-lk_device_builder_set_string (LkDevice   *self,
-                              const char *member,
-                              const char *value)
-{
-  guint kind = member_kind (member);
-  const StringMember *string_member;
-  const char **slot;
-
-  switch (kind)
-    {
-    case MEMBER_OTHER:
-      break;
-    case MEMBER_ID:
-      g_free (self->id);
-      self->id = g_strdup (value);
-      break;
-    case MEMBER_OWNER_TYPE:
-      if (*value != '\0')
-        self->beta_owner_type = g_intern_string (value);
-      break;
-    case MEMBER_LAST_SYNC:
-      g_clear_pointer (&self->last_sync, g_date_time_unref);
-      self->last_sync = parse_date (value);
-      break;
-    case MEMBER_ENROLLED:
-      g_clear_pointer (&self->enrolled, g_date_time_unref);
-      self->enrolled = parse_date (value);
-      break;
-    case MEMBER_IS_SUPERVISED:
-      lk_device_builder_wrong_type (self, member);
-      break;
-    default:
-      string_member = &string_members[kind - MEMBER_STRING_FIRST];
-      slot = member_slot (self, string_member);
-      if (*value == '\0')
-        break;
-      if (!string_member->interned)
-        g_free ((char *) *slot);
-      *slot = string_member->interned ? g_intern_string (value) : g_strdup (value);
-      break;
-    }
-}
-
-void
-lk_device_builder_set_boolean (LkDevice   *self,
-                               const char *member,
-                               gboolean    value)
-{
-  guint kind = member_kind (member);
-
-  if (kind == MEMBER_IS_SUPERVISED)
-    self->is_supervised = value ? 1 : 0;
-  else if (kind != MEMBER_OTHER)
-    lk_device_builder_wrong_type (self, member);
-}
-
-void
-lk_device_builder_wrong_type (LkDevice   *self,
-                              const char *member)
-{
-  if (strcmp (member, "id") == 0)
-    {
-      g_clear_pointer (&self->id, g_free);
-      return;
-    }
-  note_problem (&self->pending_problems, member);
-}
-
-LkDevice *
-lk_device_builder_finish (LkDevice  *self,
-                          GError   **error)
-{
-  if (self->id == NULL || *self->id == '\0')
-    {
-      g_object_unref (self);
-      g_propagate_error (error, lk_graph_error_new_literal_full (LK_GRAPH_ERROR_INVALID_RESPONSE,
-                                                                 _("Microsoft Graph sent a device without an ID."),
-                                                                 200, NULL, NULL, NULL));
-      return NULL;
-    }
-  if (self->owner_type == NULL)
-    self->owner_type = self->beta_owner_type;
-  if (self->pending_problems != NULL)
-    {
-      g_ptr_array_add (self->pending_problems, NULL);
-      self->problems = (GStrv) g_ptr_array_free (g_steal_pointer (&self->pending_problems), FALSE);
-    }
-  return self;
 }
