@@ -472,6 +472,89 @@ read_page (Scanner      *s,
   return TRUE;
 }
 
+/* Past the array or object at s->p without decoding it: only quotes, backslashes and brackets
+ * matter. Depth and string ends are tracked exactly, so the member after it is found exactly
+ * where the full reader finds it. */
+static gboolean
+skip_container_fast (Scanner *s)
+{
+  gsize depth = 0;   /* the first byte is the opening bracket */
+
+  while (s->p < s->end)
+    {
+      char c = *s->p++;
+
+      if (c == '"')
+        {
+          for (;;)
+            {
+              const char *quote = memchr (s->p, '"', (gsize) (s->end - s->p));
+              const char *back = quote;
+
+              if (quote == NULL)
+                return fail (s, _("unterminated string"));
+              /* An odd number of backslashes before it escapes the quote. */
+              while (back > s->p && back[-1] == '\\')
+                back--;
+              s->p = quote + 1;
+              if ((quote - back) % 2 == 0)
+                break;
+            }
+        }
+      else if (c == '[' || c == '{')
+        depth++;
+      else if ((c == ']' || c == '}') && --depth == 0)
+        return TRUE;
+    }
+  return fail (s, _("unexpected end"));
+}
+
+char *
+lk_device_page_find_next_link (const char *data,
+                               gsize       len)
+{
+  Scanner s = { data, data, data + len, NULL, 0, g_string_sized_new (64), NULL, NULL };
+  char *link = NULL;
+
+  if (!expect (&s, '{'))
+    goto out;
+  skip_space (&s);
+  while (s.p < s.end && *s.p != '}')
+    {
+      gboolean is_link;
+
+      if (!read_string (&s))
+        goto out;
+      is_link = s.len == strlen ("@odata.nextLink") && memcmp (s.str, "@odata.nextLink", s.len) == 0;
+      if (!expect (&s, ':'))
+        goto out;
+      skip_space (&s);
+      if (s.p >= s.end)
+        goto out;
+      if (is_link && *s.p == '"')
+        {
+          if (read_string (&s))
+            link = g_strndup (s.str, s.len);
+          goto out;
+        }
+      if ((*s.p == '[' || *s.p == '{') ? !skip_container_fast (&s) : !skip_value (&s, 1))
+        goto out;
+      skip_space (&s);
+      if (s.p < s.end && *s.p == ',')
+        {
+          s.p++;
+          skip_space (&s);
+        }
+      else
+        break;
+    }
+
+out:
+  g_string_free (s.buffer, TRUE);
+  g_clear_error (&s.error);
+  return link;
+}
+
 gboolean
 lk_device_page_parse (const char    *data,
                       gsize          len,

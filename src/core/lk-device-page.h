@@ -27,4 +27,11 @@ gboolean lk_device_page_parse (const char    *data,
                                GError       **error);
 void     lk_device_page_clear (LkDevicePage  *page);
 
+/* The top-level "@odata.nextLink" of a page, found without reading its devices (a fraction of
+ * the time), so the next page can be requested while this one is read; NULL when there is
+ * none or the page is not a JSON object. Where both succeed, the same link as
+ * lk_device_page_parse() finds. */
+char    *lk_device_page_find_next_link (const char *data,
+                                        gsize       len);
+
 G_END_DECLS

@@ -296,7 +296,7 @@ parse_date_fast (const char *p,
   gint64 fraction = 0;
   gsize i = 19;
 
-  if (len < 20 || p[4] != '-' || p[7] != '-' || (p[10] != 'T' && p[10] != 't')
+  if (len < 20 || p[4] != '-' || p[7] != '-' || p[10] != 'T'
       || p[13] != ':' || p[16] != ':')
     return FALSE;
   year = digits (p, 4);
@@ -321,7 +321,7 @@ parse_date_fast (const char *p,
       for (; n < 6; n++)
         fraction *= 10;
     }
-  if (i + 1 != len || (p[i] != 'Z' && p[i] != 'z'))
+  if (i + 1 != len || p[i] != 'Z')
     return FALSE;
   *us = ((days_from_civil (year, (guint) month, (guint) day) * 24 + hour) * 60 + minute) * 60 + second;
   *us = *us * G_USEC_PER_SEC + fraction;

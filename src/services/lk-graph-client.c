@@ -725,16 +725,68 @@ page_free (Page *page)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Page, page_free)
 
+/* What a page's parser gets: the query, and where to say which page comes next before the
+ * page is read (so it can be fetched meanwhile). */
+typedef struct
+{
+  LkDeviceQuery *query;
+  GMainContext  *context;
+  GTask         *listing;
+  guint          sequence;
+} PageJob;
+
+static void
+page_job_free (PageJob *job)
+{
+  g_object_unref (job->query);
+  g_main_context_unref (job->context);
+  g_object_unref (job->listing);
+  g_free (job);
+}
+
+typedef struct
+{
+  GTask *listing;
+  guint  sequence;
+  char  *url;
+} EarlyLink;
+
+static void
+early_link_free (EarlyLink *early)
+{
+  g_object_unref (early->listing);
+  g_free (early->url);
+  g_free (early);
+}
+
+static gboolean early_link_cb (gpointer user_data);
+
 static gpointer
 parse_device_page (GBytes   *body,
                    gpointer  parse_data,
                    GError  **error)
 {
-  LkDeviceQuery *query = parse_data;
+  PageJob *job = parse_data;
   LkDevicePage parsed = { 0 };
   g_autoptr(Page) page = NULL;
   gsize len;
   const char *data = g_bytes_get_data (body, &len);
+  char *next_link = lk_device_page_find_next_link (data, len);
+
+  /* Said before the ~5 ms of reading the devices, always through an idle: never re-entered
+   * from here, and never before the listing's own bookkeeping for this page is done. */
+  if (next_link != NULL)
+    {
+      EarlyLink *early = g_new0 (EarlyLink, 1);
+      g_autoptr(GSource) idle = g_idle_source_new ();
+
+      early->listing = g_object_ref (job->listing);
+      early->sequence = job->sequence;
+      early->url = next_link;
+      g_source_set_callback (idle, early_link_cb, early, (GDestroyNotify) early_link_free);
+      g_source_set_static_name (idle, "[latchkey] early nextLink");
+      g_source_attach (idle, job->context);
+    }
 
   /* Streamed straight into devices: no JSON tree for the 1000 devices of a page. */
   if (!lk_device_page_parse (data, len, &parsed, error))
@@ -750,11 +802,11 @@ parse_device_page (GBytes   *body,
     {
       LkDevice *device = g_ptr_array_index (parsed.devices, i);
 
-      if (lk_device_query_score (query, device) > 0)
+      if (lk_device_query_score (job->query, device) > 0)
         g_ptr_array_add (page->devices, g_object_ref (device));
     }
   lk_device_page_clear (&parsed);
-  lk_device_query_sort (query, page->devices);
+  lk_device_query_sort (job->query, page->devices);
   return g_steal_pointer (&page);
 }
 
@@ -849,6 +901,24 @@ list_url (LkGraphClient *self,
 
 /* --- listing --------------------------------------------------------------------------------- */
 
+/* Pages requested and not yet handed to the caller: one being read, one on the wire. More only
+ * piles up bodies in memory when reading is the slower half. */
+#define MAX_AHEAD 2
+
+typedef struct
+{
+  Page   *page;
+  GError *error;
+} Arrival;
+
+static void
+arrival_free (Arrival *arrival)
+{
+  g_clear_pointer (&arrival->page, page_free);
+  g_clear_error (&arrival->error);
+  g_free (arrival);
+}
+
 typedef struct
 {
   LkDeviceQuery    *query;
@@ -860,6 +930,18 @@ typedef struct
   GHashTable       *seen;         /* device ids, borrowed from the devices */
   guint             total;
   gint64            expected;
+
+  /* Pages are numbered across plans in the order they are requested and handed over in that
+   * order, whatever order they are read in. */
+  GCancellable     *cancellable;  /* the caller's, and ours to stop pages requested ahead */
+  GCancellable     *caller_cancellable;
+  gulong            cancel_id;
+  guint             n_requested;
+  guint             n_delivered;
+  GHashTable       *arrived;      /* sequence → Arrival, read but not handed over yet */
+  GHashTable       *followed;     /* sequence → the nextLink requested after that page */
+  char             *held_link;    /* known, waiting for room (MAX_AHEAD) */
+  gboolean          done;
 } Listing;
 
 static void
@@ -867,13 +949,58 @@ listing_free (Listing *listing)
 {
   if (listing->page_data_destroy != NULL)
     listing->page_data_destroy (listing->page_data);
+  if (listing->cancel_id != 0)
+    g_cancellable_disconnect (listing->caller_cancellable, listing->cancel_id);
+  g_clear_object (&listing->caller_cancellable);
+  g_clear_object (&listing->cancellable);
+  g_clear_pointer (&listing->arrived, g_hash_table_unref);
+  g_clear_pointer (&listing->followed, g_hash_table_unref);
+  g_free (listing->held_link);
   g_clear_pointer (&listing->seen, g_hash_table_unref);
   g_clear_pointer (&listing->devices, g_ptr_array_unref);
   g_clear_object (&listing->query);
   g_free (listing);
 }
 
-static void listing_fetch (GTask *task, const char *url);
+static void
+listing_return_error (GTask  *task,
+                      GError *error)
+{
+  Listing *listing = g_task_get_task_data (task);
+
+  listing->done = TRUE;
+  /* Pages requested ahead are not wanted any more. */
+  g_cancellable_cancel (listing->cancellable);
+  g_task_return_error (task, error);
+}
+
+static void
+sort_in_thread (GTask        *sort_task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Listing *listing = task_data;
+
+  lk_device_query_sort (listing->query, listing->devices);
+  g_task_return_boolean (sort_task, TRUE);
+}
+
+static void
+sorted_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Listing *listing = g_task_get_task_data (task);
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  g_task_return_pointer (task, g_ptr_array_ref (listing->devices),
+                         (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void request_page (GTask *task, const char *url);
 
 static void
 listing_next_plan (GTask *task)
@@ -885,41 +1012,61 @@ listing_next_plan (GTask *task)
 
   if (listing->plan > 0 && listing->plan >= filters->len)
     {
-      lk_device_query_sort (listing->query, listing->devices);
-      g_task_return_pointer (task, g_ptr_array_ref (listing->devices),
-                             (GDestroyNotify) g_ptr_array_unref);
+      /* Ranking 100 000 devices takes tens of milliseconds: not on the main loop. */
+      g_autoptr(GTask) sort_task = g_task_new (self, g_task_get_cancellable (task), sorted_cb,
+                                               g_object_ref (task));
+
+      listing->done = TRUE;
+      g_task_set_source_tag (sort_task, listing_next_plan);
+      g_task_set_task_data (sort_task, listing, NULL);
+      g_task_run_in_thread (sort_task, sort_in_thread);
       return;
     }
 
   url = list_url (self, filters->len > 0 ? g_ptr_array_index (filters, listing->plan) : NULL);
   listing->plan++;
-  listing_fetch (task, url);
+  request_page (task, url);
+}
+
+/* The page after page @sequence is at @url: requested now, or as soon as there is room. */
+static void
+follow_link (GTask      *task,
+             guint       sequence,
+             const char *url)
+{
+  Listing *listing = g_task_get_task_data (task);
+
+  if (g_hash_table_contains (listing->followed, GUINT_TO_POINTER (sequence)))
+    return;
+  g_hash_table_insert (listing->followed, GUINT_TO_POINTER (sequence), g_strdup (url));
+  if (listing->n_requested - listing->n_delivered >= MAX_AHEAD)
+    {
+      g_free (listing->held_link);
+      listing->held_link = g_strdup (url);
+      return;
+    }
+  request_page (task, url);
+}
+
+static gboolean
+early_link_cb (gpointer user_data)
+{
+  EarlyLink *early = user_data;
+  Listing *listing = g_task_get_task_data (early->listing);
+
+  if (!listing->done && !g_cancellable_is_cancelled (listing->cancellable))
+    follow_link (early->listing, early->sequence, early->url);
+  return G_SOURCE_REMOVE;
 }
 
 static void
-listing_page_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+deliver_page (GTask *task,
+              Page  *page)
 {
-  g_autoptr(GTask) task = user_data;
   Listing *listing = g_task_get_task_data (task);
-  GError *error = NULL;
-  g_autoptr(Page) page = send_finish (LK_GRAPH_CLIENT (source), result, &error);
-  g_autoptr(GPtrArray) fresh = NULL;
-
-  if (page == NULL)
-    {
-      if (error == NULL)
-        error = lk_graph_error_new_literal_full (LK_GRAPH_ERROR_INVALID_RESPONSE, NULL, 204,
-                                                 NULL, NULL, NULL);
-      g_task_return_error (task, error);
-      return;
-    }
-  if (g_task_return_error_if_cancelled (task))
-    return;
+  g_autoptr(GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
 
   /* Several plans may find the same device: report each once. */
-  fresh = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < page->devices->len; i++)
     {
       LkDevice *device = g_ptr_array_index (page->devices, i);
@@ -938,30 +1085,110 @@ listing_page_cb (GObject      *source,
 
   if (listing->page_func != NULL)
     listing->page_func (fresh, listing->total, listing->expected, listing->page_data);
+}
 
-  if (page->next_link != NULL && g_task_get_cancellable (task) != NULL
-      && g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+/* Hands over the pages that are next in order; returns FALSE once the listing has ended. */
+static gboolean
+deliver_arrived (GTask *task)
+{
+  Listing *listing = g_task_get_task_data (task);
+  gpointer key = GUINT_TO_POINTER (listing->n_delivered);
+  Arrival *arrival = NULL;
+  const char *early;
+
+  while (g_hash_table_steal_extended (listing->arrived, key, NULL, (gpointer *) &arrival))
     {
-      g_task_return_error_if_cancelled (task);
+      g_autoptr(GError) error = g_steal_pointer (&arrival->error);
+      g_autoptr(Page) page = g_steal_pointer (&arrival->page);
+
+      arrival_free (arrival);
+      if (g_task_return_error_if_cancelled (task))
+        {
+          listing->done = TRUE;
+          return FALSE;
+        }
+      if (page == NULL && error == NULL)
+        error = lk_graph_error_new_literal_full (LK_GRAPH_ERROR_INVALID_RESPONSE, NULL, 204,
+                                                 NULL, NULL, NULL);
+      if (error != NULL)
+        {
+          listing_return_error (task, g_steal_pointer (&error));
+          return FALSE;
+        }
+
+      deliver_page (task, page);
+      early = g_hash_table_lookup (listing->followed, key);
+      listing->n_delivered++;
+      if (early != NULL && g_strcmp0 (early, page->next_link) != 0)
+        {
+          /* lk_device_page_find_next_link() agrees with the full reader by construction. */
+          listing_return_error (task, lk_graph_error_new_literal_full (LK_GRAPH_ERROR_INVALID_RESPONSE,
+                                                                       NULL, 200, NULL, NULL, NULL));
+          return FALSE;
+        }
+      if (page->next_link == NULL)
+        {
+          listing_next_plan (task);
+          return FALSE;
+        }
+      follow_link (task, GPOINTER_TO_UINT (key), page->next_link);
+      if (listing->held_link != NULL && listing->n_requested - listing->n_delivered < MAX_AHEAD)
+        {
+          g_autofree char *held = g_steal_pointer (&listing->held_link);
+
+          request_page (task, held);
+        }
+      key = GUINT_TO_POINTER (listing->n_delivered);
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  GTask *task;
+  guint  sequence;
+} Fetch;
+
+static void
+listing_page_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Fetch *fetch = user_data;
+  g_autoptr(GTask) task = fetch->task;
+  Listing *listing = g_task_get_task_data (task);
+  Arrival *arrival = g_new0 (Arrival, 1);
+  guint sequence = fetch->sequence;
+
+  g_free (fetch);
+  arrival->page = send_finish (LK_GRAPH_CLIENT (source), result, &arrival->error);
+  if (listing->done)
+    {
+      arrival_free (arrival);
       return;
     }
-  if (page->next_link != NULL)
-    listing_fetch (task, page->next_link);
-  else
-    listing_next_plan (task);
+  g_hash_table_insert (listing->arrived, GUINT_TO_POINTER (sequence), arrival);
+  deliver_arrived (task);
 }
 
 static void
-listing_fetch (GTask      *task,
-               const char *url)
+request_page (GTask      *task,
+              const char *url)
 {
   LkGraphClient *self = g_task_get_source_object (task);
   Listing *listing = g_task_get_task_data (task);
+  Fetch *fetch = g_new0 (Fetch, 1);
+  PageJob *job = g_new0 (PageJob, 1);
 
+  fetch->task = g_object_ref (task);
+  fetch->sequence = listing->n_requested++;
+  job->query = g_object_ref (listing->query);
+  job->context = g_main_context_ref_thread_default ();
+  job->listing = g_object_ref (task);
+  job->sequence = fetch->sequence;
   /* The nextLink is followed whole, and checked like any URL before a token goes with it. */
-  send_async (self, "GET", url, parse_device_page, g_object_ref (listing->query), g_object_unref,
-              (GDestroyNotify) page_free, g_task_get_cancellable (task), listing_page_cb,
-              g_object_ref (task));
+  send_async (self, "GET", url, parse_device_page, job, (GDestroyNotify) page_job_free,
+              (GDestroyNotify) page_free, listing->cancellable, listing_page_cb, fetch);
 }
 
 void
@@ -990,6 +1217,15 @@ lk_graph_client_list_devices_async (LkGraphClient       *self,
   listing->devices = g_ptr_array_new_with_free_func (g_object_unref);
   listing->seen = g_hash_table_new (g_str_hash, g_str_equal);
   listing->expected = -1;
+  listing->arrived = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) arrival_free);
+  listing->followed = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  listing->cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      listing->caller_cancellable = g_object_ref (cancellable);
+      listing->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (forward_cancel_cb),
+                                                  g_object_ref (listing->cancellable), g_object_unref);
+    }
   g_task_set_task_data (task, listing, (GDestroyNotify) listing_free);
 
   listing_next_plan (task);

@@ -102,6 +102,36 @@ test_deep_nesting (void)
   g_string_free (json, TRUE);
 }
 
+/* The early nextLink (found so the next page can be requested while this one is read) is the
+ * one the full reader finds, wherever Graph puts it and whatever the strings around it hold. */
+static void
+test_find_next_link (void)
+{
+  const char *pages[] = {
+    "{\"@odata.nextLink\":\"https://g/a\",\"value\":[{\"id\":\"1\"}]}",
+    "{\"value\":[{\"id\":\"1\"}],\"@odata.nextLink\":\"https://g/b\"}",
+    "{\"value\":[{\"id\":\"1\",\"deviceName\":\"\\\",\\\"@odata.nextLink\\\":\\\"https://evil/\"}]}",
+    "{\"value\":[{\"id\":\"1\",\"x\":{\"@odata.nextLink\":\"https://evil/\"}}],\"@odata.nextLink\":\"https://g/c\"}",
+    "{\"value\":[{\"id\":\"\\\\\",\"deviceName\":\"]}\"}],\"@odata.count\":3,\"@odata.nextLink\":\"https://g/d\\u0026e\"}",
+    "{\"value\":[]}",
+    "{ \"value\" : [ ] , \"@odata.nextLink\" : \"https://g/f\" }",
+    "{\"value\":[{\"id\":\"1\"}],\"@odata.nextLink\":17}",
+  };
+  const char *bad[] = { "", "[]", "{\"value\":[{\"id\":\"1\"}", "{\"value\":[\"unterminated]}" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      LkDevicePage page;
+      g_autofree char *early = lk_device_page_find_next_link (pages[i], strlen (pages[i]));
+
+      parse_ok (pages[i], &page);
+      g_assert_cmpstr (early, ==, page.next_link);
+      lk_device_page_clear (&page);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    g_assert_null (lk_device_page_find_next_link (bad[i], strlen (bad[i])));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -111,5 +141,6 @@ main (int   argc,
   g_test_add_func ("/device-page/wrong-types-and-skips", test_wrong_types_and_skips);
   g_test_add_func ("/device-page/malformed", test_malformed);
   g_test_add_func ("/device-page/deep-nesting", test_deep_nesting);
+  g_test_add_func ("/device-page/find-next-link", test_find_next_link);
   return g_test_run ();
 }
