@@ -94,7 +94,10 @@ typedef struct
 
   SoupMessage    *msg;
   GInputStream   *stream;
-  GByteArray     *body;
+  /* The body is read straight into one buffer, sized from Content-Length when there is one. */
+  guint8         *body;
+  gsize           body_len;
+  gsize           body_size;
   GCancellable   *cancellable;           /* the caller's */
   GCancellable   *attempt_cancellable;   /* the caller's, or our timeout */
   gulong          cancel_id;
@@ -105,6 +108,84 @@ typedef struct
 
 static void request_start (GTask *task);
 static void request_send (GTask *task);
+
+/* Page bodies (~800 kB each, a hundred per listing) are read into recycled buffers: a fresh
+ * malloc of that size faults every page of it in again, which cost the main thread more than
+ * reading the socket. Only large bodies are kept: the small ones (an action's results may
+ * carry a temporary passcode) are wiped and freed. */
+#define POOL_BUFFERS 4
+#define POOL_MIN     THREAD_PARSE_MIN
+#define POOL_MAX     (4 * 1024 * 1024)
+
+typedef struct
+{
+  guint8 *data;
+  gsize   size;
+} Buffer;
+
+static GMutex pool_lock;
+static Buffer pool[POOL_BUFFERS];
+
+static guint8 *
+buffer_take (gsize  wanted,
+             gsize *size)
+{
+  guint8 *data = NULL;
+
+  g_mutex_lock (&pool_lock);
+  for (guint i = 0; i < POOL_BUFFERS && data == NULL; i++)
+    if (pool[i].data != NULL && pool[i].size >= wanted)
+      {
+        data = g_steal_pointer (&pool[i].data);
+        *size = pool[i].size;
+      }
+  g_mutex_unlock (&pool_lock);
+  if (data == NULL)
+    {
+      data = g_malloc (wanted);
+      *size = wanted;
+    }
+  return data;
+}
+
+static void
+buffer_give (guint8 *data,
+             gsize   size)
+{
+  if (data == NULL)
+    return;
+  if (size >= POOL_MIN && size <= POOL_MAX)
+    {
+      g_mutex_lock (&pool_lock);
+      for (guint i = 0; i < POOL_BUFFERS && data != NULL; i++)
+        if (pool[i].data == NULL)
+          {
+            pool[i].data = g_steal_pointer (&data);
+            pool[i].size = size;
+          }
+      g_mutex_unlock (&pool_lock);
+    }
+  if (data != NULL)
+    {
+      explicit_bzero (data, MIN (size, POOL_MIN));
+      g_free (data);
+    }
+}
+
+typedef struct
+{
+  guint8 *data;
+  gsize   size;
+} BodyBuffer;
+
+static void
+body_buffer_free (gpointer user_data)
+{
+  BodyBuffer *buffer = user_data;
+
+  buffer_give (buffer->data, buffer->size);
+  g_free (buffer);
+}
 
 static void
 wipe_string (char **str)
@@ -126,7 +207,8 @@ request_end_attempt (Request *req)
     g_signal_handlers_disconnect_by_data (req->msg, req);
   g_clear_object (&req->msg);
   g_clear_object (&req->stream);
-  g_clear_pointer (&req->body, g_byte_array_unref);
+  buffer_give (g_steal_pointer (&req->body), req->body_size);
+  req->body_len = req->body_size = 0;
   if (req->cancel_id != 0)
     {
       /* Never called from inside the ::cancelled handler, so disconnecting cannot deadlock. */
@@ -339,13 +421,24 @@ request_refresh_and_retry (GTask *task)
   request_start (task);
 }
 
+static GBytes *
+request_take_body (Request *req)
+{
+  BodyBuffer *buffer = g_new (BodyBuffer, 1);
+
+  buffer->data = g_steal_pointer (&req->body);
+  buffer->size = req->body_size;
+  req->body_size = 0;
+  return g_bytes_new_with_free_func (buffer->data, req->body_len, body_buffer_free, buffer);
+}
+
 static void
 request_complete (GTask *task)
 {
   Request *req = g_task_get_task_data (task);
   guint status = soup_message_get_status (req->msg);
   SoupMessageHeaders *headers = soup_message_get_response_headers (req->msg);
-  g_autoptr(GBytes) body = g_byte_array_free_to_bytes (g_steal_pointer (&req->body));
+  g_autoptr(GBytes) body = request_take_body (req);
   g_autoptr(GDateTime) now = NULL;
   double retry_after;
   gsize len;
@@ -415,6 +508,8 @@ request_transport_error (GTask  *task,
   request_fail_code (task, req->timed_out ? LK_GRAPH_ERROR_TIMEOUT : LK_GRAPH_ERROR_NETWORK, 0);
 }
 
+static void read_more (GTask *task);
+
 static void
 read_cb (GObject      *source,
          GAsyncResult *result,
@@ -423,29 +518,42 @@ read_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   Request *req = g_task_get_task_data (task);
   GError *error = NULL;
-  g_autoptr(GBytes) chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
 
-  if (chunk == NULL)
+  if (n < 0)
     {
       request_transport_error (task, error);
       return;
     }
-
-  if (g_bytes_get_size (chunk) == 0)
+  if (n == 0)
     {
       request_complete (task);
       return;
     }
+  req->body_len += (gsize) n;
+  read_more (g_steal_pointer (&task));
+}
 
-  if (req->body->len + g_bytes_get_size (chunk) > req->client->max_body)
+/* Takes the reference to @task. */
+static void
+read_more (GTask *task)
+{
+  Request *req = g_task_get_task_data (task);
+
+  /* One byte over the cap is enough to know the body is too large. */
+  if (req->body_len > req->client->max_body)
     {
       request_fail_code (task, LK_GRAPH_ERROR_TOO_LARGE, soup_message_get_status (req->msg));
+      g_object_unref (task);
       return;
     }
-
-  g_byte_array_append (req->body, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
-  g_input_stream_read_bytes_async (req->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
-                                   req->attempt_cancellable, read_cb, g_steal_pointer (&task));
+  if (req->body_size - req->body_len < READ_CHUNK / 4)
+    {
+      req->body_size = MIN (MAX (req->body_size * 2, req->body_len + READ_CHUNK), req->client->max_body + 1);
+      req->body = g_realloc (req->body, req->body_size);   /* no Content-Length: grows */
+    }
+  g_input_stream_read_async (req->stream, req->body + req->body_len, req->body_size - req->body_len,
+                             G_PRIORITY_DEFAULT, req->attempt_cancellable, read_cb, task);
 }
 
 static void
@@ -474,9 +582,13 @@ send_cb (GObject      *source,
       return;
     }
 
-  req->body = g_byte_array_sized_new (length > 0 ? (guint) length : 4096);
-  g_input_stream_read_bytes_async (req->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
-                                   req->attempt_cancellable, read_cb, g_steal_pointer (&task));
+  /* Room for the whole body and the end-of-stream read, so a page is read without a copy. */
+  /* Rounded up, so the recycled buffers fit the next page too. */
+  req->body_size = length > 0 ? ((gsize) length + READ_CHUNK / 4 + READ_CHUNK - 1) / READ_CHUNK * READ_CHUNK
+                              : READ_CHUNK;
+  req->body_len = 0;
+  req->body = buffer_take (req->body_size, &req->body_size);
+  read_more (g_steal_pointer (&task));
 }
 
 /* --- sending --------------------------------------------------------------------------------- */
@@ -1064,19 +1176,29 @@ deliver_page (GTask *task,
               Page  *page)
 {
   Listing *listing = g_task_get_task_data (task);
-  g_autoptr(GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
+  GPtrArray *filters = lk_device_query_get_filters (listing->query);
+  g_autoptr(GPtrArray) fresh = NULL;
 
-  /* Several plans may find the same device: report each once. */
-  for (guint i = 0; i < page->devices->len; i++)
+  /* The page's references move to the listing; the caller borrows them. */
+  g_ptr_array_set_free_func (page->devices, NULL);
+  if (filters->len <= 1)
+    fresh = g_ptr_array_ref (page->devices);
+  else
     {
-      LkDevice *device = g_ptr_array_index (page->devices, i);
-
-      if (g_hash_table_add (listing->seen, (gpointer) lk_device_get_id (device)))
+      /* Several plans may find the same device: report each once. */
+      fresh = g_ptr_array_sized_new (page->devices->len);
+      for (guint i = 0; i < page->devices->len; i++)
         {
-          g_ptr_array_add (fresh, g_object_ref (device));
-          g_ptr_array_add (listing->devices, g_object_ref (device));
+          LkDevice *device = g_ptr_array_index (page->devices, i);
+
+          if (g_hash_table_add (listing->seen, (gpointer) lk_device_get_id (device)))
+            g_ptr_array_add (fresh, device);
+          else
+            g_object_unref (device);
         }
     }
+  if (fresh->len > 0)
+    g_ptr_array_extend (listing->devices, fresh, NULL, NULL);
   listing->total += page->n_received;
   if (page->count >= 0 && listing->plan == 1)
     listing->expected = page->count;
