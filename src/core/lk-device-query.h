@@ -35,8 +35,22 @@ guint          lk_device_query_score          (LkDeviceQuery *self,
 /* Sorts a GPtrArray of LkDevice best match first, then by device name (case-insensitive). */
 void           lk_device_query_sort           (LkDeviceQuery *self,
                                                GPtrArray     *devices);
+/* A ranked run of devices (a listing's page), with what ranking compares kept next to each
+ * other, made where the devices are fresh in the cache (the thread that read them). */
+typedef struct _LkDeviceRanking LkDeviceRanking;
+/* Sorts @devices like lk_device_query_sort() and returns their ranking (which borrows them). */
+LkDeviceRanking *lk_device_query_rank         (LkDeviceQuery *self,
+                                               GPtrArray     *devices);
+void           lk_device_ranking_free         (LkDeviceRanking *ranking);
+/* Puts @devices, which are the devices of @rankings (element-type LkDeviceRanking) in any order,
+ * in lk_device_query_sort()'s order: a merge, far cheaper than sorting them again. */
+void           lk_device_query_merge          (LkDeviceQuery *self,
+                                               GPtrArray     *rankings,
+                                               GPtrArray     *devices);
 
 /* Escapes a string literal for $filter: ' becomes ''. */
 char          *lk_odata_escape_literal        (const char    *text);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkDeviceRanking, lk_device_ranking_free)
 
 G_END_DECLS

@@ -656,7 +656,9 @@ lk_device_new_from_json (JsonObject  *object,
         {
           const char *value = json_node_get_string (node);
 
-          lk_device_builder_set_string (builder, member, value, strlen (value));
+          /* json-glib allows a string node without a string; that is null. */
+          if (value != NULL)
+            lk_device_builder_set_string (builder, member, value, strlen (value));
         }
       else if (type == G_TYPE_BOOLEAN)
         lk_device_builder_set_boolean (builder, member, json_node_get_boolean (node));

@@ -825,11 +825,13 @@ typedef struct
   guint      n_skipped;    /* items that were not devices */
   char      *next_link;
   gint64     count;
+  LkDeviceRanking *ranking;   /* of devices, made while they were fresh in the cache */
 } Page;
 
 static void
 page_free (Page *page)
 {
+  g_clear_pointer (&page->ranking, lk_device_ranking_free);
   g_clear_pointer (&page->devices, g_ptr_array_unref);
   g_free (page->next_link);
   g_free (page);
@@ -918,7 +920,7 @@ parse_device_page (GBytes   *body,
         g_ptr_array_add (page->devices, g_object_ref (device));
     }
   lk_device_page_clear (&parsed);
-  lk_device_query_sort (job->query, page->devices);
+  page->ranking = lk_device_query_rank (job->query, page->devices);
   return g_steal_pointer (&page);
 }
 
@@ -1039,6 +1041,7 @@ typedef struct
   GDestroyNotify    page_data_destroy;
   guint             plan;         /* index into the query's filters */
   GPtrArray        *devices;      /* every match so far */
+  GPtrArray        *rankings;     /* each page's, for the final ranking (one plan only) */
   GHashTable       *seen;         /* device ids, borrowed from the devices */
   guint             total;
   gint64            expected;
@@ -1070,6 +1073,7 @@ listing_free (Listing *listing)
   g_free (listing->held_link);
   g_clear_pointer (&listing->seen, g_hash_table_unref);
   g_clear_pointer (&listing->devices, g_ptr_array_unref);
+  g_clear_pointer (&listing->rankings, g_ptr_array_unref);
   g_clear_object (&listing->query);
   g_free (listing);
 }
@@ -1094,7 +1098,10 @@ sort_in_thread (GTask        *sort_task,
 {
   Listing *listing = task_data;
 
-  lk_device_query_sort (listing->query, listing->devices);
+  if (lk_device_query_get_filters (listing->query)->len <= 1)
+    lk_device_query_merge (listing->query, listing->rankings, listing->devices);
+  else
+    lk_device_query_sort (listing->query, listing->devices);
   g_task_return_boolean (sort_task, TRUE);
 }
 
@@ -1124,7 +1131,8 @@ listing_next_plan (GTask *task)
 
   if (listing->plan > 0 && listing->plan >= filters->len)
     {
-      /* Ranking 100 000 devices takes tens of milliseconds: not on the main loop. */
+      /* Ranking 100 000 devices takes tens of milliseconds: not on the main loop, and with
+       * one plan as a merge of the pages, which were ranked as they were read. */
       g_autoptr(GTask) sort_task = g_task_new (self, g_task_get_cancellable (task), sorted_cb,
                                                g_object_ref (task));
 
@@ -1197,6 +1205,8 @@ deliver_page (GTask *task,
             g_object_unref (device);
         }
     }
+  if (filters->len <= 1 && page->ranking != NULL)
+    g_ptr_array_add (listing->rankings, g_steal_pointer (&page->ranking));
   if (fresh->len > 0)
     g_ptr_array_extend (listing->devices, fresh, NULL, NULL);
   listing->total += page->n_received;
@@ -1337,6 +1347,7 @@ lk_graph_client_list_devices_async (LkGraphClient       *self,
   listing->page_data = page_data;
   listing->page_data_destroy = page_data_destroy;
   listing->devices = g_ptr_array_new_with_free_func (g_object_unref);
+  listing->rankings = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_device_ranking_free);
   listing->seen = g_hash_table_new (g_str_hash, g_str_equal);
   listing->expected = -1;
   listing->arrived = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) arrival_free);

@@ -193,6 +193,59 @@ test_non_ascii_words (void)
   g_assert_cmpuint (lk_device_query_score (citta, decomposed), ==, lk_device_query_score (citta, accented));
 }
 
+/* A listing's pages, each ranked on its own, merged: the same order as ranking them all. */
+static void
+test_merge_rankings (void)
+{
+  const char *texts[] = { "", "an", "pixel giulia", "rossi" };
+  const char *names[] = { "iPhone di Anna", "Pixel 8", "Città-01", "anna-laptop", "ANNA-LAPTOP",
+                          "Pixel di Giulia", "Ärger", "zeta", "Niccolò", "Rossi-PC",
+                          /* past the 24 bytes compared inline, alike up to there */
+                          "iPhone 15 Pro Max di Giulia Bianchi", "iPhone 15 Pro Max di Giulia Rossi",
+                          "iPhone 15 Pro Max di Giul", "iPhone 15 Pro Max di Giu", NULL };
+  GRand *rand = g_rand_new_with_seed (7);
+
+  for (guint t = 0; t < G_N_ELEMENTS (texts); t++)
+    for (guint round = 0; round < 20; round++)
+      {
+        g_autoptr(LkDeviceQuery) query = lk_device_query_new (texts[t]);
+        g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+        g_autoptr(GPtrArray) rankings = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_device_ranking_free);
+        g_autoptr(GPtrArray) merged = g_ptr_array_new ();
+        guint n = (guint) g_rand_int_range (rand, 0, 200);
+
+        for (guint i = 0; i < n; i++)
+          {
+            /* Ids alike in their first 8 bytes too, some shorter than that (but unique). */
+            g_autofree char *id = g_strdup_printf ("%0*x%.*s#%u", g_rand_int_range (rand, 1, 9),
+                                                   g_rand_int_range (rand, 0, 4),
+                                                   g_rand_int_range (rand, 0, 6), "-a1b2", i);
+            const char *name = names[g_rand_int_range (rand, 0, G_N_ELEMENTS (names))];
+
+            g_ptr_array_add (all, make (id, name, "anna.rossi@contoso.com", "Giulia", "X1", "35"));
+          }
+        /* Runs of random lengths, each ranked alone, then laid end to end. */
+        for (guint i = 0; i < n;)
+          {
+            guint len = (guint) g_rand_int_range (rand, 1, 40);
+            g_autoptr(GPtrArray) run = g_ptr_array_new ();
+
+            len = MIN (len, n - i);
+            for (guint j = 0; j < len; j++)
+              g_ptr_array_add (run, g_ptr_array_index (all, i + j));
+            g_ptr_array_add (rankings, lk_device_query_rank (query, run));
+            i += len;
+          }
+        g_ptr_array_extend (merged, all, NULL, NULL);
+        lk_device_query_merge (query, rankings, merged);
+        lk_device_query_sort (query, all);
+        g_assert_cmpuint (merged->len, ==, all->len);
+        for (guint i = 0; i < all->len; i++)
+          g_assert_true (g_ptr_array_index (merged, i) == g_ptr_array_index (all, i));
+      }
+  g_rand_free (rand);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -207,6 +260,7 @@ main (int   argc,
   g_test_add_func ("/query/score-and-rank", test_score_and_rank);
   g_test_add_func ("/query/multiword-and-accents", test_multiword_and_accents);
   g_test_add_func ("/query/non-ascii-words", test_non_ascii_words);
+  g_test_add_func ("/query/merge-rankings", test_merge_rankings);
 
   return g_test_run ();
 }
