@@ -510,6 +510,15 @@ request_transport_error (GTask  *task,
 
 static void read_more (GTask *task);
 
+static gboolean
+body_is_short (Request *req)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (req->msg);
+
+  return soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+         && (goffset) req->body_len < soup_message_headers_get_content_length (headers);
+}
+
 static void
 read_cb (GObject      *source,
          GAsyncResult *result,
@@ -527,6 +536,15 @@ read_cb (GObject      *source,
     }
   if (n == 0)
     {
+      /* libsoup may end a body cut short by a closed connection as if it were whole; a short
+       * body is a dropped connection (a GET is sent again, a POST's outcome is unknown),
+       * not an answer to parse. */
+      if (body_is_short (req))
+        {
+          request_transport_error (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+                                                              "connection closed mid-body"));
+          return;
+        }
       request_complete (task);
       return;
     }
