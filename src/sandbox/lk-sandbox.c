@@ -117,6 +117,18 @@ struct _LkSandbox
   GPtrArray    *faults;
   GPtrArray    *log;
   guint         n_aborted;
+  guint         n_queued;         /* resetPasscode actions queued */
+  /* Throttling (lk_sandbox_set_rate_limit): monotonic µs of the requests in the window. */
+  guint         rate_requests;
+  guint         rate_writes;
+  gint64        rate_window_us;
+  GQueue        rate_accepted;    /* requests let through */
+  GQueue        rate_accepted_writes;
+  GQueue        rate_arrived;     /* every request, rejected ones too: what the service saw */
+  GQueue        rate_arrived_writes;
+  guint         rate_peak;
+  guint         rate_peak_writes;
+  guint         n_rate_limited;
   guint         latency_min_ms;
   guint         latency_max_ms;
   guint         pending_ms;
@@ -425,6 +437,8 @@ typedef struct
   guint              delay_ms;
   gboolean           truncate;
   gboolean           drop;
+  gboolean           drop_after;    /* DROP with processed */
+  gboolean           drop_mid_body;
   gboolean           wrong_types;
   gboolean           foreign_next_link;
 } SbRequest;
@@ -548,7 +562,7 @@ reply_html (SbRequest *req, guint status, const char *title, const char *text)
 
 /* Marks which faults apply to this request; returns the first one that replaces the answer
  * (a copy, strings owned by the caller's SbFault-free) or NULL. DELAY, TRUNCATE, DROP,
- * WRONG_TYPES and FOREIGN_NEXT_LINK only set flags on @req. */
+ * DROP_MID_BODY, WRONG_TYPES and FOREIGN_NEXT_LINK only set flags on @req. */
 static SbFault *
 take_faults (LkSandbox *self, SbRequest *req, const char *method, const char *path)
 {
@@ -577,7 +591,13 @@ take_faults (LkSandbox *self, SbRequest *req, const char *method, const char *pa
           req->truncate = TRUE;
           break;
         case LK_FAULT_DROP:
-          req->drop = TRUE;
+          if (fault->fault.processed)
+            req->drop_after = TRUE;
+          else
+            req->drop = TRUE;
+          break;
+        case LK_FAULT_DROP_MID_BODY:
+          req->drop_mid_body = TRUE;
           break;
         case LK_FAULT_WRONG_TYPES:
           req->wrong_types = TRUE;
@@ -643,12 +663,15 @@ reply_huge (SbRequest *req, const char *graph_base, gsize size)
   GString *body = g_string_sized_new (size + 256);
   gsize pad;
 
+  gsize start;
+
   g_string_append_printf (body, "{\"@odata.context\":\"%s/$metadata#deviceManagement/managedDevices\","
                           "\"value\":[{\"id\":\"00000000-0000-4000-8000-000000000001\","
                           "\"deviceName\":\"HUGE-BODY\",\"notes\":\"", graph_base);
   pad = size > body->len + 4 ? size - body->len - 4 : 0;
-  for (gsize i = 0; i < pad; i++)
-    g_string_append_c (body, 'x');
+  start = body->len;
+  g_string_set_size (body, start + pad);
+  memset (body->str + start, 'x', pad);
   g_string_append (body, "\"}]}");
   set_json (req->msg, 200, GRAPH_JSON_TYPE, body);
 }
@@ -792,6 +815,7 @@ handle_device_action (SbRequest *req, const char *id, const char *action_name)
           g_snprintf (action->passcode, sizeof action->passcode, "%06u", r % 1000000);
         }
       g_hash_table_replace (self->actions, g_strdup (dev->s[SB_F_ID]), action);
+      self->n_queued++;
     }
   else
     {
@@ -1167,6 +1191,79 @@ apply_graph_fault (SbRequest *req, SbFault *fault, const char *token, const char
     }
 }
 
+static guint
+forget_and_count (GQueue *times, gint64 cutoff)
+{
+  while (!g_queue_is_empty (times) && *(gint64 *) g_queue_peek_head (times) <= cutoff)
+    g_free (g_queue_pop_head (times));
+  return g_queue_get_length (times);
+}
+
+static void
+push_time (GQueue *times, gint64 now)
+{
+  g_queue_push_tail (times, g_memdup2 (&now, sizeof now));
+}
+
+static void
+clear_times (GQueue *times)
+{
+  g_queue_clear_full (times, g_free);
+}
+
+/* Intune's per-app throttling over a sliding window; TRUE after answering 429. */
+static gboolean
+rate_limited (SbRequest *req, gboolean write)
+{
+  LkSandbox *self = req->self;
+  gint64 now = g_get_monotonic_time ();
+  gint64 cutoff;
+  gint64 wait = 0;
+  guint n;
+
+  g_mutex_lock (&self->lock);
+  if (self->rate_requests == 0)
+    {
+      g_mutex_unlock (&self->lock);
+      return FALSE;
+    }
+  cutoff = now - self->rate_window_us;
+  push_time (&self->rate_arrived, now);
+  self->rate_peak = MAX (self->rate_peak, forget_and_count (&self->rate_arrived, cutoff));
+  if (write)
+    {
+      push_time (&self->rate_arrived_writes, now);
+      n = forget_and_count (&self->rate_arrived_writes, cutoff);
+      self->rate_peak_writes = MAX (self->rate_peak_writes, n);
+    }
+
+  if (forget_and_count (&self->rate_accepted, cutoff) >= self->rate_requests)
+    wait = *(gint64 *) g_queue_peek_head (&self->rate_accepted) - cutoff;
+  if (write && forget_and_count (&self->rate_accepted_writes, cutoff) >= self->rate_writes)
+    wait = MAX (wait, *(gint64 *) g_queue_peek_head (&self->rate_accepted_writes) - cutoff);
+  if (wait == 0)
+    {
+      push_time (&self->rate_accepted, now);
+      if (write)
+        push_time (&self->rate_accepted_writes, now);
+    }
+  else
+    self->n_rate_limited++;
+  g_mutex_unlock (&self->lock);
+
+  if (wait > 0)
+    {
+      char retry_after[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_ascii_formatd (retry_after, sizeof retry_after, "%.3f", wait / (double) G_USEC_PER_SEC);
+      soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
+                                    "Retry-After", retry_after);
+      reply_graph_error (req, 429, "TooManyRequests",
+                         "Too many requests: the application's limit for this tenant was reached.");
+    }
+  return wait > 0;
+}
+
 static void
 handle_graph (SbRequest *req, const char *method, const char *path, GHashTable *query)
 {
@@ -1207,15 +1304,21 @@ handle_graph (SbRequest *req, const char *method, const char *path, GHashTable *
   if (!check_bearer (req, scopes, &token))
     return;
 
+  if (rate_limited (req, is_post))
+    return;
+
   fault = take_faults (req->self, req, method, path);
-  if (fault != NULL)
+  if (fault != NULL && !fault->fault.processed)
     {
       apply_graph_fault (req, fault, token, parts[0]);
       fault_free (fault);
       return;
     }
   if (req->drop)
-    return;
+    {
+      g_clear_pointer (&fault, fault_free);
+      return;
+    }
 
   if (n == 3)
     handle_list_devices (req, parts[0], query);
@@ -1223,6 +1326,13 @@ handle_graph (SbRequest *req, const char *method, const char *path, GHashTable *
     handle_get_device (req, parts[0], parts[3], query);
   else
     handle_device_action (req, parts[3], parts[4]);
+
+  /* A processed fault: the work is done, the answer is lost on the way back. */
+  if (fault != NULL)
+    {
+      apply_graph_fault (req, fault, token, parts[0]);
+      fault_free (fault);
+    }
 }
 
 /* ---- Entra ID ---- */
@@ -1391,7 +1501,8 @@ reply_tokens_locked (SbRequest *req, const char *scope, const char *client_id)
   g_autofree char *issuer = g_strdup_printf ("%s/login/%s/v2.0", self->base_url, DEMO_TENANT_ID);
   g_autofree char *id_token = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  GString *body = g_string_new ("{\"token_type\":\"Bearer\",");
+  /* WRONG_TYPES: numbers as strings and a string as a number, as some servers send them. */
+  GString *body = g_string_new (req->wrong_types ? "{\"token_type\":1," : "{\"token_type\":\"Bearer\",");
 
   append_member (claims, "ver", "2.0", FALSE);
   append_member (claims, "iss", issuer, FALSE);
@@ -1406,8 +1517,9 @@ reply_tokens_locked (SbRequest *req, const char *scope, const char *client_id)
   id_token = make_jwt (claims->str);
 
   append_member (body, "scope", granted_text, FALSE);
-  g_string_append_printf (body, "\"expires_in\":%d,\"ext_expires_in\":%d,", TOKEN_LIFETIME,
-                          TOKEN_LIFETIME);
+  g_string_append_printf (body, req->wrong_types ? "\"expires_in\":\"%d\",\"ext_expires_in\":\"%d\","
+                                                : "\"expires_in\":%d,\"ext_expires_in\":%d,",
+                          TOKEN_LIFETIME, TOKEN_LIFETIME);
   append_member (body, "access_token", access, FALSE);
   if (scope_requested (scope, "offline_access"))
     {
@@ -1722,6 +1834,8 @@ handle_login (SbRequest *req, const char *method, const char *path, GHashTable *
                            70000, "Sandbox fault injection.");
       else if (fault->fault.kind == LK_FAULT_MALFORMED)
         reply_malformed (req);
+      else if (fault->fault.kind == LK_FAULT_HUGE_BODY)
+        reply_huge (req, req->self->base_url, fault->fault.size);
       else
         {
           guint status = fault->fault.status != 0 ? fault->fault.status : 503;
@@ -1885,6 +1999,48 @@ truncate_body (SbRequest *req)
   soup_message_body_append (body, SOUP_MEMORY_COPY, g_bytes_get_data (bytes, NULL), half);
 }
 
+/* DROP_MID_BODY: the answer is written by hand on the stolen connection — status line, headers,
+ * a Content-Length for the whole body, then only its first half — and the connection closed,
+ * so the client has a status and half a body, then a transport error. FALSE when the answer
+ * has no body to cut. */
+static gboolean
+send_half_then_drop (SbRequest *req)
+{
+  SoupServerMessage *msg = req->msg;
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_response_body (msg));
+  gsize half = g_bytes_get_size (bytes) / 2;
+  g_autoptr(GString) head = g_string_new (NULL);
+  g_autoptr(GIOStream) stream = NULL;
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+  GSocket *socket;
+
+  if (half == 0)
+    return FALSE;
+  g_string_append_printf (head, "HTTP/1.1 %u %s\r\n", soup_server_message_get_status (msg),
+                          soup_status_get_phrase (soup_server_message_get_status (msg)));
+  soup_message_headers_iter_init (&iter, soup_server_message_get_response_headers (msg));
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    if (g_ascii_strcasecmp (name, "Content-Length") != 0
+        && g_ascii_strcasecmp (name, "Transfer-Encoding") != 0
+        && g_ascii_strcasecmp (name, "Connection") != 0)
+      g_string_append_printf (head, "%s: %s\r\n", name, value);
+  g_string_append_printf (head, "Content-Length: %" G_GSIZE_FORMAT "\r\nConnection: close\r\n\r\n",
+                          g_bytes_get_size (bytes));
+
+  req->dropped = TRUE;
+  socket = soup_server_message_get_socket (msg);
+  stream = soup_server_message_steal_connection (msg);
+  /* The server thread may block here: the client reads on its own thread. */
+  if (socket != NULL)
+    g_socket_set_blocking (socket, TRUE);
+  if (g_output_stream_write_all (g_io_stream_get_output_stream (stream), head->str, head->len, NULL, NULL, NULL))
+    g_output_stream_write_all (g_io_stream_get_output_stream (stream), g_bytes_get_data (bytes, NULL),
+                               half, NULL, NULL, NULL);
+  g_io_stream_close (stream, NULL, NULL);
+  return TRUE;
+}
+
 static void
 server_cb (SoupServer        *server,
            SoupServerMessage *msg,
@@ -1920,9 +2076,15 @@ server_cb (SoupServer        *server,
   else
     reply_graph_error (req, 404, "ResourceNotFound", "No such endpoint in the sandbox.");
 
-  if (req->drop)
+  if (req->drop || req->drop_after)
     {
       drop_connection (req);
+      return;
+    }
+  if (req->drop_mid_body)
+    {
+      if (!send_half_then_drop (req))
+        drop_connection (req);
       return;
     }
   if (req->truncate)
@@ -2015,6 +2177,10 @@ lk_sandbox_finalize (GObject *object)
   g_clear_pointer (&self->faults, g_ptr_array_unref);
   g_clear_pointer (&self->log, g_ptr_array_unref);
   g_clear_pointer (&self->base_url, g_free);
+  clear_times (&self->rate_accepted);
+  clear_times (&self->rate_accepted_writes);
+  clear_times (&self->rate_arrived);
+  clear_times (&self->rate_arrived_writes);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->started_cond);
 
@@ -2428,7 +2594,72 @@ lk_sandbox_reset_log (LkSandbox *self)
   g_mutex_lock (&self->lock);
   g_ptr_array_set_size (self->log, 0);
   self->n_aborted = 0;
+  self->n_queued = 0;
+  self->n_rate_limited = 0;
+  self->rate_peak = 0;
+  self->rate_peak_writes = 0;
   g_mutex_unlock (&self->lock);
+}
+
+void
+lk_sandbox_set_rate_limit (LkSandbox *self,
+                           guint      requests,
+                           guint      writes,
+                           guint      window_ms)
+{
+  g_return_if_fail (LK_IS_SANDBOX (self));
+  g_return_if_fail (requests == 0 || (writes > 0 && window_ms > 0));
+
+  g_mutex_lock (&self->lock);
+  self->rate_requests = requests;
+  self->rate_writes = writes;
+  self->rate_window_us = (gint64) window_ms * 1000;
+  clear_times (&self->rate_accepted);
+  clear_times (&self->rate_accepted_writes);
+  clear_times (&self->rate_arrived);
+  clear_times (&self->rate_arrived_writes);
+  g_mutex_unlock (&self->lock);
+}
+
+guint
+lk_sandbox_count_rate_limited (LkSandbox *self)
+{
+  guint n;
+
+  g_return_val_if_fail (LK_IS_SANDBOX (self), 0);
+
+  g_mutex_lock (&self->lock);
+  n = self->n_rate_limited;
+  g_mutex_unlock (&self->lock);
+  return n;
+}
+
+void
+lk_sandbox_get_rate_peak (LkSandbox *self,
+                          guint     *requests,
+                          guint     *writes)
+{
+  g_return_if_fail (LK_IS_SANDBOX (self));
+
+  g_mutex_lock (&self->lock);
+  if (requests != NULL)
+    *requests = self->rate_peak;
+  if (writes != NULL)
+    *writes = self->rate_peak_writes;
+  g_mutex_unlock (&self->lock);
+}
+
+guint
+lk_sandbox_count_queued_actions (LkSandbox *self)
+{
+  guint n;
+
+  g_return_val_if_fail (LK_IS_SANDBOX (self), 0);
+
+  g_mutex_lock (&self->lock);
+  n = self->n_queued;
+  g_mutex_unlock (&self->lock);
+  return n;
 }
 
 void

@@ -38,6 +38,10 @@ typedef enum
   LK_FAULT_FORBIDDEN,       /* 403 with @graph_code (e.g. "insufficient_claims") */
   LK_FAULT_OAUTH_ERROR,     /* token/devicecode endpoints: 400 {"error": @graph_code, …}
                                e.g. slow_down, expired_token, authorization_declined, invalid_grant */
+  LK_FAULT_DROP_MID_BODY,   /* the request is handled, the status line, headers and the first half
+                               of the body are sent (chunked), then the connection is closed: the
+                               client sees a transport error while reading the body. An answer
+                               without a body (204) is closed right after handling, unanswered */
 } LkFaultKind;
 
 typedef struct
@@ -52,6 +56,10 @@ typedef struct
   guint        delay_ms;
   gsize        size;
   const char  *graph_code;
+  /* Graph only: handle the request first (a POST queues its action), then let the fault
+   * replace the answer (STATUS, MALFORMED, HUGE_BODY, DROP…), like a gateway that failed
+   * after the service did the work. Without it the request never reaches the handler. */
+  gboolean     processed;
 } LkFault;
 
 #define LK_TYPE_SANDBOX (lk_sandbox_get_type ())
@@ -98,6 +106,23 @@ const char *lk_sandbox_get_username        (LkSandbox *self);
 
 void        lk_sandbox_add_fault           (LkSandbox *self, const LkFault *fault);
 void        lk_sandbox_clear_faults        (LkSandbox *self);
+/* Intune's throttling, per app: at most @requests Graph requests and @writes POSTs per sliding
+ * window of @window_ms (Intune: 2000 and 200 per 20 000 ms; tests scale the window). Requests
+ * over a limit get 429 TooManyRequests with a Retry-After (fractional seconds) for when the
+ * oldest request in the window leaves it. 0 requests: no limit (the default). */
+void        lk_sandbox_set_rate_limit      (LkSandbox *self,
+                                            guint      requests,
+                                            guint      writes,
+                                            guint      window_ms);
+/* 429s the rate limit answered (not counting injected faults). */
+guint       lk_sandbox_count_rate_limited  (LkSandbox *self);
+/* The most Graph requests (and POSTs) that arrived within any one window, rejected ones
+ * included: what the service saw, to compare with the limit. */
+void        lk_sandbox_get_rate_peak       (LkSandbox *self,
+                                            guint     *requests,
+                                            guint     *writes);
+/* resetPasscode actions the sandbox queued (a POST answered by an injected fault is not). */
+guint       lk_sandbox_count_queued_actions (LkSandbox *self);
 /* Added to every answer, to feel like the real service (demo: 80–250 ms). */
 void        lk_sandbox_set_latency         (LkSandbox *self, guint min_ms, guint max_ms);
 /* How long resetPasscode stays pending, then active, before done. */

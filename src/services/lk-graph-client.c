@@ -91,6 +91,11 @@ typedef struct
   gboolean        sent;
   gboolean        timed_out;
   char           *token;
+  /* This attempt's entries in the client's rate window (owned by its queues), and the time
+   * they hold, so a freed entry whose address was reused is never taken for ours. */
+  gint64         *rate_stamp;
+  gint64         *write_stamp;
+  gint64          stamped_at;
 
   SoupMessage    *msg;
   GInputStream   *stream;
@@ -107,6 +112,7 @@ typedef struct
 } Request;
 
 static void request_start (GTask *task);
+static void wrote_headers_cb (SoupMessage *msg, gpointer user_data);
 static void request_send (GTask *task);
 
 /* Page bodies (~800 kB each, a hundred per listing) are read into recycled buffers: a fresh
@@ -510,6 +516,15 @@ request_transport_error (GTask  *task,
 
 static void read_more (GTask *task);
 
+static gboolean
+body_is_short (Request *req)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (req->msg);
+
+  return soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+         && (goffset) req->body_len < soup_message_headers_get_content_length (headers);
+}
+
 static void
 read_cb (GObject      *source,
          GAsyncResult *result,
@@ -527,6 +542,15 @@ read_cb (GObject      *source,
     }
   if (n == 0)
     {
+      /* libsoup may end a body cut short by a closed connection as if it were whole; a short
+       * body is a dropped connection (a GET is sent again, a POST's outcome is unknown),
+       * not an answer to parse. */
+      if (body_is_short (req))
+        {
+          request_transport_error (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+                                                              "connection closed mid-body"));
+          return;
+        }
       request_complete (task);
       return;
     }
@@ -651,6 +675,7 @@ request_send (GTask *task)
       soup_message_set_request_body_from_bytes (req->msg, NULL, empty);
       g_signal_connect (req->msg, "wrote-body", G_CALLBACK (wrote_body_cb), req);
     }
+  g_signal_connect (req->msg, "wrote-headers", G_CALLBACK (wrote_headers_cb), req);
 
   req->attempt_cancellable = g_cancellable_new ();
   if (cancellable != NULL)
@@ -691,27 +716,86 @@ forget_before (GQueue *times,
     g_free (g_queue_pop_head (times));
 }
 
+/* The window the client keeps: the service's, and 2 % more for the jitter between when a
+ * request leaves and when the service counts it. */
+static gint64
+rate_window (LkGraphClient *self)
+{
+  return self->rate_window + self->rate_window / 50;
+}
+
 /* Microseconds to wait before one more request fits in the rate window; 0 records it as sent. */
 static gint64
 rate_limit_wait (LkGraphClient *self,
-                 gboolean       write,
+                 Request       *req,
                  gint64         now)
 {
+  gboolean write = is_post (req);
+  gint64 window = rate_window (self);
   gint64 wait = 0;
 
-  forget_before (&self->sent_requests, now - self->rate_window);
-  forget_before (&self->sent_writes, now - self->rate_window);
+  forget_before (&self->sent_requests, now - window);
+  forget_before (&self->sent_writes, now - window);
   if (g_queue_get_length (&self->sent_requests) >= self->rate_requests)
-    wait = *(gint64 *) g_queue_peek_head (&self->sent_requests) + self->rate_window - now;
+    wait = *(gint64 *) g_queue_peek_head (&self->sent_requests) + window - now;
   if (write && g_queue_get_length (&self->sent_writes) >= self->rate_writes)
-    wait = MAX (wait, *(gint64 *) g_queue_peek_head (&self->sent_writes) + self->rate_window - now);
+    wait = MAX (wait, *(gint64 *) g_queue_peek_head (&self->sent_writes) + window - now);
   if (wait > 0)
     return wait;
 
-  g_queue_push_tail (&self->sent_requests, g_memdup2 (&now, sizeof now));
+  req->stamped_at = now;
+  req->rate_stamp = g_memdup2 (&now, sizeof now);
+  g_queue_push_tail (&self->sent_requests, req->rate_stamp);
+  req->write_stamp = NULL;
   if (write)
-    g_queue_push_tail (&self->sent_writes, g_memdup2 (&now, sizeof now));
+    {
+      req->write_stamp = g_memdup2 (&now, sizeof now);
+      g_queue_push_tail (&self->sent_writes, req->write_stamp);
+    }
   return 0;
+}
+
+static int
+compare_times (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Moves @stamp (if its window still holds it) to @now, kept in order. */
+static void
+restamp (GQueue  *times,
+         gint64 **stamp,
+         gint64   stamped_at,
+         gint64   now)
+{
+  if (*stamp == NULL)
+    return;
+  if (g_queue_find (times, *stamp) != NULL && **stamp == stamped_at)
+    {
+      g_queue_remove (times, *stamp);
+      g_free (*stamp);
+    }
+  g_queue_insert_sorted (times, g_memdup2 (&now, sizeof now), compare_times, NULL);
+  *stamp = NULL;
+}
+
+/* A request counts for the service when it arrives, not when the limiter let it go: it may
+ * have waited in libsoup's queue for a connection. Counting it from when its headers left
+ * keeps the next window's requests from arriving too close behind it. */
+static void
+wrote_headers_cb (SoupMessage *msg,
+                  gpointer     user_data)
+{
+  Request *req = user_data;
+  LkGraphClient *self = req->client;
+  gint64 now = g_get_monotonic_time ();
+
+  restamp (&self->sent_requests, &req->rate_stamp, req->stamped_at, now);
+  restamp (&self->sent_writes, &req->write_stamp, req->stamped_at, now);
 }
 
 static void
@@ -738,7 +822,7 @@ request_start (GTask *task)
       return;
     }
 
-  rate_wait = rate_limit_wait (self, is_post (req), now);
+  rate_wait = rate_limit_wait (self, req, now);
   if (rate_wait > 0)
     {
       request_wait (task, (guint) (rate_wait / 1000) + 1);
