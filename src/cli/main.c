@@ -14,6 +14,7 @@
 #include "lk-account-manager.h"
 #include "lk-action-tracker.h"
 #include "lk-auth-error.h"
+#include "lk-memory.h"
 #include "lk-capability.h"
 #include "lk-cli-output.h"
 #include "lk-demo-browser.h"
@@ -858,6 +859,7 @@ main (int   argc,
   };
 
   setlocale (LC_ALL, "");
+  lk_memory_init ();
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);

@@ -14,6 +14,7 @@
 #include "lk-device-page.h"
 #include "lk-graph-error.h"
 #include "lk-json.h"
+#include "lk-memory.h"
 #include "lk-request-policy.h"
 
 #define DEFAULT_MAX_RETRIES  4
@@ -986,6 +987,8 @@ parse_device_page (GBytes   *body,
       g_source_attach (idle, job->context);
     }
 
+  /* The devices take about as much memory as the page's text: present in one go. */
+  lk_memory_prefault (len);
   /* Streamed straight into devices: no JSON tree for the 1000 devices of a page. */
   if (!lk_device_page_parse (data, len, &parsed, error))
     return NULL;

@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "lk-application.h"
+#include "lk-memory.h"
 
 int
 main (int   argc,
@@ -13,6 +14,7 @@ main (int   argc,
   g_autoptr(LkApplication) app = NULL;
 
   lk_application_mark_start ();
+  lk_memory_init ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

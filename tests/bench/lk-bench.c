@@ -24,6 +24,7 @@
 #include "lk-capability.h"
 #include "lk-device-page.h"
 #include "lk-graph-client.h"
+#include "lk-memory.h"
 #include "lk-sandbox.h"
 
 #define TOKEN_ENV "LK_BENCH_TOKEN"
@@ -607,6 +608,8 @@ child_main (const char *mode,
   g_autoptr(LkStaticToken) tokens = NULL;
   g_autoptr(LkGraphClient) client = NULL;
 
+  /* As latchkey and latchkey-cli do in main(). */
+  lk_memory_init ();
   if (g_str_has_prefix (mode, "cold-") && graph_url != NULL)
     return child_cold (mode, graph_url);
   if (token == NULL || graph_url == NULL)
