@@ -258,7 +258,7 @@ child_raw (const char *graph_url,
   return 0;
 }
 
-/* --- prototypes: what the listing could cost (README "Performance") ------------------------ */
+/* --- breakdown: the client's CPU per stage (README "Performance") ------------------------- */
 
 static const char *
 find_next_link (const char *data,
@@ -286,6 +286,7 @@ child_parse_only (const char *graph_url,
   g_autofree char *url = first_page_url (graph_url, LK_DEVICE_SELECT_BETA, 1000);
   g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) rankings = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_device_ranking_free);
   g_autoptr(LkDeviceQuery) query = lk_device_query_new ("");
   gint64 start, parse_us = 0, sort_us = 0;
 
@@ -322,146 +323,20 @@ child_parse_only (const char *graph_url,
         }
       parse_us += thread_cpu_us () - start;
       start = thread_cpu_us ();
-      lk_device_query_sort (query, page.devices);
+      g_ptr_array_add (rankings, lk_device_query_rank (query, page.devices));
       sort_us += thread_cpu_us () - start;
       for (guint j = 0; j < page.devices->len; j++)
         g_ptr_array_add (all, g_object_ref (g_ptr_array_index (page.devices, j)));
       lk_device_page_clear (&page);
     }
+  /* As the client does: a merge of the pages' rankings. */
   start = thread_cpu_us ();
-  lk_device_query_sort (query, all);
+  lk_device_query_merge (query, rankings, all);
   printf ("{\"parse_cpu_seconds\": %.4f, \"page_sort_cpu_seconds\": %.4f, \"final_sort_cpu_seconds\": %.4f, "
           "\"devices\": %u, \"peak_rss_kb\": %" G_GINT64_FORMAT "}\n",
           parse_us / 1e6, sort_us / 1e6, (thread_cpu_us () - start) / 1e6, all->len,
           status_kb ("VmHWM:"));
   return 0;
-}
-
-/* The client's work, pipelined: the next page is requested as soon as a page's bytes are in,
- * while one worker thread parses the page before (in order); the main thread only collects. */
-typedef struct
-{
-  SoupSession  *session;
-  char         *authorization;
-  GThreadPool  *pool;
-  GMainContext *context;
-  GPtrArray    *devices;
-  guint         requested;
-  guint         parsed;
-  gboolean      last_requested;
-  gboolean      failed;
-} Pipeline;
-
-typedef struct
-{
-  Pipeline *pipeline;
-  GBytes   *body;
-  GPtrArray *devices;
-} PipelinePage;
-
-static gboolean
-pipeline_collect_cb (gpointer user_data)
-{
-  PipelinePage *page = user_data;
-  Pipeline *pipeline = page->pipeline;
-
-  if (page->devices == NULL)
-    pipeline->failed = TRUE;
-  else
-    g_ptr_array_extend_and_steal (pipeline->devices, g_steal_pointer (&page->devices));
-  pipeline->parsed++;
-  g_bytes_unref (page->body);
-  g_free (page);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-pipeline_parse (gpointer data,
-                gpointer user_data)
-{
-  PipelinePage *page = data;
-  LkDevicePage parsed = { 0 };
-  gsize len;
-  const char *bytes = g_bytes_get_data (page->body, &len);
-  g_autoptr(LkDeviceQuery) query = lk_device_query_new ("");
-
-  if (lk_device_page_parse (bytes, len, &parsed, NULL))
-    {
-      lk_device_query_sort (query, parsed.devices);
-      page->devices = g_steal_pointer (&parsed.devices);
-      lk_device_page_clear (&parsed);
-    }
-  g_main_context_invoke (page->pipeline->context, pipeline_collect_cb, page);
-}
-
-static void pipeline_fetch (Pipeline *pipeline, char *url);
-
-static void
-pipeline_read_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  Pipeline *pipeline = user_data;
-  GBytes *body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
-  PipelinePage *page;
-  const char *link;
-  gsize len;
-
-  if (body == NULL)
-    {
-      pipeline->failed = pipeline->last_requested = TRUE;
-      return;
-    }
-  link = find_next_link (g_bytes_get_data (body, NULL), g_bytes_get_size (body), &len);
-  if (link != NULL)
-    pipeline_fetch (pipeline, g_strndup (link, len));
-  else
-    pipeline->last_requested = TRUE;
-  page = g_new0 (PipelinePage, 1);
-  page->pipeline = pipeline;
-  page->body = body;
-  g_thread_pool_push (pipeline->pool, page, NULL);
-}
-
-static void
-pipeline_fetch (Pipeline *pipeline,
-                char     *url)
-{
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-
-  g_free (url);
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
-                                pipeline->authorization);
-  pipeline->requested++;
-  soup_session_send_and_read_async (pipeline->session, msg, G_PRIORITY_DEFAULT, NULL,
-                                    pipeline_read_cb, pipeline);
-}
-
-static int
-child_pipelined (const char *graph_url,
-                 const char *token)
-{
-  Pipeline pipeline = { 0 };
-  gint64 base_rss = status_kb ("VmRSS:");
-  gint64 start = g_get_monotonic_time ();
-
-  pipeline.session = soup_session_new ();
-  pipeline.authorization = g_strconcat ("Bearer ", token, NULL);
-  pipeline.pool = g_thread_pool_new (pipeline_parse, NULL, 1, TRUE, NULL);
-  pipeline.context = g_main_context_default ();
-  pipeline.devices = g_ptr_array_new_with_free_func (g_object_unref);
-  pipeline_fetch (&pipeline, first_page_url (graph_url, LK_DEVICE_SELECT_BETA, 1000));
-  while (!pipeline.last_requested || pipeline.parsed < pipeline.requested)
-    g_main_context_iteration (NULL, TRUE);
-  printf ("{\"seconds\": %.4f, \"devices\": %u, \"pages\": %u, \"peak_rss_kb\": %" G_GINT64_FORMAT
-          ", \"base_rss_kb\": %" G_GINT64_FORMAT "}\n",
-          (g_get_monotonic_time () - start) / 1e6, pipeline.devices->len, pipeline.parsed,
-          status_kb ("VmHWM:"), base_rss);
-  g_thread_pool_free (pipeline.pool, FALSE, TRUE);
-  g_ptr_array_unref (pipeline.devices);
-  g_free (pipeline.authorization);
-  g_object_unref (pipeline.session);
-  return pipeline.failed ? 1 : 0;
 }
 
 static int
@@ -623,8 +498,6 @@ child_main (const char *mode,
     return child_pick (graph_url, token);
   if (g_str_equal (mode, "parse-only"))
     return child_parse_only (graph_url, token);
-  if (g_str_equal (mode, "pipelined"))
-    return child_pipelined (graph_url, token);
 
   tokens = lk_static_token_new (token);
   client = lk_graph_client_new (graph_url, "beta", LK_TOKEN_PROVIDER (tokens));
@@ -949,11 +822,9 @@ report (Bench *bench,
   printf ("\nCapability classification (lk_capability_new_for_device)\n");
   show (bench, "throughput", "classify", "devices_per_second", "M/s", 1e-6);
 
-  if (g_hash_table_contains (bench->samples, "pipelined/seconds"))
+  if (g_hash_table_contains (bench->samples, "parse-only/parse_cpu_seconds"))
     {
-      printf ("\nPrototypes (--prototypes): what the client's listing could cost\n");
-      show (bench, "pipelined: next page fetched while one parses", "pipelined", "seconds", "s", 1);
-      show (bench, "  its peak RSS", "pipelined", "peak_rss_kb", "MB", 1 / 1024.0);
+      printf ("\nBreakdown (--breakdown): the client's CPU per stage, without the network\n");
       show (bench, "page reader alone, CPU (all pages)", "parse-only", "parse_cpu_seconds", "s", 1);
       show (bench, "ranking each page, CPU", "parse-only", "page_sort_cpu_seconds", "s", 1);
       show (bench, "final ranking of all devices, CPU", "parse-only", "final_sort_cpu_seconds", "s", 1);
@@ -1009,7 +880,7 @@ static gboolean
 check (Bench    *bench,
        guint     n_devices,
        guint     runs,
-       gboolean  prototypes)
+       gboolean  breakdown)
 {
   static const char *listings[] = { "latchkey", "stall", "classify" };
   static const char *searches[] = { "search-name", "search-upn", "search-serial" };
@@ -1027,9 +898,8 @@ check (Bench    *bench,
       ok &= check_series (bench, searches[i], "devices", 1, n_devices);
       ok &= check_series (bench, searches[i], "first_page_seconds", 0, G_MAXDOUBLE);
     }
-  if (prototypes)
+  if (breakdown)
     {
-      ok &= check_series (bench, "pipelined", "devices", n_devices, n_devices);
       ok &= check_series (bench, "parse-only", "devices", n_devices, n_devices);
     }
   if (g_hash_table_contains (bench->samples, "peer/devices"))
@@ -1173,7 +1043,7 @@ main (int   argc,
   g_autofree char *peer_dir = NULL;
   g_autofree char *schemas = NULL;
   int n_devices = 100000, runs = 5, latency_ms = 0;
-  gboolean no_peer = FALSE, no_cold = FALSE, prototypes = FALSE, checked = FALSE;
+  gboolean no_peer = FALSE, no_cold = FALSE, breakdown = FALSE, checked = FALSE;
   GOptionEntry entries[] = {
     { "devices", 'n', 0, G_OPTION_ARG_INT, &n_devices, "Devices in the sandbox (100000)", "N" },
     { "runs", 'r', 0, G_OPTION_ARG_INT, &runs, "Runs of each measurement (5)", "R" },
@@ -1181,7 +1051,7 @@ main (int   argc,
     { "no-peer", 0, 0, G_OPTION_ARG_NONE, &no_peer, "Do not run the Node peer", NULL },
     { "no-cold-start", 0, 0, G_OPTION_ARG_NONE, &no_cold, "Do not measure latchkey --demo's start", NULL },
     { "check", 0, 0, G_OPTION_ARG_NONE, &checked, "Fail unless every measurement saw every device", NULL },
-    { "prototypes", 0, 0, G_OPTION_ARG_NONE, &prototypes, "Also measure the prototypes (pipelined listing, parsing alone)", NULL },
+    { "breakdown", 0, 0, G_OPTION_ARG_NONE, &breakdown, "Also measure the page reader and the ranking alone", NULL },
     { "latchkey", 0, 0, G_OPTION_ARG_FILENAME, &latchkey, "The GUI binary for the cold start", "PATH" },
     { "peer-dir", 0, 0, G_OPTION_ARG_FILENAME, &peer_dir, "Where the Node peer is", "DIR" },
     { "child", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &child, NULL, NULL },
@@ -1258,9 +1128,8 @@ main (int   argc,
       ok &= measure (&bench, "search-upn", "search", picked[1]);
       ok &= measure (&bench, "search-serial", "search", picked[2]);
       ok &= measure (&bench, "classify", "classify", NULL);
-      if (prototypes)
+      if (breakdown)
         {
-          ok &= measure (&bench, "pipelined", "pipelined", NULL);
           ok &= measure (&bench, "parse-only", "parse-only", NULL);
         }
       if (!ok)
@@ -1280,7 +1149,7 @@ main (int   argc,
     g_printerr ("lk-bench: no GUI binary, compiled schemas or xvfb-run: no start of the window\n");
 
   report (&bench, (guint) n_devices, (guint) runs, picked);
-  if (checked && !check (&bench, (guint) n_devices, (guint) runs, prototypes))
+  if (checked && !check (&bench, (guint) n_devices, (guint) runs, breakdown))
     status = 1;
 
 out:

@@ -62,7 +62,7 @@ static void
 test_small_tenant (void)
 {
   const char *args[] = { "--devices", "1500", "--runs", "2", "--no-peer", "--no-cold-start",
-                         "--prototypes", "--check", NULL };
+                         "--breakdown", "--check", NULL };
   g_autofree char *out = NULL;
 
   g_assert_cmpint (run_bench (args, &out), ==, 0);
