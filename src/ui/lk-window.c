@@ -1,7 +1,8 @@
 /* lk-window.c: the main window: search, results with capability badges, the device page.
  *
- * A search streams pages from the Graph client into a GListStore; a GtkFilterListModel
- * applies the platform/ownership toggles on top, and a GtkListView shows only what is on
+ * A search streams pages from the Graph client into an LkDeviceList (the ranked result then
+ * takes its place in one step); a GtkFilterListModel applies the platform/ownership toggles
+ * on top, and a GtkListView shows only what is on
  * screen, so a 100 000-device listing costs rows for one screenful.
  */
 #include "config.h"
@@ -9,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "lk-capability.h"
+#include "lk-device-list.h"
 #include "lk-device-page.h"
 #include "lk-device-row.h"
 #include "lk-graph-error.h"
@@ -45,7 +47,7 @@ struct _LkWindow
   GtkCheckButton       *filter_personal;
   GMenu                *accounts_section;
 
-  GListStore           *store;
+  LkDeviceList         *store;
   GtkCustomFilter      *filter;
   GtkFilterListModel   *filtered;
   GSettings            *settings;
@@ -108,10 +110,33 @@ device_filter_func (gpointer item,
   return TRUE;
 }
 
+static gboolean
+any_filter_off (LkWindow *self)
+{
+  GtkCheckButton *buttons[] = { self->filter_ios, self->filter_android, self->filter_windows,
+                                self->filter_macos, self->filter_other, self->filter_corporate,
+                                self->filter_personal };
+
+  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+    if (!gtk_check_button_get_active (buttons[i]))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 filter_toggled_cb (LkWindow *self)
 {
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  if (self->filtered == NULL)
+    return;
+  /* With every box ticked there is no filter at all: the filter model then passes changes
+   * through as they are, instead of checking 100 000 devices again when the ranked list
+   * replaces the streamed one. */
+  if (!any_filter_off (self))
+    gtk_filter_list_model_set_filter (self->filtered, NULL);
+  else if (gtk_filter_list_model_get_filter (self->filtered) == NULL)
+    gtk_filter_list_model_set_filter (self->filtered, GTK_FILTER (self->filter));
+  else
+    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
 }
 
 /* --- states ----------------------------------------------------------------------------------- */
@@ -195,8 +220,7 @@ page_cb (GPtrArray *devices,
 
   /* One splice per page: the list view sees one change, not a thousand. */
   if (devices->len > 0)
-    g_list_store_splice (self->store, g_list_model_get_n_items (G_LIST_MODEL (self->store)), 0,
-                         devices->pdata, devices->len);
+    lk_device_list_append (self->store, devices);
   update_progress (self, total, expected);
   gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
   if (g_list_model_get_n_items (G_LIST_MODEL (self->store)) > 0
@@ -231,8 +255,7 @@ search_done_cb (GObject      *source,
     }
 
   /* The pages were ranked one by one; the whole list is ranked now. */
-  g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
-                       devices->pdata, devices->len);
+  lk_device_list_take_all (self->store, devices);
   if (devices->len == 0)
     show_no_results (self);
   else
@@ -248,7 +271,7 @@ start_search (LkWindow   *self,
 
   g_cancellable_cancel (self->search_cancellable);
   g_clear_object (&self->search_cancellable);
-  g_list_store_remove_all (self->store);
+  lk_device_list_remove_all (self->store);
   g_free (self->last_query);
   self->last_query = g_strstrip (g_strdup (text));
 
@@ -543,10 +566,10 @@ lk_window_init (LkWindow *self)
   if (g_str_equal (PROFILE, "development"))
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
-  self->store = g_list_store_new (LK_TYPE_DEVICE);
+  self->store = lk_device_list_new ();
   self->filter = gtk_custom_filter_new (device_filter_func, self, NULL);
-  self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->store)),
-                                              GTK_FILTER (self->filter));
+  self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->store)), NULL);
+  filter_toggled_cb (self);
   selection = GTK_SELECTION_MODEL (gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->filtered))));
   gtk_single_selection_set_autoselect (GTK_SINGLE_SELECTION (selection), FALSE);
   gtk_single_selection_set_can_unselect (GTK_SINGLE_SELECTION (selection), TRUE);

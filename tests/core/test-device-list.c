@@ -1,0 +1,103 @@
+/* test-device-list.c: the window's list model: pages appended, the ranked list taking their
+ * place in one change, and references kept right throughout. */
+#include "config.h"
+
+#include "lk-device-list.h"
+
+typedef struct
+{
+  guint position, removed, added, calls;
+} Change;
+
+static void
+items_changed_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  Change     *change)
+{
+  /* The model already holds its new items when it says so. */
+  g_assert_cmpuint (g_list_model_get_n_items (model), >=, position + added);
+  *change = (Change) { position, removed, added, change->calls + 1 };
+}
+
+static GPtrArray *
+devices (guint       n,
+         const char *prefix)
+{
+  GPtrArray *array = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(JsonObject) object = json_object_new ();
+      g_autofree char *id = g_strdup_printf ("%s%u", prefix, i);
+
+      json_object_set_string_member (object, "id", id);
+      g_ptr_array_add (array, lk_device_new_from_json (object, NULL));
+    }
+  return array;
+}
+
+static void
+test_append_take_remove (void)
+{
+  g_autoptr(LkDeviceList) list = lk_device_list_new ();
+  g_autoptr(GPtrArray) page1 = devices (3, "a");
+  g_autoptr(GPtrArray) page2 = devices (2, "b");
+  g_autoptr(GPtrArray) ranked = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) empty = g_ptr_array_new ();
+  g_autoptr(LkDevice) item = NULL;
+  LkDevice *watched = g_ptr_array_index (page1, 0);
+  Change change = { 0 };
+
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (list)) == LK_TYPE_DEVICE);
+  g_signal_connect (list, "items-changed", G_CALLBACK (items_changed_cb), &change);
+
+  lk_device_list_append (list, page1);
+  g_assert_cmpuint (change.position, ==, 0);
+  g_assert_cmpuint (change.added, ==, 3);
+  lk_device_list_append (list, page2);
+  g_assert_cmpuint (change.position, ==, 3);
+  g_assert_cmpuint (change.added, ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 5);
+  /* An empty page says nothing. */
+  lk_device_list_append (list, empty);
+  g_assert_cmpuint (change.calls, ==, 2);
+
+  /* The ranked list: the same devices in another order, in one change. */
+  for (guint i = 5; i-- > 0;)
+    g_ptr_array_add (ranked, g_object_ref (i < 3 ? g_ptr_array_index (page1, i) : g_ptr_array_index (page2, i - 3)));
+  lk_device_list_take_all (list, ranked);
+  g_assert_cmpuint (change.calls, ==, 3);
+  g_assert_cmpuint (change.removed, ==, 5);
+  g_assert_cmpuint (change.added, ==, 5);
+  item = g_list_model_get_item (G_LIST_MODEL (list), 0);
+  g_assert_cmpstr (lk_device_get_id (item), ==, "b1");
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (list), 5));
+
+  /* Appending after a take leaves the caller's array as it was. */
+  lk_device_list_append (list, page2);
+  g_assert_cmpuint (ranked->len, ==, 5);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 7);
+
+  lk_device_list_remove_all (list);
+  g_assert_cmpuint (change.removed, ==, 7);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);
+
+  /* Nothing kept: the devices go with their arrays. */
+  g_clear_pointer (&ranked, g_ptr_array_unref);
+  g_clear_pointer (&page2, g_ptr_array_unref);
+  g_ptr_array_steal_index (page1, 0);
+  g_clear_pointer (&page1, g_ptr_array_unref);
+  g_clear_object (&item);
+  g_assert_finalize_object (watched);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/device-list/append-take-remove", test_append_take_remove);
+  return g_test_run ();
+}
