@@ -3,6 +3,8 @@
  * its tokens from that account, and a history file for the tracker. */
 #pragma once
 
+#include "../lk-test-common.h"
+
 #include <glib/gstdio.h>
 
 #include "lk-account-manager.h"
@@ -94,23 +96,6 @@ fault_fixture_setup (FaultFixture *f,
   lk_sandbox_reset_log (f->sandbox);
 }
 
-/* Lets a parser thread that just handed back its result drop its reference first. */
-G_GNUC_UNUSED static void
-fault_fixture_assert_finalized_soon (gpointer object)
-{
-  gpointer weak = object;
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  g_object_add_weak_pointer (object, &weak);
-  g_object_unref (object);
-  while (weak != NULL && g_get_monotonic_time () < deadline)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  g_assert_null (weak);
-}
-
 G_GNUC_UNUSED static void
 fault_fixture_teardown (FaultFixture *f)
 {
@@ -118,9 +103,9 @@ fault_fixture_teardown (FaultFixture *f)
   g_rmdir (f->dir);
   g_free (f->dir);
   g_clear_object (&f->history);
-  fault_fixture_assert_finalized_soon (f->client);
+  lk_test_assert_finalized_soon (f->client);
   g_clear_object (&f->account);
-  fault_fixture_assert_finalized_soon (f->manager);
+  lk_test_assert_finalized_soon (f->manager);
   lk_sign_in_config_free (f->config);
   lk_sandbox_stop (f->sandbox);
   g_assert_finalize_object (f->sandbox);

@@ -1,6 +1,8 @@
 /* test-graph-client.c: the Graph send path against the sandbox, over real loopback HTTP. */
 #include "config.h"
 
+#include "../lk-test-common.h"
+
 #include <string.h>
 
 #include "lk-graph-client.h"
@@ -141,29 +143,11 @@ setup_generated (Fixture       *fixture,
   setup_with (fixture, GPOINTER_TO_UINT (data));
 }
 
-/* Like g_assert_finalize_object(), but lets a parser thread that just handed back its result
- * drop its reference to the task (and so to the client) first. */
-static void
-assert_finalized_soon (gpointer object)
-{
-  gpointer weak = object;
-  gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
-
-  g_object_add_weak_pointer (object, &weak);
-  g_object_unref (object);
-  while (weak != NULL && g_get_monotonic_time () < deadline)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  g_assert_null (weak);
-}
-
 static void
 teardown (Fixture       *fixture,
           gconstpointer  data)
 {
-  assert_finalized_soon (fixture->client);
+  lk_test_assert_finalized_soon (fixture->client);
   g_assert_finalize_object (fixture->tokens);
   lk_sandbox_stop (fixture->sandbox);
   g_assert_finalize_object (fixture->sandbox);

@@ -1,6 +1,8 @@
 /* test-window.c: the real window under Xvfb, searching the sandbox over loopback HTTP. */
 #include "config.h"
 
+#include "../lk-test-common.h"
+
 #include <string.h>
 #include <adwaita.h>
 
@@ -71,22 +73,6 @@ setup (Fixture       *fixture,
 }
 
 static void
-assert_finalized_soon (gpointer object)
-{
-  gpointer weak = object;
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  g_object_add_weak_pointer (object, &weak);
-  g_object_unref (object);
-  while (weak != NULL && g_get_monotonic_time () < deadline)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  g_assert_null (weak);
-}
-
-static void
 teardown (Fixture       *fixture,
           gconstpointer  data)
 {
@@ -94,9 +80,9 @@ teardown (Fixture       *fixture,
     {
       g_object_ref (fixture->window);
       gtk_window_destroy (GTK_WINDOW (fixture->window));
-      assert_finalized_soon (fixture->window);
+      lk_test_assert_finalized_soon (fixture->window);
     }
-  assert_finalized_soon (fixture->client);
+  lk_test_assert_finalized_soon (fixture->client);
   lk_sandbox_stop (fixture->sandbox);
   g_assert_finalize_object (fixture->sandbox);
 }

@@ -1,0 +1,22 @@
+/* lk-test-common.h: helpers more than one test suite needs. */
+#pragma once
+
+#include <glib-object.h>
+
+/* Like g_assert_finalize_object(), but lets a parser thread that just handed back its result
+ * drop its reference to the task (and so to the client or window) first. */
+G_GNUC_UNUSED static void
+lk_test_assert_finalized_soon (gpointer object)
+{
+  gpointer weak = object;
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  g_object_add_weak_pointer (object, &weak);
+  g_object_unref (object);
+  while (weak != NULL && g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_assert_null (weak);
+}
