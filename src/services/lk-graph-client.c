@@ -1478,6 +1478,28 @@ forward_pointer_cb (GObject      *source,
     g_task_return_pointer (task, value, g_task_get_task_data (task));
 }
 
+/* One GET of a device (or a part of it) through send_async(), its parsed result forwarded. */
+static void
+get_device_part (LkGraphClient       *self,
+                 gpointer             source_tag,
+                 const char          *device_id,
+                 const char          *suffix,
+                 ParseFunc            parse,
+                 GDestroyNotify       result_free,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *url = devices_url (self, device_id, suffix);
+
+  g_task_set_source_tag (task, source_tag);
+  /* The task data is the free function forward_pointer_cb hands to g_task_return_pointer. */
+  g_task_set_task_data (task, result_free, NULL);
+  send_async (self, "GET", url, parse, NULL, NULL, result_free, cancellable,
+              forward_pointer_cb, g_steal_pointer (&task));
+}
+
 void
 lk_graph_client_get_device_async (LkGraphClient       *self,
                                   const char          *device_id,
@@ -1485,21 +1507,14 @@ lk_graph_client_get_device_async (LkGraphClient       *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   g_autofree char *suffix = NULL;
-  g_autofree char *url = NULL;
 
   g_return_if_fail (LK_IS_GRAPH_CLIENT (self));
   g_return_if_fail (device_id != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, lk_graph_client_get_device_async);
-  /* The task data is the free function forward_pointer_cb hands to g_task_return_pointer. */
-  g_task_set_task_data (task, g_object_unref, NULL);
   suffix = g_strconcat ("?$select=", device_select (self), NULL);
-  url = devices_url (self, device_id, suffix);
-  send_async (self, "GET", url, parse_device, NULL, NULL, g_object_unref, cancellable,
-              forward_pointer_cb, g_steal_pointer (&task));
+  get_device_part (self, lk_graph_client_get_device_async, device_id, suffix, parse_device,
+                   g_object_unref, cancellable, callback, user_data);
 }
 
 LkDevice *
@@ -1611,19 +1626,12 @@ lk_graph_client_get_action_results_async (LkGraphClient       *self,
                                           GAsyncReadyCallback  callback,
                                           gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autofree char *url = NULL;
-
   g_return_if_fail (LK_IS_GRAPH_CLIENT (self));
   g_return_if_fail (device_id != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, lk_graph_client_get_action_results_async);
-  g_task_set_task_data (task, g_ptr_array_unref, NULL);
-  url = devices_url (self, device_id, "?$select=deviceActionResults");
-  send_async (self, "GET", url, parse_action_results, NULL, NULL,
-              (GDestroyNotify) g_ptr_array_unref, cancellable, forward_pointer_cb,
-              g_steal_pointer (&task));
+  get_device_part (self, lk_graph_client_get_action_results_async, device_id,
+                   "?$select=deviceActionResults", parse_action_results,
+                   (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
 }
 
 GPtrArray *
