@@ -7,6 +7,7 @@
 #include "core/lk-json.h"
 #include "lk-auth-error.h"
 #include "lk-oidc.h"
+#include "lk-request-policy.h"
 
 G_DEFINE_BOXED_TYPE (LkOidcConfig, lk_oidc_config, lk_oidc_config_copy, lk_oidc_config_free)
 
@@ -248,18 +249,92 @@ encode_form (const char * const *params)
   return wiping_bytes_take (array);
 }
 
+/* A 429 or 503 says the service did not take the request: it is sent again, after the
+ * Retry-After it asked for (or a short backoff), at most this many times. Anything else is
+ * not: a code is spent once, and a 504 may have been handled. */
+#define FORM_RETRIES       2
+#define FORM_BACKOFF_MS    1000
+#define FORM_MAX_WAIT_S    10.0
+
+typedef struct
+{
+  SoupSession *session;
+  char        *url;
+  GBytes      *body;       /* wiped when freed: it holds codes and refresh tokens */
+  SoupMessage *msg;
+  guint        attempt;
+  GSource      *wait;
+  GCancellable *cancellable;
+  gulong        cancel_id;
+} FormPost;
+
+static void
+form_post_free (FormPost *post)
+{
+  if (post->cancel_id != 0)
+    g_cancellable_disconnect (post->cancellable, post->cancel_id);
+  g_clear_object (&post->cancellable);
+  if (post->wait != NULL)
+    {
+      g_source_destroy (post->wait);
+      g_source_unref (post->wait);
+    }
+  g_clear_object (&post->session);
+  g_free (post->url);
+  g_clear_pointer (&post->body, g_bytes_unref);
+  g_clear_object (&post->msg);
+  g_free (post);
+}
+
+static void form_post_send (GTask *task);
+
+/* Seconds to wait before sending again, or a negative value when the answer is final. */
+static double
+form_retry_delay (FormPost *post,
+                  guint     status)
+{
+  g_autoptr(GDateTime) now = NULL;
+  double seconds;
+
+  if ((status != 429 && status != SOUP_STATUS_SERVICE_UNAVAILABLE)
+      || post->attempt >= FORM_RETRIES)
+    return -1;
+  now = g_date_time_new_now_utc ();
+  seconds = lk_retry_after_parse (soup_message_headers_get_one (soup_message_get_response_headers (post->msg),
+                                                                "Retry-After"), now);
+  if (seconds > FORM_MAX_WAIT_S)
+    return -1;
+  if (seconds < 0)
+    seconds = lk_backoff_delay_ms (post->attempt, FORM_BACKOFF_MS, 4 * FORM_BACKOFF_MS,
+                                   g_random_double ()) / 1000.0;
+  return seconds;
+}
+
+static gboolean
+form_wait_done_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  FormPost *post = g_task_get_task_data (task);
+
+  g_clear_pointer (&post->wait, g_source_unref);
+  if (!g_task_return_error_if_cancelled (task))
+    form_post_send (g_object_ref (task));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 post_form_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  SoupMessage *msg = g_task_get_task_data (task);
+  FormPost *post = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GBytes) wiping = NULL;
   g_autoptr(JsonObject) object = NULL;
   guint status;
+  double delay;
 
   bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
   if (bytes == NULL)
@@ -271,7 +346,17 @@ post_form_cb (GObject      *source,
    * cannot change. */
   wiping = wiping_bytes_take (g_bytes_unref_to_array (g_steal_pointer (&bytes)));
 
-  status = soup_message_get_status (msg);
+  status = soup_message_get_status (post->msg);
+  delay = form_retry_delay (post, status);
+  if (delay >= 0)
+    {
+      g_debug ("Sign-in: the service answered %u; sending again in %.1f s", status, delay);
+      post->attempt++;
+      post->wait = g_timeout_source_new ((guint) (delay * 1000));
+      g_source_set_callback (post->wait, form_wait_done_cb, g_object_ref (task), g_object_unref);
+      g_source_attach (post->wait, g_task_get_context (task));
+      return;
+    }
   object = parse_object (wiping, NULL);
 
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
@@ -294,6 +379,38 @@ post_form_cb (GObject      *source,
   g_task_return_pointer (task, g_steal_pointer (&object), (GDestroyNotify) json_object_unref);
 }
 
+/* Takes the reference to @task. */
+static void
+form_post_send (GTask *task)
+{
+  FormPost *post = g_task_get_task_data (task);
+
+  g_clear_object (&post->msg);
+  post->msg = soup_message_new (SOUP_METHOD_POST, post->url);
+  if (post->msg == NULL)
+    {
+      g_task_return_new_error (task, LK_AUTH_ERROR, LK_AUTH_ERROR_INSECURE_ENDPOINT,
+                               _("The sign-in endpoint is not a secure URL."));
+      g_object_unref (task);
+      return;
+    }
+  soup_message_set_request_body_from_bytes (post->msg, "application/x-www-form-urlencoded", post->body);
+  soup_message_headers_replace (soup_message_get_request_headers (post->msg), "Accept", "application/json");
+  soup_session_send_and_read_async (post->session, post->msg, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), post_form_cb, task);
+}
+
+static void
+form_cancelled_cb (GCancellable *cancellable,
+                   gpointer      user_data)
+{
+  FormPost *post = user_data;
+
+  /* Waiting to send again: end the wait now, not when it is over. */
+  if (post->wait != NULL)
+    g_source_set_ready_time (post->wait, 0);
+}
+
 void
 lk_oidc_post_form_async (SoupSession         *session,
                          const char          *url,
@@ -303,26 +420,30 @@ lk_oidc_post_form_async (SoupSession         *session,
                          gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GBytes) body = NULL;
-  SoupMessage *msg;
+  FormPost *post;
 
   g_return_if_fail (SOUP_IS_SESSION (session));
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, lk_oidc_post_form_async);
 
-  if (!lk_oidc_url_is_acceptable (url) || (msg = soup_message_new (SOUP_METHOD_POST, url)) == NULL)
+  if (!lk_oidc_url_is_acceptable (url))
     {
       g_task_return_new_error (task, LK_AUTH_ERROR, LK_AUTH_ERROR_INSECURE_ENDPOINT,
                                _("The sign-in endpoint is not a secure URL."));
       return;
     }
-  body = encode_form (params);
-  soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", body);
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", "application/json");
-  g_task_set_task_data (task, msg, g_object_unref);
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, cancellable,
-                                    post_form_cb, g_steal_pointer (&task));
+  post = g_new0 (FormPost, 1);
+  post->session = g_object_ref (session);
+  post->url = g_strdup (url);
+  post->body = encode_form (params);
+  g_task_set_task_data (task, post, (GDestroyNotify) form_post_free);
+  if (cancellable != NULL)
+    {
+      post->cancellable = g_object_ref (cancellable);
+      post->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (form_cancelled_cb), post, NULL);
+    }
+  form_post_send (g_steal_pointer (&task));
 }
 
 JsonObject *

@@ -122,20 +122,22 @@ static const Row rows[] = {
   { "window-closed", OP_SEARCH, SETUP_WINDOW_CLOSED, GET_PAGE (.kind = LK_FAULT_DELAY, .delay_ms = 1500),
     .requests = 2, .devices = -1, .refreshes = 0 },
 
-  /* ---- sign-in: the token endpoint is not retried, so the admin sees the error at once; what
-   * matters is that the refresh token survives a transient fault --------------------------- */
+  /* ---- sign-in: 429 and 503 say the request was not taken, so it is sent again (after the
+   * Retry-After asked for, at most twice); other failures reach the admin at once. What
+   * matters then is that the refresh token survives a transient fault --------------------- */
   { "429-retry-after", OP_SIGN_IN, .fault = TOKEN (.status = 429, .retry_after = "0.2"),
-    .seen = SEEN_AUTH, .code = LK_AUTH_ERROR_OAUTH, .message = "temporarily_unavailable",
-    .requests = 1 },
+    .requests = 2 },
   { "429", OP_SIGN_IN, .fault = TOKEN (.status = 429),
+    .requests = 2 },
+  /* Still refused after two more tries: said, and the sign-in kept. */
+  { "429-persistent", OP_SIGN_IN, .fault = TOKEN (.status = 429, .retry_after = "0.1", .times = 5),
     .seen = SEEN_AUTH, .code = LK_AUTH_ERROR_OAUTH, .message = "temporarily_unavailable",
-    .requests = 1 },
+    .requests = 3 },
   { "500", OP_SIGN_IN, .fault = TOKEN (.status = 500),
     .seen = SEEN_AUTH, .code = LK_AUTH_ERROR_OAUTH, .message = "temporarily_unavailable",
     .requests = 1 },
   { "503", OP_SIGN_IN, .fault = TOKEN (.status = 503),
-    .seen = SEEN_AUTH, .code = LK_AUTH_ERROR_OAUTH, .message = "temporarily_unavailable",
-    .requests = 1 },
+    .requests = 2 },
   { "504", OP_SIGN_IN, .fault = TOKEN (.status = 504),
     .seen = SEEN_AUTH, .code = LK_AUTH_ERROR_OAUTH, .message = "temporarily_unavailable",
     .requests = 1 },
