@@ -1,7 +1,7 @@
 #!/bin/sh
-# Runs the non-UI test suites (core, services but token-store, sandbox, cli) of a normal build
-# under valgrind memcheck and fails on any memory error or definite leak. Slow (minutes), so it
-# is not part of .ci/run; run it by hand before a release:
+# Runs the non-UI test suites (core, services but token-store, sandbox, cli, and the load test
+# of faults) of a normal build under valgrind memcheck and fails on any memory error or
+# definite leak. About two minutes on a 2-core machine; .ci/run runs it. By hand:
 #
 #   build-aux/valgrind.sh                 every selected test
 #   build-aux/valgrind.sh device-query    only these tests
@@ -13,7 +13,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 BUILD=${BUILD:-_build-valgrind}
-SUITES="core services sandbox cli"
+SUITES="core services sandbox cli faults"
 EXCLUDE="token-store"
 
 if ! command -v valgrind >/dev/null 2>&1; then
