@@ -17,7 +17,7 @@ G_DECLARE_FINAL_TYPE (LkDevice, lk_device, LK, DEVICE, GObject)
 #define LK_DEVICE_SELECT_V1 \
   "id,deviceName,userPrincipalName,userDisplayName,emailAddress,serialNumber,imei," \
   "operatingSystem,osVersion,model,manufacturer,deviceEnrollmentType,managedDeviceOwnerType," \
-  "managementAgent,isSupervised,complianceState,lastSyncDateTime,enrolledDateTime,azureADDeviceId"
+  "managementAgent,isSupervised,complianceState,lastSyncDateTime,enrolledDateTime"
 #define LK_DEVICE_SELECT_BETA LK_DEVICE_SELECT_V1 ",deviceType,ownerType,joinType"
 
 /* Builds a device from one managedDevice object. Fails (LK_GRAPH_ERROR_INVALID_RESPONSE) only
