@@ -3,6 +3,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <glib/gi18n.h>
 
 #include "lk-device-page.h"
@@ -55,14 +58,27 @@ skip_space (Scanner *s)
 }
 
 static gboolean
-expect (Scanner *s,
-        char     c)
+expect_slow (Scanner *s,
+             char     c)
 {
   skip_space (s);
   if (s->p >= s->end || *s->p != c)
     return fail (s, s->p >= s->end ? _("unexpected end") : _("unexpected character"));
   s->p++;
   return TRUE;
+}
+
+/* Graph sends compact JSON: the character is almost always right there. */
+static inline gboolean
+expect (Scanner *s,
+        char     c)
+{
+  if (G_LIKELY (s->p < s->end && *s->p == c))
+    {
+      s->p++;
+      return TRUE;
+    }
+  return expect_slow (s, c);
 }
 
 static int
@@ -98,7 +114,8 @@ read_hex4 (Scanner  *s,
   return TRUE;
 }
 
-/* The run of plain bytes at s->p; ORs them into @high so non-ASCII is noticed. */
+/* The run of plain bytes at s->p; ORs them into @high so non-ASCII is noticed. Strings are
+ * most of a page's bytes: sixteen at a time where the CPU has SSE2 (every x86-64 does). */
 static const char *
 plain_run (Scanner *s,
            guint8  *high)
@@ -106,6 +123,35 @@ plain_run (Scanner *s,
   const char *run = s->p;
   guint8 bits = 0;
 
+#ifdef __SSE2__
+  const __m128i quote = _mm_set1_epi8 ('"');
+  const __m128i backslash = _mm_set1_epi8 ('\\');
+  const __m128i control = _mm_set1_epi8 (0x1f);
+
+  while (s->end - s->p >= 16)
+    {
+      __m128i bytes = _mm_loadu_si128 ((const __m128i *) s->p);
+      __m128i stops = _mm_or_si128 (_mm_or_si128 (_mm_cmpeq_epi8 (bytes, quote),
+                                                   _mm_cmpeq_epi8 (bytes, backslash)),
+                                    _mm_cmpeq_epi8 (_mm_max_epu8 (bytes, control), control));
+      guint stop_mask = (guint) _mm_movemask_epi8 (stops);
+      guint high_mask = (guint) _mm_movemask_epi8 (bytes);
+
+      if (stop_mask != 0)
+        {
+          guint n = (guint) __builtin_ctz (stop_mask);
+
+          if ((high_mask & ((1u << n) - 1)) != 0)
+            bits |= 0x80;
+          s->p += n;
+          *high |= bits;
+          return run;
+        }
+      if (high_mask != 0)
+        bits |= 0x80;
+      s->p += 16;
+    }
+#endif
   while (s->p < s->end && !string_stop[(guchar) *s->p])
     bits |= (guint8) *s->p++;
   *high |= bits;

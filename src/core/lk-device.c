@@ -390,6 +390,7 @@ struct _LkDeviceBuilder
   /* The interned values seen last for each member: "Android" again costs a compare instead of
    * g_intern_string()'s global lock. */
   const char     *recent[N_MEMBERS][RECENT];
+  gsize           recent_len[N_MEMBERS][RECENT];
   guint           recent_next[N_MEMBERS];
   /* The member that followed each member last time. */
   LkDeviceMember  previous;
@@ -467,15 +468,19 @@ intern (LkDeviceBuilder *builder,
         gsize            len)
 {
   const char **recent = builder->recent[member];
+  gsize *recent_len = builder->recent_len[member];
+  guint slot;
   g_autofree char *text = NULL;
   const char *interned;
 
   for (guint i = 0; i < RECENT; i++)
-    if (recent[i] != NULL && strncmp (recent[i], value, len) == 0 && recent[i][len] == '\0')
+    if (recent[i] != NULL && recent_len[i] == len && memcmp (recent[i], value, len) == 0)
       return recent[i];
   text = g_strndup (value, len);
   interned = g_intern_string (text);
-  recent[builder->recent_next[member]++ % RECENT] = interned;
+  slot = builder->recent_next[member]++ % RECENT;
+  recent[slot] = interned;
+  recent_len[slot] = len;
   return interned;
 }
 
