@@ -68,6 +68,30 @@ rank (GPtrArray *devices)
         }
       lk_device_query_sort (query, copy);
       g_assert_cmpuint (copy->len, ==, devices->len);
+
+      /* The listing's final order: the devices in two runs, each ranked alone, merged. It must
+       * be the sort's order (up to devices that compare equal: same name, same id). */
+      {
+        g_autoptr(GPtrArray) merged = g_ptr_array_new ();
+        g_autoptr(GPtrArray) rankings = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_device_ranking_free);
+        g_autoptr(GPtrArray) first = g_ptr_array_new ();
+        g_autoptr(GPtrArray) second = g_ptr_array_new ();
+
+        for (guint i = 0; i < devices->len; i++)
+          g_ptr_array_add (i % 2 == 0 ? first : second, g_ptr_array_index (devices, i));
+        g_ptr_array_add (rankings, lk_device_query_rank (query, first));
+        g_ptr_array_add (rankings, lk_device_query_rank (query, second));
+        g_ptr_array_extend (merged, devices, NULL, NULL);
+        lk_device_query_merge (query, rankings, merged);
+        for (guint i = 0; i < copy->len; i++)
+          {
+            LkDevice *a = g_ptr_array_index (merged, i);
+            LkDevice *b = g_ptr_array_index (copy, i);
+
+            g_assert_true (a == b || (g_strcmp0 (lk_device_get_id (a), lk_device_get_id (b)) == 0
+                                      && lk_device_query_score (query, a) == lk_device_query_score (query, b)));
+          }
+      }
     }
 }
 
@@ -95,7 +119,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   /* The listing's scanner. */
   if (lk_device_page_parse ((const char *) data, size, &page, &error))
     {
+      g_autofree char *early = lk_device_page_find_next_link ((const char *) data, size);
+
       g_assert_no_error (error);
+      /* The link the listing follows early is the one the full reader finds. */
+      g_assert_cmpstr (early, ==, page.next_link);
       g_assert_cmpuint (page.devices->len + page.n_skipped, <=, page.n_items);
       for (guint i = 0; i < page.devices->len; i++)
         exercise_device (g_ptr_array_index (page.devices, i));
