@@ -153,6 +153,31 @@ lk_device_list_append (LkDeviceList *self,
   replaced (self, position, 0, devices->len);
 }
 
+/* Dropping 100 000 references at once is several milliseconds of the main loop, after the
+ * list has changed: a few thousand per idle turn instead. */
+#define RELEASE_STEP 4096
+
+static gboolean
+release_step_cb (gpointer user_data)
+{
+  GPtrArray *old = user_data;
+  guint n = MIN (old->len, RELEASE_STEP);
+
+  g_ptr_array_remove_range (old, old->len - n, n);
+  return old->len > 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+static void
+release (GPtrArray *old)
+{
+  if (old->len <= RELEASE_STEP)
+    {
+      g_ptr_array_unref (old);
+      return;
+    }
+  g_idle_add_full (G_PRIORITY_LOW, release_step_cb, old, (GDestroyNotify) g_ptr_array_unref);
+}
+
 void
 lk_device_list_take_all (LkDeviceList *self,
                          GPtrArray    *devices)
@@ -166,6 +191,7 @@ lk_device_list_take_all (LkDeviceList *self,
   self->devices = g_ptr_array_ref (devices);
   self->shared = TRUE;
   replaced (self, 0, old->len, devices->len);
+  release (g_steal_pointer (&old));
 }
 
 void
@@ -179,4 +205,5 @@ lk_device_list_remove_all (LkDeviceList *self)
   self->devices = g_ptr_array_new_with_free_func (g_object_unref);
   self->shared = FALSE;
   replaced (self, 0, old->len, 0);
+  release (g_steal_pointer (&old));
 }

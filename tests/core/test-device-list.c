@@ -93,11 +93,37 @@ test_append_take_remove (void)
   g_assert_finalize_object (watched);
 }
 
+/* A long list given up is released a few thousand devices per idle turn, and completely. */
+static void
+test_release_in_steps (void)
+{
+  g_autoptr(LkDeviceList) list = lk_device_list_new ();
+  g_autoptr(GPtrArray) streamed = devices (10000, "s");
+  g_autoptr(GPtrArray) ranked = devices (3, "r");
+  LkDevice *watched = g_object_ref (g_ptr_array_index (streamed, 9999));
+  gpointer weak = watched;
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  lk_device_list_append (list, streamed);
+  g_clear_pointer (&streamed, g_ptr_array_unref);
+  g_object_add_weak_pointer (G_OBJECT (watched), &weak);
+  g_object_unref (watched);
+  lk_device_list_take_all (list, ranked);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 3);
+  /* Not in one go… */
+  g_assert_nonnull (weak);
+  /* …but soon. */
+  while (weak != NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (weak);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/device-list/append-take-remove", test_append_take_remove);
+  g_test_add_func ("/device-list/release-in-steps", test_release_in_steps);
   return g_test_run ();
 }
