@@ -20,3 +20,21 @@ lk_test_assert_finalized_soon (gpointer object)
     }
   g_assert_null (weak);
 }
+
+/* Runs the main context until @check (@data) holds; FALSE after @timeout_ms without it. */
+G_GNUC_UNUSED static gboolean
+lk_test_wait_until (gboolean (*check) (gpointer),
+                    gpointer  data,
+                    guint     timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!check (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+  return TRUE;
+}

@@ -140,6 +140,8 @@ struct _LkSandbox
   guint         preferred_port;
   char         *grant_secret;     /* signs refresh tokens that outlive this process (demo) */
   GHashTable   *spent_refresh;    /* signed refresh tokens already rotated away */
+  GPtrArray    *issued_tokens;    /* every access and refresh token handed out (hygiene tests) */
+  char          last_passcode[8]; /* the last temporary passcode generated, or "" */
 
   /* Owned by the caller of start/stop; the server itself only exists on the thread. */
   GThread      *thread;
@@ -417,6 +419,7 @@ mint_access_token_locked (LkSandbox  *self,
   g_string_append_c (payload, '}');
   jwt = make_jwt (payload->str);
   g_hash_table_insert (self->access_tokens, g_strdup (jwt), token);
+  g_ptr_array_add (self->issued_tokens, g_strdup (jwt));
   return jwt;
 }
 
@@ -813,6 +816,7 @@ handle_device_action (SbRequest *req, const char *id, const char *action_name)
 
           fill_random ((guint8 *) &r, sizeof r);
           g_snprintf (action->passcode, sizeof action->passcode, "%06u", r % 1000000);
+          memcpy (self->last_passcode, action->passcode, sizeof self->last_passcode);
         }
       g_hash_table_replace (self->actions, g_strdup (dev->s[SB_F_ID]), action);
       self->n_queued++;
@@ -1531,6 +1535,7 @@ reply_tokens_locked (SbRequest *req, const char *scope, const char *client_id)
       grant->scope = g_strdup (scope);
       grant->client_id = g_strdup (client_id);
       g_hash_table_insert (self->refresh_tokens, g_strdup (refresh), grant);
+      g_ptr_array_add (self->issued_tokens, g_strdup (refresh));
       append_member (body, "refresh_token", refresh, FALSE);
     }
   append_member (body, "id_token", id_token, TRUE);
@@ -2171,6 +2176,8 @@ lk_sandbox_finalize (GObject *object)
   g_clear_pointer (&self->access_tokens, g_hash_table_unref);
   g_clear_pointer (&self->refresh_tokens, g_hash_table_unref);
   g_clear_pointer (&self->spent_refresh, g_hash_table_unref);
+  g_clear_pointer (&self->issued_tokens, g_ptr_array_unref);
+  explicit_bzero (self->last_passcode, sizeof self->last_passcode);
   g_clear_pointer (&self->grant_secret, g_free);
   g_clear_pointer (&self->auth_codes, g_hash_table_unref);
   g_clear_pointer (&self->device_codes, g_hash_table_unref);
@@ -2203,6 +2210,7 @@ lk_sandbox_init (LkSandbox *self)
   self->access_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, access_token_free);
   self->refresh_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, grant_free);
   self->spent_refresh = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->issued_tokens = g_ptr_array_new_with_free_func (g_free);
   self->auth_codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, auth_code_free);
   self->device_codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, device_code_free);
   self->faults = g_ptr_array_new_with_free_func (fault_free);
@@ -2366,6 +2374,37 @@ const char *
 lk_sandbox_get_username (LkSandbox *self)
 {
   return DEMO_USERNAME;
+}
+
+char **
+lk_sandbox_dup_issued_tokens (LkSandbox *self)
+{
+  GStrvBuilder *builder;
+  char **tokens;
+
+  g_return_val_if_fail (LK_IS_SANDBOX (self), NULL);
+
+  builder = g_strv_builder_new ();
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < self->issued_tokens->len; i++)
+    g_strv_builder_add (builder, g_ptr_array_index (self->issued_tokens, i));
+  g_mutex_unlock (&self->lock);
+  tokens = g_strv_builder_end (builder);
+  g_strv_builder_unref (builder);
+  return tokens;
+}
+
+char *
+lk_sandbox_dup_last_passcode (LkSandbox *self)
+{
+  char *passcode;
+
+  g_return_val_if_fail (LK_IS_SANDBOX (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  passcode = self->last_passcode[0] != '\0' ? g_strdup (self->last_passcode) : NULL;
+  g_mutex_unlock (&self->lock);
+  return passcode;
 }
 
 char *

@@ -86,6 +86,11 @@ const char *lk_sandbox_get_client_id       (LkSandbox *self);  /* the demo app r
 char       *lk_sandbox_mint_access_token   (LkSandbox  *self,
                                             const char *scopes,
                                             guint       lifetime_s);
+/* The secrets a hygiene test looks for in logs and files: every access and refresh token
+ * issued so far (minted, signed in, refreshed), and the last temporary passcode an Android
+ * reset generated (NULL if none). Free with g_strfreev() / g_free(). */
+char      **lk_sandbox_dup_issued_tokens   (LkSandbox *self);
+char       *lk_sandbox_dup_last_passcode   (LkSandbox *self);
 /* Makes every access token issued so far invalid (401 InvalidAuthenticationToken). */
 void        lk_sandbox_expire_access_tokens (LkSandbox *self);
 /* Revokes every refresh token (the next refresh gets invalid_grant). */

@@ -22,23 +22,6 @@ typedef struct
 } Fixture;
 
 static gboolean
-wait_until (gboolean (*check) (gpointer),
-            gpointer  data,
-            guint     timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!check (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-  return TRUE;
-}
-
-static gboolean
 search_settled (gpointer data)
 {
   LkWindow *window = data;
@@ -92,7 +75,7 @@ search (Fixture    *fixture,
         const char *text)
 {
   lk_window_search (fixture->window, text);
-  g_assert_true (wait_until (search_settled, fixture->window, 20000));
+  g_assert_true (lk_test_wait_until (search_settled, fixture->window, 20000));
 }
 
 /* Every widget of @type under @widget, depth first. */
@@ -236,7 +219,7 @@ test_new_query_cancels_old (Fixture       *fixture,
     }
   g_assert_cmpstr (lk_window_get_state (fixture->window), ==, "searching");
   search (fixture, "rossi");
-  g_assert_true (wait_until (aborted_once, fixture->sandbox, 3000));
+  g_assert_true (lk_test_wait_until (aborted_once, fixture->sandbox, 3000));
 
   g_assert_cmpstr (lk_window_get_state (fixture->window), ==, "results");
   results = lk_window_get_results (fixture->window);
@@ -265,8 +248,8 @@ test_throttled_then_results (Fixture       *fixture,
 
   lk_sandbox_add_fault (fixture->sandbox, &busy);
   lk_window_search (fixture->window, "rossi");
-  g_assert_true (wait_until (is_throttled, fixture->window, 3000));
-  g_assert_true (wait_until (search_settled, fixture->window, 10000));
+  g_assert_true (lk_test_wait_until (is_throttled, fixture->window, 3000));
+  g_assert_true (lk_test_wait_until (search_settled, fixture->window, 10000));
   g_assert_cmpstr (lk_window_get_state (fixture->window), ==, "results");
 }
 
@@ -478,8 +461,8 @@ test_typing_debounced (Fixture       *fixture,
   lk_sandbox_add_fault (fixture->sandbox, &slow);
   gtk_editable_set_text (GTK_EDITABLE (entry), "rossi");
   g_assert_cmpstr (lk_window_get_state (fixture->window), ==, "empty");
-  g_assert_true (wait_until (is_searching, fixture->window, 2000));
-  g_assert_true (wait_until (search_settled, fixture->window, 10000));
+  g_assert_true (lk_test_wait_until (is_searching, fixture->window, 2000));
+  g_assert_true (lk_test_wait_until (search_settled, fixture->window, 10000));
   g_assert_cmpstr (lk_window_get_state (fixture->window), ==, "results");
 }
 
@@ -503,7 +486,7 @@ test_size_saved (Fixture       *fixture,
   fixture->window = NULL;
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
   gtk_window_close (GTK_WINDOW (window));
-  g_assert_true (wait_until (window_gone, &window, 5000));
+  g_assert_true (lk_test_wait_until (window_gone, &window, 5000));
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 880);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 610);
 
