@@ -290,6 +290,33 @@ state_label (LkActionState state)
     }
 }
 
+/* The tracker's final states in the words `status` uses for Graph's action states. */
+const char *
+lk_cli_tracker_state_label (LkTrackerState state)
+{
+  switch (state)
+    {
+    case LK_TRACKER_PENDING:
+      return state_label (LK_ACTION_STATE_PENDING);
+    case LK_TRACKER_ACTIVE:
+      return state_label (LK_ACTION_STATE_ACTIVE);
+    case LK_TRACKER_DONE:
+      return state_label (LK_ACTION_STATE_DONE);
+    case LK_TRACKER_FAILED:
+    case LK_TRACKER_ERROR:
+      return state_label (LK_ACTION_STATE_FAILED);
+    case LK_TRACKER_NOT_SUPPORTED:
+      return state_label (LK_ACTION_STATE_NOT_SUPPORTED);
+    case LK_TRACKER_CANCELED:
+      return state_label (LK_ACTION_STATE_CANCELED);
+    case LK_TRACKER_READY:
+    case LK_TRACKER_SENDING:
+    case LK_TRACKER_CHECKING:
+    default:
+      return state_label (LK_ACTION_STATE_UNKNOWN);
+    }
+}
+
 void
 lk_cli_print_action_result (LkActionResult *result)
 {

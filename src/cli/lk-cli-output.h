@@ -6,6 +6,7 @@
 #include "lk-account.h"
 #include "lk-action-history.h"
 #include "lk-action-result.h"
+#include "lk-action-tracker.h"
 #include "lk-capability.h"
 #include "lk-device.h"
 
@@ -30,6 +31,9 @@ void  lk_cli_print_account_json        (LkAccount      *account,
 
 void  lk_cli_print_history             (GPtrArray      *entries);
 void  lk_cli_print_history_json        (GPtrArray      *entries);
+
+/* A tracker's state in words (translated), for people; --json keeps Graph's codes. */
+const char *lk_cli_tracker_state_label (LkTrackerState  state);
 
 /* Stable identifiers for --json output. */
 const char *lk_cli_support_id          (LkSupport       support);

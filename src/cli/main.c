@@ -583,7 +583,7 @@ send_and_follow (Cli          *cli,
     g_print (_("Done. Temporary passcode: %s (visible for 7 days in the Intune admin center)\n"),
              lk_action_tracker_get_passcode (tracker));
   else
-    g_print (_("Finished: %s\n"), lk_tracker_state_to_string (state));
+    g_print (_("Finished: %s\n"), lk_cli_tracker_state_label (state));
   lk_action_tracker_clear_passcode (tracker);
 
   if (state == LK_TRACKER_FAILED || state == LK_TRACKER_CANCELED)

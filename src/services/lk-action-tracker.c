@@ -553,6 +553,13 @@ lk_action_tracker_is_finished (LkActionTracker *self)
   return is_final (self->state);
 }
 
+LkGraphClient *
+lk_action_tracker_get_client (LkActionTracker *self)
+{
+  g_return_val_if_fail (LK_IS_ACTION_TRACKER (self), NULL);
+  return self->client;
+}
+
 LkDevice *
 lk_action_tracker_get_device (LkActionTracker *self)
 {

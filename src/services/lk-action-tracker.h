@@ -55,6 +55,8 @@ void             lk_action_tracker_set_poll_interval (LkActionTracker *self,
 LkTrackerState   lk_action_tracker_get_state     (LkActionTracker *self);
 gboolean         lk_action_tracker_is_finished   (LkActionTracker *self);
 LkDevice        *lk_action_tracker_get_device    (LkActionTracker *self);
+/* The client the action was sent with (the account that sent it). */
+LkGraphClient   *lk_action_tracker_get_client    (LkActionTracker *self);
 LkActionKind     lk_action_tracker_get_kind      (LkActionTracker *self);
 const GError    *lk_action_tracker_get_error     (LkActionTracker *self);
 /* The temporary passcode once done (Android); a secret: never log it. */

@@ -230,18 +230,9 @@ tracker_finished_cb (LkActionTracker *tracker,
                      LkApplication   *self)
 {
   LkWindow *window = main_window (self);
-  LkTrackerState state = lk_action_tracker_get_state (tracker);
-  g_autofree char *message = NULL;
 
-  if (state == LK_TRACKER_DONE)
-    /* Translators: "Reset device passcode on GALAXY-S23: done" */
-    message = g_strdup_printf (_("%s on %s: done"), lk_action_kind_to_label (lk_action_tracker_get_kind (tracker)),
-                               lk_device_get_device_name (lk_action_tracker_get_device (tracker)));
-  else
-    message = g_strdup_printf (_("%s on %s did not succeed"), lk_action_kind_to_label (lk_action_tracker_get_kind (tracker)),
-                               lk_device_get_device_name (lk_action_tracker_get_device (tracker)));
   if (window != NULL)
-    lk_window_add_toast (window, message);
+    lk_window_add_tracker_toast (window, tracker);
   g_signal_handlers_disconnect_by_func (tracker, tracker_finished_cb, self);
   g_ptr_array_remove (self->trackers, tracker);
 }

@@ -556,3 +556,21 @@ lk_reset_wizard_new_for_tracker (LkGraphClient   *client,
   tracker_state_cb (self->tracker, NULL, self);
   return self;
 }
+
+LkResetWizard *
+lk_reset_wizard_find_for_tracker (LkActionTracker *tracker)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  g_return_val_if_fail (LK_IS_ACTION_TRACKER (tracker), NULL);
+
+  /* Wizards are transient dialogs, not application windows: look at every toplevel. */
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (LK_IS_RESET_WIZARD (window) && LK_RESET_WIZARD (window)->tracker == tracker)
+        return LK_RESET_WIZARD (window);
+    }
+  return NULL;
+}

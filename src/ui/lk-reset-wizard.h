@@ -26,6 +26,8 @@ LkResetWizard   *lk_reset_wizard_new         (LkGraphClient   *client,
 LkResetWizard   *lk_reset_wizard_new_for_tracker (LkGraphClient   *client,
                                                   LkActionTracker *tracker,
                                                   GtkWindow       *parent);
+/* The open wizard that shows @tracker, or NULL when it was closed. */
+LkResetWizard   *lk_reset_wizard_find_for_tracker (LkActionTracker *tracker);
 /* The tracker once the action was confirmed, else NULL. */
 LkActionTracker *lk_reset_wizard_get_tracker (LkResetWizard   *self);
 /* "device", "explain", "confirm", "tracking" or "result". */

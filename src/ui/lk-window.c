@@ -14,6 +14,7 @@
 #include "lk-device-page.h"
 #include "lk-device-row.h"
 #include "lk-graph-error.h"
+#include "lk-reset-wizard.h"
 #include "lk-window.h"
 
 #define SEARCH_DELAY_MS 250
@@ -183,6 +184,57 @@ lk_window_add_toast (LkWindow   *self,
 {
   g_return_if_fail (LK_IS_WINDOW (self));
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+/* The toast lives in the window, so the window outlives any click on it. */
+static void
+show_passcode_cb (AdwToast        *toast,
+                  LkActionTracker *tracker)
+{
+  GtkWindow *window = g_object_get_data (G_OBJECT (toast), "lk-window");
+  LkResetWizard *wizard = lk_reset_wizard_find_for_tracker (tracker);
+
+  if (wizard == NULL)
+    wizard = lk_reset_wizard_new_for_tracker (lk_action_tracker_get_client (tracker), tracker, window);
+  if (wizard != NULL)
+    gtk_window_present (GTK_WINDOW (wizard));
+}
+
+void
+lk_window_add_tracker_toast (LkWindow        *self,
+                             LkActionTracker *tracker)
+{
+  const char *device = lk_device_get_device_name (lk_action_tracker_get_device (tracker));
+  const char *action = lk_action_kind_to_label (lk_action_tracker_get_kind (tracker));
+  g_autofree char *message = NULL;
+  AdwToast *toast;
+
+  g_return_if_fail (LK_IS_WINDOW (self));
+  g_return_if_fail (LK_IS_ACTION_TRACKER (tracker));
+
+  /* A passcode that came after its wizard was closed would be unreachable: offer it. The toast
+   * stays until dismissed, and holds the tracker (and so the passcode) only that long. */
+  if (lk_action_tracker_get_state (tracker) == LK_TRACKER_DONE
+      && lk_action_tracker_get_passcode (tracker) != NULL
+      && lk_reset_wizard_find_for_tracker (tracker) == NULL)
+    {
+      message = g_strdup_printf (_("New passcode for %s is ready"), device);
+      toast = adw_toast_new (message);
+      adw_toast_set_button_label (toast, _("Show"));
+      adw_toast_set_timeout (toast, 0);
+      adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+      g_object_set_data (G_OBJECT (toast), "lk-window", self);
+      g_signal_connect_data (toast, "button-clicked", G_CALLBACK (show_passcode_cb),
+                             g_object_ref (tracker), (GClosureNotify) (void (*) (void)) g_object_unref, 0);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+      return;
+    }
+  if (lk_action_tracker_get_state (tracker) == LK_TRACKER_DONE)
+    /* Translators: "Reset device passcode on GALAXY-S23: done" */
+    message = g_strdup_printf (_("%s on %s: done"), action, device);
+  else
+    message = g_strdup_printf (_("%s on %s did not succeed"), action, device);
+  lk_window_add_toast (self, message);
 }
 
 static void

@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "lk-action-tracker.h"
 #include "lk-graph-client.h"
 
 G_BEGIN_DECLS
@@ -28,6 +29,10 @@ void           lk_window_show_error        (LkWindow      *self,
                                             const GError  *error);
 void           lk_window_add_toast         (LkWindow      *self,
                                             const char    *message);
+/* The toast for a finished action. A passcode that arrived after its wizard was closed gets
+ * "New passcode for … is ready" and a Show button that reopens the wizard at its result. */
+void           lk_window_add_tracker_toast (LkWindow        *self,
+                                            LkActionTracker *tracker);
 
 /* Puts @text in the search entry and searches at once (no debounce). */
 void           lk_window_search            (LkWindow      *self,

@@ -253,6 +253,22 @@ test_reset_confirmed_then_status (Fixture       *fixture,
                  || g_str_equal (json_object_get_string_member (status, "state"), "done"));
 }
 
+/* Followed to the end, the outcome is said in words, not as Graph's state code. */
+static void
+test_reset_wait_words (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(JsonObject) device = find_device (fixture, "iOS", "company");
+  const char *id = json_object_get_string_member (device, "id");
+  g_autofree char *input = g_strconcat (fixture->token, "\n", NULL);
+  g_autofree char *out = NULL;
+
+  lk_sandbox_set_action_timing (fixture->sandbox, 200, 200);
+  g_assert_cmpint (run_cli (input, &out, NULL, "--graph-url", fixture->graph_url,
+                            "--access-token-stdin", "--yes", "--wait", "reset", id, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Finished: Done\n"));
+}
+
 static void
 test_reset_not_supported (Fixture       *fixture,
                           gconstpointer  data)
@@ -303,6 +319,7 @@ main (int   argc,
   g_test_add ("/cli/show", Fixture, NULL, setup, test_show, teardown);
   g_test_add ("/cli/reset/wrong-name", Fixture, NULL, setup, test_reset_wrong_name, teardown);
   g_test_add ("/cli/reset/confirmed", Fixture, NULL, setup, test_reset_confirmed_then_status, teardown);
+  g_test_add ("/cli/reset/wait-words", Fixture, NULL, setup, test_reset_wait_words, teardown);
   g_test_add ("/cli/reset/not-supported", Fixture, NULL, setup, test_reset_not_supported, teardown);
   g_test_add ("/cli/exit-codes", Fixture, NULL, setup, test_exit_codes, teardown);
 

@@ -9,6 +9,8 @@
 #include "lk-history-window.h"
 #include "lk-reset-wizard.h"
 #include "lk-sandbox.h"
+#include "lk-window.h"
+#include "../lk-test-common.h"
 
 #define ALL_SCOPES "DeviceManagementManagedDevices.Read.All DeviceManagementManagedDevices.PrivilegedOperations.All"
 
@@ -186,13 +188,14 @@ find_actionable (GtkWidget  *widget,
 }
 
 static LkResetWizard *
-open_at_confirm (Fixture    *fixture,
-                 LkDevice   *device,
-                 const char *scopes)
+open_at_confirm_over (Fixture    *fixture,
+                      LkDevice   *device,
+                      const char *scopes,
+                      GtkWindow  *parent)
 {
   LkResetWizard *wizard = lk_reset_wizard_new (fixture->client, device, fixture->history,
                                                "giulia.bianchi@contoso-demo.onmicrosoft.com",
-                                               "8b1f3c52-6d4e-4a7b-9c2d-1e5f7a9b3c4d", scopes, NULL);
+                                               "8b1f3c52-6d4e-4a7b-9c2d-1e5f7a9b3c4d", scopes, parent);
 
   g_assert_nonnull (wizard);
   gtk_window_present (GTK_WINDOW (wizard));
@@ -201,6 +204,14 @@ open_at_confirm (Fixture    *fixture,
   g_assert_cmpstr (lk_reset_wizard_get_page (wizard), ==, "explain");
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
   return wizard;
+}
+
+static LkResetWizard *
+open_at_confirm (Fixture    *fixture,
+                 LkDevice   *device,
+                 const char *scopes)
+{
+  return open_at_confirm_over (fixture, device, scopes, NULL);
 }
 
 static void
@@ -268,6 +279,23 @@ find_toggle (GtkWidget *widget)
        child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *found = find_toggle (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
 
       if (found != NULL)
         return found;
@@ -580,6 +608,79 @@ test_closed_mid_tracking_records (Fixture       *fixture,
   g_object_unref (tracker);
 }
 
+static gboolean
+tracker_finished (gpointer data)
+{
+  return lk_action_tracker_is_finished (data);
+}
+
+static gboolean
+toast_gone (gpointer data)
+{
+  return find_button (data, "Show") == NULL;
+}
+
+/* What LkApplication does when an action it tracks finishes. */
+static void
+finished_cb (LkActionTracker *tracker,
+             LkWindow        *window)
+{
+  lk_window_add_tracker_toast (window, tracker);
+}
+
+/* The wizard was closed while an Android reset was tracked: the passcode that comes later is
+ * offered by a toast on the main window, whose Show button reopens the wizard at its result. */
+static void
+test_passcode_after_close (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  LkDevice *device = device_with_rule (fixture, "android-dedicated");
+  LkWindow *window = lk_window_new (NULL);
+  g_autofree char *title = g_strdup_printf ("New passcode for %s is ready", lk_device_get_device_name (device));
+  g_autofree char *passcode = NULL;
+  LkResetWizard *wizard;
+  LkActionTracker *tracker;
+  GtkWidget *show;
+
+  lk_window_set_client (window, fixture->client);
+  gtk_window_present (GTK_WINDOW (window));
+  wizard = open_at_confirm_over (fixture, device, ALL_SCOPES, GTK_WINDOW (window));
+  gtk_editable_set_text (confirm_entry (wizard), lk_device_get_device_name (device));
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.confirm", NULL);
+  tracker = g_object_ref (lk_reset_wizard_get_tracker (wizard));
+  lk_action_tracker_set_poll_interval (tracker, 200, 500);
+  g_signal_connect_object (tracker, "finished", G_CALLBACK (finished_cb), window, 0);
+  g_assert_true (wait_for_page (wizard, "tracking", 5000));
+  close_wizard (wizard);
+
+  g_assert_true (lk_test_wait_until (tracker_finished, tracker, 20000));
+  g_assert_cmpint (lk_action_tracker_get_state (tracker), ==, LK_TRACKER_DONE);
+  passcode = g_strdup (lk_action_tracker_get_passcode (tracker));
+  g_assert_nonnull (passcode);
+  spin (50);
+  g_assert_true (found_label (GTK_WIDGET (window), title));
+  show = find_button (GTK_WIDGET (window), "Show");
+  g_assert_nonnull (show);
+  g_signal_emit_by_name (show, "clicked");
+
+  wizard = lk_reset_wizard_find_for_tracker (tracker);
+  g_assert_nonnull (wizard);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (wizard)) == GTK_WINDOW (window));
+  g_assert_cmpstr (lk_reset_wizard_get_page (wizard), ==, "result");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find_toggle (GTK_WIDGET (wizard))), TRUE);
+  g_assert_true (found_label (GTK_WIDGET (wizard), passcode));
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "resetPasscode"), ==, 1);
+
+  /* Closing the result wipes the passcode; the toast is gone with its reference. */
+  close_wizard (wizard);
+  g_assert_null (lk_action_tracker_get_passcode (tracker));
+  g_assert_true (lk_test_wait_until (toast_gone, window, 5000));
+  g_object_ref (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  lk_test_assert_finalized_soon (window);
+  lk_test_assert_finalized_soon (tracker);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -612,6 +713,7 @@ main (int   argc,
   g_test_add ("/wizard/forbidden", Fixture, NULL, setup, test_forbidden_message, teardown);
   g_test_add ("/wizard/timeout-not-resent", Fixture, NULL, setup, test_timeout_not_resent, teardown);
   g_test_add ("/wizard/closed-mid-tracking", Fixture, NULL, setup, test_closed_mid_tracking_records, teardown);
+  g_test_add ("/wizard/passcode-after-close", Fixture, NULL, setup, test_passcode_after_close, teardown);
 
   status = g_test_run ();
   /* A test failure keeps the folder, for a look at what was written. */
