@@ -25,6 +25,7 @@
 #include "lk-sandbox.h"
 #include "lk-window.h"
 #include "../lk-test-common.h"
+#include "../lk-test-widgets.h"
 
 static const char *cli_path;
 static LkSandbox *sandbox;
@@ -265,36 +266,6 @@ wizard_at_result (gpointer data)
   return g_strcmp0 (lk_reset_wizard_get_page (data), "result") == 0;
 }
 
-static GtkWidget *
-find_widget (GtkWidget *widget,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-shows_label (GtkWidget  *widget,
-             const char *text)
-{
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (shows_label (child, text))
-      return TRUE;
-  return FALSE;
-}
-
 static LkDevice *
 result_named (LkWindow   *window,
               const char *name)
@@ -318,7 +289,7 @@ static void
 reset_in_wizard (LkResetWizard *wizard,
                  LkDevice      *device)
 {
-  GtkWidget *entry = find_widget (GTK_WIDGET (wizard), GTK_TYPE_ENTRY);
+  GtkWidget *entry = lk_test_find_widget (GTK_WIDGET (wizard), lk_test_is_type, GSIZE_TO_POINTER (GTK_TYPE_ENTRY));
   GtkWidget *reveal;
   char *passcode;
 
@@ -333,10 +304,10 @@ reset_in_wizard (LkResetWizard *wizard,
   passcode = lk_sandbox_dup_last_passcode (sandbox);
   g_assert_nonnull (passcode);
   g_ptr_array_add (passcodes, passcode);
-  reveal = find_widget (GTK_WIDGET (wizard), GTK_TYPE_TOGGLE_BUTTON);
-  g_assert_false (shows_label (GTK_WIDGET (wizard), passcode));
+  reveal = lk_test_find_widget (GTK_WIDGET (wizard), lk_test_is_type, GSIZE_TO_POINTER (GTK_TYPE_TOGGLE_BUTTON));
+  g_assert_false (lk_test_find_widget (GTK_WIDGET (wizard), lk_test_is_label, passcode) != NULL);
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (reveal), TRUE);
-  g_assert_true (shows_label (GTK_WIDGET (wizard), passcode));
+  g_assert_true (lk_test_find_widget (GTK_WIDGET (wizard), lk_test_is_label, passcode) != NULL);
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.copy", NULL);
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (reveal), FALSE);
   gtk_window_destroy (GTK_WINDOW (wizard));

@@ -11,6 +11,7 @@
 #include "lk-sandbox.h"
 #include "lk-window.h"
 #include "../lk-test-common.h"
+#include "../lk-test-widgets.h"
 
 #define ALL_SCOPES "DeviceManagementManagedDevices.Read.All DeviceManagementManagedDevices.PrivilegedOperations.All"
 
@@ -169,24 +170,6 @@ confirm_entry (LkResetWizard *wizard)
   return NULL;
 }
 
-static GtkWidget *
-find_actionable (GtkWidget  *widget,
-                 const char *action)
-{
-  if (GTK_IS_ACTIONABLE (widget)
-      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_actionable (child, action);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static LkResetWizard *
 open_at_confirm_over (Fixture    *fixture,
                       LkDevice   *device,
@@ -270,53 +253,6 @@ found_in_files (const char *dir,
   return FALSE;
 }
 
-static GtkWidget *
-find_toggle (GtkWidget *widget)
-{
-  if (GTK_IS_TOGGLE_BUTTON (widget))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_toggle (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_button (GtkWidget  *widget,
-             const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* Whether a label in the window shows @text. */
-static gboolean
-found_label (GtkWidget  *widget,
-             const char *text)
-{
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (found_label (child, text))
-      return TRUE;
-  return FALSE;
-}
-
 static void
 remove_tree (const char *dir)
 {
@@ -348,9 +284,9 @@ run_to_result (Fixture    *fixture,
 
   g_assert_cmpstr (lk_reset_wizard_get_page (wizard), ==, "confirm");
   gtk_test_accessible_assert_property (confirm_entry (wizard), GTK_ACCESSIBLE_PROPERTY_LABEL, "Device name");
-  g_assert_false (gtk_widget_get_sensitive (find_actionable (GTK_WIDGET (wizard), "wizard.confirm")));
+  g_assert_false (gtk_widget_get_sensitive (lk_test_find_widget (GTK_WIDGET (wizard), lk_test_is_actionable, "wizard.confirm")));
   gtk_editable_set_text (confirm_entry (wizard), lk_device_get_device_name (device));
-  g_assert_true (gtk_widget_get_sensitive (find_actionable (GTK_WIDGET (wizard), "wizard.confirm")));
+  g_assert_true (gtk_widget_get_sensitive (lk_test_find_widget (GTK_WIDGET (wizard), lk_test_is_actionable, "wizard.confirm")));
   /* A double click on the confirm button: the second activation must not send again. */
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.confirm", NULL);
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.confirm", NULL);
@@ -365,7 +301,7 @@ run_to_result (Fixture    *fixture,
   if (expect_passcode)
     {
       /* Icon-only buttons say what they do to a screen reader. */
-      gtk_test_accessible_assert_property (find_actionable (GTK_WIDGET (wizard), "wizard.copy"),
+      gtk_test_accessible_assert_property (lk_test_find_widget (GTK_WIDGET (wizard), lk_test_is_actionable, "wizard.copy"),
                                            GTK_ACCESSIBLE_PROPERTY_LABEL, "Copy the passcode");
       g_assert_nonnull (lk_action_tracker_get_passcode (tracker));
       passcode = g_strdup (lk_action_tracker_get_passcode (tracker));
@@ -452,14 +388,14 @@ test_reveal_copy_clear (Fixture       *fixture,
   g_assert_nonnull (passcode);
 
   /* Hidden until revealed, and hidden again. */
-  reveal = find_toggle (GTK_WIDGET (wizard));
+  reveal = lk_test_find_widget (GTK_WIDGET (wizard), lk_test_is_type, GSIZE_TO_POINTER (GTK_TYPE_TOGGLE_BUTTON));
   g_assert_nonnull (reveal);
   gtk_test_accessible_assert_property (reveal, GTK_ACCESSIBLE_PROPERTY_LABEL, "Reveal the passcode");
-  g_assert_false (found_label (GTK_WIDGET (wizard), passcode));
+  g_assert_false (lk_test_find_widget (GTK_WIDGET (wizard), lk_test_is_label, passcode) != NULL);
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (reveal), TRUE);
-  g_assert_true (found_label (GTK_WIDGET (wizard), passcode));
+  g_assert_true (lk_test_find_widget (GTK_WIDGET (wizard), lk_test_is_label, passcode) != NULL);
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (reveal), FALSE);
-  g_assert_false (found_label (GTK_WIDGET (wizard), passcode));
+  g_assert_false (lk_test_find_widget (GTK_WIDGET (wizard), lk_test_is_label, passcode) != NULL);
 
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.copy", NULL);
   copied = clipboard_text (clipboard);
@@ -487,7 +423,7 @@ test_wrong_name (Fixture       *fixture,
   almost[strlen (almost) - 1] = '?';
   gtk_editable_set_text (confirm_entry (wizard), almost);
   spin (50);
-  g_assert_false (gtk_widget_get_sensitive (find_actionable (GTK_WIDGET (wizard), "wizard.confirm")));
+  g_assert_false (gtk_widget_get_sensitive (lk_test_find_widget (GTK_WIDGET (wizard), lk_test_is_actionable, "wizard.confirm")));
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.confirm", NULL);
   spin (300);
   g_assert_null (lk_reset_wizard_get_tracker (wizard));
@@ -515,10 +451,10 @@ test_missing_permission (Fixture       *fixture,
 
   /* Said before the confirm step, which is never reached: Continue is insensitive there. */
   g_assert_cmpstr (lk_reset_wizard_get_page (wizard), ==, "explain");
-  g_assert_false (gtk_widget_get_sensitive (find_actionable (GTK_WIDGET (wizard), "wizard.next")));
+  g_assert_false (gtk_widget_get_sensitive (lk_test_find_widget (GTK_WIDGET (wizard), lk_test_is_actionable, "wizard.next")));
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.back", NULL);
   g_assert_cmpstr (lk_reset_wizard_get_page (wizard), ==, "device");
-  g_assert_true (gtk_widget_get_sensitive (find_actionable (GTK_WIDGET (wizard), "wizard.next")));
+  g_assert_true (gtk_widget_get_sensitive (lk_test_find_widget (GTK_WIDGET (wizard), lk_test_is_actionable, "wizard.next")));
   close_wizard (wizard);
 }
 
@@ -617,7 +553,7 @@ tracker_finished (gpointer data)
 static gboolean
 toast_gone (gpointer data)
 {
-  return find_button (data, "Show") == NULL;
+  return lk_test_find_widget (data, lk_test_is_button, "Show") == NULL;
 }
 
 /* What LkApplication does when an action it tracks finishes. */
@@ -658,8 +594,8 @@ test_passcode_after_close (Fixture       *fixture,
   passcode = g_strdup (lk_action_tracker_get_passcode (tracker));
   g_assert_nonnull (passcode);
   spin (50);
-  g_assert_true (found_label (GTK_WIDGET (window), title));
-  show = find_button (GTK_WIDGET (window), "Show");
+  g_assert_true (lk_test_find_widget (GTK_WIDGET (window), lk_test_is_label, title) != NULL);
+  show = lk_test_find_widget (GTK_WIDGET (window), lk_test_is_button, "Show");
   g_assert_nonnull (show);
   g_signal_emit_by_name (show, "clicked");
 
@@ -667,8 +603,8 @@ test_passcode_after_close (Fixture       *fixture,
   g_assert_nonnull (wizard);
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (wizard)) == GTK_WINDOW (window));
   g_assert_cmpstr (lk_reset_wizard_get_page (wizard), ==, "result");
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find_toggle (GTK_WIDGET (wizard))), TRUE);
-  g_assert_true (found_label (GTK_WIDGET (wizard), passcode));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (lk_test_find_widget (GTK_WIDGET (wizard), lk_test_is_type, GSIZE_TO_POINTER (GTK_TYPE_TOGGLE_BUTTON))), TRUE);
+  g_assert_true (lk_test_find_widget (GTK_WIDGET (wizard), lk_test_is_label, passcode) != NULL);
   g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "resetPasscode"), ==, 1);
 
   /* Closing the result wipes the passcode; the toast is gone with its reference. */
