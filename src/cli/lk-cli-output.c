@@ -438,7 +438,7 @@ lk_cli_print_history (GPtrArray *entries)
       LkHistoryEntry *entry = g_ptr_array_index (entries, i);
 
       g_print ("%s  %-10s  %-26s  %s", entry->time != NULL ? entry->time : "—",
-               entry->outcome != NULL ? entry->outcome : "—",
+               lk_history_outcome_label (entry->outcome),
                entry->action != NULL ? entry->action : "—",
                entry->device_name != NULL ? entry->device_name : or_dash (entry->device_id));
       if (entry->admin != NULL)

@@ -315,3 +315,22 @@ lk_action_history_to_csv (GPtrArray *entries)
     }
   return g_string_free (csv, FALSE);
 }
+
+/* The words the History window and latchkey-cli show for an entry's outcome. */
+const char *
+lk_history_outcome_label (const char *outcome)
+{
+  if (g_strcmp0 (outcome, "done") == 0)
+    return _("Done");
+  if (g_strcmp0 (outcome, "sent") == 0)
+    return _("Sent");
+  if (g_strcmp0 (outcome, "failed") == 0)
+    return _("Failed on the device");
+  if (g_strcmp0 (outcome, "notSupported") == 0)
+    return _("Not supported by the device");
+  if (g_strcmp0 (outcome, "unknown") == 0)
+    return _("No answer (checked in Intune)");
+  if (g_strcmp0 (outcome, "error") == 0)
+    return _("Not sent");
+  return outcome != NULL ? outcome : "—";
+}

@@ -55,5 +55,7 @@ GListModel      *lk_action_history_load_model (LkActionHistory  *self,
 /* RFC 4180 CSV with a header row; a field that a spreadsheet would run as a formula
  * (=, +, -, @, tab, CR first) is quoted and prefixed with an apostrophe. */
 char            *lk_action_history_to_csv     (GPtrArray        *entries);
+/* An outcome ("done", "sent"…) in the words a person reads; unknown ones as they are. */
+const char      *lk_history_outcome_label     (const char       *outcome);
 
 G_END_DECLS

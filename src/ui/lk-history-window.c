@@ -20,24 +20,6 @@ struct _LkHistoryWindow
 
 G_DEFINE_FINAL_TYPE (LkHistoryWindow, lk_history_window, ADW_TYPE_WINDOW)
 
-static const char *
-outcome_label (const char *outcome)
-{
-  if (g_strcmp0 (outcome, "done") == 0)
-    return _("Done");
-  if (g_strcmp0 (outcome, "sent") == 0)
-    return _("Sent");
-  if (g_strcmp0 (outcome, "failed") == 0)
-    return _("Failed on the device");
-  if (g_strcmp0 (outcome, "notSupported") == 0)
-    return _("Not supported by the device");
-  if (g_strcmp0 (outcome, "unknown") == 0)
-    return _("No answer (checked in Intune)");
-  if (g_strcmp0 (outcome, "error") == 0)
-    return _("Not sent");
-  return outcome != NULL ? outcome : "—";
-}
-
 static GtkWidget *
 create_row (gpointer item,
             gpointer user_data)
@@ -51,7 +33,7 @@ create_row (gpointer item,
   g_autofree char *subtitle = NULL;
 
   title = g_markup_printf_escaped ("%s — %s", entry->device_name != NULL ? entry->device_name : "—",
-                                   outcome_label (entry->outcome));
+                                   lk_history_outcome_label (entry->outcome));
   subtitle = g_markup_printf_escaped ("%s · %s · %s", time, entry->action != NULL ? entry->action : "—",
                                       entry->admin != NULL ? entry->admin : "—");
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);

@@ -267,6 +267,15 @@ test_reset_wait_words (Fixture       *fixture,
   g_assert_cmpint (run_cli (input, &out, NULL, "--graph-url", fixture->graph_url,
                             "--access-token-stdin", "--yes", "--wait", "reset", id, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "Finished: Done\n"));
+
+  /* The history says it in the same words; --json keeps the codes for scripts. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli ("", &out, NULL, "history", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "  Done  "));
+  g_assert_null (strstr (out, "  done  "));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli ("", &out, NULL, "history", "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\"done\""));
 }
 
 static void
