@@ -496,6 +496,24 @@ note_problem (LkDeviceBuilder *builder,
                                     members[member].name));
 }
 
+/* g_string_append_len() without its call and checks: a page appends ~15 000 values. */
+static void
+append_value (LkDeviceBuilder *builder,
+              LkDeviceMember   member,
+              const char      *value,
+              gsize            len)
+{
+  GString *values = builder->values;
+  gsize at = values->len;
+
+  if (at + len + 1 >= values->allocated_len)
+    g_string_set_size (values, MAX (at + len + 1, values->allocated_len * 2));
+  memcpy (values->str + at, value, len);
+  values->str[at + len] = '\0';
+  values->len = at + len + 1;
+  builder->offsets[member] = (gssize) at;
+}
+
 void
 lk_device_builder_set_string (LkDeviceBuilder *builder,
                               LkDeviceMember   member,
@@ -530,9 +548,7 @@ lk_device_builder_set_string (LkDeviceBuilder *builder,
           builder->interned[member] = intern (builder, member, value, len);
           break;
         }
-      builder->offsets[member] = (gssize) builder->values->len;
-      g_string_append_len (builder->values, value, (gssize) len);
-      g_string_append_c (builder->values, '\0');
+      append_value (builder, member, value, len);
       break;
     }
 }
@@ -572,7 +588,7 @@ ascii_sort_key (const char *name,
     {
       if ((guchar) *name >= 0x80)
         return FALSE;
-      *out = g_ascii_tolower (*name);
+      *out = *name >= 'A' && *name <= 'Z' ? *name + ('a' - 'A') : *name;
     }
   *out = '\0';
   return TRUE;
