@@ -368,22 +368,55 @@ request_retry_later (GTask  *task,
 
 /* --- the answer ------------------------------------------------------------------------------ */
 
+/* A large body is parsed in a worker by a task of its own, with no source object and nothing
+ * in its data that belongs to the main thread: whichever thread drops a task's last reference
+ * finalizes it, and the client (with its SoupSession) must only ever be finalized on its own
+ * thread. The request's task waits for the parse on the main thread. */
+typedef struct
+{
+  GBytes         *body;
+  ParseFunc       parse;
+  gpointer        parse_data;    /* owned by the request, which outlives the parse */
+  GDestroyNotify  result_free;
+} ParseWork;
+
 static void
-parse_in_thread (GTask        *task,
+parse_work_free (ParseWork *work)
+{
+  g_bytes_unref (work->body);
+  g_free (work);
+}
+
+static void
+parse_in_thread (GTask        *parse_task,
                  gpointer      source_object,
                  gpointer      task_data,
                  GCancellable *cancellable)
 {
-  Request *req = task_data;
-  g_autoptr(GBytes) body = g_object_steal_data (G_OBJECT (task), "lk-body");
+  ParseWork *work = task_data;
   GError *error = NULL;
-  gpointer result;
+  gpointer result = work->parse (work->body, work->parse_data, &error);
 
-  result = req->parse (body, req->parse_data, &error);
   if (error != NULL)
-    g_task_return_error (task, error);
+    g_task_return_error (parse_task, error);
   else
-    g_task_return_pointer (task, result, req->result_free);
+    g_task_return_pointer (parse_task, result, work->result_free);
+}
+
+static void
+parsed_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Request *req = g_task_get_task_data (task);
+  GError *error = NULL;
+  gpointer value = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (error != NULL)
+    request_fail (task, error);
+  else
+    g_task_return_pointer (task, value, req->result_free);
 }
 
 static void
@@ -403,9 +436,16 @@ request_parse (GTask  *task,
 
   if (g_bytes_get_size (body) >= THREAD_PARSE_MIN)
     {
-      g_object_set_data_full (G_OBJECT (task), "lk-body", g_bytes_ref (body),
-                              (GDestroyNotify) g_bytes_unref);
-      g_task_run_in_thread (task, parse_in_thread);
+      g_autoptr(GTask) parse_task = g_task_new (NULL, NULL, parsed_cb, g_object_ref (task));
+      ParseWork *work = g_new0 (ParseWork, 1);
+
+      work->body = g_bytes_ref (body);
+      work->parse = req->parse;
+      work->parse_data = req->parse_data;
+      work->result_free = req->result_free;
+      g_task_set_source_tag (parse_task, request_parse);
+      g_task_set_task_data (parse_task, work, (GDestroyNotify) parse_work_free);
+      g_task_run_in_thread (parse_task, parse_in_thread);
       return;
     }
 
@@ -1220,7 +1260,8 @@ listing_next_plan (GTask *task)
     {
       /* Ranking 100 000 devices takes tens of milliseconds: not on the main loop, and with
        * one plan as a merge of the pages, which were ranked as they were read. */
-      g_autoptr(GTask) sort_task = g_task_new (self, g_task_get_cancellable (task), sorted_cb,
+      /* No source object: the worker may drop the last reference (see ParseWork). */
+      g_autoptr(GTask) sort_task = g_task_new (NULL, g_task_get_cancellable (task), sorted_cb,
                                                g_object_ref (task));
 
       listing->done = TRUE;
