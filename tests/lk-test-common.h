@@ -3,6 +3,8 @@
 
 #include <glib-object.h>
 
+#include "lk-capability.h"
+
 /* Like g_assert_finalize_object(), but lets a parser thread that just handed back its result
  * drop its reference to the task (and so to the client or window) first. */
 G_GNUC_UNUSED static void
@@ -37,4 +39,22 @@ lk_test_wait_until (gboolean (*check) (gpointer),
       g_usleep (2000);
     }
   return TRUE;
+}
+
+/* The first of @devices (element-type LkDevice) whose capability comes from @rule (a rule id of
+ * lk-capability.c); the test stops when there is none. */
+G_GNUC_UNUSED static LkDevice *
+lk_test_device_with_rule (GPtrArray  *devices,
+                          const char *rule)
+{
+  for (guint i = 0; i < devices->len; i++)
+    {
+      LkDevice *device = g_ptr_array_index (devices, i);
+      g_autoptr(LkCapability) capability = lk_capability_new_for_device (device);
+
+      if (g_str_equal (lk_capability_get_rule_id (capability), rule))
+        return device;
+    }
+  g_error ("no demo device for %s", rule);
+  return NULL;
 }

@@ -24,6 +24,19 @@ lk_test_find_widget (GtkWidget         *widget,
   return NULL;
 }
 
+/* Adds every widget of @type under @widget (itself included, depth first) to @found. */
+G_GNUC_UNUSED static void
+lk_test_collect_widgets (GtkWidget *widget,
+                         GType      type,
+                         GPtrArray *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    lk_test_collect_widgets (child, type, found);
+}
+
 G_GNUC_UNUSED static gboolean
 lk_test_is_type (GtkWidget     *widget,
                  gconstpointer  type)

@@ -23,25 +23,6 @@ lk_cli_support_id (LkSupport support)
     }
 }
 
-const char *
-lk_cli_action_kind_id (LkActionKind kind)
-{
-  switch (kind)
-    {
-    case LK_ACTION_KIND_REMOVE_PASSCODE:
-      return "removePasscode";
-    case LK_ACTION_KIND_RESET_DEVICE_PASSCODE:
-      return "resetDevicePasscode";
-    case LK_ACTION_KIND_RESET_PASSCODE:
-      return "resetPasscode";
-    case LK_ACTION_KIND_RESET_WORK_PROFILE_PASSCODE:
-      return "resetWorkProfilePasscode";
-    case LK_ACTION_KIND_NONE:
-    default:
-      return "none";
-    }
-}
-
 static const char *
 or_dash (const char *text)
 {
@@ -132,7 +113,7 @@ capability_json (LkCapability *capability)
   json_builder_set_member_name (builder, "support");
   json_builder_add_string_value (builder, lk_cli_support_id (lk_capability_get_support (capability)));
   json_builder_set_member_name (builder, "action");
-  json_builder_add_string_value (builder, lk_cli_action_kind_id (lk_capability_get_action_kind (capability)));
+  json_builder_add_string_value (builder, lk_action_kind_to_string (lk_capability_get_action_kind (capability)));
   json_builder_set_member_name (builder, "label");
   json_builder_add_string_value (builder, lk_capability_get_label (capability));
   json_builder_set_member_name (builder, "reason");

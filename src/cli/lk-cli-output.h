@@ -37,6 +37,5 @@ const char *lk_cli_tracker_state_label (LkTrackerState  state);
 
 /* Stable identifiers for --json output. */
 const char *lk_cli_support_id          (LkSupport       support);
-const char *lk_cli_action_kind_id      (LkActionKind    kind);
 
 G_END_DECLS

@@ -37,11 +37,9 @@ enum
 
 static GParamSpec *props[N_PROPS];
 
-static void
-add_row (LkDevicePage        *self,
-         AdwPreferencesGroup *group,
-         const char          *title,
-         const char          *value)
+GtkWidget *
+lk_property_row_new (const char *title,
+                     const char *value)
 {
   GtkWidget *row = adw_action_row_new ();
   g_autofree char *escaped = g_markup_escape_text (value != NULL && *value != '\0' ? value : "—", -1);
@@ -49,6 +47,17 @@ add_row (LkDevicePage        *self,
   /* The value as the subtitle reads well from 360 px up, where a suffix would be squeezed. */
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
+  return row;
+}
+
+static void
+add_row (LkDevicePage        *self,
+         AdwPreferencesGroup *group,
+         const char          *title,
+         const char          *value)
+{
+  GtkWidget *row = lk_property_row_new (title, value);
+
   gtk_widget_add_css_class (row, "property");
   adw_preferences_group_add (group, row);
   g_ptr_array_add (self->rows, row);

@@ -15,4 +15,9 @@ LkDevice  *lk_device_page_get_device (LkDevicePage *self);
 void       lk_device_page_set_device (LkDevicePage *self,
                                       LkDevice     *device);
 
+/* A row showing @value (or "—" when it is empty) under @title, as the device page and the reset
+ * wizard list a device's facts. */
+GtkWidget *lk_property_row_new       (const char   *title,
+                                      const char   *value);
+
 G_END_DECLS

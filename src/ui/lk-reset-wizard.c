@@ -6,6 +6,7 @@
 
 #include "lk-capability-badge.h"
 #include "lk-cloud.h"
+#include "lk-device-page.h"
 #include "lk-graph-error.h"
 #include "lk-reset-wizard.h"
 #include "lk-time-format.h"
@@ -63,12 +64,7 @@ add_row (LkResetWizard *self,
          const char    *title,
          const char    *value)
 {
-  GtkWidget *row = adw_action_row_new ();
-  g_autofree char *escaped = g_markup_escape_text (value != NULL && *value != '\0' ? value : "—", -1);
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
-  adw_preferences_group_add (self->device_group, row);
+  adw_preferences_group_add (self->device_group, lk_property_row_new (title, value));
 }
 
 static void

@@ -1,6 +1,8 @@
 /* test-action-tracker.c: one passcode action followed to its end, against the sandbox. */
 #include "config.h"
 
+#include "../lk-test-common.h"
+
 #include <string.h>
 #include <glib/gstdio.h>
 
@@ -82,22 +84,6 @@ teardown (Fixture       *fixture,
   g_clear_object (&fixture->sandbox);
 }
 
-static LkDevice *
-device_with_rule (Fixture    *fixture,
-                  const char *rule)
-{
-  for (guint i = 0; i < fixture->devices->len; i++)
-    {
-      LkDevice *device = g_ptr_array_index (fixture->devices, i);
-      g_autoptr(LkCapability) capability = lk_capability_new_for_device (device);
-
-      if (g_str_equal (lk_capability_get_rule_id (capability), rule))
-        return device;
-    }
-  g_error ("no demo device for %s", rule);
-  return NULL;
-}
-
 static void
 state_cb (LkActionTracker *tracker,
           GParamSpec      *pspec,
@@ -127,7 +113,7 @@ static LkActionTracker *
 new_tracker (Fixture    *fixture,
              const char *rule)
 {
-  LkDevice *device = device_with_rule (fixture, rule);
+  LkDevice *device = lk_test_device_with_rule (fixture->devices, rule);
   g_autoptr(LkCapability) capability = lk_capability_new_for_device (device);
   LkActionTracker *tracker = lk_action_tracker_new (fixture->client, device,
                                                     lk_capability_get_action_kind (capability),

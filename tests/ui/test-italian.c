@@ -1,6 +1,8 @@
 /* test-italian.c: the window and the wizard in Italian (LANGUAGE=it), as Italian teams see them. */
 #include "config.h"
 
+#include "../lk-test-widgets.h"
+
 #include <locale.h>
 #include <string.h>
 #include <adwaita.h>
@@ -10,18 +12,6 @@
 #include "lk-reset-wizard.h"
 #include "lk-sandbox.h"
 #include "lk-window.h"
-
-static void
-collect (GtkWidget *widget,
-         GType      type,
-         GPtrArray *found)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    g_ptr_array_add (found, widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect (child, type, found);
-}
 
 static gboolean
 settled (LkWindow *window)
@@ -73,10 +63,10 @@ test_italian (void)
     g_main_context_iteration (NULL, FALSE);
 
   /* The search entry and the badges speak Italian. */
-  collect (GTK_WIDGET (window), GTK_TYPE_SEARCH_ENTRY, entries);
+  lk_test_collect_widgets (GTK_WIDGET (window), GTK_TYPE_SEARCH_ENTRY, entries);
   g_assert_cmpuint (entries->len, ==, 1);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (g_ptr_array_index (entries, 0))), ==, "");
-  collect (GTK_WIDGET (window), LK_TYPE_CAPABILITY_BADGE, badges);
+  lk_test_collect_widgets (GTK_WIDGET (window), LK_TYPE_CAPABILITY_BADGE, badges);
   g_assert_cmpuint (badges->len, >, 3);
   for (guint i = 0; i < badges->len; i++)
     {

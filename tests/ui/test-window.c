@@ -1,6 +1,8 @@
 /* test-window.c: the real window under Xvfb, searching the sandbox over loopback HTTP. */
 #include "config.h"
 
+#include "../lk-test-widgets.h"
+
 #include "../lk-test-common.h"
 
 #include <string.h>
@@ -78,19 +80,6 @@ search (Fixture    *fixture,
   g_assert_true (lk_test_wait_until (search_settled, fixture->window, 20000));
 }
 
-/* Every widget of @type under @widget, depth first. */
-static void
-collect (GtkWidget *widget,
-         GType      type,
-         GPtrArray *found)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    g_ptr_array_add (found, widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect (child, type, found);
-}
-
 static LkDeviceRow *
 row_for (Fixture  *fixture,
          LkDevice *device)
@@ -100,7 +89,7 @@ row_for (Fixture  *fixture,
   /* Let the list view build its rows. */
   for (guint i = 0; i < 50; i++)
     g_main_context_iteration (NULL, FALSE);
-  collect (GTK_WIDGET (fixture->window), LK_TYPE_DEVICE_ROW, rows);
+  lk_test_collect_widgets (GTK_WIDGET (fixture->window), LK_TYPE_DEVICE_ROW, rows);
   for (guint i = 0; i < rows->len; i++)
     {
       LkDeviceRow *row = g_ptr_array_index (rows, i);
@@ -165,7 +154,7 @@ test_badges (Fixture       *fixture,
       g_assert_cmpstr (lk_window_get_state (fixture->window), ==, "results");
       row = row_for (fixture, device);
       g_assert_nonnull (row);
-      collect (GTK_WIDGET (row), LK_TYPE_CAPABILITY_BADGE, badges);
+      lk_test_collect_widgets (GTK_WIDGET (row), LK_TYPE_CAPABILITY_BADGE, badges);
       g_assert_cmpuint (badges->len, ==, 1);
       badge = g_ptr_array_index (badges, 0);
       g_assert_cmpstr (lk_capability_badge_get_text (badge), ==, kinds[i].label);
@@ -187,7 +176,7 @@ test_badges (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (results), >=, 1);
   v1_row = row_for (fixture, dedicated);
   g_assert_nonnull (v1_row);
-  collect (GTK_WIDGET (v1_row), LK_TYPE_CAPABILITY_BADGE, v1_badges);
+  lk_test_collect_widgets (GTK_WIDGET (v1_row), LK_TYPE_CAPABILITY_BADGE, v1_badges);
   g_assert_cmpstr (lk_capability_badge_get_text (g_ptr_array_index (v1_badges, 0)), ==, "Unknown");
   lk_window_set_client (fixture->window, fixture->client);
 }
@@ -268,7 +257,7 @@ test_error_shows_request_id (Fixture       *fixture,
   g_assert_cmpstr (lk_window_get_state (fixture->window), ==, "error");
   client_request_id = lk_sandbox_get_last_header (fixture->sandbox, "managedDevices", "client-request-id");
   g_assert_nonnull (client_request_id);
-  collect (GTK_WIDGET (fixture->window), GTK_TYPE_LABEL, labels);
+  lk_test_collect_widgets (GTK_WIDGET (fixture->window), GTK_TYPE_LABEL, labels);
   for (guint i = 0; i < labels->len; i++)
     {
       const char *text = gtk_label_get_label (g_ptr_array_index (labels, i));
@@ -323,7 +312,7 @@ test_action_requested (Fixture       *fixture,
 
   /* No action button for a device that cannot take one. */
   lk_window_show_device (fixture->window, windows);
-  collect (GTK_WIDGET (fixture->window), GTK_TYPE_BUTTON, buttons);
+  lk_test_collect_widgets (GTK_WIDGET (fixture->window), GTK_TYPE_BUTTON, buttons);
   for (guint i = 0; i < buttons->len; i++)
     {
       GtkWidget *button = g_ptr_array_index (buttons, i);
@@ -344,7 +333,7 @@ test_signed_out (Fixture       *fixture,
 
   lk_window_set_client (fixture->window, NULL);
   g_assert_cmpstr (lk_window_get_state (fixture->window), ==, "signed-out");
-  collect (GTK_WIDGET (fixture->window), GTK_TYPE_BUTTON, buttons);
+  lk_test_collect_widgets (GTK_WIDGET (fixture->window), GTK_TYPE_BUTTON, buttons);
   for (guint i = 0; i < buttons->len; i++)
     {
       GtkWidget *button = g_ptr_array_index (buttons, i);
@@ -377,7 +366,7 @@ filter_toggle (Fixture    *fixture,
 {
   g_autoptr(GPtrArray) toggles = g_ptr_array_new ();
 
-  collect (GTK_WIDGET (fixture->window), GTK_TYPE_CHECK_BUTTON, toggles);
+  lk_test_collect_widgets (GTK_WIDGET (fixture->window), GTK_TYPE_CHECK_BUTTON, toggles);
   for (guint i = 0; i < toggles->len; i++)
     if (g_strcmp0 (gtk_check_button_get_label (g_ptr_array_index (toggles, i)), label) == 0)
       return g_ptr_array_index (toggles, i);

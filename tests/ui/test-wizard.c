@@ -131,22 +131,6 @@ teardown (Fixture       *fixture,
   g_free (fixture->dir);
 }
 
-static LkDevice *
-device_with_rule (Fixture    *fixture,
-                  const char *rule)
-{
-  for (guint i = 0; i < fixture->devices->len; i++)
-    {
-      LkDevice *device = g_ptr_array_index (fixture->devices, i);
-      g_autoptr(LkCapability) capability = lk_capability_new_for_device (device);
-
-      if (g_str_equal (lk_capability_get_rule_id (capability), rule))
-        return device;
-    }
-  g_error ("no demo device for %s", rule);
-  return NULL;
-}
-
 static GtkEditable *
 confirm_entry (LkResetWizard *wizard)
 {
@@ -276,7 +260,7 @@ run_to_result (Fixture    *fixture,
                const char *rule,
                gboolean    expect_passcode)
 {
-  LkDevice *device = device_with_rule (fixture, rule);
+  LkDevice *device = lk_test_device_with_rule (fixture->devices, rule);
   LkResetWizard *wizard = open_at_confirm (fixture, device, ALL_SCOPES);
   LkActionTracker *tracker;
   g_autofree char *passcode = NULL;
@@ -370,7 +354,7 @@ static void
 test_reveal_copy_clear (Fixture       *fixture,
                         gconstpointer  data)
 {
-  LkDevice *device = device_with_rule (fixture, "android-fully-managed");
+  LkDevice *device = lk_test_device_with_rule (fixture->devices, "android-fully-managed");
   LkResetWizard *wizard = open_at_confirm (fixture, device, ALL_SCOPES);
   GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (wizard));
   LkActionTracker *tracker;
@@ -416,7 +400,7 @@ static void
 test_wrong_name (Fixture       *fixture,
                  gconstpointer  data)
 {
-  LkDevice *device = device_with_rule (fixture, "android-dedicated");
+  LkDevice *device = lk_test_device_with_rule (fixture->devices, "android-dedicated");
   LkResetWizard *wizard = open_at_confirm (fixture, device, ALL_SCOPES);
   g_autofree char *almost = g_strdup (lk_device_get_device_name (device));
 
@@ -436,9 +420,9 @@ static void
 test_not_supported_has_no_wizard (Fixture       *fixture,
                                   gconstpointer  data)
 {
-  g_assert_null (lk_reset_wizard_new (fixture->client, device_with_rule (fixture, "windows"),
+  g_assert_null (lk_reset_wizard_new (fixture->client, lk_test_device_with_rule (fixture->devices, "windows"),
                                       fixture->history, NULL, NULL, NULL, NULL));
-  g_assert_null (lk_reset_wizard_new (fixture->client, device_with_rule (fixture, "ios-personal"),
+  g_assert_null (lk_reset_wizard_new (fixture->client, lk_test_device_with_rule (fixture->devices, "ios-personal"),
                                       fixture->history, NULL, NULL, NULL, NULL));
 }
 
@@ -446,7 +430,7 @@ static void
 test_missing_permission (Fixture       *fixture,
                          gconstpointer  data)
 {
-  LkResetWizard *wizard = open_at_confirm (fixture, device_with_rule (fixture, "ios-corporate"),
+  LkResetWizard *wizard = open_at_confirm (fixture, lk_test_device_with_rule (fixture->devices, "ios-corporate"),
                                            "DeviceManagementManagedDevices.Read.All offline_access");
 
   /* Said before the confirm step, which is never reached: Continue is insensitive there. */
@@ -462,7 +446,7 @@ static void
 test_forbidden_message (Fixture       *fixture,
                         gconstpointer  data)
 {
-  LkDevice *device = device_with_rule (fixture, "android-dedicated");
+  LkDevice *device = lk_test_device_with_rule (fixture->devices, "android-dedicated");
   LkFault fault = { .kind = LK_FAULT_FORBIDDEN, .method = "POST", .path_contains = "resetPasscode",
                     .graph_code = "insufficient_claims" };
   LkResetWizard *wizard;
@@ -485,7 +469,7 @@ static void
 test_timeout_not_resent (Fixture       *fixture,
                          gconstpointer  data)
 {
-  LkDevice *device = device_with_rule (fixture, "android-dedicated");
+  LkDevice *device = lk_test_device_with_rule (fixture->devices, "android-dedicated");
   LkFault slow = { .kind = LK_FAULT_DELAY, .method = "POST", .path_contains = "resetPasscode",
                    .delay_ms = 2500 };
   LkResetWizard *wizard;
@@ -511,7 +495,7 @@ static void
 test_closed_mid_tracking_records (Fixture       *fixture,
                                   gconstpointer  data)
 {
-  LkDevice *device = device_with_rule (fixture, "android-aosp-user");
+  LkDevice *device = lk_test_device_with_rule (fixture->devices, "android-aosp-user");
   LkResetWizard *wizard = open_at_confirm (fixture, device, ALL_SCOPES);
   LkActionTracker *tracker;
   g_autofree char *history = NULL;
@@ -570,7 +554,7 @@ static void
 test_passcode_after_close (Fixture       *fixture,
                            gconstpointer  data)
 {
-  LkDevice *device = device_with_rule (fixture, "android-dedicated");
+  LkDevice *device = lk_test_device_with_rule (fixture->devices, "android-dedicated");
   LkWindow *window = lk_window_new (NULL);
   g_autofree char *title = g_strdup_printf ("New passcode for %s is ready", lk_device_get_device_name (device));
   g_autofree char *passcode = NULL;
