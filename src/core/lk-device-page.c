@@ -337,20 +337,62 @@ skip_value (Scanner *s,
     }
 }
 
-/* One member of a device object, at its name. */
-static gboolean
-read_member (Scanner *s)
-{
-  LkDeviceMember member;
+/* Called for each member of an object with its name (@name, @len: valid until the next string
+ * is read) and s->p at the value, which it must read. */
+typedef gboolean (*MemberFunc) (Scanner    *s,
+                                const char *name,
+                                gsize       len,
+                                gpointer    data);
 
-  if (!read_string (s))
-    return FALSE;
-  member = lk_device_builder_member (s->builder, s->str, s->len);
-  if (!expect (s, ':'))
+/* Reads the object at s->p member by member; FALSE on malformed JSON or when @member says so. */
+static gboolean
+read_object (Scanner    *s,
+             MemberFunc  member,
+             gpointer    data)
+{
+  if (!expect (s, '{'))
     return FALSE;
   skip_space (s);
-  if (s->p >= s->end)
-    return fail (s, _("unexpected end"));
+  if (s->p < s->end && *s->p == '}')
+    {
+      s->p++;
+      return TRUE;
+    }
+  for (;;)
+    {
+      const char *name;
+      gsize len;
+
+      if (!read_string (s))
+        return FALSE;
+      name = s->str;
+      len = s->len;
+      if (!expect (s, ':'))
+        return FALSE;
+      skip_space (s);
+      if (s->p >= s->end)
+        return fail (s, _("unexpected end"));
+      if (!member (s, name, len, data))
+        return FALSE;
+      skip_space (s);
+      if (s->p < s->end && *s->p == ',')
+        {
+          s->p++;
+          continue;
+        }
+      return expect (s, '}');
+    }
+}
+
+/* One member of a device object. */
+static gboolean
+read_device_member (Scanner    *s,
+                    const char *name,
+                    gsize       len,
+                    gpointer    data)
+{
+  LkDeviceMember member = lk_device_builder_member (s->builder, name, len);
+
   if (member == LK_DEVICE_MEMBER_OTHER)
     return skip_value (s, 2);
 
@@ -396,26 +438,9 @@ read_device (Scanner      *s,
       page->n_skipped++;
       return skip_value (s, 1);
     }
-  s->p++;
   lk_device_builder_begin (s->builder);
-  skip_space (s);
-  if (s->p < s->end && *s->p == '}')
-    s->p++;
-  else
-    for (;;)
-      {
-        if (!read_member (s))
-          return FALSE;
-        skip_space (s);
-        if (s->p < s->end && *s->p == ',')
-          {
-            s->p++;
-            continue;
-          }
-        if (!expect (s, '}'))
-          return FALSE;
-        break;
-      }
+  if (!read_object (s, read_device_member, NULL))
+    return FALSE;
 
   device = lk_device_builder_finish (s->builder, NULL);
   if (device != NULL)
@@ -452,64 +477,60 @@ read_value_array (Scanner      *s,
 }
 
 static gboolean
+name_is (const char *name,
+         gsize       len,
+         const char *literal)
+{
+  return len == strlen (literal) && memcmp (name, literal, len) == 0;
+}
+
+typedef struct
+{
+  LkDevicePage *page;
+  gboolean      has_value;
+} PageRead;
+
+/* One top-level member of a page: "value", "@odata.nextLink", "@odata.count", or skipped. */
+static gboolean
+read_page_member (Scanner    *s,
+                  const char *name,
+                  gsize       len,
+                  gpointer    data)
+{
+  PageRead *read = data;
+
+  if (name_is (name, len, "value") && *s->p == '[')
+    {
+      if (read->has_value)
+        return fail (s, _("two “value” members"));
+      read->has_value = TRUE;
+      return read_value_array (s, read->page);
+    }
+  if (name_is (name, len, "@odata.nextLink") && *s->p == '"')
+    {
+      if (!read_string (s))
+        return FALSE;
+      g_free (read->page->next_link);
+      read->page->next_link = g_strndup (s->str, s->len);
+      return TRUE;
+    }
+  if (name_is (name, len, "@odata.count") && (g_ascii_isdigit (*s->p) || *s->p == '-'))
+    return read_number (s, &read->page->count);
+  return skip_value (s, 1);
+}
+
+static gboolean
 read_page (Scanner      *s,
            LkDevicePage *page)
 {
-  gboolean has_value = FALSE;
+  PageRead read = { page, FALSE };
 
-  if (!expect (s, '{'))
+  if (!read_object (s, read_page_member, &read))
     return FALSE;
-  skip_space (s);
-  if (s->p < s->end && *s->p == '}')
-    s->p++;
-  else
-    for (;;)
-      {
-        g_autofree char *key = NULL;
-
-        if (!read_string (s))
-          return FALSE;
-        key = g_strndup (s->str, s->len);
-        if (!expect (s, ':'))
-          return FALSE;
-        skip_space (s);
-        if (g_str_equal (key, "value") && s->p < s->end && *s->p == '[')
-          {
-            if (has_value)
-              return fail (s, _("two “value” members"));
-            has_value = TRUE;
-            if (!read_value_array (s, page))
-              return FALSE;
-          }
-        else if (g_str_equal (key, "@odata.nextLink") && s->p < s->end && *s->p == '"')
-          {
-            if (!read_string (s))
-              return FALSE;
-            g_free (page->next_link);
-            page->next_link = g_strndup (s->str, s->len);
-          }
-        else if (g_str_equal (key, "@odata.count") && s->p < s->end
-                 && (g_ascii_isdigit (*s->p) || *s->p == '-'))
-          {
-            if (!read_number (s, &page->count))
-              return FALSE;
-          }
-        else if (!skip_value (s, 1))
-          return FALSE;
-        skip_space (s);
-        if (s->p < s->end && *s->p == ',')
-          {
-            s->p++;
-            continue;
-          }
-        if (!expect (s, '}'))
-          return FALSE;
-        break;
-      }
   skip_space (s);
   if (s->p != s->end)
     return fail (s, _("data after the end"));
-  if (!has_value)
+  if (!read.has_value)
     {
       g_set_error_literal (&s->error, LK_GRAPH_ERROR, LK_GRAPH_ERROR_INVALID_RESPONSE,
                            _("Microsoft Graph sent a device list without a “value” array."));
@@ -555,6 +576,24 @@ skip_container_fast (Scanner *s)
   return fail (s, _("unexpected end"));
 }
 
+/* One top-level member for lk_device_page_find_next_link(): stops (FALSE) at the link. */
+static gboolean
+find_link_member (Scanner    *s,
+                  const char *name,
+                  gsize       len,
+                  gpointer    data)
+{
+  char **link = data;
+
+  if (name_is (name, len, "@odata.nextLink") && *s->p == '"')
+    {
+      if (read_string (s))
+        *link = g_strndup (s->str, s->len);
+      return FALSE;
+    }
+  return (*s->p == '[' || *s->p == '{') ? skip_container_fast (s) : skip_value (s, 1);
+}
+
 char *
 lk_device_page_find_next_link (const char *data,
                                gsize       len)
@@ -562,40 +601,8 @@ lk_device_page_find_next_link (const char *data,
   Scanner s = { data, data, data + len, NULL, 0, g_string_sized_new (64), NULL, NULL };
   char *link = NULL;
 
-  if (!expect (&s, '{'))
-    goto out;
-  skip_space (&s);
-  while (s.p < s.end && *s.p != '}')
-    {
-      gboolean is_link;
-
-      if (!read_string (&s))
-        goto out;
-      is_link = s.len == strlen ("@odata.nextLink") && memcmp (s.str, "@odata.nextLink", s.len) == 0;
-      if (!expect (&s, ':'))
-        goto out;
-      skip_space (&s);
-      if (s.p >= s.end)
-        goto out;
-      if (is_link && *s.p == '"')
-        {
-          if (read_string (&s))
-            link = g_strndup (s.str, s.len);
-          goto out;
-        }
-      if ((*s.p == '[' || *s.p == '{') ? !skip_container_fast (&s) : !skip_value (&s, 1))
-        goto out;
-      skip_space (&s);
-      if (s.p < s.end && *s.p == ',')
-        {
-          s.p++;
-          skip_space (&s);
-        }
-      else
-        break;
-    }
-
-out:
+  /* Malformed or not, only the link matters here: the full reader judges the page. */
+  (void) read_object (&s, find_link_member, &link);
   g_string_free (s.buffer, TRUE);
   g_clear_error (&s.error);
   return link;
