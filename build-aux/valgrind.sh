@@ -48,8 +48,11 @@ wrap="valgrind --leak-check=full --errors-for-leak-kinds=definite --error-exitco
 
 # The sandbox's two scale tests assert a wall-clock budget (10 s unless built with ASan) that
 # valgrind's slowdown breaks on a busy machine; the paging they time is exercised by the other
-# sandbox tests. GTest ignores -s paths a program does not have.
-skip="-s /sandbox/generator/determinism-and-scale -s /sandbox/generator/big-tenant-pages"
+# sandbox tests. The load test's tight case squeezes Intune's limits into a 1 s window, where
+# the client's 2 % margin is 20 ms: less than valgrind's jitter between a request leaving and
+# the sandbox counting it (the 20 s window of the real limits has 400 ms); the scaled case at
+# Intune's own limits still runs here. GTest ignores -s paths a program does not have.
+skip="-s /sandbox/generator/determinism-and-scale -s /sandbox/generator/big-tenant-pages -s /load/tight-limits"
 
 status=0
 # shellcheck disable=SC2086
