@@ -21,7 +21,7 @@ if ! command -v valgrind >/dev/null 2>&1; then
   exit 1
 fi
 sh build-aux/deps.sh
-[ -f "$BUILD/build.ninja" ] || meson setup "$BUILD" -Dgui=disabled -Dbenchmarks=false -Dbuildtype=debug
+[ -f "$BUILD/build.ninja" ] || meson setup "$BUILD" -Dgui=disabled -Dbenchmarks=false -Dbuildtype=debug -Dwerror=true
 ninja -C "$BUILD"
 
 if [ $# -gt 0 ]; then

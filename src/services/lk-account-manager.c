@@ -3,7 +3,7 @@
 
 #include <glib/gi18n.h>
 
-#include "core/lk-json.h"
+#include "lk-json.h"
 #include "lk-account-manager.h"
 #include "lk-auth-error.h"
 #include "lk-device-code-flow.h"

@@ -9,9 +9,9 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
-#include "core/lk-device.h"
-#include "core/lk-device-query.h"
-#include "core/lk-action-result.h"
+#include "lk-device.h"
+#include "lk-device-query.h"
+#include "lk-action-result.h"
 #include "lk-token-provider.h"
 
 G_BEGIN_DECLS

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
-#include "core/lk-json.h"
+#include "lk-json.h"
 #include "lk-auth-error.h"
 #include "lk-oidc.h"
 #include "lk-request-policy.h"

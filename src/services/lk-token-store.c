@@ -5,7 +5,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
-#include "core/lk-json.h"
+#include "lk-json.h"
 #include "lk-auth-error.h"
 #include "lk-token-store.h"
 

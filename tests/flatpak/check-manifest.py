@@ -2,7 +2,8 @@
 """The Flatpak manifests parse, match the build's app id and command, and ask for nothing beyond
 least privilege: network, ipc, wayland, fallback-x11, dri. No org.freedesktop.secrets talk-name
 (libsecret uses the Secret portal inside the sandbox) and no filesystem access (the CSV export
-goes through the file chooser portal)."""
+goes through the file chooser portal). The release manifest builds a tagged git source (Flathub
+accepts no local dir); the development one builds the checkout."""
 import json
 import sys
 
@@ -26,6 +27,13 @@ def check(path, app_id):
     profile = "development" if app_id.endswith(".Devel") else "default"
     if f"-Dprofile={profile}" not in modules[-1].get("config-opts", []):
         problems.append(f"the module must configure -Dprofile={profile}")
+    sources = modules[-1].get("sources", []) if modules else []
+    if profile == "default":
+        # Flathub builds releases only from a fixed source: a tagged git checkout, never a dir.
+        if not any(src.get("type") == "git" and src.get("url") and src.get("tag") for src in sources):
+            problems.append("the release manifest must build a tagged git source (url and tag)")
+        if any(src.get("type") == "dir" for src in sources):
+            problems.append("the release manifest must not build a local dir source")
     for problem in problems:
         print(f"{path}: {problem}")
     return not problems
