@@ -787,3 +787,20 @@ lk_device_to_json (LkDevice *self)
   set_date (object, "enrolledDateTime", lk_device_get_enrolled (self));
   return object;
 }
+
+gboolean
+lk_device_id_is_valid (const char *id)
+{
+  if (id == NULL || *id == '\0' || g_str_equal (id, ".") || g_str_equal (id, ".."))
+    return FALSE;
+  if (!g_utf8_validate (id, -1, NULL))
+    return FALSE;
+  for (const char *p = id; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c < 0x20 || (c >= 0x7f && c < 0xa0) || (c < 0x80 && strchr ("/?#%\\", (int) c) != NULL))
+        return FALSE;
+    }
+  return TRUE;
+}

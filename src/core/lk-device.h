@@ -50,6 +50,11 @@ GDateTime  *lk_device_get_enrolled             (LkDevice *self);
 /* Human-readable notes about members that had the wrong type; NULL when none. */
 const char *const *lk_device_get_problems      (LkDevice *self);
 
+/* Whether @id may name a device in a URL path: not empty, not "." or "..", and without '/',
+ * '?', '#', '%', '\\' or control characters. Anything else is a usage error before any request
+ * (an empty id or ".." would turn a device's URL into the list's or its parent's). */
+gboolean    lk_device_id_is_valid              (const char *id);
+
 /* Serializes back to a managedDevice object (the members above); for --json output and tests. */
 JsonObject *lk_device_to_json                  (LkDevice *self);
 
