@@ -142,6 +142,7 @@ struct _LkSandbox
   GHashTable   *spent_refresh;    /* signed refresh tokens already rotated away */
   GPtrArray    *issued_tokens;    /* every access and refresh token handed out (hygiene tests) */
   char          last_passcode[8]; /* the last temporary passcode generated, or "" */
+  char          fixed_passcode[8];/* the passcode every reset generates, or "": random */
 
   /* Owned by the caller of start/stop; the server itself only exists on the thread. */
   GThread      *thread;
@@ -816,6 +817,8 @@ handle_device_action (SbRequest *req, const char *id, const char *action_name)
 
           fill_random ((guint8 *) &r, sizeof r);
           g_snprintf (action->passcode, sizeof action->passcode, "%06u", r % 1000000);
+          if (self->fixed_passcode[0] != '\0')
+            memcpy (action->passcode, self->fixed_passcode, sizeof action->passcode);
           memcpy (self->last_passcode, action->passcode, sizeof self->last_passcode);
         }
       g_hash_table_replace (self->actions, g_strdup (dev->s[SB_F_ID]), action);
@@ -2734,4 +2737,17 @@ lk_sandbox_setup_demo (LkSandbox *self)
   lk_sandbox_set_preferred_port (self, LK_SANDBOX_DEMO_PORT);
   /* Not a secret worth keeping: it guards only this emulator's demo data. */
   lk_sandbox_set_grant_secret (self, "latchkey-demo-tenant");
+}
+
+void
+lk_sandbox_set_passcode (LkSandbox  *self,
+                         const char *passcode)
+{
+  g_return_if_fail (LK_IS_SANDBOX (self));
+
+  g_mutex_lock (&self->lock);
+  memset (self->fixed_passcode, 0, sizeof self->fixed_passcode);
+  if (passcode != NULL)
+    g_strlcpy (self->fixed_passcode, passcode, sizeof self->fixed_passcode);
+  g_mutex_unlock (&self->lock);
 }

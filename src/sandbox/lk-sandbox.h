@@ -128,6 +128,9 @@ void        lk_sandbox_get_rate_peak       (LkSandbox *self,
                                             guint     *writes);
 /* resetPasscode actions the sandbox queued (a POST answered by an injected fault is not). */
 guint       lk_sandbox_count_queued_actions (LkSandbox *self);
+/* The temporary passcode every later Android reset generates (at most 7 bytes; tests put JSON's
+ * special characters in it); NULL: random digits (the default). */
+void        lk_sandbox_set_passcode        (LkSandbox *self, const char *passcode);
 /* Added to every answer, to feel like the real service (demo: 80–250 ms). */
 void        lk_sandbox_set_latency         (LkSandbox *self, guint min_ms, guint max_ms);
 /* How long resetPasscode stays pending, then active, before done. */

@@ -33,6 +33,7 @@ static const struct { const char *name; gsize offset; } fields[] = {
   FIELD ("detail", detail),
   FIELD ("requestId", request_id),
   FIELD ("clientRequestId", client_request_id),
+  FIELD ("priorResultStart", prior_result_start),
 };
 #undef FIELD
 

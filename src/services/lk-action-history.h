@@ -28,6 +28,10 @@ typedef struct
   char   *detail;             /* an error message, never a secret */
   char   *request_id;
   char   *client_request_id;
+  /* When the passcode action Intune showed for the device just before this one was sent had
+   * started (ISO 8601), "none" when it showed none; NULL when unknown. A result that started
+   * then or earlier is that older action's, never this one's. */
+  char   *prior_result_start;
 } LkHistoryEntry;
 
 LkHistoryEntry *lk_history_entry_new   (void);

@@ -17,11 +17,19 @@ lk_action_result_predates (LkActionResult       *result,
                            const LkHistoryEntry *entry)
 {
   g_autoptr(GDateTime) sent = entry != NULL ? entry_time (entry) : NULL;
+  g_autoptr(GDateTime) prior = NULL;
   GDateTime *start = result != NULL ? lk_action_result_get_start (result) : NULL;
 
-  if (sent == NULL || start == NULL)
+  if (entry == NULL || start == NULL)
     return FALSE;
-  return g_date_time_difference (sent, start) > CLOCK_SKEW;
+  /* Exact when the sender read the device's results first: the result that was there then
+   * (or an older one) is not this action's; with none there then, any result is. */
+  if (g_strcmp0 (entry->prior_result_start, "none") == 0)
+    return FALSE;
+  prior = entry->prior_result_start != NULL ? g_date_time_new_from_iso8601 (entry->prior_result_start, NULL) : NULL;
+  if (prior != NULL)
+    return g_date_time_compare (start, prior) <= 0;
+  return sent != NULL && g_date_time_difference (sent, start) > CLOCK_SKEW;
 }
 
 static gboolean

@@ -111,6 +111,10 @@ try_record (LkActionTracker  *self,
   entry->detail = self->error != NULL ? g_strdup (self->error->message) : NULL;
   entry->request_id = g_strdup (self->request_id);
   entry->client_request_id = g_strdup (self->client_request_id);
+  if (self->baseline_known && !self->baseline_present)
+    entry->prior_result_start = g_strdup ("none");
+  else if (self->baseline_start != NULL)
+    entry->prior_result_start = g_date_time_format_iso8601 (self->baseline_start);
   return lk_action_history_append (self->history, entry, error);
 }
 
