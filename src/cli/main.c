@@ -39,6 +39,7 @@ enum
   EXIT_OUTCOME_UNKNOWN = 9,
   EXIT_IN_FLIGHT = 10,
   EXIT_DEVICE_FAILED = 11,
+  EXIT_AWAITING_APPROVAL = 12,
 };
 
 typedef struct
@@ -640,6 +641,13 @@ send_and_follow (Cli          *cli,
   run_until_state_changes (cli, tracker, cli->wait);
   state = lk_action_tracker_get_state (tracker);
 
+  if (state == LK_TRACKER_ERROR
+      && lk_graph_error_get_forbidden_reason (lk_action_tracker_get_error (tracker)) == LK_FORBIDDEN_MULTI_ADMIN_APPROVAL)
+    {
+      /* Not an error: the request waits for a second administrator. */
+      g_printerr ("%s\n", lk_action_tracker_get_error (tracker)->message);
+      return EXIT_AWAITING_APPROVAL;
+    }
   if (state == LK_TRACKER_ERROR)
     return report_error (cli, lk_action_tracker_get_error (tracker));
   if (cli->json)
@@ -874,7 +882,8 @@ summary (void)
            "5 access denied, 6 service unavailable or throttled, 7 action not supported,\n"
            "8 cancelled at the confirmation, 9 outcome unknown (check status, never resend),\n"
            "10 an action is already on its way (see status; --force sends anyway),\n"
-           "11 the device reported that the action failed or was canceled, 1 other errors.\n"
+           "11 the device reported that the action failed or was canceled,\n"
+           "12 the action awaits Multi Admin Approval, 1 other errors.\n"
            "Safe to retry: 3, 4, 5, 6 and 8 mean nothing was sent. Never retry 9 or 10 blind.");
 }
 

@@ -64,6 +64,11 @@ LkForbiddenReason  lk_graph_error_get_forbidden_reason (const GError *error);
 void               lk_graph_error_set_client_request_id (GError     *error,
                                                          const char *client_request_id);
 
+/* The permission names Intune's 403 message lists ("… must have one of the following scopes:
+ * A, B - Operation ID …"), as "A, B"; NULL when it names none. Only letters, digits, dots and
+ * ", " are kept. */
+char              *lk_graph_error_parse_missing_permission (const char *graph_message);
+
 /* "Request ID: …  Client request ID: …" or NULL when neither is known. */
 char              *lk_graph_error_format_ids          (const GError *error);
 

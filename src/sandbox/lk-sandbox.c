@@ -1097,6 +1097,48 @@ handle_list_devices (SbRequest *req, const char *version, GHashTable *query)
   set_json (req->msg, 200, GRAPH_JSON_TYPE, body);
 }
 
+/* Intune's 403s, as its service writes them: the code says little ("Forbidden", or
+ * "UnknownError" with the real code nested), the message is a JSON text of Intune's own.
+ * Missing permission: microsoftgraph/microsoft-graph-docs-contrib#87; missing Intune role:
+ * microsoftgraph/microsoft-graph-docs#11070; Multi Admin Approval: learn.microsoft.com/intune/
+ * fundamentals/role-based-access-control/multi-admin-approval-graph-api. */
+static void
+reply_intune_missing_scope (SbRequest *req, const char *const scopes[])
+{
+  g_autofree char *list = g_strjoinv (", ", (char **) scopes);
+  g_autofree char *message = g_strdup_printf ("{\r\n  \"_version\": 3,\r\n  \"Message\": \"Application is not authorized to perform this operation. "
+                                              "Application must have one of the following scopes: %s - Operation ID (for customer support): "
+                                              "00000000-0000-0000-0000-000000000000 - Activity ID: %s - Url: https://fef.msua02.manage.microsoft.com/"
+                                              "DeviceFE/StatelessDeviceFEService/deviceManagement/managedDevices\",\r\n  \"CustomApiErrorPhrase\": \"\",\r\n"
+                                              "  \"RetryAfter\": null,\r\n  \"ErrorSourceService\": \"\",\r\n  \"HttpHeaders\": \"{}\"\r\n}",
+                                              list, req->request_id);
+
+  reply_graph_error (req, 403, "Forbidden", message);
+}
+
+static void
+reply_intune_missing_role (SbRequest *req)
+{
+  g_autofree char *message = g_strdup_printf ("{\"ErrorCode\":\"Forbidden\",\"Message\":\"{\\r\\n  \\\"_version\\\": 3,\\r\\n  \\\"Message\\\": "
+                                              "\\\"An error has occurred - Operation ID (for customer support): 00000000-0000-0000-0000-000000000000 - "
+                                              "Activity ID: %s - Url: https://fef.msua05.manage.microsoft.com/DeviceFE/StatelessDeviceFEService/"
+                                              "deviceManagement/managedDevices\\\"\\r\\n}\",\"Target\":null,\"Details\":null,\"InnerError\":null,"
+                                              "\"InstanceAnnotations\":[]}", req->request_id);
+
+  reply_graph_error (req, 403, "UnknownError", message);
+}
+
+static void
+reply_intune_approval_required (SbRequest *req)
+{
+  g_autofree char *code = g_uuid_string_random ();
+  g_autofree char *message = g_strdup_printf ("Approval Required. Request Approval using the request ID returned as part of the "
+                                              "x-msft-approval-code response header. x-msft-approval-code: %s", code);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), "x-msft-approval-code", code);
+  reply_graph_error (req, 403, "ApprovalRequired", message);
+}
+
 /* Lock not held. Returns FALSE after answering 401. */
 static gboolean
 check_bearer (SbRequest *req, const char *required_any[], char **out_token)
@@ -1137,8 +1179,7 @@ check_bearer (SbRequest *req, const char *required_any[], char **out_token)
   *out_token = g_strdup (auth + 7);
   if (!allowed)
     {
-      reply_graph_error (req, 403, "Authorization_RequestDenied",
-                         "Insufficient privileges to complete the operation.");
+      reply_intune_missing_scope (req, required_any);
       g_clear_pointer (out_token, g_free);
       return FALSE;
     }
@@ -1183,9 +1224,20 @@ apply_graph_fault (SbRequest *req, SbFault *fault, const char *token, const char
       }
       break;
     case LK_FAULT_FORBIDDEN:
-      reply_graph_error (req, 403, fault->fault.graph_code != NULL ? fault->fault.graph_code
-                                                                   : "Forbidden",
-                         "Access denied (sandbox fault injection).");
+      if (g_strcmp0 (fault->fault.graph_code, "Forbidden") == 0)
+        {
+          static const char *const privileged[] = { SCOPE_PRIVILEGED, NULL };
+
+          reply_intune_missing_scope (req, privileged);
+        }
+      else if (g_strcmp0 (fault->fault.graph_code, "UnknownError") == 0)
+        reply_intune_missing_role (req);
+      else if (g_strcmp0 (fault->fault.graph_code, "ApprovalRequired") == 0)
+        reply_intune_approval_required (req);
+      else
+        reply_graph_error (req, 403, fault->fault.graph_code != NULL ? fault->fault.graph_code
+                                                                     : "Forbidden",
+                           "Access denied (sandbox fault injection).");
       break;
     case LK_FAULT_OAUTH_ERROR:
     case LK_FAULT_DELAY:

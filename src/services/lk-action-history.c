@@ -368,6 +368,8 @@ lk_history_outcome_label (const char *outcome)
     return _("In progress on the device");
   if (g_strcmp0 (outcome, "canceled") == 0)
     return _("Canceled");
+  if (g_strcmp0 (outcome, "awaitingApproval") == 0)
+    return _("Awaiting approval (Multi Admin Approval)");
   /* An intent with no outcome after it: the process ended (killed, crashed) while the request
    * may have been on its way, so it may or may not have reached Intune. */
   if (g_strcmp0 (outcome, "sending") == 0 || g_strcmp0 (outcome, "unknown") == 0)

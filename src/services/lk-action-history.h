@@ -24,7 +24,8 @@ typedef struct
   char   *device_name;
   char   *action;             /* "resetPasscode" … (LkActionKind as text) */
   char   *outcome;            /* "sending" (intent), "sent", "pending", "active", "done", "failed",
-                                 "notSupported", "canceled", "error" (not sent), "unknown" */
+                                 "notSupported", "canceled", "error" (not sent), "unknown",
+                                 "awaitingApproval" (held for Multi Admin Approval) */
   char   *detail;             /* an error message, never a secret */
   char   *request_id;
   char   *client_request_id;

@@ -136,6 +136,10 @@ final_outcome (LkActionTracker *self,
   if (state == LK_TRACKER_ERROR
       && g_error_matches (self->error, LK_GRAPH_ERROR, LK_GRAPH_ERROR_OUTCOME_UNKNOWN))
     return "unknown";
+  /* Multi Admin Approval holds the request for a second admin: not a failure. */
+  if (state == LK_TRACKER_ERROR
+      && lk_graph_error_get_forbidden_reason (self->error) == LK_FORBIDDEN_MULTI_ADMIN_APPROVAL)
+    return "awaitingApproval";
   return lk_tracker_state_to_string (state);
 }
 

@@ -424,10 +424,14 @@ test_reset_403_not_sent (Fixture       *fixture,
   LkFault fault = { LK_FAULT_FORBIDDEN, "POST", "resetPasscode", .graph_code = "Forbidden" };
   g_autofree char *input = g_strconcat (fixture->token, "\n", NULL);
   g_autoptr(JsonArray) history = NULL;
+  g_autofree char *err = NULL;
 
   lk_sandbox_add_fault (fixture->sandbox, &fault);
-  g_assert_cmpint (run_cli (input, NULL, NULL, "--graph-url", fixture->graph_url, "--access-token-stdin",
+  g_assert_cmpint (run_cli (input, NULL, &err, "--graph-url", fixture->graph_url, "--access-token-stdin",
                             "--yes", "reset", ANDROID_DEDICATED_ID, NULL), ==, 5);
+  /* Intune's answer names the permission; Latchkey says so, and who can grant it. */
+  g_assert_nonnull (strstr (err, "DeviceManagementManagedDevices.PrivilegedOperations.All"));
+  g_assert_nonnull (strstr (err, "admin consent"));
   history = history_json ();
   g_assert_cmpuint (json_array_get_length (history), ==, 1);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history, 0), "outcome"), ==, "error");
@@ -435,6 +439,39 @@ test_reset_403_not_sent (Fixture       *fixture,
   g_assert_cmpint (run_cli (input, NULL, NULL, "--graph-url", fixture->graph_url, "--access-token-stdin",
                             "--yes", "reset", ANDROID_DEDICATED_ID, NULL), ==, 0);
   g_assert_cmpuint (lk_sandbox_count_queued_actions (fixture->sandbox), ==, 1);
+}
+
+/* A 403 without a role says which roles allow it; Multi Admin Approval is not a failure. */
+static void
+test_reset_403_reasons (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  LkFault role = { LK_FAULT_FORBIDDEN, "POST", "resetPasscode", .graph_code = "UnknownError" };
+  LkFault approval = { LK_FAULT_FORBIDDEN, "POST", "resetPasscode", .graph_code = "ApprovalRequired" };
+  g_autofree char *input = g_strconcat (fixture->token, "\n", NULL);
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(JsonArray) history = NULL;
+
+  lk_sandbox_add_fault (fixture->sandbox, &role);
+  g_assert_cmpint (run_cli (input, NULL, &err, "--graph-url", fixture->graph_url, "--access-token-stdin",
+                            "--yes", "reset", ANDROID_DEDICATED_ID, NULL), ==, 5);
+  g_assert_nonnull (strstr (err, "Help Desk Operator"));
+  lk_sandbox_clear_faults (fixture->sandbox);
+
+  g_clear_pointer (&err, g_free);
+  lk_sandbox_add_fault (fixture->sandbox, &approval);
+  g_assert_cmpint (run_cli (input, NULL, &err, "--graph-url", fixture->graph_url, "--access-token-stdin",
+                            "--yes", "reset", ANDROID_DEDICATED_ID, NULL), ==, 12);
+  g_assert_nonnull (strstr (err, "Multi Admin Approval"));
+  g_assert_null (strstr (err, "Error:"));
+  history = history_json ();
+  g_assert_cmpuint (json_array_get_length (history), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history, 1), "outcome"), ==,
+                   "awaitingApproval");
+  g_assert_cmpint (run_cli ("", &out, NULL, "history", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Awaiting approval (Multi Admin Approval)"));
+  g_assert_cmpuint (lk_sandbox_count_queued_actions (fixture->sandbox), ==, 0);
 }
 
 /* Every command that takes an id refuses a bad one with a usage error, before any request. */
@@ -677,6 +714,7 @@ main (int   argc,
   g_test_add ("/cli/exit-codes", Fixture, NULL, setup, test_exit_codes, teardown);
   g_test_add ("/cli/reset/5xx-outcome-unknown", Fixture, NULL, setup, test_reset_5xx_outcome_unknown, teardown);
   g_test_add ("/cli/reset/403-not-sent", Fixture, NULL, setup, test_reset_403_not_sent, teardown);
+  g_test_add ("/cli/reset/403-reasons", Fixture, NULL, setup, test_reset_403_reasons, teardown);
   g_test_add ("/cli/invalid-device-ids", Fixture, NULL, setup, test_invalid_device_ids, teardown);
   g_test_add ("/cli/json-stays-json", Fixture, NULL, setup, test_json_stays_json, teardown);
   g_test_add ("/cli/journal/sigkill", Fixture, NULL, setup, test_journal_survives_sigkill, teardown);
