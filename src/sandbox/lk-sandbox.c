@@ -915,7 +915,7 @@ handle_get_device (SbRequest *req, const char *version, const char *id, GHashTab
     }
   actions = actions_json_locked (self, dev);
   entity = g_string_new (NULL);
-  sb_device_write_json (entity, dev, mask, beta, actions, req->wrong_types);
+  sb_device_write_json (entity, dev, mask, beta, actions, req->wrong_types, TRUE);
   body = g_string_new (NULL);
   g_string_append_printf (body, "{\"@odata.context\":\"%s/graph/%s/$metadata#deviceManagement/managedDevices/$entity\",",
                           self->base_url, version);
@@ -1076,7 +1076,7 @@ handle_list_devices (SbRequest *req, const char *version, GHashTable *query)
         g_string_append_c (body, ',');
       if ((mask & (1u << SB_F_DEVICE_ACTION_RESULTS)) != 0)
         actions = actions_json_locked (self, dev);
-      sb_device_write_json (body, dev, mask, beta, actions, req->wrong_types);
+      sb_device_write_json (body, dev, mask, beta, actions, req->wrong_types, FALSE);
       n_written++;
     }
   g_string_append_c (body, ']');

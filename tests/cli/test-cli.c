@@ -474,6 +474,70 @@ test_reset_403_reasons (Fixture       *fixture,
   g_assert_cmpuint (lk_sandbox_count_queued_actions (fixture->sandbox), ==, 0);
 }
 
+#define SHARED_IPAD_ID "4f1c2a9e-7b3d-5e60-8c21-9d0a6b4e3f17"
+#define IPAD_ID "ac34bc52-bc55-55b7-9210-7255eddf2efb"
+
+static JsonObject *
+show_json (Fixture    *fixture,
+           const char *id)
+{
+  g_autofree char *input = g_strconcat (fixture->token, "\n", NULL);
+  g_autofree char *out = NULL;
+  JsonObject *device;
+
+  g_assert_cmpint (run_cli (input, &out, NULL, "--graph-url", fixture->graph_url, "--access-token-stdin",
+                            "--json", "show", id, NULL), ==, 0);
+  device = parse_object (out);
+  return device;
+}
+
+/* A list cannot tell a Shared iPad: "Check device" until the single-device GET (which selects
+ * hardwareInformation) says; a Shared iPad is never sent Remove passcode. */
+static void
+test_shared_ipad (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *input = g_strconcat (fixture->token, "\n", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonArray) devices = NULL;
+  g_autoptr(JsonObject) shared = NULL;
+  g_autoptr(JsonObject) ipad = NULL;
+  JsonObject *capability;
+
+  g_assert_cmpint (run_cli (input, &out, NULL, "--graph-url", fixture->graph_url, "--access-token-stdin",
+                            "--json", "search", "iPad", NULL), ==, 0);
+  devices = parse_array (out);
+  for (guint i = 0; i < json_array_get_length (devices); i++)
+    {
+      JsonObject *device = json_array_get_object_element (devices, i);
+
+      capability = json_object_get_object_member (device, "capability");
+      if (g_strcmp0 (json_object_get_string_member (device, "deviceType"), "iPad") == 0
+          && g_strcmp0 (json_object_get_string_member (device, "managedDeviceOwnerType"), "company") == 0)
+        {
+          g_assert_cmpstr (json_object_get_string_member (capability, "label"), ==, "Check device");
+          g_assert_cmpstr (json_object_get_string_member (capability, "action"), ==, "none");
+        }
+    }
+
+  shared = show_json (fixture, SHARED_IPAD_ID);
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "GET", "hardwareInformation"), >=, 1);
+  capability = json_object_get_object_member (shared, "capability");
+  g_assert_cmpstr (json_object_get_string_member (capability, "rule"), ==, "ios-shared-ipad");
+  g_assert_cmpstr (json_object_get_string_member (capability, "support"), ==, "not-supported");
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (capability, "documentation"), "device-remove-passcode"));
+
+  ipad = show_json (fixture, IPAD_ID);
+  capability = json_object_get_object_member (ipad, "capability");
+  g_assert_cmpstr (json_object_get_string_member (capability, "rule"), ==, "ios-corporate");
+
+  g_assert_cmpint (run_cli (input, NULL, &err, "--graph-url", fixture->graph_url, "--access-token-stdin",
+                            "--yes", "reset", SHARED_IPAD_ID, NULL), ==, 7);
+  g_assert_nonnull (strstr (err, "Shared iPad"));
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "resetPasscode"), ==, 0);
+}
+
 /* Every command that takes an id refuses a bad one with a usage error, before any request. */
 static void
 test_invalid_device_ids (Fixture       *fixture,
@@ -715,6 +779,7 @@ main (int   argc,
   g_test_add ("/cli/reset/5xx-outcome-unknown", Fixture, NULL, setup, test_reset_5xx_outcome_unknown, teardown);
   g_test_add ("/cli/reset/403-not-sent", Fixture, NULL, setup, test_reset_403_not_sent, teardown);
   g_test_add ("/cli/reset/403-reasons", Fixture, NULL, setup, test_reset_403_reasons, teardown);
+  g_test_add ("/cli/shared-ipad", Fixture, NULL, setup, test_shared_ipad, teardown);
   g_test_add ("/cli/invalid-device-ids", Fixture, NULL, setup, test_invalid_device_ids, teardown);
   g_test_add ("/cli/json-stays-json", Fixture, NULL, setup, test_json_stays_json, teardown);
   g_test_add ("/cli/journal/sigkill", Fixture, NULL, setup, test_journal_survives_sigkill, teardown);
