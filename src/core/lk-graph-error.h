@@ -17,7 +17,8 @@ typedef enum
 {
   LK_GRAPH_ERROR_NETWORK,           /* could not connect, connection dropped before sending */
   LK_GRAPH_ERROR_TIMEOUT,           /* no answer in time; for a GET it is safe to retry */
-  LK_GRAPH_ERROR_OUTCOME_UNKNOWN,   /* a POST was sent but no answer came: never resend it */
+  LK_GRAPH_ERROR_OUTCOME_UNKNOWN,   /* a POST left and no answer proved it refused (any 5xx, a drop,
+                                       a timeout): never resend it; read deviceActionResults */
   LK_GRAPH_ERROR_UNAUTHORIZED,      /* 401 after one refresh: sign in again */
   LK_GRAPH_ERROR_FORBIDDEN,         /* 403: see lk_graph_error_get_forbidden_reason() */
   LK_GRAPH_ERROR_NOT_FOUND,         /* 404 */
