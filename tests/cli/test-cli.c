@@ -545,14 +545,15 @@ test_invalid_device_ids (Fixture       *fixture,
 {
   static const char *const ids[] = { "", ".", "..", "a/b", "../x", "a?b", "a#b", "a%2e", "a\\b", "a\tb", "a\033[2Jb" };
   static const char *const commands[] = { "show", "status", "reset", "sync" };
-  g_autofree char *input = g_strconcat (fixture->token, "\n", NULL);
 
+  /* Nothing on stdin: the CLI refuses before it reads a token, and writing one to a process
+   * that has already exited could fail with EPIPE. */
   for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
     for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
       {
         g_autofree char *err = NULL;
 
-        g_assert_cmpint (run_cli (input, NULL, &err, "--graph-url", fixture->graph_url, "--access-token-stdin",
+        g_assert_cmpint (run_cli ("", NULL, &err, "--graph-url", fixture->graph_url, "--access-token-stdin",
                                   "--yes", commands[c], ids[i], NULL), ==, 2);
         g_assert_nonnull (strstr (err, "not a device ID"));
         /* The id is not echoed: it may hold terminal control characters. */
