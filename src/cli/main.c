@@ -6,12 +6,14 @@
 #include "config.h"
 
 #include <locale.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
 
 #include "lk-account-manager.h"
+#include "lk-action-journal.h"
 #include "lk-action-tracker.h"
 #include "lk-auth-error.h"
 #include "lk-memory.h"
@@ -35,6 +37,9 @@ enum
   EXIT_NOT_SUPPORTED = 7,
   EXIT_ABORTED = 8,
   EXIT_OUTCOME_UNKNOWN = 9,
+  EXIT_IN_FLIGHT = 10,
+  EXIT_DEVICE_FAILED = 11,
+  EXIT_AWAITING_APPROVAL = 12,
 };
 
 typedef struct
@@ -46,6 +51,7 @@ typedef struct
   gboolean       device_code;
   gboolean       wait;
   gboolean       csv;
+  gboolean       force;
   char          *graph_url;
   char          *api_version;
   char          *authority;
@@ -499,6 +505,45 @@ fetch_results (Cli         *cli,
   return lk_graph_client_get_action_results_finish (cli->client, cli_wait (cli), error);
 }
 
+static char *
+local_time_text (const char *iso8601)
+{
+  g_autoptr(GDateTime) when = iso8601 != NULL ? g_date_time_new_from_iso8601 (iso8601, NULL) : NULL;
+  g_autoptr(GDateTime) local = when != NULL ? g_date_time_to_local (when) : NULL;
+
+  return local != NULL ? g_date_time_format (local, "%x %X") : g_strdup ("—");
+}
+
+/* The journal's last action for the device, told against what Intune shows: an open record is
+ * resolved from the results (and that outcome appended), and a result older than the last
+ * action sent from here is said to be an earlier one's. */
+static void
+explain_against_journal (Cli            *cli,
+                         const char     *id,
+                         GPtrArray      *results,
+                         LkActionResult *reset)
+{
+  g_autoptr(LkActionHistory) history = lk_action_history_new (NULL);
+  g_autoptr(GPtrArray) entries = lk_action_history_load (history, NULL);
+  g_autoptr(GError) error = NULL;
+  LkHistoryEntry *latest = lk_history_find_latest (entries, id);
+  g_autofree char *sent = NULL;
+
+  if (latest == NULL)
+    return;
+  if (lk_action_journal_resolve (history, entries, results, id, &error) == NULL && error != NULL)
+    g_printerr (_("Warning: %s\n"), error->message);
+  if (cli->json)
+    return;
+  sent = local_time_text (latest->time);
+  if (reset != NULL && lk_action_result_predates (reset, latest))
+    g_print (_("This result is from an earlier action. The last action sent from this computer (%s, %s) has no result in Intune yet.\n"),
+             sent, lk_history_outcome_label (latest->outcome));
+  else if (reset == NULL && lk_history_outcome_is_open (latest->outcome))
+    g_print (_("The action sent from this computer at %s has no result in Intune yet (%s).\n"),
+             sent, lk_history_outcome_label (latest->outcome));
+}
+
 static int
 cmd_status (Cli        *cli,
             const char *id)
@@ -514,7 +559,40 @@ cmd_status (Cli        *cli,
     lk_cli_print_action_result_json (id, reset);
   else
     lk_cli_print_action_result (reset);
+  explain_against_journal (cli, id, results, reset);
   return EXIT_OK;
+}
+
+/* One JSON object of string members (name, value, …, NULL), made by json-glib's generator so
+ * that any value — a passcode with a quote or a backslash — stays valid JSON. A NULL value
+ * leaves its member out. */
+static void
+print_json_members (const char *name,
+                    ...)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  va_list args;
+
+  json_builder_begin_object (builder);
+  va_start (args, name);
+  for (const char *member = name; member != NULL; member = va_arg (args, const char *))
+    {
+      const char *value = va_arg (args, const char *);
+
+      if (value == NULL)
+        continue;
+      json_builder_set_member_name (builder, member);
+      json_builder_add_string_value (builder, value);
+    }
+  va_end (args);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  text = json_to_string (root, FALSE);
+  g_print ("%s\n", text);
+  /* The text may hold a temporary passcode. */
+  explicit_bzero (text, strlen (text));
 }
 
 static int
@@ -530,7 +608,7 @@ cmd_sync (Cli        *cli,
   if (!cli->json)
     g_print (_("Sync requested. The device checks in the next time it is online.\n"));
   else
-    g_print ("{\"id\": \"%s\", \"sync\": \"requested\"}\n", id);
+    print_json_members ("id", id, "sync", "requested", NULL);
   return EXIT_OK;
 }
 
@@ -563,17 +641,19 @@ send_and_follow (Cli          *cli,
   run_until_state_changes (cli, tracker, cli->wait);
   state = lk_action_tracker_get_state (tracker);
 
+  if (state == LK_TRACKER_ERROR
+      && lk_graph_error_get_forbidden_reason (lk_action_tracker_get_error (tracker)) == LK_FORBIDDEN_MULTI_ADMIN_APPROVAL)
+    {
+      /* Not an error: the request waits for a second administrator. */
+      g_printerr ("%s\n", lk_action_tracker_get_error (tracker)->message);
+      return EXIT_AWAITING_APPROVAL;
+    }
   if (state == LK_TRACKER_ERROR)
     return report_error (cli, lk_action_tracker_get_error (tracker));
   if (cli->json)
-    {
-      g_print ("{\"id\": \"%s\", \"action\": \"%s\", \"state\": \"%s\"",
-               id, lk_action_kind_to_string (lk_action_tracker_get_kind (tracker)),
-               lk_tracker_state_to_string (state));
-      if (lk_action_tracker_get_passcode (tracker) != NULL)
-        g_print (", \"passcode\": \"%s\"", lk_action_tracker_get_passcode (tracker));
-      g_print ("}\n");
-    }
+    print_json_members ("id", id, "action", lk_action_kind_to_string (lk_action_tracker_get_kind (tracker)),
+                        "state", lk_tracker_state_to_string (state),
+                        "passcode", lk_action_tracker_get_passcode (tracker), NULL);
   else if (state == LK_TRACKER_CHECKING)
     g_print (_("No answer came back, so the request was not sent again. Check the outcome with: latchkey-cli status %s\n"), id);
   else if (!lk_action_tracker_is_finished (tracker))
@@ -586,8 +666,9 @@ send_and_follow (Cli          *cli,
     g_print (_("Finished: %s\n"), lk_cli_tracker_state_label (state));
   lk_action_tracker_clear_passcode (tracker);
 
+  /* Intune took the action and the device reported how it ended: not a reason to resend. */
   if (state == LK_TRACKER_FAILED || state == LK_TRACKER_CANCELED)
-    return EXIT_FAILURE_;
+    return EXIT_DEVICE_FAILED;
   if (state == LK_TRACKER_NOT_SUPPORTED)
     return EXIT_NOT_SUPPORTED;
   return state == LK_TRACKER_CHECKING ? EXIT_OUTCOME_UNKNOWN : EXIT_OK;
@@ -623,12 +704,44 @@ confirm_by_name (LkDevice *device)
   char line[1024];
   g_autofree char *typed = NULL;
 
-  g_print (_("Type the device name (%s) to confirm: "), lk_device_get_device_name (device));
-  fflush (stdout);
+  /* A prompt is for the person at the terminal: stdout stays the command's output. */
+  g_printerr (_("Type the device name (%s) to confirm: "), lk_device_get_device_name (device));
   if (fgets (line, sizeof line, stdin) == NULL)
     return FALSE;
   typed = g_strstrip (g_strdup (line));
   return g_strcmp0 (typed, lk_device_get_device_name (device)) == 0;
+}
+
+/* A second passcode action while one may be on its way or waiting for the device would only
+ * queue another (and, on Android, replace the passcode the user may already have been given). */
+static gboolean
+refuse_in_flight (Cli        *cli,
+                  const char *id)
+{
+  g_autoptr(LkActionHistory) history = lk_action_history_new (NULL);
+  g_autoptr(GPtrArray) entries = lk_action_history_load (history, NULL);
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) since = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  g_autofree char *when = NULL;
+  LkInFlight in_flight;
+
+  results = fetch_results (cli, id, &error);
+  if (results == NULL)
+    g_debug ("Could not read the action results before a reset: %s", error->message);
+  in_flight = lk_action_in_flight (entries, results, id, now, &since);
+  if (in_flight == LK_IN_FLIGHT_NONE)
+    return FALSE;
+  local = since != NULL ? g_date_time_to_local (since) : NULL;
+  when = local != NULL ? g_date_time_format (local, "%x %X") : g_strdup ("—");
+  if (in_flight == LK_IN_FLIGHT_PENDING)
+    g_printerr (_("A passcode action for this device is already waiting in Intune (started %s). Nothing was sent.\n"), when);
+  else
+    g_printerr (_("A passcode action sent from this computer at %s may have reached Intune, and Intune shows no result of it yet. Nothing was sent.\n"), when);
+  g_printerr (_("Check it with “latchkey-cli status %s”; to send another anyway, add --force.\n"), id);
+  return TRUE;
 }
 
 static int
@@ -649,6 +762,9 @@ cmd_reset (Cli        *cli,
                   lk_device_get_device_name (device), lk_capability_get_reason (capability));
       return EXIT_NOT_SUPPORTED;
     }
+
+  if (!cli->force && refuse_in_flight (cli, id))
+    return EXIT_IN_FLIGHT;
 
   if (!cli->json)
     lk_cli_print_action_preview (device, capability);
@@ -764,7 +880,11 @@ summary (void)
            "\n"
            "Exit status: 0 success, 2 usage, 3 not found, 4 sign-in needed,\n"
            "5 access denied, 6 service unavailable or throttled, 7 action not supported,\n"
-           "8 cancelled at the confirmation, 9 outcome unknown (check status), 1 other errors.");
+           "8 cancelled at the confirmation, 9 outcome unknown (check status, never resend),\n"
+           "10 an action is already on its way (see status; --force sends anyway),\n"
+           "11 the device reported that the action failed or was canceled,\n"
+           "12 the action awaits Multi Admin Approval, 1 other errors.\n"
+           "Safe to retry: 3, 4, 5, 6 and 8 mean nothing was sent. Never retry 9 or 10 blind.");
 }
 
 static int
@@ -803,6 +923,12 @@ run (Cli   *cli,
       && strcmp (command, "sync") != 0)
     {
       g_printerr (_("Unknown command “%s”. See --help.\n"), command);
+      return EXIT_USAGE;
+    }
+  /* The id becomes a URL path segment: "", "..", "/" or "?" would name another resource. */
+  if (strcmp (command, "search") != 0 && !lk_device_id_is_valid (arg))
+    {
+      g_printerr (_("That is not a device ID: it is empty, “.” or “..”, or holds “/”, “?”, “#”, “%%”, “\\” or a control character. Nothing was sent.\n"));
       return EXIT_USAGE;
     }
 
@@ -853,11 +979,16 @@ main (int   argc,
     { "wait", 0, 0, G_OPTION_ARG_NONE, &cli.wait,
       N_("After a reset, wait until the device reports the outcome"), NULL },
     { "csv", 0, 0, G_OPTION_ARG_NONE, &cli.csv, N_("Print the history as CSV"), NULL },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &cli.force,
+      N_("Reset even though an earlier passcode action may still be on its way"), NULL },
     { "device-code", 0, 0, G_OPTION_ARG_NONE, &cli.device_code,
       N_("Sign in with a code on another device instead of the browser"), NULL },
     { NULL }
   };
 
+  /* GLib writes debug and info messages to stdout by default: with G_MESSAGES_DEBUG set they
+   * would break the JSON and CSV a script reads there. */
+  g_log_writer_default_set_use_stderr (TRUE);
   setlocale (LC_ALL, "");
   lk_memory_init ();
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);

@@ -1,8 +1,14 @@
 /* lk-capability.c: which passcode action a device supports, and why.
  *
  * The table below is DESIGN.md's "Capability rules". Facts come from Microsoft's documentation:
- *   [RESET]  Reset or remove a device passcode in Intune
+ *   [RESET]  Reset or remove a device passcode in Intune (the Android page)
  *            https://learn.microsoft.com/intune/intune-service/remote-actions/device-passcode-reset
+ *   [REMOVE] Remote device action: remove passcode (the Apple page: iOS/iPadOS, visionOS 1.1+)
+ *            https://learn.microsoft.com/intune/intune-service/remote-actions/device-remove-passcode
+ *   [HW]     hardwareInformation (Graph beta): isSharedDevice, sharedDeviceCachedUsers
+ *            https://learn.microsoft.com/graph/api/resources/intune-devices-hardwareinformation?view=graph-rest-beta
+ *   [SHARED] Shared iOS and iPadOS devices; Apple's ClearPasscode is refused in Shared iPad mode
+ *            https://learn.microsoft.com/intune/intune-service/enrollment/device-enrollment-shared-ios
  *   [ENUM]   deviceEnrollmentType enum (Graph)
  *            https://learn.microsoft.com/graph/api/resources/intune-devices-deviceenrollmenttype
  *   [DA]     Decreasing support for Android device administrator (GMS devices, 30 Aug 2024)
@@ -20,6 +26,7 @@
 #include "lk-capability.h"
 
 #define DOC_RESET "https://learn.microsoft.com/intune/intune-service/remote-actions/device-passcode-reset"
+#define DOC_REMOVE "https://learn.microsoft.com/intune/intune-service/remote-actions/device-remove-passcode"
 #define DOC_DA    "https://learn.microsoft.com/intune/intune-service/fundamentals/android-device-administrator-support"
 #define DOC_UE    "https://learn.microsoft.com/intune/intune-service/enrollment/ios-user-enrollment-supported-actions"
 #define DOC_ENUM  "https://learn.microsoft.com/graph/api/resources/intune-devices-deviceenrollmenttype"
@@ -28,10 +35,17 @@
 #define CAVEAT_IOS_NEW_PASSCODE N_("If a passcode policy applies, the user is asked to set a new passcode.")
 #define CAVEAT_IOS_UNLOCK_TOKEN N_("If removal fails, Intune may hold a wrong unlock token: only a wipe recovers the device.")
 #define CAVEAT_IOS_NO_PASSCODE N_("No passcode is returned to you.")
+/* [RESET] "users are notified to activate their reset passcode" for work-profile resets, on
+ * corporate-owned and personally owned work profiles alike. */
+#define CAVEAT_WORK_PROFILE_ACTIVATE N_("The user is notified to activate the reset passcode on the device.")
+/* A device that does not check in does not get the action until it does. */
+#define STALE_CHECK_IN_DAYS 7
 
 typedef enum
 {
   ROW_IOS_CORPORATE,
+  ROW_IOS_SHARED_IPAD,
+  ROW_IOS_SHARED_UNKNOWN,
   ROW_IOS_PERSONAL,
   ROW_IOS_OWNER_UNKNOWN,
   ROW_APPLE_USER_ENROLLMENT,
@@ -51,6 +65,7 @@ typedef enum
   ROW_ANDROID_ENROLLMENT_UNRECOGNIZED,
   ROW_VERSION_UNKNOWN,
   ROW_WINDOWS,
+  ROW_WINDOWS_MOBILE,
   ROW_MACOS,
   ROW_LINUX,
   ROW_CHROMEOS,
@@ -74,22 +89,32 @@ static const Rule rules[N_ROWS] = {
   /* [RESET] iOS/iPadOS: "Remove passcode" on corporate-owned devices, not User Enrollment. */
   [ROW_IOS_CORPORATE] = { "ios-corporate", LK_SUPPORT_SUPPORTED_WITH_CAVEATS, LK_ACTION_KIND_REMOVE_PASSCODE,
     N_("Corporate-owned Apple devices support Remove passcode."),
-    { CAVEAT_IOS_NEW_PASSCODE, CAVEAT_IOS_UNLOCK_TOKEN, CAVEAT_IOS_NO_PASSCODE }, DOC_RESET },
+    { CAVEAT_IOS_NEW_PASSCODE, CAVEAT_IOS_UNLOCK_TOKEN, CAVEAT_IOS_NO_PASSCODE }, DOC_REMOVE },
+  /* [SHARED] [HW] Apple refuses ClearPasscode in Shared iPad mode, and a failed removal can
+   * leave only a wipe ([REMOVE]): never offered on a Shared iPad. */
+  [ROW_IOS_SHARED_IPAD] = { "ios-shared-ipad", LK_SUPPORT_NOT_SUPPORTED, LK_ACTION_KIND_NONE,
+    N_("This is a Shared iPad: Apple does not allow removing the passcode in Shared iPad mode, and a failed removal can leave only a wipe."),
+    { NULL }, DOC_REMOVE },
+  /* [HW] Only a single-device GET that selects hardwareInformation says whether an iPad is
+   * shared: until then the action is not offered. */
+  [ROW_IOS_SHARED_UNKNOWN] = { "ios-shared-unknown", LK_SUPPORT_UNKNOWN, LK_ACTION_KIND_NONE,
+    N_("Whether this iPad is a Shared iPad is not known yet: Remove passcode is offered once the device’s details say it is not."),
+    { NULL }, DOC_REMOVE },
   [ROW_IOS_PERSONAL] = { "ios-personal", LK_SUPPORT_NOT_SUPPORTED, LK_ACTION_KIND_NONE,
-    N_("Intune removes passcodes only on corporate-owned Apple devices; this one is personal."), { NULL }, DOC_RESET },
+    N_("Intune removes passcodes only on corporate-owned Apple devices; this one is personal."), { NULL }, DOC_REMOVE },
   [ROW_IOS_OWNER_UNKNOWN] = { "ios-owner-unknown", LK_SUPPORT_UNKNOWN, LK_ACTION_KIND_NONE,
-    N_("The ownership of this Apple device is unknown: Remove passcode works only on corporate-owned devices."), { NULL }, DOC_RESET },
+    N_("The ownership of this Apple device is unknown: Remove passcode works only on corporate-owned devices."), { NULL }, DOC_REMOVE },
   /* [UE] [ENUM] appleUserEnrollment, appleUserEnrollmentWithServiceAccount, appleAccountDrivenUserEnrollment. */
   [ROW_APPLE_USER_ENROLLMENT] = { "apple-user-enrollment", LK_SUPPORT_NOT_SUPPORTED, LK_ACTION_KIND_NONE,
     N_("Remove passcode is not available for devices enrolled with Apple User Enrollment."), { NULL }, DOC_UE },
   /* [RESET] visionOS 1.1 and later, corporate-owned: as iOS. */
   [ROW_VISIONOS_CORPORATE] = { "visionos-corporate", LK_SUPPORT_SUPPORTED_WITH_CAVEATS, LK_ACTION_KIND_REMOVE_PASSCODE,
     N_("Corporate-owned Apple Vision Pro devices with visionOS 1.1 or later support Remove passcode."),
-    { CAVEAT_IOS_NEW_PASSCODE, CAVEAT_IOS_UNLOCK_TOKEN, CAVEAT_IOS_NO_PASSCODE }, DOC_RESET },
+    { CAVEAT_IOS_NEW_PASSCODE, CAVEAT_IOS_UNLOCK_TOKEN, CAVEAT_IOS_NO_PASSCODE }, DOC_REMOVE },
   [ROW_VISIONOS_OLD] = { "visionos-old", LK_SUPPORT_NOT_SUPPORTED, LK_ACTION_KIND_NONE,
-    N_("Remove passcode needs visionOS 1.1 or later."), { NULL }, DOC_RESET },
+    N_("Remove passcode needs visionOS 1.1 or later."), { NULL }, DOC_REMOVE },
   [ROW_VISIONOS_PERSONAL] = { "visionos-personal", LK_SUPPORT_NOT_SUPPORTED, LK_ACTION_KIND_NONE,
-    N_("Intune removes passcodes only on corporate-owned Apple devices; this one is personal."), { NULL }, DOC_RESET },
+    N_("Intune removes passcodes only on corporate-owned Apple devices; this one is personal."), { NULL }, DOC_REMOVE },
   /* [RESET] Android Enterprise dedicated devices: reset device passcode, temporary passcode. */
   [ROW_ANDROID_DEDICATED] = { "android-dedicated", LK_SUPPORT_SUPPORTED_WITH_CAVEATS, LK_ACTION_KIND_RESET_DEVICE_PASSCODE,
     N_("Android Enterprise dedicated devices support a device passcode reset; you get a temporary passcode."),
@@ -110,12 +135,14 @@ static const Rule rules[N_ROWS] = {
   /* [RESET] Corporate-owned work profile: work-profile passcode only. */
   [ROW_ANDROID_COPE] = { "android-cope", LK_SUPPORT_SUPPORTED_WITH_CAVEATS, LK_ACTION_KIND_RESET_WORK_PROFILE_PASSCODE,
     N_("Corporate-owned devices with a work profile support a work-profile passcode reset."),
-    { N_("Only the work profile’s passcode is reset, not the device’s."), CAVEAT_ANDROID_POLICY }, DOC_RESET },
+    { N_("Only the work profile’s passcode is reset, not the device’s."), CAVEAT_WORK_PROFILE_ACTIVATE,
+      CAVEAT_ANDROID_POLICY }, DOC_RESET },
   /* [RESET] Personally-owned work profile, Android 8.0+, reset token activated by the user. */
   [ROW_ANDROID_BYOD_WORK_PROFILE] = { "android-byod-work-profile", LK_SUPPORT_SUPPORTED_WITH_CAVEATS, LK_ACTION_KIND_RESET_WORK_PROFILE_PASSCODE,
     N_("Personally-owned devices with a work profile on Android 8.0 or later support a work-profile passcode reset."),
     { N_("The user must have activated the reset token when Intune asked after enrollment."),
-      N_("Only the work profile’s passcode is reset, not the device’s."), CAVEAT_ANDROID_POLICY }, DOC_RESET },
+      N_("Only the work profile’s passcode is reset, not the device’s."), CAVEAT_WORK_PROFILE_ACTIVATE,
+      CAVEAT_ANDROID_POLICY }, DOC_RESET },
   [ROW_ANDROID_WORK_PROFILE_OLD] = { "android-work-profile-old", LK_SUPPORT_NOT_SUPPORTED, LK_ACTION_KIND_NONE,
     N_("A work-profile passcode reset needs Android 8.0 or later."), { NULL }, DOC_RESET },
   /* [RESET] [DA] Device administrator: device reset up to Android 6.x only. */
@@ -135,8 +162,11 @@ static const Rule rules[N_ROWS] = {
   /* [RESET] Windows: the PIN reset was Windows 10 Mobile only. */
   [ROW_WINDOWS] = { "windows", LK_SUPPORT_NOT_SUPPORTED, LK_ACTION_KIND_NONE,
     N_("Windows has no Intune passcode action: the old PIN reset was for Windows 10 Mobile only, and Windows Hello PIN reset is started by the user."), { NULL }, DOC_RESET },
+  /* [RESET] Windows 10 Mobile had its own PIN reset, retired with the platform. */
+  [ROW_WINDOWS_MOBILE] = { "windows-mobile", LK_SUPPORT_NOT_SUPPORTED, LK_ACTION_KIND_NONE,
+    N_("Windows 10 Mobile had a PIN reset of its own, but it was retired with the platform: Intune no longer has a passcode action for this device."), { NULL }, DOC_RESET },
   [ROW_MACOS] = { "macos", LK_SUPPORT_NOT_SUPPORTED, LK_ACTION_KIND_NONE,
-    N_("Intune has no passcode removal or reset for macOS."), { NULL }, DOC_RESET },
+    N_("Intune has no passcode removal or reset for macOS."), { NULL }, DOC_REMOVE },
   [ROW_LINUX] = { "linux", LK_SUPPORT_NOT_SUPPORTED, LK_ACTION_KIND_NONE,
     N_("Intune has no passcode action for Linux devices."), { NULL }, DOC_RESET },
   [ROW_CHROMEOS] = { "chromeos", LK_SUPPORT_NOT_SUPPORTED, LK_ACTION_KIND_NONE,
@@ -267,6 +297,19 @@ is_windows_enrollment (const char *enrollment)
   return has_prefix (enrollment, "windows") || has_prefix (enrollment, "azureAd");
 }
 
+/* An iPad, or an Apple device whose hardware nothing names (it may be one). */
+static gboolean
+may_be_ipad (LkDevice *device)
+{
+  const char *device_type = lk_device_get_device_type (device);
+  const char *model = lk_device_get_model (device);
+
+  if (g_strcmp0 (device_type, "iPad") == 0 || has_prefix (model, "iPad")
+      || g_ascii_strcasecmp (lk_device_get_operating_system (device), "iPadOS") == 0)
+    return TRUE;
+  return device_type == NULL && model == NULL;
+}
+
 static Row
 apple_row (LkDevice   *device,
            LkPlatform  platform)
@@ -283,8 +326,23 @@ apple_row (LkDevice   *device,
       if (major < 1 || (major == 1 && minor < 1))
         return ROW_VISIONOS_OLD;
     }
+  if (g_strcmp0 (owner, "company") == 0 && platform == LK_PLATFORM_VISIONOS)
+    return ROW_VISIONOS_CORPORATE;
   if (g_strcmp0 (owner, "company") == 0)
-    return platform == LK_PLATFORM_VISIONOS ? ROW_VISIONOS_CORPORATE : ROW_IOS_CORPORATE;
+    {
+      /* [SHARED] Shared iPad is corporate-owned iPads only; what a list says cannot tell. */
+      if (!may_be_ipad (device))
+        return ROW_IOS_CORPORATE;
+      switch (lk_device_get_is_shared_device (device))
+        {
+        case 0:
+          return ROW_IOS_CORPORATE;
+        case 1:
+          return ROW_IOS_SHARED_IPAD;
+        default:
+          return ROW_IOS_SHARED_UNKNOWN;
+        }
+    }
   if (g_strcmp0 (owner, "personal") == 0)
     return platform == LK_PLATFORM_VISIONOS ? ROW_VISIONOS_PERSONAL : ROW_IOS_PERSONAL;
   return ROW_IOS_OWNER_UNKNOWN;
@@ -366,6 +424,16 @@ device_type_contradicts (LkPlatform  platform,
   return FALSE;
 }
 
+/* Graph's deviceType for Windows phones: windowsPhone, winMO6, nokia; or a Lumia model. */
+static gboolean
+is_windows_mobile (LkDevice *device)
+{
+  static const char *const phone_types[] = { "windowsPhone", "winMO6", "nokia", NULL };
+
+  return is_one_of (lk_device_get_device_type (device), phone_types)
+         || has_prefix (lk_device_get_model (device), "Lumia");
+}
+
 static Row
 classify (LkDevice   *device,
           LkPlatform  platform)
@@ -382,7 +450,7 @@ classify (LkDevice   *device,
     case LK_PLATFORM_ANDROID:
       return android_row (device);
     case LK_PLATFORM_WINDOWS:
-      return ROW_WINDOWS;
+      return is_windows_mobile (device) ? ROW_WINDOWS_MOBILE : ROW_WINDOWS;
     case LK_PLATFORM_MACOS:
       return ROW_MACOS;
     case LK_PLATFORM_LINUX:
@@ -428,6 +496,29 @@ format_reason (Row         row,
     }
 }
 
+/* The action waits for the device's next check-in: one that has not checked in for a long
+ * time (or ever) may not get it soon. */
+static void
+add_check_in_caveat (GPtrArray *caveats,
+                     GDateTime *last_sync)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) local = NULL;
+  g_autofree char *when = NULL;
+
+  if (last_sync == NULL)
+    {
+      g_ptr_array_add (caveats, g_strdup (_("This device has never checked in with Intune: the action waits until it does.")));
+      return;
+    }
+  if (g_date_time_difference (now, last_sync) < STALE_CHECK_IN_DAYS * G_TIME_SPAN_DAY)
+    return;
+  local = g_date_time_to_local (last_sync);
+  when = g_date_time_format (local, "%x");
+  /* Translators: %s is a date. */
+  g_ptr_array_add (caveats, g_strdup_printf (_("This device last checked in on %s: the action waits for its next check-in."), when));
+}
+
 LkCapability *
 lk_capability_new_for_device (LkDevice *device)
 {
@@ -449,6 +540,8 @@ lk_capability_new_for_device (LkDevice *device)
   caveats = g_ptr_array_new ();
   for (guint i = 0; i < G_N_ELEMENTS (rule->caveats) && rule->caveats[i] != NULL; i++)
     g_ptr_array_add (caveats, g_strdup (_(rule->caveats[i])));
+  if (lk_capability_can_act (self))
+    add_check_in_caveat (caveats, lk_device_get_last_sync (device));
   g_ptr_array_add (caveats, NULL);
   self->caveats = (GStrv) g_ptr_array_free (caveats, FALSE);
   return self;
@@ -508,7 +601,8 @@ lk_capability_get_label (LkCapability *self)
       return _("Not supported");
     case LK_SUPPORT_UNKNOWN:
     default:
-      return _("Unknown");
+      /* Translators: a badge: open the device to know whether its passcode can be removed. */
+      return self->row == ROW_IOS_SHARED_UNKNOWN ? C_("capability", "Check device") : _("Unknown");
     }
 }
 

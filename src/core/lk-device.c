@@ -7,6 +7,7 @@
 #include "lk-device.h"
 #include "lk-device-private.h"
 #include "lk-graph-error.h"
+#include "lk-json.h"
 
 #define NO_DATE G_MININT64
 
@@ -37,6 +38,7 @@ struct _LkDevice
   const char *compliance_state;
   const char *sort_key;
   int         is_supervised;
+  int         is_shared_device;   /* hardwareInformation, single-device GET only; -1: unknown */
   /* Microseconds since 1970 (NO_DATE: never or unknown); the GDateTimes are made when asked. */
   gint64      last_sync_us;
   gint64      enrolled_us;
@@ -248,6 +250,7 @@ static void
 lk_device_init (LkDevice *self)
 {
   self->is_supervised = -1;
+  self->is_shared_device = -1;
   self->last_sync_us = self->enrolled_us = NO_DATE;
   self->sort_key = "";
 }
@@ -653,11 +656,33 @@ lk_device_builder_finish (LkDeviceBuilder  *builder,
 
 /* --- one entity, through json-glib ------------------------------------------------------------ */
 
+/* Graph beta's hardwareInformation says whether an iPad is a Shared iPad: isSharedDevice
+ * ("Shared iPad"), and sharedDeviceCachedUsers lists its users. Graph returns it only on a
+ * single-device GET that selects it
+ * (learn.microsoft.com/graph/api/resources/intune-devices-hardwareinformation?view=graph-rest-beta). */
+static int
+shared_device_from (JsonObject *hardware)
+{
+  JsonArray *users;
+
+  if (hardware == NULL)
+    return -1;
+  users = lk_json_get_array (hardware, "sharedDeviceCachedUsers");
+  if (users != NULL && json_array_get_length (users) > 0)
+    return 1;
+  if (lk_json_member_has_wrong_type (hardware, "isSharedDevice", G_TYPE_BOOLEAN)
+      || !json_object_has_member (hardware, "isSharedDevice")
+      || json_object_get_null_member (hardware, "isSharedDevice"))
+    return -1;
+  return lk_json_get_boolean (hardware, "isSharedDevice", FALSE) ? 1 : 0;
+}
+
 LkDevice *
 lk_device_new_from_json (JsonObject  *object,
                          GError     **error)
 {
   g_autoptr(LkDeviceBuilder) builder = lk_device_builder_new ();
+  LkDevice *device;
   JsonObjectIter iter;
   const char *name;
   JsonNode *node;
@@ -686,7 +711,10 @@ lk_device_new_from_json (JsonObject  *object,
       else
         lk_device_builder_wrong_type (builder, member);
     }
-  return lk_device_builder_finish (builder, error);
+  device = lk_device_builder_finish (builder, error);
+  if (device != NULL)
+    device->is_shared_device = shared_device_from (lk_json_get_object (object, "hardwareInformation"));
+  return device;
 }
 
 /* --- reading ---------------------------------------------------------------------------------- */
@@ -785,5 +813,36 @@ lk_device_to_json (LkDevice *self)
     json_object_set_null_member (object, "isSupervised");
   set_date (object, "lastSyncDateTime", lk_device_get_last_sync (self));
   set_date (object, "enrolledDateTime", lk_device_get_enrolled (self));
+  if (self->is_shared_device >= 0)
+    {
+      JsonObject *hardware = json_object_new ();
+
+      json_object_set_boolean_member (hardware, "isSharedDevice", self->is_shared_device == 1);
+      json_object_set_object_member (object, "hardwareInformation", hardware);
+    }
   return object;
+}
+
+gboolean
+lk_device_id_is_valid (const char *id)
+{
+  if (id == NULL || *id == '\0' || g_str_equal (id, ".") || g_str_equal (id, ".."))
+    return FALSE;
+  if (!g_utf8_validate (id, -1, NULL))
+    return FALSE;
+  for (const char *p = id; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c < 0x20 || (c >= 0x7f && c < 0xa0) || (c < 0x80 && strchr ("/?#%\\", (int) c) != NULL))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+int
+lk_device_get_is_shared_device (LkDevice *self)
+{
+  g_return_val_if_fail (LK_IS_DEVICE (self), -1);
+  return self->is_shared_device;
 }

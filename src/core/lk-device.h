@@ -19,6 +19,8 @@ G_DECLARE_FINAL_TYPE (LkDevice, lk_device, LK, DEVICE, GObject)
   "operatingSystem,osVersion,model,manufacturer,deviceEnrollmentType,managedDeviceOwnerType," \
   "managementAgent,isSupervised,complianceState,lastSyncDateTime,enrolledDateTime"
 #define LK_DEVICE_SELECT_BETA LK_DEVICE_SELECT_V1 ",deviceType,ownerType,joinType"
+/* What a single-device GET adds on beta: Graph returns hardwareInformation only there. */
+#define LK_DEVICE_SELECT_ONE_BETA LK_DEVICE_SELECT_BETA ",hardwareInformation"
 
 /* Builds a device from one managedDevice object. Fails (LK_GRAPH_ERROR_INVALID_RESPONSE) only
  * when "id" is missing or not a string; other wrong-typed members become "unknown" and are
@@ -46,9 +48,17 @@ const char *lk_device_get_compliance_state     (LkDevice *self);
 /* -1 unknown (missing or wrong type), 0 false, 1 true */
 int         lk_device_get_is_supervised        (LkDevice *self);
 GDateTime  *lk_device_get_last_sync            (LkDevice *self);  /* NULL: never or unknown */
+/* Whether the device is a Shared iPad (hardwareInformation.isSharedDevice, read only by a
+ * single-device GET that selects it): -1 unknown, 0 no, 1 yes. */
+int         lk_device_get_is_shared_device     (LkDevice *self);
 GDateTime  *lk_device_get_enrolled             (LkDevice *self);
 /* Human-readable notes about members that had the wrong type; NULL when none. */
 const char *const *lk_device_get_problems      (LkDevice *self);
+
+/* Whether @id may name a device in a URL path: not empty, not "." or "..", and without '/',
+ * '?', '#', '%', '\\' or control characters. Anything else is a usage error before any request
+ * (an empty id or ".." would turn a device's URL into the list's or its parent's). */
+gboolean    lk_device_id_is_valid              (const char *id);
 
 /* Serializes back to a managedDevice object (the members above); for --json output and tests. */
 JsonObject *lk_device_to_json                  (LkDevice *self);

@@ -142,40 +142,85 @@ lk_graph_error_new_literal_full (LkGraphError  code,
   return error;
 }
 
-static const char *
-forbidden_message (LkForbiddenReason reason)
+/* Intune names a missing permission only in its message, inside the JSON text it nests there:
+ * "Application is not authorized to perform this operation. Application must have one of the
+ * following scopes: DeviceManagementManagedDevices.PrivilegedOperations.All - Operation ID …"
+ * (microsoftgraph/microsoft-graph-docs-contrib#87). The code is a bare "Forbidden", so the
+ * message is the only place that tells a missing permission from a missing Intune role. */
+#define SCOPES_MARKER "following scopes: "
+
+char *
+lk_graph_error_parse_missing_permission (const char *graph_message)
 {
+  const char *start = graph_message != NULL ? strstr (graph_message, SCOPES_MARKER) : NULL;
+  gsize len = 0;
+
+  if (start == NULL)
+    return NULL;
+  start += strlen (SCOPES_MARKER);
+  /* Permission names are letters, digits and dots, listed with ", ": anything else ends the
+   * list, so nothing hostile reaches a label or a terminal. */
+  while (len < 512 && (g_ascii_isalnum (start[len]) || start[len] == '.' || start[len] == '_'
+                       || (start[len] == ',' && start[len + 1] == ' ')
+                       || (start[len] == ' ' && len > 0 && start[len - 1] == ',')))
+    len++;
+  while (len > 0 && (start[len - 1] == ',' || start[len - 1] == ' ' || start[len - 1] == '.'))
+    len--;
+  return len > 0 ? g_strndup (start, len) : NULL;
+}
+
+static char *
+forbidden_message (LkForbiddenReason  reason,
+                   const char        *graph_message)
+{
+  g_autofree char *permission = NULL;
+
   switch (reason)
     {
     case LK_FORBIDDEN_MISSING_SCOPE:
-      return _("The sign-in lacks the permission for this request. An administrator must grant the Microsoft Graph permission to the app registration.");
+      permission = lk_graph_error_parse_missing_permission (graph_message);
+      if (permission != NULL)
+        /* Translators: %s is a Microsoft Graph permission name, e.g.
+         * DeviceManagementManagedDevices.PrivilegedOperations.All. */
+        return g_strdup_printf (_("The sign-in lacks the Microsoft Graph permission %s. An administrator must add it to the app registration as a delegated permission and grant admin consent; then sign in again."),
+                                permission);
+      return g_strdup (_("The sign-in lacks the Microsoft Graph permission for this request. An administrator must add it to the app registration as a delegated permission and grant admin consent; then sign in again."));
     case LK_FORBIDDEN_MISSING_ROLE:
-      return _("Your account has no Intune role that allows this. Ask for the Help Desk Operator role or a custom role with Remote tasks.");
+      return g_strdup (_("Intune refused this for your account: it has no Intune role that allows it. Ask for the Help Desk Operator or School Administrator role, or a custom role with Remote tasks → Reset passcode."));
     case LK_FORBIDDEN_CONDITIONAL_ACCESS:
-      return _("A Conditional Access policy requires you to sign in again before this request.");
+      return g_strdup (_("A Conditional Access policy requires you to sign in again before this request."));
     case LK_FORBIDDEN_MULTI_ADMIN_APPROVAL:
-      return _("This action needs approval from a second administrator (Multi Admin Approval).");
+      return g_strdup (_("This action now awaits approval by a second administrator (Multi Admin Approval). It has not failed: once it is approved in the Intune admin center (Tenant administration → Multi Admin Approval), it can be completed."));
     case LK_FORBIDDEN_UNKNOWN:
     default:
-      return _("Access denied by Microsoft Graph.");
+      return g_strdup (_("Access denied by Microsoft Graph."));
     }
 }
 
 static LkForbiddenReason
-forbidden_reason_for_code (const char *graph_code)
+forbidden_reason_for (const char *graph_code,
+                      const char *graph_message)
 {
   if (graph_code == NULL)
     return LK_FORBIDDEN_UNKNOWN;
   if (g_str_equal (graph_code, "insufficient_claims"))
     return LK_FORBIDDEN_CONDITIONAL_ACCESS;
+  /* learn.microsoft.com/intune/fundamentals/role-based-access-control/multi-admin-approval-graph-api:
+   * 403 {"error":{"code":"ApprovalRequired","message":"Approval Required. Request Approval …"}}. */
+  if (g_str_equal (graph_code, "ApprovalRequired") || g_str_has_prefix (graph_code, "MultiAdminApproval"))
+    return LK_FORBIDDEN_MULTI_ADMIN_APPROVAL;
   if (g_str_equal (graph_code, "Authorization_RequestDenied")
       || g_str_equal (graph_code, "ErrorAccessDenied"))
     return LK_FORBIDDEN_MISSING_SCOPE;
+  if (graph_message != NULL && strstr (graph_message, SCOPES_MARKER) != NULL)
+    return LK_FORBIDDEN_MISSING_SCOPE;
+  /* Intune's answer to a user without a role that allows the request is a 403 whose code is
+   * "Forbidden" or "UnknownError" (with "ErrorCode":"Forbidden" nested in the message) and a
+   * message that names no permission: "An error has occurred - Operation ID …". */
   if (g_str_equal (graph_code, "UnauthorizedRoleAssignment")
-      || g_str_equal (graph_code, "NoPermissionsInAccessToken"))
+      || g_str_equal (graph_code, "NoPermissionsInAccessToken")
+      || g_str_equal (graph_code, "Forbidden") || g_str_equal (graph_code, "UnknownError"))
     return LK_FORBIDDEN_MISSING_ROLE;
-  if (g_str_has_prefix (graph_code, "MultiAdminApproval"))
-    return LK_FORBIDDEN_MULTI_ADMIN_APPROVAL;
   return LK_FORBIDDEN_UNKNOWN;
 }
 
@@ -190,7 +235,7 @@ lk_graph_error_new_from_response (guint       http_status,
   const char *graph_code = NULL;
   const char *graph_message = NULL;
   const char *request_id = request_id_header;
-  const char *message = NULL;
+  g_autofree char *message = NULL;
   LkGraphError code;
   GError *error;
 
@@ -215,7 +260,7 @@ lk_graph_error_new_from_response (guint       http_status,
 
   code = lk_graph_error_code_for_status (http_status, graph_code);
   if (code == LK_GRAPH_ERROR_FORBIDDEN)
-    message = forbidden_message (forbidden_reason_for_code (graph_code));
+    message = forbidden_message (forbidden_reason_for (graph_code, graph_message), graph_message);
 
   error = lk_graph_error_new_literal_full (code, message, http_status, graph_code,
                                            request_id, client_request_id);
@@ -275,7 +320,7 @@ lk_graph_error_get_forbidden_reason (const GError *error)
 {
   if (!g_error_matches (error, LK_GRAPH_ERROR, LK_GRAPH_ERROR_FORBIDDEN))
     return LK_FORBIDDEN_UNKNOWN;
-  return forbidden_reason_for_code (lk_graph_error_get_graph_code (error));
+  return forbidden_reason_for (lk_graph_error_get_graph_code (error), lk_graph_error_get_graph_message (error));
 }
 
 char *

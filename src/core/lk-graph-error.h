@@ -17,7 +17,8 @@ typedef enum
 {
   LK_GRAPH_ERROR_NETWORK,           /* could not connect, connection dropped before sending */
   LK_GRAPH_ERROR_TIMEOUT,           /* no answer in time; for a GET it is safe to retry */
-  LK_GRAPH_ERROR_OUTCOME_UNKNOWN,   /* a POST was sent but no answer came: never resend it */
+  LK_GRAPH_ERROR_OUTCOME_UNKNOWN,   /* a POST left and no answer proved it refused (any 5xx, a drop,
+                                       a timeout): never resend it; read deviceActionResults */
   LK_GRAPH_ERROR_UNAUTHORIZED,      /* 401 after one refresh: sign in again */
   LK_GRAPH_ERROR_FORBIDDEN,         /* 403: see lk_graph_error_get_forbidden_reason() */
   LK_GRAPH_ERROR_NOT_FOUND,         /* 404 */
@@ -63,6 +64,11 @@ LkForbiddenReason  lk_graph_error_get_forbidden_reason (const GError *error);
 /* Sets the client-request-id after the fact (the send path knows it, parsers may not). */
 void               lk_graph_error_set_client_request_id (GError     *error,
                                                          const char *client_request_id);
+
+/* The permission names Intune's 403 message lists ("… must have one of the following scopes:
+ * A, B - Operation ID …"), as "A, B"; NULL when it names none. Only letters, digits, dots and
+ * ", " are kept. */
+char              *lk_graph_error_parse_missing_permission (const char *graph_message);
 
 /* "Request ID: …  Client request ID: …" or NULL when neither is known. */
 char              *lk_graph_error_format_ids          (const GError *error);

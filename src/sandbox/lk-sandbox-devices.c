@@ -34,6 +34,7 @@ static const char *const field_names[SB_N_FIELDS] = {
   [SB_F_LAST_SYNC_DATE_TIME] = "lastSyncDateTime",
   [SB_F_ENROLLED_DATE_TIME] = "enrolledDateTime",
   [SB_F_DEVICE_ACTION_RESULTS] = "deviceActionResults",
+  [SB_F_HARDWARE_INFORMATION] = "hardwareInformation",
 };
 
 /* deviceEnrollmentType values that only beta knows; v1.0 reports them as "unknown". */
@@ -57,7 +58,8 @@ sb_field_name (SbField field)
 gboolean
 sb_field_is_beta_only (SbField field)
 {
-  return field == SB_F_DEVICE_TYPE || field == SB_F_OWNER_TYPE || field == SB_F_JOIN_TYPE;
+  return field == SB_F_DEVICE_TYPE || field == SB_F_OWNER_TYPE || field == SB_F_JOIN_TYPE
+         || field == SB_F_HARDWARE_INFORMATION;
 }
 
 gboolean
@@ -175,13 +177,37 @@ sb_append_iso8601 (GString *out, gint64 unix_seconds)
                           g_date_time_get_minute (dt), g_date_time_get_second (dt));
 }
 
+/* Graph beta's hardwareInformation (intune-devices-hardwareinformation): in a list its members
+ * carry no values; a single-device GET fills them. Only the Shared iPad members are modelled. */
+static void
+write_hardware_information (GString        *out,
+                            const SbDevice *dev,
+                            gboolean        single)
+{
+  if (!single)
+    {
+      g_string_append (out, "{\"isSharedDevice\":null,\"sharedDeviceCachedUsers\":[]}");
+      return;
+    }
+  g_string_append_printf (out, "{\"isSharedDevice\":%s,\"sharedDeviceCachedUsers\":[",
+                          dev->is_shared_device ? "true" : "false");
+  if (dev->is_shared_device && dev->s[SB_F_USER_PRINCIPAL_NAME] != NULL)
+    {
+      g_string_append (out, "{\"@odata.type\":\"microsoft.graph.sharedAppleDeviceUser\",\"userPrincipalName\":");
+      sb_json_append_string (out, dev->s[SB_F_USER_PRINCIPAL_NAME]);
+      g_string_append (out, ",\"dataToSync\":false,\"dataQuota\":null,\"dataUsed\":0}");
+    }
+  g_string_append (out, "]}");
+}
+
 static void
 write_member (GString        *out,
               const SbDevice *dev,
               SbField         field,
               gboolean        beta,
               const char     *actions_json,
-              gboolean        wrong_types)
+              gboolean        wrong_types,
+              gboolean        single)
 {
   const char *value;
 
@@ -230,6 +256,9 @@ write_member (GString        *out,
     case SB_F_DEVICE_ACTION_RESULTS:
       g_string_append (out, actions_json != NULL ? actions_json : "[]");
       return;
+    case SB_F_HARDWARE_INFORMATION:
+      write_hardware_information (out, dev, single);
+      return;
     default:
       break;
     }
@@ -247,7 +276,8 @@ sb_device_write_json (GString        *out,
                       guint32         fields,
                       gboolean        beta,
                       const char     *actions_json,
-                      gboolean        wrong_types)
+                      gboolean        wrong_types,
+                      gboolean        single)
 {
   gboolean first = TRUE;
 
@@ -261,7 +291,7 @@ sb_device_write_json (GString        *out,
       if (!first)
         g_string_append_c (out, ',');
       first = FALSE;
-      write_member (out, dev, i, beta, actions_json, wrong_types);
+      write_member (out, dev, i, beta, actions_json, wrong_types, single);
     }
   g_string_append_c (out, '}');
 }
@@ -314,6 +344,7 @@ sb_device_set_load_demo (SbDeviceSet *set, gint64 now, GError **error)
       /* beta's ownerType mirrors managedDeviceOwnerType unless the fixture says otherwise. */
       if (dev.s[SB_F_OWNER_TYPE] == NULL)
         dev.s[SB_F_OWNER_TYPE] = dev.s[SB_F_MANAGED_DEVICE_OWNER_TYPE];
+      dev.is_shared_device = json_object_get_boolean_member_with_default (obj, "isSharedDevice", FALSE);
       dev.is_supervised = json_object_get_boolean_member_with_default (obj, "isSupervised",
                                                                       FALSE);
       dev.last_sync = minutes < 0 ? 0 : now - minutes * 60;

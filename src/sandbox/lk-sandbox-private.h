@@ -35,6 +35,7 @@ typedef enum
   SB_F_LAST_SYNC_DATE_TIME,
   SB_F_ENROLLED_DATE_TIME,
   SB_F_DEVICE_ACTION_RESULTS,
+  SB_F_HARDWARE_INFORMATION, /* beta only; its values only on a single-device GET */
   SB_N_FIELDS,
 } SbField;
 
@@ -44,6 +45,7 @@ typedef struct
   gint64      last_sync;              /* unix seconds; 0 = never (0001-01-01T00:00:00Z) */
   gint64      enrolled;
   gint8       is_supervised;
+  gint8       is_shared_device;       /* a Shared iPad */
 } SbDevice;
 
 typedef struct
@@ -65,13 +67,15 @@ gboolean     sb_field_is_beta_only       (SbField field);
 
 /* Writes @dev as a JSON object with the members in @fields (a bitmask of 1 << SbField).
  * v1.0 maps beta-only enrollment types to "unknown". @actions_json is the already
- * serialized deviceActionResults array (or NULL for []). @wrong_types breaks member types. */
+ * serialized deviceActionResults array (or NULL for []). @wrong_types breaks member types.
+ * @single: a single-device GET, the only answer where hardwareInformation holds values. */
 void         sb_device_write_json        (GString        *out,
                                           const SbDevice *dev,
                                           guint32         fields,
                                           gboolean        beta,
                                           const char     *actions_json,
-                                          gboolean        wrong_types);
+                                          gboolean        wrong_types,
+                                          gboolean        single);
 
 /* JSON helpers. */
 void         sb_json_append_string       (GString *out, const char *value);

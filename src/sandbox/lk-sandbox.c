@@ -142,6 +142,7 @@ struct _LkSandbox
   GHashTable   *spent_refresh;    /* signed refresh tokens already rotated away */
   GPtrArray    *issued_tokens;    /* every access and refresh token handed out (hygiene tests) */
   char          last_passcode[8]; /* the last temporary passcode generated, or "" */
+  char          fixed_passcode[8];/* the passcode every reset generates, or "": random */
 
   /* Owned by the caller of start/stop; the server itself only exists on the thread. */
   GThread      *thread;
@@ -816,6 +817,8 @@ handle_device_action (SbRequest *req, const char *id, const char *action_name)
 
           fill_random ((guint8 *) &r, sizeof r);
           g_snprintf (action->passcode, sizeof action->passcode, "%06u", r % 1000000);
+          if (self->fixed_passcode[0] != '\0')
+            memcpy (action->passcode, self->fixed_passcode, sizeof action->passcode);
           memcpy (self->last_passcode, action->passcode, sizeof self->last_passcode);
         }
       g_hash_table_replace (self->actions, g_strdup (dev->s[SB_F_ID]), action);
@@ -912,7 +915,7 @@ handle_get_device (SbRequest *req, const char *version, const char *id, GHashTab
     }
   actions = actions_json_locked (self, dev);
   entity = g_string_new (NULL);
-  sb_device_write_json (entity, dev, mask, beta, actions, req->wrong_types);
+  sb_device_write_json (entity, dev, mask, beta, actions, req->wrong_types, TRUE);
   body = g_string_new (NULL);
   g_string_append_printf (body, "{\"@odata.context\":\"%s/graph/%s/$metadata#deviceManagement/managedDevices/$entity\",",
                           self->base_url, version);
@@ -1073,7 +1076,7 @@ handle_list_devices (SbRequest *req, const char *version, GHashTable *query)
         g_string_append_c (body, ',');
       if ((mask & (1u << SB_F_DEVICE_ACTION_RESULTS)) != 0)
         actions = actions_json_locked (self, dev);
-      sb_device_write_json (body, dev, mask, beta, actions, req->wrong_types);
+      sb_device_write_json (body, dev, mask, beta, actions, req->wrong_types, FALSE);
       n_written++;
     }
   g_string_append_c (body, ']');
@@ -1092,6 +1095,48 @@ handle_list_devices (SbRequest *req, const char *version, GHashTable *query)
   g_string_append_c (body, '}');
   cursor_clear (&cursor);
   set_json (req->msg, 200, GRAPH_JSON_TYPE, body);
+}
+
+/* Intune's 403s, as its service writes them: the code says little ("Forbidden", or
+ * "UnknownError" with the real code nested), the message is a JSON text of Intune's own.
+ * Missing permission: microsoftgraph/microsoft-graph-docs-contrib#87; missing Intune role:
+ * microsoftgraph/microsoft-graph-docs#11070; Multi Admin Approval: learn.microsoft.com/intune/
+ * fundamentals/role-based-access-control/multi-admin-approval-graph-api. */
+static void
+reply_intune_missing_scope (SbRequest *req, const char *const scopes[])
+{
+  g_autofree char *list = g_strjoinv (", ", (char **) scopes);
+  g_autofree char *message = g_strdup_printf ("{\r\n  \"_version\": 3,\r\n  \"Message\": \"Application is not authorized to perform this operation. "
+                                              "Application must have one of the following scopes: %s - Operation ID (for customer support): "
+                                              "00000000-0000-0000-0000-000000000000 - Activity ID: %s - Url: https://fef.msua02.manage.microsoft.com/"
+                                              "DeviceFE/StatelessDeviceFEService/deviceManagement/managedDevices\",\r\n  \"CustomApiErrorPhrase\": \"\",\r\n"
+                                              "  \"RetryAfter\": null,\r\n  \"ErrorSourceService\": \"\",\r\n  \"HttpHeaders\": \"{}\"\r\n}",
+                                              list, req->request_id);
+
+  reply_graph_error (req, 403, "Forbidden", message);
+}
+
+static void
+reply_intune_missing_role (SbRequest *req)
+{
+  g_autofree char *message = g_strdup_printf ("{\"ErrorCode\":\"Forbidden\",\"Message\":\"{\\r\\n  \\\"_version\\\": 3,\\r\\n  \\\"Message\\\": "
+                                              "\\\"An error has occurred - Operation ID (for customer support): 00000000-0000-0000-0000-000000000000 - "
+                                              "Activity ID: %s - Url: https://fef.msua05.manage.microsoft.com/DeviceFE/StatelessDeviceFEService/"
+                                              "deviceManagement/managedDevices\\\"\\r\\n}\",\"Target\":null,\"Details\":null,\"InnerError\":null,"
+                                              "\"InstanceAnnotations\":[]}", req->request_id);
+
+  reply_graph_error (req, 403, "UnknownError", message);
+}
+
+static void
+reply_intune_approval_required (SbRequest *req)
+{
+  g_autofree char *code = g_uuid_string_random ();
+  g_autofree char *message = g_strdup_printf ("Approval Required. Request Approval using the request ID returned as part of the "
+                                              "x-msft-approval-code response header. x-msft-approval-code: %s", code);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), "x-msft-approval-code", code);
+  reply_graph_error (req, 403, "ApprovalRequired", message);
 }
 
 /* Lock not held. Returns FALSE after answering 401. */
@@ -1134,8 +1179,7 @@ check_bearer (SbRequest *req, const char *required_any[], char **out_token)
   *out_token = g_strdup (auth + 7);
   if (!allowed)
     {
-      reply_graph_error (req, 403, "Authorization_RequestDenied",
-                         "Insufficient privileges to complete the operation.");
+      reply_intune_missing_scope (req, required_any);
       g_clear_pointer (out_token, g_free);
       return FALSE;
     }
@@ -1180,9 +1224,20 @@ apply_graph_fault (SbRequest *req, SbFault *fault, const char *token, const char
       }
       break;
     case LK_FAULT_FORBIDDEN:
-      reply_graph_error (req, 403, fault->fault.graph_code != NULL ? fault->fault.graph_code
-                                                                   : "Forbidden",
-                         "Access denied (sandbox fault injection).");
+      if (g_strcmp0 (fault->fault.graph_code, "Forbidden") == 0)
+        {
+          static const char *const privileged[] = { SCOPE_PRIVILEGED, NULL };
+
+          reply_intune_missing_scope (req, privileged);
+        }
+      else if (g_strcmp0 (fault->fault.graph_code, "UnknownError") == 0)
+        reply_intune_missing_role (req);
+      else if (g_strcmp0 (fault->fault.graph_code, "ApprovalRequired") == 0)
+        reply_intune_approval_required (req);
+      else
+        reply_graph_error (req, 403, fault->fault.graph_code != NULL ? fault->fault.graph_code
+                                                                     : "Forbidden",
+                           "Access denied (sandbox fault injection).");
       break;
     case LK_FAULT_OAUTH_ERROR:
     case LK_FAULT_DELAY:
@@ -2734,4 +2789,17 @@ lk_sandbox_setup_demo (LkSandbox *self)
   lk_sandbox_set_preferred_port (self, LK_SANDBOX_DEMO_PORT);
   /* Not a secret worth keeping: it guards only this emulator's demo data. */
   lk_sandbox_set_grant_secret (self, "latchkey-demo-tenant");
+}
+
+void
+lk_sandbox_set_passcode (LkSandbox  *self,
+                         const char *passcode)
+{
+  g_return_if_fail (LK_IS_SANDBOX (self));
+
+  g_mutex_lock (&self->lock);
+  memset (self->fixed_passcode, 0, sizeof self->fixed_passcode);
+  if (passcode != NULL)
+    g_strlcpy (self->fixed_passcode, passcode, sizeof self->fixed_passcode);
+  g_mutex_unlock (&self->lock);
 }

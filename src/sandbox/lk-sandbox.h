@@ -35,7 +35,10 @@ typedef enum
   LK_FAULT_EXPIRE_TOKEN,    /* 401 InvalidAuthenticationToken, and the token stays invalid */
   LK_FAULT_FOREIGN_NEXT_LINK, /* the page's @odata.nextLink points at https://evil.example.com */
   LK_FAULT_HUGE_BODY,       /* 200 with a valid JSON body of @size bytes */
-  LK_FAULT_FORBIDDEN,       /* 403 with @graph_code (e.g. "insufficient_claims") */
+  LK_FAULT_FORBIDDEN,       /* 403 with @graph_code (e.g. "insufficient_claims"); Intune's own
+                               bodies for "Forbidden" (the privileged permission missing, named in
+                               the message), "UnknownError" (no Intune role) and "ApprovalRequired"
+                               (Multi Admin Approval, with an x-msft-approval-code header) */
   LK_FAULT_OAUTH_ERROR,     /* token/devicecode endpoints: 400 {"error": @graph_code, …}
                                e.g. slow_down, expired_token, authorization_declined, invalid_grant */
   LK_FAULT_DROP_MID_BODY,   /* the request is handled, the status line, headers and the first half
@@ -128,6 +131,9 @@ void        lk_sandbox_get_rate_peak       (LkSandbox *self,
                                             guint     *writes);
 /* resetPasscode actions the sandbox queued (a POST answered by an injected fault is not). */
 guint       lk_sandbox_count_queued_actions (LkSandbox *self);
+/* The temporary passcode every later Android reset generates (at most 7 bytes; tests put JSON's
+ * special characters in it); NULL: random digits (the default). */
+void        lk_sandbox_set_passcode        (LkSandbox *self, const char *passcode);
 /* Added to every answer, to feel like the real service (demo: 80–250 ms). */
 void        lk_sandbox_set_latency         (LkSandbox *self, guint min_ms, guint max_ms);
 /* How long resetPasscode stays pending, then active, before done. */

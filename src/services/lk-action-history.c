@@ -33,6 +33,7 @@ static const struct { const char *name; gsize offset; } fields[] = {
   FIELD ("detail", detail),
   FIELD ("requestId", request_id),
   FIELD ("clientRequestId", client_request_id),
+  FIELD ("priorResultStart", prior_result_start),
 };
 #undef FIELD
 
@@ -170,8 +171,34 @@ lk_action_history_append (LkActionHistory  *self,
                    _("Could not write the action history %s: %s"), self->path, g_strerror (saved));
       return FALSE;
     }
+  /* The "about to send" record must be on disk before the request leaves: a crash or a
+   * SIGKILL right after must still find it. */
+  if (fsync (fd) != 0)
+    {
+      int saved = errno;
+      close (fd);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not write the action history %s: %s"), self->path, g_strerror (saved));
+      return FALSE;
+    }
   close (fd);
   return TRUE;
+}
+
+/* Later records of the same request (its outcome) fill in the first one; its time stays the
+ * time the action was sent, and its client-request-id (the same) keys the fold's table. */
+static void
+merge_into (LkHistoryEntry *into,
+            LkHistoryEntry *later)
+{
+  for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+    if (fields[f].offset != G_STRUCT_OFFSET (LkHistoryEntry, time)
+        && fields[f].offset != G_STRUCT_OFFSET (LkHistoryEntry, client_request_id)
+        && *field_slot (later, f) != NULL)
+      {
+        g_free (*field_slot (into, f));
+        *field_slot (into, f) = g_steal_pointer (field_slot (later, f));
+      }
 }
 
 GPtrArray *
@@ -182,6 +209,7 @@ lk_action_history_load (LkActionHistory  *self,
   g_autofree char *contents = NULL;
   g_autoptr(GError) local_error = NULL;
   g_auto(GStrv) lines = NULL;
+  g_autoptr(GHashTable) by_request = NULL;
 
   g_return_val_if_fail (LK_IS_ACTION_HISTORY (self), NULL);
 
@@ -193,9 +221,12 @@ lk_action_history_load (LkActionHistory  *self,
       return NULL;
     }
 
+  /* A journal: one action's records (intent, then outcome) share its client-request-id. */
+  by_request = g_hash_table_new (g_str_hash, g_str_equal);
   lines = g_strsplit (contents, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     {
+      LkHistoryEntry *first;
       g_autoptr(JsonParser) parser = json_parser_new ();
       LkHistoryEntry *entry;
       JsonObject *object;
@@ -209,7 +240,16 @@ lk_action_history_load (LkActionHistory  *self,
       entry = lk_history_entry_new ();
       for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
         *field_slot (entry, f) = g_strdup (lk_json_get_string (object, fields[f].name, NULL));
+      first = entry->client_request_id != NULL ? g_hash_table_lookup (by_request, entry->client_request_id) : NULL;
+      if (first != NULL)
+        {
+          merge_into (first, entry);
+          lk_history_entry_free (entry);
+          continue;
+        }
       g_ptr_array_add (entries, entry);
+      if (entry->client_request_id != NULL)
+        g_hash_table_insert (by_request, entry->client_request_id, entry);
     }
   return g_steal_pointer (&entries);
 }
@@ -322,15 +362,45 @@ lk_history_outcome_label (const char *outcome)
 {
   if (g_strcmp0 (outcome, "done") == 0)
     return _("Done");
-  if (g_strcmp0 (outcome, "sent") == 0)
+  if (g_strcmp0 (outcome, "sent") == 0 || g_strcmp0 (outcome, "pending") == 0)
     return _("Sent");
+  if (g_strcmp0 (outcome, "active") == 0)
+    return _("In progress on the device");
+  if (g_strcmp0 (outcome, "canceled") == 0)
+    return _("Canceled");
+  if (g_strcmp0 (outcome, "awaitingApproval") == 0)
+    return _("Awaiting approval (Multi Admin Approval)");
+  /* An intent with no outcome after it: the process ended (killed, crashed) while the request
+   * may have been on its way, so it may or may not have reached Intune. */
+  if (g_strcmp0 (outcome, "sending") == 0 || g_strcmp0 (outcome, "unknown") == 0)
+    return _("Outcome unknown — check status");
   if (g_strcmp0 (outcome, "failed") == 0)
     return _("Failed on the device");
   if (g_strcmp0 (outcome, "notSupported") == 0)
     return _("Not supported by the device");
-  if (g_strcmp0 (outcome, "unknown") == 0)
-    return _("No answer (checked in Intune)");
   if (g_strcmp0 (outcome, "error") == 0)
     return _("Not sent");
   return outcome != NULL ? outcome : "—";
+}
+
+gboolean
+lk_history_outcome_is_open (const char *outcome)
+{
+  static const char *const open[] = { "sending", "unknown", "sent", "pending", "active", NULL };
+
+  return outcome != NULL && g_strv_contains (open, outcome);
+}
+
+LkHistoryEntry *
+lk_history_find_latest (GPtrArray  *entries,
+                        const char *device_id)
+{
+  for (guint i = entries != NULL ? entries->len : 0; i > 0; i--)
+    {
+      LkHistoryEntry *entry = g_ptr_array_index (entries, i - 1);
+
+      if (g_strcmp0 (entry->device_id, device_id) == 0)
+        return entry;
+    }
+  return NULL;
 }

@@ -1,8 +1,12 @@
 /* lk-action-history.h: the local journal of every passcode action — never a passcode or token.
  *
  * JSON lines in $XDG_STATE_HOME/latchkey/history.jsonl: time, admin, tenant, device, action,
- * outcome, request ids. One line is appended per event with O_APPEND, so a crash can cost at
- * most the line being written; a damaged line is skipped when reading.
+ * outcome, request ids. It is a journal: before a passcode action leaves, a record with the
+ * outcome "sending" and the request's client-request-id is appended and fsync'd; its outcome
+ * is appended under the same client-request-id once known, and reading folds the two into one
+ * entry. An intent with nothing after it (the process was killed) reads as "outcome unknown".
+ * Each line is one write() with O_APPEND, so a crash can cost at most the line being written;
+ * a damaged line is skipped when reading.
  */
 #pragma once
 
@@ -19,10 +23,16 @@ typedef struct
   char   *device_id;
   char   *device_name;
   char   *action;             /* "resetPasscode" … (LkActionKind as text) */
-  char   *outcome;            /* "sent", "pending", "done", "failed", "notSupported", "error", "unknown" */
+  char   *outcome;            /* "sending" (intent), "sent", "pending", "active", "done", "failed",
+                                 "notSupported", "canceled", "error" (not sent), "unknown",
+                                 "awaitingApproval" (held for Multi Admin Approval) */
   char   *detail;             /* an error message, never a secret */
   char   *request_id;
   char   *client_request_id;
+  /* When the passcode action Intune showed for the device just before this one was sent had
+   * started (ISO 8601), "none" when it showed none; NULL when unknown. A result that started
+   * then or earlier is that older action's, never this one's. */
+  char   *prior_result_start;
 } LkHistoryEntry;
 
 LkHistoryEntry *lk_history_entry_new   (void);
@@ -45,7 +55,8 @@ const char      *lk_action_history_get_path   (LkActionHistory  *self);
 gboolean         lk_action_history_append     (LkActionHistory  *self,
                                                LkHistoryEntry   *entry,
                                                GError          **error);
-/* Every readable entry, oldest first (element-type LkHistoryEntry). */
+/* Every readable entry, oldest first (element-type LkHistoryEntry); the records of one request
+ * (same client-request-id) folded into one entry with the latest outcome and the first time. */
 GPtrArray       *lk_action_history_load       (LkActionHistory  *self,
                                                GError          **error);
 /* The same entries as a list model of LkHistoryRecord, NEWEST first (as a History view shows
@@ -57,5 +68,11 @@ GListModel      *lk_action_history_load_model (LkActionHistory  *self,
 char            *lk_action_history_to_csv     (GPtrArray        *entries);
 /* An outcome ("done", "sent"…) in the words a person reads; unknown ones as they are. */
 const char      *lk_history_outcome_label     (const char       *outcome);
+/* Whether the action may still be on its way or in progress: sending, unknown, sent, pending,
+ * active. */
+gboolean         lk_history_outcome_is_open   (const char       *outcome);
+/* The newest of @entries (as loaded) for @device_id, or NULL. */
+LkHistoryEntry  *lk_history_find_latest       (GPtrArray        *entries,
+                                               const char       *device_id);
 
 G_END_DECLS

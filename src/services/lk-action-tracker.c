@@ -8,7 +8,7 @@
 #include "lk-graph-error.h"
 
 /* After an unanswered POST, how long to look for the action before giving up on knowing. */
-#define CHECKING_LIMIT_US (90 * G_USEC_PER_SEC)
+#define CHECKING_LIMIT_MS (90 * 1000)
 
 struct _LkActionTracker
 {
@@ -31,6 +31,7 @@ struct _LkActionTracker
   gboolean         baseline_present;/* … and held a resetPasscode result then */
   GDateTime       *baseline_start;  /* … that started then (NULL: without a start time) */
   gint64           checking_since;
+  gint64           checking_limit;  /* µs */
   guint            poll_first_ms;
   guint            poll_max_ms;
   guint            poll_ms;
@@ -91,15 +92,15 @@ lk_action_kind_to_string (LkActionKind kind)
     }
 }
 
-static void
-record (LkActionTracker *self,
-        const char      *outcome)
+static gboolean
+try_record (LkActionTracker  *self,
+            const char       *outcome,
+            GError          **error)
 {
   g_autoptr(LkHistoryEntry) entry = lk_history_entry_new ();
-  g_autoptr(GError) error = NULL;
 
   if (self->history == NULL)
-    return;
+    return TRUE;
   entry->admin = g_strdup (self->admin);
   entry->tenant = g_strdup (self->tenant);
   entry->device_id = g_strdup (lk_device_get_id (self->device));
@@ -110,8 +111,36 @@ record (LkActionTracker *self,
   entry->detail = self->error != NULL ? g_strdup (self->error->message) : NULL;
   entry->request_id = g_strdup (self->request_id);
   entry->client_request_id = g_strdup (self->client_request_id);
-  if (!lk_action_history_append (self->history, entry, &error))
+  if (self->baseline_known && !self->baseline_present)
+    entry->prior_result_start = g_strdup ("none");
+  else if (self->baseline_start != NULL)
+    entry->prior_result_start = g_date_time_format_iso8601 (self->baseline_start);
+  return lk_action_history_append (self->history, entry, error);
+}
+
+static void
+record (LkActionTracker *self,
+        const char      *outcome)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!try_record (self, outcome, &error))
     g_warning ("Could not record the action: %s", error->message);
+}
+
+/* What the history says of a final state: an error whose outcome is unknown is not "not sent". */
+static const char *
+final_outcome (LkActionTracker *self,
+               LkTrackerState   state)
+{
+  if (state == LK_TRACKER_ERROR
+      && g_error_matches (self->error, LK_GRAPH_ERROR, LK_GRAPH_ERROR_OUTCOME_UNKNOWN))
+    return "unknown";
+  /* Multi Admin Approval holds the request for a second admin: not a failure. */
+  if (state == LK_TRACKER_ERROR
+      && lk_graph_error_get_forbidden_reason (self->error) == LK_FORBIDDEN_MULTI_ADMIN_APPROVAL)
+    return "awaitingApproval";
+  return lk_tracker_state_to_string (state);
 }
 
 static gboolean
@@ -134,7 +163,7 @@ set_state (LkActionTracker *self,
   if (is_final (state))
     {
       g_clear_handle_id (&self->poll_source, g_source_remove);
-      record (self, lk_tracker_state_to_string (state));
+      record (self, final_outcome (self, state));
       g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
     }
 }
@@ -248,7 +277,7 @@ results_cb (GObject      *source,
   if (reset == NULL || !is_ours (self, reset))
     {
       if (self->state == LK_TRACKER_CHECKING
-          && g_get_monotonic_time () - self->checking_since > CHECKING_LIMIT_US)
+          && g_get_monotonic_time () - self->checking_since > self->checking_limit)
         {
           fail (self, lk_graph_error_new_literal_full (LK_GRAPH_ERROR_OUTCOME_UNKNOWN,
                                                        _("Intune shows no passcode action for this device. The request was probably not received; check the Intune admin center before trying again."),
@@ -289,9 +318,9 @@ sent_cb (GObject      *source,
   GError *error = NULL;
 
   g_clear_pointer (&self->request_id, g_free);
-  g_clear_pointer (&self->client_request_id, g_free);
+  /* The client-request-id is ours (post ()): the outcome is recorded under the intent's. */
   if (!lk_graph_client_post_action_finish_full (LK_GRAPH_CLIENT (source), result, &self->request_id,
-                                                &self->client_request_id, &error))
+                                                NULL, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -320,11 +349,23 @@ sent_cb (GObject      *source,
 static void
 post (LkActionTracker *self)
 {
+  GError *error = NULL;
+
   g_clear_pointer (&self->sent_at, g_date_time_unref);
   self->sent_at = g_date_time_new_now_utc ();
-  lk_graph_client_post_action_async (self->client, lk_device_get_id (self->device),
-                                     LK_DEVICE_ACTION_RESET_PASSCODE, self->cancellable,
-                                     sent_cb, g_object_ref (self));
+  /* The journal names the request before it leaves: if the process dies while it is on its
+   * way, the record is there (outcome unknown) and nothing invites a second send. No record,
+   * no request. */
+  g_free (self->client_request_id);
+  self->client_request_id = g_uuid_string_random ();
+  if (!try_record (self, "sending", &error))
+    {
+      fail (self, error);
+      return;
+    }
+  lk_graph_client_post_action_with_id_async (self->client, lk_device_get_id (self->device),
+                                             LK_DEVICE_ACTION_RESET_PASSCODE, self->client_request_id,
+                                             self->cancellable, sent_cb, g_object_ref (self));
 }
 
 static void
@@ -410,6 +451,14 @@ lk_action_tracker_set_poll_interval (LkActionTracker *self,
   self->poll_first_ms = MAX (first_ms, 10);
   self->poll_max_ms = MAX (max_ms, self->poll_first_ms);
   self->poll_ms = self->poll_first_ms;
+}
+
+void
+lk_action_tracker_set_checking_limit (LkActionTracker *self,
+                                      guint            ms)
+{
+  g_return_if_fail (LK_IS_ACTION_TRACKER (self));
+  self->checking_limit = (gint64) ms * 1000;
 }
 
 void
@@ -514,6 +563,7 @@ lk_action_tracker_init (LkActionTracker *self)
 {
   self->cancellable = g_cancellable_new ();
   lk_action_tracker_set_poll_interval (self, 2000, 15000);
+  lk_action_tracker_set_checking_limit (self, CHECKING_LIMIT_MS);
 }
 
 LkActionTracker *

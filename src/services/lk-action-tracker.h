@@ -51,6 +51,10 @@ void             lk_action_tracker_sync_device   (LkActionTracker *self);
 void             lk_action_tracker_set_poll_interval (LkActionTracker *self,
                                                       guint            first_ms,
                                                       guint            max_ms);
+/* After an unanswered POST, how long to look for the action in deviceActionResults before
+ * ending as "outcome unknown" (default 90 s). */
+void             lk_action_tracker_set_checking_limit (LkActionTracker *self,
+                                                       guint            ms);
 
 LkTrackerState   lk_action_tracker_get_state     (LkActionTracker *self);
 gboolean         lk_action_tracker_is_finished   (LkActionTracker *self);

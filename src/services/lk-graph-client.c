@@ -505,10 +505,17 @@ request_complete (GTask *task)
       return;
     }
 
-  /* 504 after a POST was sent says nothing about whether Intune queued the action. */
-  if (status == 504 && is_post (req))
+  /* The outcome policy for a POST (DESIGN, "A POST's outcome"): once its body has left, only
+   * an answer that proves Intune refused it before processing — a 4xx, 429 included — means
+   * "not sent". Any 5xx may come from a gateway or a service that failed after Intune queued
+   * the action: 503 too, which Graph documents as retryable, because resending blind could
+   * reset a passcode twice. So every 5xx to a POST is "outcome unknown": never sent again,
+   * resolved from deviceActionResults. */
+  if (status >= 500 && is_post (req))
     {
-      request_fail_code (task, LK_GRAPH_ERROR_OUTCOME_UNKNOWN, status);
+      request_fail (task, lk_graph_error_new_literal_full (LK_GRAPH_ERROR_OUTCOME_UNKNOWN, NULL, status, NULL,
+                                                           req->response_request_id,
+                                                           req->client_request_id));
       return;
     }
 
@@ -835,6 +842,9 @@ wrote_headers_cb (SoupMessage *msg,
   LkGraphClient *self = req->client;
   gint64 now = g_get_monotonic_time ();
 
+  /* A POST has no body: once its headers left, Intune may act on it. */
+  if (is_post (req))
+    req->sent = TRUE;
   restamp (&self->sent_requests, &req->rate_stamp, req->stamped_at, now);
   restamp (&self->sent_writes, &req->write_stamp, req->stamped_at, now);
 }
@@ -879,6 +889,41 @@ request_start (GTask *task)
                                      token_cb, g_object_ref (task));
 }
 
+/* @client_request_id: the id to send (a journal names the action by it before it leaves), or
+ * NULL for a fresh one. */
+static void
+send_async_with_id (LkGraphClient       *self,
+                    const char          *method,
+                    const char          *url,
+                    const char          *client_request_id,
+                    ParseFunc            parse,
+                    gpointer             parse_data,
+                    GDestroyNotify       parse_data_free,
+                    GDestroyNotify       result_free,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  Request *req = g_new0 (Request, 1);
+
+  g_task_set_source_tag (task, send_async_with_id);
+  /* Results are delivered in order and never after the caller cancelled. */
+  g_task_set_return_on_cancel (task, FALSE);
+  req->client = g_object_ref (self);
+  req->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  req->method = g_strdup (method);
+  req->url = g_strdup (url);
+  req->client_request_id = client_request_id != NULL ? g_strdup (client_request_id) : g_uuid_string_random ();
+  req->parse = parse;
+  req->parse_data = parse_data;
+  req->parse_data_free = parse_data_free;
+  req->result_free = result_free;
+  g_task_set_task_data (task, req, (GDestroyNotify) request_free);
+
+  request_start (task);
+}
+
 static void
 send_async (LkGraphClient       *self,
             const char          *method,
@@ -891,24 +936,8 @@ send_async (LkGraphClient       *self,
             GAsyncReadyCallback  callback,
             gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  Request *req = g_new0 (Request, 1);
-
-  g_task_set_source_tag (task, send_async);
-  /* Results are delivered in order and never after the caller cancelled. */
-  g_task_set_return_on_cancel (task, FALSE);
-  req->client = g_object_ref (self);
-  req->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
-  req->method = g_strdup (method);
-  req->url = g_strdup (url);
-  req->client_request_id = g_uuid_string_random ();
-  req->parse = parse;
-  req->parse_data = parse_data;
-  req->parse_data_free = parse_data_free;
-  req->result_free = result_free;
-  g_task_set_task_data (task, req, (GDestroyNotify) request_free);
-
-  request_start (task);
+  send_async_with_id (self, method, url, NULL, parse, parse_data, parse_data_free, result_free,
+                      cancellable, callback, user_data);
 }
 
 static gpointer
@@ -1519,6 +1548,20 @@ forward_pointer_cb (GObject      *source,
     g_task_return_pointer (task, value, g_task_get_task_data (task));
 }
 
+/* A device id becomes a path segment: one that would name another resource ("", "..") or
+ * smuggle a query is refused before any request. */
+static gboolean
+return_if_invalid_id (GTask      *task,
+                      const char *device_id)
+{
+  if (lk_device_id_is_valid (device_id))
+    return FALSE;
+  g_task_return_error (task, lk_graph_error_new_literal_full (LK_GRAPH_ERROR_BAD_REQUEST,
+                                                              _("That is not a valid device ID. Nothing was sent."),
+                                                              0, NULL, NULL, NULL));
+  return TRUE;
+}
+
 /* One GET of a device (or a part of it) through send_async(), its parsed result forwarded. */
 static void
 get_device_part (LkGraphClient       *self,
@@ -1535,6 +1578,8 @@ get_device_part (LkGraphClient       *self,
   g_autofree char *url = devices_url (self, device_id, suffix);
 
   g_task_set_source_tag (task, source_tag);
+  if (return_if_invalid_id (task, device_id))
+    return;
   /* The task data is the free function forward_pointer_cb hands to g_task_return_pointer. */
   g_task_set_task_data (task, result_free, NULL);
   send_async (self, "GET", url, parse, NULL, NULL, result_free, cancellable,
@@ -1553,7 +1598,9 @@ lk_graph_client_get_device_async (LkGraphClient       *self,
   g_return_if_fail (LK_IS_GRAPH_CLIENT (self));
   g_return_if_fail (device_id != NULL);
 
-  suffix = g_strconcat ("?$select=", device_select (self), NULL);
+  /* hardwareInformation (whether an iPad is shared) comes only with a single device, on beta. */
+  suffix = g_strconcat ("?$select=", g_str_equal (self->api_version, "beta") ? LK_DEVICE_SELECT_ONE_BETA
+                                                                             : LK_DEVICE_SELECT_V1, NULL);
   get_device_part (self, lk_graph_client_get_device_async, device_id, suffix, parse_device,
                    g_object_unref, cancellable, callback, user_data);
 }
@@ -1616,6 +1663,19 @@ lk_graph_client_post_action_async (LkGraphClient       *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
+  lk_graph_client_post_action_with_id_async (self, device_id, action, NULL, cancellable,
+                                             callback, user_data);
+}
+
+void
+lk_graph_client_post_action_with_id_async (LkGraphClient       *self,
+                                           const char          *device_id,
+                                           LkDeviceAction       action,
+                                           const char          *client_request_id,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
   g_autoptr(GTask) task = NULL;
   g_autofree char *url = NULL;
 
@@ -1625,12 +1685,14 @@ lk_graph_client_post_action_async (LkGraphClient       *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, lk_graph_client_post_action_async);
   g_task_set_task_data (task, g_new0 (PostIds, 1), (GDestroyNotify) post_ids_free);
+  if (return_if_invalid_id (task, device_id))
+    return;
   url = devices_url (self, device_id,
                      action == LK_DEVICE_ACTION_RESET_PASSCODE ? "/resetPasscode" : "/syncDevice");
   g_debug ("Graph: POST %s for device %s", action == LK_DEVICE_ACTION_RESET_PASSCODE
            ? "resetPasscode" : "syncDevice", device_id);
-  send_async (self, "POST", url, NULL, NULL, NULL, NULL, cancellable, post_action_cb,
-              g_steal_pointer (&task));
+  send_async_with_id (self, "POST", url, client_request_id, NULL, NULL, NULL, NULL, cancellable,
+                      post_action_cb, g_steal_pointer (&task));
 }
 
 gboolean

@@ -78,14 +78,25 @@ LkDevice  *lk_graph_client_get_device_finish   (LkGraphClient  *self,
                                                 GAsyncResult   *result,
                                                 GError        **error);
 
-/* Sends the action exactly once. A timeout after the request was sent gives
- * LK_GRAPH_ERROR_OUTCOME_UNKNOWN: read the action results instead of sending again. */
+/* Sends the action exactly once. After the request left, a timeout, a dropped connection or
+ * any 5xx gives LK_GRAPH_ERROR_OUTCOME_UNKNOWN: read the action results instead of sending
+ * again. Only a 4xx (429 after the allowed waits) means Intune did not take it. An invalid
+ * @device_id (lk_device_id_is_valid()) fails with LK_GRAPH_ERROR_BAD_REQUEST, unsent. */
 void       lk_graph_client_post_action_async   (LkGraphClient       *self,
                                                 const char          *device_id,
                                                 LkDeviceAction       action,
                                                 GCancellable        *cancellable,
                                                 GAsyncReadyCallback  callback,
                                                 gpointer             user_data);
+/* The same, sent with @client_request_id (NULL: a fresh one), so that a journal can name the
+ * request before it leaves. */
+void       lk_graph_client_post_action_with_id_async (LkGraphClient       *self,
+                                                      const char          *device_id,
+                                                      LkDeviceAction       action,
+                                                      const char          *client_request_id,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
 gboolean   lk_graph_client_post_action_finish  (LkGraphClient  *self,
                                                 GAsyncResult   *result,
                                                 GError        **error);

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lk-action-journal.h"
 #include "lk-capability-badge.h"
 #include "lk-device-page.h"
 #include "lk-time-format.h"
@@ -19,11 +20,23 @@ struct _LkDevicePage
   GtkLabel             *caveats_label;
   GtkLinkButton        *doc_link;
   GtkButton            *action_button;
+  GtkLabel             *pending_label;
+  GtkButton            *check_button;
   AdwPreferencesGroup  *details_group;
   AdwPreferencesGroup  *management_group;
 
   GPtrArray            *rows;   /* the property rows, to remove on the next device */
   LkDevice             *device;
+  /* What the page read itself for @device (NULL until then): the single-device GET, whose
+   * hardwareInformation tells a Shared iPad, and whether an action may be on its way. */
+  LkGraphClient        *client;
+  LkActionHistory      *history;
+  GCancellable         *cancellable;
+  LkDevice             *details;
+  gboolean              checked;      /* the in-flight check ran for @device */
+  LkInFlight            in_flight;
+  GDateTime            *in_flight_since;
+  char                 *in_flight_state; /* Intune's state of that action, our words */
 };
 
 G_DEFINE_FINAL_TYPE (LkDevicePage, lk_device_page, ADW_TYPE_BIN)
@@ -102,6 +115,29 @@ clear_rows (LkDevicePage *self)
 }
 
 static void
+update_in_flight (LkDevicePage *self)
+{
+  g_autoptr(GDateTime) local = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *text = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->pending_label), self->in_flight != LK_IN_FLIGHT_NONE);
+  gtk_widget_set_visible (GTK_WIDGET (self->check_button), self->in_flight != LK_IN_FLIGHT_NONE);
+  if (self->in_flight == LK_IN_FLIGHT_NONE)
+    return;
+  local = self->in_flight_since != NULL ? g_date_time_to_local (self->in_flight_since) : NULL;
+  when = local != NULL ? g_date_time_format (local, "%x %X") : g_strdup ("—");
+  if (self->in_flight == LK_IN_FLIGHT_PENDING)
+    /* Translators: the first %s is a date and time, the second a state such as "Pending". */
+    text = g_strdup_printf (_("A passcode action for this device is already in Intune (started %s): %s. Another one is not offered until it ends."),
+                            when, self->in_flight_state != NULL ? self->in_flight_state : _("Pending"));
+  else
+    text = g_strdup_printf (_("A passcode action sent from this computer at %s may have reached Intune, which shows no result of it yet: outcome unknown. Check its status before anything else."),
+                            when);
+  gtk_label_set_label (self->pending_label, text);
+}
+
+static void
 update (LkDevicePage *self)
 {
   g_autoptr(LkCapability) capability = NULL;
@@ -109,7 +145,7 @@ update (LkDevicePage *self)
   g_autofree char *last_sync = NULL;
   g_autofree char *enrolled = NULL;
   g_autofree char *caveats = NULL;
-  LkDevice *d = self->device;
+  LkDevice *d = self->details != NULL ? self->details : self->device;
   int supervised;
 
   clear_rows (self);
@@ -135,8 +171,9 @@ update (LkDevicePage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->caveats_label), *caveats != '\0');
   gtk_link_button_set_uri (self->doc_link, lk_capability_get_doc_url (capability));
   /* The action exists only where Intune supports it: no insensitive button to wonder about. */
-  gtk_widget_set_visible (GTK_WIDGET (self->action_button), lk_capability_can_act (capability));
+  gtk_widget_set_visible (GTK_WIDGET (self->action_button), lk_device_page_get_can_act (self));
   gtk_button_set_label (self->action_button, lk_action_kind_to_label (lk_capability_get_action_kind (capability)));
+  update_in_flight (self);
 
   last_sync = format_date (lk_device_get_last_sync (d));
   enrolled = format_date (lk_device_get_enrolled (d));
@@ -160,10 +197,122 @@ update (LkDevicePage *self)
   gtk_stack_set_visible_child_name (self->stack, "device");
 }
 
+/* --- what the page reads itself ------------------------------------------------------------- */
+
+static const char *
+state_words (LkActionResult *result)
+{
+  switch (result != NULL ? lk_action_result_get_state (result) : LK_ACTION_STATE_UNKNOWN)
+    {
+    case LK_ACTION_STATE_ACTIVE:
+      return _("In progress on the device");
+    case LK_ACTION_STATE_PENDING:
+      return _("Pending");
+    default:
+      return NULL;
+    }
+}
+
+static void
+results_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(LkDevicePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) resolve_error = NULL;
+
+  results = lk_graph_client_get_action_results_finish (LK_GRAPH_CLIENT (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->device == NULL)
+    return;
+  if (results == NULL)
+    g_debug ("Device page: reading the action results failed: %s", error->message);
+  entries = lk_action_history_load (self->history, NULL);
+  /* What Intune now shows of an action the journal left open is written down. */
+  if (results != NULL
+      && lk_action_journal_resolve (self->history, entries, results, lk_device_get_id (self->device), &resolve_error) == NULL
+      && resolve_error != NULL)
+    g_warning ("Could not record the action's outcome: %s", resolve_error->message);
+  g_clear_pointer (&self->in_flight_since, g_date_time_unref);
+  g_clear_pointer (&self->in_flight_state, g_free);
+  self->in_flight = lk_action_in_flight (entries, results, lk_device_get_id (self->device), now,
+                                         &self->in_flight_since);
+  self->in_flight_state = g_strdup (state_words (results != NULL ? lk_action_results_find_reset_passcode (results) : NULL));
+  self->checked = TRUE;
+  update (self);
+}
+
+static void
+details_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(LkDevicePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LkDevice) details = lk_graph_client_get_device_finish (LK_GRAPH_CLIENT (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->device == NULL)
+    return;
+  if (details == NULL)
+    {
+      /* The list's facts stay; whatever they cannot tell stays unknown. */
+      g_debug ("Device page: reading the device failed: %s", error->message);
+      return;
+    }
+  g_set_object (&self->details, details);
+  update (self);
+}
+
+static void
+check_status (LkDevicePage *self)
+{
+  if (self->client == NULL || self->device == NULL)
+    return;
+  lk_graph_client_get_action_results_async (self->client, lk_device_get_id (self->device), self->cancellable,
+                                            results_cb, g_object_ref (self));
+}
+
+static void
+refresh (LkDevicePage *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->details);
+  g_clear_pointer (&self->in_flight_since, g_date_time_unref);
+  g_clear_pointer (&self->in_flight_state, g_free);
+  self->in_flight = LK_IN_FLIGHT_NONE;
+  self->checked = FALSE;
+  if (self->client == NULL || self->device == NULL)
+    return;
+  self->cancellable = g_cancellable_new ();
+  lk_graph_client_get_device_async (self->client, lk_device_get_id (self->device), self->cancellable,
+                                    details_cb, g_object_ref (self));
+  check_status (self);
+}
+
+static void
+check_status_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  check_status (LK_DEVICE_PAGE (widget));
+}
+
 static void
 lk_device_page_dispose (GObject *object)
 {
   LkDevicePage *self = LK_DEVICE_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->client);
+  g_clear_object (&self->history);
+  g_clear_object (&self->details);
+  g_clear_pointer (&self->in_flight_since, g_date_time_unref);
+  g_clear_pointer (&self->in_flight_state, g_free);
 
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   /* No gtk_widget_dispose_template(): the libadwaita parent owns and unparents the content. */
@@ -233,6 +382,9 @@ lk_device_page_class_init (LkDevicePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LkDevicePage, caveats_label);
   gtk_widget_class_bind_template_child (widget_class, LkDevicePage, doc_link);
   gtk_widget_class_bind_template_child (widget_class, LkDevicePage, action_button);
+  gtk_widget_class_bind_template_child (widget_class, LkDevicePage, pending_label);
+  gtk_widget_class_bind_template_child (widget_class, LkDevicePage, check_button);
+  gtk_widget_class_install_action (widget_class, "device-page.check-status", NULL, check_status_action);
   gtk_widget_class_bind_template_child (widget_class, LkDevicePage, details_group);
   gtk_widget_class_bind_template_child (widget_class, LkDevicePage, management_group);
 }
@@ -242,6 +394,7 @@ lk_device_page_init (LkDevicePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->rows = g_ptr_array_new ();
+  self->history = lk_action_history_new (NULL);
 }
 
 GtkWidget *
@@ -254,7 +407,8 @@ LkDevice *
 lk_device_page_get_device (LkDevicePage *self)
 {
   g_return_val_if_fail (LK_IS_DEVICE_PAGE (self), NULL);
-  return self->device;
+  /* The single-device GET's facts, once read, are the ones an action must go by. */
+  return self->details != NULL ? self->details : self->device;
 }
 
 void
@@ -265,6 +419,49 @@ lk_device_page_set_device (LkDevicePage *self,
 
   if (!g_set_object (&self->device, device))
     return;
+  refresh (self);
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_DEVICE]);
+}
+
+void
+lk_device_page_set_client (LkDevicePage  *self,
+                           LkGraphClient *client)
+{
+  g_return_if_fail (LK_IS_DEVICE_PAGE (self));
+
+  if (!g_set_object (&self->client, client))
+    return;
+  refresh (self);
+  update (self);
+}
+
+void
+lk_device_page_set_history (LkDevicePage    *self,
+                            LkActionHistory *history)
+{
+  g_return_if_fail (LK_IS_DEVICE_PAGE (self));
+
+  g_clear_object (&self->history);
+  self->history = history != NULL ? g_object_ref (history) : lk_action_history_new (NULL);
+  refresh (self);
+  update (self);
+}
+
+gboolean
+lk_device_page_get_can_act (LkDevicePage *self)
+{
+  LkDevice *d;
+  g_autoptr(LkCapability) capability = NULL;
+
+  g_return_val_if_fail (LK_IS_DEVICE_PAGE (self), FALSE);
+
+  d = self->details != NULL ? self->details : self->device;
+  if (d == NULL)
+    return FALSE;
+  /* With a client, nothing is offered before the check for an action on its way has run. */
+  if (self->client != NULL && (!self->checked || self->in_flight != LK_IN_FLIGHT_NONE))
+    return FALSE;
+  capability = lk_capability_new_for_device (d);
+  return lk_capability_can_act (capability);
 }

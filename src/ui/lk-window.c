@@ -496,7 +496,8 @@ start_action_action (GtkWidget  *widget,
   LkWindow *self = LK_WINDOW (widget);
   LkDevice *device = lk_device_page_get_device (self->device_page);
 
-  if (device != NULL)
+  /* Not while an earlier action may be on its way, nor before the page knows (issue 12). */
+  if (device != NULL && lk_device_page_get_can_act (self->device_page))
     g_signal_emit (self, signals[SIGNAL_ACTION_REQUESTED], 0, device);
 }
 
@@ -667,6 +668,7 @@ lk_window_set_client (LkWindow      *self,
   if (client != NULL)
     self->throttled_id = g_signal_connect (client, "throttled", G_CALLBACK (throttled_cb), self);
   lk_device_page_set_device (self->device_page, NULL);
+  lk_device_page_set_client (self->device_page, client);
   start_search (self, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
   if (client != NULL)
     gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));

@@ -1,7 +1,9 @@
 /* test-cli.c: latchkey-cli as a script would use it, against a sandbox over loopback HTTP. */
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "lk-sandbox.h"
@@ -9,6 +11,12 @@
 #define ALL_SCOPES "DeviceManagementManagedDevices.Read.All DeviceManagementManagedDevices.PrivilegedOperations.All"
 
 static const char *cli_path;
+/* The fixture's own XDG_STATE_HOME (its history), and whether GLib's debug output is on. */
+static char *state_home;
+static gboolean messages_debug;
+
+/* The Android Enterprise dedicated device of the demo tenant: its reset returns a passcode. */
+#define ANDROID_DEDICATED_ID "057dd76b-8514-5c99-bc6c-d36f49147ce8"
 
 typedef struct
 {
@@ -28,6 +36,26 @@ setup (Fixture       *fixture,
   g_assert_true (lk_sandbox_start (fixture->sandbox, &error));
   fixture->graph_url = lk_sandbox_get_graph_url (fixture->sandbox);
   fixture->token = lk_sandbox_mint_access_token (fixture->sandbox, ALL_SCOPES, 3600);
+  state_home = g_dir_make_tmp ("latchkey-cli-state-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
 }
 
 static void
@@ -38,6 +66,23 @@ teardown (Fixture       *fixture,
   g_assert_finalize_object (fixture->sandbox);
   g_free (fixture->graph_url);
   g_free (fixture->token);
+  remove_tree (state_home);
+  g_clear_pointer (&state_home, g_free);
+  messages_debug = FALSE;
+}
+
+static GSubprocessLauncher *
+launcher_new (void)
+{
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
+                                                             | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                             | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+
+  if (state_home != NULL)
+    g_subprocess_launcher_setenv (launcher, "XDG_STATE_HOME", state_home, TRUE);
+  if (messages_debug)
+    g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
+  return launcher;
 }
 
 /* Runs the CLI with @input on stdin; returns its exit status, stdout in @out. */
@@ -48,6 +93,7 @@ run_cli (const char *input,
          ...)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *stdout_text = NULL;
@@ -62,9 +108,8 @@ run_cli (const char *input,
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  process = g_subprocess_newv ((const char *const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                               | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  launcher = launcher_new ();
+  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_communicate_utf8 (process, input, NULL, &stdout_text, &stderr_text, &error));
   g_assert_no_error (error);
@@ -313,6 +358,407 @@ test_exit_codes (Fixture       *fixture,
   g_assert_null (strstr (err, fixture->token));
 }
 
+/* ---- issue 12: honest outcomes, the journal, ids, machine-readable output ------------------- */
+
+static JsonArray *
+history_json (void)
+{
+  g_autofree char *out = NULL;
+
+  g_assert_cmpint (run_cli ("", &out, NULL, "--json", "history", NULL), ==, 0);
+  return parse_array (out);
+}
+
+/* A 5xx after the POST left, processed or not, is "outcome unknown" (exit 9), never resent,
+ * and never "not sent" in the history; status resolves it from deviceActionResults. */
+static void
+test_reset_5xx_outcome_unknown (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  static const guint statuses[] = { 500, 503 };
+  g_autofree char *input = g_strconcat (fixture->token, "\n", NULL);
+
+  lk_sandbox_set_action_timing (fixture->sandbox, 60000, 1000);
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    {
+      LkFault fault = { LK_FAULT_STATUS, "POST", "resetPasscode", .status = statuses[i],
+                        .retry_after = "0.1", .processed = i == 0 };
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      g_autoptr(JsonArray) history = NULL;
+      JsonObject *entry;
+
+      lk_sandbox_add_fault (fixture->sandbox, &fault);
+      g_assert_cmpint (run_cli (input, &out, &err, "--graph-url", fixture->graph_url, "--access-token-stdin",
+                                "--yes", "--force", "reset", ANDROID_DEDICATED_ID, NULL), ==, 9);
+      g_assert_nonnull (strstr (out, "latchkey-cli status " ANDROID_DEDICATED_ID));
+      g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "resetPasscode"), ==, i + 1);
+      lk_sandbox_clear_faults (fixture->sandbox);
+
+      history = history_json ();
+      g_assert_cmpuint (json_array_get_length (history), ==, i + 1);
+      entry = json_array_get_object_element (history, i);
+      g_assert_cmpstr (json_object_get_string_member (entry, "outcome"), ==, "unknown");
+      g_clear_pointer (&out, g_free);
+      g_assert_cmpint (run_cli ("", &out, NULL, "history", NULL), ==, 0);
+      g_assert_nonnull (strstr (out, "Outcome unknown — check status"));
+      g_assert_null (strstr (out, "Not sent"));
+    }
+  /* The 500 had been queued (and is pending): status says so, and the journal learns it. */
+  {
+    g_autofree char *out = NULL;
+    g_autoptr(JsonArray) history = NULL;
+
+    g_assert_cmpint (run_cli (input, &out, NULL, "--graph-url", fixture->graph_url, "--access-token-stdin",
+                              "status", ANDROID_DEDICATED_ID, NULL), ==, 0);
+    history = history_json ();
+    g_assert_cmpuint (json_array_get_length (history), ==, 2);
+  }
+}
+
+/* A 4xx before processing is "not sent": safe to retry, and said so. */
+static void
+test_reset_403_not_sent (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  LkFault fault = { LK_FAULT_FORBIDDEN, "POST", "resetPasscode", .graph_code = "Forbidden" };
+  g_autofree char *input = g_strconcat (fixture->token, "\n", NULL);
+  g_autoptr(JsonArray) history = NULL;
+  g_autofree char *err = NULL;
+
+  lk_sandbox_add_fault (fixture->sandbox, &fault);
+  g_assert_cmpint (run_cli (input, NULL, &err, "--graph-url", fixture->graph_url, "--access-token-stdin",
+                            "--yes", "reset", ANDROID_DEDICATED_ID, NULL), ==, 5);
+  /* Intune's answer names the permission; Latchkey says so, and who can grant it. */
+  g_assert_nonnull (strstr (err, "DeviceManagementManagedDevices.PrivilegedOperations.All"));
+  g_assert_nonnull (strstr (err, "admin consent"));
+  history = history_json ();
+  g_assert_cmpuint (json_array_get_length (history), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history, 0), "outcome"), ==, "error");
+  /* Nothing is in flight after a refusal: the next reset goes through. */
+  g_assert_cmpint (run_cli (input, NULL, NULL, "--graph-url", fixture->graph_url, "--access-token-stdin",
+                            "--yes", "reset", ANDROID_DEDICATED_ID, NULL), ==, 0);
+  g_assert_cmpuint (lk_sandbox_count_queued_actions (fixture->sandbox), ==, 1);
+}
+
+/* A 403 without a role says which roles allow it; Multi Admin Approval is not a failure. */
+static void
+test_reset_403_reasons (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  LkFault role = { LK_FAULT_FORBIDDEN, "POST", "resetPasscode", .graph_code = "UnknownError" };
+  LkFault approval = { LK_FAULT_FORBIDDEN, "POST", "resetPasscode", .graph_code = "ApprovalRequired" };
+  g_autofree char *input = g_strconcat (fixture->token, "\n", NULL);
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(JsonArray) history = NULL;
+
+  lk_sandbox_add_fault (fixture->sandbox, &role);
+  g_assert_cmpint (run_cli (input, NULL, &err, "--graph-url", fixture->graph_url, "--access-token-stdin",
+                            "--yes", "reset", ANDROID_DEDICATED_ID, NULL), ==, 5);
+  g_assert_nonnull (strstr (err, "Help Desk Operator"));
+  lk_sandbox_clear_faults (fixture->sandbox);
+
+  g_clear_pointer (&err, g_free);
+  lk_sandbox_add_fault (fixture->sandbox, &approval);
+  g_assert_cmpint (run_cli (input, NULL, &err, "--graph-url", fixture->graph_url, "--access-token-stdin",
+                            "--yes", "reset", ANDROID_DEDICATED_ID, NULL), ==, 12);
+  g_assert_nonnull (strstr (err, "Multi Admin Approval"));
+  g_assert_null (strstr (err, "Error:"));
+  history = history_json ();
+  g_assert_cmpuint (json_array_get_length (history), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history, 1), "outcome"), ==,
+                   "awaitingApproval");
+  g_assert_cmpint (run_cli ("", &out, NULL, "history", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Awaiting approval (Multi Admin Approval)"));
+  g_assert_cmpuint (lk_sandbox_count_queued_actions (fixture->sandbox), ==, 0);
+}
+
+#define SHARED_IPAD_ID "4f1c2a9e-7b3d-5e60-8c21-9d0a6b4e3f17"
+#define IPAD_ID "ac34bc52-bc55-55b7-9210-7255eddf2efb"
+
+static JsonObject *
+show_json (Fixture    *fixture,
+           const char *id)
+{
+  g_autofree char *input = g_strconcat (fixture->token, "\n", NULL);
+  g_autofree char *out = NULL;
+  JsonObject *device;
+
+  g_assert_cmpint (run_cli (input, &out, NULL, "--graph-url", fixture->graph_url, "--access-token-stdin",
+                            "--json", "show", id, NULL), ==, 0);
+  device = parse_object (out);
+  return device;
+}
+
+/* A list cannot tell a Shared iPad: "Check device" until the single-device GET (which selects
+ * hardwareInformation) says; a Shared iPad is never sent Remove passcode. */
+static void
+test_shared_ipad (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *input = g_strconcat (fixture->token, "\n", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonArray) devices = NULL;
+  g_autoptr(JsonObject) shared = NULL;
+  g_autoptr(JsonObject) ipad = NULL;
+  JsonObject *capability;
+
+  g_assert_cmpint (run_cli (input, &out, NULL, "--graph-url", fixture->graph_url, "--access-token-stdin",
+                            "--json", "search", "iPad", NULL), ==, 0);
+  devices = parse_array (out);
+  for (guint i = 0; i < json_array_get_length (devices); i++)
+    {
+      JsonObject *device = json_array_get_object_element (devices, i);
+
+      capability = json_object_get_object_member (device, "capability");
+      if (g_strcmp0 (json_object_get_string_member (device, "deviceType"), "iPad") == 0
+          && g_strcmp0 (json_object_get_string_member (device, "managedDeviceOwnerType"), "company") == 0)
+        {
+          g_assert_cmpstr (json_object_get_string_member (capability, "label"), ==, "Check device");
+          g_assert_cmpstr (json_object_get_string_member (capability, "action"), ==, "none");
+        }
+    }
+
+  shared = show_json (fixture, SHARED_IPAD_ID);
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "GET", "hardwareInformation"), >=, 1);
+  capability = json_object_get_object_member (shared, "capability");
+  g_assert_cmpstr (json_object_get_string_member (capability, "rule"), ==, "ios-shared-ipad");
+  g_assert_cmpstr (json_object_get_string_member (capability, "support"), ==, "not-supported");
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (capability, "documentation"), "device-remove-passcode"));
+
+  ipad = show_json (fixture, IPAD_ID);
+  capability = json_object_get_object_member (ipad, "capability");
+  g_assert_cmpstr (json_object_get_string_member (capability, "rule"), ==, "ios-corporate");
+
+  g_assert_cmpint (run_cli (input, NULL, &err, "--graph-url", fixture->graph_url, "--access-token-stdin",
+                            "--yes", "reset", SHARED_IPAD_ID, NULL), ==, 7);
+  g_assert_nonnull (strstr (err, "Shared iPad"));
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "resetPasscode"), ==, 0);
+}
+
+/* Every command that takes an id refuses a bad one with a usage error, before any request. */
+static void
+test_invalid_device_ids (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  static const char *const ids[] = { "", ".", "..", "a/b", "../x", "a?b", "a#b", "a%2e", "a\\b", "a\tb", "a\033[2Jb" };
+  static const char *const commands[] = { "show", "status", "reset", "sync" };
+
+  /* Nothing on stdin: the CLI refuses before it reads a token, and writing one to a process
+   * that has already exited could fail with EPIPE. */
+  for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
+    for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+      {
+        g_autofree char *err = NULL;
+
+        g_assert_cmpint (run_cli ("", NULL, &err, "--graph-url", fixture->graph_url, "--access-token-stdin",
+                                  "--yes", commands[c], ids[i], NULL), ==, 2);
+        g_assert_nonnull (strstr (err, "not a device ID"));
+        /* The id is not echoed: it may hold terminal control characters. */
+        g_assert_null (strchr (err, '\033'));
+      }
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, NULL, "/graph/"), ==, 0);
+}
+
+/* Prompts and logs never reach stdout; JSON is made by the generator. */
+static void
+test_json_stays_json (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *input = g_strconcat (fixture->token, "\nKIOSK-RECEPTION-01\n", NULL);
+  g_autofree char *token_only = g_strconcat (fixture->token, "\n", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(JsonArray) history = NULL;
+
+  lk_sandbox_set_action_timing (fixture->sandbox, 100, 100);
+  lk_sandbox_set_passcode (fixture->sandbox, "a\"b\\c");
+  messages_debug = TRUE;
+  /* The name is typed at the prompt, which goes to stderr. */
+  g_assert_cmpint (run_cli (input, &out, &err, "--graph-url", fixture->graph_url, "--access-token-stdin",
+                            "--json", "--wait", "reset", ANDROID_DEDICATED_ID, NULL), ==, 0);
+  g_assert_nonnull (strstr (err, "Type the device name"));
+  object = parse_object (out);
+  g_assert_cmpstr (json_object_get_string_member (object, "state"), ==, "done");
+  g_assert_cmpstr (json_object_get_string_member (object, "passcode"), ==, "a\"b\\c");
+  /* GLib's debug lines went to stderr. */
+  g_assert_nonnull (strstr (err, "DEBUG"));
+
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli ("", &out, NULL, "--json", "history", NULL), ==, 0);
+  history = parse_array (out);
+  g_assert_cmpuint (json_array_get_length (history), ==, 1);
+
+  g_clear_pointer (&object, json_object_unref);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli (token_only, &out, NULL, "--graph-url", fixture->graph_url, "--access-token-stdin",
+                            "--json", "sync", ANDROID_DEDICATED_ID, NULL), ==, 0);
+  object = parse_object (out);
+  g_assert_cmpstr (json_object_get_string_member (object, "sync"), ==, "requested");
+}
+
+/* ---- SIGKILL at every point: the journal loses nothing and doubles nothing ---------------- */
+
+static GSubprocess *
+spawn_cli (const char *input,
+           ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = launcher_new ();
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) cli_path);
+  va_start (args, input);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  /* stdin stays open: a CLI at its prompt waits there. */
+  g_assert_true (g_output_stream_write_all (g_subprocess_get_stdin_pipe (process), input, strlen (input),
+                                            NULL, NULL, &error));
+  g_assert_no_error (error);
+  return process;
+}
+
+typedef gboolean (*Condition) (Fixture *fixture);
+
+static void
+kill_when (GSubprocess *process,
+           Fixture     *fixture,
+           Condition    condition)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!condition (fixture) && g_get_monotonic_time () < end)
+    g_usleep (5000);
+  g_assert_true (condition (fixture));
+  g_subprocess_send_signal (process, SIGKILL);
+  g_assert_true (g_subprocess_wait (process, NULL, NULL));
+  g_assert_true (g_subprocess_get_if_signaled (process));
+}
+
+static gboolean
+at_prompt (Fixture *fixture)
+{
+  /* The device and its action results were read: the CLI waits for the name. */
+  return lk_sandbox_count_requests (fixture->sandbox, "GET", ANDROID_DEDICATED_ID) >= 2;
+}
+
+static gboolean
+post_queued_unanswered (Fixture *fixture)
+{
+  return lk_sandbox_count_queued_actions (fixture->sandbox) >= 1;
+}
+
+static gboolean
+second_sent_recorded (Fixture *fixture)
+{
+  g_autofree char *path = g_build_filename (state_home, "latchkey", "history.jsonl", NULL);
+  g_autofree char *text = NULL;
+  guint n = 0;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return FALSE;
+  for (const char *p = text; (p = strstr (p, "\"outcome\":\"sent\"")) != NULL; p++)
+    n++;
+  return n >= 1 && lk_sandbox_count_queued_actions (fixture->sandbox) >= 2;
+}
+
+static void
+test_journal_survives_sigkill (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  LkFault hold = { LK_FAULT_DELAY, "POST", "resetPasscode", .delay_ms = 10000 };
+  g_autofree char *input = g_strconcat (fixture->token, "\n", NULL);
+  g_autoptr(GSubprocess) before = NULL;
+  g_autoptr(GSubprocess) during = NULL;
+  g_autoptr(GSubprocess) after = NULL;
+  g_autoptr(JsonArray) history = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  lk_sandbox_set_action_timing (fixture->sandbox, 60000, 1000);
+
+  /* Before: killed at the confirmation prompt. Nothing was sent, nothing recorded. */
+  before = spawn_cli (input, "--graph-url", fixture->graph_url, "--access-token-stdin", "reset",
+                      ANDROID_DEDICATED_ID, NULL);
+  kill_when (before, fixture, at_prompt);
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "resetPasscode"), ==, 0);
+  history = history_json ();
+  g_assert_cmpuint (json_array_get_length (history), ==, 0);
+  g_clear_pointer (&history, json_array_unref);
+
+  /* During: Intune queued it and its answer is held back; the CLI dies waiting. */
+  lk_sandbox_add_fault (fixture->sandbox, &hold);
+  during = spawn_cli (input, "--graph-url", fixture->graph_url, "--access-token-stdin", "--yes", "reset",
+                      ANDROID_DEDICATED_ID, NULL);
+  kill_when (during, fixture, post_queued_unanswered);
+  lk_sandbox_clear_faults (fixture->sandbox);
+  history = history_json ();
+  g_assert_cmpuint (json_array_get_length (history), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history, 0), "outcome"), ==, "sending");
+  g_clear_pointer (&history, json_array_unref);
+  g_assert_cmpint (run_cli ("", &out, NULL, "history", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Outcome unknown — check status"));
+
+  /* Nothing invites a second send: reset refuses (exit 10) until --force. */
+  g_assert_cmpint (run_cli (input, NULL, &err, "--graph-url", fixture->graph_url, "--access-token-stdin",
+                            "--yes", "reset", ANDROID_DEDICATED_ID, NULL), ==, 10);
+  g_assert_nonnull (strstr (err, "--force"));
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "resetPasscode"), ==, 1);
+
+  /* status resolves the record from deviceActionResults: Intune has it, pending. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli (input, &out, NULL, "--graph-url", fixture->graph_url, "--access-token-stdin",
+                            "status", ANDROID_DEDICATED_ID, NULL), ==, 0);
+  history = history_json ();
+  g_assert_cmpuint (json_array_get_length (history), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history, 0), "outcome"), ==, "pending");
+  g_clear_pointer (&history, json_array_unref);
+
+  /* After: the second (forced) POST was answered and recorded; killed while following it. */
+  after = spawn_cli (input, "--graph-url", fixture->graph_url, "--access-token-stdin", "--yes", "--force",
+                     "--wait", "reset", ANDROID_DEDICATED_ID, NULL);
+  kill_when (after, fixture, second_sent_recorded);
+  history = history_json ();
+  g_assert_cmpuint (json_array_get_length (history), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history, 1), "outcome"), ==, "sent");
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "resetPasscode"), ==, 2);
+  g_assert_cmpuint (lk_sandbox_count_queued_actions (fixture->sandbox), ==, 2);
+}
+
+/* After a failed attempt, status says the Done it shows is an earlier action's. */
+static void
+test_status_names_earlier_result (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  LkFault fault = { LK_FAULT_STATUS, "POST", "resetPasscode", .status = 502 };
+  g_autofree char *input = g_strconcat (fixture->token, "\n", NULL);
+  g_autofree char *out = NULL;
+
+  lk_sandbox_set_action_timing (fixture->sandbox, 100, 100);
+  g_assert_cmpint (run_cli (input, NULL, NULL, "--graph-url", fixture->graph_url, "--access-token-stdin",
+                            "--yes", "--wait", "reset", ANDROID_DEDICATED_ID, NULL), ==, 0);
+  lk_sandbox_add_fault (fixture->sandbox, &fault);
+  g_assert_cmpint (run_cli (input, NULL, NULL, "--graph-url", fixture->graph_url, "--access-token-stdin",
+                            "--yes", "reset", ANDROID_DEDICATED_ID, NULL), ==, 9);
+  g_assert_cmpint (run_cli (input, &out, NULL, "--graph-url", fixture->graph_url, "--access-token-stdin",
+                            "status", ANDROID_DEDICATED_ID, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Started"));
+  g_assert_nonnull (strstr (out, "This result is from an earlier action."));
+  /* The unanswered one may still be on its way as far as anyone knows here. */
+  g_assert_cmpint (run_cli (input, NULL, NULL, "--graph-url", fixture->graph_url, "--access-token-stdin",
+                            "--yes", "reset", ANDROID_DEDICATED_ID, NULL), ==, 10);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -331,6 +777,14 @@ main (int   argc,
   g_test_add ("/cli/reset/wait-words", Fixture, NULL, setup, test_reset_wait_words, teardown);
   g_test_add ("/cli/reset/not-supported", Fixture, NULL, setup, test_reset_not_supported, teardown);
   g_test_add ("/cli/exit-codes", Fixture, NULL, setup, test_exit_codes, teardown);
+  g_test_add ("/cli/reset/5xx-outcome-unknown", Fixture, NULL, setup, test_reset_5xx_outcome_unknown, teardown);
+  g_test_add ("/cli/reset/403-not-sent", Fixture, NULL, setup, test_reset_403_not_sent, teardown);
+  g_test_add ("/cli/reset/403-reasons", Fixture, NULL, setup, test_reset_403_reasons, teardown);
+  g_test_add ("/cli/shared-ipad", Fixture, NULL, setup, test_shared_ipad, teardown);
+  g_test_add ("/cli/invalid-device-ids", Fixture, NULL, setup, test_invalid_device_ids, teardown);
+  g_test_add ("/cli/json-stays-json", Fixture, NULL, setup, test_json_stays_json, teardown);
+  g_test_add ("/cli/journal/sigkill", Fixture, NULL, setup, test_journal_survives_sigkill, teardown);
+  g_test_add ("/cli/status/earlier-result", Fixture, NULL, setup, test_status_names_earlier_result, teardown);
 
   return g_test_run ();
 }

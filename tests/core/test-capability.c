@@ -34,11 +34,27 @@ device_from (const char *members)
 
 static const Case cases[] = {
   /* Apple */
-  { "\"operatingSystem\":\"iOS\",\"osVersion\":\"17.4\",\"managedDeviceOwnerType\":\"company\",\"deviceEnrollmentType\":\"appleBulkWithUser\"",
+  { "\"operatingSystem\":\"iOS\",\"osVersion\":\"17.4\",\"managedDeviceOwnerType\":\"company\",\"deviceEnrollmentType\":\"appleBulkWithUser\",\"deviceType\":\"iPhone\"",
     "ios-corporate", S, LK_ACTION_KIND_REMOVE_PASSCODE },
+  /* An iPad from a list: whether it is a Shared iPad is not known, so nothing is offered. */
   { "\"operatingSystem\":\"iPadOS\",\"osVersion\":\"17.1\",\"managedDeviceOwnerType\":\"company\"",
+    "ios-shared-unknown", U, LK_ACTION_KIND_NONE },
+  { "\"operatingSystem\":\"iOS\",\"managedDeviceOwnerType\":\"company\",\"model\":\"iPad Air (5th generation)\"",
+    "ios-shared-unknown", U, LK_ACTION_KIND_NONE },
+  /* Nothing names the hardware: it may be an iPad. */
+  { "\"operatingSystem\":\"iOS\",\"managedDeviceOwnerType\":\"company\"",
+    "ios-shared-unknown", U, LK_ACTION_KIND_NONE },
+  /* A single-device GET's hardwareInformation decides (Graph beta). */
+  { "\"operatingSystem\":\"iPadOS\",\"managedDeviceOwnerType\":\"company\",\"deviceType\":\"iPad\",\"hardwareInformation\":{\"isSharedDevice\":false,\"sharedDeviceCachedUsers\":[]}",
     "ios-corporate", S, LK_ACTION_KIND_REMOVE_PASSCODE },
-  { "\"operatingSystem\":\"IOS\",\"managedDeviceOwnerType\":\"company\"",
+  { "\"operatingSystem\":\"iPadOS\",\"managedDeviceOwnerType\":\"company\",\"deviceType\":\"iPad\",\"hardwareInformation\":{\"isSharedDevice\":true}",
+    "ios-shared-ipad", N, LK_ACTION_KIND_NONE },
+  { "\"operatingSystem\":\"iPadOS\",\"managedDeviceOwnerType\":\"company\",\"hardwareInformation\":{\"isSharedDevice\":null,\"sharedDeviceCachedUsers\":[{\"userPrincipalName\":\"a@b.c\"}]}",
+    "ios-shared-ipad", N, LK_ACTION_KIND_NONE },
+  /* A list's empty hardwareInformation says nothing. */
+  { "\"operatingSystem\":\"iPadOS\",\"managedDeviceOwnerType\":\"company\",\"hardwareInformation\":{\"isSharedDevice\":null,\"sharedDeviceCachedUsers\":[]}",
+    "ios-shared-unknown", U, LK_ACTION_KIND_NONE },
+  { "\"operatingSystem\":\"IOS\",\"managedDeviceOwnerType\":\"company\",\"model\":\"iPhone 15\"",
     "ios-corporate", S, LK_ACTION_KIND_REMOVE_PASSCODE },
   { "\"operatingSystem\":\"iOS\",\"managedDeviceOwnerType\":\"personal\",\"deviceEnrollmentType\":\"userEnrollment\"",
     "ios-personal", N, LK_ACTION_KIND_NONE },
@@ -104,10 +120,10 @@ static const Case cases[] = {
   { "\"operatingSystem\":\"iOS\",\"managedDeviceOwnerType\":\"someFutureOwner\"",
     "ios-owner-unknown", U, LK_ACTION_KIND_NONE },
   /* "userEnrollment" is the BYOD channel, not Apple User Enrollment: ownership decides */
-  { "\"operatingSystem\":\"iOS\",\"managedDeviceOwnerType\":\"company\",\"deviceEnrollmentType\":\"userEnrollment\"",
+  { "\"operatingSystem\":\"iOS\",\"managedDeviceOwnerType\":\"company\",\"deviceEnrollmentType\":\"userEnrollment\",\"deviceType\":\"iPhone\"",
     "ios-corporate", S, LK_ACTION_KIND_REMOVE_PASSCODE },
   /* beta: owner type from "ownerType" when managedDeviceOwnerType is missing */
-  { "\"operatingSystem\":\"iOS\",\"ownerType\":\"company\"",
+  { "\"operatingSystem\":\"iOS\",\"ownerType\":\"company\",\"deviceType\":\"iPhone\"",
     "ios-corporate", S, LK_ACTION_KIND_REMOVE_PASSCODE },
   /* the enrollment, not only the beta deviceType, can name a personally-owned work profile */
   { "\"operatingSystem\":\"Android\",\"osVersion\":\"9\",\"deviceEnrollmentType\":\"androidForWork\"",
@@ -237,7 +253,7 @@ test_reasons_name_the_facts (void)
   g_autoptr(LkDevice) hardware_device = device_from ("\"operatingSystem\":\"iOS\",\"deviceType\":\"androidForWork\"");
   g_autoptr(LkCapability) hardware = lk_capability_new_for_device (hardware_device);
   g_autoptr(LkDevice) fully_managed = device_from ("\"operatingSystem\":\"Android\",\"deviceEnrollmentType\":\"androidEnterpriseFullyManaged\"");
-  g_autoptr(LkDevice) ios = device_from ("\"operatingSystem\":\"iOS\",\"managedDeviceOwnerType\":\"company\"");
+  g_autoptr(LkDevice) ios = device_from ("\"operatingSystem\":\"iOS\",\"managedDeviceOwnerType\":\"company\",\"deviceType\":\"iPhone\"");
   g_autoptr(LkCapability) f = lk_capability_new_for_device (future);
   g_autoptr(LkCapability) m = lk_capability_new_for_device (mixed);
   g_autoptr(LkCapability) o = lk_capability_new_for_device (other);
@@ -264,13 +280,81 @@ test_reasons_name_the_facts (void)
     note |= strstr (caveats[n], "work-profile") != NULL && strstr (caveats[n], "device") != NULL;
   g_assert_true (note);
 
-  /* iOS: three caveats (new passcode, unlock token, nothing returned). */
-  g_assert_cmpuint (g_strv_length ((GStrv) lk_capability_get_caveats (i)), ==, 3);
+  /* iOS: three caveats (new passcode, unlock token, nothing returned), and a fourth: this
+   * device has never checked in. */
+  g_assert_cmpuint (g_strv_length ((GStrv) lk_capability_get_caveats (i)), ==, 4);
+  g_assert_nonnull (strstr (lk_capability_get_caveats (i)[3], "never checked in"));
   g_assert_false (lk_capability_returns_passcode (i));
 }
 
 /* The demo tenant must let an admin see every row of DESIGN.md's table. */
 GResource *lk_sandbox_fixtures_get_resource (void);
+
+static gboolean
+has_caveat (LkCapability *capability,
+            const char   *text)
+{
+  const char *const *caveats = lk_capability_get_caveats (capability);
+
+  for (guint i = 0; caveats[i] != NULL; i++)
+    if (strstr (caveats[i], text) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* Microsoft's current pages: each platform's link, the COPE notice, Windows 10 Mobile's
+ * retired PIN reset, the Shared iPad verdict, and a device that does not check in. */
+static void
+test_current_documentation (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) old = g_date_time_add_days (now, -40);
+  g_autoptr(GDateTime) recent = g_date_time_add_hours (now, -3);
+  g_autofree char *old_text = g_date_time_format_iso8601 (old);
+  g_autofree char *recent_text = g_date_time_format_iso8601 (recent);
+  g_autoptr(GDateTime) old_local = g_date_time_to_local (old);
+  g_autofree char *old_date = g_date_time_format (old_local, "%x");
+  g_autofree char *stale_json = g_strdup_printf ("\"operatingSystem\":\"Android\",\"osVersion\":\"13\",\"deviceEnrollmentType\":\"androidEnterpriseDedicatedDevice\",\"lastSyncDateTime\":\"%s\"", old_text);
+  g_autofree char *fresh_json = g_strdup_printf ("\"operatingSystem\":\"Android\",\"osVersion\":\"13\",\"deviceEnrollmentType\":\"androidEnterpriseDedicatedDevice\",\"lastSyncDateTime\":\"%s\"", recent_text);
+  g_autoptr(LkDevice) iphone = device_from ("\"operatingSystem\":\"iOS\",\"managedDeviceOwnerType\":\"company\",\"deviceType\":\"iPhone\"");
+  g_autoptr(LkDevice) ipad = device_from ("\"operatingSystem\":\"iPadOS\",\"managedDeviceOwnerType\":\"company\",\"deviceType\":\"iPad\"");
+  g_autoptr(LkDevice) shared = device_from ("\"operatingSystem\":\"iPadOS\",\"managedDeviceOwnerType\":\"company\",\"deviceType\":\"iPad\",\"hardwareInformation\":{\"isSharedDevice\":true}");
+  g_autoptr(LkDevice) cope = device_from ("\"operatingSystem\":\"Android\",\"osVersion\":\"14\",\"deviceEnrollmentType\":\"androidEnterpriseCorporateWorkProfile\"");
+  g_autoptr(LkDevice) byod = device_from ("\"operatingSystem\":\"Android\",\"osVersion\":\"14\",\"deviceType\":\"androidForWork\"");
+  g_autoptr(LkDevice) lumia = device_from ("\"operatingSystem\":\"Windows\",\"osVersion\":\"10.0.15254.603\",\"deviceType\":\"windowsPhone\",\"model\":\"Lumia 950\"");
+  g_autoptr(LkDevice) stale = device_from (stale_json);
+  g_autoptr(LkDevice) fresh = device_from (fresh_json);
+  g_autoptr(LkCapability) i = lk_capability_new_for_device (iphone);
+  g_autoptr(LkCapability) p = lk_capability_new_for_device (ipad);
+  g_autoptr(LkCapability) sh = lk_capability_new_for_device (shared);
+  g_autoptr(LkCapability) c = lk_capability_new_for_device (cope);
+  g_autoptr(LkCapability) b = lk_capability_new_for_device (byod);
+  g_autoptr(LkCapability) l = lk_capability_new_for_device (lumia);
+  g_autoptr(LkCapability) st = lk_capability_new_for_device (stale);
+  g_autoptr(LkCapability) fr = lk_capability_new_for_device (fresh);
+
+  g_assert_true (g_str_has_suffix (lk_capability_get_doc_url (i), "/remote-actions/device-remove-passcode"));
+  g_assert_true (g_str_has_suffix (lk_capability_get_doc_url (sh), "/remote-actions/device-remove-passcode"));
+  g_assert_true (g_str_has_suffix (lk_capability_get_doc_url (c), "/remote-actions/device-passcode-reset"));
+
+  g_assert_cmpstr (lk_capability_get_label (p), ==, "Check device");
+  g_assert_false (lk_capability_can_act (p));
+  g_assert_cmpstr (lk_capability_get_label (sh), ==, "Not supported");
+  g_assert_nonnull (strstr (lk_capability_get_reason (sh), "Shared iPad"));
+
+  g_assert_true (has_caveat (c, "notified to activate the reset passcode"));
+  g_assert_true (has_caveat (b, "notified to activate the reset passcode"));
+
+  g_assert_cmpstr (lk_capability_get_rule_id (l), ==, "windows-mobile");
+  g_assert_nonnull (strstr (lk_capability_get_reason (l), "retired"));
+  g_assert_null (strstr (lk_capability_get_reason (l), "only"));
+
+  /* Never checked in (no lastSyncDateTime), 40 days ago, 3 hours ago. */
+  g_assert_true (has_caveat (c, "never checked in"));
+  g_assert_true (has_caveat (st, old_date));
+  g_assert_true (has_caveat (st, "next check-in"));
+  g_assert_false (has_caveat (fr, "check"));
+}
 
 static void
 test_demo_covers_every_row (void)
@@ -280,6 +364,7 @@ test_demo_covers_every_row (void)
     "android-dedicated", "android-aosp-user", "android-aosp-userless", "android-fully-managed",
     "android-cope", "android-byod-work-profile", "android-work-profile-old",
     "android-device-admin-legacy", "android-device-admin", "macos", "windows", "linux", "chromeos",
+    "ios-shared-ipad", "windows-mobile",
   };
   g_autoptr(GBytes) bytes = g_resource_lookup_data (lk_sandbox_fixtures_get_resource (),
                                                     "/io/github/latchkey/Latchkey/sandbox/demo-tenant.json",
@@ -299,8 +384,19 @@ test_demo_covers_every_row (void)
   g_assert_cmpuint (json_array_get_length (devices), >=, 30);
   for (guint i = 0; i < json_array_get_length (devices); i++)
     {
-      g_autoptr(LkDevice) device = lk_device_new_from_json (json_array_get_object_element (devices, i), NULL);
+      JsonObject *fixture = json_array_get_object_element (devices, i);
+      g_autoptr(LkDevice) device = NULL;
       g_autoptr(LkCapability) capability = NULL;
+
+      /* What a single-device GET adds: the sandbox's Shared iPad flag. */
+      if (json_object_has_member (fixture, "isSharedDevice"))
+        {
+          JsonObject *hardware = json_object_new ();
+
+          json_object_set_boolean_member (hardware, "isSharedDevice", json_object_get_boolean_member (fixture, "isSharedDevice"));
+          json_object_set_object_member (fixture, "hardwareInformation", hardware);
+        }
+      device = lk_device_new_from_json (fixture, NULL);
 
       g_assert_nonnull (device);
       capability = lk_capability_new_for_device (device);
@@ -327,6 +423,7 @@ main (int   argc,
   g_test_add_func ("/capability/reasons", test_reasons);
   g_test_add_func ("/capability/reasons-name-the-facts", test_reasons_name_the_facts);
   g_test_add_func ("/capability/demo-covers-every-row", test_demo_covers_every_row);
+  g_test_add_func ("/capability/current-documentation", test_current_documentation);
 
   return g_test_run ();
 }

@@ -188,12 +188,19 @@ static const Row rows[] = {
     .requests = 2, .queued = 1 },
   { "429", OP_RESET, .fault = RESET_POST (.status = 429),
     .requests = 2, .queued = 1 },
-  /* Whether Intune queued anything is not known to be "no" here, but Graph said it failed. */
+  /* Any 5xx after the POST left may follow Intune queuing it: outcome unknown, never resent,
+   * resolved from deviceActionResults — to done when Intune had queued it, to "outcome
+   * unknown" (no action in Intune) when it had not. 503 too, though Graph calls it retryable. */
   { "500", OP_RESET, .fault = RESET_POST (.status = 500),
-    .seen = SEEN_GRAPH, .code = LK_GRAPH_ERROR_SERVER, .message = "Microsoft Graph had an internal error.",
+    .seen = SEEN_GRAPH, .code = LK_GRAPH_ERROR_OUTCOME_UNKNOWN, .message = "shows no passcode action",
     .requests = 1, .queued = 0 },
-  { "503", OP_RESET, .fault = RESET_POST (.status = 503),
-    .requests = 2, .queued = 1 },
+  { "500-processed", OP_RESET, .fault = RESET_POST (.status = 500, .processed = TRUE),
+    .requests = 1, .queued = 1 },
+  { "503", OP_RESET, .fault = RESET_POST (.status = 503, .retry_after = "0.2"),
+    .seen = SEEN_GRAPH, .code = LK_GRAPH_ERROR_OUTCOME_UNKNOWN, .message = "shows no passcode action",
+    .requests = 1, .queued = 0 },
+  { "503-processed", OP_RESET, .fault = RESET_POST (.status = 503, .processed = TRUE),
+    .requests = 1, .queued = 1 },
   /* A gateway timed out after Intune queued it: outcome unknown, never resent, resolved to
    * done from deviceActionResults. */
   { "504", OP_RESET, .fault = RESET_POST (.status = 504, .processed = TRUE),
@@ -214,6 +221,20 @@ static const Row rows[] = {
   { "huge-body", OP_RESET, .fault = RESET_POST (.kind = LK_FAULT_HUGE_BODY, .size = 50 * MB, .processed = TRUE),
     .requests = 1, .queued = 1 },
   { "foreign-next-link", OP_RESET, .na = NA_NEXT_LINK },
+  /* Intune's own 403s: refused before processing, so nothing queued and "not sent" — except
+   * Multi Admin Approval, which holds the request for a second admin and is not a failure. */
+  { "403-permission", OP_RESET, .fault = { .kind = LK_FAULT_FORBIDDEN, .method = "POST", .path_contains = "resetPasscode",
+                                           .graph_code = "Forbidden" },
+    .seen = SEEN_GRAPH, .code = LK_GRAPH_ERROR_FORBIDDEN, .message = "DeviceManagementManagedDevices.PrivilegedOperations.All",
+    .requests = 1, .queued = 0 },
+  { "403-role", OP_RESET, .fault = { .kind = LK_FAULT_FORBIDDEN, .method = "POST", .path_contains = "resetPasscode",
+                                     .graph_code = "UnknownError" },
+    .seen = SEEN_GRAPH, .code = LK_GRAPH_ERROR_FORBIDDEN, .message = "Help Desk Operator",
+    .requests = 1, .queued = 0 },
+  { "403-approval", OP_RESET, .fault = { .kind = LK_FAULT_FORBIDDEN, .method = "POST", .path_contains = "resetPasscode",
+                                         .graph_code = "ApprovalRequired" },
+    .seen = SEEN_GRAPH, .code = LK_GRAPH_ERROR_FORBIDDEN, .message = "Multi Admin Approval",
+    .requests = 1, .queued = 0 },
   /* 401 to the POST: nothing was queued, so after one refresh it is sent again. */
   { "token-expires", OP_RESET, .fault = RESET_POST (.kind = LK_FAULT_EXPIRE_TOKEN),
     .requests = 2, .queued = 1, .refreshes = 1 },
@@ -405,6 +426,20 @@ run_sign_in (FaultFixture *f,
 
 /* ---- reset -------------------------------------------------------------------------------- */
 
+/* What the journal must say: never "not sent" for an unknown outcome or an approval wait. */
+static const char *
+expected_outcome (const Row    *row,
+                  const GError *error)
+{
+  if (row->seen == SEEN_OK)
+    return "done";
+  if (row->seen == SEEN_GRAPH && row->code == LK_GRAPH_ERROR_OUTCOME_UNKNOWN)
+    return "unknown";
+  if (lk_graph_error_get_forbidden_reason (error) == LK_FORBIDDEN_MULTI_ADMIN_APPROVAL)
+    return "awaitingApproval";
+  return "error";
+}
+
 static void
 run_reset (FaultFixture *f,
            const Row    *row)
@@ -412,6 +447,8 @@ run_reset (FaultFixture *f,
   g_autoptr(LkDevice) device = NULL;
   g_autoptr(LkActionTracker) tracker = NULL;
   g_autofree char *history = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  LkHistoryEntry *entry;
   gint64 end;
 
   device = fault_fixture_find_device (f, "android-dedicated");
@@ -422,6 +459,7 @@ run_reset (FaultFixture *f,
   tracker = lk_action_tracker_new (f->client, device, LK_ACTION_KIND_RESET_DEVICE_PASSCODE,
                                    f->history, "admin@contoso.example", "contoso");
   lk_action_tracker_set_poll_interval (tracker, 50, 200);
+  lk_action_tracker_set_checking_limit (tracker, 1500);
   lk_action_tracker_send (tracker);
   lk_action_tracker_send (tracker);   /* a double click */
   end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
@@ -435,9 +473,14 @@ run_reset (FaultFixture *f,
   g_assert_true ((lk_action_tracker_get_passcode (tracker) != NULL) == (row->seen == SEEN_OK));
   g_assert_cmpuint (lk_sandbox_count_queued_actions (f->sandbox), ==, (guint) row->queued);
 
-  /* The history has the final outcome, and never the passcode. */
+  /* The journal has the intent and the final outcome, read back as one action, and never the
+   * passcode; an unknown outcome is never "not sent". */
   g_assert_true (g_file_get_contents (lk_action_history_get_path (f->history), &history, NULL, NULL));
-  g_assert_nonnull (strstr (history, row->seen == SEEN_OK ? "\"outcome\":\"done\"" : "\"outcome\":\"error\""));
+  g_assert_nonnull (strstr (history, "\"outcome\":\"sending\""));
+  entries = lk_action_history_load (f->history, NULL);
+  g_assert_cmpuint (entries->len, ==, 1);
+  entry = g_ptr_array_index (entries, 0);
+  g_assert_cmpstr (entry->outcome, ==, expected_outcome (row, lk_action_tracker_get_error (tracker)));
   if (lk_action_tracker_get_passcode (tracker) != NULL)
     g_assert_null (strstr (history, lk_action_tracker_get_passcode (tracker)));
 }

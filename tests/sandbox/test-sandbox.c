@@ -424,8 +424,11 @@ test_scopes (Fixture *f, gconstpointer data)
   g_autoptr(GBytes) denied_list = send_ok (f, "GET", list, other, NULL, 403, NULL);
   g_autoptr(GBytes) allowed_list = send_ok (f, "GET", list, reader, NULL, 200, NULL);
 
-  g_assert_cmpstr (error_code (denied), ==, "Authorization_RequestDenied");
-  g_assert_cmpstr (error_code (denied_list), ==, "Authorization_RequestDenied");
+  /* Intune's own answer: a bare "Forbidden" naming the missing permission in its message. */
+  g_assert_cmpstr (error_code (denied), ==, "Forbidden");
+  g_assert_cmpstr (error_code (denied_list), ==, "Forbidden");
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (denied, NULL), g_bytes_get_size (denied),
+                                  "following scopes: DeviceManagementManagedDevices.PrivilegedOperations.All"));
 }
 
 /* ---- actions ---- */

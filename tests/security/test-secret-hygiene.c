@@ -23,6 +23,7 @@
 #include "lk-demo-browser.h"
 #include "lk-reset-wizard.h"
 #include "lk-sandbox.h"
+#include "lk-device-page.h"
 #include "lk-window.h"
 #include "../lk-test-common.h"
 #include "../lk-test-widgets.h"
@@ -321,6 +322,7 @@ window_session (void)
   LkWindow *window;
   LkDevice *device;
   LkResetWizard *wizard;
+  GtkWidget *page;
 
   sign_in_with_demo_browser ();
 
@@ -336,6 +338,9 @@ window_session (void)
   g_assert_true (lk_test_wait_until (search_done, window, 20000));
   device = result_named (window, "GALAXY-S23-MROSSI");
   lk_window_show_device (window, device);
+  /* The device page reads the device and its actions before it offers one. */
+  page = lk_test_find_widget (GTK_WIDGET (window), lk_test_is_type, GSIZE_TO_POINTER (LK_TYPE_DEVICE_PAGE));
+  g_assert_true (lk_test_wait_until ((gboolean (*) (gpointer)) lk_device_page_get_can_act, page, 20000));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.start-action", NULL);
   wizard = open_wizard ();
   g_assert_nonnull (wizard);

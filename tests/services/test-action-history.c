@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 
 #include "lk-action-history.h"
+#include "lk-action-journal.h"
 
 static void
 test_append_load_csv (void)
@@ -117,6 +118,93 @@ test_csv_formula (void)
   g_assert_true (g_str_has_suffix (csv, "\r\n"));
 }
 
+static LkActionResult *
+result_from (const char *state,
+             const char *start)
+{
+  g_autofree char *text = g_strdup_printf ("{\"@odata.type\":\"#microsoft.graph.resetPasscodeActionResult\","
+                                           "\"actionName\":\"resetPasscode\",\"actionState\":\"%s\","
+                                           "\"startDateTime\":\"%s\"}", state, start);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  g_assert_true (json_parser_load_from_data (parser, text, -1, NULL));
+  return lk_action_result_new_from_json (json_node_get_object (json_parser_get_root (parser)));
+}
+
+/* The journal: an intent and its outcome fold into one entry; an intent alone is "outcome
+ * unknown"; it is in flight until Intune shows a result of its own, which resolves it. */
+static void
+test_journal (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("latchkey-journal-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "history.jsonl", NULL);
+  g_autoptr(LkActionHistory) history = lk_action_history_new (path);
+  g_autoptr(LkHistoryEntry) intent = lk_history_entry_new ();
+  g_autoptr(LkHistoryEntry) outcome = lk_history_entry_new ();
+  g_autoptr(LkHistoryEntry) other = lk_history_entry_new ();
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) earlier = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) later = g_date_time_add_days (now, 2);
+  g_autoptr(GDateTime) since = NULL;
+  g_autofree char *now_text = g_date_time_format_iso8601 (now);
+  LkHistoryEntry *entry;
+
+  intent->device_id = g_strdup ("dev-1");
+  intent->device_name = g_strdup ("KIOSK");
+  intent->outcome = g_strdup ("sending");
+  intent->client_request_id = g_strdup ("crid-1");
+  intent->prior_result_start = g_strdup ("2026-01-01T10:00:00Z");
+  g_assert_true (lk_action_history_append (history, intent, NULL));
+  other->device_id = g_strdup ("dev-2");
+  other->outcome = g_strdup ("done");
+  other->client_request_id = g_strdup ("crid-2");
+  g_assert_true (lk_action_history_append (history, other, NULL));
+
+  entries = lk_action_history_load (history, NULL);
+  g_assert_cmpuint (entries->len, ==, 2);
+  entry = lk_history_find_latest (entries, "dev-1");
+  g_assert_cmpstr (lk_history_outcome_label (entry->outcome), ==, "Outcome unknown — check status");
+  g_assert_cmpstr (lk_history_outcome_label ("unknown"), ==, "Outcome unknown — check status");
+  g_assert_true (lk_history_outcome_is_open ("sending"));
+  g_assert_false (lk_history_outcome_is_open ("error"));
+
+  /* Intune shows only the earlier action (started at the prior start): still in flight. */
+  g_ptr_array_add (earlier, result_from ("done", "2026-01-01T10:00:00Z"));
+  g_assert_cmpint (lk_action_in_flight (entries, earlier, "dev-1", now, &since), ==, LK_IN_FLIGHT_UNKNOWN);
+  g_assert_true (lk_action_result_predates (g_ptr_array_index (earlier, 0), entry));
+  g_assert_null (lk_action_journal_resolve (history, entries, earlier, "dev-1", NULL));
+  /* Past the journal's window, nothing holds a new action back. */
+  g_assert_cmpint (lk_action_in_flight (entries, earlier, "dev-1", later, NULL), ==, LK_IN_FLIGHT_NONE);
+
+  /* Intune's own result, pending: in flight, and the journal resolved to it. */
+  g_ptr_array_add (results, result_from ("pending", now_text));
+  g_assert_cmpint (lk_action_in_flight (entries, results, "dev-1", now, NULL), ==, LK_IN_FLIGHT_PENDING);
+  g_assert_cmpstr (lk_action_journal_resolve (history, entries, results, "dev-1", NULL), ==, "pending");
+  g_clear_pointer (&entries, g_ptr_array_unref);
+  entries = lk_action_history_load (history, NULL);
+  g_assert_cmpuint (entries->len, ==, 2);
+  entry = lk_history_find_latest (entries, "dev-1");
+  g_assert_cmpstr (entry->outcome, ==, "pending");
+  g_assert_cmpstr (entry->device_name, ==, "KIOSK");
+  g_assert_cmpstr (entry->time, ==, intent->time);
+
+  /* The outcome, appended later under the same request id, folds in too. */
+  outcome->device_id = g_strdup ("dev-1");
+  outcome->outcome = g_strdup ("done");
+  outcome->client_request_id = g_strdup ("crid-1");
+  g_assert_true (lk_action_history_append (history, outcome, NULL));
+  g_clear_pointer (&entries, g_ptr_array_unref);
+  entries = lk_action_history_load (history, NULL);
+  g_assert_cmpuint (entries->len, ==, 2);
+  g_assert_cmpstr (lk_history_find_latest (entries, "dev-1")->outcome, ==, "done");
+  g_assert_cmpint (lk_action_in_flight (entries, NULL, "dev-1", now, NULL), ==, LK_IN_FLIGHT_NONE);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -126,5 +214,6 @@ main (int   argc,
   g_test_add_func ("/history/missing-file", test_missing_file);
   g_test_add_func ("/history/torn-line", test_torn_line);
   g_test_add_func ("/history/csv-formula", test_csv_formula);
+  g_test_add_func ("/history/journal", test_journal);
   return g_test_run ();
 }

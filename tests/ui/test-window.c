@@ -7,8 +7,10 @@
 
 #include <string.h>
 #include <adwaita.h>
+#include <glib/gstdio.h>
 
 #include "lk-capability-badge.h"
+#include "lk-device-page.h"
 #include "lk-device-row.h"
 #include "lk-graph-error.h"
 #include "lk-sandbox.h"
@@ -294,6 +296,184 @@ action_requested_cb (LkWindow  *window,
   g_set_object (&requested->requested, device);
 }
 
+/* The page's label whose text holds @text, or NULL. */
+static GtkWidget *
+find_label (GtkWidget  *root,
+            const char *text)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  lk_test_collect_widgets (root, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (gtk_widget_get_visible (g_ptr_array_index (labels, i))
+        && strstr (gtk_label_get_label (g_ptr_array_index (labels, i)), text) != NULL)
+      return g_ptr_array_index (labels, i);
+  return NULL;
+}
+
+static gboolean
+shared_verdict_shown (gpointer page)
+{
+  return find_label (page, "Shared iPad") != NULL;
+}
+
+typedef struct
+{
+  GAsyncResult *result;
+} Posted;
+
+static void
+posted_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  ((Posted *) user_data)->result = g_object_ref (result);
+}
+
+static gboolean
+posted_done (gpointer data)
+{
+  return ((Posted *) data)->result != NULL;
+}
+
+static LkDevicePage *
+device_page (Fixture *fixture)
+{
+  g_autoptr(GPtrArray) pages = g_ptr_array_new ();
+
+  lk_test_collect_widgets (GTK_WIDGET (fixture->window), LK_TYPE_DEVICE_PAGE, pages);
+  g_assert_cmpuint (pages->len, ==, 1);
+  return g_ptr_array_index (pages, 0);
+}
+
+static GtkWidget *
+button_with_action (Fixture    *fixture,
+                    const char *action)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  lk_test_collect_widgets (GTK_WIDGET (device_page (fixture)), GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (g_ptr_array_index (buttons, i))), action) == 0)
+      return g_ptr_array_index (buttons, i);
+  g_assert_not_reached ();
+  return NULL;
+}
+
+static gboolean
+check_button_shown (gpointer data)
+{
+  return gtk_widget_get_visible (button_with_action (data, "device-page.check-status"));
+}
+
+static gboolean
+action_button_shown (gpointer data)
+{
+  return gtk_widget_get_visible (button_with_action (data, "win.start-action"));
+}
+
+static gboolean
+resolved_to_pending (gpointer data)
+{
+  g_autoptr(GPtrArray) entries = lk_action_history_load (data, NULL);
+
+  return entries->len == 1
+         && g_strcmp0 (((LkHistoryEntry *) g_ptr_array_index (entries, 0))->outcome, "pending") == 0;
+}
+
+/* An action that may be on its way — in the journal without an outcome, or pending in Intune —
+ * replaces the red button with its state and *Check Status*; start-action does nothing. */
+static void
+test_pending_action_blocks (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(LkDevice) dedicated = device_with_rule (fixture, "android-dedicated");
+  g_autofree char *dir = g_dir_make_tmp ("latchkey-window-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "history.jsonl", NULL);
+  g_autoptr(LkActionHistory) history = lk_action_history_new (path);
+  g_autoptr(LkHistoryEntry) intent = lk_history_entry_new ();
+  g_autoptr(GError) error = NULL;
+  Requested requested = { NULL };
+  LkDevicePage *page = device_page (fixture);
+  const char *label;
+  Posted posted = { NULL };
+
+  g_signal_connect (fixture->window, "action-requested", G_CALLBACK (action_requested_cb), &requested);
+  lk_device_page_set_history (page, history);
+
+  /* The journal's intent, with no outcome: the CLI was killed while its POST was on its way. */
+  intent->device_id = g_strdup (lk_device_get_id (dedicated));
+  intent->device_name = g_strdup (lk_device_get_device_name (dedicated));
+  intent->action = g_strdup ("resetDevicePasscode");
+  intent->outcome = g_strdup ("sending");
+  intent->client_request_id = g_strdup ("0f9e6c1a-2b3d-4e5f-8a9b-0c1d2e3f4a5b");
+  g_assert_true (lk_action_history_append (history, intent, &error));
+  lk_window_show_device (fixture->window, dedicated);
+  g_assert_true (lk_test_wait_until (check_button_shown, fixture, 10000));
+  g_assert_false (action_button_shown (fixture));
+  label = gtk_label_get_label (GTK_LABEL (find_label (GTK_WIDGET (page), "may have reached Intune")));
+  g_assert_nonnull (strstr (label, "outcome unknown"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.start-action", NULL));
+  g_assert_null (requested.requested);
+
+  /* Intune queues it after all (it was on its way): Check Status reads it, and the journal
+   * records it. */
+  lk_sandbox_set_action_timing (fixture->sandbox, 60000, 1000);
+  lk_graph_client_post_action_async (fixture->client, lk_device_get_id (dedicated), LK_DEVICE_ACTION_RESET_PASSCODE,
+                                     NULL, posted_cb, &posted);
+  g_assert_true (lk_test_wait_until (posted_done, &posted, 10000));
+  g_assert_true (lk_graph_client_post_action_finish (fixture->client, posted.result, NULL));
+  g_clear_object (&posted.result);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "device-page.check-status", NULL));
+  g_assert_true (lk_test_wait_until (resolved_to_pending, history, 10000));
+  g_assert_true (lk_test_wait_until (check_button_shown, fixture, 10000));
+  label = gtk_label_get_label (GTK_LABEL (find_label (GTK_WIDGET (page), "already in Intune")));
+  g_assert_nonnull (strstr (label, "Pending"));
+  g_assert_false (action_button_shown (fixture));
+
+  /* A device with nothing on its way offers its action. */
+  g_signal_handlers_disconnect_by_func (fixture->window, action_requested_cb, &requested);
+  lk_device_page_set_history (page, NULL);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* The list cannot tell a Shared iPad; the device page's own GET can. */
+static void
+test_shared_ipad_page (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(LkDevice) shared = NULL;
+  g_autoptr(LkDevice) ipad = NULL;
+  GListModel *results;
+  LkDevicePage *page = device_page (fixture);
+
+  lk_window_set_demo (fixture->window, TRUE);
+  search (fixture, "iPad");
+  results = lk_window_get_results (fixture->window);
+  for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+    {
+      g_autoptr(LkDevice) device = g_list_model_get_item (results, i);
+
+      if (g_strcmp0 (lk_device_get_device_name (device), "iPad-AULA-3B") == 0)
+        g_set_object (&shared, device);
+      else if (g_strcmp0 (lk_device_get_device_name (device), "iPad di Francesca") == 0)
+        g_set_object (&ipad, device);
+    }
+  g_assert_nonnull (shared);
+  g_assert_nonnull (ipad);
+
+  lk_window_show_device (fixture->window, shared);
+  g_assert_true (lk_test_wait_until ((gboolean (*) (gpointer)) lk_device_page_get_device, page, 1000));
+  g_assert_true (lk_test_wait_until (shared_verdict_shown, page, 10000));
+  g_assert_false (lk_device_page_get_can_act (page));
+  g_assert_false (action_button_shown (fixture));
+
+  lk_window_show_device (fixture->window, ipad);
+  g_assert_true (lk_test_wait_until (action_button_shown, fixture, 10000));
+  g_assert_true (lk_device_page_get_can_act (page));
+}
+
 static void
 test_action_requested (Fixture       *fixture,
                        gconstpointer  data)
@@ -306,8 +486,11 @@ test_action_requested (Fixture       *fixture,
 
   g_signal_connect (fixture->window, "action-requested", G_CALLBACK (action_requested_cb), &requested);
   lk_window_show_device (fixture->window, iphone);
+  /* The page first reads the device and its action results: then the action is offered. */
+  g_assert_true (lk_test_wait_until ((gboolean (*) (gpointer)) lk_device_page_get_can_act, device_page (fixture), 10000));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.start-action", NULL));
-  g_assert_true (requested.requested == iphone);
+  g_assert_nonnull (requested.requested);
+  g_assert_cmpstr (lk_device_get_id (requested.requested), ==, lk_device_get_id (iphone));
   g_clear_object (&requested.requested);
 
   /* No action button for a device that cannot take one. */
@@ -503,6 +686,8 @@ main (int   argc,
   g_test_add ("/window/error-shows-request-id", Fixture, NULL, setup, test_error_shows_request_id, teardown);
   g_test_add ("/window/close-mid-search", Fixture, NULL, setup, test_close_mid_search, teardown);
   g_test_add ("/window/action-requested", Fixture, NULL, setup, test_action_requested, teardown);
+  g_test_add ("/window/pending-action-blocks", Fixture, NULL, setup, test_pending_action_blocks, teardown);
+  g_test_add ("/window/shared-ipad", Fixture, NULL, setup, test_shared_ipad_page, teardown);
   g_test_add ("/window/signed-out", Fixture, NULL, setup, test_signed_out, teardown);
   g_test_add ("/window/empty-query", Fixture, NULL, setup, test_empty_query, teardown);
   g_test_add ("/window/filters", Fixture, NULL, setup, test_filters, teardown);
