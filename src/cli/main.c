@@ -21,6 +21,7 @@
 #include "lk-graph-client.h"
 #include "lk-graph-error.h"
 #include "lk-sandbox.h"
+#include "lk-text.h"
 
 /* Exit codes scripts can branch on; documented in --help and README. */
 enum
@@ -134,12 +135,19 @@ report_error (Cli          *cli,
               const GError *error)
 {
   g_autofree char *ids = lk_graph_error_format_ids (error);
+  /* Messages may quote the service (Graph's error message, a host name): never raw. */
+  g_autofree char *message = lk_text_inert (error->message);
+  g_auto(GStrv) lines = ids != NULL ? g_strsplit (ids, "\n", -1) : NULL;
 
   if (cli->progress)
     g_printerr ("\r\033[K");
-  g_printerr (_("Error: %s\n"), error->message);
-  if (ids != NULL)
-    g_printerr ("%s\n", ids);
+  g_printerr (_("Error: %s\n"), message);
+  for (guint i = 0; lines != NULL && lines[i] != NULL; i++)
+    {
+      g_autofree char *line = lk_text_inert (lines[i]);
+
+      g_printerr ("%s\n", line);
+    }
   return exit_code_for_error (error);
 }
 
@@ -334,7 +342,10 @@ device_code_cb (LkAccountManager *manager,
                 const char       *message,
                 gpointer          user_data)
 {
-  g_printerr (_("To sign in, open %s and enter the code %s\n"), verification_uri, user_code);
+  g_autofree char *uri = lk_text_inert (verification_uri);
+  g_autofree char *code = lk_text_inert (user_code);
+
+  g_printerr (_("To sign in, open %s and enter the code %s\n"), uri, code);
 }
 
 static LkAccount *
@@ -458,8 +469,10 @@ cmd_search (Cli        *cli,
 
   if (devices->len == 0)
     {
+      g_autofree char *shown = lk_text_inert (text);
+
       if (!cli->json)
-        g_printerr (_("No device matches “%s”.\n"), text);
+        g_printerr (_("No device matches “%s”.\n"), shown);
       return EXIT_NOT_FOUND;
     }
   return EXIT_OK;
@@ -554,6 +567,8 @@ send_and_follow (Cli          *cli,
   g_autoptr(LkActionHistory) history = lk_action_history_new (NULL);
   g_autoptr(LkActionTracker) tracker = NULL;
   const char *id = lk_device_get_id (device);
+  g_autofree char *shown_id = lk_text_inert (id);
+  g_autofree char *shown_name = lk_text_inert (lk_device_get_device_name (device));
   LkTrackerState state;
 
   tracker = lk_action_tracker_new (cli->client, device, lk_capability_get_action_kind (capability), history,
@@ -575,13 +590,18 @@ send_and_follow (Cli          *cli,
       g_print ("}\n");
     }
   else if (state == LK_TRACKER_CHECKING)
-    g_print (_("No answer came back, so the request was not sent again. Check the outcome with: latchkey-cli status %s\n"), id);
+    g_print (_("No answer came back, so the request was not sent again. Check the outcome with: latchkey-cli status %s\n"), shown_id);
   else if (!lk_action_tracker_is_finished (tracker))
     g_print (_("%s queued for %s. Follow it with: latchkey-cli status %s\n"),
-             lk_capability_get_label (capability), lk_device_get_device_name (device), id);
+             lk_capability_get_label (capability), shown_name, shown_id);
   else if (state == LK_TRACKER_DONE && lk_action_tracker_get_passcode (tracker) != NULL)
-    g_print (_("Done. Temporary passcode: %s (visible for 7 days in the Intune admin center)\n"),
-             lk_action_tracker_get_passcode (tracker));
+    {
+      g_autofree char *passcode = lk_text_inert (lk_action_tracker_get_passcode (tracker));
+
+      g_print (_("Done. Temporary passcode: %s (visible for 7 days in the Intune admin center)\n"),
+               passcode);
+      explicit_bzero (passcode, strlen (passcode));
+    }
   else
     g_print (_("Finished: %s\n"), lk_cli_tracker_state_label (state));
   lk_action_tracker_clear_passcode (tracker);
@@ -622,8 +642,9 @@ confirm_by_name (LkDevice *device)
 {
   char line[1024];
   g_autofree char *typed = NULL;
+  g_autofree char *name = lk_text_inert (lk_device_get_device_name (device));
 
-  g_print (_("Type the device name (%s) to confirm: "), lk_device_get_device_name (device));
+  g_print (_("Type the device name (%s) to confirm: "), name);
   fflush (stdout);
   if (fgets (line, sizeof line, stdin) == NULL)
     return FALSE;
@@ -645,8 +666,10 @@ cmd_reset (Cli        *cli,
   capability = lk_capability_new_for_device (device);
   if (!lk_capability_can_act (capability))
     {
+      g_autofree char *name = lk_text_inert (lk_device_get_device_name (device));
+
       g_printerr (_("%s: no passcode action is available. %s\n"),
-                  lk_device_get_device_name (device), lk_capability_get_reason (capability));
+                  name, lk_capability_get_reason (capability));
       return EXIT_NOT_SUPPORTED;
     }
 
@@ -666,6 +689,7 @@ cmd_sign_in (Cli *cli)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(LkAccount) account = NULL;
+  g_autofree char *username = NULL;
 
   if (cli->demo && !start_demo_sandbox (cli, &error))
     return report_error (cli, error);
@@ -674,7 +698,8 @@ cmd_sign_in (Cli *cli)
   account = sign_in (cli, &error);
   if (account == NULL)
     return report_error (cli, error);
-  g_print (_("Signed in as %s.\n"), lk_account_get_username (account));
+  username = lk_text_inert (lk_account_get_username (account));
+  g_print (_("Signed in as %s.\n"), username);
   if (lk_account_get_session_only (account))
     g_print (_("The keyring is not available: this sign-in lasts only until the program ends.\n"));
   if (!lk_account_has_scope (account, LK_SCOPE_PRIVILEGED))
@@ -720,6 +745,7 @@ cmd_sign_out (Cli        *cli,
               const char *username)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *shown = NULL;
   LkAccount *account;
 
   if (username != NULL)
@@ -741,7 +767,8 @@ cmd_sign_out (Cli        *cli,
       g_object_unref (account);
       return report_error (cli, error);
     }
-  g_print (_("Signed out %s.\n"), lk_account_get_username (account));
+  shown = lk_text_inert (lk_account_get_username (account));
+  g_print (_("Signed out %s.\n"), shown);
   g_object_unref (account);
   return EXIT_OK;
 }

@@ -5,6 +5,29 @@
 
 G_BEGIN_DECLS
 
+/* The one way Latchkey reads JSON it did not write itself (Graph answers, error bodies, token
+ * and discovery answers, JWT claims, history lines, the keyring's blob). json-glib recurses
+ * once per nesting level, so a hostile 100 000-deep body would overflow a worker thread's
+ * stack: the depth is counted first, outside strings, and refused above the cap. */
+#define LK_JSON_MAX_DEPTH 64
+/* Graph's device pages are the largest bodies (~1 MB for 1000 devices) and go through the
+ * page reader; everything read here is a single object, a few kB at most. */
+#define LK_JSON_MAX_SIZE  (16 * 1024 * 1024)
+
+#define LK_JSON_ERROR (lk_json_error_quark ())
+typedef enum
+{
+  LK_JSON_ERROR_INVALID,     /* not JSON, or not an object where one is needed */
+  LK_JSON_ERROR_TOO_DEEP,    /* nested deeper than LK_JSON_MAX_DEPTH */
+  LK_JSON_ERROR_TOO_LARGE,   /* longer than LK_JSON_MAX_SIZE */
+} LkJsonError;
+
+GQuark      lk_json_error_quark (void);
+
+/* Parses @data (@len < 0: NUL-terminated) whose root must be an object; returns the root node
+ * (free with json_node_unref) or NULL with an LK_JSON_ERROR. */
+JsonNode   *lk_json_parse_object (const char *data, gssize len, GError **error);
+
 /* Each returns @def when the member is missing, null, or not of the expected type. */
 const char *lk_json_get_string  (JsonObject *object, const char *member, const char *def);
 gint64      lk_json_get_int     (JsonObject *object, const char *member, gint64 def);

@@ -925,22 +925,20 @@ static JsonNode *
 parse_json (GBytes  *body,
             GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local_error = NULL;
   gsize len;
   const char *data = g_bytes_get_data (body, &len);
+  JsonNode *root = lk_json_parse_object (data, (gssize) len, &local_error);
 
-  if (!json_parser_load_from_data (parser, data, (gssize) len, &local_error)
-      || json_parser_get_root (parser) == NULL
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (root == NULL)
     {
       g_autofree char *message = g_strdup_printf (_("Microsoft Graph sent a response Latchkey could not read (%s)."),
-                                                  local_error != NULL ? local_error->message : _("not a JSON object"));
+                                                  local_error->message);
       g_propagate_error (error, lk_graph_error_new_literal_full (LK_GRAPH_ERROR_INVALID_RESPONSE,
                                                                  message, 200, NULL, NULL, NULL));
       return NULL;
     }
-  return json_parser_steal_root (parser);
+  return root;
 }
 
 typedef struct
