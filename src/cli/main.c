@@ -62,6 +62,7 @@ typedef struct
   LkGraphClient *client;
   GAsyncResult  *result;
   gboolean       progress;   /* stderr is a terminal */
+  gboolean       waiting_shown;   /* a "Waiting for Microsoft Graph" line is on stderr */
 } Cli;
 
 static void
@@ -100,6 +101,9 @@ cli_wait (Cli *cli)
   g_clear_object (&cli->result);
   while (cli->result == NULL)
     g_main_context_iteration (NULL, TRUE);
+  if (cli->waiting_shown)
+    g_printerr ("\r\033[K");
+  cli->waiting_shown = FALSE;
   return cli->result;
 }
 
@@ -153,24 +157,56 @@ report_error (Cli          *cli,
 
 /* --- connecting ------------------------------------------------------------------------------ */
 
+/* Entra ID access tokens are a few kB (up to ~10 kB with many group claims); anything this
+ * long is not one, and reading it all would only hold more of it in memory. */
+#define MAX_TOKEN_STDIN (64 * 1024)
+
+/* Reads all of standard input (a token piped in may lack a final newline, or be longer than
+ * any one read), refusing more than MAX_TOKEN_STDIN. Wipes what it read. */
 static char *
 read_token_from_stdin (GError **error)
 {
-  char line[16384];
+  char *buffer = g_malloc (MAX_TOKEN_STDIN + 1);
+  gsize len = 0, n;
+  gboolean bad;
   g_autofree char *token = NULL;
 
-  if (fgets (line, sizeof line, stdin) == NULL)
+  while (len <= MAX_TOKEN_STDIN
+         && (n = fread (buffer + len, 1, MAX_TOKEN_STDIN + 1 - len, stdin)) > 0)
+    len += n;
+  if (len > MAX_TOKEN_STDIN)
+    {
+      explicit_bzero (buffer, MAX_TOKEN_STDIN + 1);
+      g_free (buffer);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("Standard input holds more than %u KiB: that is not an access token, so nothing was sent."),
+                   (guint) (MAX_TOKEN_STDIN / 1024));
+      return NULL;
+    }
+  bad = memchr (buffer, '\0', len) != NULL;
+  token = g_strstrip (g_strndup (buffer, len));
+  explicit_bzero (buffer, MAX_TOKEN_STDIN + 1);
+  g_free (buffer);
+  if (len == 0)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                            _("No access token on standard input."));
       return NULL;
     }
-  token = g_strstrip (g_strdup (line));
-  explicit_bzero (line, sizeof line);
   if (*token == '\0')
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                            _("The access token on standard input is empty."));
+      return NULL;
+    }
+  /* A token is one printable word; anything else would end up inside an HTTP header. */
+  for (const char *p = token; *p != '\0' && !bad; p++)
+    bad = *p <= ' ' || *p > '~';
+  if (bad)
+    {
+      explicit_bzero (token, strlen (token));
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("The access token on standard input contains spaces or control characters."));
       return NULL;
     }
   return g_steal_pointer (&token);
@@ -426,6 +462,23 @@ cli_connect (Cli     *cli,
 }
 
 /* --- commands -------------------------------------------------------------------------------- */
+
+/* Graph has sent nothing for a while: say so, in place, rather than sit silent. */
+static void
+waiting_cb (LkGraphClient *client,
+            guint          seconds,
+            guint          budget,
+            gpointer       user_data)
+{
+  Cli *cli = user_data;
+
+  if (!cli->progress)
+    return;
+  g_printerr ("\r\033[K");
+  /* Translators: on a terminal while Microsoft Graph sends nothing; "s" is seconds. */
+  g_printerr (_("Waiting for Microsoft Graph… %u s (giving up after %u s)"), seconds, budget);
+  cli->waiting_shown = TRUE;
+}
 
 static void
 progress_cb (GPtrArray *devices,
@@ -835,6 +888,7 @@ run (Cli   *cli,
 
   if (!cli_connect (cli, &error))
     return report_error (cli, error);
+  g_signal_connect (cli->client, "waiting", G_CALLBACK (waiting_cb), cli);
 
   if (strcmp (command, "search") == 0)
     return cmd_search (cli, arg != NULL ? arg : "");
