@@ -158,11 +158,13 @@ print_json (JsonNode *root)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autofree char *text = NULL;
+  g_autofree char *safe = NULL;
 
   json_generator_set_pretty (generator, TRUE);
   json_generator_set_root (generator, root);
   text = json_generator_to_data (generator, NULL);
-  g_print ("%s\n", text);
+  safe = lk_text_json_inert (text);
+  g_print ("%s\n", safe);
 }
 
 void
@@ -405,6 +407,7 @@ lk_cli_print_account_json (LkAccount *account,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *safe = NULL;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "username");
@@ -428,7 +431,8 @@ lk_cli_print_account_json (LkAccount *account,
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   text = json_to_string (root, FALSE);
-  g_print ("%s%s", comma ? ",\n" : "\n", text);
+  safe = lk_text_json_inert (text);
+  g_print ("%s%s", comma ? ",\n" : "\n", safe);
 }
 
 void

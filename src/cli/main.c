@@ -463,6 +463,25 @@ cli_connect (Cli     *cli,
 
 /* --- commands -------------------------------------------------------------------------------- */
 
+/* LATCHKEY_GRAPH_TIMEOUTS=IDLE:BUDGET (seconds) overrides the Graph client's bounds: for very
+ * slow links, and for tests that must not wait two minutes for a silent server. */
+static void
+apply_timeouts (LkGraphClient *client)
+{
+  const char *value = g_getenv ("LATCHKEY_GRAPH_TIMEOUTS");
+  guint64 idle = 0, budget = 0;
+  g_auto(GStrv) parts = NULL;
+
+  if (value == NULL)
+    return;
+  parts = g_strsplit (value, ":", 2);
+  if (parts[0] != NULL && g_ascii_string_to_unsigned (parts[0], 10, 1, 3600, &idle, NULL))
+    lk_graph_client_set_timeout (client, (guint) idle);
+  if (parts[0] != NULL && parts[1] != NULL
+      && g_ascii_string_to_unsigned (parts[1], 10, 1, 3600, &budget, NULL))
+    lk_graph_client_set_budget (client, (guint) budget);
+}
+
 /* Graph has sent nothing for a while: say so, in place, rather than sit silent. */
 static void
 waiting_cb (LkGraphClient *client,
@@ -889,6 +908,7 @@ run (Cli   *cli,
   if (!cli_connect (cli, &error))
     return report_error (cli, error);
   g_signal_connect (cli->client, "waiting", G_CALLBACK (waiting_cb), cli);
+  apply_timeouts (cli->client);
 
   if (strcmp (command, "search") == 0)
     return cmd_search (cli, arg != NULL ? arg : "");

@@ -16,6 +16,13 @@ is_bidi_control (gunichar c)
          || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
 }
 
+static gboolean
+is_unsafe (gunichar c)
+{
+  return c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0) || is_bidi_control (c)
+         || c == 0x2028 || c == 0x2029;
+}
+
 static void
 append_escaped (GString  *out,
                 gunichar  c)
@@ -47,9 +54,31 @@ lk_text_inert (const char *text)
     {
       gunichar c = g_utf8_get_char (p);
 
-      if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0) || is_bidi_control (c)
-          || c == 0x2028 || c == 0x2029)
+      if (is_unsafe (c))
         append_escaped (out, c);
+      else
+        g_string_append_unichar (out, c);
+    }
+  return g_string_free (out, FALSE);
+}
+
+char *
+lk_text_json_inert (const char *json)
+{
+  g_autofree char *valid = NULL;
+  GString *out;
+
+  if (json == NULL)
+    return NULL;
+  valid = g_utf8_make_valid (json, -1);
+  out = g_string_sized_new (strlen (valid));
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      /* Outside strings a generator writes only spaces and newlines of its own layout. */
+      if (is_unsafe (c) && c != '\n' && c != ' ')
+        g_string_append_printf (out, "\\u%04x", c);
       else
         g_string_append_unichar (out, c);
     }

@@ -12,4 +12,9 @@ G_BEGIN_DECLS
  * for people only: --json keeps the exact strings. */
 char *lk_text_inert (const char *text);
 
+/* @json (a generator's output) with the characters json-glib writes raw but a terminal obeys —
+ * C1 controls, DEL, bidi controls, line separators — written as \uXXXX escapes: the same JSON
+ * value, exact strings and all, safe to print. */
+char *lk_text_json_inert (const char *json);
+
 G_END_DECLS

@@ -6,6 +6,8 @@
  * meanwhile; lk_sandbox_stop() stops and joins every writer (sb_raw_writers_stop()). */
 #include "config.h"
 
+#include <string.h>
+
 #include "lk-sandbox-private.h"
 
 typedef struct
@@ -39,8 +41,15 @@ write_slowly (gpointer data)
   gsize len;
   const guint8 *bytes = g_bytes_get_data (job->bytes, &len);
 
-  /* Stops at the first failed write: the client gave up and closed its end. */
-  for (gsize i = 0; i < len && !stopping (job->writers); i++)
+  const char *body = g_strstr_len ((const char *) bytes, (gssize) len, "\r\n\r\n");
+  gsize head = body != NULL ? (gsize) (body - (const char *) bytes) + 4 : 0;
+
+  /* The status line and headers at once (a server that is slow to send them looks the same
+   * as a silent one), then the body a byte at a time; stops at the first failed write: the
+   * client gave up and closed its end. */
+  if (head > 0 && !g_output_stream_write_all (out, bytes, head, NULL, NULL, NULL))
+    len = 0;
+  for (gsize i = head; i < len && !stopping (job->writers); i++)
     {
       if (!g_output_stream_write_all (out, bytes + i, 1, NULL, NULL, NULL))
         break;

@@ -44,8 +44,9 @@ typedef enum
                                without a body (204) is closed right after handling, unanswered */
   LK_FAULT_RAW,             /* Graph only: @body is written as the whole answer (status line,
                                headers, body: a hostile server's bytes, e.g. a redirect elsewhere
-                               or a gzip body), @size bytes of it (0: up to its NUL), one byte
-                               every @delay_ms (0: at once); then the connection is closed */
+                               or a gzip body), @size bytes of it (0: up to its NUL); with
+                               @delay_ms the head at once, then the body one byte every
+                               @delay_ms; then the connection is closed */
 } LkFaultKind;
 
 typedef struct
