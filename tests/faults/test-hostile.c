@@ -338,10 +338,11 @@ setup_trickle (Hostile *h)
   add_raw (h, DEVICES "/" DEVICE_ID, 0, answer, 0, 200);
 }
 
+/* A small answer: gzip makes it longer (77 bytes, 96 on the wire), as Graph's small answers. */
 static void
 setup_gzip (Hostile *h)
 {
-  g_autofree char *body = device_json (DEVICE_ID, "Compressed phone");
+  const char *body = "{\"id\":\"" DEVICE_ID "\",\"deviceName\":\"Compressed phone\"}";
 
   add_gzip (h, body, strlen (body));
 }
