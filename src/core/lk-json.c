@@ -44,9 +44,9 @@ nesting_depth (const char *p,
 }
 
 JsonNode *
-lk_json_parse_object (const char  *data,
-                      gssize       len,
-                      GError     **error)
+lk_json_parse (const char  *data,
+               gssize       len,
+               GError     **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local_error = NULL;
@@ -77,12 +77,28 @@ lk_json_parse_object (const char  *data,
                            local_error != NULL ? local_error->message : _("empty"));
       return NULL;
     }
-  if (json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  /* A whitespace-only text parses with no root at all. */
+  if (json_parser_get_root (parser) == NULL)
+    {
+      g_set_error_literal (error, LK_JSON_ERROR, LK_JSON_ERROR_INVALID, _("empty"));
+      return NULL;
+    }
+  return json_parser_steal_root (parser);
+}
+
+JsonNode *
+lk_json_parse_object (const char  *data,
+                      gssize       len,
+                      GError     **error)
+{
+  g_autoptr(JsonNode) root = lk_json_parse (data, len, error);
+
+  if (root != NULL && !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error_literal (error, LK_JSON_ERROR, LK_JSON_ERROR_INVALID, _("not a JSON object"));
       return NULL;
     }
-  return json_parser_steal_root (parser);
+  return g_steal_pointer (&root);
 }
 
 static JsonNode *

@@ -24,8 +24,11 @@ typedef enum
 
 GQuark      lk_json_error_quark (void);
 
-/* Parses @data (@len < 0: NUL-terminated) whose root must be an object; returns the root node
- * (free with json_node_unref) or NULL with an LK_JSON_ERROR. */
+/* Parses @data (@len < 0: NUL-terminated) under both caps; returns the root node (free with
+ * json_node_unref) or NULL with an LK_JSON_ERROR. A whitespace-only text is INVALID. */
+JsonNode   *lk_json_parse        (const char *data, gssize len, GError **error);
+/* The same, when the root must be an object (everything Latchkey reads but a history line's
+ * fields is one). */
 JsonNode   *lk_json_parse_object (const char *data, gssize len, GError **error);
 
 /* Each returns @def when the member is missing, null, or not of the expected type. */
