@@ -161,19 +161,20 @@ report_error (Cli          *cli,
  * long is not one, and reading it all would only hold more of it in memory. */
 #define MAX_TOKEN_STDIN (64 * 1024)
 
-/* Reads all of standard input (a token piped in may lack a final newline, or be longer than
- * any one read), refusing more than MAX_TOKEN_STDIN. Wipes what it read. */
+/* Reads the whole first line of standard input (a token may be longer than any fixed buffer,
+ * and may lack a final newline), refusing more than MAX_TOKEN_STDIN. The rest of the input is
+ * left for the confirmation prompt of a reset. Wipes what it read. */
 static char *
 read_token_from_stdin (GError **error)
 {
   char *buffer = g_malloc (MAX_TOKEN_STDIN + 1);
-  gsize len = 0, n;
+  gsize len = 0;
   gboolean bad;
+  int c;
   g_autofree char *token = NULL;
 
-  while (len <= MAX_TOKEN_STDIN
-         && (n = fread (buffer + len, 1, MAX_TOKEN_STDIN + 1 - len, stdin)) > 0)
-    len += n;
+  while (len <= MAX_TOKEN_STDIN && (c = getc (stdin)) != EOF && c != '\n')
+    buffer[len++] = (char) c;
   if (len > MAX_TOKEN_STDIN)
     {
       explicit_bzero (buffer, MAX_TOKEN_STDIN + 1);

@@ -56,7 +56,7 @@ lk_json_parse (const char  *data,
   if (size > LK_JSON_MAX_SIZE)
     {
       g_set_error (error, LK_JSON_ERROR, LK_JSON_ERROR_TOO_LARGE,
-                   _("larger than %u MB"), (guint) (LK_JSON_MAX_SIZE / (1024 * 1024)));
+                   _("larger than %u MiB"), (guint) (LK_JSON_MAX_SIZE / (1024 * 1024)));
       return NULL;
     }
   depth = size > 0 ? nesting_depth (data, data + size, LK_JSON_MAX_DEPTH) : 0;

@@ -10,9 +10,9 @@ G_BEGIN_DECLS
  * once per nesting level, so a hostile 100 000-deep body would overflow a worker thread's
  * stack: the depth is counted first, outside strings, and refused above the cap. */
 #define LK_JSON_MAX_DEPTH 64
-/* Graph's device pages are the largest bodies (~1 MB for 1000 devices) and go through the
- * page reader; everything read here is a single object, a few kB at most. */
-#define LK_JSON_MAX_SIZE  (16 * 1024 * 1024)
+/* The Graph client's body cap: what it reads whole is never refused here for its size alone
+ * (a single object is a few kB; the bound is for text read from elsewhere, e.g. the history). */
+#define LK_JSON_MAX_SIZE  (64 * 1024 * 1024)
 
 #define LK_JSON_ERROR (lk_json_error_quark ())
 typedef enum

@@ -40,8 +40,11 @@ append_escaped (GString  *out,
     }
 }
 
-char *
-lk_text_inert (const char *text)
+/* @json: @text is a generator's output, where only string contents can hold these characters
+ * and a \uXXXX escape keeps the same value; else every one is shown as an escape. */
+static char *
+escape_unsafe (const char *text,
+               gboolean    json)
 {
   g_autofree char *valid = NULL;
   GString *out;
@@ -54,33 +57,25 @@ lk_text_inert (const char *text)
     {
       gunichar c = g_utf8_get_char (p);
 
-      if (is_unsafe (c))
-        append_escaped (out, c);
-      else
+      /* A generator's own layout is spaces and newlines, outside strings. */
+      if (!is_unsafe (c) || (json && c == '\n'))
         g_string_append_unichar (out, c);
+      else if (json)
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        append_escaped (out, c);
     }
   return g_string_free (out, FALSE);
 }
 
 char *
+lk_text_inert (const char *text)
+{
+  return escape_unsafe (text, FALSE);
+}
+
+char *
 lk_text_json_inert (const char *json)
 {
-  g_autofree char *valid = NULL;
-  GString *out;
-
-  if (json == NULL)
-    return NULL;
-  valid = g_utf8_make_valid (json, -1);
-  out = g_string_sized_new (strlen (valid));
-  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      /* Outside strings a generator writes only spaces and newlines of its own layout. */
-      if (is_unsafe (c) && c != '\n' && c != ' ')
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_unichar (out, c);
-    }
-  return g_string_free (out, FALSE);
+  return escape_unsafe (json, TRUE);
 }

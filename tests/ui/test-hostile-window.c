@@ -34,13 +34,18 @@ typedef struct
   char            *dir;
 } Fixture;
 
-static gboolean
-search_settled (gpointer data)
+typedef struct
 {
-  const char *state = lk_window_get_state (data);
+  LkWindow   *window;
+  const char *state;
+} StateWait;
 
-  return g_strcmp0 (state, "searching") != 0 && g_strcmp0 (state, "throttled") != 0
-         && g_strcmp0 (state, "connecting") != 0;
+static gboolean
+state_is (gpointer data)
+{
+  StateWait *wait = data;
+
+  return g_strcmp0 (lk_window_get_state (wait->window), wait->state) == 0;
 }
 
 static void
@@ -107,12 +112,16 @@ window_shows (LkWindow   *window,
   return lk_test_find_widget (GTK_WIDGET (window), shows_text, text) != NULL;
 }
 
+/* Searches and waits for the search to end in @state. */
 static void
 search (Fixture    *fixture,
-        const char *text)
+        const char *text,
+        const char *state)
 {
+  StateWait wait = { fixture->window, state };
+
   lk_window_search (fixture->window, text);
-  g_assert_true (lk_test_wait_until (search_settled, fixture->window, 20000));
+  g_assert_true (lk_test_wait_until (state_is, &wait, 20000));
 }
 
 static LkDevice *
@@ -189,8 +198,7 @@ static void
 test_no_results_query (Fixture       *fixture,
                        gconstpointer  data)
 {
-  search (fixture, "AT&T<y> nothing");
-  g_assert_cmpstr (lk_window_get_state (fixture->window), ==, "no-results");
+  search (fixture, "AT&T<y> nothing", "no-results");
   g_assert_true (window_shows (fixture->window, "Nothing matches “AT&T<y> nothing”"));
 }
 
@@ -213,8 +221,7 @@ test_search_and_reset (Fixture       *fixture,
   g_autoptr(LkDevice) ios = NULL;
   g_autoptr(LkDevice) android = NULL;
 
-  search (fixture, "R&D <b>");
-  g_assert_cmpstr (lk_window_get_state (fixture->window), ==, "results");
+  search (fixture, "R&D <b>", "results");
   ios = result_with_id (fixture, IOS_ID);
   for (guint i = 0; i < 50; i++)
     g_main_context_iteration (NULL, FALSE);
@@ -222,7 +229,7 @@ test_search_and_reset (Fixture       *fixture,
   reset_and_close (fixture, ios);
   g_assert_true (lk_test_wait_until (shows_done, fixture->window, 5000));
 
-  search (fixture, "AT&T<x>");
+  search (fixture, "AT&T<x>", "results");
   android = result_with_id (fixture, ANDROID_ID);
   reset_and_close (fixture, android);
   g_assert_true (lk_test_wait_until (shows_passcode_ready, fixture->window, 5000));
@@ -258,13 +265,13 @@ test_waiting_progress (Fixture       *fixture,
 {
   LkFault slow = { .kind = LK_FAULT_DELAY, .method = "GET", .path_contains = "managedDevices",
                    .delay_ms = 4000, .times = 10 };
+  StateWait results = { fixture->window, "results" };
 
   lk_sandbox_add_fault (fixture->sandbox, &slow);
   lk_graph_client_set_timeout (fixture->client, 10);
   lk_window_search (fixture->window, "giulia");
   g_assert_true (lk_test_wait_until (shows_waiting, fixture->window, 8000));
-  g_assert_true (lk_test_wait_until (search_settled, fixture->window, 20000));
-  g_assert_cmpstr (lk_window_get_state (fixture->window), ==, "results");
+  g_assert_true (lk_test_wait_until (state_is, &results, 20000));
 }
 
 int
