@@ -124,7 +124,7 @@ static GBytes *
 gzip (const void *data,
       gsize       len)
 {
-  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 1);
   g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
   g_autoptr(GOutputStream) out = g_converter_output_stream_new (memory, G_CONVERTER (compressor));
   g_autoptr(GError) error = NULL;
@@ -175,6 +175,16 @@ assert_inert (const char *text)
           || c == 0x200f || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
         g_error ("raw control character U+%04X in output: %s", c, text);
     }
+}
+
+/* build-aux/valgrind.sh runs the CLI under valgrind too (it preloads its own library into
+ * every process it traces): the bounds stay, ten times looser. */
+static double
+time_scale (void)
+{
+  const char *preload = g_getenv ("LD_PRELOAD");
+
+  return preload != NULL && strstr (preload, "vgpreload") != NULL ? 10.0 : 1.0;
 }
 
 static guint
@@ -569,7 +579,7 @@ static const Row rows[] = {
   { "wait/silent-server", setup_silent, "show", .timeouts = TIMEOUTS_SHORT, .exit_code = 6,
     .message = "did not answer within", .min_requests = 1, .max_requests = 3, .max_seconds = 15 },
   { "wait/trickle", setup_trickle, "show", .timeouts = TIMEOUTS_SHORT, .exit_code = 6,
-    .message = "did not answer within 3 seconds", .min_requests = 1, .max_requests = 1, .max_seconds = 15 },
+    .message = "did not answer within", .min_requests = 1, .max_requests = 1, .max_seconds = 15 },
   /* 6. gzip: judged by the bytes on the wire; a bomb is capped */
   { "gzip/small-answer", setup_gzip, "show", .exit_code = 0,
     .min_requests = 1, .max_requests = 1, .max_seconds = 20, .check = check_gzip },
@@ -733,7 +743,7 @@ test_row (gconstpointer data)
     g_error ("%s: “%s” not said\nstdout: %s\nstderr: %s", row->name, row->message, out, err);
   g_assert_cmpuint (requests, >=, row->min_requests);
   g_assert_cmpuint (requests, <=, row->max_requests);
-  g_assert_cmpfloat (seconds, <, row->max_seconds);
+  g_assert_cmpfloat (seconds, <, row->max_seconds * time_scale ());
   assert_inert (out);
   assert_inert (err);
   if (row->check != NULL)
