@@ -28,9 +28,9 @@
  * help desk gets an honest answer in 2 minutes instead. */
 #define DEFAULT_TIMEOUT_S    30
 #define DEFAULT_BUDGET_S     120
-/* How often an attempt checks its idle time and budget, and how long without a byte before
- * the wait is worth telling the admin about ("waiting" signal). */
-#define WATCH_INTERVAL_MS    250
+/* How long without a byte before the wait is worth telling the admin about ("waiting"). The
+ * watch runs once a second on a seconds timer: GLib wakes once for all of them, which matters
+ * with a thousand requests in flight. */
 #define WAITING_AFTER_US     (2 * G_USEC_PER_SEC)
 #define DEFAULT_MAX_BODY     (64 * 1024 * 1024)
 #define DEFAULT_PAGE_SIZE    1000
@@ -107,6 +107,7 @@ typedef struct
   gboolean        budget_spent;
   gint64          started;          /* monotonic µs: the operation's first attempt */
   gint64          last_activity;    /* monotonic µs: the last byte either way */
+  gboolean        on_wire;          /* headers written: idle time counts from here */
   gint64          waiting_said;     /* whole seconds last reported through "waiting" */
   char           *token;
   /* This attempt's entries in the client's rate window (owned by its queues), and the time
@@ -749,15 +750,18 @@ wrote_body_cb (SoupMessage *msg,
   req->sent = TRUE;
 }
 
-/* Every WATCH_INTERVAL_MS of an attempt: ends it when no byte came for the idle timeout or the
- * operation's budget is spent, and says how long it has been waiting once that is noticeable. */
+/* Every second of an attempt: ends it when no byte came for the idle timeout or the
+ * operation's budget is spent, and says how long it has been waiting once that is noticeable.
+ * Idle time counts once the request is on the wire: before, it waits in libsoup's queue for
+ * a connection (four per host), which is our doing, not the server's. */
 static gboolean
 attempt_watch_cb (gpointer user_data)
 {
   Request *req = user_data;
   LkGraphClient *self = req->client;
   gint64 now = g_get_monotonic_time ();
-  gint64 idle = now - req->last_activity;
+  gint64 quiet = now - req->last_activity;
+  gint64 idle = req->on_wire ? quiet : 0;
 
   if (idle >= (gint64) self->timeout_s * G_USEC_PER_SEC || budget_spent (req, now))
     {
@@ -767,7 +771,7 @@ attempt_watch_cb (gpointer user_data)
       g_cancellable_cancel (req->attempt_cancellable);
       return G_SOURCE_REMOVE;
     }
-  if (idle >= WAITING_AFTER_US && (now - req->started) / G_USEC_PER_SEC != req->waiting_said)
+  if (quiet >= WAITING_AFTER_US && (now - req->started) / G_USEC_PER_SEC != req->waiting_said)
     {
       req->waiting_said = (now - req->started) / G_USEC_PER_SEC;
       g_signal_emit (self, signals[SIGNAL_WAITING], 0, (guint) req->waiting_said, self->budget_s);
@@ -825,7 +829,8 @@ request_send (GTask *task)
                                             g_object_ref (req->attempt_cancellable),
                                             g_object_unref);
   req->last_activity = g_get_monotonic_time ();
-  req->timeout_source = g_timeout_source_new (WATCH_INTERVAL_MS);
+  req->on_wire = FALSE;
+  req->timeout_source = g_timeout_source_new_seconds (1);
   g_source_set_callback (req->timeout_source, attempt_watch_cb, req, NULL);
   g_source_attach (req->timeout_source, g_main_context_get_thread_default ());
 
@@ -939,6 +944,8 @@ wrote_headers_cb (SoupMessage *msg,
 
   restamp (&self->sent_requests, &req->rate_stamp, req->stamped_at, now);
   restamp (&self->sent_writes, &req->write_stamp, req->stamped_at, now);
+  req->on_wire = TRUE;
+  req->last_activity = now;
 }
 
 static void
