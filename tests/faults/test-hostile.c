@@ -209,6 +209,14 @@ setup_evil_name (Hostile *h)
   g_assert_true (lk_sandbox_set_device_string (h->sandbox, DEVICE_ID, "model", "Pixel\033[8m hidden"));
 }
 
+/* The reset's preview and name prompt; the typed answer does not match, nothing is sent. */
+static void
+setup_evil_prompt (Hostile *h)
+{
+  setup_evil_name (h);
+  g_string_append (h->input, "not the name\n");
+}
+
 static void
 setup_evil_passcode (Hostile *h)
 {
@@ -473,6 +481,13 @@ check_evil_details (Hostile *h, const char *out, const char *err)
 }
 
 static void
+check_evil_prompt (Hostile *h, const char *out, const char *err)
+{
+  g_assert_cmpuint (count_lines_with (out, "Type the device name (Evil\\x1b]52"), ==, 1);
+  g_assert_cmpuint (lk_sandbox_count_requests (h->sandbox, "POST", "resetPasscode"), ==, 0);
+}
+
+static void
 check_evil_json (Hostile *h, const char *out, const char *err)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -553,6 +568,8 @@ static const Row rows[] = {
     .min_requests = 1, .max_requests = 2, .max_seconds = 20, .check = check_evil_json },
   { "terminal/show", setup_evil_name, "show", .exit_code = 0,
     .min_requests = 1, .max_requests = 1, .max_seconds = 20, .check = check_evil_details },
+  { "terminal/reset-prompt", setup_evil_prompt, "reset", .exit_code = 8, .message = "Nothing was sent",
+    .min_requests = 1, .max_requests = 1, .max_seconds = 20, .check = check_evil_prompt },
   { "terminal/status-passcode", setup_evil_passcode, "status", .exit_code = 0,
     .min_requests = 1, .max_requests = 1, .max_seconds = 20, .check = check_evil_passcode },
   { "terminal/error-message", setup_evil_error, "show", .exit_code = 1, .message = "Request ID: id\\x1b[2J",
