@@ -49,6 +49,7 @@ typedef struct
   const char *arg;         /* NULL: DEVICE_ID (search: "") */
   gboolean    json;
   const char *timeouts;    /* LATCHKEY_GRAPH_TIMEOUTS for this row, or NULL */
+  gboolean    terminal;    /* run on a pseudo-terminal (script(1)): stdout and stderr merged */
   int         exit_code;
   const char *message;     /* in stdout or stderr; NULL: none asserted */
   guint       min_requests; /* Graph requests the sandbox saw */
@@ -164,7 +165,7 @@ assert_inert (const char *text)
     {
       gunichar c = g_utf8_get_char (p);
 
-      if (c == '\n' || c == '\t')
+      if (c == '\n' || c == '\t' || (c == '\r' && p[1] == '\n'))
         continue;
       if (c == '\r' && p[1] == '\033' && p[2] == '[' && p[3] == 'K')
         {
@@ -335,6 +336,16 @@ setup_duplicate (Hostile *h)
 
   add_raw (h, DEVICES, 0, a1, 0, 0);
   add_raw (h, DEVICES, 1, a2, 0, 0);
+}
+
+/* Graph holds the answer 4 s, then gives it. */
+static void
+setup_slow (Hostile *h)
+{
+  LkFault fault = { .kind = LK_FAULT_DELAY, .method = "GET", .path_contains = DEVICES,
+                    .delay_ms = 4000 };
+
+  lk_sandbox_add_fault (h->sandbox, &fault);
 }
 
 static void
@@ -597,6 +608,9 @@ static const Row rows[] = {
     .message = "did not answer within", .min_requests = 1, .max_requests = 3, .max_seconds = 15 },
   { "wait/trickle", setup_trickle, "show", .timeouts = TIMEOUTS_SHORT, .exit_code = 6,
     .message = "did not answer within", .min_requests = 1, .max_requests = 1, .max_seconds = 15 },
+  { "wait/terminal-progress", setup_slow, "show", .timeouts = "10:30", .terminal = TRUE, .exit_code = 0,
+    .message = "Waiting for Microsoft Graph… 2 s (giving up after 30 s)", .min_requests = 1, .max_requests = 1,
+    .max_seconds = 20 },
   /* 6. gzip: judged by the bytes on the wire; a bomb is capped */
   { "gzip/small-answer", setup_gzip, "show", .exit_code = 0,
     .min_requests = 1, .max_requests = 1, .max_seconds = 20, .check = check_gzip },
@@ -691,6 +705,7 @@ run_cli (Hostile    *h,
   g_autoptr(GSubprocess) process = NULL;
   /* From a file, not a pipe: the CLI may rightly stop reading a megabyte it refuses. */
   g_autofree char *input = g_build_filename (h->state_dir, "stdin", NULL);
+  g_autofree char *command = NULL;
   g_autoptr(GBytes) stdout_bytes = NULL;
   g_autoptr(GBytes) stderr_bytes = NULL;
   g_autoptr(GError) error = NULL;
@@ -711,6 +726,17 @@ run_cli (Hostile    *h,
     }
   g_assert_true (g_file_set_contents (input, h->input->str, (gssize) h->input->len, NULL));
   g_subprocess_launcher_set_stdin_file_path (launcher, input);
+  if (row->terminal)
+    {
+      /* script(1) gives the CLI a terminal; -e keeps its exit status. No argument here needs
+       * quoting for its shell. */
+      command = g_strjoinv (" ", (char **) argv);
+      argv[0] = "script";
+      argv[1] = "-qefc";
+      argv[2] = command;
+      argv[3] = "/dev/null";
+      argv[4] = NULL;
+    }
   g_subprocess_launcher_setenv (launcher, "XDG_STATE_HOME", h->state_dir, TRUE);
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
   if (row->timeouts != NULL)
