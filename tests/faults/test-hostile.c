@@ -179,13 +179,20 @@ assert_inert (const char *text)
 }
 
 /* build-aux/valgrind.sh runs the CLI under valgrind too (it preloads its own library into
- * every process it traces): the bounds stay, ten times looser. */
-static double
-time_scale (void)
+ * every process it traces). */
+static gboolean
+under_valgrind (void)
 {
   const char *preload = g_getenv ("LD_PRELOAD");
 
-  return preload != NULL && strstr (preload, "vgpreload") != NULL ? 10.0 : 1.0;
+  return preload != NULL && strstr (preload, "vgpreload") != NULL;
+}
+
+/* Under valgrind the bounds stay, ten times looser. */
+static double
+time_scale (void)
+{
+  return under_valgrind () ? 10.0 : 1.0;
 }
 
 static guint
@@ -769,6 +776,12 @@ test_row (gconstpointer data)
   guint requests;
   int status;
 
+  /* valgrind would trace script(1) itself, which leaks by design at exit. */
+  if (row->terminal && under_valgrind ())
+    {
+      g_test_skip ("script(1) under valgrind");
+      return;
+    }
   hostile_setup (&h);
   row->setup (&h);
   lk_sandbox_reset_log (h.sandbox);
