@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 
 BUILD=${BUILD:-_build-fuzz}
 SECONDS_EACH=${FUZZ_SECONDS:-20}
-HARNESSES="device-json graph-error oidc request-policy device-query action-result"
+HARNESSES="device-json graph-error oidc request-policy device-query action-result json text"
 [ $# -gt 0 ] && HARNESSES="$*"
 
 sh build-aux/deps.sh

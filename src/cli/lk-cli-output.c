@@ -5,6 +5,7 @@
 #include <json-glib/json-glib.h>
 
 #include "lk-cli-output.h"
+#include "lk-text.h"
 
 const char *
 lk_cli_support_id (LkSupport support)
@@ -29,12 +30,21 @@ or_dash (const char *text)
   return text != NULL && *text != '\0' ? text : "—";
 }
 
+/* Text from Graph or the history, to print for people: never raw (see lk-text.h). */
+static char *
+inert (const char *text)
+{
+  return lk_text_inert (or_dash (text));
+}
+
 static char *
 platform_text (LkDevice *device)
 {
-  return g_strjoin (" ", or_dash (lk_device_get_operating_system (device)),
-                    lk_device_get_os_version (device) != NULL ? lk_device_get_os_version (device) : "",
-                    NULL);
+  g_autofree char *platform = g_strjoin (" ", or_dash (lk_device_get_operating_system (device)),
+                                         lk_device_get_os_version (device) != NULL ? lk_device_get_os_version (device) : "",
+                                         NULL);
+
+  return lk_text_inert (platform);
 }
 
 static const char *
@@ -77,11 +87,11 @@ lk_cli_print_devices_table (GPtrArray *devices)
       g_autoptr(LkCapability) capability = lk_capability_new_for_device (device);
       char **row = g_new0 (char *, N_COLUMNS + 1);
 
-      row[0] = g_strdup (or_dash (lk_device_get_device_name (device)));
-      row[1] = g_strdup (user_text (device));
+      row[0] = inert (lk_device_get_device_name (device));
+      row[1] = inert (user_text (device));
       row[2] = platform_text (device);
       row[3] = g_strdup (lk_capability_get_label (capability));
-      row[4] = g_strdup (lk_device_get_id (device));
+      row[4] = inert (lk_device_get_id (device));
       g_ptr_array_add (rows, row);
     }
 
@@ -148,11 +158,13 @@ print_json (JsonNode *root)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autofree char *text = NULL;
+  g_autofree char *safe = NULL;
 
   json_generator_set_pretty (generator, TRUE);
   json_generator_set_root (generator, root);
   text = json_generator_to_data (generator, NULL);
-  g_print ("%s\n", text);
+  safe = lk_text_json_inert (text);
+  g_print ("%s\n", safe);
 }
 
 void
@@ -179,7 +191,9 @@ static void
 print_field (const char *label,
              const char *value)
 {
-  g_print ("  %-22s %s\n", label, or_dash (value));
+  g_autofree char *text = inert (value);
+
+  g_print ("  %-22s %s\n", label, text);
 }
 
 static char *
@@ -203,8 +217,9 @@ lk_cli_print_device_details (LkDevice *device)
   const char *const *caveats = lk_capability_get_caveats (capability);
   const char *const *problems = lk_device_get_problems (device);
   int supervised = lk_device_get_is_supervised (device);
+  g_autofree char *name = inert (lk_device_get_device_name (device));
 
-  g_print ("%s\n", or_dash (lk_device_get_device_name (device)));
+  g_print ("%s\n", name);
   print_field (_("ID"), lk_device_get_id (device));
   print_field (_("User"), lk_device_get_user_display_name (device));
   print_field (_("User principal name"), lk_device_get_user_principal_name (device));
@@ -227,7 +242,11 @@ lk_cli_print_device_details (LkDevice *device)
     g_print ("  • %s\n", caveats[i]);
   g_print ("  %s\n", lk_capability_get_doc_url (capability));
   for (guint i = 0; problems != NULL && problems[i] != NULL; i++)
-    g_print (_("Note: %s\n"), problems[i]);
+    {
+      g_autofree char *problem = inert (problems[i]);
+
+      g_print (_("Note: %s\n"), problem);
+    }
 }
 
 void
@@ -236,8 +255,9 @@ lk_cli_print_action_preview (LkDevice     *device,
 {
   g_autofree char *platform = platform_text (device);
   const char *const *caveats = lk_capability_get_caveats (capability);
+  g_autofree char *name = inert (lk_device_get_device_name (device));
 
-  g_print ("%s — %s\n", lk_capability_get_label (capability), or_dash (lk_device_get_device_name (device)));
+  g_print ("%s — %s\n", lk_capability_get_label (capability), name);
   print_field (_("User"), user_text (device));
   print_field (_("Platform"), platform);
   print_field (_("Serial number"), lk_device_get_serial_number (device));
@@ -364,7 +384,9 @@ void
 lk_cli_print_account (LkAccount *account,
                       gboolean   active)
 {
-  g_print ("%s %s\n", active ? "*" : " ", lk_account_get_username (account));
+  g_autofree char *username = inert (lk_account_get_username (account));
+
+  g_print ("%s %s\n", active ? "*" : " ", username);
   print_field (_("Tenant"), lk_account_get_tenant_id (account));
   print_field (_("Cloud"), lk_cloud_get_display_name (lk_account_get_cloud (account)));
   print_field (_("Microsoft Graph"), lk_account_get_graph_url (account));
@@ -385,6 +407,7 @@ lk_cli_print_account_json (LkAccount *account,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *safe = NULL;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "username");
@@ -408,7 +431,8 @@ lk_cli_print_account_json (LkAccount *account,
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   text = json_to_string (root, FALSE);
-  g_print ("%s%s", comma ? ",\n" : "\n", text);
+  safe = lk_text_json_inert (text);
+  g_print ("%s%s", comma ? ",\n" : "\n", safe);
 }
 
 void
@@ -417,13 +441,17 @@ lk_cli_print_history (GPtrArray *entries)
   for (guint i = 0; i < entries->len; i++)
     {
       LkHistoryEntry *entry = g_ptr_array_index (entries, i);
+      /* The history file is as untrusted as Graph: it holds Graph's strings, and anyone with
+       * the user's rights may edit it. */
+      g_autofree char *time = inert (entry->time);
+      g_autofree char *outcome = lk_text_inert (lk_history_outcome_label (entry->outcome));
+      g_autofree char *action = inert (entry->action);
+      g_autofree char *device = inert (entry->device_name != NULL ? entry->device_name : entry->device_id);
+      g_autofree char *admin = lk_text_inert (entry->admin);
 
-      g_print ("%s  %-10s  %-26s  %s", entry->time != NULL ? entry->time : "—",
-               lk_history_outcome_label (entry->outcome),
-               entry->action != NULL ? entry->action : "—",
-               entry->device_name != NULL ? entry->device_name : or_dash (entry->device_id));
-      if (entry->admin != NULL)
-        g_print ("  (%s)", entry->admin);
+      g_print ("%s  %-10s  %-26s  %s", time, outcome, action, device);
+      if (admin != NULL)
+        g_print ("  (%s)", admin);
       g_print ("\n");
     }
 }

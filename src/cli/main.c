@@ -23,6 +23,7 @@
 #include "lk-graph-client.h"
 #include "lk-graph-error.h"
 #include "lk-sandbox.h"
+#include "lk-text.h"
 
 /* Exit codes scripts can branch on; documented in --help and README. */
 enum
@@ -67,6 +68,7 @@ typedef struct
   LkGraphClient *client;
   GAsyncResult  *result;
   gboolean       progress;   /* stderr is a terminal */
+  gboolean       waiting_shown;   /* a "Waiting for Microsoft Graph" line is on stderr */
 } Cli;
 
 static void
@@ -105,6 +107,9 @@ cli_wait (Cli *cli)
   g_clear_object (&cli->result);
   while (cli->result == NULL)
     g_main_context_iteration (NULL, TRUE);
+  if (cli->waiting_shown)
+    g_printerr ("\r\033[K");
+  cli->waiting_shown = FALSE;
   return cli->result;
 }
 
@@ -140,35 +145,75 @@ report_error (Cli          *cli,
               const GError *error)
 {
   g_autofree char *ids = lk_graph_error_format_ids (error);
+  /* Messages may quote the service (Graph's error message, a host name): never raw. */
+  g_autofree char *message = lk_text_inert (error->message);
+  g_auto(GStrv) lines = ids != NULL ? g_strsplit (ids, "\n", -1) : NULL;
 
   if (cli->progress)
     g_printerr ("\r\033[K");
-  g_printerr (_("Error: %s\n"), error->message);
-  if (ids != NULL)
-    g_printerr ("%s\n", ids);
+  g_printerr (_("Error: %s\n"), message);
+  for (guint i = 0; lines != NULL && lines[i] != NULL; i++)
+    {
+      g_autofree char *line = lk_text_inert (lines[i]);
+
+      g_printerr ("%s\n", line);
+    }
   return exit_code_for_error (error);
 }
 
 /* --- connecting ------------------------------------------------------------------------------ */
 
+/* Entra ID access tokens are a few kB (up to ~10 kB with many group claims); anything this
+ * long is not one, and reading it all would only hold more of it in memory. */
+#define MAX_TOKEN_STDIN (64 * 1024)
+
+/* Reads the whole first line of standard input (a token may be longer than any fixed buffer,
+ * and may lack a final newline), refusing more than MAX_TOKEN_STDIN. The rest of the input is
+ * left for the confirmation prompt of a reset. Wipes what it read. */
 static char *
 read_token_from_stdin (GError **error)
 {
-  char line[16384];
+  char *buffer = g_malloc (MAX_TOKEN_STDIN + 1);
+  gsize len = 0;
+  gboolean bad;
+  int c;
   g_autofree char *token = NULL;
 
-  if (fgets (line, sizeof line, stdin) == NULL)
+  while (len <= MAX_TOKEN_STDIN && (c = getc (stdin)) != EOF && c != '\n')
+    buffer[len++] = (char) c;
+  if (len > MAX_TOKEN_STDIN)
+    {
+      explicit_bzero (buffer, MAX_TOKEN_STDIN + 1);
+      g_free (buffer);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("Standard input holds more than %u KiB: that is not an access token, so nothing was sent."),
+                   (guint) (MAX_TOKEN_STDIN / 1024));
+      return NULL;
+    }
+  bad = memchr (buffer, '\0', len) != NULL;
+  token = g_strstrip (g_strndup (buffer, len));
+  explicit_bzero (buffer, MAX_TOKEN_STDIN + 1);
+  g_free (buffer);
+  if (len == 0)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                            _("No access token on standard input."));
       return NULL;
     }
-  token = g_strstrip (g_strdup (line));
-  explicit_bzero (line, sizeof line);
   if (*token == '\0')
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                            _("The access token on standard input is empty."));
+      return NULL;
+    }
+  /* A token is one printable word; anything else would end up inside an HTTP header. */
+  for (const char *p = token; *p != '\0' && !bad; p++)
+    bad = *p <= ' ' || *p > '~';
+  if (bad)
+    {
+      explicit_bzero (token, strlen (token));
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("The access token on standard input contains spaces or control characters."));
       return NULL;
     }
   return g_steal_pointer (&token);
@@ -340,7 +385,10 @@ device_code_cb (LkAccountManager *manager,
                 const char       *message,
                 gpointer          user_data)
 {
-  g_printerr (_("To sign in, open %s and enter the code %s\n"), verification_uri, user_code);
+  g_autofree char *uri = lk_text_inert (verification_uri);
+  g_autofree char *code = lk_text_inert (user_code);
+
+  g_printerr (_("To sign in, open %s and enter the code %s\n"), uri, code);
 }
 
 static LkAccount *
@@ -422,6 +470,42 @@ cli_connect (Cli     *cli,
 
 /* --- commands -------------------------------------------------------------------------------- */
 
+/* LATCHKEY_GRAPH_TIMEOUTS=IDLE:BUDGET (seconds) overrides the Graph client's bounds: for very
+ * slow links, and for tests that must not wait two minutes for a silent server. */
+static void
+apply_timeouts (LkGraphClient *client)
+{
+  const char *value = g_getenv ("LATCHKEY_GRAPH_TIMEOUTS");
+  guint64 idle = 0, budget = 0;
+  g_auto(GStrv) parts = NULL;
+
+  if (value == NULL)
+    return;
+  parts = g_strsplit (value, ":", 2);
+  if (parts[0] != NULL && g_ascii_string_to_unsigned (parts[0], 10, 1, 3600, &idle, NULL))
+    lk_graph_client_set_timeout (client, (guint) idle);
+  if (parts[0] != NULL && parts[1] != NULL
+      && g_ascii_string_to_unsigned (parts[1], 10, 1, 3600, &budget, NULL))
+    lk_graph_client_set_budget (client, (guint) budget);
+}
+
+/* Graph has sent nothing for a while: say so, in place, rather than sit silent. */
+static void
+waiting_cb (LkGraphClient *client,
+            guint          seconds,
+            guint          budget,
+            gpointer       user_data)
+{
+  Cli *cli = user_data;
+
+  if (!cli->progress)
+    return;
+  g_printerr ("\r\033[K");
+  /* Translators: on a terminal while Microsoft Graph sends nothing; "s" is seconds. */
+  g_printerr (_("Waiting for Microsoft Graph… %u s (giving up after %u s)"), seconds, budget);
+  cli->waiting_shown = TRUE;
+}
+
 static void
 progress_cb (GPtrArray *devices,
              guint      total,
@@ -464,8 +548,10 @@ cmd_search (Cli        *cli,
 
   if (devices->len == 0)
     {
+      g_autofree char *shown = lk_text_inert (text);
+
       if (!cli->json)
-        g_printerr (_("No device matches “%s”.\n"), text);
+        g_printerr (_("No device matches “%s”.\n"), shown);
       return EXIT_NOT_FOUND;
     }
   return EXIT_OK;
@@ -632,6 +718,8 @@ send_and_follow (Cli          *cli,
   g_autoptr(LkActionHistory) history = lk_action_history_new (NULL);
   g_autoptr(LkActionTracker) tracker = NULL;
   const char *id = lk_device_get_id (device);
+  g_autofree char *shown_id = lk_text_inert (id);
+  g_autofree char *shown_name = lk_text_inert (lk_device_get_device_name (device));
   LkTrackerState state;
 
   tracker = lk_action_tracker_new (cli->client, device, lk_capability_get_action_kind (capability), history,
@@ -655,13 +743,18 @@ send_and_follow (Cli          *cli,
                         "state", lk_tracker_state_to_string (state),
                         "passcode", lk_action_tracker_get_passcode (tracker), NULL);
   else if (state == LK_TRACKER_CHECKING)
-    g_print (_("No answer came back, so the request was not sent again. Check the outcome with: latchkey-cli status %s\n"), id);
+    g_print (_("No answer came back, so the request was not sent again. Check the outcome with: latchkey-cli status %s\n"), shown_id);
   else if (!lk_action_tracker_is_finished (tracker))
     g_print (_("%s queued for %s. Follow it with: latchkey-cli status %s\n"),
-             lk_capability_get_label (capability), lk_device_get_device_name (device), id);
+             lk_capability_get_label (capability), shown_name, shown_id);
   else if (state == LK_TRACKER_DONE && lk_action_tracker_get_passcode (tracker) != NULL)
-    g_print (_("Done. Temporary passcode: %s (visible for 7 days in the Intune admin center)\n"),
-             lk_action_tracker_get_passcode (tracker));
+    {
+      g_autofree char *passcode = lk_text_inert (lk_action_tracker_get_passcode (tracker));
+
+      g_print (_("Done. Temporary passcode: %s (visible for 7 days in the Intune admin center)\n"),
+               passcode);
+      explicit_bzero (passcode, strlen (passcode));
+    }
   else
     g_print (_("Finished: %s\n"), lk_cli_tracker_state_label (state));
   lk_action_tracker_clear_passcode (tracker);
@@ -703,9 +796,10 @@ confirm_by_name (LkDevice *device)
 {
   char line[1024];
   g_autofree char *typed = NULL;
+  g_autofree char *name = lk_text_inert (lk_device_get_device_name (device));
 
   /* A prompt is for the person at the terminal: stdout stays the command's output. */
-  g_printerr (_("Type the device name (%s) to confirm: "), lk_device_get_device_name (device));
+  g_printerr (_("Type the device name (%s) to confirm: "), name);
   if (fgets (line, sizeof line, stdin) == NULL)
     return FALSE;
   typed = g_strstrip (g_strdup (line));
@@ -758,8 +852,10 @@ cmd_reset (Cli        *cli,
   capability = lk_capability_new_for_device (device);
   if (!lk_capability_can_act (capability))
     {
+      g_autofree char *name = lk_text_inert (lk_device_get_device_name (device));
+
       g_printerr (_("%s: no passcode action is available. %s\n"),
-                  lk_device_get_device_name (device), lk_capability_get_reason (capability));
+                  name, lk_capability_get_reason (capability));
       return EXIT_NOT_SUPPORTED;
     }
 
@@ -782,6 +878,7 @@ cmd_sign_in (Cli *cli)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(LkAccount) account = NULL;
+  g_autofree char *username = NULL;
 
   if (cli->demo && !start_demo_sandbox (cli, &error))
     return report_error (cli, error);
@@ -790,7 +887,8 @@ cmd_sign_in (Cli *cli)
   account = sign_in (cli, &error);
   if (account == NULL)
     return report_error (cli, error);
-  g_print (_("Signed in as %s.\n"), lk_account_get_username (account));
+  username = lk_text_inert (lk_account_get_username (account));
+  g_print (_("Signed in as %s.\n"), username);
   if (lk_account_get_session_only (account))
     g_print (_("The keyring is not available: this sign-in lasts only until the program ends.\n"));
   if (!lk_account_has_scope (account, LK_SCOPE_PRIVILEGED))
@@ -836,6 +934,7 @@ cmd_sign_out (Cli        *cli,
               const char *username)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *shown = NULL;
   LkAccount *account;
 
   if (username != NULL)
@@ -857,7 +956,8 @@ cmd_sign_out (Cli        *cli,
       g_object_unref (account);
       return report_error (cli, error);
     }
-  g_print (_("Signed out %s.\n"), lk_account_get_username (account));
+  shown = lk_text_inert (lk_account_get_username (account));
+  g_print (_("Signed out %s.\n"), shown);
   g_object_unref (account);
   return EXIT_OK;
 }
@@ -934,6 +1034,8 @@ run (Cli   *cli,
 
   if (!cli_connect (cli, &error))
     return report_error (cli, error);
+  g_signal_connect (cli->client, "waiting", G_CALLBACK (waiting_cb), cli);
+  apply_timeouts (cli->client);
 
   if (strcmp (command, "search") == 0)
     return cmd_search (cli, arg != NULL ? arg : "");

@@ -231,7 +231,8 @@ lk_graph_error_new_from_response (guint       http_status,
                                   const char *request_id_header,
                                   const char *client_request_id)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) parsed = body != NULL && body_len > 0
+                               ? lk_json_parse_object (body, (gssize) body_len, NULL) : NULL;
   const char *graph_code = NULL;
   const char *graph_message = NULL;
   const char *request_id = request_id_header;
@@ -239,13 +240,9 @@ lk_graph_error_new_from_response (guint       http_status,
   LkGraphError code;
   GError *error;
 
-  if (body != NULL && body_len > 0
-      && json_parser_load_from_data (parser, body, (gssize) body_len, NULL)
-      /* A whitespace-only body parses fine and has no root. */
-      && json_parser_get_root (parser) != NULL
-      && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (parsed != NULL)
     {
-      JsonObject *root = json_node_get_object (json_parser_get_root (parser));
+      JsonObject *root = json_node_get_object (parsed);
       JsonObject *err = lk_json_get_object (root, "error");
       JsonObject *inner = lk_json_get_object (err, "innerError");
 

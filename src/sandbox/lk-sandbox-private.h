@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -88,5 +88,24 @@ void         sb_filter_free              (SbFilter *filter);
 gboolean     sb_filter_matches           (const SbFilter *filter, const SbDevice *dev);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbFilter, sb_filter_free)
+
+/* LK_FAULT_RAW (lk-sandbox-raw.c): the threads writing slow answers. */
+typedef struct
+{
+  GMutex     lock;
+  GPtrArray *threads;    /* of GThread, joined by stop */
+  gint       stopping;   /* atomic */
+} SbRawWriters;
+
+void         sb_raw_writers_init         (SbRawWriters *writers);
+void         sb_raw_writers_stop         (SbRawWriters *writers);
+void         sb_raw_writers_clear        (SbRawWriters *writers);
+/* Writes @bytes on @stream (stolen from the server), one byte per @delay_ms (0: at once, on
+ * this thread), then closes it. */
+void         sb_raw_send                 (SbRawWriters *writers,
+                                          GIOStream    *stream,
+                                          GSocket      *socket,
+                                          GBytes       *bytes,
+                                          guint         delay_ms);
 
 G_END_DECLS

@@ -115,6 +115,7 @@ struct _LkSandbox
   GHashTable   *auth_codes;       /* code → SbAuthCode */
   GHashTable   *device_codes;     /* device_code → SbDeviceCode */
   GPtrArray    *faults;
+  SbRawWriters  raw_writers;
   GPtrArray    *log;
   guint         n_aborted;
   guint         n_queued;         /* resetPasscode actions queued */
@@ -323,6 +324,7 @@ fault_free (gpointer data)
   g_free ((char *) fault->fault.path_contains);
   g_free ((char *) fault->fault.retry_after);
   g_free ((char *) fault->fault.graph_code);
+  g_free ((char *) fault->fault.body);
   g_free (fault);
 }
 
@@ -445,6 +447,8 @@ typedef struct
   gboolean           drop_mid_body;
   gboolean           wrong_types;
   gboolean           foreign_next_link;
+  GBytes            *raw;           /* RAW: the whole answer */
+  guint              raw_delay_ms;
 } SbRequest;
 
 static void
@@ -464,6 +468,7 @@ request_free (gpointer data)
     }
   g_free (req->request_id);
   g_free (req->client_request_id);
+  g_clear_pointer (&req->raw, g_bytes_unref);
   g_free (req);
 }
 
@@ -564,6 +569,14 @@ reply_html (SbRequest *req, guint status, const char *title, const char *text)
   set_json (req->msg, status, "text/html; charset=utf-8", body);
 }
 
+static gsize
+raw_size (const LkFault *fault)
+{
+  if (fault->body == NULL)
+    return 0;
+  return fault->size > 0 ? fault->size : strlen (fault->body);
+}
+
 /* Marks which faults apply to this request; returns the first one that replaces the answer
  * (a copy, strings owned by the caller's SbFault-free) or NULL. DELAY, TRUNCATE, DROP,
  * DROP_MID_BODY, WRONG_TYPES and FOREIGN_NEXT_LINK only set flags on @req. */
@@ -624,6 +637,8 @@ take_faults (LkSandbox *self, SbRequest *req, const char *method, const char *pa
               hit->fault.path_contains = NULL;
               hit->fault.retry_after = g_strdup (fault->fault.retry_after);
               hit->fault.graph_code = g_strdup (fault->fault.graph_code);
+              hit->fault.body = fault->fault.body != NULL
+                                ? g_memdup2 (fault->fault.body, raw_size (&fault->fault) + 1) : NULL;
             }
           break;
         }
@@ -1186,6 +1201,18 @@ check_bearer (SbRequest *req, const char *required_any[], char **out_token)
   return TRUE;
 }
 
+/* RAW: the answer as given, on the stolen connection, instead of libsoup's. */
+static void
+send_raw (SbRequest *req)
+{
+  GSocket *socket = soup_server_message_get_socket (req->msg);
+  g_autoptr(GIOStream) stream = NULL;
+
+  req->dropped = TRUE;
+  stream = soup_server_message_steal_connection (req->msg);
+  sb_raw_send (&req->self->raw_writers, stream, socket, req->raw, req->raw_delay_ms);
+}
+
 static void
 apply_graph_fault (SbRequest *req, SbFault *fault, const char *token, const char *version)
 {
@@ -1238,6 +1265,10 @@ apply_graph_fault (SbRequest *req, SbFault *fault, const char *token, const char
         reply_graph_error (req, 403, fault->fault.graph_code != NULL ? fault->fault.graph_code
                                                                      : "Forbidden",
                            "Access denied (sandbox fault injection).");
+      break;
+    case LK_FAULT_RAW:
+      req->raw = g_bytes_new (fault->fault.body, raw_size (&fault->fault));
+      req->raw_delay_ms = fault->fault.delay_ms;
       break;
     case LK_FAULT_OAUTH_ERROR:
     case LK_FAULT_DELAY:
@@ -2147,6 +2178,11 @@ server_cb (SoupServer        *server,
         drop_connection (req);
       return;
     }
+  if (req->raw != NULL)
+    {
+      send_raw (req);
+      return;
+    }
   if (req->truncate)
     truncate_body (req);
   schedule_answer (self, req);
@@ -2226,6 +2262,7 @@ lk_sandbox_finalize (GObject *object)
   LkSandbox *self = LK_SANDBOX (object);
 
   lk_sandbox_stop (self);
+  sb_raw_writers_clear (&self->raw_writers);
   g_clear_pointer (&self->devices, sb_device_set_free);
   g_clear_pointer (&self->actions, g_hash_table_unref);
   g_clear_pointer (&self->access_tokens, g_hash_table_unref);
@@ -2260,6 +2297,7 @@ lk_sandbox_init (LkSandbox *self)
 {
   g_mutex_init (&self->lock);
   g_cond_init (&self->started_cond);
+  sb_raw_writers_init (&self->raw_writers);
   self->devices = sb_device_set_new ();
   self->actions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, action_free);
   self->access_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, access_token_free);
@@ -2372,6 +2410,7 @@ lk_sandbox_stop (LkSandbox *self)
     return;
   g_main_loop_quit (self->loop);
   g_thread_join (g_steal_pointer (&self->thread));
+  sb_raw_writers_stop (&self->raw_writers);
   g_clear_pointer (&self->loop, g_main_loop_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_lock (&self->lock);
@@ -2574,9 +2613,42 @@ lk_sandbox_add_fault (LkSandbox *self, const LkFault *fault)
   copy->fault.path_contains = g_strdup (fault->path_contains);
   copy->fault.retry_after = g_strdup (fault->retry_after);
   copy->fault.graph_code = g_strdup (fault->graph_code);
+  /* A copy with a NUL after it, whatever @size says. */
+  if (fault->body != NULL)
+    {
+      gsize size = raw_size (fault);
+      char *body = g_malloc (size + 1);
+
+      memcpy (body, fault->body, size);
+      body[size] = '\0';
+      copy->fault.body = body;
+      copy->fault.size = size;
+    }
   g_mutex_lock (&self->lock);
   g_ptr_array_add (self->faults, copy);
   g_mutex_unlock (&self->lock);
+}
+
+gboolean
+lk_sandbox_set_device_string (LkSandbox  *self,
+                              const char *id,
+                              const char *member,
+                              const char *value)
+{
+  SbDevice *dev;
+  SbField field;
+  gboolean found;
+
+  g_return_val_if_fail (LK_IS_SANDBOX (self), FALSE);
+
+  g_mutex_lock (&self->lock);
+  dev = sb_device_set_lookup (self->devices, id);
+  found = dev != NULL && sb_field_from_name (member, TRUE, &field) && field < SB_N_STRING_FIELDS
+          && field != SB_F_ID;
+  if (found)
+    dev->s[field] = value != NULL ? g_string_chunk_insert (self->devices->chunk, value) : NULL;
+  g_mutex_unlock (&self->lock);
+  return found;
 }
 
 void

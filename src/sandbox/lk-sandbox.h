@@ -45,6 +45,11 @@ typedef enum
                                of the body are sent (chunked), then the connection is closed: the
                                client sees a transport error while reading the body. An answer
                                without a body (204) is closed right after handling, unanswered */
+  LK_FAULT_RAW,             /* Graph only: @body is written as the whole answer (status line,
+                               headers, body: a hostile server's bytes, e.g. a redirect elsewhere
+                               or a gzip body), @size bytes of it (0: up to its NUL); with
+                               @delay_ms the head at once, then the body one byte every
+                               @delay_ms; then the connection is closed */
 } LkFaultKind;
 
 typedef struct
@@ -63,6 +68,7 @@ typedef struct
    * replace the answer (STATUS, MALFORMED, HUGE_BODY, DROP…), like a gateway that failed
    * after the service did the work. Without it the request never reaches the handler. */
   gboolean     processed;
+  const char  *body;         /* LK_FAULT_RAW */
 } LkFault;
 
 #define LK_TYPE_SANDBOX (lk_sandbox_get_type ())
@@ -138,6 +144,14 @@ void        lk_sandbox_set_passcode        (LkSandbox *self, const char *passcod
 void        lk_sandbox_set_latency         (LkSandbox *self, guint min_ms, guint max_ms);
 /* How long resetPasscode stays pending, then active, before done. */
 void        lk_sandbox_set_action_timing   (LkSandbox *self, guint pending_ms, guint active_ms);
+
+/* Sets a string member ("deviceName", "userDisplayName", "model"…) of the device @id, as its
+ * user or a hostile tenant could: any text, control characters included. FALSE when there is
+ * no such device or member. */
+gboolean    lk_sandbox_set_device_string   (LkSandbox  *self,
+                                            const char *id,
+                                            const char *member,
+                                            const char *value);
 
 /* Request log, for assertions. */
 guint       lk_sandbox_count_requests      (LkSandbox  *self,

@@ -226,17 +226,14 @@ lk_action_history_load (LkActionHistory  *self,
   lines = g_strsplit (contents, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     {
+      g_autoptr(JsonNode) root = lk_json_parse_object (lines[i], -1, NULL);
       LkHistoryEntry *first;
-      g_autoptr(JsonParser) parser = json_parser_new ();
       LkHistoryEntry *entry;
       JsonObject *object;
 
-      /* A whitespace-only line parses with no root at all. */
-      if (*lines[i] == '\0' || !json_parser_load_from_data (parser, lines[i], -1, NULL)
-          || json_parser_get_root (parser) == NULL
-          || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+      if (root == NULL)
         continue;
-      object = json_node_get_object (json_parser_get_root (parser));
+      object = json_node_get_object (root);
       entry = lk_history_entry_new ();
       for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
         *field_slot (entry, f) = g_strdup (lk_json_get_string (object, fields[f].name, NULL));

@@ -20,7 +20,18 @@
 #define DEFAULT_MAX_RETRIES  4
 #define DEFAULT_BACKOFF_BASE 1000
 #define DEFAULT_BACKOFF_CAP  32000
-#define DEFAULT_TIMEOUT_S    60
+/* Bounds on every wait (README, "Bounded waits"). Graph answers a page of 1000 devices in a
+ * few seconds and, when its back end is slow, answers 504 itself rather than hold a connection
+ * silent; so 30 s without a single byte is a dead connection or a hostile server, not a slow
+ * page. The budget covers one operation's attempts and the waits between them; Microsoft's
+ * PowerShell SDK gives a request at most 300 s (its ClientTimeout default) — an admin at a
+ * help desk gets an honest answer in 2 minutes instead. */
+#define DEFAULT_TIMEOUT_S    30
+#define DEFAULT_BUDGET_S     120
+/* How long without a byte before the wait is worth telling the admin about ("waiting"). The
+ * watch runs once a second on a seconds timer: GLib wakes once for all of them, which matters
+ * with a thousand requests in flight. */
+#define WAITING_AFTER_US     (2 * G_USEC_PER_SEC)
 #define DEFAULT_MAX_BODY     (64 * 1024 * 1024)
 #define DEFAULT_PAGE_SIZE    1000
 /* Bodies above this are parsed in a worker thread so the main loop never stalls. */
@@ -45,7 +56,8 @@ struct _LkGraphClient
   guint            max_retries;
   guint            backoff_base_ms;
   guint            backoff_cap_ms;
-  guint            timeout_s;
+  guint            timeout_s;    /* idle: no byte for this long ends an attempt */
+  guint            budget_s;     /* one operation, all attempts and waits */
   gsize            max_body;
   guint            page_size;
 
@@ -65,6 +77,7 @@ G_DEFINE_FINAL_TYPE (LkGraphClient, lk_graph_client, G_TYPE_OBJECT)
 enum
 {
   SIGNAL_THROTTLED,
+  SIGNAL_WAITING,
   N_SIGNALS
 };
 
@@ -91,6 +104,11 @@ typedef struct
   gboolean        refreshed;
   gboolean        sent;
   gboolean        timed_out;
+  gboolean        budget_spent;
+  gint64          started;          /* monotonic µs: the operation's first attempt */
+  gint64          last_activity;    /* monotonic µs: the last byte either way */
+  gboolean        on_wire;          /* headers written: idle time counts from here */
+  gint64          waiting_said;     /* whole seconds last reported through "waiting" */
   char           *token;
   /* This attempt's entries in the client's rate window (owned by its queues), and the time
    * they hold, so a freed entry whose address was reused is never taken for ours. */
@@ -280,6 +298,28 @@ request_fail_code (GTask        *task,
                                                        req->client_request_id));
 }
 
+static gboolean
+budget_spent (Request *req,
+              gint64   now)
+{
+  return now - req->started >= (gint64) req->client->budget_s * G_USEC_PER_SEC;
+}
+
+/* No answer in time: says how long was waited in all, which is what the admin lived through. */
+static void
+request_fail_timeout (GTask *task)
+{
+  Request *req = g_task_get_task_data (task);
+  guint waited = (guint) ((g_get_monotonic_time () - req->started + G_USEC_PER_SEC / 2) / G_USEC_PER_SEC);
+  g_autofree char *message = g_strdup_printf (ngettext ("Microsoft Graph did not answer within %u second.",
+                                                        "Microsoft Graph did not answer within %u seconds.",
+                                                        MAX (waited, 1)),
+                                              MAX (waited, 1));
+
+  request_fail (task, lk_graph_error_new_literal_full (LK_GRAPH_ERROR_TIMEOUT, message, 0, NULL, NULL,
+                                                       req->client_request_id));
+}
+
 /* --- waiting: throttling and backoff, cancellable ------------------------------------------ */
 
 static gboolean
@@ -354,6 +394,9 @@ request_retry_later (GTask  *task,
   else
     ms = lk_backoff_delay_ms (req->attempt, self->backoff_base_ms, self->backoff_cap_ms,
                               g_random_double ());
+  /* A wait that would end past the budget is not started: the answer is the same, sooner. */
+  if (budget_spent (req, now + (gint64) ms * 1000))
+    return FALSE;
   req->attempt++;
 
   self->throttled_until = MAX (self->throttled_until, now + (gint64) ms * 1000);
@@ -479,6 +522,29 @@ request_take_body (Request *req)
   return g_bytes_new_with_free_func (buffer->data, req->body_len, body_buffer_free, buffer);
 }
 
+/* A 3xx from Graph: never followed (see request_send()); named, so the admin can tell a proxy
+ * or a wrong Graph URL from a fault of Graph itself. */
+static GError *
+redirect_error (Request    *req,
+                guint       status,
+                const char *location)
+{
+  g_autoptr(GUri) base = g_uri_parse (req->url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GUri) target = location != NULL && base != NULL
+                           ? g_uri_parse_relative (base, location, G_URI_FLAGS_NONE, NULL) : NULL;
+  const char *host = target != NULL && g_uri_get_host (target) != NULL ? g_uri_get_host (target) : NULL;
+  g_autofree char *message = NULL;
+
+  if (host != NULL)
+    message = g_strdup_printf (_("Microsoft Graph redirected the request to %s. Latchkey does not follow redirects: Graph does not send them for these requests, so nothing was read from there (check the Graph URL and any proxy)."),
+                               host);
+  else
+    message = g_strdup (_("Microsoft Graph answered with a redirect. Latchkey does not follow redirects: Graph does not send them for these requests (check the Graph URL and any proxy)."));
+  return lk_graph_error_new_literal_full (LK_GRAPH_ERROR_INSECURE, message, status,
+                                          soup_message_headers_get_one (soup_message_get_response_headers (req->msg), "request-id"),
+                                          NULL, req->client_request_id);
+}
+
 static void
 request_complete (GTask *task)
 {
@@ -496,6 +562,11 @@ request_complete (GTask *task)
   if (status >= 200 && status < 300)
     {
       request_parse (task, body);
+      return;
+    }
+  if (status >= 300 && status < 400)
+    {
+      request_fail (task, redirect_error (req, status, soup_message_headers_get_one (headers, "Location")));
       return;
     }
 
@@ -557,20 +628,30 @@ request_transport_error (GTask  *task,
       return;
     }
 
-  if (request_retry_later (task, -1))
+  if (!req->budget_spent && request_retry_later (task, -1))
     return;
-  request_fail_code (task, req->timed_out ? LK_GRAPH_ERROR_TIMEOUT : LK_GRAPH_ERROR_NETWORK, 0);
+  if (req->timed_out)
+    {
+      request_fail_timeout (task);
+      return;
+    }
+  request_fail_code (task, LK_GRAPH_ERROR_NETWORK, 0);
 }
 
 static void read_more (GTask *task);
 
+/* Content-Length counts the bytes on the wire: for a gzip answer those are the compressed
+ * ones, fewer than the decoded body read here (the session decodes gzip for us). */
 static gboolean
 body_is_short (Request *req)
 {
   SoupMessageHeaders *headers = soup_message_get_response_headers (req->msg);
+  SoupMessageMetrics *metrics = soup_message_get_metrics (req->msg);
+  guint64 received = metrics != NULL ? soup_message_metrics_get_response_body_bytes_received (metrics)
+                                     : req->body_len;
 
   return soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
-         && (goffset) req->body_len < soup_message_headers_get_content_length (headers);
+         && (goffset) received < soup_message_headers_get_content_length (headers);
 }
 
 static void
@@ -603,6 +684,7 @@ read_cb (GObject      *source,
       return;
     }
   req->body_len += (gsize) n;
+  req->last_activity = g_get_monotonic_time ();
   read_more (g_steal_pointer (&task));
 }
 
@@ -646,6 +728,7 @@ send_cb (GObject      *source,
     }
   /* Headers arrived, so the request was read by the server. */
   req->sent = TRUE;
+  req->last_activity = g_get_monotonic_time ();
 
   length = soup_message_headers_get_content_length (soup_message_get_response_headers (req->msg));
   if (length > 0 && (gsize) length > req->client->max_body)
@@ -674,15 +757,33 @@ wrote_body_cb (SoupMessage *msg,
   req->sent = TRUE;
 }
 
+/* Every second of an attempt: ends it when no byte came for the idle timeout or the
+ * operation's budget is spent, and says how long it has been waiting once that is noticeable.
+ * Idle time counts once the request is on the wire: before, it waits in libsoup's queue for
+ * a connection (four per host), which is our doing, not the server's. */
 static gboolean
-attempt_timeout_cb (gpointer user_data)
+attempt_watch_cb (gpointer user_data)
 {
   Request *req = user_data;
+  LkGraphClient *self = req->client;
+  gint64 now = g_get_monotonic_time ();
+  gint64 quiet = now - req->last_activity;
+  gint64 idle = req->on_wire ? quiet : 0;
 
-  req->timed_out = TRUE;
-  g_clear_pointer (&req->timeout_source, g_source_unref);
-  g_cancellable_cancel (req->attempt_cancellable);
-  return G_SOURCE_REMOVE;
+  if (idle >= (gint64) self->timeout_s * G_USEC_PER_SEC || budget_spent (req, now))
+    {
+      req->timed_out = TRUE;
+      req->budget_spent = budget_spent (req, now);
+      g_clear_pointer (&req->timeout_source, g_source_unref);
+      g_cancellable_cancel (req->attempt_cancellable);
+      return G_SOURCE_REMOVE;
+    }
+  if (quiet >= WAITING_AFTER_US && (now - req->started) / G_USEC_PER_SEC != req->waiting_said)
+    {
+      req->waiting_said = (now - req->started) / G_USEC_PER_SEC;
+      g_signal_emit (self, signals[SIGNAL_WAITING], 0, (guint) req->waiting_said, self->budget_s);
+    }
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -709,6 +810,10 @@ request_send (GTask *task)
     }
   req->sent = FALSE;
   req->timed_out = FALSE;
+  /* Metrics: the body bytes that came over the wire (body_is_short()). No redirects: Graph
+   * does not redirect these calls, and one to another host must never be read as the tenant's
+   * answer (request_complete() says where it pointed). */
+  soup_message_add_flags (req->msg, SOUP_MESSAGE_COLLECT_METRICS | SOUP_MESSAGE_NO_REDIRECT);
 
   headers = soup_message_get_request_headers (req->msg);
   authorization = g_strconcat ("Bearer ", req->token, NULL);
@@ -730,8 +835,10 @@ request_send (GTask *task)
     req->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (forward_cancel_cb),
                                             g_object_ref (req->attempt_cancellable),
                                             g_object_unref);
-  req->timeout_source = g_timeout_source_new_seconds (self->timeout_s);
-  g_source_set_callback (req->timeout_source, attempt_timeout_cb, req, NULL);
+  req->last_activity = g_get_monotonic_time ();
+  req->on_wire = FALSE;
+  req->timeout_source = g_timeout_source_new_seconds (1);
+  g_source_set_callback (req->timeout_source, attempt_watch_cb, req, NULL);
   g_source_attach (req->timeout_source, g_main_context_get_thread_default ());
 
   soup_session_send_async (self->session, req->msg, G_PRIORITY_DEFAULT, req->attempt_cancellable,
@@ -847,6 +954,8 @@ wrote_headers_cb (SoupMessage *msg,
     req->sent = TRUE;
   restamp (&self->sent_requests, &req->rate_stamp, req->stamped_at, now);
   restamp (&self->sent_writes, &req->write_stamp, req->stamped_at, now);
+  req->on_wire = TRUE;
+  req->last_activity = now;
 }
 
 static void
@@ -915,6 +1024,7 @@ send_async_with_id (LkGraphClient       *self,
   req->method = g_strdup (method);
   req->url = g_strdup (url);
   req->client_request_id = client_request_id != NULL ? g_strdup (client_request_id) : g_uuid_string_random ();
+  req->started = g_get_monotonic_time ();
   req->parse = parse;
   req->parse_data = parse_data;
   req->parse_data_free = parse_data_free;
@@ -954,22 +1064,20 @@ static JsonNode *
 parse_json (GBytes  *body,
             GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local_error = NULL;
   gsize len;
   const char *data = g_bytes_get_data (body, &len);
+  JsonNode *root = lk_json_parse_object (data, (gssize) len, &local_error);
 
-  if (!json_parser_load_from_data (parser, data, (gssize) len, &local_error)
-      || json_parser_get_root (parser) == NULL
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (root == NULL)
     {
       g_autofree char *message = g_strdup_printf (_("Microsoft Graph sent a response Latchkey could not read (%s)."),
-                                                  local_error != NULL ? local_error->message : _("not a JSON object"));
+                                                  local_error->message);
       g_propagate_error (error, lk_graph_error_new_literal_full (LK_GRAPH_ERROR_INVALID_RESPONSE,
                                                                  message, 200, NULL, NULL, NULL));
       return NULL;
     }
-  return json_parser_steal_root (parser);
+  return root;
 }
 
 typedef struct
@@ -1199,6 +1307,8 @@ typedef struct
   GPtrArray        *devices;      /* every match so far */
   GPtrArray        *rankings;     /* each page's, for the final ranking (one plan only) */
   GHashTable       *seen;         /* device ids, borrowed from the devices */
+  gboolean          duplicates;   /* a device came twice: the rankings no longer fit, sort */
+  GHashTable       *links;        /* every URL requested in this listing: a repeat is a loop */
   guint             total;
   gint64            expected;
 
@@ -1228,6 +1338,7 @@ listing_free (Listing *listing)
   g_clear_pointer (&listing->followed, g_hash_table_unref);
   g_free (listing->held_link);
   g_clear_pointer (&listing->seen, g_hash_table_unref);
+  g_clear_pointer (&listing->links, g_hash_table_unref);
   g_clear_pointer (&listing->devices, g_ptr_array_unref);
   g_clear_pointer (&listing->rankings, g_ptr_array_unref);
   g_clear_object (&listing->query);
@@ -1254,7 +1365,7 @@ sort_in_thread (GTask        *sort_task,
 {
   Listing *listing = task_data;
 
-  if (lk_device_query_get_filters (listing->query)->len <= 1)
+  if (lk_device_query_get_filters (listing->query)->len <= 1 && !listing->duplicates)
     lk_device_query_merge (listing->query, listing->rankings, listing->devices);
   else
     lk_device_query_sort (listing->query, listing->devices);
@@ -1305,8 +1416,9 @@ listing_next_plan (GTask *task)
   request_page (task, url);
 }
 
-/* The page after page @sequence is at @url: requested now, or as soon as there is room. */
-static void
+/* The page after page @sequence is at @url: requested now, or as soon as there is room.
+ * FALSE: the listing ended with an error. */
+static gboolean
 follow_link (GTask      *task,
              guint       sequence,
              const char *url)
@@ -1314,15 +1426,26 @@ follow_link (GTask      *task,
   Listing *listing = g_task_get_task_data (task);
 
   if (g_hash_table_contains (listing->followed, GUINT_TO_POINTER (sequence)))
-    return;
+    return TRUE;
   g_hash_table_insert (listing->followed, GUINT_TO_POINTER (sequence), g_strdup (url));
+  /* A page linking back to one already read (or to itself) would be fetched forever. */
+  if (g_hash_table_contains (listing->links, url))
+    {
+      g_autofree char *message = g_strdup_printf (_("Microsoft Graph linked page %u back to a page already read in this listing, so the listing was stopped."),
+                                                  sequence + 1);
+
+      listing_return_error (task, lk_graph_error_new_literal_full (LK_GRAPH_ERROR_INVALID_RESPONSE,
+                                                                   message, 200, NULL, NULL, NULL));
+      return FALSE;
+    }
   if (listing->n_requested - listing->n_delivered >= MAX_AHEAD)
     {
       g_free (listing->held_link);
       listing->held_link = g_strdup (url);
-      return;
+      return TRUE;
     }
   request_page (task, url);
+  return TRUE;
 }
 
 static gboolean
@@ -1332,7 +1455,7 @@ early_link_cb (gpointer user_data)
   Listing *listing = g_task_get_task_data (early->listing);
 
   if (!listing->done && !g_cancellable_is_cancelled (listing->cancellable))
-    follow_link (early->listing, early->sequence, early->url);
+    (void) follow_link (early->listing, early->sequence, early->url);
   return G_SOURCE_REMOVE;
 }
 
@@ -1346,23 +1469,25 @@ deliver_page (GTask *task,
 
   /* The page's references move to the listing; the caller borrows them. */
   g_ptr_array_set_free_func (page->devices, NULL);
-  if (filters->len <= 1)
-    fresh = g_ptr_array_ref (page->devices);
-  else
+  /* Several plans may find the same device, and a page may repeat one of an earlier page (a
+   * service that reorders while paging, or a hostile one): report each once. */
+  fresh = g_ptr_array_sized_new (page->devices->len);
+  for (guint i = 0; i < page->devices->len; i++)
     {
-      /* Several plans may find the same device: report each once. */
-      fresh = g_ptr_array_sized_new (page->devices->len);
-      for (guint i = 0; i < page->devices->len; i++)
-        {
-          LkDevice *device = g_ptr_array_index (page->devices, i);
+      LkDevice *device = g_ptr_array_index (page->devices, i);
 
-          if (g_hash_table_add (listing->seen, (gpointer) lk_device_get_id (device)))
-            g_ptr_array_add (fresh, device);
-          else
-            g_object_unref (device);
+      if (g_hash_table_add (listing->seen, (gpointer) lk_device_get_id (device)))
+        g_ptr_array_add (fresh, device);
+      else
+        {
+          /* The page's ranking borrows the device dropped here: rankings are no use now. */
+          listing->duplicates = TRUE;
+          g_ptr_array_set_size (listing->rankings, 0);
+          g_clear_pointer (&page->ranking, lk_device_ranking_free);
+          g_object_unref (device);
         }
     }
-  if (filters->len <= 1 && page->ranking != NULL)
+  if (filters->len <= 1 && page->ranking != NULL && !listing->duplicates)
     g_ptr_array_add (listing->rankings, g_steal_pointer (&page->ranking));
   if (fresh->len > 0)
     g_ptr_array_extend (listing->devices, fresh, NULL, NULL);
@@ -1420,7 +1545,8 @@ deliver_arrived (GTask *task)
           listing_next_plan (task);
           return FALSE;
         }
-      follow_link (task, GPOINTER_TO_UINT (key), page->next_link);
+      if (!follow_link (task, GPOINTER_TO_UINT (key), page->next_link))
+        return FALSE;
       if (listing->held_link != NULL && listing->n_requested - listing->n_delivered < MAX_AHEAD)
         {
           g_autofree char *held = g_steal_pointer (&listing->held_link);
@@ -1469,6 +1595,7 @@ request_page (GTask      *task,
   Fetch *fetch = g_new0 (Fetch, 1);
   PageJob *job = g_new0 (PageJob, 1);
 
+  g_hash_table_add (listing->links, g_strdup (url));
   fetch->task = g_object_ref (task);
   fetch->sequence = listing->n_requested++;
   job->query = g_object_ref (listing->query);
@@ -1506,6 +1633,7 @@ lk_graph_client_list_devices_async (LkGraphClient       *self,
   listing->devices = g_ptr_array_new_with_free_func (g_object_unref);
   listing->rankings = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_device_ranking_free);
   listing->seen = g_hash_table_new (g_str_hash, g_str_equal);
+  listing->links = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   listing->expected = -1;
   listing->arrived = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) arrival_free);
   listing->followed = g_hash_table_new_full (NULL, NULL, NULL, g_free);
@@ -1780,6 +1908,11 @@ lk_graph_client_class_init (LkGraphClientClass *klass)
   signals[SIGNAL_THROTTLED] =
     g_signal_new ("throttled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_DOUBLE);
+  /* A request has had no byte for a few seconds: (seconds since it started, the budget in
+   * seconds after which it gives up). Emitted at most once a second, on the main context. */
+  signals[SIGNAL_WAITING] =
+    g_signal_new ("waiting", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
 }
 
 static void
@@ -1795,6 +1928,7 @@ lk_graph_client_init (LkGraphClient *self)
   self->backoff_base_ms = DEFAULT_BACKOFF_BASE;
   self->backoff_cap_ms = DEFAULT_BACKOFF_CAP;
   self->timeout_s = DEFAULT_TIMEOUT_S;
+  self->budget_s = DEFAULT_BUDGET_S;
   self->max_body = DEFAULT_MAX_BODY;
   self->page_size = DEFAULT_PAGE_SIZE;
   g_queue_init (&self->sent_requests);
@@ -1863,6 +1997,14 @@ lk_graph_client_set_timeout (LkGraphClient *self,
 {
   g_return_if_fail (LK_IS_GRAPH_CLIENT (self));
   self->timeout_s = MAX (seconds, 1);
+}
+
+void
+lk_graph_client_set_budget (LkGraphClient *self,
+                            guint          seconds)
+{
+  g_return_if_fail (LK_IS_GRAPH_CLIENT (self));
+  self->budget_s = MAX (seconds, 1);
 }
 
 void

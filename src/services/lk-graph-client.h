@@ -34,11 +34,13 @@ const char *lk_graph_client_get_graph_url    (LkGraphClient *self);
 const char *lk_graph_client_get_api_version  (LkGraphClient *self);
 
 /* Tuning, mostly for tests: retries for 429/503/504 (default 4), backoff base and cap in ms
- * (default 1000 and 32000), per-request timeout in seconds (default 60), body cap in bytes
- * (default 64 MiB), page size $top (default 1000, Graph's maximum). */
+ * (default 1000 and 32000), idle timeout in seconds (no byte for that long ends an attempt;
+ * default 30), budget in seconds (one request with all its retries and waits; default 120),
+ * body cap in bytes (default 64 MiB), page size $top (default 1000, Graph's maximum). */
 void        lk_graph_client_set_max_retries  (LkGraphClient *self, guint retries);
 void        lk_graph_client_set_backoff      (LkGraphClient *self, guint base_ms, guint cap_ms);
 void        lk_graph_client_set_timeout      (LkGraphClient *self, guint seconds);
+void        lk_graph_client_set_budget       (LkGraphClient *self, guint seconds);
 void        lk_graph_client_set_max_body_size (LkGraphClient *self, gsize bytes);
 void        lk_graph_client_set_page_size    (LkGraphClient *self, guint top);
 /* Client-side rate limit, so a burst never trips Intune's throttling: at most @requests requests

@@ -84,13 +84,11 @@ static JsonObject *
 parse_object (GBytes  *bytes,
               GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   gsize len = 0;
   const char *data = g_bytes_get_data (bytes, &len);
-  JsonNode *root;
+  g_autoptr(JsonNode) root = data != NULL ? lk_json_parse_object (data, (gssize) len, NULL) : NULL;
 
-  if (data == NULL || !json_parser_load_from_data (parser, data, len, NULL) ||
-      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (root == NULL)
     {
       g_set_error_literal (error, LK_AUTH_ERROR, LK_AUTH_ERROR_INVALID_RESPONSE,
                            _("The sign-in service sent an answer Latchkey could not read."));
@@ -543,10 +541,9 @@ lk_oidc_decode_jwt_claims (const char *jwt)
 {
   g_auto(GStrv) parts = NULL;
   g_autoptr(GString) b64 = NULL;
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonNode) root = NULL;
   g_autofree guchar *payload = NULL;
   gsize len = 0;
-  JsonNode *root;
 
   if (jwt == NULL)
     return NULL;
@@ -563,9 +560,8 @@ lk_oidc_decode_jwt_claims (const char *jwt)
   if (payload == NULL || len == 0)
     return NULL;
 
-  parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, (const char *) payload, len, NULL) ||
-      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  root = lk_json_parse_object ((const char *) payload, (gssize) len, NULL);
+  if (root == NULL)
     return NULL;
   return json_object_ref (json_node_get_object (root));
 }

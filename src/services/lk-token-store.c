@@ -237,16 +237,14 @@ account_from_item (SecretRetrievable *item,
                    SecretValue       *value)
 {
   g_autoptr(GHashTable) attributes = secret_retrievable_get_attributes (item);
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(LkStoredAccount) account = NULL;
   const char *text;
   gsize len = 0;
   JsonObject *object;
-  JsonNode *root;
 
   text = secret_value_get (value, &len);
-  if (text == NULL || !json_parser_load_from_data (parser, text, (gssize) len, NULL) ||
-      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (text == NULL || (root = lk_json_parse_object (text, (gssize) len, NULL)) == NULL)
     return NULL;
   object = json_node_get_object (root);
 

@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "lk-history-window.h"
+#include "lk-window.h"
 
 struct _LkHistoryWindow
 {
@@ -52,7 +53,7 @@ reload (LkHistoryWindow *self)
   if (self->model == NULL)
     {
       gtk_list_box_bind_model (self->list, NULL, NULL, NULL, NULL);
-      adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+      adw_toast_overlay_add_toast (self->toasts, lk_toast_new_plain (error->message));
       gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
     }
@@ -80,7 +81,7 @@ chooser_response_cb (GtkNativeDialog *dialog,
       if (csv == NULL
           || !g_file_replace_contents (file, csv, strlen (csv), NULL, FALSE, G_FILE_CREATE_PRIVATE,
                                        NULL, NULL, &error))
-        adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+        adw_toast_overlay_add_toast (self->toasts, lk_toast_new_plain (error->message));
       else
         adw_toast_overlay_add_toast (self->toasts, adw_toast_new (_("History exported")));
     }

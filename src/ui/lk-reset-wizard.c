@@ -203,9 +203,14 @@ show_result (LkResetWizard *self)
         adw_status_page_set_title (self->result_page, _("Outcome Unknown"));
       else
         adw_status_page_set_title (self->result_page, _("The Action Was Not Sent"));
-      adw_status_page_set_description (self->result_page,
-                                       error != NULL ? error->message
-                                                     : _("Intune reports that the passcode action failed on the device."));
+      {
+        /* A status page's description is markup; an error may quote the service. */
+        g_autofree char *message = g_markup_escape_text (error != NULL ? error->message
+                                                                       : _("Intune reports that the passcode action failed on the device."),
+                                                         -1);
+
+        adw_status_page_set_description (self->result_page, message);
+      }
       break;
     }
   gtk_label_set_label (self->result_ids_label, ids != NULL ? ids : "");

@@ -55,6 +55,7 @@ struct _LkWindow
 
   LkGraphClient        *client;
   gulong                throttled_id;
+  gulong                waiting_id;
   GCancellable         *search_cancellable;
   char                 *last_query;
   gboolean              demo;
@@ -153,13 +154,16 @@ static void
 show_no_results (LkWindow *self)
 {
   g_autofree char *description = NULL;
+  g_autofree char *escaped = NULL;
 
   if (self->last_query != NULL && *self->last_query != '\0')
     description = g_strdup_printf (_("Nothing matches “%s”. Try part of the device name, the user’s name or e-mail address, the serial number or the IMEI."),
                                    self->last_query);
   else
     description = g_strdup (_("This tenant has no managed devices yet."));
-  adw_status_page_set_description (self->no_results_page, description);
+  /* The status page's description is markup; the query is whatever was typed. */
+  escaped = g_markup_escape_text (description, -1);
+  adw_status_page_set_description (self->no_results_page, escaped);
   set_state (self, "no-results");
 }
 
@@ -168,14 +172,25 @@ lk_window_show_error (LkWindow     *self,
                       const GError *error)
 {
   g_autofree char *ids = NULL;
+  g_autofree char *message = NULL;
 
   g_return_if_fail (LK_IS_WINDOW (self));
 
   ids = lk_graph_error_format_ids (error);
-  adw_status_page_set_description (self->error_page, error->message);
+  /* Markup, and messages may quote the service (a host name, a status). */
+  message = g_markup_escape_text (error->message, -1);
+  adw_status_page_set_description (self->error_page, message);
   gtk_label_set_label (self->error_ids_label, ids != NULL ? ids : "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_ids_label), ids != NULL);
   set_state (self, "error");
+}
+
+AdwToast *
+lk_toast_new_plain (const char *message)
+{
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
+
+  return adw_toast_new (escaped);
 }
 
 void
@@ -183,7 +198,7 @@ lk_window_add_toast (LkWindow   *self,
                      const char *message)
 {
   g_return_if_fail (LK_IS_WINDOW (self));
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  adw_toast_overlay_add_toast (self->toast_overlay, lk_toast_new_plain (message));
 }
 
 /* The toast lives in the window, so the window outlives any click on it. */
@@ -219,7 +234,7 @@ lk_window_add_tracker_toast (LkWindow        *self,
       && lk_reset_wizard_find_for_tracker (tracker) == NULL)
     {
       message = g_strdup_printf (_("New passcode for %s is ready"), device);
-      toast = adw_toast_new (message);
+      toast = lk_toast_new_plain (message);
       adw_toast_set_button_label (toast, _("Show"));
       adw_toast_set_timeout (toast, 0);
       adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
@@ -407,6 +422,22 @@ throttled_cb (LkGraphClient *client,
   set_state (self, "throttled");
 }
 
+/* Graph has sent nothing for a few seconds: the progress line says so, and for how long the
+ * client will wait, instead of a count that stands still. */
+static void
+waiting_cb (LkGraphClient *client,
+            guint          seconds,
+            guint          budget,
+            LkWindow      *self)
+{
+  g_autofree char *text = NULL;
+
+  if (g_strcmp0 (lk_window_get_state (self), "searching") != 0)
+    return;
+  text = g_strdup_printf (_("Waiting for Microsoft Graph… %u s (giving up after %u s)"), seconds, budget);
+  gtk_label_set_label (self->progress_label, text);
+}
+
 /* --- the device page -------------------------------------------------------------------------- */
 
 void
@@ -526,6 +557,8 @@ lk_window_dispose (GObject *object)
   g_clear_object (&self->search_cancellable);
   if (self->client != NULL)
     g_clear_signal_handler (&self->throttled_id, self->client);
+  if (self->client != NULL)
+    g_clear_signal_handler (&self->waiting_id, self->client);
   g_clear_object (&self->client);
   /* No gtk_widget_dispose_template(): the libadwaita parent owns and unparents the content. */
   g_clear_object (&self->filtered);
@@ -664,9 +697,13 @@ lk_window_set_client (LkWindow      *self,
   g_cancellable_cancel (self->search_cancellable);
   if (self->client != NULL)
     g_clear_signal_handler (&self->throttled_id, self->client);
+  if (self->client != NULL)
+    g_clear_signal_handler (&self->waiting_id, self->client);
   g_set_object (&self->client, client);
   if (client != NULL)
     self->throttled_id = g_signal_connect (client, "throttled", G_CALLBACK (throttled_cb), self);
+  if (client != NULL)
+    self->waiting_id = g_signal_connect (client, "waiting", G_CALLBACK (waiting_cb), self);
   lk_device_page_set_device (self->device_page, NULL);
   lk_device_page_set_client (self->device_page, client);
   start_search (self, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));

@@ -9,6 +9,8 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "lk-json.h"
+
 int LLVMFuzzerInitialize   (int *argc, char ***argv);
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
@@ -47,16 +49,11 @@ fuzz_strndup (const uint8_t *data,
   return g_strndup ((const char *) data, size);
 }
 
-/* Parses @data as JSON with json-glib, the way the services do; NULL when it is not JSON. */
+/* Parses @data as JSON the way the services do (lk_json_parse: depth and size capped before
+ * json-glib recurses); NULL when it is not JSON or over a cap. */
 static inline JsonNode *
 fuzz_parse_json (const uint8_t *data,
                  size_t         size)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  JsonNode *root;
-
-  if (!json_parser_load_from_data (parser, (const char *) data, (gssize) size, NULL))
-    return NULL;
-  root = json_parser_get_root (parser);
-  return root ? json_node_copy (root) : NULL;
+  return lk_json_parse ((const char *) data, (gssize) size, NULL);
 }
