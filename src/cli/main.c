@@ -264,7 +264,15 @@ load_accounts (Cli     *cli,
   /* Never block a terminal on a keyring unlock prompt: report it instead. */
   lk_account_manager_set_store_flags (cli->accounts, LK_TOKEN_STORE_FLAGS_NO_PROMPT);
   if (cli->demo)
-    lk_account_manager_set_open_uri_func (cli->accounts, lk_demo_browser_open_uri, NULL, NULL);
+    {
+      g_autofree char *authority = lk_sandbox_get_authority_url (cli->sandbox);
+      g_autofree char *graph_url = lk_sandbox_get_graph_url (cli->sandbox);
+
+      lk_account_manager_set_demo (cli->accounts, LK_SANDBOX_DEMO_CLIENT_ID, authority, graph_url);
+      lk_account_manager_set_open_uri_func (cli->accounts, lk_demo_browser_open_uri, NULL, NULL);
+    }
+  else
+    lk_account_manager_set_demo (cli->accounts, LK_SANDBOX_DEMO_CLIENT_ID, NULL, NULL);
   lk_account_manager_load_async (cli->accounts, NULL, store_result_cb, cli);
   if (!lk_account_manager_load_finish (cli->accounts, cli_wait (cli), &local_error))
     {

@@ -19,6 +19,9 @@ struct _LkAccountManager
   gboolean           session_only;
   GError            *keyring_error;
   LkTokenStoreFlags  store_flags;
+  char              *demo_client_id;
+  char              *demo_authority;  /* non-NULL: this is a --demo session */
+  char              *demo_graph_url;
 
   LkOpenUriFunc      open_uri;
   gpointer           open_uri_data;
@@ -156,6 +159,9 @@ lk_account_manager_finalize (GObject *object)
   LkAccountManager *self = LK_ACCOUNT_MANAGER (object);
 
   g_clear_error (&self->keyring_error);
+  g_free (self->demo_client_id);
+  g_free (self->demo_authority);
+  g_free (self->demo_graph_url);
 
   G_OBJECT_CLASS (lk_account_manager_parent_class)->finalize (object);
 }
@@ -271,6 +277,24 @@ lk_account_manager_set_store_flags (LkAccountManager  *self,
   self->store_flags = flags;
 }
 
+void
+lk_account_manager_set_demo (LkAccountManager *self,
+                             const char       *client_id,
+                             const char       *authority,
+                             const char       *graph_url)
+{
+  g_return_if_fail (LK_IS_ACCOUNT_MANAGER (self));
+  g_return_if_fail (client_id != NULL);
+  g_return_if_fail ((authority == NULL) == (graph_url == NULL));
+
+  g_free (self->demo_client_id);
+  g_free (self->demo_authority);
+  g_free (self->demo_graph_url);
+  self->demo_client_id = g_strdup (client_id);
+  self->demo_authority = g_strdup (authority);
+  self->demo_graph_url = g_strdup (graph_url);
+}
+
 gboolean
 lk_account_manager_get_session_only (LkAccountManager *self)
 {
@@ -383,15 +407,81 @@ is_keyring_error (const GError *error)
 
 /* ---- load ---- */
 
+/* What versions before the demo mark saved for the demo tenant: its app registration on a
+ * plain-HTTP loopback authority (the sandbox), at a port no later run will have. */
+static gboolean
+is_legacy_demo (LkAccountManager      *self,
+                const LkStoredAccount *stored)
+{
+  return !stored->demo && self->demo_client_id != NULL
+         && g_strcmp0 (stored->client_id, self->demo_client_id) == 0
+         && stored->authority != NULL && g_str_has_prefix (stored->authority, "http://")
+         && lk_oidc_url_is_acceptable (stored->authority);
+}
+
+static void delete_legacy_next (GTask *task);
+
+static void
+legacy_deleted_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Hidden either way; a later load tries again. */
+  if (!lk_token_store_delete_finish (result, &error))
+    g_debug ("Could not remove a stale demo account from the keyring: %s", error->message);
+  delete_legacy_next (g_steal_pointer (&task));
+}
+
+/* Takes the reference to @task; its data is the array of stale items still to delete. */
+static void
+delete_legacy_next (GTask *task)
+{
+  GPtrArray *legacy = g_task_get_task_data (task);
+  g_autoptr(LkStoredAccount) stored = NULL;
+
+  if (legacy->len == 0)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  stored = g_ptr_array_steal_index (legacy, legacy->len - 1);
+  lk_token_store_delete_async (stored, g_task_get_cancellable (task), legacy_deleted_cb, task);
+}
+
+/* Adds @stored unless it belongs to the other side of the demo/real divide. */
+static void
+add_loaded (LkAccountManager *self,
+            LkStoredAccount  *stored)
+{
+  g_autoptr(LkAccount) account = NULL;
+
+  if (stored->demo != (self->demo_authority != NULL))
+    return;
+  if (stored->demo)
+    {
+      g_free (stored->authority);
+      g_free (stored->graph_url);
+      stored->authority = g_strdup (self->demo_authority);
+      stored->graph_url = g_strdup (self->demo_graph_url);
+    }
+  account = lk_account_new (self->session, stored, FALSE);
+  add_account (self, account);
+}
+
 static void
 load_cb (GObject      *source,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  GTask *task = user_data;
   LkAccountManager *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) stored = NULL;
+  GPtrArray *legacy;
 
   stored = lk_token_store_load_all_finish (result, &error);
   if (stored == NULL)
@@ -399,19 +489,26 @@ load_cb (GObject      *source,
       if (is_keyring_error (error))
         remember_keyring_error (self, error);
       g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
       return;
     }
 
   g_debug ("Loaded %u account(s) from the keyring", stored->len);
+  legacy = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_stored_account_free);
   for (guint i = 0; i < stored->len; i++)
     {
-      g_autoptr(LkAccount) account = lk_account_new (self->session, g_ptr_array_index (stored, i), FALSE);
+      LkStoredAccount *item = g_ptr_array_index (stored, i);
 
-      add_account (self, account);
+      if (is_legacy_demo (self, item))
+        g_ptr_array_add (legacy, lk_stored_account_copy (item));
+      else
+        add_loaded (self, item);
     }
   if (self->active == NULL && self->accounts->len > 0)
     lk_account_manager_set_active_account (self, g_ptr_array_index (self->accounts, 0));
-  g_task_return_boolean (task, TRUE);
+  g_debug ("Removing %u stale demo account(s) from the keyring", legacy->len);
+  g_task_set_task_data (task, legacy, (GDestroyNotify) g_ptr_array_unref);
+  delete_legacy_next (task);
 }
 
 void
@@ -495,6 +592,13 @@ stored_from_response (const LkSignInConfig   *config,
   return g_steal_pointer (&stored);
 }
 
+static gboolean
+is_demo_config (LkAccountManager     *self,
+                const LkSignInConfig *config)
+{
+  return self->demo_authority != NULL && g_strcmp0 (config->authority, self->demo_authority) == 0;
+}
+
 static void
 sign_in_done (GTask     *task,
               LkAccount *account)
@@ -564,6 +668,7 @@ got_tokens (GTask           *task,
       return;
     }
 
+  stored->demo = is_demo_config (self, data->config);
   data->account = lk_account_new (self->session, stored, self->session_only);
   lk_account_set_tokens (data->account, response);
   lk_token_response_free (response);

@@ -47,6 +47,16 @@ void              lk_account_manager_set_open_uri_func  (LkAccountManager *self,
                                                          GDestroyNotify    destroy);
 void              lk_account_manager_set_store_flags    (LkAccountManager *self,
                                                          LkTokenStoreFlags flags);
+/* Keeps the demo tenant's accounts apart from real ones; call before load. @client_id is the
+ * demo's app registration. Without @authority (a real session) demo accounts are never
+ * listed. With the running demo sandbox's @authority and @graph_url only demo accounts are
+ * listed, pointed there whatever port it has, and sign-ins are saved as demo accounts. Either
+ * way load deletes what earlier versions saved for the demo (that client id on a loopback
+ * authority, tied to a port long gone). */
+void              lk_account_manager_set_demo           (LkAccountManager *self,
+                                                         const char       *client_id,
+                                                         const char       *authority,
+                                                         const char       *graph_url);
 
 gboolean          lk_account_manager_get_session_only   (LkAccountManager *self);
 /* Callers switch this on when the user accepts a session-only sign-in. */

@@ -445,14 +445,17 @@ start_listening (LkBrowserFlow  *self,
 
   self->server = soup_server_new ("server-header", "Latchkey ", NULL);
   soup_server_add_handler (self->server, NULL, handle_request_cb, self, NULL);
-  /* IPv4 loopback only: the redirect URI says 127.0.0.1, and nothing else may reach us. */
-  if (!soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, error))
+  /* The redirect URI says "localhost", as admins register it (Entra matches the host as
+   * written; 127.0.0.1 can only be registered in the manifest) and as MSAL sends it. A
+   * browser may resolve that name to 127.0.0.1 or ::1, so listen on both loopback addresses
+   * with one port (libsoup skips IPv6 where the system has none). Nothing else may reach us. */
+  if (!soup_server_listen_local (self->server, 0, 0, error))
     return FALSE;
 
   uris = soup_server_get_uris (self->server);
   port = uris ? (guint) g_uri_get_port (uris->data) : 0;
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  self->redirect_uri = g_strdup_printf ("http://127.0.0.1:%u/", port);
+  self->redirect_uri = g_strdup_printf ("http://" LK_REDIRECT_HOST ":%u/", port);
   return port != 0;
 }
 

@@ -1,8 +1,8 @@
 /* lk-browser-flow.h: authorization code + PKCE (S256) in the system browser.
  *
- * A SoupServer on 127.0.0.1 (IPv4 only, ephemeral port) takes exactly one redirect to "/",
- * checks the state, answers a small page and shuts down; stray requests (/favicon.ico, or
- * "/" without code/error) get 404/400 and do not end the flow.
+ * A SoupServer on the loopback addresses (127.0.0.1 and ::1, one ephemeral port) takes
+ * exactly one redirect to "/", checks the state, answers a page and shuts down; stray
+ * requests (/favicon.ico, or "/" without code/error) get 404/400 and do not end the flow.
  */
 #pragma once
 
@@ -12,6 +12,10 @@
 #include "lk-oidc.h"
 
 G_BEGIN_DECLS
+
+/* The host of the redirect URI: what admins register ("http://localhost", the portal's choice
+ * for Mobile and desktop applications) and what Microsoft's own libraries send. */
+#define LK_REDIRECT_HOST "localhost"
 
 /* Opens @uri in a browser. Returns FALSE with @error when it cannot. The default uses
  * g_app_info_launch_default_for_uri_async(), i.e. the OpenURI portal under Flatpak. Tests
@@ -34,7 +38,7 @@ void             lk_browser_flow_set_open_uri_func (LkBrowserFlow      *self,
 /* How long to wait for the browser to come back (default 5 minutes). */
 void             lk_browser_flow_set_timeout_ms    (LkBrowserFlow      *self,
                                                     guint               timeout_ms);
-/* The redirect URI, "http://127.0.0.1:PORT/", once run_async() started; else NULL. */
+/* The redirect URI, "http://localhost:PORT/", once run_async() started; else NULL. */
 const char      *lk_browser_flow_get_redirect_uri  (LkBrowserFlow      *self);
 
 /* Runs once: listens, opens the browser, waits for the redirect, redeems the code. */

@@ -213,6 +213,8 @@ static gboolean
 start_sandbox (LkApplication *self)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *authority = NULL;
+  g_autofree char *graph_url = NULL;
 
   self->sandbox = lk_sandbox_new ();
   lk_sandbox_setup_demo (self->sandbox);
@@ -221,6 +223,9 @@ start_sandbox (LkApplication *self)
       g_printerr (_("Could not start the demo tenant: %s\n"), error->message);
       return FALSE;
     }
+  authority = lk_sandbox_get_authority_url (self->sandbox);
+  graph_url = lk_sandbox_get_graph_url (self->sandbox);
+  lk_account_manager_set_demo (self->accounts, LK_SANDBOX_DEMO_CLIENT_ID, authority, graph_url);
   lk_account_manager_set_open_uri_func (self->accounts, lk_demo_browser_open_uri, NULL, NULL);
   return TRUE;
 }
@@ -560,6 +565,8 @@ lk_application_init (LkApplication *self)
   g_application_add_main_option_entries (G_APPLICATION (self), options);
   self->settings = g_settings_new ("io.github.latchkey.Latchkey");
   self->accounts = lk_account_manager_new ();
+  /* Demo accounts stay out of a real session; start_sandbox() turns this into a demo one. */
+  lk_account_manager_set_demo (self->accounts, LK_SANDBOX_DEMO_CLIENT_ID, NULL, NULL);
   self->cancellable = g_cancellable_new ();
   self->history = lk_action_history_new (NULL);
   self->trackers = g_ptr_array_new_with_free_func (g_object_unref);

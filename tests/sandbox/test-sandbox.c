@@ -846,7 +846,7 @@ static void
 test_pkce (Fixture *f, gconstpointer data)
 {
   const char *verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-  const char *redirect = "http://127.0.0.1:49152/callback";
+  const char *redirect = "http://localhost:49152/";
   g_autofree char *code = authorize (f, verifier, redirect);
   g_autofree char *token_url = login_url (f, "organizations", "oauth2/v2.0/token");
   const char *client_id = lk_sandbox_get_client_id (f->sandbox);

@@ -93,7 +93,7 @@ test_browser_flow (Fixture *f, gconstpointer data)
                    lk_sandbox_get_username (f->sandbox));
   wait_for_browser_thread (b);
   g_assert_cmpuint (b->final_status, ==, 200);
-  g_assert_true (g_str_has_prefix (b->base, "http://127.0.0.1:"));
+  g_assert_true (g_str_has_prefix (b->base, "http://localhost:"));
   g_assert_cmpuint (lk_sandbox_count_requests (f->sandbox, "POST", "oauth2/v2.0/token"), ==, 1);
   fake_browser_free (b);
 }
