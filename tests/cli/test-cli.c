@@ -155,6 +155,93 @@ test_demo_account_reused (void)
   g_assert_cmpuint (count_demo_accounts (), ==, 1);
 }
 
+/* Runs @script with sh in a session of its own — its own D-Bus and an unlocked, empty
+ * gnome-keyring — so what it finds in the keyring is only what it put there, whatever other
+ * tests run at the same time. $CLI is latchkey-cli. FALSE when no such session can be had. */
+static gboolean
+run_in_private_keyring (const char  *script,
+                        char       **out)
+{
+  g_autofree char *dbus = g_find_program_in_path ("dbus-run-session");
+  g_autofree char *keyring = g_find_program_in_path ("gnome-keyring-daemon");
+  g_autofree char *wrapped = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+
+  if (dbus == NULL || keyring == NULL)
+    return FALSE;
+  /* gnome-keyring-daemon is not ours: its warnings must not be fatal as the tests' are. */
+  wrapped = g_strconcat ("set -eu\n"
+                         "eval \"$(printf latchkey-test | G_DEBUG= gnome-keyring-daemon --unlock --components=secrets)\"\n"
+                         "export GNOME_KEYRING_CONTROL\n",
+                         script, NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "CLI", cli_path, TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, dbus, "--", "sh", "-c", wrapped, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, out, &err, &error));
+  g_assert_no_error (error);
+  if (!g_subprocess_get_if_exited (process) || g_subprocess_get_exit_status (process) != 0)
+    g_printerr ("stdout: %s\nstderr: %s\n", *out, err);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  return TRUE;
+}
+
+/* The JSON array printed after the line @marker in @out. */
+static JsonArray *
+array_after (const char *out,
+             const char *marker)
+{
+  const char *start = strstr (out, marker);
+  g_autofree char *text = NULL;
+
+  g_assert_nonnull (start);
+  start += strlen (marker);
+  text = g_strndup (start, strcspn (start, "#"));
+  return parse_array (text);
+}
+
+/* Two demo runs, each on whatever port it gets (the old fixed one is held by the test), then
+ * the real program: the demo reuses its one account, and the real program lists none of it. */
+static void
+test_demo_isolation (void)
+{
+  g_autoptr(GSocketListener) holder = g_socket_listener_new ();
+  g_autofree char *out = NULL;
+  g_autoptr(JsonArray) demo = NULL;
+  g_autoptr(JsonArray) real = NULL;
+  g_autoptr(JsonArray) real_after_sign_in = NULL;
+
+  /* Someone else may hold it already: that is the case this test is about, too. */
+  g_socket_listener_add_inet_port (holder, 28623, NULL, NULL);
+  if (!run_in_private_keyring ("\"$CLI\" --demo --json search rossi >/dev/null\n"
+                               "\"$CLI\" --demo --json search bianchi >/dev/null\n"
+                               "echo '#demo'; \"$CLI\" --demo --json accounts\n"
+                               "echo '#real'; \"$CLI\" --json accounts\n"
+                               "\"$CLI\" --demo --json search giulia >/dev/null\n"
+                               "echo '#demo-again'; \"$CLI\" --demo --json accounts\n"
+                               "echo '#real-search'; \"$CLI\" search giulia || echo \"exit $?\"\n"
+                               "echo '#'\n", &out))
+    {
+      g_test_skip ("dbus-run-session or gnome-keyring-daemon is missing");
+      return;
+    }
+  demo = array_after (out, "#demo\n");
+  g_assert_cmpuint (json_array_get_length (demo), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (demo, 0), "username"), ==,
+                   "giulia.bianchi@contoso-demo.onmicrosoft.com");
+  g_assert_false (json_object_get_boolean_member (json_array_get_object_element (demo, 0), "sessionOnly"));
+  real = array_after (out, "#real\n");
+  g_assert_cmpuint (json_array_get_length (real), ==, 0);
+  real_after_sign_in = array_after (out, "#demo-again\n");
+  g_assert_cmpuint (json_array_get_length (real_after_sign_in), ==, 1);
+  /* Not signed in (exit 4), not "connection refused" to a demo tenant long gone. */
+  g_assert_nonnull (strstr (out, "#real-search\nexit 4\n"));
+}
+
 static void
 test_demo_search_table (void)
 {
@@ -324,6 +411,7 @@ main (int   argc,
   g_test_add_func ("/cli/demo/search-json", test_demo_search);
   g_test_add_func ("/cli/demo/search-table", test_demo_search_table);
   g_test_add_func ("/cli/demo/account-reused", test_demo_account_reused);
+  g_test_add_func ("/cli/demo/isolation", test_demo_isolation);
   g_test_add ("/cli/token-stdin/search", Fixture, NULL, setup, test_token_stdin_search, teardown);
   g_test_add ("/cli/show", Fixture, NULL, setup, test_show, teardown);
   g_test_add ("/cli/reset/wrong-name", Fixture, NULL, setup, test_reset_wrong_name, teardown);
