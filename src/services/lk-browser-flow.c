@@ -204,6 +204,22 @@ lk_browser_flow_get_redirect_uri (LkBrowserFlow *self)
   return self->redirect_uri;
 }
 
+/* One paragraph per line of @detail (an error's advice, then the service's words). */
+static char *
+paragraphs (const char *detail)
+{
+  g_auto(GStrv) lines = g_strsplit (detail, "\n", -1);
+  GString *html = g_string_new (NULL);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autofree char *escaped = g_markup_escape_text (lines[i], -1);
+
+      g_string_append_printf (html, "<p>%s</p>", escaped);
+    }
+  return g_string_free (html, FALSE);
+}
+
 static void
 respond_page (SoupServerMessage *msg,
               guint              status,
@@ -212,15 +228,18 @@ respond_page (SoupServerMessage *msg,
 {
   g_autofree char *title = g_markup_escape_text (success ? _("Signed in to Latchkey")
                                                          : _("Latchkey could not sign you in"), -1);
-  g_autofree char *body = g_markup_escape_text (detail, -1);
+  g_autofree char *body = paragraphs (detail);
+  g_autofree char *footer = g_markup_escape_text (_("You can close this page and return to Latchkey."), -1);
   g_autofree char *html = NULL;
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
-  html = g_strdup_printf ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+  /* In the language Latchkey speaks: the admin reads this page instead of the app. */
+  html = g_strdup_printf ("<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
                           "<title>%s</title></head>"
-                          "<body style=\"font-family: sans-serif; margin: 3em;\">"
-                          "<h1>%s</h1><p>%s</p></body></html>\n",
-                          title, title, body);
+                          "<body style=\"font-family: sans-serif; margin: 3em; max-width: 40em;\">"
+                          "<h1>%s</h1>%s<p>%s</p></body></html>\n",
+                          /* Translators: the language code of the sign-in result page (HTML lang). */
+                          _("en"), title, title, body, success ? "" : footer);
   /* The URL of this page carried the code: keep it out of caches and referrers. */
   soup_message_headers_replace (headers, "Cache-Control", "no-store");
   soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
@@ -305,7 +324,10 @@ finish_listening (LkBrowserFlow     *self,
 {
   self->redirected = TRUE;
   clear_sources (self);
-  g_signal_connect_object (msg, "finished", G_CALLBACK (redirect_answered_cb), self, 0);
+  /* The flow may end (and its owner drop it) before the page is written: keep the listener
+   * alive until the browser has its answer, or it shows an empty response. */
+  g_signal_connect_data (msg, "finished", G_CALLBACK (redirect_answered_cb), g_object_ref (self),
+                         (GClosureNotify) (void (*) (void)) g_object_unref, 0);
 }
 
 static void
@@ -319,6 +341,7 @@ handle_request_cb (SoupServer        *server,
   const char *code = query ? g_hash_table_lookup (query, "code") : NULL;
   const char *state = query ? g_hash_table_lookup (query, "state") : NULL;
   const char *oauth_error = query ? g_hash_table_lookup (query, "error") : NULL;
+  const char *description = query ? g_hash_table_lookup (query, "error_description") : NULL;
 
   /* Browsers ask for /favicon.ico and the like: answer, but keep waiting. */
   if (self->task == NULL || self->redirected || g_strcmp0 (path, "/") != 0 ||
@@ -347,7 +370,7 @@ handle_request_cb (SoupServer        *server,
     }
   if (oauth_error != NULL)
     {
-      GError *error = lk_auth_error_from_oauth (oauth_error);
+      GError *error = lk_auth_error_from_response (oauth_error, description);
 
       respond_page (msg, SOUP_STATUS_OK, FALSE, error->message);
       complete_with_error (self, error);
@@ -355,7 +378,7 @@ handle_request_cb (SoupServer        *server,
     }
 
   respond_page (msg, SOUP_STATUS_OK, TRUE,
-                _("You can close this page and return to Latchkey."));
+                _("Latchkey is finishing the sign-in. You can close this page and return to Latchkey."));
   redeem_code (self, code);
 }
 

@@ -42,14 +42,31 @@ browser_never_returns (const char *uri, gpointer user_data, GError **error)
   return TRUE;
 }
 
+typedef struct
+{
+  gboolean         done;
+  LkTokenResponse *response;
+  GError          *error;
+} FlowResult;
+
+static void
+flow_finished_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  FlowResult *r = data;
+
+  r->response = lk_browser_flow_run_finish (LK_BROWSER_FLOW (source), result, &r->error);
+  r->done = TRUE;
+}
+
+/* Like the account manager, the caller lets go of the flow once it runs, and finishes it
+ * in the callback: then nothing but the flow itself keeps it alive. */
 static LkTokenResponse *
 run_browser (Fixture *f, FakeBrowser *b, guint timeout_ms, GError **error)
 {
-  g_autoptr(LkBrowserFlow) flow = lk_browser_flow_new (f->session, f->oidc,
-                                                       lk_sandbox_get_client_id (f->sandbox),
-                                                       f->scopes);
-  AsyncWait w = { 0 };
-  LkTokenResponse *response;
+  LkBrowserFlow *flow = lk_browser_flow_new (f->session, f->oidc,
+                                             lk_sandbox_get_client_id (f->sandbox),
+                                             f->scopes);
+  FlowResult r = { 0 };
 
   if (b != NULL)
     lk_browser_flow_set_open_uri_func (flow, fake_browser_open, b, NULL);
@@ -57,10 +74,12 @@ run_browser (Fixture *f, FakeBrowser *b, guint timeout_ms, GError **error)
     lk_browser_flow_set_open_uri_func (flow, browser_never_returns, NULL, NULL);
   if (timeout_ms > 0)
     lk_browser_flow_set_timeout_ms (flow, timeout_ms);
-  lk_browser_flow_run_async (flow, NULL, async_wait_cb, &w);
-  response = lk_browser_flow_run_finish (flow, async_wait (&w, 30), error);
-  g_object_unref (w.result);
-  return response;
+  lk_browser_flow_run_async (flow, NULL, flow_finished_cb, &r);
+  g_object_unref (flow);
+  run_until (&r.done, 30);
+  if (r.error != NULL)
+    g_propagate_error (error, r.error);
+  return r.response;
 }
 
 static void
@@ -144,6 +163,45 @@ test_browser_access_denied (Fixture *f, gconstpointer data)
   g_assert_error (error, LK_AUTH_ERROR, LK_AUTH_ERROR_ACCESS_DENIED);
   g_assert_null (response);
   wait_for_browser_thread (b);
+  fake_browser_free (b);
+}
+
+/* A refusal the admin must act on: the browser gets a page saying what happened (never an
+ * empty response), and the error keeps Entra's code with the advice. */
+static void
+test_browser_error_page (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  FakeBrowser *b = fake_browser_new (BROWSER_NORMAL);
+  LkFault fault = { .kind = LK_FAULT_OAUTH_ERROR, .path_contains = "authorize",
+                    .graph_code = "AADSTS53003" };
+  g_autoptr(LkTokenResponse) response = NULL;
+
+  lk_sandbox_add_fault (f->sandbox, &fault);
+  response = run_browser (f, b, 0, &error);
+  g_assert_error (error, LK_AUTH_ERROR, LK_AUTH_ERROR_ACCESS_DENIED);
+  g_assert_nonnull (strstr (error->message, "Conditional Access"));
+  g_assert_nonnull (strstr (error->message, "\nAADSTS53003: Access has been blocked by Conditional Access policies."));
+  g_assert_null (strstr (error->message, "Trace ID"));
+  wait_for_browser_thread (b);
+  g_assert_cmpuint (b->final_status, ==, 200);
+  g_assert_nonnull (strstr (b->final_body, "<h1>Latchkey could not sign you in</h1>"));
+  g_assert_nonnull (strstr (b->final_body, "AADSTS53003"));
+  g_assert_nonnull (strstr (b->final_body, "A Conditional Access policy blocked this sign-in."));
+  fake_browser_free (b);
+}
+
+static void
+test_browser_success_page (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  FakeBrowser *b = fake_browser_new (BROWSER_NORMAL);
+  g_autoptr(LkTokenResponse) response = run_browser (f, b, 0, &error);
+
+  g_assert_no_error (error);
+  wait_for_browser_thread (b);
+  g_assert_cmpuint (b->final_status, ==, 200);
+  g_assert_nonnull (strstr (b->final_body, "<h1>Signed in to Latchkey</h1>"));
   fake_browser_free (b);
 }
 
@@ -341,6 +399,8 @@ main (int argc, char *argv[])
   ADD ("browser/state-mismatch", test_browser_state_mismatch);
   ADD ("browser/stray-request", test_browser_stray_request);
   ADD ("browser/access-denied", test_browser_access_denied);
+  ADD ("browser/error-page", test_browser_error_page);
+  ADD ("browser/success-page", test_browser_success_page);
   ADD ("browser/timeout", test_browser_timeout);
   ADD ("device-code/pending-approved", test_device_code_pending_then_approved);
   ADD ("device-code/slow-down", test_device_code_slow_down);
