@@ -1,6 +1,7 @@
 /* lk-account-manager.c: accounts, sign-in and sign-out, keyring or session-only. */
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "core/lk-json.h"
@@ -541,6 +542,7 @@ typedef struct
 {
   LkSignInConfig *config;
   gboolean        device_code;
+  char           *issuer;      /* as discovered */
   LkAccount      *account;
 } SignInData;
 
@@ -548,12 +550,87 @@ static void
 sign_in_data_free (SignInData *data)
 {
   lk_sign_in_config_free (data->config);
+  g_free (data->issuer);
   g_clear_object (&data->account);
   g_free (data);
 }
 
+static gboolean
+audience_is (JsonObject *claims,
+             const char *client_id)
+{
+  JsonNode *aud = json_object_get_member (claims, "aud");
+  JsonArray *array;
+
+  if (aud != NULL && JSON_NODE_HOLDS_VALUE (aud))
+    return g_strcmp0 (lk_json_get_string (claims, "aud", NULL), client_id) == 0;
+  if (aud == NULL || !JSON_NODE_HOLDS_ARRAY (aud))
+    return FALSE;
+  /* OpenID Connect allows a list; then the client must be in it. */
+  array = json_node_get_array (aud);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+          && g_strcmp0 (json_node_get_string (node), client_id) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+is_guid (const char *text)
+{
+  static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+
+  if (text == NULL || strlen (text) != strlen (shape))
+    return FALSE;
+  for (guint i = 0; shape[i] != '\0'; i++)
+    if (shape[i] == '-' ? text[i] != '-' : !g_ascii_isxdigit (text[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/* Before its claims name the account, the id_token must come from the issuer discovery named
+ * (its "{tenantid}" filled with the token's tid, as Entra's multi-tenant documents say), for
+ * this client, and — when the sign-in named a tenant id — for that tenant. A misconfigured
+ * custom authority then fails here rather than sign in as whoever the token says. The
+ * signature is not checked: the token came over TLS straight from the discovered endpoint. */
+static gboolean
+check_id_token (const LkSignInConfig  *config,
+                const char            *issuer,
+                JsonObject            *claims,
+                GError               **error)
+{
+  const char *tid = lk_json_get_string (claims, "tid", NULL);
+  g_autofree char *expected = NULL;
+  const char *wrong = NULL;
+
+  if (issuer != NULL && strstr (issuer, "{tenantid}") != NULL && tid != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit (issuer, "{tenantid}", -1);
+
+      expected = g_strjoinv (tid, parts);
+    }
+  else
+    expected = g_strdup (issuer);
+
+  if (expected == NULL || g_strcmp0 (lk_json_get_string (claims, "iss", NULL), expected) != 0)
+    wrong = _("The sign-in answer came from another issuer than the sign-in service Latchkey discovered, so Latchkey did not trust it. Check the authority and the tenant.");
+  else if (!audience_is (claims, config->client_id))
+    wrong = _("The sign-in answer was meant for another application (client) ID, so Latchkey did not trust it. Check the client ID.");
+  else if (is_guid (config->tenant) && g_ascii_strcasecmp (tid != NULL ? tid : "", config->tenant) != 0)
+    wrong = _("The sign-in answer was for another tenant than the one set, so Latchkey did not trust it. Check the tenant.");
+  if (wrong == NULL)
+    return TRUE;
+  g_set_error_literal (error, LK_AUTH_ERROR, LK_AUTH_ERROR_INVALID_RESPONSE, wrong);
+  return FALSE;
+}
+
 static LkStoredAccount *
 stored_from_response (const LkSignInConfig   *config,
+                      const char             *issuer,
                       const LkTokenResponse  *response,
                       GError                **error)
 {
@@ -563,6 +640,8 @@ stored_from_response (const LkSignInConfig   *config,
   const char *tid = NULL;
   const char *oid = NULL;
 
+  if (claims != NULL && !check_id_token (config, issuer, claims, error))
+    return NULL;
   if (claims != NULL)
     {
       username = lk_json_get_string (claims, "preferred_username",
@@ -659,7 +738,7 @@ got_tokens (GTask           *task,
       g_object_unref (task);
       return;
     }
-  stored = stored_from_response (data->config, response, &error);
+  stored = stored_from_response (data->config, data->issuer, response, &error);
   if (stored == NULL)
     {
       lk_token_response_free (response);
@@ -733,6 +812,7 @@ sign_in_discovered_cb (GObject      *source,
       got_tokens (task, NULL, error);
       return;
     }
+  data->issuer = g_strdup (oidc->issuer);
 
   if (data->device_code)
     {

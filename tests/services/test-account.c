@@ -251,12 +251,64 @@ test_manager_device_code_and_sign_out (Fixture *f, gconstpointer data)
   g_assert_null (lk_account_manager_get_active_account (f->manager));
 }
 
+/* An id_token from another issuer, for another client or another tenant names no account. */
+static void
+test_id_token_checked (Fixture *f, gconstpointer data)
+{
+  static const char *const claims[][2] = {
+    { "iss", "https://login.microsoftonline.com/8b1f3c52-6d4e-4a7b-9c2d-1e5f7a9b3c4d/v2.0" },
+    { "aud", "00000000-0000-0000-0000-000000000000" },
+    { "tid", "11111111-2222-3333-4444-555555555555" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (claims); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(LkAccount) account = NULL;
+
+      lk_sandbox_set_id_token_claim (f->sandbox, claims[i][0], claims[i][1]);
+      account = sign_in_browser (f->manager, f->config, &error);
+      g_assert_error (error, LK_AUTH_ERROR, LK_AUTH_ERROR_INVALID_RESPONSE);
+      g_assert_null (account);
+      g_assert_nonnull (strstr (error->message, "did not trust it"));
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->manager)), ==, 1);
+      g_assert_true (lk_account_manager_get_active_account (f->manager) == f->account);
+      lk_sandbox_set_id_token_claim (f->sandbox, claims[i][0], NULL);
+    }
+}
+
+/* "organizations" discovers an issuer with {tenantid}: the token's tid fills it in, so the
+ * right token passes and one whose tid and iss disagree does not. */
+static void
+test_id_token_multi_tenant (Fixture *f, gconstpointer data)
+{
+  g_autofree char *authority = lk_sandbox_get_authority_url (f->sandbox);
+  g_autofree char *graph = lk_sandbox_get_graph_url (f->sandbox);
+  g_autoptr(LkSignInConfig) config = lk_sign_in_config_new (LK_CLOUD_CUSTOM, authority, graph, NULL,
+                                                            lk_sandbox_get_client_id (f->sandbox));
+  g_autoptr(LkAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpstr (config->tenant, ==, "organizations");
+  account = sign_in_browser (f->manager, config, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (lk_account_get_tenant_id (account), ==, lk_sandbox_get_tenant_id (f->sandbox));
+  g_clear_object (&account);
+
+  lk_sandbox_set_id_token_claim (f->sandbox, "tid", "11111111-2222-3333-4444-555555555555");
+  account = sign_in_browser (f->manager, config, &error);
+  g_assert_error (error, LK_AUTH_ERROR, LK_AUTH_ERROR_INVALID_RESPONSE);
+  g_assert_null (account);
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) g_test_add ("/account/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("id-token/checked", test_id_token_checked);
+  ADD ("id-token/multi-tenant", test_id_token_multi_tenant);
   ADD ("signed-in", test_signed_in);
   ADD ("refresh-rotation", test_refresh_rotation);
   ADD ("single-refresh", test_single_refresh);

@@ -205,6 +205,50 @@ test_browser_success_page (Fixture *f, gconstpointer data)
   fake_browser_free (b);
 }
 
+/* Each error an admin meets first, as the sandbox answers it the way Entra documents it:
+ * the message says what to do, then keeps Entra's code and first sentence (no trace ids). */
+static void
+test_aadsts_advice (Fixture *f, gconstpointer data)
+{
+  static const struct { const char *code; int error; const char *advice; } rows[] = {
+    { "AADSTS50011", LK_AUTH_ERROR_OAUTH, "add http://localhost" },
+    { "AADSTS700016", LK_AUTH_ERROR_OAUTH, "No app with this application (client) ID" },
+    { "AADSTS65001", LK_AUTH_ERROR_INVALID_GRANT, "grant admin consent" },
+    { "AADSTS7000218", LK_AUTH_ERROR_OAUTH, "Allow public client flows" },
+    { "AADSTS50076", LK_AUTH_ERROR_INVALID_GRANT, "multi-factor authentication" },
+    { "AADSTS50079", LK_AUTH_ERROR_INVALID_GRANT, "register for multi-factor" },
+    { "AADSTS53003", LK_AUTH_ERROR_ACCESS_DENIED, "Conditional Access policy" },
+    { "AADSTS50020", LK_AUTH_ERROR_OAUTH, "belongs to another tenant" },
+    { "AADSTS90072", LK_AUTH_ERROR_INVALID_GRANT, "belongs to another tenant" },
+    { "AADSTS50126", LK_AUTH_ERROR_INVALID_GRANT, "user name or password" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      LkFault fault = { .kind = LK_FAULT_OAUTH_ERROR, .path_contains = "oauth2/v2.0/token",
+                        .graph_code = rows[i].code };
+      const char *params[] = { "grant_type", "refresh_token", "refresh_token", "x",
+                               "client_id", lk_sandbox_get_client_id (f->sandbox), NULL };
+      g_autoptr(GError) error = NULL;
+      g_autoptr(LkTokenResponse) response = NULL;
+      g_autofree char *clue = g_strdup_printf ("\n%s: ", rows[i].code);
+      AsyncWait w = { 0 };
+
+      lk_sandbox_clear_faults (f->sandbox);
+      lk_sandbox_add_fault (f->sandbox, &fault);
+      lk_oidc_token_request_async (f->session, f->oidc->token_endpoint, params, NULL, async_wait_cb, &w);
+      response = lk_oidc_token_request_finish (async_wait (&w, 20), &error);
+      g_object_unref (w.result);
+      g_assert_null (response);
+      g_assert_error (error, LK_AUTH_ERROR, rows[i].error);
+      g_assert_nonnull (strstr (error->message, rows[i].advice));
+      g_assert_nonnull (strstr (error->message, clue));
+      g_assert_null (strstr (error->message, "Trace ID"));
+      g_assert_cmpuint (lk_auth_error_parse_aadsts (strstr (error->message, clue) + 1), ==,
+                        g_ascii_strtoull (rows[i].code + 6, NULL, 10));
+    }
+}
+
 static void
 test_browser_timeout (Fixture *f, gconstpointer data)
 {
@@ -400,6 +444,7 @@ main (int argc, char *argv[])
   ADD ("browser/stray-request", test_browser_stray_request);
   ADD ("browser/access-denied", test_browser_access_denied);
   ADD ("browser/error-page", test_browser_error_page);
+  ADD ("aadsts-advice", test_aadsts_advice);
   ADD ("browser/success-page", test_browser_success_page);
   ADD ("browser/timeout", test_browser_timeout);
   ADD ("device-code/pending-approved", test_device_code_pending_then_approved);
