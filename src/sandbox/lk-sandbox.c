@@ -1622,7 +1622,7 @@ reply_tokens_locked (SbRequest *req, const char *scope, const char *client_id)
   append_member (claims, "oid", DEMO_USER_OID, FALSE);
   append_member (claims, "sub", DEMO_USER_OID, FALSE);
   append_member (claims, "name", DEMO_USER_NAME, FALSE);
-  append_member (claims, "preferred_username", DEMO_USERNAME, FALSE);
+  append_claim (self, claims, "preferred_username", DEMO_USERNAME);
   g_string_append_printf (claims, "\"iat\":%" G_GINT64_FORMAT ",\"nbf\":%" G_GINT64_FORMAT
                           ",\"exp\":%" G_GINT64_FORMAT "}", now, now, now + TOKEN_LIFETIME);
   id_token = make_jwt (claims->str);

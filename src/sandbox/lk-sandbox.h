@@ -92,7 +92,8 @@ const char *lk_sandbox_get_client_id       (LkSandbox *self);
  * port. Others get Entra's AADSTS50011 page. */
 void        lk_sandbox_set_redirect_uris   (LkSandbox          *self,
                                             const char * const *uris);
-/* Tests: the id_token says @value for @claim ("iss", "aud", "tid"); NULL restores it. */
+/* Tests: the id_token says @value for @claim ("iss", "aud", "tid", "preferred_username");
+ * NULL restores it. */
 void        lk_sandbox_set_id_token_claim  (LkSandbox  *self,
                                             const char *claim,
                                             const char *value);
