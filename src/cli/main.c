@@ -129,6 +129,23 @@ exit_code_for_error (const GError *error)
     }
 }
 
+/* The command that signs @account in again: its tenant, app registration and cloud. */
+static char *
+sign_in_again_command (LkAccount *account)
+{
+  GString *command = g_string_new ("latchkey-cli sign-in");
+  LkCloud cloud = lk_account_get_cloud (account);
+
+  if (cloud == LK_CLOUD_CUSTOM)
+    g_string_append_printf (command, " --authority %s --graph-url %s",
+                            lk_account_get_authority (account), lk_account_get_graph_url (account));
+  else if (cloud != LK_CLOUD_GLOBAL)
+    g_string_append_printf (command, " --cloud %s", lk_cloud_to_nick (cloud));
+  g_string_append_printf (command, " --tenant %s --client-id %s",
+                          lk_account_get_tenant_id (account), lk_account_get_client_id (account));
+  return g_string_free (command, FALSE);
+}
+
 static int
 report_error (Cli          *cli,
               const GError *error)
@@ -140,6 +157,15 @@ report_error (Cli          *cli,
   g_printerr (_("Error: %s\n"), error->message);
   if (ids != NULL)
     g_printerr ("%s\n", ids);
+  /* A dead sign-in has one way out: say exactly which command takes it (the demo signs in
+   * again by itself on its next run). */
+  if (g_error_matches (error, LK_AUTH_ERROR, LK_AUTH_ERROR_INVALID_GRANT)
+      && cli->account != NULL && !cli->demo)
+    {
+      g_autofree char *command = sign_in_again_command (cli->account);
+
+      g_printerr (_("To sign in again as %s, run:\n  %s\n"), lk_account_get_username (cli->account), command);
+    }
   return exit_code_for_error (error);
 }
 

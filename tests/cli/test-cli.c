@@ -242,6 +242,38 @@ test_demo_isolation (void)
   g_assert_nonnull (strstr (out, "#real-search\nexit 4\n"));
 }
 
+/* A revoked sign-in: the CLI names the one command that signs that account in again. */
+static void
+test_sign_in_again_named (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *authority = lk_sandbox_get_authority_url (fixture->sandbox);
+  LkFault revoked = { .kind = LK_FAULT_OAUTH_ERROR, .method = "POST", .path_contains = "oauth2/v2.0/token",
+                      .skip = 1, .graph_code = "invalid_grant" };
+  g_autofree char *script = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *expected = NULL;
+
+  /* The sign-in's one poll gets its tokens; the next run's refresh finds the grant revoked. */
+  lk_sandbox_set_device_code_timing (fixture->sandbox, 1, 900);
+  lk_sandbox_add_fault (fixture->sandbox, &revoked);
+  script = g_strdup_printf ("\"$CLI\" --authority %s --graph-url %s --tenant %s --client-id %s --device-code sign-in >/dev/null 2>&1\n"
+                            "\"$CLI\" search rossi 2>&1 || echo \"exit $?\"\n",
+                            authority, fixture->graph_url, lk_sandbox_get_tenant_id (fixture->sandbox),
+                            lk_sandbox_get_client_id (fixture->sandbox));
+  if (!run_in_private_keyring (script, &out))
+    {
+      g_test_skip ("dbus-run-session or gnome-keyring-daemon is missing");
+      return;
+    }
+  expected = g_strdup_printf ("To sign in again as giulia.bianchi@contoso-demo.onmicrosoft.com, run:\n"
+                              "  latchkey-cli sign-in --authority %s --graph-url %s --tenant %s --client-id %s\n"
+                              "exit 4\n",
+                              authority, fixture->graph_url, lk_sandbox_get_tenant_id (fixture->sandbox),
+                              lk_sandbox_get_client_id (fixture->sandbox));
+  g_assert_nonnull (strstr (out, expected));
+}
+
 static void
 test_demo_search_table (void)
 {
@@ -419,6 +451,7 @@ main (int   argc,
   g_test_add ("/cli/reset/wait-words", Fixture, NULL, setup, test_reset_wait_words, teardown);
   g_test_add ("/cli/reset/not-supported", Fixture, NULL, setup, test_reset_not_supported, teardown);
   g_test_add ("/cli/exit-codes", Fixture, NULL, setup, test_exit_codes, teardown);
+  g_test_add ("/cli/sign-in-again-named", Fixture, NULL, setup, test_sign_in_again_named, teardown);
 
   return g_test_run ();
 }
