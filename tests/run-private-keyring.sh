@@ -15,7 +15,7 @@ done
 
 runtime=$(mktemp -d "${TMPDIR:-/tmp}/latchkey-keyring-XXXXXX")
 chmod 700 "$runtime"
-trap 'rm -rf "$runtime"' EXIT
+trap 'rm -rf "$runtime" 2>/dev/null || true' EXIT
 # Not the caller's keyring: with its control socket in the environment gnome-keyring-daemon would
 # unlock that one instead of starting ours. Its keyring files go to a folder of ours.
 unset GNOME_KEYRING_CONTROL

@@ -371,6 +371,52 @@ device_code_cb (LkAccountManager *manager,
   g_printerr (_("To sign in, open %s and enter the code %s\n"), verification_uri, user_code);
 }
 
+/* Over SSH or on a console there is no browser to open: say so at once instead of asking
+ * GIO, which may wait on a portal or start nothing. */
+static gboolean
+cli_open_uri (const char  *uri,
+              gpointer     user_data,
+              GError     **error)
+{
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           _("there is no graphical session here (over SSH?)"));
+      return FALSE;
+    }
+  return g_app_info_launch_default_for_uri (uri, NULL, error);
+}
+
+static void
+browser_waiting_cb (LkAccountManager *manager,
+                    const char       *authorize_uri,
+                    const char       *browser_error,
+                    gpointer          user_data)
+{
+  if (browser_error != NULL)
+    g_printerr (_("Could not open a web browser: %s.\n"
+                  "Open this address in a browser on this computer to sign in:\n  %s\n"
+                  "Or run again with --device-code to sign in with a code on any device.\n"),
+                browser_error, authorize_uri);
+  else
+    g_printerr (_("Opening the browser to sign in. If it does not open, open this address on this computer:\n  %s\n"),
+                authorize_uri);
+}
+
+static void
+browser_still_waiting_cb (LkAccountManager *manager,
+                          guint             seconds_left,
+                          gpointer          user_data)
+{
+  guint minutes = (seconds_left + 59) / 60;
+
+  g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                           "Still waiting for the browser (at most %u more minute). If the sign-in page showed an error, the usual causes are a redirect URI not registered as http://localhost (AADSTS50011) or a wrong client ID or tenant (AADSTS700016). Press Ctrl+C to stop.\n",
+                           "Still waiting for the browser (at most %u more minutes). If the sign-in page showed an error, the usual causes are a redirect URI not registered as http://localhost (AADSTS50011) or a wrong client ID or tenant (AADSTS700016). Press Ctrl+C to stop.\n",
+                           minutes),
+              minutes);
+}
+
 static LkAccount *
 sign_in (Cli     *cli,
          GError **error)
@@ -390,10 +436,21 @@ sign_in (Cli     *cli,
     }
   else
     {
+      gulong waiting_id = 0, still_id = 0;
+
       if (!cli->demo)
-        g_printerr (_("Opening the browser to sign in…\n"));
+        {
+          /* No browser is no dead end: the address is printed, and the wait goes on. */
+          lk_account_manager_set_open_uri_func (cli->accounts, cli_open_uri, NULL, NULL);
+          lk_account_manager_set_browser_options (cli->accounts, TRUE, 0, 0);
+          waiting_id = g_signal_connect (cli->accounts, "browser-waiting", G_CALLBACK (browser_waiting_cb), cli);
+          still_id = g_signal_connect (cli->accounts, "browser-still-waiting",
+                                       G_CALLBACK (browser_still_waiting_cb), cli);
+        }
       lk_account_manager_sign_in_browser_async (cli->accounts, config, NULL, store_result_cb, cli);
       account = lk_account_manager_sign_in_browser_finish (cli->accounts, cli_wait (cli), error);
+      g_clear_signal_handler (&waiting_id, cli->accounts);
+      g_clear_signal_handler (&still_id, cli->accounts);
     }
   if (account != NULL && cli->settings != NULL && !cli->demo)
     g_settings_set_string (cli->settings, "active-account", lk_account_get_key (account));

@@ -24,6 +24,10 @@ struct _LkAccountManager
   char              *demo_authority;  /* non-NULL: this is a --demo session */
   char              *demo_graph_url;
 
+  gboolean           keep_waiting;
+  guint              patience_ms;
+  guint              timeout_ms;
+
   LkOpenUriFunc      open_uri;
   gpointer           open_uri_data;
   GDestroyNotify     open_uri_destroy;
@@ -42,6 +46,8 @@ enum
 enum
 {
   DEVICE_CODE,
+  BROWSER_WAITING,
+  BROWSER_STILL_WAITING,
   N_SIGNALS
 };
 
@@ -230,6 +236,12 @@ lk_account_manager_class_init (LkAccountManagerClass *klass)
   signals[DEVICE_CODE] =
     g_signal_new ("device-code", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+  signals[BROWSER_WAITING] =
+    g_signal_new ("browser-waiting", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  signals[BROWSER_STILL_WAITING] =
+    g_signal_new ("browser-still-waiting", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 }
 
 static void
@@ -268,6 +280,18 @@ lk_account_manager_set_open_uri_func (LkAccountManager *self,
   self->open_uri = func;
   self->open_uri_data = user_data;
   self->open_uri_destroy = destroy;
+}
+
+void
+lk_account_manager_set_browser_options (LkAccountManager *self,
+                                        gboolean          keep_waiting,
+                                        guint             patience_ms,
+                                        guint             timeout_ms)
+{
+  g_return_if_fail (LK_IS_ACCOUNT_MANAGER (self));
+  self->keep_waiting = !!keep_waiting;
+  self->patience_ms = patience_ms;
+  self->timeout_ms = timeout_ms;
 }
 
 void
@@ -794,6 +818,23 @@ code_received_cb (LkDeviceCodeFlow *flow,
 }
 
 static void
+browser_waiting_cb (LkBrowserFlow *flow,
+                    const char    *authorize_uri,
+                    const char    *browser_error,
+                    gpointer       user_data)
+{
+  g_signal_emit (user_data, signals[BROWSER_WAITING], 0, authorize_uri, browser_error);
+}
+
+static void
+browser_still_waiting_cb (LkBrowserFlow *flow,
+                          guint          seconds_left,
+                          gpointer       user_data)
+{
+  g_signal_emit (user_data, signals[BROWSER_STILL_WAITING], 0, seconds_left);
+}
+
+static void
 sign_in_discovered_cb (GObject      *source,
                        GAsyncResult *result,
                        gpointer      user_data)
@@ -829,6 +870,11 @@ sign_in_discovered_cb (GObject      *source,
 
       if (self->open_uri != NULL)
         lk_browser_flow_set_open_uri_func (flow, self->open_uri, self->open_uri_data, NULL);
+      lk_browser_flow_set_keep_waiting (flow, self->keep_waiting);
+      lk_browser_flow_set_patience_ms (flow, self->patience_ms);
+      lk_browser_flow_set_timeout_ms (flow, self->timeout_ms);
+      g_signal_connect_object (flow, "waiting", G_CALLBACK (browser_waiting_cb), self, 0);
+      g_signal_connect_object (flow, "still-waiting", G_CALLBACK (browser_still_waiting_cb), self, 0);
       lk_browser_flow_run_async (flow, cancellable, browser_cb, task);
     }
 }

@@ -91,6 +91,14 @@ void              lk_account_manager_sign_in_browser_async      (LkAccountManage
 LkAccount        *lk_account_manager_sign_in_browser_finish     (LkAccountManager     *self,
                                                                  GAsyncResult         *result,
                                                                  GError              **error);
+/* Browser sign-in: @keep_waiting keeps listening when no browser could be opened (the CLI
+ * prints the address instead); @patience_ms and @timeout_ms as in LkBrowserFlow (0: its
+ * defaults). The flow's "waiting" and "still-waiting" are relayed as "browser-waiting"
+ * (authorize_uri, browser_error or NULL) and "browser-still-waiting" (seconds_left). */
+void              lk_account_manager_set_browser_options (LkAccountManager *self,
+                                                          gboolean          keep_waiting,
+                                                          guint             patience_ms,
+                                                          guint             timeout_ms);
 /* Emits "device-code" (user_code, verification_uri, message) for the UI/CLI to show. */
 void              lk_account_manager_sign_in_device_code_async  (LkAccountManager     *self,
                                                                  const LkSignInConfig *config,

@@ -9,7 +9,8 @@
 #include "lk-auth-error.h"
 #include "lk-browser-flow.h"
 
-#define DEFAULT_TIMEOUT_MS (5 * 60 * 1000)
+#define DEFAULT_TIMEOUT_MS  (5 * 60 * 1000)
+#define DEFAULT_PATIENCE_MS (60 * 1000)
 
 struct _LkBrowserFlow
 {
@@ -20,6 +21,10 @@ struct _LkBrowserFlow
   char           *client_id;
   char           *scopes;
   guint           timeout_ms;
+  guint           patience_ms;
+  gboolean        keep_waiting;
+  gint64          deadline_us;   /* monotonic: when the wait for the redirect ends */
+  char           *authorize_uri;
 
   LkOpenUriFunc   open_uri;
   gpointer        open_uri_data;
@@ -31,12 +36,22 @@ struct _LkBrowserFlow
   char           *state;
   GTask          *task;          /* while waiting for the redirect or redeeming */
   GSource        *timeout_source;
+  GSource        *patience_source;
   GSource        *cancel_source;
   gboolean        started;
   gboolean        redirected;    /* the one redirect arrived: the listener is done */
 };
 
 G_DEFINE_FINAL_TYPE (LkBrowserFlow, lk_browser_flow, G_TYPE_OBJECT)
+
+enum
+{
+  SIGNAL_WAITING,
+  SIGNAL_STILL_WAITING,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 char *
 lk_random_token (gsize    len,
@@ -80,18 +95,21 @@ stop_listening (LkBrowserFlow *self)
 }
 
 static void
+clear_source (GSource **source)
+{
+  if (*source != NULL)
+    {
+      g_source_destroy (*source);
+      g_clear_pointer (source, g_source_unref);
+    }
+}
+
+static void
 clear_sources (LkBrowserFlow *self)
 {
-  if (self->timeout_source != NULL)
-    {
-      g_source_destroy (self->timeout_source);
-      g_clear_pointer (&self->timeout_source, g_source_unref);
-    }
-  if (self->cancel_source != NULL)
-    {
-      g_source_destroy (self->cancel_source);
-      g_clear_pointer (&self->cancel_source, g_source_unref);
-    }
+  clear_source (&self->timeout_source);
+  clear_source (&self->patience_source);
+  clear_source (&self->cancel_source);
 }
 
 static void
@@ -133,6 +151,7 @@ lk_browser_flow_finalize (GObject *object)
   g_free (self->client_id);
   g_free (self->scopes);
   g_free (self->redirect_uri);
+  g_free (self->authorize_uri);
   lk_secret_string_free (self->verifier);
   g_free (self->state);
 
@@ -146,12 +165,20 @@ lk_browser_flow_class_init (LkBrowserFlowClass *klass)
 
   object_class->dispose = lk_browser_flow_dispose;
   object_class->finalize = lk_browser_flow_finalize;
+
+  signals[SIGNAL_WAITING] =
+    g_signal_new ("waiting", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  signals[SIGNAL_STILL_WAITING] =
+    g_signal_new ("still-waiting", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_UINT);
 }
 
 static void
 lk_browser_flow_init (LkBrowserFlow *self)
 {
   self->timeout_ms = DEFAULT_TIMEOUT_MS;
+  self->patience_ms = DEFAULT_PATIENCE_MS;
 }
 
 LkBrowserFlow *
@@ -195,6 +222,22 @@ lk_browser_flow_set_timeout_ms (LkBrowserFlow *self,
 {
   g_return_if_fail (LK_IS_BROWSER_FLOW (self));
   self->timeout_ms = timeout_ms > 0 ? timeout_ms : DEFAULT_TIMEOUT_MS;
+}
+
+void
+lk_browser_flow_set_patience_ms (LkBrowserFlow *self,
+                                 guint          patience_ms)
+{
+  g_return_if_fail (LK_IS_BROWSER_FLOW (self));
+  self->patience_ms = patience_ms > 0 ? patience_ms : DEFAULT_PATIENCE_MS;
+}
+
+void
+lk_browser_flow_set_keep_waiting (LkBrowserFlow *self,
+                                  gboolean       keep_waiting)
+{
+  g_return_if_fail (LK_IS_BROWSER_FLOW (self));
+  self->keep_waiting = !!keep_waiting;
 }
 
 const char *
@@ -389,7 +432,7 @@ timeout_cb (gpointer user_data)
 
   g_clear_pointer (&self->timeout_source, g_source_unref);
   complete_with_error (self, g_error_new_literal (LK_AUTH_ERROR, LK_AUTH_ERROR_TIMEOUT,
-                                                  _("The browser did not come back to Latchkey in time. Try again.")));
+                                                  _("The browser did not come back to Latchkey in time. Usually the sign-in page showed an error instead: the redirect URI is not registered as http://localhost (AADSTS50011), or the client ID or tenant is wrong (AADSTS700016). Check them and try again.")));
   return G_SOURCE_REMOVE;
 }
 
@@ -405,6 +448,34 @@ cancelled_cb (GCancellable *cancellable,
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+patience_cb (gpointer user_data)
+{
+  LkBrowserFlow *self = user_data;
+  gint64 left_us = self->deadline_us - g_get_monotonic_time ();
+
+  g_clear_pointer (&self->patience_source, g_source_unref);
+  g_signal_emit (self, signals[SIGNAL_STILL_WAITING], 0,
+                 (guint) (MAX (left_us, 0) + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+  return G_SOURCE_REMOVE;
+}
+
+/* The browser was asked to open the sign-in address (@error: why it could not). */
+static void
+browser_opened (LkBrowserFlow *self,
+                const GError  *error)
+{
+  g_autoptr(LkBrowserFlow) keep = g_object_ref (self);
+
+  if (self->task == NULL || self->redirected)
+    return;
+  g_signal_emit (self, signals[SIGNAL_WAITING], 0, self->authorize_uri,
+                 error != NULL ? error->message : NULL);
+  if (error != NULL && !self->keep_waiting && self->task != NULL)
+    complete_with_error (self, g_error_new (LK_AUTH_ERROR, LK_AUTH_ERROR_BROWSER,
+                                            _("Could not open a web browser: %s"), error->message));
+}
+
 static void
 launch_cb (GObject      *source,
            GAsyncResult *result,
@@ -413,10 +484,9 @@ launch_cb (GObject      *source,
   g_autoptr(LkBrowserFlow) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!g_app_info_launch_default_for_uri_finish (result, &error) &&
-      self->task != NULL && !self->redirected)
-    complete_with_error (self, g_error_new (LK_AUTH_ERROR, LK_AUTH_ERROR_BROWSER,
-                                            _("Could not open a web browser: %s"), error->message));
+  g_app_info_launch_default_for_uri_finish (result, &error);
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    browser_opened (self, error);
 }
 
 static char *
@@ -516,10 +586,18 @@ lk_browser_flow_run_async (LkBrowserFlow       *self,
 
   challenge = make_challenge (self->verifier);
   uri = build_authorize_uri (self, challenge);
+  self->authorize_uri = g_strdup (uri);
 
+  self->deadline_us = g_get_monotonic_time () + (gint64) self->timeout_ms * 1000;
   self->timeout_source = g_timeout_source_new (self->timeout_ms);
   g_source_set_callback (self->timeout_source, timeout_cb, self, NULL);
   g_source_attach (self->timeout_source, NULL);
+  if (self->patience_ms < self->timeout_ms)
+    {
+      self->patience_source = g_timeout_source_new (self->patience_ms);
+      g_source_set_callback (self->patience_source, patience_cb, self, NULL);
+      g_source_attach (self->patience_source, NULL);
+    }
   if (cancellable != NULL)
     {
       self->cancel_source = g_cancellable_source_new (cancellable);
@@ -530,9 +608,9 @@ lk_browser_flow_run_async (LkBrowserFlow       *self,
   g_debug ("Browser sign-in: listening on %s", self->redirect_uri);
   if (self->open_uri != NULL)
     {
-      if (!self->open_uri (uri, self->open_uri_data, &error))
-        complete_with_error (self, g_error_new (LK_AUTH_ERROR, LK_AUTH_ERROR_BROWSER,
-                                                _("Could not open a web browser: %s"), error->message));
+      gboolean opened = self->open_uri (uri, self->open_uri_data, &error);
+
+      browser_opened (self, opened ? NULL : error);
     }
   else
     g_app_info_launch_default_for_uri_async (uri, NULL, cancellable, launch_cb, g_object_ref (self));

@@ -38,10 +38,22 @@ void             lk_browser_flow_set_open_uri_func (LkBrowserFlow      *self,
 /* How long to wait for the browser to come back (default 5 minutes). */
 void             lk_browser_flow_set_timeout_ms    (LkBrowserFlow      *self,
                                                     guint               timeout_ms);
+/* After @patience_ms without a redirect (default 1 minute) "still-waiting" is emitted once. */
+void             lk_browser_flow_set_patience_ms   (LkBrowserFlow      *self,
+                                                    guint               patience_ms);
+/* When the browser cannot be opened: TRUE keeps listening (the sign-in address is in
+ * "waiting", to be opened by hand); FALSE (default) ends with LK_AUTH_ERROR_BROWSER. */
+void             lk_browser_flow_set_keep_waiting  (LkBrowserFlow      *self,
+                                                    gboolean            keep_waiting);
 /* The redirect URI, "http://localhost:PORT/", once run_async() started; else NULL. */
 const char      *lk_browser_flow_get_redirect_uri  (LkBrowserFlow      *self);
 
-/* Runs once: listens, opens the browser, waits for the redirect, redeems the code. */
+/* Runs once: listens, opens the browser, waits for the redirect, redeems the code.
+ *
+ * Signals, so nobody waits in silence:
+ *   "waiting" (const char *authorize_uri, const char *browser_error): the browser was asked
+ *     to open the sign-in address; @browser_error is NULL, or why it could not be opened.
+ *   "still-waiting" (guint seconds_left): no redirect after the patience time. */
 void             lk_browser_flow_run_async         (LkBrowserFlow       *self,
                                                     GCancellable        *cancellable,
                                                     GAsyncReadyCallback  callback,
