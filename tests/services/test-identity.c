@@ -49,6 +49,8 @@ typedef struct
   GError          *error;
 } FlowResult;
 
+static const char *f_authorize_prefix;  /* the discovered authorization endpoint */
+
 static void
 flow_finished_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -249,6 +251,100 @@ test_aadsts_advice (Fixture *f, gconstpointer data)
     }
 }
 
+static gboolean
+browser_missing (const char *uri, gpointer user_data, GError **error)
+{
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "no browser here");
+  return FALSE;
+}
+
+typedef struct
+{
+  FakeBrowser *browser;       /* plays the admin who opens the printed address */
+  char        *browser_error;
+  guint        still_waiting;
+  guint        seconds_left;
+} Waiting;
+
+static void
+waiting_cb (LkBrowserFlow *flow, const char *uri, const char *browser_error, gpointer data)
+{
+  Waiting *w = data;
+
+  g_assert_true (g_str_has_prefix (uri, f_authorize_prefix));
+  w->browser_error = g_strdup (browser_error);
+  if (w->browser != NULL)
+    fake_browser_open (uri, w->browser, NULL);
+}
+
+static void
+still_waiting_cb (LkBrowserFlow *flow, guint seconds_left, gpointer data)
+{
+  Waiting *w = data;
+
+  w->still_waiting++;
+  w->seconds_left = seconds_left;
+}
+
+static LkTokenResponse *
+run_browser_waiting (Fixture *f, Waiting *w, gboolean keep_waiting, guint patience_ms,
+                     guint timeout_ms, GError **error)
+{
+  LkBrowserFlow *flow = lk_browser_flow_new (f->session, f->oidc, lk_sandbox_get_client_id (f->sandbox),
+                                             f->scopes);
+  FlowResult r = { 0 };
+
+  f_authorize_prefix = f->oidc->authorization_endpoint;
+  lk_browser_flow_set_open_uri_func (flow, w->browser != NULL ? browser_missing : browser_never_returns,
+                                     NULL, NULL);
+  lk_browser_flow_set_keep_waiting (flow, keep_waiting);
+  lk_browser_flow_set_patience_ms (flow, patience_ms);
+  lk_browser_flow_set_timeout_ms (flow, timeout_ms);
+  g_signal_connect (flow, "waiting", G_CALLBACK (waiting_cb), w);
+  g_signal_connect (flow, "still-waiting", G_CALLBACK (still_waiting_cb), w);
+  lk_browser_flow_run_async (flow, NULL, flow_finished_cb, &r);
+  g_object_unref (flow);
+  run_until (&r.done, 30);
+  if (r.error != NULL)
+    g_propagate_error (error, r.error);
+  return r.response;
+}
+
+/* No browser could be opened: said at once with the address, and the wait goes on, so the
+ * address opened by hand signs in. */
+static void
+test_browser_missing_keeps_waiting (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  Waiting w = { .browser = fake_browser_new (BROWSER_NORMAL) };
+  g_autoptr(LkTokenResponse) response = run_browser_waiting (f, &w, TRUE, 0, 0, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (response);
+  g_assert_cmpstr (w.browser_error, ==, "no browser here");
+  wait_for_browser_thread (w.browser);
+  fake_browser_free (w.browser);
+  g_free (w.browser_error);
+}
+
+/* A browser that never comes back: one "still waiting" with the time left, then a timeout
+ * that names the usual causes. */
+static void
+test_browser_still_waiting (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  Waiting w = { 0 };
+  g_autoptr(LkTokenResponse) response = run_browser_waiting (f, &w, FALSE, 100, 2500, &error);
+
+  g_assert_error (error, LK_AUTH_ERROR, LK_AUTH_ERROR_TIMEOUT);
+  g_assert_null (w.browser_error);
+  g_assert_cmpuint (w.still_waiting, ==, 1);
+  g_assert_cmpuint (w.seconds_left, >=, 2);
+  g_assert_cmpuint (w.seconds_left, <=, 3);
+  g_assert_nonnull (strstr (error->message, "http://localhost (AADSTS50011)"));
+  g_assert_nonnull (strstr (error->message, "(AADSTS700016)"));
+}
+
 static void
 test_browser_timeout (Fixture *f, gconstpointer data)
 {
@@ -445,6 +541,8 @@ main (int argc, char *argv[])
   ADD ("browser/access-denied", test_browser_access_denied);
   ADD ("browser/error-page", test_browser_error_page);
   ADD ("aadsts-advice", test_aadsts_advice);
+  ADD ("browser/missing-keeps-waiting", test_browser_missing_keeps_waiting);
+  ADD ("browser/still-waiting", test_browser_still_waiting);
   ADD ("browser/success-page", test_browser_success_page);
   ADD ("browser/timeout", test_browser_timeout);
   ADD ("device-code/pending-approved", test_device_code_pending_then_approved);
