@@ -345,6 +345,79 @@ test_browser_still_waiting (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (error->message, "(AADSTS700016)"));
 }
 
+static const char *readme_path;
+
+/* The redirect URI the README's registration step tells admins to add: the first `…` after
+ * "redirect URI" in the "Connecting to your tenant" section. */
+static char *
+readme_redirect_uri (void)
+{
+  g_autofree char *readme = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *section;
+  const char *mention;
+  const char *start;
+
+  g_assert_true (g_file_get_contents (readme_path, &readme, NULL, &error));
+  g_assert_no_error (error);
+  section = strstr (readme, "## Connecting to your tenant");
+  g_assert_nonnull (section);
+  mention = strstr (section, "Mobile and desktop applications**, add the redirect URI");
+  g_assert_nonnull (mention);
+  start = strchr (mention, '`');
+  g_assert_nonnull (start);
+  return g_strndup (start + 1, strcspn (start + 1, "`"));
+}
+
+/* What the README registers and what the flow sends agree as Entra compares them: scheme and
+ * host as written, path "/" (none registered), any port. The sandbox registers the README's
+ * URI, so the sign-in going through proves it too. */
+static void
+test_redirect_matches_readme (Fixture *f, gconstpointer data)
+{
+  g_autofree char *registered = readme_redirect_uri ();
+  g_autoptr(GUri) reg = g_uri_parse (registered, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GUri) sent = NULL;
+  g_autoptr(GError) error = NULL;
+  FakeBrowser *b = fake_browser_new (BROWSER_NORMAL);
+  g_autoptr(LkTokenResponse) response = NULL;
+
+  g_assert_nonnull (reg);
+  g_assert_cmpstr (g_uri_get_scheme (reg), ==, "http");
+  g_assert_cmpint (g_uri_get_port (reg), ==, -1);
+  g_assert_true (*g_uri_get_path (reg) == '\0' || g_str_equal (g_uri_get_path (reg), "/"));
+
+  lk_sandbox_set_redirect_uris (f->sandbox, (const char *[]) { registered, NULL });
+  response = run_browser (f, b, 0, &error);
+  g_assert_no_error (error);
+  wait_for_browser_thread (b);
+  sent = g_uri_parse (b->base, G_URI_FLAGS_NONE, NULL);
+  g_assert_nonnull (sent);
+  g_assert_cmpstr (g_uri_get_scheme (sent), ==, g_uri_get_scheme (reg));
+  g_assert_cmpstr (g_uri_get_host (sent), ==, g_uri_get_host (reg));
+  g_assert_cmpstr (g_uri_get_path (sent), ==, "/");
+  g_assert_cmpint (g_uri_get_port (sent), >, 0);
+  fake_browser_free (b);
+}
+
+/* Entra compares the host as written: a registration of http://localhost does not cover
+ * 127.0.0.1. The sandbox says so with AADSTS50011 naming the URI, on its own page. */
+static void
+test_redirect_host_as_written (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  FakeBrowser *b = fake_browser_new (BROWSER_NORMAL);
+  g_autoptr(LkTokenResponse) response = NULL;
+
+  lk_sandbox_set_redirect_uris (f->sandbox, (const char *[]) { "http://127.0.0.1", NULL });
+  response = run_browser (f, b, 600, &error);
+  g_assert_error (error, LK_AUTH_ERROR, LK_AUTH_ERROR_TIMEOUT);
+  wait_for_browser_thread (b);
+  g_assert_cmpuint (b->final_status, ==, 1);   /* no redirect: Entra's own error page */
+  g_assert_cmpuint (lk_sandbox_count_requests (f->sandbox, "POST", "oauth2/v2.0/token"), ==, 0);
+  fake_browser_free (b);
+}
+
 static void
 test_browser_timeout (Fixture *f, gconstpointer data)
 {
@@ -530,6 +603,8 @@ int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  g_assert_cmpint (argc, >=, 2);
+  readme_path = argv[1];
 
   g_test_add_func ("/identity/cloud-scopes", test_cloud_scopes);
   g_test_add_func ("/identity/url-policy", test_url_policy);
@@ -541,6 +616,8 @@ main (int argc, char *argv[])
   ADD ("browser/access-denied", test_browser_access_denied);
   ADD ("browser/error-page", test_browser_error_page);
   ADD ("aadsts-advice", test_aadsts_advice);
+  ADD ("redirect/matches-readme", test_redirect_matches_readme);
+  ADD ("redirect/host-as-written", test_redirect_host_as_written);
   ADD ("browser/missing-keeps-waiting", test_browser_missing_keeps_waiting);
   ADD ("browser/still-waiting", test_browser_still_waiting);
   ADD ("browser/success-page", test_browser_success_page);
