@@ -282,7 +282,7 @@ respond_page (SoupServerMessage *msg,
                           "<body style=\"font-family: sans-serif; margin: 3em; max-width: 40em;\">"
                           "<h1>%s</h1>%s<p>%s</p></body></html>\n",
                           /* Translators: the language code of the sign-in result page (HTML lang). */
-                          _("en"), title, title, body, success ? "" : footer);
+                          C_("html lang", "en"), title, title, body, success ? "" : footer);
   /* The URL of this page carried the code: keep it out of caches and referrers. */
   soup_message_headers_replace (headers, "Cache-Control", "no-store");
   soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
