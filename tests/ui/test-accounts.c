@@ -12,6 +12,7 @@
 #include "lk-application.h"
 #include "lk-demo-browser.h"
 #include "lk-sandbox.h"
+#include "lk-sign-in-dialog.h"
 #include "lk-window.h"
 
 typedef struct
@@ -23,6 +24,7 @@ typedef struct
 } Fixture;
 
 static LkApplication *app;
+static const char *metainfo_path;
 
 static gboolean
 window_settled (gpointer data)
@@ -119,12 +121,17 @@ signed_out (gpointer data)
 static void
 teardown (Fixture *f, gconstpointer data)
 {
-  while (lk_account_manager_get_active_account (lk_application_get_accounts (app)) != NULL)
+  LkAccountManager *accounts = lk_application_get_accounts (app);
+
+  while (g_list_model_get_n_items (G_LIST_MODEL (accounts)) > 0)
     {
-      g_action_group_activate_action (G_ACTION_GROUP (app), "sign-out", NULL);
-      for (guint i = 0; i < 200 && lk_account_manager_get_active_account (lk_application_get_accounts (app)) != NULL; i++)
-        g_main_context_iteration (NULL, TRUE);
+      g_autoptr(LkAccount) account = g_list_model_get_item (G_LIST_MODEL (accounts), 0);
+      g_autoptr(GAsyncResult) result = NULL;
+
+      lk_account_manager_sign_out_async (accounts, account, NULL, store_result_cb, &result);
+      g_assert_true (lk_account_manager_sign_out_finish (accounts, wait_result (&result), NULL));
     }
+  lk_application_use_account (app, NULL);
   g_assert_true (lk_test_wait_until (signed_out, app, 20000));
   lk_sandbox_set_id_token_claim (f->sandbox, "preferred_username", NULL);
   lk_sign_in_config_free (f->config);
@@ -217,6 +224,116 @@ test_menu_and_sign_out (Fixture *f, gconstpointer data)
                                          "Signed out of mario.verdi@fabrikam.onmicrosoft.com. Now using giulia.bianchi@contoso-demo.onmicrosoft.com."));
 }
 
+static gboolean
+is_link_button (GtkWidget *widget, gconstpointer data)
+{
+  return GTK_IS_LINK_BUTTON (widget);
+}
+
+static gboolean
+is_entry_row_titled (GtkWidget *widget, gconstpointer title)
+{
+  return ADW_IS_ENTRY_ROW (widget)
+         && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+static gboolean
+is_action_row_titled (GtkWidget *widget, gconstpointer title)
+{
+  return ADW_IS_ACTION_ROW (widget)
+         && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+static gboolean
+is_visible_error_label (GtkWidget *widget, gconstpointer data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "error") && gtk_widget_get_visible (widget);
+}
+
+static gboolean
+mentions_permission (GtkWidget *widget, gconstpointer data)
+{
+  return (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), "DeviceManagement") != NULL)
+         || (ADW_IS_PREFERENCES_GROUP (widget)
+             && strstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (widget)) ?: "", "README") != NULL);
+}
+
+static void
+remember_account_cb (LkSignInDialog *dialog, LkAccount *account, gpointer data)
+{
+  g_set_object ((LkAccount **) data, account);
+}
+
+static gboolean
+dialog_gone (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+/* The sign-in page a first-time admin fills in: one sentence and a real link to the steps,
+ * the client ID checked as typed, the tenant explained rather than pre-filled, and progress
+ * at once after "Use a Code Instead". */
+static void
+test_sign_in_page (Fixture *f, gconstpointer data)
+{
+  LkSignInDialog *dialog = lk_sign_in_dialog_new (lk_application_get_accounts (app), GTK_WINDOW (f->window));
+  gpointer weak = dialog;
+  g_autofree char *metainfo = NULL;
+  g_autofree char *authority = lk_sandbox_get_authority_url (f->sandbox);
+  g_autofree char *graph = lk_sandbox_get_graph_url (f->sandbox);
+  g_autofree char *link_entry = NULL;
+  g_autoptr(LkAccount) signed_in = NULL;
+  GtkWidget *link, *client_row, *tenant_row, *stack;
+  GtkEditable *tenant;
+
+  g_object_add_weak_pointer (G_OBJECT (dialog), &weak);
+  g_signal_connect (dialog, "signed-in", G_CALLBACK (remember_account_cb), &signed_in);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  link = lk_test_find_widget (GTK_WIDGET (dialog), is_link_button, NULL);
+  g_assert_nonnull (link);
+  g_assert_true (g_str_has_prefix (gtk_link_button_get_uri (GTK_LINK_BUTTON (link)), "https://"));
+  g_assert_true (g_file_get_contents (metainfo_path, &metainfo, NULL, NULL));
+  link_entry = g_strdup_printf ("<url type=\"help\">%s</url>", gtk_link_button_get_uri (GTK_LINK_BUTTON (link)));
+  g_assert_nonnull (strstr (metainfo, link_entry));
+  g_assert_null (lk_test_find_widget (GTK_WIDGET (dialog), mentions_permission, NULL));
+
+  tenant_row = lk_test_find_widget (GTK_WIDGET (dialog), is_action_row_titled, "Tenant ID or domain");
+  g_assert_nonnull (tenant_row);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (tenant_row)), ==,
+                   "Leave empty to use the tenant of the account you sign in with.");
+  tenant = GTK_EDITABLE (lk_test_find_widget (tenant_row, lk_test_is_type, GSIZE_TO_POINTER (GTK_TYPE_ENTRY)));
+  g_assert_cmpstr (gtk_editable_get_text (tenant), ==, "");
+
+  client_row = lk_test_find_widget (GTK_WIDGET (dialog), is_entry_row_titled, "Application (client) ID");
+  g_assert_nonnull (client_row);
+  gtk_editable_set_text (GTK_EDITABLE (client_row), "latchkey");
+  g_assert_nonnull (lk_test_find_widget (GTK_WIDGET (dialog), is_visible_error_label, NULL));
+  g_assert_true (gtk_widget_has_css_class (client_row, "error"));
+  gtk_editable_set_text (GTK_EDITABLE (client_row), lk_sandbox_get_client_id (f->sandbox));
+  g_assert_null (lk_test_find_widget (GTK_WIDGET (dialog), is_visible_error_label, NULL));
+  g_assert_false (gtk_widget_has_css_class (client_row, "error"));
+
+  /* The sandbox as a custom authority; its code is approved as soon as it is asked for. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (lk_test_find_widget (GTK_WIDGET (dialog), lk_test_is_type,
+                                                                  GSIZE_TO_POINTER (ADW_TYPE_COMBO_ROW))),
+                              LK_CLOUD_CUSTOM);
+  gtk_editable_set_text (GTK_EDITABLE (lk_test_find_widget (GTK_WIDGET (dialog), is_entry_row_titled, "Authority URL")),
+                         authority);
+  gtk_editable_set_text (GTK_EDITABLE (lk_test_find_widget (GTK_WIDGET (dialog), is_entry_row_titled, "Microsoft Graph URL")),
+                         graph);
+  gtk_editable_set_text (tenant, lk_sandbox_get_tenant_id (f->sandbox));
+  lk_sandbox_set_device_code_timing (f->sandbox, 1, 900);
+  g_signal_emit_by_name (lk_test_find_widget (GTK_WIDGET (dialog), lk_test_is_button, "Use a _Code Instead"), "clicked");
+  stack = lk_test_find_widget (GTK_WIDGET (dialog), lk_test_is_type, GSIZE_TO_POINTER (GTK_TYPE_STACK));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "code");
+  g_assert_nonnull (lk_test_find_widget (GTK_WIDGET (dialog), lk_test_is_label, "Asking the sign-in service for a code…"));
+
+  g_assert_true (lk_test_wait_until (dialog_gone, &weak, 20000));
+  g_assert_nonnull (signed_in);
+  g_assert_cmpstr (lk_account_get_username (signed_in), ==, lk_sandbox_get_username (f->sandbox));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -224,9 +341,12 @@ main (int argc, char *argv[])
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  g_assert_cmpint (argc, >=, 2);
+  metainfo_path = argv[1];
 
   g_test_add ("/accounts/sign-in-again", Fixture, NULL, setup, test_sign_in_again, teardown);
   g_test_add ("/accounts/menu-and-sign-out", Fixture, NULL, setup, test_menu_and_sign_out, teardown);
+  g_test_add ("/accounts/sign-in-page", Fixture, NULL, setup, test_sign_in_page, teardown);
   status = g_test_run ();
   g_clear_object (&app);
   return status;
