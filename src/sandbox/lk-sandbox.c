@@ -1788,6 +1788,33 @@ signed_refresh_token (LkSandbox  *self,
   return g_strdup_printf ("lkrt.%s.%s", payload, mac);
 }
 
+/* The first scope of @requested (bare, as "BitLockerKey.Read.All") that @consented lacks:
+ * Entra refreshes only into permissions the user or an admin consented to; anything more
+ * needs an interactive request (incremental consent). NULL when all are consented. */
+static char *
+unconsented_scope (const char *consented,
+                   const char *requested)
+{
+  g_auto(GStrv) have = granted_scopes (consented);
+  g_auto(GStrv) want = granted_scopes (requested);
+
+  for (guint i = 0; want[i] != NULL; i++)
+    {
+      const char *bare = strrchr (want[i], '/') != NULL ? strrchr (want[i], '/') + 1 : want[i];
+      gboolean found = FALSE;
+
+      for (guint j = 0; have[j] != NULL && !found; j++)
+        {
+          const char *had = strrchr (have[j], '/') != NULL ? strrchr (have[j], '/') + 1 : have[j];
+
+          found = g_ascii_strcasecmp (bare, had) == 0;
+        }
+      if (!found)
+        return g_strdup (bare);
+    }
+  return NULL;
+}
+
 static void
 token_refresh (SbRequest *req, GHashTable *form, const char *client_id)
 {
@@ -1800,9 +1827,14 @@ token_refresh (SbRequest *req, GHashTable *form, const char *client_id)
   grant = refresh != NULL ? g_hash_table_lookup (self->refresh_tokens, refresh) : NULL;
   if (grant == NULL)
     grant = grant_from_signed_token (self, refresh);
+  g_autofree char *missing = grant != NULL && scope != NULL ? unconsented_scope (grant->scope, scope) : NULL;
+
   if (grant == NULL || g_strcmp0 (grant->client_id, client_id) != 0)
     reply_oauth_error (req, 400, "invalid_grant", 70000,
                        "The provided value for the 'refresh_token' is not valid: it was revoked, expired or already used.");
+  else if (missing != NULL)
+    reply_oauth_error (req, 400, "invalid_grant", 65001,
+                       "The user or administrator has not consented to use the application. Send an interactive authorization request for this user and resource.");
   else
     {
       g_autofree char *granted = g_strdup (scope != NULL && *scope != '\0' ? scope : grant->scope);

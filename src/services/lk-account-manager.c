@@ -46,6 +46,7 @@ enum
 enum
 {
   DEVICE_CODE,
+  CONSENT_NEEDED,
   BROWSER_WAITING,
   BROWSER_STILL_WAITING,
   N_SIGNALS
@@ -236,6 +237,9 @@ lk_account_manager_class_init (LkAccountManagerClass *klass)
   signals[DEVICE_CODE] =
     g_signal_new ("device-code", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+  signals[CONSENT_NEEDED] =
+    g_signal_new ("consent-needed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, LK_TYPE_ACCOUNT, G_TYPE_STRING);
   signals[BROWSER_WAITING] =
     g_signal_new ("browser-waiting", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
@@ -566,7 +570,9 @@ typedef struct
 {
   LkSignInConfig *config;
   gboolean        device_code;
-  char           *issuer;      /* as discovered */
+  char           *extra_scopes;  /* incremental consent: asked for on top of the base */
+  char           *login_hint;    /* incremental consent: the account it is for */
+  char           *issuer;        /* as discovered */
   LkAccount      *account;
 } SignInData;
 
@@ -574,6 +580,8 @@ static void
 sign_in_data_free (SignInData *data)
 {
   lk_sign_in_config_free (data->config);
+  g_free (data->extra_scopes);
+  g_free (data->login_hint);
   g_free (data->issuer);
   g_clear_object (&data->account);
   g_free (data);
@@ -763,6 +771,15 @@ got_tokens (GTask           *task,
       return;
     }
   stored = stored_from_response (data->config, data->issuer, response, &error);
+  /* More permissions for one account must not quietly sign in another. */
+  if (stored != NULL && data->login_hint != NULL
+      && g_ascii_strcasecmp (stored->username, data->login_hint) != 0)
+    {
+      g_clear_pointer (&stored, lk_stored_account_free);
+      error = g_error_new (LK_AUTH_ERROR, LK_AUTH_ERROR_FAILED,
+                           _("Permission was asked for %s, but the browser signed in as someone else. Try again and choose %s."),
+                           data->login_hint, data->login_hint);
+    }
   if (stored == NULL)
     {
       lk_token_response_free (response);
@@ -844,7 +861,7 @@ sign_in_discovered_cb (GObject      *source,
   SignInData *data = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(LkOidcConfig) oidc = NULL;
-  g_autofree char *scopes = lk_cloud_build_scopes (data->config->graph_url);
+  g_autofree char *scopes = lk_cloud_build_scopes_with (data->config->graph_url, data->extra_scopes);
   GError *error = NULL;
 
   oidc = lk_oidc_discover_finish (result, &error);
@@ -871,12 +888,51 @@ sign_in_discovered_cb (GObject      *source,
       if (self->open_uri != NULL)
         lk_browser_flow_set_open_uri_func (flow, self->open_uri, self->open_uri_data, NULL);
       lk_browser_flow_set_keep_waiting (flow, self->keep_waiting);
+      lk_browser_flow_set_login_hint (flow, data->login_hint);
       lk_browser_flow_set_patience_ms (flow, self->patience_ms);
       lk_browser_flow_set_timeout_ms (flow, self->timeout_ms);
       g_signal_connect_object (flow, "waiting", G_CALLBACK (browser_waiting_cb), self, 0);
       g_signal_connect_object (flow, "still-waiting", G_CALLBACK (browser_still_waiting_cb), self, 0);
       lk_browser_flow_run_async (flow, cancellable, browser_cb, task);
     }
+}
+
+static GTask *
+sign_in_task (LkAccountManager     *self,
+              const LkSignInConfig *config,
+              gboolean              device_code,
+              gpointer              source_tag,
+              GCancellable         *cancellable,
+              GAsyncReadyCallback   callback,
+              gpointer              user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  SignInData *data = g_new0 (SignInData, 1);
+
+  g_task_set_source_tag (task, source_tag);
+  data->config = sign_in_config_copy (config);
+  data->device_code = device_code;
+  g_task_set_task_data (task, data, (GDestroyNotify) sign_in_data_free);
+  return task;
+}
+
+/* Takes the reference to @task. */
+static void
+sign_in_start (LkAccountManager *self,
+               GTask            *task)
+{
+  SignInData *data = g_task_get_task_data (task);
+  const LkSignInConfig *config = data->config;
+
+  if (config->client_id == NULL || *config->client_id == '\0' || config->graph_url == NULL)
+    {
+      g_task_return_new_error (task, LK_AUTH_ERROR, LK_AUTH_ERROR_FAILED,
+                               _("Set the application (client) ID and the Microsoft Graph URL on the sign-in page first."));
+      g_object_unref (task);
+      return;
+    }
+  lk_oidc_discover_async (self->session, config->authority, config->tenant,
+                          g_task_get_cancellable (task), sign_in_discovered_cb, task);
 }
 
 static void
@@ -888,23 +944,8 @@ sign_in_async (LkAccountManager     *self,
                GAsyncReadyCallback   callback,
                gpointer              user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  SignInData *data = g_new0 (SignInData, 1);
-
-  g_task_set_source_tag (task, source_tag);
-  data->config = sign_in_config_copy (config);
-  data->device_code = device_code;
-  g_task_set_task_data (task, data, (GDestroyNotify) sign_in_data_free);
-
-  if (config->client_id == NULL || *config->client_id == '\0' || config->graph_url == NULL)
-    {
-      g_task_return_new_error (task, LK_AUTH_ERROR, LK_AUTH_ERROR_FAILED,
-                               _("Set the application (client) ID and the Microsoft Graph URL on the sign-in page first."));
-      g_object_unref (task);
-      return;
-    }
-  lk_oidc_discover_async (self->session, config->authority, config->tenant, cancellable,
-                          sign_in_discovered_cb, task);
+  sign_in_start (self, sign_in_task (self, config, device_code, source_tag, cancellable,
+                                     callback, user_data));
 }
 
 void
@@ -948,6 +989,86 @@ lk_account_manager_sign_in_device_code_finish (LkAccountManager  *self,
                                                GError           **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- incremental consent ---- */
+
+static void
+scopes_signed_in_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  LkAccount *account = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (account == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, account, g_object_unref);
+}
+
+static gboolean
+has_all_scopes (LkAccount  *account,
+                const char *scopes)
+{
+  g_auto(GStrv) parts = g_strsplit_set (scopes, " \t", -1);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (*parts[i] != '\0' && !lk_account_has_scope (account, parts[i]))
+      return FALSE;
+  return TRUE;
+}
+
+void
+lk_account_manager_request_scopes_async (LkAccountManager    *self,
+                                         LkAccount           *account,
+                                         const char          *scopes,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(LkSignInConfig) config = NULL;
+  g_autofree char *need = NULL;
+  GTask *sign_in;
+  SignInData *data;
+
+  g_return_if_fail (LK_IS_ACCOUNT_MANAGER (self));
+  g_return_if_fail (LK_IS_ACCOUNT (account));
+  g_return_if_fail (scopes != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lk_account_manager_request_scopes_async);
+  if (has_all_scopes (account, scopes))
+    {
+      g_task_return_pointer (task, g_object_ref (account), g_object_unref);
+      return;
+    }
+
+  need = lk_scopes_describe_need (scopes);
+  g_signal_emit (self, signals[CONSENT_NEEDED], 0, account, need);
+  config = lk_sign_in_config_new (LK_CLOUD_CUSTOM, lk_account_get_authority (account),
+                                  lk_account_get_graph_url (account),
+                                  lk_account_get_tenant_id (account), lk_account_get_client_id (account));
+  config->cloud = lk_account_get_cloud (account);
+  sign_in = sign_in_task (self, config, FALSE, lk_account_manager_sign_in_browser_async, cancellable,
+                          scopes_signed_in_cb, g_steal_pointer (&task));
+  data = g_task_get_task_data (sign_in);
+  data->extra_scopes = g_strjoin (" ", lk_account_get_scopes (account) ? lk_account_get_scopes (account) : "",
+                                  scopes, NULL);
+  data->login_hint = g_strdup (lk_account_get_username (account));
+  sign_in_start (self, sign_in);
+}
+
+LkAccount *
+lk_account_manager_request_scopes_finish (LkAccountManager  *self,
+                                          GAsyncResult      *result,
+                                          GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lk_account_manager_request_scopes_async, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 

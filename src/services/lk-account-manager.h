@@ -109,6 +109,23 @@ LkAccount        *lk_account_manager_sign_in_device_code_finish (LkAccountManage
                                                                  GAsyncResult         *result,
                                                                  GError              **error);
 
+/* Incremental consent: makes sure @account may use the delegated permissions in @scopes
+ * (space-separated, e.g. "BitLockerKey.Read.All"), asked for only when a feature first needs
+ * them. Already granted: returns @account at once. Otherwise emits "consent-needed" (account,
+ * the "Latchkey needs permission to …" sentence) and signs the same account in again in the
+ * browser — same tenant, client id and cloud, named by login_hint — asking for what it had
+ * plus @scopes; the account that comes back replaces @account. Refused: LK_AUTH_ERROR_ACCESS_DENIED
+ * (or Entra's error) and @account stays as it was. */
+void              lk_account_manager_request_scopes_async  (LkAccountManager    *self,
+                                                            LkAccount           *account,
+                                                            const char          *scopes,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+LkAccount        *lk_account_manager_request_scopes_finish (LkAccountManager    *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
+
 /* Deletes the keyring item, wipes the tokens, removes the account from the model. */
 void              lk_account_manager_sign_out_async  (LkAccountManager    *self,
                                                       LkAccount           *account,

@@ -378,7 +378,8 @@ refresh_cb (GObject      *source,
 static void
 send_refresh (LkAccount *self)
 {
-  g_autofree char *scopes = lk_cloud_build_scopes (self->stored->graph_url);
+  /* What was granted stays asked for: permissions added later by incremental consent too. */
+  g_autofree char *scopes = lk_cloud_build_scopes_with (self->stored->graph_url, self->stored->scopes);
   const char *params[] = {
     "grant_type", "refresh_token",
     "client_id", self->stored->client_id ? self->stored->client_id : "",

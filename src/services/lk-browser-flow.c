@@ -25,6 +25,7 @@ struct _LkBrowserFlow
   gboolean        keep_waiting;
   gint64          deadline_us;   /* monotonic: when the wait for the redirect ends */
   char           *authorize_uri;
+  char           *login_hint;
 
   LkOpenUriFunc   open_uri;
   gpointer        open_uri_data;
@@ -152,6 +153,7 @@ lk_browser_flow_finalize (GObject *object)
   g_free (self->scopes);
   g_free (self->redirect_uri);
   g_free (self->authorize_uri);
+  g_free (self->login_hint);
   lk_secret_string_free (self->verifier);
   g_free (self->state);
 
@@ -230,6 +232,15 @@ lk_browser_flow_set_patience_ms (LkBrowserFlow *self,
 {
   g_return_if_fail (LK_IS_BROWSER_FLOW (self));
   self->patience_ms = patience_ms > 0 ? patience_ms : DEFAULT_PATIENCE_MS;
+}
+
+void
+lk_browser_flow_set_login_hint (LkBrowserFlow *self,
+                                const char    *login_hint)
+{
+  g_return_if_fail (LK_IS_BROWSER_FLOW (self));
+  g_free (self->login_hint);
+  self->login_hint = g_strdup (login_hint);
 }
 
 void
@@ -503,7 +514,9 @@ build_authorize_uri (LkBrowserFlow *self,
     "state", self->state,
     "code_challenge", challenge,
     "code_challenge_method", "S256",
-    "prompt", "select_account",
+    /* A known account (more permissions for it) is named; otherwise the admin picks one. */
+    self->login_hint != NULL ? "login_hint" : "prompt",
+    self->login_hint != NULL ? self->login_hint : "select_account",
     NULL
   };
 

@@ -41,6 +41,9 @@ void             lk_browser_flow_set_timeout_ms    (LkBrowserFlow      *self,
 /* After @patience_ms without a redirect (default 1 minute) "still-waiting" is emitted once. */
 void             lk_browser_flow_set_patience_ms   (LkBrowserFlow      *self,
                                                     guint               patience_ms);
+/* Asks the sign-in page for this account (login_hint) instead of offering a choice. */
+void             lk_browser_flow_set_login_hint    (LkBrowserFlow      *self,
+                                                    const char         *login_hint);
 /* When the browser cannot be opened: TRUE keeps listening (the sign-in address is in
  * "waiting", to be opened by hand); FALSE (default) ends with LK_AUTH_ERROR_BROWSER. */
 void             lk_browser_flow_set_keep_waiting  (LkBrowserFlow      *self,

@@ -574,6 +574,17 @@ static const GActionEntry app_actions[] = {
   { "sign-out", sign_out_activated, NULL, NULL, NULL, { 0 } },
 };
 
+/* The step before a browser asks for more permissions: say which and why, in the window. */
+static void
+consent_needed_cb (LkAccountManager *accounts,
+                   LkAccount        *account,
+                   const char       *need,
+                   LkApplication    *self)
+{
+  if (main_window (self) != NULL)
+    lk_window_add_toast (main_window (self), need);
+}
+
 static void
 lk_application_startup (GApplication *application)
 {
@@ -588,6 +599,7 @@ lk_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay", help_accels);
+  g_signal_connect_object (self->accounts, "consent-needed", G_CALLBACK (consent_needed_cb), self, 0);
   update_actions (self);
 }
 

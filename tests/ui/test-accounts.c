@@ -334,6 +334,34 @@ test_sign_in_page (Fixture *f, gconstpointer data)
   g_assert_cmpstr (lk_account_get_username (signed_in), ==, lk_sandbox_get_username (f->sandbox));
 }
 
+static gboolean
+shows_permission_toast (gpointer window)
+{
+  return lk_test_find_widget (window, is_toast_about,
+                              "Latchkey needs permission to read Windows local administrator passwords (LAPS).") != NULL;
+}
+
+/* A feature that first needs a permission: the window says what for, then the same account
+ * comes back with it. */
+static void
+test_permission_step (Fixture *f, gconstpointer data)
+{
+  LkAccountManager *accounts = lk_application_get_accounts (app);
+  g_autoptr(LkAccount) account = sign_in (f);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LkAccount) wider = NULL;
+
+  lk_account_manager_request_scopes_async (accounts, account, "DeviceLocalCredential.Read.All", NULL,
+                                           store_result_cb, &result);
+  /* Toasts queue: an earlier one may still be showing. */
+  g_assert_true (lk_test_wait_until (shows_permission_toast, f->window, 15000));
+  wider = lk_account_manager_request_scopes_finish (accounts, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_true (lk_account_has_scope (wider, "DeviceLocalCredential.Read.All"));
+  g_assert_cmpstr (lk_account_get_username (wider), ==, lk_account_get_username (account));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -347,6 +375,7 @@ main (int argc, char *argv[])
   g_test_add ("/accounts/sign-in-again", Fixture, NULL, setup, test_sign_in_again, teardown);
   g_test_add ("/accounts/menu-and-sign-out", Fixture, NULL, setup, test_menu_and_sign_out, teardown);
   g_test_add ("/accounts/sign-in-page", Fixture, NULL, setup, test_sign_in_page, teardown);
+  g_test_add ("/accounts/permission-step", Fixture, NULL, setup, test_permission_step, teardown);
   status = g_test_run ();
   g_clear_object (&app);
   return status;
