@@ -85,6 +85,20 @@ lk_sign_in_config_new (LkCloud     cloud,
   return config;
 }
 
+LkSignInConfig *
+lk_sign_in_config_new_for_account (LkAccount *account)
+{
+  LkSignInConfig *config;
+
+  g_return_val_if_fail (LK_IS_ACCOUNT (account), NULL);
+
+  config = lk_sign_in_config_new (LK_CLOUD_CUSTOM, lk_account_get_authority (account),
+                                  lk_account_get_graph_url (account),
+                                  lk_account_get_tenant_id (account), lk_account_get_client_id (account));
+  config->cloud = lk_account_get_cloud (account);
+  return config;
+}
+
 static LkSignInConfig *
 sign_in_config_copy (const LkSignInConfig *config)
 {
@@ -611,19 +625,6 @@ audience_is (JsonObject *claims,
   return FALSE;
 }
 
-static gboolean
-is_guid (const char *text)
-{
-  static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
-
-  if (text == NULL || strlen (text) != strlen (shape))
-    return FALSE;
-  for (guint i = 0; shape[i] != '\0'; i++)
-    if (shape[i] == '-' ? text[i] != '-' : !g_ascii_isxdigit (text[i]))
-      return FALSE;
-  return TRUE;
-}
-
 /* Before its claims name the account, the id_token must come from the issuer discovery named
  * (its "{tenantid}" filled with the token's tid, as Entra's multi-tenant documents say), for
  * this client, and — when the sign-in named a tenant id — for that tenant. A misconfigured
@@ -652,7 +653,7 @@ check_id_token (const LkSignInConfig  *config,
     wrong = _("The sign-in answer came from another issuer than the sign-in service Latchkey discovered, so Latchkey did not trust it. Check the authority and the tenant.");
   else if (!audience_is (claims, config->client_id))
     wrong = _("The sign-in answer was meant for another application (client) ID, so Latchkey did not trust it. Check the client ID.");
-  else if (is_guid (config->tenant) && g_ascii_strcasecmp (tid != NULL ? tid : "", config->tenant) != 0)
+  else if (lk_is_guid (config->tenant) && g_ascii_strcasecmp (tid != NULL ? tid : "", config->tenant) != 0)
     wrong = _("The sign-in answer was for another tenant than the one set, so Latchkey did not trust it. Check the tenant.");
   if (wrong == NULL)
     return TRUE;
@@ -935,19 +936,6 @@ sign_in_start (LkAccountManager *self,
                           g_task_get_cancellable (task), sign_in_discovered_cb, task);
 }
 
-static void
-sign_in_async (LkAccountManager     *self,
-               const LkSignInConfig *config,
-               gboolean              device_code,
-               gpointer              source_tag,
-               GCancellable         *cancellable,
-               GAsyncReadyCallback   callback,
-               gpointer              user_data)
-{
-  sign_in_start (self, sign_in_task (self, config, device_code, source_tag, cancellable,
-                                     callback, user_data));
-}
-
 void
 lk_account_manager_sign_in_browser_async (LkAccountManager     *self,
                                           const LkSignInConfig *config,
@@ -957,8 +945,8 @@ lk_account_manager_sign_in_browser_async (LkAccountManager     *self,
 {
   g_return_if_fail (LK_IS_ACCOUNT_MANAGER (self));
   g_return_if_fail (config != NULL);
-  sign_in_async (self, config, FALSE, lk_account_manager_sign_in_browser_async,
-                 cancellable, callback, user_data);
+  sign_in_start (self, sign_in_task (self, config, FALSE, lk_account_manager_sign_in_browser_async,
+                                     cancellable, callback, user_data));
 }
 
 LkAccount *
@@ -979,8 +967,8 @@ lk_account_manager_sign_in_device_code_async (LkAccountManager     *self,
 {
   g_return_if_fail (LK_IS_ACCOUNT_MANAGER (self));
   g_return_if_fail (config != NULL);
-  sign_in_async (self, config, TRUE, lk_account_manager_sign_in_device_code_async,
-                 cancellable, callback, user_data);
+  sign_in_start (self, sign_in_task (self, config, TRUE, lk_account_manager_sign_in_device_code_async,
+                                     cancellable, callback, user_data));
 }
 
 LkAccount *
@@ -1049,10 +1037,7 @@ lk_account_manager_request_scopes_async (LkAccountManager    *self,
 
   need = lk_scopes_describe_need (scopes);
   g_signal_emit (self, signals[CONSENT_NEEDED], 0, account, need);
-  config = lk_sign_in_config_new (LK_CLOUD_CUSTOM, lk_account_get_authority (account),
-                                  lk_account_get_graph_url (account),
-                                  lk_account_get_tenant_id (account), lk_account_get_client_id (account));
-  config->cloud = lk_account_get_cloud (account);
+  config = lk_sign_in_config_new_for_account (account);
   sign_in = sign_in_task (self, config, FALSE, lk_account_manager_sign_in_browser_async, cancellable,
                           scopes_signed_in_cb, g_steal_pointer (&task));
   data = g_task_get_task_data (sign_in);

@@ -31,6 +31,8 @@ LkSignInConfig *lk_sign_in_config_new  (LkCloud     cloud,
                                         const char *custom_graph_url,
                                         const char *tenant,
                                         const char *client_id);
+/* Where @account signed in: its authority, Graph URL, tenant id, client id and cloud. */
+LkSignInConfig *lk_sign_in_config_new_for_account (LkAccount *account);
 void            lk_sign_in_config_free (LkSignInConfig *config);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkSignInConfig, lk_sign_in_config_free)
 

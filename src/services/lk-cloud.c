@@ -202,6 +202,19 @@ lk_scopes_describe_need (const char *scopes)
 }
 
 gboolean
+lk_is_guid (const char *text)
+{
+  static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+
+  if (text == NULL || strlen (text) != strlen (shape))
+    return FALSE;
+  for (guint i = 0; shape[i] != '\0'; i++)
+    if (shape[i] == '-' ? text[i] != '-' : !g_ascii_isxdigit (text[i]))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
 lk_scopes_contain (const char *granted,
                    const char *scope)
 {

@@ -45,6 +45,9 @@ char       *lk_cloud_build_scopes_with (const char *graph_url,
  * @scopes, in the admin's words. */
 char       *lk_scopes_describe_need   (const char *scopes);
 
+/* TRUE for a GUID as Entra writes tenant and application (client) IDs. */
+gboolean    lk_is_guid                (const char *text);
+
 /* TRUE when space-separated @granted holds @scope, bare or resource-qualified
  * (".../DeviceManagementManagedDevices.PrivilegedOperations.All"), case-insensitively. */
 gboolean    lk_scopes_contain         (const char *granted,

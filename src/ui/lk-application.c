@@ -131,10 +131,11 @@ lk_application_get_accounts (LkApplication *self)
 
 /* --- the demo tenant -------------------------------------------------------------------------- */
 
+/* The end of a browser sign-in the window started (the demo's, or Sign In Again). */
 static void
-demo_signed_in_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+browser_signed_in_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
 {
   g_autoptr(LkApplication) self = user_data;
   g_autoptr(GError) error = NULL;
@@ -187,7 +188,7 @@ connect_demo (LkApplication *self)
                                   lk_sandbox_get_tenant_id (self->sandbox),
                                   lk_sandbox_get_client_id (self->sandbox));
   lk_account_manager_sign_in_browser_async (self->accounts, config, self->cancellable,
-                                            demo_signed_in_cb, g_object_ref (self));
+                                            browser_signed_in_cb, g_object_ref (self));
 }
 
 /* --- start-up ---------------------------------------------------------------------------------- */
@@ -449,22 +450,6 @@ sign_in_activated (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static void
-signed_in_again_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(LkApplication) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(LkAccount) account = NULL;
-
-  account = lk_account_manager_sign_in_browser_finish (LK_ACCOUNT_MANAGER (source), result, &error);
-  if (account != NULL)
-    lk_application_use_account (self, account);
-  else if (main_window (self) != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    lk_window_show_error (main_window (self), error);
-}
-
 /* The active account's sign-in expired or was revoked: the same tenant, app registration and
  * cloud again, in the browser, without the admin typing any of it. */
 static void
@@ -481,14 +466,11 @@ sign_in_again_activated (GSimpleAction *action,
       sign_in_activated (NULL, NULL, self);
       return;
     }
-  config = lk_sign_in_config_new (LK_CLOUD_CUSTOM, lk_account_get_authority (account),
-                                  lk_account_get_graph_url (account),
-                                  lk_account_get_tenant_id (account), lk_account_get_client_id (account));
-  config->cloud = lk_account_get_cloud (account);
+  config = lk_sign_in_config_new_for_account (account);
   if (main_window (self) != NULL)
     lk_window_show_connecting (main_window (self));
   lk_account_manager_sign_in_browser_async (self->accounts, config, self->cancellable,
-                                            signed_in_again_cb, g_object_ref (self));
+                                            browser_signed_in_cb, g_object_ref (self));
 }
 
 static void

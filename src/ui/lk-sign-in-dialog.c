@@ -1,7 +1,6 @@
 /* lk-sign-in-dialog.c: sign in to a tenant — browser (PKCE) first, a device code as fallback. */
 #include "config.h"
 
-#include <string.h>
 #include <glib/gi18n.h>
 
 #include "lk-sign-in-dialog.h"
@@ -76,16 +75,9 @@ static gboolean
 client_id_looks_wrong (LkSignInDialog *self,
                        const char     *client_id)
 {
-  static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
-
   if (adw_combo_row_get_selected (self->cloud_row) == LK_CLOUD_CUSTOM || *client_id == '\0')
     return FALSE;
-  if (strlen (client_id) != strlen (shape))
-    return TRUE;
-  for (guint i = 0; shape[i] != '\0'; i++)
-    if (shape[i] == '-' ? client_id[i] != '-' : !g_ascii_isxdigit (client_id[i]))
-      return TRUE;
-  return FALSE;
+  return !lk_is_guid (client_id);
 }
 
 /* Checked as it is typed, and the complaint goes as soon as the ID is right. */

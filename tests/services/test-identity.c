@@ -60,6 +60,20 @@ flow_finished_cb (GObject *source, GAsyncResult *result, gpointer data)
   r->done = TRUE;
 }
 
+/* Runs @flow (taking the reference) to its end, as the account manager does. */
+static LkTokenResponse *
+run_flow (LkBrowserFlow *flow, GError **error)
+{
+  FlowResult r = { 0 };
+
+  lk_browser_flow_run_async (flow, NULL, flow_finished_cb, &r);
+  g_object_unref (flow);
+  run_until (&r.done, 30);
+  if (r.error != NULL)
+    g_propagate_error (error, r.error);
+  return r.response;
+}
+
 /* Like the account manager, the caller lets go of the flow once it runs, and finishes it
  * in the callback: then nothing but the flow itself keeps it alive. */
 static LkTokenResponse *
@@ -68,7 +82,6 @@ run_browser (Fixture *f, FakeBrowser *b, guint timeout_ms, GError **error)
   LkBrowserFlow *flow = lk_browser_flow_new (f->session, f->oidc,
                                              lk_sandbox_get_client_id (f->sandbox),
                                              f->scopes);
-  FlowResult r = { 0 };
 
   if (b != NULL)
     lk_browser_flow_set_open_uri_func (flow, fake_browser_open, b, NULL);
@@ -76,12 +89,7 @@ run_browser (Fixture *f, FakeBrowser *b, guint timeout_ms, GError **error)
     lk_browser_flow_set_open_uri_func (flow, browser_never_returns, NULL, NULL);
   if (timeout_ms > 0)
     lk_browser_flow_set_timeout_ms (flow, timeout_ms);
-  lk_browser_flow_run_async (flow, NULL, flow_finished_cb, &r);
-  g_object_unref (flow);
-  run_until (&r.done, 30);
-  if (r.error != NULL)
-    g_propagate_error (error, r.error);
-  return r.response;
+  return run_flow (flow, error);
 }
 
 static void
@@ -151,21 +159,35 @@ test_browser_stray_request (Fixture *f, gconstpointer data)
   fake_browser_free (b);
 }
 
-static void
-test_browser_access_denied (Fixture *f, gconstpointer data)
+/* The authorize endpoint refuses with @graph_code: returns the error, and the page the
+ * browser got in @page. */
+static GError *
+refused_in_browser (Fixture *f, const char *graph_code, char **page)
 {
-  g_autoptr(GError) error = NULL;
+  GError *error = NULL;
   FakeBrowser *b = fake_browser_new (BROWSER_NORMAL);
-  LkFault fault = { .kind = LK_FAULT_OAUTH_ERROR, .path_contains = "authorize",
-                    .graph_code = "access_denied" };
+  LkFault fault = { .kind = LK_FAULT_OAUTH_ERROR, .path_contains = "authorize", .graph_code = graph_code };
   g_autoptr(LkTokenResponse) response = NULL;
 
   lk_sandbox_add_fault (f->sandbox, &fault);
   response = run_browser (f, b, 0, &error);
-  g_assert_error (error, LK_AUTH_ERROR, LK_AUTH_ERROR_ACCESS_DENIED);
   g_assert_null (response);
+  g_assert_nonnull (error);
   wait_for_browser_thread (b);
+  g_assert_cmpuint (b->final_status, ==, 200);
+  *page = g_steal_pointer (&b->final_body);
   fake_browser_free (b);
+  return error;
+}
+
+static void
+test_browser_access_denied (Fixture *f, gconstpointer data)
+{
+  g_autofree char *page = NULL;
+  g_autoptr(GError) error = refused_in_browser (f, "access_denied", &page);
+
+  g_assert_error (error, LK_AUTH_ERROR, LK_AUTH_ERROR_ACCESS_DENIED);
+  g_assert_nonnull (strstr (page, "<h1>Latchkey could not sign you in</h1>"));
 }
 
 /* A refusal the admin must act on: the browser gets a page saying what happened (never an
@@ -173,24 +195,16 @@ test_browser_access_denied (Fixture *f, gconstpointer data)
 static void
 test_browser_error_page (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  FakeBrowser *b = fake_browser_new (BROWSER_NORMAL);
-  LkFault fault = { .kind = LK_FAULT_OAUTH_ERROR, .path_contains = "authorize",
-                    .graph_code = "AADSTS53003" };
-  g_autoptr(LkTokenResponse) response = NULL;
+  g_autofree char *page = NULL;
+  g_autoptr(GError) error = refused_in_browser (f, "AADSTS53003", &page);
 
-  lk_sandbox_add_fault (f->sandbox, &fault);
-  response = run_browser (f, b, 0, &error);
   g_assert_error (error, LK_AUTH_ERROR, LK_AUTH_ERROR_ACCESS_DENIED);
   g_assert_nonnull (strstr (error->message, "Conditional Access"));
   g_assert_nonnull (strstr (error->message, "\nAADSTS53003: Access has been blocked by Conditional Access policies."));
   g_assert_null (strstr (error->message, "Trace ID"));
-  wait_for_browser_thread (b);
-  g_assert_cmpuint (b->final_status, ==, 200);
-  g_assert_nonnull (strstr (b->final_body, "<h1>Latchkey could not sign you in</h1>"));
-  g_assert_nonnull (strstr (b->final_body, "AADSTS53003"));
-  g_assert_nonnull (strstr (b->final_body, "A Conditional Access policy blocked this sign-in."));
-  fake_browser_free (b);
+  g_assert_nonnull (strstr (page, "<h1>Latchkey could not sign you in</h1>"));
+  g_assert_nonnull (strstr (page, "AADSTS53003"));
+  g_assert_nonnull (strstr (page, "A Conditional Access policy blocked this sign-in."));
 }
 
 static void
@@ -292,7 +306,6 @@ run_browser_waiting (Fixture *f, Waiting *w, gboolean keep_waiting, guint patien
 {
   LkBrowserFlow *flow = lk_browser_flow_new (f->session, f->oidc, lk_sandbox_get_client_id (f->sandbox),
                                              f->scopes);
-  FlowResult r = { 0 };
 
   f_authorize_prefix = f->oidc->authorization_endpoint;
   lk_browser_flow_set_open_uri_func (flow, w->browser != NULL ? browser_missing : browser_never_returns,
@@ -302,12 +315,7 @@ run_browser_waiting (Fixture *f, Waiting *w, gboolean keep_waiting, guint patien
   lk_browser_flow_set_timeout_ms (flow, timeout_ms);
   g_signal_connect (flow, "waiting", G_CALLBACK (waiting_cb), w);
   g_signal_connect (flow, "still-waiting", G_CALLBACK (still_waiting_cb), w);
-  lk_browser_flow_run_async (flow, NULL, flow_finished_cb, &r);
-  g_object_unref (flow);
-  run_until (&r.done, 30);
-  if (r.error != NULL)
-    g_propagate_error (error, r.error);
-  return r.response;
+  return run_flow (flow, error);
 }
 
 /* No browser could be opened: said at once with the address, and the wait goes on, so the
