@@ -426,6 +426,87 @@ test_redirect_host_as_written (Fixture *f, gconstpointer data)
   fake_browser_free (b);
 }
 
+typedef struct
+{
+  char    *base;        /* http://HOST:PORT/ */
+  guint    status;
+  gboolean done;
+} Knock;
+
+static gpointer
+knock_thread (gpointer data)
+{
+  Knock *k = data;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *url = g_strconcat (k->base, "favicon.ico", NULL);
+
+  g_main_context_push_thread_default (context);
+  session = soup_session_new_with_options ("timeout", 10, NULL);
+  msg = soup_message_new ("GET", url);
+  body = soup_session_send_and_read (session, msg, NULL, NULL);
+  k->status = body != NULL ? soup_message_get_status (msg) : 0;
+  g_main_context_pop_thread_default (context);
+  g_atomic_int_set (&k->done, TRUE);
+  return NULL;
+}
+
+static guint
+knock (const char *host, guint port)
+{
+  Knock k = { .base = g_strdup_printf ("http://%s:%u/", host, port) };
+  GThread *thread = g_thread_new ("knock", knock_thread, &k);
+
+  while (!g_atomic_int_get (&k.done))
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_thread_join (thread);
+  g_free (k.base);
+  return k.status;
+}
+
+static gboolean
+has_ipv6_loopback (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV6, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+
+  return socket != NULL && g_socket_bind (socket, address, FALSE, NULL);
+}
+
+/* The name the redirect URI says may resolve to either loopback address: the listener
+ * answers on both, with the one port the redirect URI names. */
+static void
+test_redirect_both_loopbacks (Fixture *f, gconstpointer data)
+{
+  g_autoptr(LkBrowserFlow) flow = lk_browser_flow_new (f->session, f->oidc, lk_sandbox_get_client_id (f->sandbox),
+                                                       f->scopes);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GUri) redirect = NULL;
+  FlowResult r = { 0 };
+
+  lk_browser_flow_set_open_uri_func (flow, browser_never_returns, NULL, NULL);
+  lk_browser_flow_run_async (flow, cancellable, flow_finished_cb, &r);
+  redirect = g_uri_parse (lk_browser_flow_get_redirect_uri (flow), G_URI_FLAGS_NONE, NULL);
+  g_assert_cmpstr (g_uri_get_host (redirect), ==, "localhost");
+  /* A stray request is answered 404 and the wait goes on. */
+  g_assert_cmpuint (knock ("127.0.0.1", g_uri_get_port (redirect)), ==, 404);
+  if (has_ipv6_loopback ())
+    g_assert_cmpuint (knock ("[::1]", g_uri_get_port (redirect)), ==, 404);
+  else
+    g_test_message ("No IPv6 loopback here: only 127.0.0.1 checked");
+  g_assert_false (r.done);
+  g_cancellable_cancel (cancellable);
+  run_until (&r.done, 10);
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&r.error);
+}
+
 static void
 test_browser_timeout (Fixture *f, gconstpointer data)
 {
@@ -626,6 +707,7 @@ main (int argc, char *argv[])
   ADD ("aadsts-advice", test_aadsts_advice);
   ADD ("redirect/matches-readme", test_redirect_matches_readme);
   ADD ("redirect/host-as-written", test_redirect_host_as_written);
+  ADD ("redirect/both-loopbacks", test_redirect_both_loopbacks);
   ADD ("browser/missing-keeps-waiting", test_browser_missing_keeps_waiting);
   ADD ("browser/still-waiting", test_browser_still_waiting);
   ADD ("browser/success-page", test_browser_success_page);
