@@ -546,8 +546,8 @@ static gboolean
 start_listening (LkBrowserFlow  *self,
                  GError        **error)
 {
-  GSList *uris;
-  guint port;
+  GSList *listeners;
+  guint port = 0;
 
   self->server = soup_server_new ("server-header", "Latchkey ", NULL);
   soup_server_add_handler (self->server, NULL, handle_request_cb, self, NULL);
@@ -558,9 +558,17 @@ start_listening (LkBrowserFlow  *self,
   if (!soup_server_listen_local (self->server, 0, 0, error))
     return FALSE;
 
-  uris = soup_server_get_uris (self->server);
-  port = uris ? (guint) g_uri_get_port (uris->data) : 0;
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  /* Both listeners have the one port. Read from the socket, not soup_server_get_uris(): in
+   * libsoup 3.2 that caches a local address per listener it never frees. */
+  listeners = soup_server_get_listeners (self->server);
+  if (listeners != NULL)
+    {
+      g_autoptr(GSocketAddress) address = g_socket_get_local_address (listeners->data, NULL);
+
+      if (G_IS_INET_SOCKET_ADDRESS (address))
+        port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address));
+    }
+  g_slist_free (listeners);
   self->redirect_uri = g_strdup_printf ("http://" LK_REDIRECT_HOST ":%u/", port);
   return port != 0;
 }

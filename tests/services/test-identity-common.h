@@ -96,7 +96,9 @@ browser_thread (gpointer data)
       goto out;
     }
   target = g_strdup (location);
+  g_free (b->base);
   b->base = g_strndup (target, strcspn (target, "?"));
+  g_free (b->redirect);
   b->redirect = g_strdup (target);
 
   if (b->mode == BROWSER_STRAY_FIRST)
@@ -116,6 +118,7 @@ browser_thread (gpointer data)
       g_assert_nonnull (state);
       state[6] = state[6] == 'A' ? 'B' : 'A';
     }
+  g_clear_pointer (&b->final_body, g_free);   /* one browser may sign in more than once */
   b->final_status = browser_get_sync (b, target, &b->final_body);
 
 out:
