@@ -362,6 +362,56 @@ test_permission_step (Fixture *f, gconstpointer data)
   g_assert_cmpstr (lk_account_get_username (wider), ==, lk_account_get_username (account));
 }
 
+static gboolean
+browser_never_returns (const char *uri, gpointer user_data, GError **error)
+{
+  return TRUE;
+}
+
+static gboolean
+is_status_page_saying (GtkWidget *widget, gconstpointer text)
+{
+  return ADW_IS_STATUS_PAGE (widget) && gtk_widget_get_mapped (widget)
+         && g_str_has_prefix (adw_status_page_get_description (ADW_STATUS_PAGE (widget)) ?: "", text);
+}
+
+static gboolean
+says_still_waiting (gpointer dialog)
+{
+  return lk_test_find_widget (dialog, is_status_page_saying, "Still waiting for the browser.") != NULL;
+}
+
+/* No silent wait in the window either: a browser that does not come back gets a note with
+ * the usual causes. */
+static void
+test_sign_in_still_waiting (Fixture *f, gconstpointer data)
+{
+  LkAccountManager *accounts = lk_application_get_accounts (app);
+  LkSignInDialog *dialog = lk_sign_in_dialog_new (accounts, GTK_WINDOW (f->window));
+  g_autofree char *authority = lk_sandbox_get_authority_url (f->sandbox);
+  g_autofree char *graph = lk_sandbox_get_graph_url (f->sandbox);
+
+  lk_account_manager_set_open_uri_func (accounts, browser_never_returns, NULL, NULL);
+  lk_account_manager_set_browser_options (accounts, FALSE, 200, 20000);
+  gtk_window_present (GTK_WINDOW (dialog));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (lk_test_find_widget (GTK_WIDGET (dialog), lk_test_is_type,
+                                                                  GSIZE_TO_POINTER (ADW_TYPE_COMBO_ROW))),
+                              LK_CLOUD_CUSTOM);
+  gtk_editable_set_text (GTK_EDITABLE (lk_test_find_widget (GTK_WIDGET (dialog), is_entry_row_titled, "Authority URL")),
+                         authority);
+  gtk_editable_set_text (GTK_EDITABLE (lk_test_find_widget (GTK_WIDGET (dialog), is_entry_row_titled, "Microsoft Graph URL")),
+                         graph);
+  gtk_editable_set_text (GTK_EDITABLE (lk_test_find_widget (GTK_WIDGET (dialog), is_entry_row_titled,
+                                                            "Application (client) ID")),
+                         lk_sandbox_get_client_id (f->sandbox));
+  g_signal_emit_by_name (lk_test_find_widget (GTK_WIDGET (dialog), lk_test_is_button, "Sign In with _Browser"), "clicked");
+  g_assert_true (lk_test_wait_until (says_still_waiting, dialog, 10000));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  lk_account_manager_set_browser_options (accounts, FALSE, 0, 0);
+  lk_account_manager_set_open_uri_func (accounts, lk_demo_browser_open_uri, NULL, NULL);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -376,6 +426,7 @@ main (int argc, char *argv[])
   g_test_add ("/accounts/menu-and-sign-out", Fixture, NULL, setup, test_menu_and_sign_out, teardown);
   g_test_add ("/accounts/sign-in-page", Fixture, NULL, setup, test_sign_in_page, teardown);
   g_test_add ("/accounts/permission-step", Fixture, NULL, setup, test_permission_step, teardown);
+  g_test_add ("/accounts/sign-in-still-waiting", Fixture, NULL, setup, test_sign_in_still_waiting, teardown);
   status = g_test_run ();
   g_clear_object (&app);
   return status;
