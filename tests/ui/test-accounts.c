@@ -270,6 +270,26 @@ dialog_gone (gpointer data)
   return *(gpointer *) data == NULL;
 }
 
+/* The sandbox as a custom authority, with its app registration. */
+static void
+fill_in_sandbox (Fixture *f, LkSignInDialog *dialog)
+{
+  g_autofree char *authority = lk_sandbox_get_authority_url (f->sandbox);
+  g_autofree char *graph = lk_sandbox_get_graph_url (f->sandbox);
+  const char *rows[][2] = {
+    { "Authority URL", authority },
+    { "Microsoft Graph URL", graph },
+    { "Application (client) ID", lk_sandbox_get_client_id (f->sandbox) },
+  };
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (lk_test_find_widget (GTK_WIDGET (dialog), lk_test_is_type,
+                                                                  GSIZE_TO_POINTER (ADW_TYPE_COMBO_ROW))),
+                              LK_CLOUD_CUSTOM);
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    gtk_editable_set_text (GTK_EDITABLE (lk_test_find_widget (GTK_WIDGET (dialog), is_entry_row_titled, rows[i][0])),
+                           rows[i][1]);
+}
+
 /* The sign-in page a first-time admin fills in: one sentence and a real link to the steps,
  * the client ID checked as typed, the tenant explained rather than pre-filled, and progress
  * at once after "Use a Code Instead". */
@@ -279,8 +299,6 @@ test_sign_in_page (Fixture *f, gconstpointer data)
   LkSignInDialog *dialog = lk_sign_in_dialog_new (lk_application_get_accounts (app), GTK_WINDOW (f->window));
   gpointer weak = dialog;
   g_autofree char *metainfo = NULL;
-  g_autofree char *authority = lk_sandbox_get_authority_url (f->sandbox);
-  g_autofree char *graph = lk_sandbox_get_graph_url (f->sandbox);
   g_autofree char *link_entry = NULL;
   g_autoptr(LkAccount) signed_in = NULL;
   GtkWidget *link, *client_row, *tenant_row, *stack;
@@ -314,14 +332,8 @@ test_sign_in_page (Fixture *f, gconstpointer data)
   g_assert_null (lk_test_find_widget (GTK_WIDGET (dialog), is_visible_error_label, NULL));
   g_assert_false (gtk_widget_has_css_class (client_row, "error"));
 
-  /* The sandbox as a custom authority; its code is approved as soon as it is asked for. */
-  adw_combo_row_set_selected (ADW_COMBO_ROW (lk_test_find_widget (GTK_WIDGET (dialog), lk_test_is_type,
-                                                                  GSIZE_TO_POINTER (ADW_TYPE_COMBO_ROW))),
-                              LK_CLOUD_CUSTOM);
-  gtk_editable_set_text (GTK_EDITABLE (lk_test_find_widget (GTK_WIDGET (dialog), is_entry_row_titled, "Authority URL")),
-                         authority);
-  gtk_editable_set_text (GTK_EDITABLE (lk_test_find_widget (GTK_WIDGET (dialog), is_entry_row_titled, "Microsoft Graph URL")),
-                         graph);
+  /* Its code is approved as soon as it is asked for. */
+  fill_in_sandbox (f, dialog);
   gtk_editable_set_text (tenant, lk_sandbox_get_tenant_id (f->sandbox));
   lk_sandbox_set_device_code_timing (f->sandbox, 1, 900);
   g_signal_emit_by_name (lk_test_find_widget (GTK_WIDGET (dialog), lk_test_is_button, "Use a _Code Instead"), "clicked");
@@ -388,22 +400,11 @@ test_sign_in_still_waiting (Fixture *f, gconstpointer data)
 {
   LkAccountManager *accounts = lk_application_get_accounts (app);
   LkSignInDialog *dialog = lk_sign_in_dialog_new (accounts, GTK_WINDOW (f->window));
-  g_autofree char *authority = lk_sandbox_get_authority_url (f->sandbox);
-  g_autofree char *graph = lk_sandbox_get_graph_url (f->sandbox);
 
   lk_account_manager_set_open_uri_func (accounts, browser_never_returns, NULL, NULL);
   lk_account_manager_set_browser_options (accounts, FALSE, 200, 20000);
   gtk_window_present (GTK_WINDOW (dialog));
-  adw_combo_row_set_selected (ADW_COMBO_ROW (lk_test_find_widget (GTK_WIDGET (dialog), lk_test_is_type,
-                                                                  GSIZE_TO_POINTER (ADW_TYPE_COMBO_ROW))),
-                              LK_CLOUD_CUSTOM);
-  gtk_editable_set_text (GTK_EDITABLE (lk_test_find_widget (GTK_WIDGET (dialog), is_entry_row_titled, "Authority URL")),
-                         authority);
-  gtk_editable_set_text (GTK_EDITABLE (lk_test_find_widget (GTK_WIDGET (dialog), is_entry_row_titled, "Microsoft Graph URL")),
-                         graph);
-  gtk_editable_set_text (GTK_EDITABLE (lk_test_find_widget (GTK_WIDGET (dialog), is_entry_row_titled,
-                                                            "Application (client) ID")),
-                         lk_sandbox_get_client_id (f->sandbox));
+  fill_in_sandbox (f, dialog);
   g_signal_emit_by_name (lk_test_find_widget (GTK_WIDGET (dialog), lk_test_is_button, "Sign In with _Browser"), "clicked");
   g_assert_true (lk_test_wait_until (says_still_waiting, dialog, 10000));
 
