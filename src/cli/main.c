@@ -140,6 +140,23 @@ exit_code_for_error (const GError *error)
     }
 }
 
+/* The command that signs @account in again: its tenant, app registration and cloud. */
+static char *
+sign_in_again_command (LkAccount *account)
+{
+  GString *command = g_string_new ("latchkey-cli sign-in");
+  LkCloud cloud = lk_account_get_cloud (account);
+
+  if (cloud == LK_CLOUD_CUSTOM)
+    g_string_append_printf (command, " --authority %s --graph-url %s",
+                            lk_account_get_authority (account), lk_account_get_graph_url (account));
+  else if (cloud != LK_CLOUD_GLOBAL)
+    g_string_append_printf (command, " --cloud %s", lk_cloud_to_nick (cloud));
+  g_string_append_printf (command, " --tenant %s --client-id %s",
+                          lk_account_get_tenant_id (account), lk_account_get_client_id (account));
+  return g_string_free (command, FALSE);
+}
+
 static int
 report_error (Cli          *cli,
               const GError *error)
@@ -157,6 +174,17 @@ report_error (Cli          *cli,
       g_autofree char *line = lk_text_inert (lines[i]);
 
       g_printerr ("%s\n", line);
+    }
+  /* A dead sign-in has one way out: say exactly which command takes it (the demo signs in
+   * again by itself on its next run). */
+  if (g_error_matches (error, LK_AUTH_ERROR, LK_AUTH_ERROR_INVALID_GRANT)
+      && cli->account != NULL && !cli->demo)
+    {
+      g_autofree char *command = sign_in_again_command (cli->account);
+      g_autofree char *user = lk_text_inert (lk_account_get_username (cli->account));
+      g_autofree char *inert_command = lk_text_inert (command);
+
+      g_printerr (_("To sign in again as %s, run:\n  %s\n"), user, inert_command);
     }
   return exit_code_for_error (error);
 }
@@ -315,7 +343,15 @@ load_accounts (Cli     *cli,
   /* Never block a terminal on a keyring unlock prompt: report it instead. */
   lk_account_manager_set_store_flags (cli->accounts, LK_TOKEN_STORE_FLAGS_NO_PROMPT);
   if (cli->demo)
-    lk_account_manager_set_open_uri_func (cli->accounts, lk_demo_browser_open_uri, NULL, NULL);
+    {
+      g_autofree char *authority = lk_sandbox_get_authority_url (cli->sandbox);
+      g_autofree char *graph_url = lk_sandbox_get_graph_url (cli->sandbox);
+
+      lk_account_manager_set_demo (cli->accounts, LK_SANDBOX_DEMO_CLIENT_ID, authority, graph_url);
+      lk_account_manager_set_open_uri_func (cli->accounts, lk_demo_browser_open_uri, NULL, NULL);
+    }
+  else
+    lk_account_manager_set_demo (cli->accounts, LK_SANDBOX_DEMO_CLIENT_ID, NULL, NULL);
   lk_account_manager_load_async (cli->accounts, NULL, store_result_cb, cli);
   if (!lk_account_manager_load_finish (cli->accounts, cli_wait (cli), &local_error))
     {
@@ -391,6 +427,52 @@ device_code_cb (LkAccountManager *manager,
   g_printerr (_("To sign in, open %s and enter the code %s\n"), uri, code);
 }
 
+/* Over SSH or on a console there is no browser to open: say so at once instead of asking
+ * GIO, which may wait on a portal or start nothing. */
+static gboolean
+cli_open_uri (const char  *uri,
+              gpointer     user_data,
+              GError     **error)
+{
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           _("there is no graphical session here (over SSH?)"));
+      return FALSE;
+    }
+  return g_app_info_launch_default_for_uri (uri, NULL, error);
+}
+
+static void
+browser_waiting_cb (LkAccountManager *manager,
+                    const char       *authorize_uri,
+                    const char       *browser_error,
+                    gpointer          user_data)
+{
+  if (browser_error != NULL)
+    g_printerr (_("Could not open a web browser: %s.\n"
+                  "Open this address in a browser on this computer to sign in:\n  %s\n"
+                  "Or run again with --device-code to sign in with a code on any device.\n"),
+                browser_error, authorize_uri);
+  else
+    g_printerr (_("Opening the browser to sign in. If it does not open, open this address on this computer:\n  %s\n"),
+                authorize_uri);
+}
+
+static void
+browser_still_waiting_cb (LkAccountManager *manager,
+                          guint             seconds_left,
+                          gpointer          user_data)
+{
+  guint minutes = (seconds_left + 59) / 60;
+
+  g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                           "Still waiting for the browser (at most %u more minute). If the sign-in page showed an error, the usual causes are a redirect URI not registered as http://localhost (AADSTS50011) or a wrong client ID or tenant (AADSTS700016). Press Ctrl+C to stop.\n",
+                           "Still waiting for the browser (at most %u more minutes). If the sign-in page showed an error, the usual causes are a redirect URI not registered as http://localhost (AADSTS50011) or a wrong client ID or tenant (AADSTS700016). Press Ctrl+C to stop.\n",
+                           minutes),
+              minutes);
+}
+
 static LkAccount *
 sign_in (Cli     *cli,
          GError **error)
@@ -410,10 +492,21 @@ sign_in (Cli     *cli,
     }
   else
     {
+      gulong waiting_id = 0, still_id = 0;
+
       if (!cli->demo)
-        g_printerr (_("Opening the browser to sign in…\n"));
+        {
+          /* No browser is no dead end: the address is printed, and the wait goes on. */
+          lk_account_manager_set_open_uri_func (cli->accounts, cli_open_uri, NULL, NULL);
+          lk_account_manager_set_browser_options (cli->accounts, TRUE, 0, 0);
+          waiting_id = g_signal_connect (cli->accounts, "browser-waiting", G_CALLBACK (browser_waiting_cb), cli);
+          still_id = g_signal_connect (cli->accounts, "browser-still-waiting",
+                                       G_CALLBACK (browser_still_waiting_cb), cli);
+        }
       lk_account_manager_sign_in_browser_async (cli->accounts, config, NULL, store_result_cb, cli);
       account = lk_account_manager_sign_in_browser_finish (cli->accounts, cli_wait (cli), error);
+      g_clear_signal_handler (&waiting_id, cli->accounts);
+      g_clear_signal_handler (&still_id, cli->accounts);
     }
   if (account != NULL && cli->settings != NULL && !cli->demo)
     g_settings_set_string (cli->settings, "active-account", lk_account_get_key (account));

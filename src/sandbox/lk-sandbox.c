@@ -18,7 +18,10 @@
 #include "lk-sandbox-private.h"
 
 #define DEMO_TENANT_ID  "8b1f3c52-6d4e-4a7b-9c2d-1e5f7a9b3c4d"
-#define DEMO_CLIENT_ID  "3f6a9c21-4b8d-4e2f-a7c5-9d1b6e8f2a34"
+#define DEMO_CLIENT_ID  LK_SANDBOX_DEMO_CLIENT_ID
+/* Every other sandbox (tests, benchmarks) is a different app registration, so an account a test
+ * signs in is never mistaken for the demo's. */
+#define TEST_CLIENT_ID  "5d2e8b47-1c9a-4f3e-b6d0-7a4c2e9f1b58"
 #define DEMO_USERNAME   "giulia.bianchi@contoso-demo.onmicrosoft.com"
 #define DEMO_USER_NAME  "Giulia Bianchi"
 #define DEMO_USER_OID   "c0ffee00-1a2b-4c3d-8e9f-0a1b2c3d4e5f"
@@ -138,8 +141,10 @@ struct _LkSandbox
   guint         dc_expires_s;
   gboolean      auto_approve;
   char         *base_url;
-  guint         preferred_port;
   char         *grant_secret;     /* signs refresh tokens that outlive this process (demo) */
+  const char   *client_id;        /* the app registration: DEMO_ or TEST_CLIENT_ID (set before start) */
+  char        **redirect_uris;    /* as registered in the app registration */
+  GHashTable   *id_token_claims;  /* claim → value overriding the id_token's (tests) */
   GHashTable   *spent_refresh;    /* signed refresh tokens already rotated away */
   GPtrArray    *issued_tokens;    /* every access and refresh token handed out (hygiene tests) */
   char          last_passcode[8]; /* the last temporary passcode generated, or "" */
@@ -555,6 +560,45 @@ reply_oauth_error (SbRequest  *req,
   g_string_append (body, ",\"error_uri\":\"https://login.microsoftonline.com/error?code=");
   g_string_append_printf (body, "%u\"}", aadsts);
   set_json (req->msg, status, OAUTH_JSON_TYPE, body);
+}
+
+/* Entra's answers for the errors an admin meets first, as Microsoft documents them
+ * ("Microsoft Entra authentication and authorization error codes", learn.microsoft.com;
+ * the OAuth error of each as the v2.0 endpoints send it). A fault whose graph_code is
+ * "AADSTS<n>" answers with the row of <n>. */
+typedef struct
+{
+  guint       aadsts;
+  const char *error;
+  const char *description;
+} SbEntraError;
+
+static const SbEntraError entra_errors[] = {
+  { 50011, "invalid_request", "The redirect URI specified in the request does not match the redirect URIs configured for the application." },
+  { 700016, "unauthorized_client", "Application with identifier was not found in the directory. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant." },
+  { 65001, "invalid_grant", "The user or administrator has not consented to use the application. Send an interactive authorization request for this user and resource." },
+  { 7000218, "invalid_client", "The request body must contain the following parameter: 'client_assertion' or 'client_secret'." },
+  { 50076, "invalid_grant", "Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access the resource." },
+  { 50079, "invalid_grant", "Due to a configuration change made by your administrator, or because you moved to a new location, you must enroll in multi-factor authentication to access the resource." },
+  { 53003, "access_denied", "Access has been blocked by Conditional Access policies. The access policy does not allow token issuance." },
+  { 50020, "invalid_request", "User account from identity provider does not exist in tenant and cannot access the application in that tenant. The account needs to be added as an external user in the tenant first." },
+  { 90072, "invalid_grant", "User account from identity provider does not exist in tenant and cannot access the application in that tenant. The account needs to be added as an external user in the tenant first. Sign out and sign in again with a different Microsoft Entra user account." },
+  { 50126, "invalid_grant", "Error validating credentials due to invalid username or password." },
+  { 65004, "access_denied", "User declined to consent to access the app." },
+};
+
+static const SbEntraError *
+entra_error_lookup (const char *graph_code)
+{
+  guint64 code;
+
+  if (graph_code == NULL || !g_str_has_prefix (graph_code, "AADSTS")
+      || !g_ascii_string_to_unsigned (graph_code + 6, 10, 1, G_MAXUINT, &code, NULL))
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (entra_errors); i++)
+    if (entra_errors[i].aadsts == code)
+      return &entra_errors[i];
+  return NULL;
 }
 
 static void
@@ -1443,7 +1487,11 @@ handle_openid_configuration (SbRequest *req, const char *tenant)
   LkSandbox *self = req->self;
   g_autofree char *base = lk_sandbox_get_base_url (self);
   g_autofree char *authority = g_strdup_printf ("%s/login/%s", base, tenant);
-  g_autofree char *issuer = g_strdup_printf ("%s/login/%s/v2.0", base, DEMO_TENANT_ID);
+  /* Like Entra, the multi-tenant documents name a placeholder the id_token's tid fills in. */
+  gboolean multi = g_str_equal (tenant, "common") || g_str_equal (tenant, "organizations")
+                   || g_str_equal (tenant, "consumers");
+  g_autofree char *issuer = g_strdup_printf ("%s/login/%s/v2.0", base,
+                                             multi ? "{tenantid}" : DEMO_TENANT_ID);
   g_autofree char *authorize = g_strdup_printf ("%s/oauth2/v2.0/authorize", authority);
   g_autofree char *token = g_strdup_printf ("%s/oauth2/v2.0/token", authority);
   g_autofree char *devicecode = g_strdup_printf ("%s/oauth2/v2.0/devicecode", authority);
@@ -1475,17 +1523,52 @@ handle_openid_configuration (SbRequest *req, const char *tenant)
 }
 
 static gboolean
-is_loopback_redirect (const char *redirect_uri)
+is_loopback_host (const char *host)
 {
-  g_autoptr(GUri) uri = redirect_uri != NULL ? g_uri_parse (redirect_uri, G_URI_FLAGS_NONE, NULL) : NULL;
-  const char *host;
-
-  if (uri == NULL || g_strcmp0 (g_uri_get_scheme (uri), "http") != 0)
-    return FALSE;
-  host = g_uri_get_host (uri);
-  /* Entra ignores the port of a loopback redirect URI, so any port matches. */
   return g_strcmp0 (host, "127.0.0.1") == 0 || g_strcmp0 (host, "localhost") == 0
          || g_strcmp0 (host, "::1") == 0;
+}
+
+static const char *
+path_or_slash (GUri *uri)
+{
+  const char *path = g_uri_get_path (uri);
+
+  return path != NULL && *path != '\0' ? path : "/";
+}
+
+/* As Entra matches a redirect URI against one registered ("Redirect URI (reply URL)
+ * restrictions", learn.microsoft.com): the scheme and host as written — "localhost" does
+ * not cover 127.0.0.1 — the path exactly (none registered is "/"), and for an http loopback
+ * URI any port. Anything else must be equal. */
+static gboolean
+redirect_matches (const char *registered,
+                  const char *requested)
+{
+  g_autoptr(GUri) reg = g_uri_parse (registered, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GUri) req = requested != NULL ? g_uri_parse (requested, G_URI_FLAGS_NONE, NULL) : NULL;
+
+  if (reg == NULL || req == NULL)
+    return FALSE;
+  if (g_strcmp0 (g_uri_get_scheme (reg), "http") != 0 || !is_loopback_host (g_uri_get_host (reg)))
+    return g_str_equal (registered, requested);
+  return g_strcmp0 (g_uri_get_scheme (req), "http") == 0
+         && g_strcmp0 (g_uri_get_host (reg), g_uri_get_host (req)) == 0
+         && g_str_equal (path_or_slash (reg), path_or_slash (req))
+         && g_uri_get_query (req) == NULL;
+}
+
+static gboolean
+is_registered_redirect (LkSandbox  *self,
+                        const char *redirect_uri)
+{
+  gboolean found = FALSE;
+
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; self->redirect_uris[i] != NULL && !found; i++)
+    found = redirect_matches (self->redirect_uris[i], redirect_uri);
+  g_mutex_unlock (&self->lock);
+  return found;
 }
 
 static void
@@ -1529,20 +1612,32 @@ handle_authorize (SbRequest *req, GHashTable *query, SbFault *fault)
   char *code_value;
 
   /* Without a known client or a registered redirect URI there is nowhere safe to redirect. */
-  if (g_strcmp0 (client_id, DEMO_CLIENT_ID) != 0)
+  if (g_strcmp0 (client_id, self->client_id) != 0)
     {
       reply_html (req, 400, "Sign in", "AADSTS700016: Application with identifier was not found in the directory.");
       return;
     }
-  if (!is_loopback_redirect (redirect_uri))
+  /* Entra shows this on its own page: a redirect URI it does not know is nowhere to go. */
+  if (!is_registered_redirect (self, redirect_uri))
     {
-      reply_html (req, 400, "Sign in", "AADSTS50011: The redirect URI specified in the request does not match the redirect URIs configured for the application.");
+      g_autofree char *text = g_strdup_printf ("AADSTS50011: The redirect URI '%s' specified in the request does not match the redirect URIs configured for the application '%s'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn more about how to fix this.",
+                                               redirect_uri != NULL ? redirect_uri : "", client_id);
+
+      reply_html (req, 400, "Sign in", text);
       return;
     }
   if (fault != NULL && fault->fault.kind == LK_FAULT_OAUTH_ERROR)
     {
-      redirect_with (req, redirect_uri, "error", fault->fault.graph_code != NULL ? fault->fault.graph_code : "access_denied",
-                     "error_description", "AADSTS65004: User declined to consent (sandbox fault injection).", state);
+      const SbEntraError *entra = entra_error_lookup (fault->fault.graph_code);
+      g_autofree char *description = entra != NULL
+        ? g_strdup_printf ("AADSTS%u: %s Trace ID: %s Correlation ID: %s", entra->aadsts,
+                           entra->description, req->request_id, req->request_id)
+        : g_strdup ("AADSTS65004: User declined to consent to access the app.");
+
+      redirect_with (req, redirect_uri, "error",
+                     entra != NULL ? entra->error
+                     : fault->fault.graph_code != NULL ? fault->fault.graph_code : "access_denied",
+                     "error_description", description, state);
       return;
     }
   if (g_strcmp0 (response_type, "code") != 0)
@@ -1580,6 +1675,18 @@ handle_authorize (SbRequest *req, GHashTable *query, SbFault *fault)
 /* Lock held. */
 static char *signed_refresh_token (LkSandbox *self, const char *scope, const char *client_id);
 
+/* Lock held: a claim of the id_token, or the value a test set in its place. */
+static void
+append_claim (LkSandbox  *self,
+              GString    *claims,
+              const char *name,
+              const char *value)
+{
+  const char *override = g_hash_table_lookup (self->id_token_claims, name);
+
+  append_member (claims, name, override != NULL ? override : value, FALSE);
+}
+
 static void
 reply_tokens_locked (SbRequest *req, const char *scope, const char *client_id)
 {
@@ -1595,13 +1702,13 @@ reply_tokens_locked (SbRequest *req, const char *scope, const char *client_id)
   GString *body = g_string_new (req->wrong_types ? "{\"token_type\":1," : "{\"token_type\":\"Bearer\",");
 
   append_member (claims, "ver", "2.0", FALSE);
-  append_member (claims, "iss", issuer, FALSE);
-  append_member (claims, "aud", client_id, FALSE);
-  append_member (claims, "tid", DEMO_TENANT_ID, FALSE);
+  append_claim (self, claims, "iss", issuer);
+  append_claim (self, claims, "aud", client_id);
+  append_claim (self, claims, "tid", DEMO_TENANT_ID);
   append_member (claims, "oid", DEMO_USER_OID, FALSE);
   append_member (claims, "sub", DEMO_USER_OID, FALSE);
   append_member (claims, "name", DEMO_USER_NAME, FALSE);
-  append_member (claims, "preferred_username", DEMO_USERNAME, FALSE);
+  append_claim (self, claims, "preferred_username", DEMO_USERNAME);
   g_string_append_printf (claims, "\"iat\":%" G_GINT64_FORMAT ",\"nbf\":%" G_GINT64_FORMAT
                           ",\"exp\":%" G_GINT64_FORMAT "}", now, now, now + TOKEN_LIFETIME);
   id_token = make_jwt (claims->str);
@@ -1767,6 +1874,33 @@ signed_refresh_token (LkSandbox  *self,
   return g_strdup_printf ("lkrt.%s.%s", payload, mac);
 }
 
+/* The first scope of @requested (bare, as "BitLockerKey.Read.All") that @consented lacks:
+ * Entra refreshes only into permissions the user or an admin consented to; anything more
+ * needs an interactive request (incremental consent). NULL when all are consented. */
+static char *
+unconsented_scope (const char *consented,
+                   const char *requested)
+{
+  g_auto(GStrv) have = granted_scopes (consented);
+  g_auto(GStrv) want = granted_scopes (requested);
+
+  for (guint i = 0; want[i] != NULL; i++)
+    {
+      const char *bare = strrchr (want[i], '/') != NULL ? strrchr (want[i], '/') + 1 : want[i];
+      gboolean found = FALSE;
+
+      for (guint j = 0; have[j] != NULL && !found; j++)
+        {
+          const char *had = strrchr (have[j], '/') != NULL ? strrchr (have[j], '/') + 1 : have[j];
+
+          found = g_ascii_strcasecmp (bare, had) == 0;
+        }
+      if (!found)
+        return g_strdup (bare);
+    }
+  return NULL;
+}
+
 static void
 token_refresh (SbRequest *req, GHashTable *form, const char *client_id)
 {
@@ -1779,9 +1913,14 @@ token_refresh (SbRequest *req, GHashTable *form, const char *client_id)
   grant = refresh != NULL ? g_hash_table_lookup (self->refresh_tokens, refresh) : NULL;
   if (grant == NULL)
     grant = grant_from_signed_token (self, refresh);
+  g_autofree char *missing = grant != NULL && scope != NULL ? unconsented_scope (grant->scope, scope) : NULL;
+
   if (grant == NULL || g_strcmp0 (grant->client_id, client_id) != 0)
     reply_oauth_error (req, 400, "invalid_grant", 70000,
                        "The provided value for the 'refresh_token' is not valid: it was revoked, expired or already used.");
+  else if (missing != NULL)
+    reply_oauth_error (req, 400, "invalid_grant", 65001,
+                       "The user or administrator has not consented to use the application. Send an interactive authorization request for this user and resource.");
   else
     {
       g_autofree char *granted = g_strdup (scope != NULL && *scope != '\0' ? scope : grant->scope);
@@ -1819,7 +1958,7 @@ handle_token (SbRequest *req)
   const char *grant_type = g_hash_table_lookup (form, "grant_type");
   const char *client_id = g_hash_table_lookup (form, "client_id");
 
-  if (g_strcmp0 (client_id, DEMO_CLIENT_ID) != 0)
+  if (g_strcmp0 (client_id, req->self->client_id) != 0)
     reply_oauth_error (req, 400, "unauthorized_client", 700016,
                        "Application with identifier was not found in the directory.");
   else if (grant_type == NULL)
@@ -1863,7 +2002,7 @@ handle_devicecode (SbRequest *req)
   SbDeviceCode *code;
   GString *body;
 
-  if (g_strcmp0 (client_id, DEMO_CLIENT_ID) != 0)
+  if (g_strcmp0 (client_id, self->client_id) != 0)
     {
       reply_oauth_error (req, 400, "unauthorized_client", 700016,
                          "Application with identifier was not found in the directory.");
@@ -1919,7 +2058,11 @@ handle_login (SbRequest *req, const char *method, const char *path, GHashTable *
     }
   if (fault != NULL && !(is_authorize && fault->fault.kind == LK_FAULT_OAUTH_ERROR))
     {
-      if (fault->fault.kind == LK_FAULT_OAUTH_ERROR)
+      const SbEntraError *entra = entra_error_lookup (fault->fault.graph_code);
+
+      if (entra != NULL)
+        reply_oauth_error (req, 400, entra->error, entra->aadsts, entra->description);
+      else if (fault->fault.kind == LK_FAULT_OAUTH_ERROR)
         reply_oauth_error (req, 400, fault->fault.graph_code != NULL ? fault->fault.graph_code
                                                                      : "invalid_grant",
                            70000, "Sandbox fault injection.");
@@ -2214,10 +2357,8 @@ server_thread (gpointer data)
   g_main_context_push_thread_default (self->context);
   server = soup_server_new ("server-header", "Microsoft-IIS/10.0 (Latchkey sandbox)", NULL);
   soup_server_add_handler (server, NULL, server_cb, self, NULL);
-  /* The demo keeps one address so an account saved by an earlier run still points here. */
-  if (self->preferred_port == 0
-      || !soup_server_listen_local (server, self->preferred_port, SOUP_SERVER_LISTEN_IPV4_ONLY, NULL))
-    soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  /* A random port, the demo's too: its accounts are found whatever port it gets. */
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
   if (error != NULL)
     {
       g_object_unref (server);
@@ -2271,6 +2412,8 @@ lk_sandbox_finalize (GObject *object)
   g_clear_pointer (&self->issued_tokens, g_ptr_array_unref);
   explicit_bzero (self->last_passcode, sizeof self->last_passcode);
   g_clear_pointer (&self->grant_secret, g_free);
+  g_clear_pointer (&self->redirect_uris, g_strfreev);
+  g_clear_pointer (&self->id_token_claims, g_hash_table_unref);
   g_clear_pointer (&self->auth_codes, g_hash_table_unref);
   g_clear_pointer (&self->device_codes, g_hash_table_unref);
   g_clear_pointer (&self->faults, g_ptr_array_unref);
@@ -2313,6 +2456,10 @@ lk_sandbox_init (LkSandbox *self)
   self->dc_interval_s = 5;
   self->dc_expires_s = 900;
   self->auto_approve = TRUE;
+  self->client_id = TEST_CLIENT_ID;
+  /* What the README tells admins to register (Mobile and desktop applications). */
+  self->redirect_uris = g_strdupv ((char *[]) { "http://localhost", NULL });
+  self->id_token_claims = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 LkSandbox *
@@ -2461,7 +2608,34 @@ lk_sandbox_get_tenant_id (LkSandbox *self)
 const char *
 lk_sandbox_get_client_id (LkSandbox *self)
 {
-  return DEMO_CLIENT_ID;
+  return self->client_id;
+}
+
+void
+lk_sandbox_set_redirect_uris (LkSandbox          *self,
+                              const char * const *uris)
+{
+  g_return_if_fail (LK_IS_SANDBOX (self));
+
+  g_mutex_lock (&self->lock);
+  g_strfreev (self->redirect_uris);
+  self->redirect_uris = g_strdupv ((char **) uris);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+lk_sandbox_set_id_token_claim (LkSandbox  *self,
+                               const char *claim,
+                               const char *value)
+{
+  g_return_if_fail (LK_IS_SANDBOX (self));
+
+  g_mutex_lock (&self->lock);
+  if (value != NULL)
+    g_hash_table_replace (self->id_token_claims, g_strdup (claim), g_strdup (value));
+  else
+    g_hash_table_remove (self->id_token_claims, claim);
+  g_mutex_unlock (&self->lock);
 }
 
 const char *
@@ -2829,17 +3003,6 @@ lk_sandbox_count_queued_actions (LkSandbox *self)
 }
 
 void
-lk_sandbox_set_preferred_port (LkSandbox *self,
-                               guint      port)
-{
-  g_return_if_fail (LK_IS_SANDBOX (self));
-
-  g_mutex_lock (&self->lock);
-  self->preferred_port = port;
-  g_mutex_unlock (&self->lock);
-}
-
-void
 lk_sandbox_set_grant_secret (LkSandbox  *self,
                              const char *secret)
 {
@@ -2858,7 +3021,7 @@ lk_sandbox_setup_demo (LkSandbox *self)
 
   lk_sandbox_load_demo_tenant (self);
   lk_sandbox_set_latency (self, 80, 250);
-  lk_sandbox_set_preferred_port (self, LK_SANDBOX_DEMO_PORT);
+  self->client_id = DEMO_CLIENT_ID;
   /* Not a secret worth keeping: it guards only this emulator's demo data. */
   lk_sandbox_set_grant_secret (self, "latchkey-demo-tenant");
 }

@@ -12,7 +12,10 @@
  * joinType on v1.0) is a 400 BadRequest; use LK_DEVICE_SELECT_V1 with v1.0.
  * Graph faults apply once the token and its scopes are accepted (so a 401/403 from those
  * checks does not use one up); identity faults apply to the token, devicecode and authorize
- * endpoints (OAUTH_ERROR on authorize redirects with error=@graph_code).
+ * endpoints (OAUTH_ERROR on authorize redirects with error=@graph_code). An OAUTH_ERROR whose
+ * @graph_code is "AADSTS<n>" (50011, 700016, 65001, 7000218, 50076, 50079, 53003, 50020,
+ * 90072, 50126, 65004) answers as Entra documents that error: its OAuth error, and an
+ * error_description starting "AADSTS<n>: ".
  * lk_sandbox_start/stop are meant for one owning thread.
  */
 #pragma once
@@ -88,7 +91,21 @@ char       *lk_sandbox_get_base_url        (LkSandbox *self);  /* http://127.0.0
 char       *lk_sandbox_get_graph_url       (LkSandbox *self);  /* {base}/graph */
 char       *lk_sandbox_get_authority_url   (LkSandbox *self);  /* {base}/login */
 const char *lk_sandbox_get_tenant_id       (LkSandbox *self);
-const char *lk_sandbox_get_client_id       (LkSandbox *self);  /* the demo app registration */
+/* The app registration: LK_SANDBOX_DEMO_CLIENT_ID after lk_sandbox_setup_demo(), another
+ * one otherwise (so accounts tests sign in are never taken for the demo's). */
+const char *lk_sandbox_get_client_id       (LkSandbox *self);
+#define LK_SANDBOX_DEMO_CLIENT_ID "3f6a9c21-4b8d-4e2f-a7c5-9d1b6e8f2a34"
+
+/* The redirect URIs of the app registration (default: "http://localhost", as the README
+ * registers it), matched as Entra does: for http loopback URIs the host as written and any
+ * port. Others get Entra's AADSTS50011 page. */
+void        lk_sandbox_set_redirect_uris   (LkSandbox          *self,
+                                            const char * const *uris);
+/* Tests: the id_token says @value for @claim ("iss", "aud", "tid", "preferred_username");
+ * NULL restores it. */
+void        lk_sandbox_set_id_token_claim  (LkSandbox  *self,
+                                            const char *claim,
+                                            const char *value);
 
 /* Issues an access token directly (tests; the CLI's --demo uses the real sign-in once it
  * exists). @scopes space-separated; @lifetime_s seconds. Returns a new string. */
@@ -165,16 +182,11 @@ char       *lk_sandbox_get_last_header     (LkSandbox  *self,
                                             const char *header);
 void        lk_sandbox_reset_log           (LkSandbox *self);
 
-/* The demo's fixed port (falls back to a random one when taken), so an account saved in the
- * keyring by one `--demo` run still points at the sandbox of the next. It is below Linux's
- * ephemeral range (32768–60999), where any outgoing connection could be holding it. */
-#define LK_SANDBOX_DEMO_PORT 28623
-void        lk_sandbox_set_preferred_port  (LkSandbox *self, guint port);
 /* Refresh tokens signed with @secret stay valid across restarts of the sandbox (rotation still
  * applies within a run); NULL: random tokens known only to this run (the default). */
 void        lk_sandbox_set_grant_secret    (LkSandbox *self, const char *secret);
-/* Everything `--demo` uses: the demo tenant, realistic latency (80–250 ms), the fixed port and
- * refresh tokens that survive a restart. Call before lk_sandbox_start(). */
+/* Everything `--demo` uses: the demo tenant and app registration, realistic latency
+ * (80–250 ms) and refresh tokens that survive a restart. Call before lk_sandbox_start(). */
 void        lk_sandbox_setup_demo          (LkSandbox *self);
 
 G_END_DECLS

@@ -1,6 +1,7 @@
 /* lk-account-manager.c: accounts, sign-in and sign-out, keyring or session-only. */
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "lk-json.h"
@@ -19,6 +20,13 @@ struct _LkAccountManager
   gboolean           session_only;
   GError            *keyring_error;
   LkTokenStoreFlags  store_flags;
+  char              *demo_client_id;
+  char              *demo_authority;  /* non-NULL: this is a --demo session */
+  char              *demo_graph_url;
+
+  gboolean           keep_waiting;
+  guint              patience_ms;
+  guint              timeout_ms;
 
   LkOpenUriFunc      open_uri;
   gpointer           open_uri_data;
@@ -38,6 +46,9 @@ enum
 enum
 {
   DEVICE_CODE,
+  CONSENT_NEEDED,
+  BROWSER_WAITING,
+  BROWSER_STILL_WAITING,
   N_SIGNALS
 };
 
@@ -71,6 +82,20 @@ lk_sign_in_config_new (LkCloud     cloud,
     }
   config->tenant = g_strdup (tenant != NULL && *tenant != '\0' ? tenant : "organizations");
   config->client_id = g_strdup (client_id);
+  return config;
+}
+
+LkSignInConfig *
+lk_sign_in_config_new_for_account (LkAccount *account)
+{
+  LkSignInConfig *config;
+
+  g_return_val_if_fail (LK_IS_ACCOUNT (account), NULL);
+
+  config = lk_sign_in_config_new (LK_CLOUD_CUSTOM, lk_account_get_authority (account),
+                                  lk_account_get_graph_url (account),
+                                  lk_account_get_tenant_id (account), lk_account_get_client_id (account));
+  config->cloud = lk_account_get_cloud (account);
   return config;
 }
 
@@ -156,6 +181,9 @@ lk_account_manager_finalize (GObject *object)
   LkAccountManager *self = LK_ACCOUNT_MANAGER (object);
 
   g_clear_error (&self->keyring_error);
+  g_free (self->demo_client_id);
+  g_free (self->demo_authority);
+  g_free (self->demo_graph_url);
 
   G_OBJECT_CLASS (lk_account_manager_parent_class)->finalize (object);
 }
@@ -223,6 +251,15 @@ lk_account_manager_class_init (LkAccountManagerClass *klass)
   signals[DEVICE_CODE] =
     g_signal_new ("device-code", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+  signals[CONSENT_NEEDED] =
+    g_signal_new ("consent-needed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, LK_TYPE_ACCOUNT, G_TYPE_STRING);
+  signals[BROWSER_WAITING] =
+    g_signal_new ("browser-waiting", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  signals[BROWSER_STILL_WAITING] =
+    g_signal_new ("browser-still-waiting", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 }
 
 static void
@@ -264,11 +301,41 @@ lk_account_manager_set_open_uri_func (LkAccountManager *self,
 }
 
 void
+lk_account_manager_set_browser_options (LkAccountManager *self,
+                                        gboolean          keep_waiting,
+                                        guint             patience_ms,
+                                        guint             timeout_ms)
+{
+  g_return_if_fail (LK_IS_ACCOUNT_MANAGER (self));
+  self->keep_waiting = !!keep_waiting;
+  self->patience_ms = patience_ms;
+  self->timeout_ms = timeout_ms;
+}
+
+void
 lk_account_manager_set_store_flags (LkAccountManager  *self,
                                     LkTokenStoreFlags  flags)
 {
   g_return_if_fail (LK_IS_ACCOUNT_MANAGER (self));
   self->store_flags = flags;
+}
+
+void
+lk_account_manager_set_demo (LkAccountManager *self,
+                             const char       *client_id,
+                             const char       *authority,
+                             const char       *graph_url)
+{
+  g_return_if_fail (LK_IS_ACCOUNT_MANAGER (self));
+  g_return_if_fail (client_id != NULL);
+  g_return_if_fail ((authority == NULL) == (graph_url == NULL));
+
+  g_free (self->demo_client_id);
+  g_free (self->demo_authority);
+  g_free (self->demo_graph_url);
+  self->demo_client_id = g_strdup (client_id);
+  self->demo_authority = g_strdup (authority);
+  self->demo_graph_url = g_strdup (graph_url);
 }
 
 gboolean
@@ -383,15 +450,81 @@ is_keyring_error (const GError *error)
 
 /* ---- load ---- */
 
+/* What versions before the demo mark saved for the demo tenant: its app registration on a
+ * plain-HTTP loopback authority (the sandbox), at a port no later run will have. */
+static gboolean
+is_legacy_demo (LkAccountManager      *self,
+                const LkStoredAccount *stored)
+{
+  return !stored->demo && self->demo_client_id != NULL
+         && g_strcmp0 (stored->client_id, self->demo_client_id) == 0
+         && stored->authority != NULL && g_str_has_prefix (stored->authority, "http://")
+         && lk_oidc_url_is_acceptable (stored->authority);
+}
+
+static void delete_legacy_next (GTask *task);
+
+static void
+legacy_deleted_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Hidden either way; a later load tries again. */
+  if (!lk_token_store_delete_finish (result, &error))
+    g_debug ("Could not remove a stale demo account from the keyring: %s", error->message);
+  delete_legacy_next (g_steal_pointer (&task));
+}
+
+/* Takes the reference to @task; its data is the array of stale items still to delete. */
+static void
+delete_legacy_next (GTask *task)
+{
+  GPtrArray *legacy = g_task_get_task_data (task);
+  g_autoptr(LkStoredAccount) stored = NULL;
+
+  if (legacy->len == 0)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  stored = g_ptr_array_steal_index (legacy, legacy->len - 1);
+  lk_token_store_delete_async (stored, g_task_get_cancellable (task), legacy_deleted_cb, task);
+}
+
+/* Adds @stored unless it belongs to the other side of the demo/real divide. */
+static void
+add_loaded (LkAccountManager *self,
+            LkStoredAccount  *stored)
+{
+  g_autoptr(LkAccount) account = NULL;
+
+  if (stored->demo != (self->demo_authority != NULL))
+    return;
+  if (stored->demo)
+    {
+      g_free (stored->authority);
+      g_free (stored->graph_url);
+      stored->authority = g_strdup (self->demo_authority);
+      stored->graph_url = g_strdup (self->demo_graph_url);
+    }
+  account = lk_account_new (self->session, stored, FALSE);
+  add_account (self, account);
+}
+
 static void
 load_cb (GObject      *source,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  GTask *task = user_data;
   LkAccountManager *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) stored = NULL;
+  GPtrArray *legacy;
 
   stored = lk_token_store_load_all_finish (result, &error);
   if (stored == NULL)
@@ -399,19 +532,26 @@ load_cb (GObject      *source,
       if (is_keyring_error (error))
         remember_keyring_error (self, error);
       g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
       return;
     }
 
   g_debug ("Loaded %u account(s) from the keyring", stored->len);
+  legacy = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_stored_account_free);
   for (guint i = 0; i < stored->len; i++)
     {
-      g_autoptr(LkAccount) account = lk_account_new (self->session, g_ptr_array_index (stored, i), FALSE);
+      LkStoredAccount *item = g_ptr_array_index (stored, i);
 
-      add_account (self, account);
+      if (is_legacy_demo (self, item))
+        g_ptr_array_add (legacy, lk_stored_account_copy (item));
+      else
+        add_loaded (self, item);
     }
   if (self->active == NULL && self->accounts->len > 0)
     lk_account_manager_set_active_account (self, g_ptr_array_index (self->accounts, 0));
-  g_task_return_boolean (task, TRUE);
+  g_debug ("Removing %u stale demo account(s) from the keyring", legacy->len);
+  g_task_set_task_data (task, legacy, (GDestroyNotify) g_ptr_array_unref);
+  delete_legacy_next (task);
 }
 
 void
@@ -444,6 +584,9 @@ typedef struct
 {
   LkSignInConfig *config;
   gboolean        device_code;
+  char           *extra_scopes;  /* incremental consent: asked for on top of the base */
+  char           *login_hint;    /* incremental consent: the account it is for */
+  char           *issuer;        /* as discovered */
   LkAccount      *account;
 } SignInData;
 
@@ -451,12 +594,76 @@ static void
 sign_in_data_free (SignInData *data)
 {
   lk_sign_in_config_free (data->config);
+  g_free (data->extra_scopes);
+  g_free (data->login_hint);
+  g_free (data->issuer);
   g_clear_object (&data->account);
   g_free (data);
 }
 
+static gboolean
+audience_is (JsonObject *claims,
+             const char *client_id)
+{
+  JsonNode *aud = json_object_get_member (claims, "aud");
+  JsonArray *array;
+
+  if (aud != NULL && JSON_NODE_HOLDS_VALUE (aud))
+    return g_strcmp0 (lk_json_get_string (claims, "aud", NULL), client_id) == 0;
+  if (aud == NULL || !JSON_NODE_HOLDS_ARRAY (aud))
+    return FALSE;
+  /* OpenID Connect allows a list; then the client must be in it. */
+  array = json_node_get_array (aud);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+          && g_strcmp0 (json_node_get_string (node), client_id) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Before its claims name the account, the id_token must come from the issuer discovery named
+ * (its "{tenantid}" filled with the token's tid, as Entra's multi-tenant documents say), for
+ * this client, and — when the sign-in named a tenant id — for that tenant. A misconfigured
+ * custom authority then fails here rather than sign in as whoever the token says. The
+ * signature is not checked: the token came over TLS straight from the discovered endpoint. */
+static gboolean
+check_id_token (const LkSignInConfig  *config,
+                const char            *issuer,
+                JsonObject            *claims,
+                GError               **error)
+{
+  const char *tid = lk_json_get_string (claims, "tid", NULL);
+  g_autofree char *expected = NULL;
+  const char *wrong = NULL;
+
+  if (issuer != NULL && strstr (issuer, "{tenantid}") != NULL && tid != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit (issuer, "{tenantid}", -1);
+
+      expected = g_strjoinv (tid, parts);
+    }
+  else
+    expected = g_strdup (issuer);
+
+  if (expected == NULL || g_strcmp0 (lk_json_get_string (claims, "iss", NULL), expected) != 0)
+    wrong = _("The sign-in answer came from another issuer than the sign-in service Latchkey discovered, so Latchkey did not trust it. Check the authority and the tenant.");
+  else if (!audience_is (claims, config->client_id))
+    wrong = _("The sign-in answer was meant for another application (client) ID, so Latchkey did not trust it. Check the client ID.");
+  else if (lk_is_guid (config->tenant) && g_ascii_strcasecmp (tid != NULL ? tid : "", config->tenant) != 0)
+    wrong = _("The sign-in answer was for another tenant than the one set, so Latchkey did not trust it. Check the tenant.");
+  if (wrong == NULL)
+    return TRUE;
+  g_set_error_literal (error, LK_AUTH_ERROR, LK_AUTH_ERROR_INVALID_RESPONSE, wrong);
+  return FALSE;
+}
+
 static LkStoredAccount *
 stored_from_response (const LkSignInConfig   *config,
+                      const char             *issuer,
                       const LkTokenResponse  *response,
                       GError                **error)
 {
@@ -466,6 +673,8 @@ stored_from_response (const LkSignInConfig   *config,
   const char *tid = NULL;
   const char *oid = NULL;
 
+  if (claims != NULL && !check_id_token (config, issuer, claims, error))
+    return NULL;
   if (claims != NULL)
     {
       username = lk_json_get_string (claims, "preferred_username",
@@ -493,6 +702,13 @@ stored_from_response (const LkSignInConfig   *config,
   stored->scopes = g_strdup (response->scope);
   stored->cloud = g_strdup (lk_cloud_to_nick (config->cloud));
   return g_steal_pointer (&stored);
+}
+
+static gboolean
+is_demo_config (LkAccountManager     *self,
+                const LkSignInConfig *config)
+{
+  return self->demo_authority != NULL && g_strcmp0 (config->authority, self->demo_authority) == 0;
 }
 
 static void
@@ -555,7 +771,16 @@ got_tokens (GTask           *task,
       g_object_unref (task);
       return;
     }
-  stored = stored_from_response (data->config, response, &error);
+  stored = stored_from_response (data->config, data->issuer, response, &error);
+  /* More permissions for one account must not quietly sign in another. */
+  if (stored != NULL && data->login_hint != NULL
+      && g_ascii_strcasecmp (stored->username, data->login_hint) != 0)
+    {
+      g_clear_pointer (&stored, lk_stored_account_free);
+      error = g_error_new (LK_AUTH_ERROR, LK_AUTH_ERROR_FAILED,
+                           _("Permission was asked for %s, but the browser signed in as someone else. Try again and choose %s."),
+                           data->login_hint, data->login_hint);
+    }
   if (stored == NULL)
     {
       lk_token_response_free (response);
@@ -564,6 +789,7 @@ got_tokens (GTask           *task,
       return;
     }
 
+  stored->demo = is_demo_config (self, data->config);
   data->account = lk_account_new (self->session, stored, self->session_only);
   lk_account_set_tokens (data->account, response);
   lk_token_response_free (response);
@@ -610,6 +836,23 @@ code_received_cb (LkDeviceCodeFlow *flow,
 }
 
 static void
+browser_waiting_cb (LkBrowserFlow *flow,
+                    const char    *authorize_uri,
+                    const char    *browser_error,
+                    gpointer       user_data)
+{
+  g_signal_emit (user_data, signals[BROWSER_WAITING], 0, authorize_uri, browser_error);
+}
+
+static void
+browser_still_waiting_cb (LkBrowserFlow *flow,
+                          guint          seconds_left,
+                          gpointer       user_data)
+{
+  g_signal_emit (user_data, signals[BROWSER_STILL_WAITING], 0, seconds_left);
+}
+
+static void
 sign_in_discovered_cb (GObject      *source,
                        GAsyncResult *result,
                        gpointer      user_data)
@@ -619,7 +862,7 @@ sign_in_discovered_cb (GObject      *source,
   SignInData *data = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(LkOidcConfig) oidc = NULL;
-  g_autofree char *scopes = lk_cloud_build_scopes (data->config->graph_url);
+  g_autofree char *scopes = lk_cloud_build_scopes_with (data->config->graph_url, data->extra_scopes);
   GError *error = NULL;
 
   oidc = lk_oidc_discover_finish (result, &error);
@@ -628,6 +871,7 @@ sign_in_discovered_cb (GObject      *source,
       got_tokens (task, NULL, error);
       return;
     }
+  data->issuer = g_strdup (oidc->issuer);
 
   if (data->device_code)
     {
@@ -644,18 +888,24 @@ sign_in_discovered_cb (GObject      *source,
 
       if (self->open_uri != NULL)
         lk_browser_flow_set_open_uri_func (flow, self->open_uri, self->open_uri_data, NULL);
+      lk_browser_flow_set_keep_waiting (flow, self->keep_waiting);
+      lk_browser_flow_set_login_hint (flow, data->login_hint);
+      lk_browser_flow_set_patience_ms (flow, self->patience_ms);
+      lk_browser_flow_set_timeout_ms (flow, self->timeout_ms);
+      g_signal_connect_object (flow, "waiting", G_CALLBACK (browser_waiting_cb), self, 0);
+      g_signal_connect_object (flow, "still-waiting", G_CALLBACK (browser_still_waiting_cb), self, 0);
       lk_browser_flow_run_async (flow, cancellable, browser_cb, task);
     }
 }
 
-static void
-sign_in_async (LkAccountManager     *self,
-               const LkSignInConfig *config,
-               gboolean              device_code,
-               gpointer              source_tag,
-               GCancellable         *cancellable,
-               GAsyncReadyCallback   callback,
-               gpointer              user_data)
+static GTask *
+sign_in_task (LkAccountManager     *self,
+              const LkSignInConfig *config,
+              gboolean              device_code,
+              gpointer              source_tag,
+              GCancellable         *cancellable,
+              GAsyncReadyCallback   callback,
+              gpointer              user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
   SignInData *data = g_new0 (SignInData, 1);
@@ -664,6 +914,16 @@ sign_in_async (LkAccountManager     *self,
   data->config = sign_in_config_copy (config);
   data->device_code = device_code;
   g_task_set_task_data (task, data, (GDestroyNotify) sign_in_data_free);
+  return task;
+}
+
+/* Takes the reference to @task. */
+static void
+sign_in_start (LkAccountManager *self,
+               GTask            *task)
+{
+  SignInData *data = g_task_get_task_data (task);
+  const LkSignInConfig *config = data->config;
 
   if (config->client_id == NULL || *config->client_id == '\0' || config->graph_url == NULL)
     {
@@ -672,8 +932,8 @@ sign_in_async (LkAccountManager     *self,
       g_object_unref (task);
       return;
     }
-  lk_oidc_discover_async (self->session, config->authority, config->tenant, cancellable,
-                          sign_in_discovered_cb, task);
+  lk_oidc_discover_async (self->session, config->authority, config->tenant,
+                          g_task_get_cancellable (task), sign_in_discovered_cb, task);
 }
 
 void
@@ -685,8 +945,8 @@ lk_account_manager_sign_in_browser_async (LkAccountManager     *self,
 {
   g_return_if_fail (LK_IS_ACCOUNT_MANAGER (self));
   g_return_if_fail (config != NULL);
-  sign_in_async (self, config, FALSE, lk_account_manager_sign_in_browser_async,
-                 cancellable, callback, user_data);
+  sign_in_start (self, sign_in_task (self, config, FALSE, lk_account_manager_sign_in_browser_async,
+                                     cancellable, callback, user_data));
 }
 
 LkAccount *
@@ -707,8 +967,8 @@ lk_account_manager_sign_in_device_code_async (LkAccountManager     *self,
 {
   g_return_if_fail (LK_IS_ACCOUNT_MANAGER (self));
   g_return_if_fail (config != NULL);
-  sign_in_async (self, config, TRUE, lk_account_manager_sign_in_device_code_async,
-                 cancellable, callback, user_data);
+  sign_in_start (self, sign_in_task (self, config, TRUE, lk_account_manager_sign_in_device_code_async,
+                                     cancellable, callback, user_data));
 }
 
 LkAccount *
@@ -717,6 +977,83 @@ lk_account_manager_sign_in_device_code_finish (LkAccountManager  *self,
                                                GError           **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- incremental consent ---- */
+
+static void
+scopes_signed_in_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  LkAccount *account = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (account == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, account, g_object_unref);
+}
+
+static gboolean
+has_all_scopes (LkAccount  *account,
+                const char *scopes)
+{
+  g_auto(GStrv) parts = g_strsplit_set (scopes, " \t", -1);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (*parts[i] != '\0' && !lk_account_has_scope (account, parts[i]))
+      return FALSE;
+  return TRUE;
+}
+
+void
+lk_account_manager_request_scopes_async (LkAccountManager    *self,
+                                         LkAccount           *account,
+                                         const char          *scopes,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(LkSignInConfig) config = NULL;
+  g_autofree char *need = NULL;
+  GTask *sign_in;
+  SignInData *data;
+
+  g_return_if_fail (LK_IS_ACCOUNT_MANAGER (self));
+  g_return_if_fail (LK_IS_ACCOUNT (account));
+  g_return_if_fail (scopes != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lk_account_manager_request_scopes_async);
+  if (has_all_scopes (account, scopes))
+    {
+      g_task_return_pointer (task, g_object_ref (account), g_object_unref);
+      return;
+    }
+
+  need = lk_scopes_describe_need (scopes);
+  g_signal_emit (self, signals[CONSENT_NEEDED], 0, account, need);
+  config = lk_sign_in_config_new_for_account (account);
+  sign_in = sign_in_task (self, config, FALSE, lk_account_manager_sign_in_browser_async, cancellable,
+                          scopes_signed_in_cb, g_steal_pointer (&task));
+  data = g_task_get_task_data (sign_in);
+  data->extra_scopes = g_strjoin (" ", lk_account_get_scopes (account) ? lk_account_get_scopes (account) : "",
+                                  scopes, NULL);
+  data->login_hint = g_strdup (lk_account_get_username (account));
+  sign_in_start (self, sign_in);
+}
+
+LkAccount *
+lk_account_manager_request_scopes_finish (LkAccountManager  *self,
+                                          GAsyncResult      *result,
+                                          GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lk_account_manager_request_scopes_async, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 

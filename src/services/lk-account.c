@@ -217,6 +217,7 @@ const char *lk_account_get_authority (LkAccount *self) { return self->stored->au
 const char *lk_account_get_client_id (LkAccount *self) { return self->stored->client_id; }
 LkCloud lk_account_get_cloud (LkAccount *self) { return self->cloud; }
 const char *lk_account_get_graph_url (LkAccount *self) { return self->stored->graph_url; }
+gboolean lk_account_get_demo (LkAccount *self) { return self->stored->demo; }
 const char *lk_account_get_scopes (LkAccount *self) { return self->stored->scopes; }
 gboolean lk_account_get_session_only (LkAccount *self) { return self->session_only; }
 gboolean lk_account_get_needs_sign_in (LkAccount *self) { return self->needs_sign_in; }
@@ -377,7 +378,8 @@ refresh_cb (GObject      *source,
 static void
 send_refresh (LkAccount *self)
 {
-  g_autofree char *scopes = lk_cloud_build_scopes (self->stored->graph_url);
+  /* What was granted stays asked for: permissions added later by incremental consent too. */
+  g_autofree char *scopes = lk_cloud_build_scopes_with (self->stored->graph_url, self->stored->scopes);
   const char *params[] = {
     "grant_type", "refresh_token",
     "client_id", self->stored->client_id ? self->stored->client_id : "",

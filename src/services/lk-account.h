@@ -35,6 +35,8 @@ const char *lk_account_get_authority    (LkAccount *self);
 const char *lk_account_get_client_id    (LkAccount *self);
 LkCloud     lk_account_get_cloud        (LkAccount *self);
 const char *lk_account_get_graph_url    (LkAccount *self);
+/* TRUE for an account of the built-in demo tenant (kept apart from real ones). */
+gboolean    lk_account_get_demo         (LkAccount *self);
 /* Space-separated, as granted by the last token answer. */
 const char *lk_account_get_scopes       (LkAccount *self);
 /* TRUE when @scope (e.g. LK_SCOPE_PRIVILEGED) was granted. */

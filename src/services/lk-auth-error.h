@@ -33,9 +33,17 @@ typedef enum
 
 GQuark  lk_auth_error_quark     (void);
 
-/* Maps an OAuth "error" string (RFC 6749 §5.2, RFC 8628 §3.5) to a translated GError. The
- * server's error_description is not copied: it is for developers, and we cannot vouch for it. */
+/* Maps an OAuth "error" string (RFC 6749 §5.2, RFC 8628 §3.5) to a translated GError. */
 GError *lk_auth_error_from_oauth (const char *oauth_error);
+
+/* Like lk_auth_error_from_oauth(), keeping the clue of @description (the error_description
+ * of the answer, untrusted): Entra's AADSTS code and the first sentence after it (control
+ * characters dropped, length capped) follow the message, and for the codes an admin meets
+ * first the message says what to do instead. NULL @description: as lk_auth_error_from_oauth(). */
+GError *lk_auth_error_from_response (const char *oauth_error,
+                                     const char *description);
+/* The AADSTS number at the start of @description ("AADSTS50011: …"), or 0. */
+guint   lk_auth_error_parse_aadsts  (const char *description);
 
 /* Overwrites then frees a string that held a secret. NULL-safe. */
 void    lk_secret_string_free   (char *secret);

@@ -9,7 +9,8 @@
 #include "lk-auth-error.h"
 #include "lk-browser-flow.h"
 
-#define DEFAULT_TIMEOUT_MS (5 * 60 * 1000)
+#define DEFAULT_TIMEOUT_MS  (5 * 60 * 1000)
+#define DEFAULT_PATIENCE_MS (60 * 1000)
 
 struct _LkBrowserFlow
 {
@@ -20,6 +21,11 @@ struct _LkBrowserFlow
   char           *client_id;
   char           *scopes;
   guint           timeout_ms;
+  guint           patience_ms;
+  gboolean        keep_waiting;
+  gint64          deadline_us;   /* monotonic: when the wait for the redirect ends */
+  char           *authorize_uri;
+  char           *login_hint;
 
   LkOpenUriFunc   open_uri;
   gpointer        open_uri_data;
@@ -31,12 +37,22 @@ struct _LkBrowserFlow
   char           *state;
   GTask          *task;          /* while waiting for the redirect or redeeming */
   GSource        *timeout_source;
+  GSource        *patience_source;
   GSource        *cancel_source;
   gboolean        started;
   gboolean        redirected;    /* the one redirect arrived: the listener is done */
 };
 
 G_DEFINE_FINAL_TYPE (LkBrowserFlow, lk_browser_flow, G_TYPE_OBJECT)
+
+enum
+{
+  SIGNAL_WAITING,
+  SIGNAL_STILL_WAITING,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 char *
 lk_random_token (gsize    len,
@@ -80,18 +96,21 @@ stop_listening (LkBrowserFlow *self)
 }
 
 static void
+clear_source (GSource **source)
+{
+  if (*source != NULL)
+    {
+      g_source_destroy (*source);
+      g_clear_pointer (source, g_source_unref);
+    }
+}
+
+static void
 clear_sources (LkBrowserFlow *self)
 {
-  if (self->timeout_source != NULL)
-    {
-      g_source_destroy (self->timeout_source);
-      g_clear_pointer (&self->timeout_source, g_source_unref);
-    }
-  if (self->cancel_source != NULL)
-    {
-      g_source_destroy (self->cancel_source);
-      g_clear_pointer (&self->cancel_source, g_source_unref);
-    }
+  clear_source (&self->timeout_source);
+  clear_source (&self->patience_source);
+  clear_source (&self->cancel_source);
 }
 
 static void
@@ -133,6 +152,8 @@ lk_browser_flow_finalize (GObject *object)
   g_free (self->client_id);
   g_free (self->scopes);
   g_free (self->redirect_uri);
+  g_free (self->authorize_uri);
+  g_free (self->login_hint);
   lk_secret_string_free (self->verifier);
   g_free (self->state);
 
@@ -146,12 +167,20 @@ lk_browser_flow_class_init (LkBrowserFlowClass *klass)
 
   object_class->dispose = lk_browser_flow_dispose;
   object_class->finalize = lk_browser_flow_finalize;
+
+  signals[SIGNAL_WAITING] =
+    g_signal_new ("waiting", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  signals[SIGNAL_STILL_WAITING] =
+    g_signal_new ("still-waiting", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_UINT);
 }
 
 static void
 lk_browser_flow_init (LkBrowserFlow *self)
 {
   self->timeout_ms = DEFAULT_TIMEOUT_MS;
+  self->patience_ms = DEFAULT_PATIENCE_MS;
 }
 
 LkBrowserFlow *
@@ -197,11 +226,52 @@ lk_browser_flow_set_timeout_ms (LkBrowserFlow *self,
   self->timeout_ms = timeout_ms > 0 ? timeout_ms : DEFAULT_TIMEOUT_MS;
 }
 
+void
+lk_browser_flow_set_patience_ms (LkBrowserFlow *self,
+                                 guint          patience_ms)
+{
+  g_return_if_fail (LK_IS_BROWSER_FLOW (self));
+  self->patience_ms = patience_ms > 0 ? patience_ms : DEFAULT_PATIENCE_MS;
+}
+
+void
+lk_browser_flow_set_login_hint (LkBrowserFlow *self,
+                                const char    *login_hint)
+{
+  g_return_if_fail (LK_IS_BROWSER_FLOW (self));
+  g_free (self->login_hint);
+  self->login_hint = g_strdup (login_hint);
+}
+
+void
+lk_browser_flow_set_keep_waiting (LkBrowserFlow *self,
+                                  gboolean       keep_waiting)
+{
+  g_return_if_fail (LK_IS_BROWSER_FLOW (self));
+  self->keep_waiting = !!keep_waiting;
+}
+
 const char *
 lk_browser_flow_get_redirect_uri (LkBrowserFlow *self)
 {
   g_return_val_if_fail (LK_IS_BROWSER_FLOW (self), NULL);
   return self->redirect_uri;
+}
+
+/* One paragraph per line of @detail (an error's advice, then the service's words). */
+static char *
+paragraphs (const char *detail)
+{
+  g_auto(GStrv) lines = g_strsplit (detail, "\n", -1);
+  GString *html = g_string_new (NULL);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autofree char *escaped = g_markup_escape_text (lines[i], -1);
+
+      g_string_append_printf (html, "<p>%s</p>", escaped);
+    }
+  return g_string_free (html, FALSE);
 }
 
 static void
@@ -212,15 +282,18 @@ respond_page (SoupServerMessage *msg,
 {
   g_autofree char *title = g_markup_escape_text (success ? _("Signed in to Latchkey")
                                                          : _("Latchkey could not sign you in"), -1);
-  g_autofree char *body = g_markup_escape_text (detail, -1);
+  g_autofree char *body = paragraphs (detail);
+  g_autofree char *footer = g_markup_escape_text (_("You can close this page and return to Latchkey."), -1);
   g_autofree char *html = NULL;
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
-  html = g_strdup_printf ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+  /* In the language Latchkey speaks: the admin reads this page instead of the app. */
+  html = g_strdup_printf ("<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
                           "<title>%s</title></head>"
-                          "<body style=\"font-family: sans-serif; margin: 3em;\">"
-                          "<h1>%s</h1><p>%s</p></body></html>\n",
-                          title, title, body);
+                          "<body style=\"font-family: sans-serif; margin: 3em; max-width: 40em;\">"
+                          "<h1>%s</h1>%s<p>%s</p></body></html>\n",
+                          /* Translators: the language code of the sign-in result page (HTML lang). */
+                          C_("html lang", "en"), title, title, body, success ? "" : footer);
   /* The URL of this page carried the code: keep it out of caches and referrers. */
   soup_message_headers_replace (headers, "Cache-Control", "no-store");
   soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
@@ -305,7 +378,10 @@ finish_listening (LkBrowserFlow     *self,
 {
   self->redirected = TRUE;
   clear_sources (self);
-  g_signal_connect_object (msg, "finished", G_CALLBACK (redirect_answered_cb), self, 0);
+  /* The flow may end (and its owner drop it) before the page is written: keep the listener
+   * alive until the browser has its answer, or it shows an empty response. */
+  g_signal_connect_data (msg, "finished", G_CALLBACK (redirect_answered_cb), g_object_ref (self),
+                         (GClosureNotify) (void (*) (void)) g_object_unref, 0);
 }
 
 static void
@@ -319,6 +395,7 @@ handle_request_cb (SoupServer        *server,
   const char *code = query ? g_hash_table_lookup (query, "code") : NULL;
   const char *state = query ? g_hash_table_lookup (query, "state") : NULL;
   const char *oauth_error = query ? g_hash_table_lookup (query, "error") : NULL;
+  const char *description = query ? g_hash_table_lookup (query, "error_description") : NULL;
 
   /* Browsers ask for /favicon.ico and the like: answer, but keep waiting. */
   if (self->task == NULL || self->redirected || g_strcmp0 (path, "/") != 0 ||
@@ -347,7 +424,7 @@ handle_request_cb (SoupServer        *server,
     }
   if (oauth_error != NULL)
     {
-      GError *error = lk_auth_error_from_oauth (oauth_error);
+      GError *error = lk_auth_error_from_response (oauth_error, description);
 
       respond_page (msg, SOUP_STATUS_OK, FALSE, error->message);
       complete_with_error (self, error);
@@ -355,7 +432,7 @@ handle_request_cb (SoupServer        *server,
     }
 
   respond_page (msg, SOUP_STATUS_OK, TRUE,
-                _("You can close this page and return to Latchkey."));
+                _("Latchkey is finishing the sign-in. You can close this page and return to Latchkey."));
   redeem_code (self, code);
 }
 
@@ -366,7 +443,7 @@ timeout_cb (gpointer user_data)
 
   g_clear_pointer (&self->timeout_source, g_source_unref);
   complete_with_error (self, g_error_new_literal (LK_AUTH_ERROR, LK_AUTH_ERROR_TIMEOUT,
-                                                  _("The browser did not come back to Latchkey in time. Try again.")));
+                                                  _("The browser did not come back to Latchkey in time. Usually the sign-in page showed an error instead: the redirect URI is not registered as http://localhost (AADSTS50011), or the client ID or tenant is wrong (AADSTS700016). Check them and try again.")));
   return G_SOURCE_REMOVE;
 }
 
@@ -382,6 +459,34 @@ cancelled_cb (GCancellable *cancellable,
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+patience_cb (gpointer user_data)
+{
+  LkBrowserFlow *self = user_data;
+  gint64 left_us = self->deadline_us - g_get_monotonic_time ();
+
+  g_clear_pointer (&self->patience_source, g_source_unref);
+  g_signal_emit (self, signals[SIGNAL_STILL_WAITING], 0,
+                 (guint) (MAX (left_us, 0) + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+  return G_SOURCE_REMOVE;
+}
+
+/* The browser was asked to open the sign-in address (@error: why it could not). */
+static void
+browser_opened (LkBrowserFlow *self,
+                const GError  *error)
+{
+  g_autoptr(LkBrowserFlow) keep = g_object_ref (self);
+
+  if (self->task == NULL || self->redirected)
+    return;
+  g_signal_emit (self, signals[SIGNAL_WAITING], 0, self->authorize_uri,
+                 error != NULL ? error->message : NULL);
+  if (error != NULL && !self->keep_waiting && self->task != NULL)
+    complete_with_error (self, g_error_new (LK_AUTH_ERROR, LK_AUTH_ERROR_BROWSER,
+                                            _("Could not open a web browser: %s"), error->message));
+}
+
 static void
 launch_cb (GObject      *source,
            GAsyncResult *result,
@@ -390,10 +495,9 @@ launch_cb (GObject      *source,
   g_autoptr(LkBrowserFlow) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!g_app_info_launch_default_for_uri_finish (result, &error) &&
-      self->task != NULL && !self->redirected)
-    complete_with_error (self, g_error_new (LK_AUTH_ERROR, LK_AUTH_ERROR_BROWSER,
-                                            _("Could not open a web browser: %s"), error->message));
+  g_app_info_launch_default_for_uri_finish (result, &error);
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    browser_opened (self, error);
 }
 
 static char *
@@ -410,7 +514,9 @@ build_authorize_uri (LkBrowserFlow *self,
     "state", self->state,
     "code_challenge", challenge,
     "code_challenge_method", "S256",
-    "prompt", "select_account",
+    /* A known account (more permissions for it) is named; otherwise the admin picks one. */
+    self->login_hint != NULL ? "login_hint" : "prompt",
+    self->login_hint != NULL ? self->login_hint : "select_account",
     NULL
   };
 
@@ -440,19 +546,30 @@ static gboolean
 start_listening (LkBrowserFlow  *self,
                  GError        **error)
 {
-  GSList *uris;
-  guint port;
+  GSList *listeners;
+  guint port = 0;
 
   self->server = soup_server_new ("server-header", "Latchkey ", NULL);
   soup_server_add_handler (self->server, NULL, handle_request_cb, self, NULL);
-  /* IPv4 loopback only: the redirect URI says 127.0.0.1, and nothing else may reach us. */
-  if (!soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, error))
+  /* The redirect URI says "localhost", as admins register it (Entra matches the host as
+   * written; 127.0.0.1 can only be registered in the manifest) and as MSAL sends it. A
+   * browser may resolve that name to 127.0.0.1 or ::1, so listen on both loopback addresses
+   * with one port (libsoup skips IPv6 where the system has none). Nothing else may reach us. */
+  if (!soup_server_listen_local (self->server, 0, 0, error))
     return FALSE;
 
-  uris = soup_server_get_uris (self->server);
-  port = uris ? (guint) g_uri_get_port (uris->data) : 0;
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  self->redirect_uri = g_strdup_printf ("http://127.0.0.1:%u/", port);
+  /* Both listeners have the one port. Read from the socket, not soup_server_get_uris(): in
+   * libsoup 3.2 that caches a local address per listener it never frees. */
+  listeners = soup_server_get_listeners (self->server);
+  if (listeners != NULL)
+    {
+      g_autoptr(GSocketAddress) address = g_socket_get_local_address (listeners->data, NULL);
+
+      if (G_IS_INET_SOCKET_ADDRESS (address))
+        port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address));
+    }
+  g_slist_free (listeners);
+  self->redirect_uri = g_strdup_printf ("http://" LK_REDIRECT_HOST ":%u/", port);
   return port != 0;
 }
 
@@ -490,10 +607,18 @@ lk_browser_flow_run_async (LkBrowserFlow       *self,
 
   challenge = make_challenge (self->verifier);
   uri = build_authorize_uri (self, challenge);
+  self->authorize_uri = g_strdup (uri);
 
+  self->deadline_us = g_get_monotonic_time () + (gint64) self->timeout_ms * 1000;
   self->timeout_source = g_timeout_source_new (self->timeout_ms);
   g_source_set_callback (self->timeout_source, timeout_cb, self, NULL);
   g_source_attach (self->timeout_source, NULL);
+  if (self->patience_ms < self->timeout_ms)
+    {
+      self->patience_source = g_timeout_source_new (self->patience_ms);
+      g_source_set_callback (self->patience_source, patience_cb, self, NULL);
+      g_source_attach (self->patience_source, NULL);
+    }
   if (cancellable != NULL)
     {
       self->cancel_source = g_cancellable_source_new (cancellable);
@@ -504,9 +629,9 @@ lk_browser_flow_run_async (LkBrowserFlow       *self,
   g_debug ("Browser sign-in: listening on %s", self->redirect_uri);
   if (self->open_uri != NULL)
     {
-      if (!self->open_uri (uri, self->open_uri_data, &error))
-        complete_with_error (self, g_error_new (LK_AUTH_ERROR, LK_AUTH_ERROR_BROWSER,
-                                                _("Could not open a web browser: %s"), error->message));
+      gboolean opened = self->open_uri (uri, self->open_uri_data, &error);
+
+      browser_opened (self, opened ? NULL : error);
     }
   else
     g_app_info_launch_default_for_uri_async (uri, NULL, cancellable, launch_cb, g_object_ref (self));

@@ -36,6 +36,17 @@ LkCloud     lk_cloud_from_authority   (const char *authority);
  * ("https://graph.microsoft.us/DeviceManagementManagedDevices.Read.All …"), plus
  * offline_access openid profile. NULL when @graph_url is not an absolute URL. */
 char       *lk_cloud_build_scopes     (const char *graph_url);
+/* lk_cloud_build_scopes() and the delegated permissions in @extra (space-separated, bare or
+ * with a resource prefix) for the same resource: what a sign-in or refresh asks for once a
+ * feature needed more (incremental consent). */
+char       *lk_cloud_build_scopes_with (const char *graph_url,
+                                        const char *extra);
+/* The consent step's sentence: "Latchkey needs permission to …" for the permissions in
+ * @scopes, in the admin's words. */
+char       *lk_scopes_describe_need   (const char *scopes);
+
+/* TRUE for a GUID as Entra writes tenant and application (client) IDs. */
+gboolean    lk_is_guid                (const char *text);
 
 /* TRUE when space-separated @granted holds @scope, bare or resource-qualified
  * (".../DeviceManagementManagedDevices.PrivilegedOperations.All"), case-insensitively. */

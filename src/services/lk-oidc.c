@@ -360,9 +360,10 @@ post_form_cb (GObject      *source,
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
       const char *oauth_error = object ? lk_json_get_string (object, "error", NULL) : NULL;
+      const char *description = object ? lk_json_get_string (object, "error_description", NULL) : NULL;
 
       if (oauth_error != NULL)
-        g_task_return_error (task, lk_auth_error_from_oauth (oauth_error));
+        g_task_return_error (task, lk_auth_error_from_response (oauth_error, description));
       else
         g_task_return_new_error (task, LK_AUTH_ERROR, LK_AUTH_ERROR_INVALID_RESPONSE,
                                  _("The sign-in service answered with HTTP %u."), status);

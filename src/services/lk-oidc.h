@@ -53,7 +53,7 @@ LkOidcConfig *lk_oidc_discover_finish  (GAsyncResult        *result,
 
 /* POSTs a form to the token endpoint. @params: NULL-terminated name, value pairs (values
  * may be secrets: the request body is wiped when freed). On an OAuth error the GError is
- * mapped with lk_auth_error_from_oauth(). */
+ * mapped with lk_auth_error_from_response(), keeping its AADSTS code. */
 void             lk_oidc_token_request_async  (SoupSession         *session,
                                                const char          *token_endpoint,
                                                const char * const  *params,

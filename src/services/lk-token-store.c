@@ -49,6 +49,7 @@ lk_stored_account_copy (const LkStoredAccount *account)
   copy->home_account_id = g_strdup (account->home_account_id);
   copy->scopes = g_strdup (account->scopes);
   copy->cloud = g_strdup (account->cloud);
+  copy->demo = account->demo;
   return copy;
 }
 
@@ -91,6 +92,24 @@ lk_token_store_map_error (const GError *error)
 }
 
 /* ---- save ---- */
+
+/* A demo account is one item whatever port its sandbox had: the endpoints are not part of
+ * what identifies it. */
+static const char *
+attribute_authority (const LkStoredAccount *account)
+{
+  if (account->demo)
+    return LK_TOKEN_STORE_DEMO_ENDPOINT;
+  return account->authority ? account->authority : "";
+}
+
+static const char *
+attribute_graph_url (const LkStoredAccount *account)
+{
+  if (account->demo)
+    return LK_TOKEN_STORE_DEMO_ENDPOINT;
+  return account->graph_url ? account->graph_url : "";
+}
 
 static char *
 account_to_secret (const LkStoredAccount *account)
@@ -150,11 +169,11 @@ lk_token_store_save_async (const LkStoredAccount *account,
   secret = account_to_secret (account);
   secret_password_store (&schema, SECRET_COLLECTION_DEFAULT, label, secret, cancellable,
                          save_cb, task,
-                         "authority", account->authority ? account->authority : "",
+                         "authority", attribute_authority (account),
                          "tenant", account->tenant ? account->tenant : "",
                          "client-id", account->client_id ? account->client_id : "",
                          "username", account->username,
-                         "graph-url", account->graph_url ? account->graph_url : "",
+                         "graph-url", attribute_graph_url (account),
                          NULL);
   /* libsecret copied it into its own (wiped) SecretValue. */
   lk_secret_string_free (secret);
@@ -198,11 +217,11 @@ lk_token_store_delete_async (const LkStoredAccount *account,
   g_return_if_fail (account != NULL && account->username != NULL);
 
   secret_password_clear (&schema, cancellable, delete_cb, task,
-                         "authority", account->authority ? account->authority : "",
+                         "authority", attribute_authority (account),
                          "tenant", account->tenant ? account->tenant : "",
                          "client-id", account->client_id ? account->client_id : "",
                          "username", account->username,
-                         "graph-url", account->graph_url ? account->graph_url : "",
+                         "graph-url", attribute_graph_url (account),
                          NULL);
 }
 
@@ -262,6 +281,12 @@ account_from_item (SecretRetrievable *item,
 
   if (account->username == NULL || account->refresh_token == NULL)
     return NULL;
+  if (g_strcmp0 (account->authority, LK_TOKEN_STORE_DEMO_ENDPOINT) == 0)
+    {
+      account->demo = TRUE;
+      g_clear_pointer (&account->authority, g_free);
+      g_clear_pointer (&account->graph_url, g_free);
+    }
   return g_steal_pointer (&account);
 }
 

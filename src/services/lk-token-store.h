@@ -27,7 +27,12 @@ typedef struct
   char *home_account_id; /* "oid.tid" when the id_token had both, else NULL */
   char *scopes;
   char *cloud;           /* LkCloud nick */
+  /* The demo tenant's: saved with LK_TOKEN_STORE_DEMO_ENDPOINT as authority and graph-url,
+   * which come back NULL from load (the sandbox's port changes from run to run). */
+  gboolean demo;
 } LkStoredAccount;
+
+#define LK_TOKEN_STORE_DEMO_ENDPOINT "latchkey:demo"
 
 LkStoredAccount *lk_stored_account_new  (void);
 LkStoredAccount *lk_stored_account_copy (const LkStoredAccount *account);

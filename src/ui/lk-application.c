@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "lk-application.h"
@@ -28,6 +29,7 @@ struct _LkApplication
   GCancellable     *cancellable;
   LkActionHistory  *history;
   GPtrArray        *trackers;   /* actions still being tracked, wizard open or not */
+  char             *signing_out; /* the user name being signed out, for the toast */
 };
 
 G_DEFINE_FINAL_TYPE (LkApplication, lk_application, ADW_TYPE_APPLICATION)
@@ -40,15 +42,32 @@ main_window (LkApplication *self)
   return LK_IS_WINDOW (window) ? LK_WINDOW (window) : NULL;
 }
 
-/* One menu item per signed-in account; the active one is marked. */
+/* Where an account signs in, as the admin knows it: the domain of its user name (for a
+ * guest, "…#EXT#@host.onmicrosoft.com", that is the tenant's own), else the tenant id. */
+static char *
+tenant_label (LkAccount *account)
+{
+  const char *at = strrchr (lk_account_get_username (account), '@');
+
+  if (at != NULL && at[1] != '\0')
+    return g_strdup (at + 1);
+  return g_strdup (lk_account_get_tenant_id (account));
+}
+
+/* One menu item per signed-in account, with its tenant. "switch-account" is a stateful
+ * action whose state is the active key, so GTK draws the active item as the selected radio
+ * item (a GTK 4 popover menu draws no "icon" attribute). */
 static void
 update_account_menu (LkApplication *self)
 {
   LkWindow *window = main_window (self);
   GListModel *model = G_LIST_MODEL (self->accounts);
   LkAccount *active = lk_account_manager_get_active_account (self->accounts);
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "switch-account");
   GMenu *menu;
 
+  g_simple_action_set_state (G_SIMPLE_ACTION (action),
+                             g_variant_new_string (active != NULL ? lk_account_get_key (active) : ""));
   if (window == NULL)
     return;
   menu = lk_window_get_accounts_menu (window);
@@ -56,11 +75,12 @@ update_account_menu (LkApplication *self)
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
       g_autoptr(LkAccount) account = g_list_model_get_item (model, i);
-      g_autoptr(GMenuItem) item = g_menu_item_new (lk_account_get_username (account), NULL);
+      g_autofree char *tenant = tenant_label (account);
+      /* Translators: an account in the account menu: the user name, then its tenant. */
+      g_autofree char *label = g_strdup_printf (_("%s — %s"), lk_account_get_username (account), tenant);
+      g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
 
       g_menu_item_set_action_and_target (item, "app.switch-account", "s", lk_account_get_key (account));
-      if (account == active)
-        g_menu_item_set_attribute (item, "icon", "s", "emblem-ok-symbolic");
       g_menu_append_item (menu, item);
     }
 }
@@ -111,10 +131,11 @@ lk_application_get_accounts (LkApplication *self)
 
 /* --- the demo tenant -------------------------------------------------------------------------- */
 
+/* The end of a browser sign-in the window started (the demo's, or Sign In Again). */
 static void
-demo_signed_in_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+browser_signed_in_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
 {
   g_autoptr(LkApplication) self = user_data;
   g_autoptr(GError) error = NULL;
@@ -167,7 +188,7 @@ connect_demo (LkApplication *self)
                                   lk_sandbox_get_tenant_id (self->sandbox),
                                   lk_sandbox_get_client_id (self->sandbox));
   lk_account_manager_sign_in_browser_async (self->accounts, config, self->cancellable,
-                                            demo_signed_in_cb, g_object_ref (self));
+                                            browser_signed_in_cb, g_object_ref (self));
 }
 
 /* --- start-up ---------------------------------------------------------------------------------- */
@@ -213,6 +234,8 @@ static gboolean
 start_sandbox (LkApplication *self)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *authority = NULL;
+  g_autofree char *graph_url = NULL;
 
   self->sandbox = lk_sandbox_new ();
   lk_sandbox_setup_demo (self->sandbox);
@@ -221,6 +244,9 @@ start_sandbox (LkApplication *self)
       g_printerr (_("Could not start the demo tenant: %s\n"), error->message);
       return FALSE;
     }
+  authority = lk_sandbox_get_authority_url (self->sandbox);
+  graph_url = lk_sandbox_get_graph_url (self->sandbox);
+  lk_account_manager_set_demo (self->accounts, LK_SANDBOX_DEMO_CLIENT_ID, authority, graph_url);
   lk_account_manager_set_open_uri_func (self->accounts, lk_demo_browser_open_uri, NULL, NULL);
   return TRUE;
 }
@@ -424,6 +450,29 @@ sign_in_activated (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The active account's sign-in expired or was revoked: the same tenant, app registration and
+ * cloud again, in the browser, without the admin typing any of it. */
+static void
+sign_in_again_activated (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  LkApplication *self = user_data;
+  LkAccount *account = lk_account_manager_get_active_account (self->accounts);
+  g_autoptr(LkSignInConfig) config = NULL;
+
+  if (account == NULL)
+    {
+      sign_in_activated (NULL, NULL, self);
+      return;
+    }
+  config = lk_sign_in_config_new_for_account (account);
+  if (main_window (self) != NULL)
+    lk_window_show_connecting (main_window (self));
+  lk_account_manager_sign_in_browser_async (self->accounts, config, self->cancellable,
+                                            browser_signed_in_cb, g_object_ref (self));
+}
+
 static void
 signed_out_cb (GObject      *source,
                GAsyncResult *result,
@@ -433,9 +482,24 @@ signed_out_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   LkWindow *window = main_window (self);
 
+  g_autofree char *gone = g_steal_pointer (&self->signing_out);
+  LkAccount *next;
+
   if (!lk_account_manager_sign_out_finish (LK_ACCOUNT_MANAGER (source), result, &error)
       && window != NULL)
     lk_window_add_toast (window, error->message);
+  /* Other accounts remain: carry on with the one the manager made active, and say so. */
+  next = lk_account_manager_get_active_account (self->accounts);
+  if (next != NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Signed out of %s. Now using %s."),
+                                                  gone != NULL ? gone : "", lk_account_get_username (next));
+
+      lk_application_use_account (self, next);
+      if (window != NULL)
+        lk_window_add_toast (window, message);
+      return;
+    }
   g_settings_set_string (self->settings, "active-account", "");
   lk_application_use_account (self, NULL);
 }
@@ -450,6 +514,8 @@ sign_out_activated (GSimpleAction *action,
 
   if (account == NULL)
     return;
+  g_free (self->signing_out);
+  self->signing_out = g_strdup (lk_account_get_username (account));
   if (main_window (self) != NULL)
     lk_window_set_client (main_window (self), NULL);
   lk_account_manager_sign_out_async (self->accounts, account, self->cancellable, signed_out_cb,
@@ -481,13 +547,25 @@ switch_account_activated (GSimpleAction *action,
 }
 
 static const GActionEntry app_actions[] = {
-  { "switch-account", switch_account_activated, "s", NULL, NULL, { 0 } },
+  { "switch-account", switch_account_activated, "s", "\"\"", NULL, { 0 } },
   { "history", history_activated, NULL, NULL, NULL, { 0 } },
   { "quit", quit_activated, NULL, NULL, NULL, { 0 } },
   { "about", about_activated, NULL, NULL, NULL, { 0 } },
   { "sign-in", sign_in_activated, NULL, NULL, NULL, { 0 } },
+  { "sign-in-again", sign_in_again_activated, NULL, NULL, NULL, { 0 } },
   { "sign-out", sign_out_activated, NULL, NULL, NULL, { 0 } },
 };
+
+/* The step before a browser asks for more permissions: say which and why, in the window. */
+static void
+consent_needed_cb (LkAccountManager *accounts,
+                   LkAccount        *account,
+                   const char       *need,
+                   LkApplication    *self)
+{
+  if (main_window (self) != NULL)
+    lk_window_add_toast (main_window (self), need);
+}
 
 static void
 lk_application_startup (GApplication *application)
@@ -503,6 +581,7 @@ lk_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay", help_accels);
+  g_signal_connect_object (self->accounts, "consent-needed", G_CALLBACK (consent_needed_cb), self, 0);
   update_actions (self);
 }
 
@@ -528,6 +607,7 @@ lk_application_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->sandbox);
   g_clear_object (&self->history);
+  g_clear_pointer (&self->signing_out, g_free);
   for (guint i = 0; self->trackers != NULL && i < self->trackers->len; i++)
     g_signal_handlers_disconnect_by_func (g_ptr_array_index (self->trackers, i), tracker_finished_cb, self);
   g_clear_pointer (&self->trackers, g_ptr_array_unref);
@@ -560,6 +640,8 @@ lk_application_init (LkApplication *self)
   g_application_add_main_option_entries (G_APPLICATION (self), options);
   self->settings = g_settings_new ("io.github.latchkey.Latchkey");
   self->accounts = lk_account_manager_new ();
+  /* Demo accounts stay out of a real session; start_sandbox() turns this into a demo one. */
+  lk_account_manager_set_demo (self->accounts, LK_SANDBOX_DEMO_CLIENT_ID, NULL, NULL);
   self->cancellable = g_cancellable_new ();
   self->history = lk_action_history_new (NULL);
   self->trackers = g_ptr_array_new_with_free_func (g_object_unref);

@@ -5,6 +5,9 @@
 
 #include "lk-sign-in-dialog.h"
 
+/* The registration steps; the metainfo lists the same address as the app's help URL. */
+#define SETUP_URL "https://github.com/latchkey/latchkey#connecting-to-your-tenant"
+
 struct _LkSignInDialog
 {
   AdwWindow         parent_instance;
@@ -12,18 +15,21 @@ struct _LkSignInDialog
   GtkStack         *stack;
   GtkLabel         *error_label;
   AdwComboRow      *cloud_row;
-  AdwEntryRow      *tenant_row;
+  GtkEntry         *tenant_row;
   AdwEntryRow      *client_id_row;
   AdwEntryRow      *authority_row;
   AdwEntryRow      *graph_row;
   GtkLabel         *code_help_label;
   GtkLabel         *code_label;
   GtkLinkButton    *uri_button;
+  GtkLinkButton    *setup_link;
+  AdwStatusPage    *browser_page;
 
   LkAccountManager *accounts;
   GSettings        *settings;
   GCancellable     *cancellable;
   gulong            device_code_id;
+  gulong            still_waiting_id;
 };
 
 G_DEFINE_FINAL_TYPE (LkSignInDialog, lk_sign_in_dialog, ADW_TYPE_WINDOW)
@@ -36,6 +42,8 @@ enum
 
 static guint signals[N_SIGNALS];
 
+static void client_id_changed_cb (LkSignInDialog *self);
+
 static void
 cloud_changed_cb (LkSignInDialog *self)
 {
@@ -43,6 +51,8 @@ cloud_changed_cb (LkSignInDialog *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->authority_row), custom);
   gtk_widget_set_visible (GTK_WIDGET (self->graph_row), custom);
+  /* Whether the client ID must look like Entra's depends on the cloud. */
+  client_id_changed_cb (self);
 }
 
 static void
@@ -55,9 +65,38 @@ show_error (LkSignInDialog *self,
 }
 
 static const char *
-entry_text (AdwEntryRow *row)
+entry_text (gpointer row)
 {
   return gtk_editable_get_text (GTK_EDITABLE (row));
+}
+
+/* Entra's application (client) IDs are GUIDs; a custom authority may use any identifier. */
+static gboolean
+client_id_looks_wrong (LkSignInDialog *self,
+                       const char     *client_id)
+{
+  if (adw_combo_row_get_selected (self->cloud_row) == LK_CLOUD_CUSTOM || *client_id == '\0')
+    return FALSE;
+  return !lk_is_guid (client_id);
+}
+
+/* Checked as it is typed, and the complaint goes as soon as the ID is right. */
+static void
+client_id_changed_cb (LkSignInDialog *self)
+{
+  g_autofree char *client_id = g_strstrip (g_strdup (entry_text (self->client_id_row)));
+  gboolean wrong = client_id_looks_wrong (self, client_id);
+
+  if (wrong)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->client_id_row), "error");
+      show_error (self, _("An application (client) ID looks like 00000000-0000-0000-0000-000000000000: copy it from the app registration’s Overview."));
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->client_id_row), "error");
+      show_error (self, NULL);
+    }
 }
 
 /* Remembers the form (never a secret) and builds the sign-in request; NULL when incomplete. */
@@ -71,6 +110,11 @@ read_form (LkSignInDialog *self)
   if (*client_id == '\0')
     {
       show_error (self, _("Enter the application (client) ID of your app registration."));
+      return NULL;
+    }
+  if (client_id_looks_wrong (self, client_id))
+    {
+      client_id_changed_cb (self);
       return NULL;
     }
   if (cloud == LK_CLOUD_CUSTOM && (*entry_text (self->authority_row) == '\0' || *entry_text (self->graph_row) == '\0'))
@@ -148,6 +192,7 @@ browser_clicked_cb (LkSignInDialog *self)
   if (config == NULL)
     return;
   restart_cancellable (self);
+  adw_status_page_set_description (self->browser_page, _("Sign in on the page that opened, then come back here."));
   gtk_stack_set_visible_child_name (self->stack, "browser");
   lk_account_manager_sign_in_browser_async (self->accounts, config, self->cancellable,
                                             browser_done_cb, g_object_ref (self));
@@ -164,9 +209,20 @@ device_code_cb (LkAccountManager *accounts,
   gtk_label_set_label (self->code_label, user_code);
   gtk_button_set_label (GTK_BUTTON (self->uri_button), verification_uri);
   gtk_link_button_set_uri (self->uri_button, verification_uri);
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->code_label)), TRUE);
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->uri_button)), TRUE);
   gtk_label_set_label (self->code_help_label,
                        _("On any device, open the address below and enter this code. Latchkey continues by itself once you approve."));
   gtk_stack_set_visible_child_name (self->stack, "code");
+}
+
+static void
+still_waiting_cb (LkAccountManager *accounts,
+                  guint             seconds_left,
+                  LkSignInDialog   *self)
+{
+  adw_status_page_set_description (self->browser_page,
+                                   _("Still waiting for the browser. If the sign-in page showed an error, the redirect URI is usually not registered as http://localhost, or the client ID or tenant is wrong. Latchkey waits a few more minutes."));
 }
 
 static void
@@ -177,6 +233,12 @@ code_clicked_cb (LkSignInDialog *self)
   if (config == NULL)
     return;
   restart_cancellable (self);
+  /* Asking for a code takes a round trip: show that it is under way at once. */
+  gtk_label_set_label (self->code_help_label, _("Asking the sign-in service for a code…"));
+  gtk_label_set_label (self->code_label, "");
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->code_label)), FALSE);
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->uri_button)), FALSE);
+  gtk_stack_set_visible_child_name (self->stack, "code");
   lk_account_manager_sign_in_device_code_async (self->accounts, config, self->cancellable,
                                                 code_done_cb, g_object_ref (self));
 }
@@ -210,7 +272,10 @@ lk_sign_in_dialog_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   if (self->accounts != NULL)
-    g_clear_signal_handler (&self->device_code_id, self->accounts);
+    {
+      g_clear_signal_handler (&self->device_code_id, self->accounts);
+      g_clear_signal_handler (&self->still_waiting_id, self->accounts);
+    }
   g_clear_object (&self->accounts);
   g_clear_object (&self->settings);
   /* No gtk_widget_dispose_template(): the libadwaita parent owns and unparents the content. */
@@ -241,6 +306,9 @@ lk_sign_in_dialog_class_init (LkSignInDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LkSignInDialog, code_help_label);
   gtk_widget_class_bind_template_child (widget_class, LkSignInDialog, code_label);
   gtk_widget_class_bind_template_child (widget_class, LkSignInDialog, uri_button);
+  gtk_widget_class_bind_template_child (widget_class, LkSignInDialog, setup_link);
+  gtk_widget_class_bind_template_child (widget_class, LkSignInDialog, browser_page);
+  gtk_widget_class_bind_template_callback (widget_class, client_id_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, cloud_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, browser_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, code_clicked_cb);
@@ -270,7 +338,10 @@ lk_sign_in_dialog_init (LkSignInDialog *self)
   client_id = g_settings_get_string (self->settings, "client-id");
   authority = g_settings_get_string (self->settings, "custom-authority");
   graph_url = g_settings_get_string (self->settings, "custom-graph-url");
-  gtk_editable_set_text (GTK_EDITABLE (self->tenant_row), tenant);
+  /* "organizations" is the setting's word for "no tenant chosen": the row says so instead. */
+  gtk_editable_set_text (GTK_EDITABLE (self->tenant_row),
+                         g_str_equal (tenant, "organizations") ? "" : tenant);
+  gtk_link_button_set_uri (self->setup_link, SETUP_URL);
   gtk_editable_set_text (GTK_EDITABLE (self->client_id_row), client_id);
   gtk_editable_set_text (GTK_EDITABLE (self->authority_row), authority);
   gtk_editable_set_text (GTK_EDITABLE (self->graph_row), graph_url);
@@ -288,5 +359,7 @@ lk_sign_in_dialog_new (LkAccountManager *accounts,
   self = g_object_new (LK_TYPE_SIGN_IN_DIALOG, "transient-for", parent, NULL);
   self->accounts = g_object_ref (accounts);
   self->device_code_id = g_signal_connect (accounts, "device-code", G_CALLBACK (device_code_cb), self);
+  self->still_waiting_id = g_signal_connect (accounts, "browser-still-waiting",
+                                             G_CALLBACK (still_waiting_cb), self);
   return self;
 }

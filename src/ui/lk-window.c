@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lk-auth-error.h"
 #include "lk-capability.h"
 #include "lk-device-list.h"
 #include "lk-device-page.h"
@@ -31,6 +32,8 @@ struct _LkWindow
   AdwStatusPage        *no_results_page;
   AdwStatusPage        *error_page;
   GtkLabel             *error_ids_label;
+  GtkWidget            *retry_button;
+  GtkWidget            *sign_in_again_button;
   AdwStatusPage        *throttled_page;
   GtkRevealer          *progress_revealer;
   GtkLabel             *progress_label;
@@ -173,6 +176,7 @@ lk_window_show_error (LkWindow     *self,
 {
   g_autofree char *ids = NULL;
   g_autofree char *message = NULL;
+  gboolean needs_sign_in;
 
   g_return_if_fail (LK_IS_WINDOW (self));
 
@@ -182,6 +186,10 @@ lk_window_show_error (LkWindow     *self,
   adw_status_page_set_description (self->error_page, message);
   gtk_label_set_label (self->error_ids_label, ids != NULL ? ids : "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_ids_label), ids != NULL);
+  /* A dead sign-in cannot be retried into life: offer the way out instead. */
+  needs_sign_in = g_error_matches (error, LK_AUTH_ERROR, LK_AUTH_ERROR_INVALID_GRANT);
+  gtk_widget_set_visible (self->retry_button, !needs_sign_in);
+  gtk_widget_set_visible (self->sign_in_again_button, needs_sign_in);
   set_state (self, "error");
 }
 
@@ -604,6 +612,8 @@ lk_window_class_init (LkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LkWindow, no_results_page);
   gtk_widget_class_bind_template_child (widget_class, LkWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, LkWindow, error_ids_label);
+  gtk_widget_class_bind_template_child (widget_class, LkWindow, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, LkWindow, sign_in_again_button);
   gtk_widget_class_bind_template_child (widget_class, LkWindow, throttled_page);
   gtk_widget_class_bind_template_child (widget_class, LkWindow, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, LkWindow, progress_label);

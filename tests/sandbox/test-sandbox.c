@@ -849,7 +849,7 @@ static void
 test_pkce (Fixture *f, gconstpointer data)
 {
   const char *verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-  const char *redirect = "http://127.0.0.1:49152/callback";
+  const char *redirect = "http://localhost:49152/";
   g_autofree char *code = authorize (f, verifier, redirect);
   g_autofree char *token_url = login_url (f, "organizations", "oauth2/v2.0/token");
   const char *client_id = lk_sandbox_get_client_id (f->sandbox);
@@ -923,6 +923,24 @@ test_authorize_errors (Fixture *f, gconstpointer data)
   g_autoptr(GBytes) b = send_ok (f, "GET", u2, NULL, NULL, 400, NULL);
   g_autoptr(GBytes) c = NULL;
   const char *location;
+
+  /* Registered: http://localhost. Entra compares the host as written, whatever the port. */
+  {
+    g_autofree char *loopback_q = form ("client_id", lk_sandbox_get_client_id (f->sandbox), "response_type", "code",
+                                        "redirect_uri", "http://127.0.0.1:1234/", "scope", "openid",
+                                        "code_challenge", "x", "code_challenge_method", "S256", NULL);
+    g_autofree char *u4 = g_strdup_printf ("%s?%s", base, loopback_q);
+    g_autoptr(GBytes) d = send_ok (f, "GET", u4, NULL, NULL, 400, NULL);
+    g_autofree char *page = g_strndup (g_bytes_get_data (d, NULL), g_bytes_get_size (d));
+
+    g_assert_nonnull (strstr (page, "AADSTS50011: The redirect URI &apos;http://127.0.0.1:1234/&apos; specified in the request does not match"));
+    lk_sandbox_set_redirect_uris (f->sandbox, (const char *[]) { "http://127.0.0.1", NULL });
+    g_clear_pointer (&d, g_bytes_unref);
+    d = send_ok (f, "GET", u4, NULL, NULL, 302, NULL);
+    g_clear_pointer (&d, g_bytes_unref);
+    d = send_ok (f, "GET", u3, NULL, NULL, 400, NULL);
+    lk_sandbox_set_redirect_uris (f->sandbox, (const char *[]) { "http://localhost", NULL });
+  }
 
   lk_sandbox_add_fault (f->sandbox, &denied);
   c = send_ok (f, "GET", u3, NULL, NULL, 302, &msg);

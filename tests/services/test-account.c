@@ -251,12 +251,164 @@ test_manager_device_code_and_sign_out (Fixture *f, gconstpointer data)
   g_assert_null (lk_account_manager_get_active_account (f->manager));
 }
 
+/* An id_token from another issuer, for another client or another tenant names no account. */
+static void
+test_id_token_checked (Fixture *f, gconstpointer data)
+{
+  static const char *const claims[][2] = {
+    { "iss", "https://login.microsoftonline.com/8b1f3c52-6d4e-4a7b-9c2d-1e5f7a9b3c4d/v2.0" },
+    { "aud", "00000000-0000-0000-0000-000000000000" },
+    { "tid", "11111111-2222-3333-4444-555555555555" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (claims); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(LkAccount) account = NULL;
+
+      lk_sandbox_set_id_token_claim (f->sandbox, claims[i][0], claims[i][1]);
+      account = sign_in_browser (f->manager, f->config, &error);
+      g_assert_error (error, LK_AUTH_ERROR, LK_AUTH_ERROR_INVALID_RESPONSE);
+      g_assert_null (account);
+      g_assert_nonnull (strstr (error->message, "did not trust it"));
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->manager)), ==, 1);
+      g_assert_true (lk_account_manager_get_active_account (f->manager) == f->account);
+      lk_sandbox_set_id_token_claim (f->sandbox, claims[i][0], NULL);
+    }
+}
+
+/* "organizations" discovers an issuer with {tenantid}: the token's tid fills it in, so the
+ * right token passes and one whose tid and iss disagree does not. */
+static void
+test_id_token_multi_tenant (Fixture *f, gconstpointer data)
+{
+  g_autofree char *authority = lk_sandbox_get_authority_url (f->sandbox);
+  g_autofree char *graph = lk_sandbox_get_graph_url (f->sandbox);
+  g_autoptr(LkSignInConfig) config = lk_sign_in_config_new (LK_CLOUD_CUSTOM, authority, graph, NULL,
+                                                            lk_sandbox_get_client_id (f->sandbox));
+  g_autoptr(LkAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpstr (config->tenant, ==, "organizations");
+  account = sign_in_browser (f->manager, config, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (lk_account_get_tenant_id (account), ==, lk_sandbox_get_tenant_id (f->sandbox));
+  g_clear_object (&account);
+
+  lk_sandbox_set_id_token_claim (f->sandbox, "tid", "11111111-2222-3333-4444-555555555555");
+  account = sign_in_browser (f->manager, config, &error);
+  g_assert_error (error, LK_AUTH_ERROR, LK_AUTH_ERROR_INVALID_RESPONSE);
+  g_assert_null (account);
+}
+
+static void
+consent_needed_cb (LkAccountManager *manager, LkAccount *account, const char *need, gpointer data)
+{
+  g_free (*(char **) data);
+  *(char **) data = g_strdup (need);
+}
+
+static LkAccount *
+request_scopes (Fixture *f, const char *scopes, GError **error)
+{
+  AsyncWait w = { 0 };
+  LkAccount *account;
+
+  lk_account_manager_request_scopes_async (f->manager, f->account, scopes, NULL, async_wait_cb, &w);
+  account = lk_account_manager_request_scopes_finish (f->manager, async_wait (&w, 30), error);
+  g_object_unref (w.result);
+  return account;
+}
+
+/* Incremental consent: a permission is asked for only when a feature first needs it, with the
+ * "needs permission" step, for the same account; it then survives refreshes. */
+static void
+test_incremental_consent (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LkAccount) same = NULL;
+  g_autoptr(LkAccount) wider = NULL;
+  g_autofree char *need = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *refresh = dup_refresh_token (f->account);
+  g_autofree char *scope_param = NULL;
+  g_autofree char *graph = lk_sandbox_get_graph_url (f->sandbox);
+  g_autoptr(LkOidcConfig) oidc = discover (lk_account_manager_get_session (f->manager), f->sandbox);
+  g_autoptr(LkTokenResponse) sneaked = NULL;
+  guint authorizations = lk_sandbox_count_requests (f->sandbox, "GET", "oauth2/v2.0/authorize");
+  AsyncWait w = { 0 };
+
+  g_signal_connect (f->manager, "consent-needed", G_CALLBACK (consent_needed_cb), &need);
+
+  /* Held already: no step, no browser. */
+  same = request_scopes (f, LK_SCOPE_READ, &error);
+  g_assert_no_error (error);
+  g_assert_true (same == f->account);
+  g_assert_null (need);
+  g_assert_cmpuint (lk_sandbox_count_requests (f->sandbox, "GET", "oauth2/v2.0/authorize"), ==, authorizations);
+
+  /* Not consented: a refresh cannot widen the grant (Entra's AADSTS65001). */
+  scope_param = lk_cloud_build_scopes_with (graph, "BitLockerKey.Read.All");
+  {
+    const char *params[] = { "grant_type", "refresh_token", "client_id", lk_sandbox_get_client_id (f->sandbox),
+                             "refresh_token", refresh, "scope", scope_param, NULL };
+
+    lk_oidc_token_request_async (lk_account_manager_get_session (f->manager), oidc->token_endpoint,
+                                 params, NULL, async_wait_cb, &w);
+    sneaked = lk_oidc_token_request_finish (async_wait (&w, 20), &error);
+    g_clear_object (&w.result);
+    g_assert_null (sneaked);
+    g_assert_nonnull (strstr (error->message, "\nAADSTS65001: "));
+    g_clear_error (&error);
+  }
+
+  wider = request_scopes (f, "BitLockerKey.Read.All", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (need, ==, "Latchkey needs permission to read BitLocker recovery keys. Your browser opens to ask for it; your organization may need an administrator to approve it first.");
+  g_assert_nonnull (strstr (f->browser->location, "login_hint=giulia.bianchi%40contoso-demo.onmicrosoft.com"));
+  g_assert_null (strstr (f->browser->location, "prompt=select_account"));
+  g_assert_nonnull (strstr (f->browser->location, "BitLockerKey.Read.All"));
+  g_assert_true (lk_account_has_scope (wider, "BitLockerKey.Read.All"));
+  g_assert_true (lk_account_has_scope (wider, LK_SCOPE_PRIVILEGED));
+  g_assert_cmpstr (lk_account_get_key (wider), ==, lk_account_get_key (f->account));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->manager)), ==, 1);
+  g_assert_true (lk_account_manager_get_active_account (f->manager) == wider);
+
+  /* A refresh keeps what was consented. */
+  lk_sandbox_expire_access_tokens (f->sandbox);
+  token = get_token (wider, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_true (lk_account_has_scope (wider, "BitLockerKey.Read.All"));
+  g_signal_handlers_disconnect_by_func (f->manager, consent_needed_cb, &need);
+}
+
+/* Refused in the browser: the account stays as it was. */
+static void
+test_incremental_consent_declined (Fixture *f, gconstpointer data)
+{
+  LkFault declined = { .kind = LK_FAULT_OAUTH_ERROR, .path_contains = "authorize", .graph_code = "AADSTS65004" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LkAccount) account = NULL;
+
+  lk_sandbox_add_fault (f->sandbox, &declined);
+  account = request_scopes (f, "DeviceLocalCredential.Read.All", &error);
+  g_assert_error (error, LK_AUTH_ERROR, LK_AUTH_ERROR_ACCESS_DENIED);
+  g_assert_nonnull (strstr (error->message, "AADSTS65004"));
+  g_assert_null (account);
+  g_assert_false (lk_account_has_scope (f->account, "DeviceLocalCredential.Read.All"));
+  g_assert_true (lk_account_manager_get_active_account (f->manager) == f->account);
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) g_test_add ("/account/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("id-token/checked", test_id_token_checked);
+  ADD ("incremental-consent", test_incremental_consent);
+  ADD ("incremental-consent/declined", test_incremental_consent_declined);
+  ADD ("id-token/multi-tenant", test_id_token_multi_tenant);
   ADD ("signed-in", test_signed_in);
   ADD ("refresh-rotation", test_refresh_rotation);
   ADD ("single-refresh", test_single_refresh);

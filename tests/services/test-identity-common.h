@@ -25,6 +25,7 @@ typedef struct
   guint        stray_404;
   guint        stray_400;
   guint        final_status;
+  char        *final_body;  /* the page the listener answered the redirect with */
 } FakeBrowser;
 
 G_GNUC_UNUSED static void
@@ -34,6 +35,7 @@ fake_browser_free (FakeBrowser *b)
   g_free (b->base);
   g_free (b->location);
   g_free (b->redirect);
+  g_free (b->final_body);
   g_free (b);
 }
 
@@ -47,7 +49,7 @@ fake_browser_new (BrowserMode mode)
 }
 
 G_GNUC_UNUSED static guint
-browser_get_sync_status (FakeBrowser *b, const char *url)
+browser_get_sync (FakeBrowser *b, const char *url, char **body)
 {
   g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
   g_autoptr(GBytes) bytes = NULL;
@@ -56,7 +58,17 @@ browser_get_sync_status (FakeBrowser *b, const char *url)
   /* Sync on a private thread-default context would block the listener on our main
    * context; callers only use this from a thread. */
   bytes = soup_session_send_and_read (b->session, msg, NULL, NULL);
-  return soup_message_get_status (msg);
+  if (body != NULL && bytes != NULL)
+    *body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  /* No answer at all (the listener closed first) is what a browser shows as an empty
+   * response: 2 here (0 means "not yet"), never mistaken for a page. */
+  return bytes != NULL ? soup_message_get_status (msg) : 2;
+}
+
+G_GNUC_UNUSED static guint
+browser_get_sync_status (FakeBrowser *b, const char *url)
+{
+  return browser_get_sync (b, url, NULL);
 }
 
 G_GNUC_UNUSED static gpointer
@@ -84,7 +96,9 @@ browser_thread (gpointer data)
       goto out;
     }
   target = g_strdup (location);
+  g_free (b->base);
   b->base = g_strndup (target, strcspn (target, "?"));
+  g_free (b->redirect);
   b->redirect = g_strdup (target);
 
   if (b->mode == BROWSER_STRAY_FIRST)
@@ -104,7 +118,8 @@ browser_thread (gpointer data)
       g_assert_nonnull (state);
       state[6] = state[6] == 'A' ? 'B' : 'A';
     }
-  b->final_status = browser_get_sync_status (b, target);
+  g_clear_pointer (&b->final_body, g_free);   /* one browser may sign in more than once */
+  b->final_status = browser_get_sync (b, target, &b->final_body);
 
 out:
   g_clear_object (&b->session);

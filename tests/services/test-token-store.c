@@ -296,6 +296,89 @@ test_invalid_grant_removes_item (Fixture *f, gconstpointer data)
   g_assert_cmpuint (stored->len, ==, 0);
 }
 
+static void
+save_stored (LkStoredAccount *stored)
+{
+  g_autoptr(GError) error = NULL;
+  AsyncWait w = { 0 };
+
+  lk_token_store_save_async (stored, NULL, async_wait_cb, &w);
+  g_assert_true (lk_token_store_save_finish (async_wait (&w, 20), &error));
+  g_assert_no_error (error);
+  g_object_unref (w.result);
+}
+
+/* What versions before the demo mark left behind: one item per port the demo ever had. */
+static LkStoredAccount *
+legacy_demo_item (guint port)
+{
+  LkStoredAccount *stored = lk_stored_account_new ();
+
+  stored->authority = g_strdup_printf ("http://127.0.0.1:%u/login", port);
+  stored->graph_url = g_strdup_printf ("http://127.0.0.1:%u/graph", port);
+  stored->tenant = g_strdup ("8b1f3c52-6d4e-4a7b-9c2d-1e5f7a9b3c4d");
+  stored->tenant_id = g_strdup (stored->tenant);
+  stored->client_id = g_strdup (LK_SANDBOX_DEMO_CLIENT_ID);
+  stored->username = g_strdup ("giulia.bianchi@contoso-demo.onmicrosoft.com");
+  stored->refresh_token = g_strdup ("stale-demo-refresh-token");
+  stored->cloud = g_strdup ("custom");
+  return stored;
+}
+
+/* A real session lists neither the demo's account nor the stale ones, and deletes the stale
+ * ones; a demo session lists only the demo's, pointed at its sandbox of the day. */
+static void
+test_demo_kept_apart (Fixture *f, gconstpointer data)
+{
+  g_autoptr(LkAccountManager) real = NULL;
+  g_autoptr(LkAccountManager) demo = NULL;
+  g_autoptr(LkAccount) signed_in = NULL;
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *demo_authority = g_strdup ("http://127.0.0.1:1/login");
+  g_autofree char *demo_graph = g_strdup ("http://127.0.0.1:1/graph");
+  LkAccount *account;
+
+  if (!need_keyring ())
+    return;
+  clear_all_items ();
+  for (guint port = 28623; port < 28626; port++)
+    {
+      g_autoptr(LkStoredAccount) legacy = legacy_demo_item (port);
+
+      save_stored (legacy);
+    }
+  {
+    g_autoptr(LkStoredAccount) marked = legacy_demo_item (0);
+
+    marked->demo = TRUE;
+    save_stored (marked);
+  }
+
+  real = new_manager (f);
+  lk_account_manager_set_demo (real, LK_SANDBOX_DEMO_CLIENT_ID, NULL, NULL);
+  g_assert_true (load (real, &error));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (real)), ==, 0);
+  g_assert_null (lk_account_manager_get_active_account (real));
+  signed_in = sign_in (real, f->config);
+  g_assert_false (lk_account_get_demo (signed_in));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (real)), ==, 1);
+
+  /* The stale items are gone; the demo's own and the real one stay. */
+  stored = load_stored ();
+  g_assert_cmpuint (stored->len, ==, 2);
+
+  demo = new_manager (f);
+  lk_account_manager_set_demo (demo, LK_SANDBOX_DEMO_CLIENT_ID, demo_authority, demo_graph);
+  g_assert_true (load (demo, &error));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (demo)), ==, 1);
+  account = lk_account_manager_get_active_account (demo);
+  g_assert_true (lk_account_get_demo (account));
+  g_assert_cmpstr (lk_account_get_authority (account), ==, demo_authority);
+  g_assert_cmpstr (lk_account_get_graph_url (account), ==, demo_graph);
+  clear_all_items ();
+}
+
 static gboolean
 contains_any (const char *haystack, gsize len, const char * const *needles)
 {
@@ -416,8 +499,50 @@ test_no_secret_service (Fixture *f, gconstpointer data)
   g_test_trap_assert_passed ();
 }
 
+/* Other suites share this session's keyring (test.sh runs two tests at a time): leave it
+ * unlocked as found, with the password build-aux/test.sh gave gnome-keyring. Unlocking
+ * through the Secret Service API always prompts, so this uses gnome-keyring's own
+ * UnlockWithMasterPassword, the secret sent over a "plain" session. */
+static void
+unlock_default_collection (void)
+{
+  static const char password[] = "latchkey-test";
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GVariant) opened = NULL;
+  g_autoptr(GVariant) alias = NULL;
+  g_autoptr(GVariant) unlocked = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *session = NULL;
+  const char *collection = NULL;
+
+  opened = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
+                                        "org.freedesktop.Secret.Service", "OpenSession",
+                                        g_variant_new ("(sv)", "plain", g_variant_new_string ("")),
+                                        G_VARIANT_TYPE ("(vo)"), G_DBUS_CALL_FLAGS_NONE, 5000, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (opened, "(v&o)", NULL, &session);
+  alias = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
+                                       "org.freedesktop.Secret.Service", "ReadAlias",
+                                       g_variant_new ("(s)", "default"), G_VARIANT_TYPE ("(o)"),
+                                       G_DBUS_CALL_FLAGS_NONE, 5000, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (alias, "(&o)", &collection);
+  unlocked = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
+                                          "org.gnome.keyring.InternalUnsupportedGuiltRiddenInterface",
+                                          "UnlockWithMasterPassword",
+                                          g_variant_new ("(o(o@ay@ays))", collection, session,
+                                                         g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, "", 0, 1),
+                                                         g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, password,
+                                                                                    strlen (password), 1),
+                                                         "text/plain"),
+                                          NULL, G_DBUS_CALL_FLAGS_NONE, 5000, NULL, &error);
+  /* Not gnome-keyring (another Secret Service): nothing more can be done without a prompt. */
+  if (error != NULL)
+    g_test_message ("Could not unlock the default collection again: %s", error->message);
+}
+
 /* Runs in a child too: the keyring may prompt if something went wrong, and the trap's
- * timeout bounds it. Registered last: the collection stays locked afterwards. */
+ * timeout bounds it. Registered last; the collection is unlocked again afterwards. */
 static void
 test_locked_collection (Fixture *f, gconstpointer data)
 {
@@ -458,6 +583,8 @@ test_locked_collection (Fixture *f, gconstpointer data)
   clear_all_items ();
   g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
   g_test_trap_assert_passed ();
+  unlock_default_collection ();
+  clear_all_items ();
 }
 
 int
@@ -468,6 +595,7 @@ main (int argc, char *argv[])
 
 #define ADD(path, func) g_test_add ("/token-store/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("store-and-restart", test_store_and_restart);
+  ADD ("demo-kept-apart", test_demo_kept_apart);
   ADD ("multiple-and-sign-out", test_multiple_and_sign_out);
   ADD ("invalid-grant-removes-item", test_invalid_grant_removes_item);
   ADD ("no-secret-in-logs-or-files", test_no_secret_in_logs_or_files);

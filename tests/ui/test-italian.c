@@ -8,7 +8,10 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "../services/test-identity-common.h"
+#include "lk-browser-flow.h"
 #include "lk-capability-badge.h"
+#include "lk-cloud.h"
 #include "lk-reset-wizard.h"
 #include "lk-sandbox.h"
 #include "lk-window.h"
@@ -95,6 +98,55 @@ test_italian (void)
   lk_sandbox_stop (sandbox);
 }
 
+static void
+flow_done_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  GError **error = data;
+  LkTokenResponse *response = lk_browser_flow_run_finish (LK_BROWSER_FLOW (source), result, error);
+
+  g_assert_null (response);
+}
+
+/* A refused sign-in, in Italian: the browser's page and the error say what to do in the
+ * admin's language, and keep Entra's own words (its code) as they came. */
+static void
+test_sign_in_refused (void)
+{
+  LkSandbox *sandbox = start_sandbox ();
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(LkOidcConfig) oidc = discover (session, sandbox);
+  g_autofree char *graph = lk_sandbox_get_graph_url (sandbox);
+  g_autofree char *scopes = lk_cloud_build_scopes (graph);
+  LkFault fault = { .kind = LK_FAULT_OAUTH_ERROR, .path_contains = "authorize", .graph_code = "AADSTS53003" };
+  FakeBrowser *browser = fake_browser_new (BROWSER_NORMAL);
+  LkBrowserFlow *flow = lk_browser_flow_new (session, oidc, lk_sandbox_get_client_id (sandbox), scopes);
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (_("Remove passcode"), "Remove passcode") == 0)
+    {
+      g_test_skip ("no Italian catalogue");
+      return;
+    }
+  lk_sandbox_add_fault (sandbox, &fault);
+  lk_browser_flow_set_open_uri_func (flow, fake_browser_open, browser, NULL);
+  lk_browser_flow_run_async (flow, NULL, flow_done_cb, &error);
+  g_object_unref (flow);
+  while (error == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  while (browser->final_status == 0)
+    g_main_context_iteration (NULL, FALSE);
+
+  g_assert_true (g_str_has_prefix (error->message, "Un criterio di accesso condizionale ha bloccato questo accesso."));
+  g_assert_nonnull (strstr (error->message, "\nAADSTS53003: Access has been blocked by Conditional Access policies."));
+  g_assert_cmpuint (browser->final_status, ==, 200);
+  g_assert_nonnull (strstr (browser->final_body, "<html lang=\"it\">"));
+  g_assert_nonnull (strstr (browser->final_body, "<h1>Latchkey non è riuscito a farti accedere</h1>"));
+  g_assert_nonnull (strstr (browser->final_body, "Un criterio di accesso condizionale"));
+  fake_browser_free (browser);
+  lk_sandbox_stop (sandbox);
+  g_assert_finalize_object (sandbox);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -109,5 +161,6 @@ main (int   argc,
   adw_init ();
 
   g_test_add_func ("/italian/window-and-wizard", test_italian);
+  g_test_add_func ("/italian/sign-in-refused", test_sign_in_refused);
   return g_test_run ();
 }

@@ -1,0 +1,434 @@
+/* test-accounts.c: the real application's accounts against the sandbox — Sign In Again after a
+ * revoked sign-in, the account menu, and signing out of one of several accounts. Runs in a
+ * keyring of its own (tests/run-private-keyring.sh), under Xvfb. */
+#include "config.h"
+
+#include <string.h>
+#include <adwaita.h>
+
+#include "../lk-test-common.h"
+#include "../lk-test-widgets.h"
+
+#include "lk-application.h"
+#include "lk-demo-browser.h"
+#include "lk-sandbox.h"
+#include "lk-sign-in-dialog.h"
+#include "lk-window.h"
+
+typedef struct
+{
+  LkSandbox      *sandbox;
+  LkApplication  *app;       /* one for the whole run: an application registers once */
+  LkWindow       *window;
+  LkSignInConfig *config;
+} Fixture;
+
+static LkApplication *app;
+static const char *metainfo_path;
+
+static gboolean
+window_settled (gpointer data)
+{
+  const char *state = lk_window_get_state (data);
+
+  return g_strcmp0 (state, "searching") != 0 && g_strcmp0 (state, "throttled") != 0
+         && g_strcmp0 (state, "connecting") != 0;
+}
+
+static gboolean
+window_connected (gpointer data)
+{
+  return lk_window_get_client (data) != NULL && window_settled (data);
+}
+
+static void
+store_result_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_result (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *result;
+}
+
+static LkAccount *
+sign_in (Fixture *f)
+{
+  LkAccountManager *accounts = lk_application_get_accounts (f->app);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  LkAccount *account;
+
+  lk_account_manager_sign_in_browser_async (accounts, f->config, NULL, store_result_cb, &result);
+  account = lk_account_manager_sign_in_browser_finish (accounts, wait_result (&result), &error);
+  g_assert_no_error (error);
+  lk_application_use_account (f->app, account);
+  g_assert_true (lk_test_wait_until (window_connected, f->window, 20000));
+  return account;
+}
+
+static gboolean
+accounts_loaded (gpointer data)
+{
+  /* The window leaves "connecting" once the keyring was read. */
+  return g_strcmp0 (lk_window_get_state (data), "connecting") != 0;
+}
+
+static void
+setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *authority = NULL;
+  g_autofree char *graph = NULL;
+
+  f->sandbox = lk_sandbox_new ();
+  lk_sandbox_load_demo_tenant (f->sandbox);
+  g_assert_true (lk_sandbox_start (f->sandbox, &error));
+  authority = lk_sandbox_get_authority_url (f->sandbox);
+  graph = lk_sandbox_get_graph_url (f->sandbox);
+  f->config = lk_sign_in_config_new (LK_CLOUD_CUSTOM, authority, graph,
+                                     lk_sandbox_get_tenant_id (f->sandbox),
+                                     lk_sandbox_get_client_id (f->sandbox));
+
+  if (app == NULL)
+    {
+      app = lk_application_new ();
+      g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+      g_assert_no_error (error);
+      /* The browser that approves at once, as the demo's does. */
+      lk_account_manager_set_open_uri_func (lk_application_get_accounts (app),
+                                            lk_demo_browser_open_uri, NULL, NULL);
+      g_application_activate (G_APPLICATION (app));
+    }
+  f->app = app;
+  f->window = LK_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_nonnull (f->window);
+  g_assert_true (lk_test_wait_until (accounts_loaded, f->window, 20000));
+}
+
+static gboolean
+signed_out (gpointer data)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (lk_application_get_accounts (data))) == 0
+         && g_strcmp0 (lk_window_get_state (LK_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (data)))), "signed-out") == 0;
+}
+
+/* Leaves the application as the next test expects it: no account, its window open. */
+static void
+teardown (Fixture *f, gconstpointer data)
+{
+  LkAccountManager *accounts = lk_application_get_accounts (app);
+
+  while (g_list_model_get_n_items (G_LIST_MODEL (accounts)) > 0)
+    {
+      g_autoptr(LkAccount) account = g_list_model_get_item (G_LIST_MODEL (accounts), 0);
+      g_autoptr(GAsyncResult) result = NULL;
+
+      lk_account_manager_sign_out_async (accounts, account, NULL, store_result_cb, &result);
+      g_assert_true (lk_account_manager_sign_out_finish (accounts, wait_result (&result), NULL));
+    }
+  lk_application_use_account (app, NULL);
+  g_assert_true (lk_test_wait_until (signed_out, app, 20000));
+  lk_sandbox_set_id_token_claim (f->sandbox, "preferred_username", NULL);
+  lk_sign_in_config_free (f->config);
+  lk_sandbox_stop (f->sandbox);
+  g_clear_object (&f->sandbox);
+}
+
+static gboolean
+is_visible_actionable (GtkWidget *widget, gconstpointer name)
+{
+  return lk_test_is_actionable (widget, name) && gtk_widget_is_visible (widget);
+}
+
+/* A revoked sign-in: Retry cannot help, Sign In Again can — same tenant and client id. */
+static void
+test_sign_in_again (Fixture *f, gconstpointer data)
+{
+  g_autoptr(LkAccount) account = sign_in (f);
+  g_autofree char *authorize = g_strdup_printf ("/login/%s/oauth2/v2.0/authorize",
+                                                lk_sandbox_get_tenant_id (f->sandbox));
+
+  g_assert_cmpuint (lk_sandbox_count_requests (f->sandbox, "GET", authorize), ==, 1);
+  lk_sandbox_revoke_refresh_tokens (f->sandbox);
+  lk_sandbox_expire_access_tokens (f->sandbox);
+  lk_window_search (f->window, "rossi");
+  g_assert_true (lk_test_wait_until (window_settled, f->window, 20000));
+  g_assert_cmpstr (lk_window_get_state (f->window), ==, "error");
+  g_assert_nonnull (lk_test_find_widget (GTK_WIDGET (f->window), is_visible_actionable, "app.sign-in-again"));
+  g_assert_null (lk_test_find_widget (GTK_WIDGET (f->window), is_visible_actionable, "win.retry"));
+
+  lk_sandbox_reset_log (f->sandbox);
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "sign-in-again", NULL);
+  g_assert_true (lk_test_wait_until (window_connected, f->window, 20000));
+  /* The same tenant in the path; the same client id, or the sandbox would have refused it. */
+  g_assert_cmpuint (lk_sandbox_count_requests (f->sandbox, "GET", authorize), ==, 1);
+  lk_window_search (f->window, "rossi");
+  g_assert_true (lk_test_wait_until (window_settled, f->window, 20000));
+  g_assert_cmpstr (lk_window_get_state (f->window), !=, "error");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (lk_application_get_accounts (f->app))), ==, 1);
+}
+
+static char *
+menu_label (GMenu *menu, guint i)
+{
+  char *label = NULL;
+
+  g_menu_model_get_item_attribute (G_MENU_MODEL (menu), i, G_MENU_ATTRIBUTE_LABEL, "s", &label);
+  return label;
+}
+
+static gboolean
+is_toast_about (GtkWidget *widget, gconstpointer text)
+{
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL;
+}
+
+/* Two accounts of two tenants: each shown with its tenant, the active one the selected radio
+ * item; signing out of it moves to the other, with a toast, not to "Not Signed In". */
+static void
+test_menu_and_sign_out (Fixture *f, gconstpointer data)
+{
+  LkAccountManager *accounts = lk_application_get_accounts (f->app);
+  g_autoptr(LkAccount) first = sign_in (f);
+  g_autoptr(LkAccount) second = NULL;
+  g_autoptr(GVariant) state = NULL;
+  GMenu *menu = lk_window_get_accounts_menu (f->window);
+  g_autofree char *label0 = NULL;
+  g_autofree char *label1 = NULL;
+
+  lk_sandbox_set_id_token_claim (f->sandbox, "preferred_username", "mario.verdi@fabrikam.onmicrosoft.com");
+  second = sign_in (f);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (accounts)), ==, 2);
+  g_assert_cmpint (g_menu_model_get_n_items (G_MENU_MODEL (menu)), ==, 2);
+  label0 = menu_label (menu, 0);
+  label1 = menu_label (menu, 1);
+  g_assert_cmpstr (label0, ==, "giulia.bianchi@contoso-demo.onmicrosoft.com — contoso-demo.onmicrosoft.com");
+  g_assert_cmpstr (label1, ==, "mario.verdi@fabrikam.onmicrosoft.com — fabrikam.onmicrosoft.com");
+  state = g_action_group_get_action_state (G_ACTION_GROUP (f->app), "switch-account");
+  g_assert_cmpstr (g_variant_get_string (state, NULL), ==, lk_account_get_key (second));
+
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "sign-out", NULL);
+  g_assert_true (lk_test_wait_until (window_connected, f->window, 20000));
+  g_assert_true (lk_account_manager_get_active_account (accounts) == first);
+  g_assert_cmpint (g_menu_model_get_n_items (G_MENU_MODEL (menu)), ==, 1);
+  g_clear_pointer (&state, g_variant_unref);
+  state = g_action_group_get_action_state (G_ACTION_GROUP (f->app), "switch-account");
+  g_assert_cmpstr (g_variant_get_string (state, NULL), ==, lk_account_get_key (first));
+  g_assert_cmpstr (lk_window_get_state (f->window), !=, "signed-out");
+  g_assert_nonnull (lk_test_find_widget (GTK_WIDGET (f->window), is_toast_about,
+                                         "Signed out of mario.verdi@fabrikam.onmicrosoft.com. Now using giulia.bianchi@contoso-demo.onmicrosoft.com."));
+}
+
+static gboolean
+is_link_button (GtkWidget *widget, gconstpointer data)
+{
+  return GTK_IS_LINK_BUTTON (widget);
+}
+
+static gboolean
+is_entry_row_titled (GtkWidget *widget, gconstpointer title)
+{
+  return ADW_IS_ENTRY_ROW (widget)
+         && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+static gboolean
+is_action_row_titled (GtkWidget *widget, gconstpointer title)
+{
+  return ADW_IS_ACTION_ROW (widget)
+         && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+static gboolean
+is_visible_error_label (GtkWidget *widget, gconstpointer data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "error") && gtk_widget_get_visible (widget);
+}
+
+static gboolean
+mentions_permission (GtkWidget *widget, gconstpointer data)
+{
+  return (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), "DeviceManagement") != NULL)
+         || (ADW_IS_PREFERENCES_GROUP (widget)
+             && strstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (widget)) ?: "", "README") != NULL);
+}
+
+static void
+remember_account_cb (LkSignInDialog *dialog, LkAccount *account, gpointer data)
+{
+  g_set_object ((LkAccount **) data, account);
+}
+
+static gboolean
+dialog_gone (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+/* The sandbox as a custom authority, with its app registration. */
+static void
+fill_in_sandbox (Fixture *f, LkSignInDialog *dialog)
+{
+  g_autofree char *authority = lk_sandbox_get_authority_url (f->sandbox);
+  g_autofree char *graph = lk_sandbox_get_graph_url (f->sandbox);
+  const char *rows[][2] = {
+    { "Authority URL", authority },
+    { "Microsoft Graph URL", graph },
+    { "Application (client) ID", lk_sandbox_get_client_id (f->sandbox) },
+  };
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (lk_test_find_widget (GTK_WIDGET (dialog), lk_test_is_type,
+                                                                  GSIZE_TO_POINTER (ADW_TYPE_COMBO_ROW))),
+                              LK_CLOUD_CUSTOM);
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    gtk_editable_set_text (GTK_EDITABLE (lk_test_find_widget (GTK_WIDGET (dialog), is_entry_row_titled, rows[i][0])),
+                           rows[i][1]);
+}
+
+/* The sign-in page a first-time admin fills in: one sentence and a real link to the steps,
+ * the client ID checked as typed, the tenant explained rather than pre-filled, and progress
+ * at once after "Use a Code Instead". */
+static void
+test_sign_in_page (Fixture *f, gconstpointer data)
+{
+  LkSignInDialog *dialog = lk_sign_in_dialog_new (lk_application_get_accounts (app), GTK_WINDOW (f->window));
+  gpointer weak = dialog;
+  g_autofree char *metainfo = NULL;
+  g_autofree char *link_entry = NULL;
+  g_autoptr(LkAccount) signed_in = NULL;
+  GtkWidget *link, *client_row, *tenant_row, *stack;
+  GtkEditable *tenant;
+
+  g_object_add_weak_pointer (G_OBJECT (dialog), &weak);
+  g_signal_connect (dialog, "signed-in", G_CALLBACK (remember_account_cb), &signed_in);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  link = lk_test_find_widget (GTK_WIDGET (dialog), is_link_button, NULL);
+  g_assert_nonnull (link);
+  g_assert_true (g_str_has_prefix (gtk_link_button_get_uri (GTK_LINK_BUTTON (link)), "https://"));
+  g_assert_true (g_file_get_contents (metainfo_path, &metainfo, NULL, NULL));
+  link_entry = g_strdup_printf ("<url type=\"help\">%s</url>", gtk_link_button_get_uri (GTK_LINK_BUTTON (link)));
+  g_assert_nonnull (strstr (metainfo, link_entry));
+  g_assert_null (lk_test_find_widget (GTK_WIDGET (dialog), mentions_permission, NULL));
+
+  tenant_row = lk_test_find_widget (GTK_WIDGET (dialog), is_action_row_titled, "Tenant ID or domain");
+  g_assert_nonnull (tenant_row);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (tenant_row)), ==,
+                   "Leave empty to use the tenant of the account you sign in with.");
+  tenant = GTK_EDITABLE (lk_test_find_widget (tenant_row, lk_test_is_type, GSIZE_TO_POINTER (GTK_TYPE_ENTRY)));
+  g_assert_cmpstr (gtk_editable_get_text (tenant), ==, "");
+
+  client_row = lk_test_find_widget (GTK_WIDGET (dialog), is_entry_row_titled, "Application (client) ID");
+  g_assert_nonnull (client_row);
+  gtk_editable_set_text (GTK_EDITABLE (client_row), "latchkey");
+  g_assert_nonnull (lk_test_find_widget (GTK_WIDGET (dialog), is_visible_error_label, NULL));
+  g_assert_true (gtk_widget_has_css_class (client_row, "error"));
+  gtk_editable_set_text (GTK_EDITABLE (client_row), lk_sandbox_get_client_id (f->sandbox));
+  g_assert_null (lk_test_find_widget (GTK_WIDGET (dialog), is_visible_error_label, NULL));
+  g_assert_false (gtk_widget_has_css_class (client_row, "error"));
+
+  /* Its code is approved as soon as it is asked for. */
+  fill_in_sandbox (f, dialog);
+  gtk_editable_set_text (tenant, lk_sandbox_get_tenant_id (f->sandbox));
+  lk_sandbox_set_device_code_timing (f->sandbox, 1, 900);
+  g_signal_emit_by_name (lk_test_find_widget (GTK_WIDGET (dialog), lk_test_is_button, "Use a _Code Instead"), "clicked");
+  stack = lk_test_find_widget (GTK_WIDGET (dialog), lk_test_is_type, GSIZE_TO_POINTER (GTK_TYPE_STACK));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "code");
+  g_assert_nonnull (lk_test_find_widget (GTK_WIDGET (dialog), lk_test_is_label, "Asking the sign-in service for a code…"));
+
+  g_assert_true (lk_test_wait_until (dialog_gone, &weak, 20000));
+  g_assert_nonnull (signed_in);
+  g_assert_cmpstr (lk_account_get_username (signed_in), ==, lk_sandbox_get_username (f->sandbox));
+}
+
+static gboolean
+shows_permission_toast (gpointer window)
+{
+  return lk_test_find_widget (window, is_toast_about,
+                              "Latchkey needs permission to read Windows local administrator passwords (LAPS).") != NULL;
+}
+
+/* A feature that first needs a permission: the window says what for, then the same account
+ * comes back with it. */
+static void
+test_permission_step (Fixture *f, gconstpointer data)
+{
+  LkAccountManager *accounts = lk_application_get_accounts (app);
+  g_autoptr(LkAccount) account = sign_in (f);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LkAccount) wider = NULL;
+
+  lk_account_manager_request_scopes_async (accounts, account, "DeviceLocalCredential.Read.All", NULL,
+                                           store_result_cb, &result);
+  /* Toasts queue: an earlier one may still be showing. */
+  g_assert_true (lk_test_wait_until (shows_permission_toast, f->window, 15000));
+  wider = lk_account_manager_request_scopes_finish (accounts, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_true (lk_account_has_scope (wider, "DeviceLocalCredential.Read.All"));
+  g_assert_cmpstr (lk_account_get_username (wider), ==, lk_account_get_username (account));
+}
+
+static gboolean
+browser_never_returns (const char *uri, gpointer user_data, GError **error)
+{
+  return TRUE;
+}
+
+static gboolean
+is_status_page_saying (GtkWidget *widget, gconstpointer text)
+{
+  return ADW_IS_STATUS_PAGE (widget) && gtk_widget_get_mapped (widget)
+         && g_str_has_prefix (adw_status_page_get_description (ADW_STATUS_PAGE (widget)) ?: "", text);
+}
+
+static gboolean
+says_still_waiting (gpointer dialog)
+{
+  return lk_test_find_widget (dialog, is_status_page_saying, "Still waiting for the browser.") != NULL;
+}
+
+/* No silent wait in the window either: a browser that does not come back gets a note with
+ * the usual causes. */
+static void
+test_sign_in_still_waiting (Fixture *f, gconstpointer data)
+{
+  LkAccountManager *accounts = lk_application_get_accounts (app);
+  LkSignInDialog *dialog = lk_sign_in_dialog_new (accounts, GTK_WINDOW (f->window));
+
+  lk_account_manager_set_open_uri_func (accounts, browser_never_returns, NULL, NULL);
+  lk_account_manager_set_browser_options (accounts, FALSE, 200, 20000);
+  gtk_window_present (GTK_WINDOW (dialog));
+  fill_in_sandbox (f, dialog);
+  g_signal_emit_by_name (lk_test_find_widget (GTK_WIDGET (dialog), lk_test_is_button, "Sign In with _Browser"), "clicked");
+  g_assert_true (lk_test_wait_until (says_still_waiting, dialog, 10000));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  lk_account_manager_set_browser_options (accounts, FALSE, 0, 0);
+  lk_account_manager_set_open_uri_func (accounts, lk_demo_browser_open_uri, NULL, NULL);
+}
+
+int
+main (int argc, char *argv[])
+{
+  int status;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_assert_cmpint (argc, >=, 2);
+  metainfo_path = argv[1];
+
+  g_test_add ("/accounts/sign-in-again", Fixture, NULL, setup, test_sign_in_again, teardown);
+  g_test_add ("/accounts/menu-and-sign-out", Fixture, NULL, setup, test_menu_and_sign_out, teardown);
+  g_test_add ("/accounts/sign-in-page", Fixture, NULL, setup, test_sign_in_page, teardown);
+  g_test_add ("/accounts/permission-step", Fixture, NULL, setup, test_permission_step, teardown);
+  g_test_add ("/accounts/sign-in-still-waiting", Fixture, NULL, setup, test_sign_in_still_waiting, teardown);
+  status = g_test_run ();
+  g_clear_object (&app);
+  return status;
+}
