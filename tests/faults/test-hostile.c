@@ -586,8 +586,9 @@ static const Row rows[] = {
     .min_requests = 1, .max_requests = 2, .max_seconds = 20, .check = check_evil_json },
   { "terminal/show", setup_evil_name, "show", .exit_code = 0,
     .min_requests = 1, .max_requests = 1, .max_seconds = 20, .check = check_evil_details },
+  /* Before its prompt, reset reads the device and, to refuse a second send, its action results. */
   { "terminal/reset-prompt", setup_evil_prompt, "reset", .exit_code = 8, .message = "Nothing was sent",
-    .min_requests = 1, .max_requests = 1, .max_seconds = 20, .check = check_evil_prompt },
+    .min_requests = 1, .max_requests = 2, .max_seconds = 20, .check = check_evil_prompt },
   { "terminal/status-passcode", setup_evil_passcode, "status", .exit_code = 0,
     .min_requests = 1, .max_requests = 1, .max_seconds = 20, .check = check_evil_passcode },
   { "terminal/error-message", setup_evil_error, "show", .exit_code = 1, .message = "Request ID: id\\x1b[2J",
