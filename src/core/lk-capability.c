@@ -494,6 +494,44 @@ lk_action_kind_to_label (LkActionKind kind)
     }
 }
 
+/* A badge is a state, not the button's command: "Can remove passcode", not "Remove passcode".
+ * Short, so it fits beside a device in a 360 px list in every language. */
+const char *
+lk_action_kind_to_state_label (LkActionKind kind)
+{
+  switch (kind)
+    {
+    case LK_ACTION_KIND_REMOVE_PASSCODE:
+      return _("Can remove passcode");
+    case LK_ACTION_KIND_RESET_DEVICE_PASSCODE:
+    case LK_ACTION_KIND_RESET_PASSCODE:
+      return C_("badge", "Can reset passcode");
+    case LK_ACTION_KIND_RESET_WORK_PROFILE_PASSCODE:
+      return _("Can reset work profile");
+    case LK_ACTION_KIND_NONE:
+    default:
+      return C_("badge", "Not supported");
+    }
+}
+
+const char *
+lk_capability_get_state_label (LkCapability *self)
+{
+  g_return_val_if_fail (LK_IS_CAPABILITY (self), NULL);
+
+  switch (rules[self->row].support)
+    {
+    case LK_SUPPORT_SUPPORTED:
+    case LK_SUPPORT_SUPPORTED_WITH_CAVEATS:
+      return lk_action_kind_to_state_label (rules[self->row].kind);
+    case LK_SUPPORT_NOT_SUPPORTED:
+      return C_("badge", "Not supported");
+    case LK_SUPPORT_UNKNOWN:
+    default:
+      return C_("badge", "Unknown");
+    }
+}
+
 const char *
 lk_capability_get_label (LkCapability *self)
 {

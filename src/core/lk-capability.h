@@ -51,6 +51,8 @@ LkActionKind  lk_capability_get_action_kind  (LkCapability *self);
 LkPlatform    lk_capability_get_platform     (LkCapability *self);
 /* Short translated label for the badge, e.g. "Remove passcode", "Not supported", "Unknown". */
 const char   *lk_capability_get_label        (LkCapability *self);
+/* The same as a state, for badges: "Can remove passcode", "Not supported", "Unknown". */
+const char   *lk_capability_get_state_label  (LkCapability *self);
 /* Translated sentence: why supported / not / unknown (what is missing). Never NULL. */
 const char   *lk_capability_get_reason       (LkCapability *self);
 /* Translated caveats, one sentence each (e.g. the passcode-policy prerequisite); may be empty. */
@@ -66,6 +68,7 @@ gboolean      lk_capability_returns_passcode (LkCapability *self);
 
 LkPlatform    lk_platform_from_operating_system (const char *operating_system);
 const char   *lk_action_kind_to_label           (LkActionKind kind);  /* translated */
+const char   *lk_action_kind_to_state_label     (LkActionKind kind);  /* translated */
 
 /* Parses "8.1.0", "13", "17.4.1 (21E236)" → major, minor; FALSE if no leading number. */
 gboolean      lk_parse_os_version            (const char   *version,

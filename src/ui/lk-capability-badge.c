@@ -25,7 +25,9 @@ enum
 
 static GParamSpec *props[N_PROPS];
 
-static const char *const support_classes[] = { "unknown", "unsupported", "supported", "caveats" };
+/* Supported with or without caveats is the same state to the eye: the caveats are on the device
+ * page and in the tooltip, not a warning sign on every device that can be helped. */
+static const char *const support_classes[] = { "unknown", "unsupported", "supported", "supported" };
 
 static const char *
 icon_for (LkSupport support)
@@ -33,9 +35,8 @@ icon_for (LkSupport support)
   switch (support)
     {
     case LK_SUPPORT_SUPPORTED:
-      return "emblem-ok-symbolic";
     case LK_SUPPORT_SUPPORTED_WITH_CAVEATS:
-      return "dialog-warning-symbolic";
+      return "emblem-ok-symbolic";
     case LK_SUPPORT_NOT_SUPPORTED:
       return "action-unavailable-symbolic";
     case LK_SUPPORT_UNKNOWN:
@@ -74,11 +75,11 @@ update (LkCapabilityBadge *self)
   support = lk_capability_get_support (self->capability);
   gtk_widget_add_css_class (GTK_WIDGET (self), support_classes[support]);
   gtk_image_set_from_icon_name (GTK_IMAGE (self->icon), icon_for (support));
-  gtk_label_set_label (GTK_LABEL (self->label), lk_capability_get_label (self->capability));
+  gtk_label_set_label (GTK_LABEL (self->label), lk_capability_get_state_label (self->capability));
   tooltip = tooltip_for (self->capability);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self), tooltip);
-  /* Translators: what a screen reader says for a device's badge, e.g. "Passcode action: Not supported". */
-  accessible = g_strdup_printf (_("Passcode action: %s"), lk_capability_get_label (self->capability));
+  /* Translators: what a screen reader says for a device's badge, e.g. "Passcode: Can remove passcode". */
+  accessible = g_strdup_printf (_("Passcode: %s"), lk_capability_get_state_label (self->capability));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip,

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "lk-capability-badge.h"
+#include "lk-device-labels.h"
 #include "lk-device-page.h"
 #include "lk-time-format.h"
 
@@ -12,6 +13,7 @@ struct _LkDevicePage
   AdwBin                parent_instance;
 
   GtkStack             *stack;
+  GtkScrolledWindow    *scrolled;
   GtkLabel             *title_label;
   GtkLabel             *subtitle_label;
   LkCapabilityBadge    *badge;
@@ -47,7 +49,42 @@ lk_property_row_new (const char *title,
   /* The value as the subtitle reads well from 360 px up, where a suffix would be squeezed. */
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
+  /* Nothing to do on a property: Tab goes past them to what can be used. */
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_widget_set_focusable (row, FALSE);
   return row;
+}
+
+/* A Graph enum value shown in words, with the value itself in the tooltip for support calls. */
+GtkWidget *
+lk_property_row_new_for_value (const char *title,
+                               const char *label,
+                               const char *value)
+{
+  GtkWidget *row = lk_property_row_new (title, label);
+  g_autofree char *tooltip = NULL;
+
+  if (value != NULL && g_strcmp0 (label, value) != 0)
+    {
+      /* Translators: a tooltip on a device property, e.g. "Microsoft Graph value: windowsRT" */
+      tooltip = g_strdup_printf (_("Microsoft Graph value: %s"), value);
+      gtk_widget_set_tooltip_text (row, tooltip);
+    }
+  return row;
+}
+
+static void
+add_value_row (LkDevicePage        *self,
+               AdwPreferencesGroup *group,
+               const char          *title,
+               const char          *label,
+               const char          *value)
+{
+  GtkWidget *row = lk_property_row_new_for_value (title, label, value);
+
+  gtk_widget_add_css_class (row, "property");
+  adw_preferences_group_add (group, row);
+  g_ptr_array_add (self->rows, row);
 }
 
 static void
@@ -56,11 +93,7 @@ add_row (LkDevicePage        *self,
          const char          *title,
          const char          *value)
 {
-  GtkWidget *row = lk_property_row_new (title, value);
-
-  gtk_widget_add_css_class (row, "property");
-  adw_preferences_group_add (group, row);
-  g_ptr_array_add (self->rows, row);
+  add_value_row (self, group, title, value, NULL);
 }
 
 static char *
@@ -76,16 +109,6 @@ format_date (GDateTime *when)
   local = g_date_time_to_local (when);
   absolute = g_date_time_format (local, "%x %X");
   return g_strdup_printf ("%s (%s)", relative, absolute);
-}
-
-static const char *
-ownership_label (const char *owner)
-{
-  if (g_strcmp0 (owner, "company") == 0)
-    return _("Corporate");
-  if (g_strcmp0 (owner, "personal") == 0)
-    return _("Personal");
-  return owner;
 }
 
 static void
@@ -148,16 +171,23 @@ update (LkDevicePage *self)
   add_row (self, self->details_group, _("Serial number"), lk_device_get_serial_number (d));
   add_row (self, self->details_group, _("IMEI"), lk_device_get_imei (d));
   add_row (self, self->details_group, _("Last check-in"), last_sync);
-  add_row (self, self->management_group, _("Ownership"), ownership_label (lk_device_get_owner_type (d)));
-  add_row (self, self->management_group, _("Enrollment type"), lk_device_get_enrollment_type (d));
-  add_row (self, self->management_group, _("Device type"), lk_device_get_device_type (d));
-  add_row (self, self->management_group, _("Management agent"), lk_device_get_management_agent (d));
+  add_value_row (self, self->management_group, _("Ownership"),
+                 lk_owner_type_label (lk_device_get_owner_type (d)), lk_device_get_owner_type (d));
+  add_value_row (self, self->management_group, _("Enrollment type"),
+                 lk_enrollment_type_label (lk_device_get_enrollment_type (d)), lk_device_get_enrollment_type (d));
+  add_value_row (self, self->management_group, _("Device type"),
+                 lk_device_type_label (lk_device_get_device_type (d)), lk_device_get_device_type (d));
+  add_value_row (self, self->management_group, _("Management agent"),
+                 lk_management_agent_label (lk_device_get_management_agent (d)), lk_device_get_management_agent (d));
   add_row (self, self->management_group, _("Supervised"), supervised < 0 ? NULL : supervised ? _("Yes") : _("No"));
-  add_row (self, self->management_group, _("Compliance"), lk_device_get_compliance_state (d));
+  add_value_row (self, self->management_group, _("Compliance"),
+                 lk_compliance_state_label (lk_device_get_compliance_state (d)), lk_device_get_compliance_state (d));
   add_row (self, self->management_group, _("Enrolled"), enrolled);
   add_row (self, self->management_group, _("Intune device ID"), lk_device_get_id (d));
 
   gtk_stack_set_visible_child_name (self->stack, "device");
+  /* Each device opens at its top, not where the previous one was scrolled to. */
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled), 0);
 }
 
 static void
@@ -226,6 +256,7 @@ lk_device_page_class_init (LkDevicePageClass *klass)
   g_type_ensure (LK_TYPE_CAPABILITY_BADGE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/lk-device-page.ui");
   gtk_widget_class_bind_template_child (widget_class, LkDevicePage, stack);
+  gtk_widget_class_bind_template_child (widget_class, LkDevicePage, scrolled);
   gtk_widget_class_bind_template_child (widget_class, LkDevicePage, title_label);
   gtk_widget_class_bind_template_child (widget_class, LkDevicePage, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, LkDevicePage, badge);
@@ -267,4 +298,18 @@ lk_device_page_set_device (LkDevicePage *self,
     return;
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_DEVICE]);
+}
+
+/* The keyboard focus on the device's name, at the top of the page: from there Tab reaches the
+ * documentation link and then the action, so a stray Enter does nothing. */
+void
+lk_device_page_focus_top (LkDevicePage *self)
+{
+  g_return_if_fail (LK_IS_DEVICE_PAGE (self));
+
+  if (self->device == NULL)
+    return;
+  gtk_widget_grab_focus (GTK_WIDGET (self->title_label));
+  /* A selectable label selects all of itself on focus; the admin did not ask for that. */
+  gtk_label_select_region (self->title_label, 0, 0);
 }

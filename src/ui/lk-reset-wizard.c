@@ -6,6 +6,7 @@
 
 #include "lk-capability-badge.h"
 #include "lk-cloud.h"
+#include "lk-device-labels.h"
 #include "lk-device-page.h"
 #include "lk-graph-error.h"
 #include "lk-reset-wizard.h"
@@ -82,8 +83,13 @@ fill_device_page (LkResetWizard *self)
   add_row (self, _("Serial number"), lk_device_get_serial_number (d));
   add_row (self, _("IMEI"), lk_device_get_imei (d));
   add_row (self, _("Operating system"), platform);
-  add_row (self, _("Ownership"), lk_device_get_owner_type (d));
-  add_row (self, _("Enrollment type"), lk_device_get_enrollment_type (d));
+  adw_preferences_group_add (self->device_group,
+                             lk_property_row_new_for_value (_("Ownership"), lk_owner_type_label (lk_device_get_owner_type (d)),
+                                                            lk_device_get_owner_type (d)));
+  adw_preferences_group_add (self->device_group,
+                             lk_property_row_new_for_value (_("Enrollment type"),
+                                                            lk_enrollment_type_label (lk_device_get_enrollment_type (d)),
+                                                            lk_device_get_enrollment_type (d)));
   add_row (self, _("Last check-in"), last_sync);
 
   lk_capability_badge_set_capability (self->badge, self->capability);

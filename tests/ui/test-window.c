@@ -5,10 +5,13 @@
 
 #include "../lk-test-common.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <adwaita.h>
 
 #include "lk-capability-badge.h"
+#include "lk-device-page.h"
+#include "lk-device-query.h"
 #include "lk-device-row.h"
 #include "lk-graph-error.h"
 #include "lk-sandbox.h"
@@ -80,6 +83,25 @@ search (Fixture    *fixture,
   g_assert_true (lk_test_wait_until (search_settled, fixture->window, 20000));
 }
 
+/* Not only the first page: the listing has ended (its progress line is gone). */
+static gboolean
+search_complete (gpointer data)
+{
+  /* The progress line's revealer, not the demo banner's. */
+  GtkWidget *revealer = gtk_widget_get_ancestor (lk_test_find_widget (data, lk_test_is_type,
+                                                           GSIZE_TO_POINTER (GTK_TYPE_PROGRESS_BAR)),
+                                      GTK_TYPE_REVEALER);
+  return search_settled (data) && !gtk_revealer_get_reveal_child (GTK_REVEALER (revealer));
+}
+
+static void
+search_all (Fixture    *fixture,
+            const char *text)
+{
+  lk_window_search (fixture->window, text);
+  g_assert_true (lk_test_wait_until (search_complete, fixture->window, 20000));
+}
+
 static LkDeviceRow *
 row_for (Fixture  *fixture,
          LkDevice *device)
@@ -127,9 +149,9 @@ test_badges (Fixture       *fixture,
              gconstpointer  data)
 {
   const struct { const char *rule; const char *label; } kinds[] = {
-    { "ios-corporate", "Remove passcode" },
-    { "android-dedicated", "Reset device passcode" },
-    { "android-byod-work-profile", "Reset work-profile passcode" },
+    { "ios-corporate", "Can remove passcode" },
+    { "android-dedicated", "Can reset passcode" },
+    { "android-byod-work-profile", "Can reset work profile" },
     { "windows", "Not supported" },
   };
   g_autoptr(LkDevice) dedicated = NULL;
@@ -145,7 +167,7 @@ test_badges (Fixture       *fixture,
     {
       g_autoptr(LkDevice) device = device_with_rule (fixture, kinds[i].rule);
       g_autoptr(GPtrArray) badges = g_ptr_array_new ();
-      g_autofree char *accessible = g_strdup_printf ("Passcode action: %s", kinds[i].label);
+      g_autofree char *accessible = g_strdup_printf ("Passcode: %s", kinds[i].label);
       LkDeviceRow *row;
       LkCapabilityBadge *badge;
 
@@ -490,6 +512,287 @@ test_size_saved (Fixture       *fixture,
   g_settings_reset (settings, "window-height");
 }
 
+
+static GtkWidget *
+filter_button (Fixture *fixture)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  lk_test_collect_widgets (GTK_WIDGET (fixture->window), GTK_TYPE_MENU_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (gtk_menu_button_get_popover (g_ptr_array_index (buttons, i)) != NULL
+        && gtk_menu_button_get_menu_model (g_ptr_array_index (buttons, i)) == NULL)
+      return g_ptr_array_index (buttons, i);
+  g_error ("no filter button");
+  return NULL;
+}
+
+/* Filters that hide every device found say so, offer to show all, and mark their button. */
+static void
+test_filtered_empty (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  const char *platforms[] = { "iOS/iPadOS", "Android", "Windows" };
+  GtkWidget *button = filter_button (fixture);
+  guint found;
+
+  search_all (fixture, "giulia");
+  g_assert_cmpstr (lk_window_get_state (fixture->window), ==, "results");
+  g_assert_false (gtk_widget_has_css_class (button, "filter-active"));
+  found = g_list_model_get_n_items (lk_window_get_results (fixture->window));
+  g_assert_cmpuint (found, >, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (platforms); i++)
+    gtk_check_button_set_active (filter_toggle (fixture, platforms[i]), FALSE);
+  g_assert_cmpuint (g_list_model_get_n_items (lk_window_get_results (fixture->window)), ==, 0);
+  g_assert_cmpstr (lk_window_get_state (fixture->window), ==, "filtered-empty");
+  g_assert_true (gtk_widget_has_css_class (button, "filter-active"));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (button), !=, "Filter by platform and ownership");
+  g_assert_nonnull (lk_test_find_widget (GTK_WIDGET (fixture->window), lk_test_is_actionable, "win.show-all"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-all", NULL));
+  g_assert_cmpstr (lk_window_get_state (fixture->window), ==, "results");
+  g_assert_cmpuint (g_list_model_get_n_items (lk_window_get_results (fixture->window)), ==, found);
+  g_assert_false (gtk_widget_has_css_class (button, "filter-active"));
+  for (guint i = 0; i < G_N_ELEMENTS (platforms); i++)
+    g_assert_true (gtk_check_button_get_active (filter_toggle (fixture, platforms[i])));
+
+  /* A new search under an active filter lands on the same page, not on an empty list. */
+  gtk_check_button_set_active (filter_toggle (fixture, "iOS/iPadOS"), FALSE);
+  gtk_check_button_set_active (filter_toggle (fixture, "Windows"), FALSE);
+  search_all (fixture, "giulia.bianchi");
+  g_assert_cmpstr (lk_window_get_state (fixture->window), ==, "filtered-empty");
+}
+
+static LkDevicePage *
+device_page (Fixture *fixture)
+{
+  return LK_DEVICE_PAGE (lk_test_find_widget (GTK_WIDGET (fixture->window), lk_test_is_type,
+                                              GSIZE_TO_POINTER (LK_TYPE_DEVICE_PAGE)));
+}
+
+static guint
+selected_position (Fixture *fixture)
+{
+  GtkListView *list = GTK_LIST_VIEW (lk_test_find_widget (GTK_WIDGET (fixture->window), lk_test_is_type,
+                                                          GSIZE_TO_POINTER (GTK_TYPE_LIST_VIEW)));
+
+  return gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (list)));
+}
+
+static guint
+result_position (Fixture  *fixture,
+                 LkDevice *device)
+{
+  GListModel *results = lk_window_get_results (fixture->window);
+
+  for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+    {
+      g_autoptr(LkDevice) item = g_list_model_get_item (results, i);
+
+      if (g_str_equal (lk_device_get_id (item), lk_device_get_id (device)))
+        return i;
+    }
+  return GTK_INVALID_LIST_POSITION;
+}
+
+/* The device pane shows a device only while the list does; the open device's row is selected. */
+static void
+test_pane_follows_results (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(LkDevice) iphone = device_with_rule (fixture, "ios-corporate");
+  g_autofree char *name = g_strdup (lk_device_get_device_name (iphone));
+  LkDevicePage *page = device_page (fixture);
+
+  lk_window_set_demo (fixture->window, FALSE);
+  search_all (fixture, name);
+  lk_window_show_device (fixture->window, iphone);
+  g_assert_true (lk_device_page_get_device (page) == iphone);
+  g_assert_cmpuint (selected_position (fixture), ==, result_position (fixture, iphone));
+  g_assert_cmpuint (selected_position (fixture), !=, GTK_INVALID_LIST_POSITION);
+
+  /* Searched again and still there: kept, and its row selected in the new list. */
+  search_all (fixture, name);
+  g_assert_nonnull (lk_device_page_get_device (page));
+  g_assert_cmpstr (lk_device_get_id (lk_device_page_get_device (page)), ==, lk_device_get_id (iphone));
+  g_assert_cmpuint (selected_position (fixture), ==, result_position (fixture, iphone));
+
+  /* A search that does not find it clears the pane. */
+  search_all (fixture, "no device is called this");
+  g_assert_cmpstr (lk_window_get_state (fixture->window), ==, "no-results");
+  g_assert_null (lk_device_page_get_device (page));
+
+  search_all (fixture, name);
+  lk_window_show_device (fixture->window, iphone);
+  search_all (fixture, "rossi");
+  g_assert_cmpuint (result_position (fixture, iphone), ==, GTK_INVALID_LIST_POSITION);
+  g_assert_null (lk_device_page_get_device (page));
+  g_assert_cmpuint (selected_position (fixture), ==, GTK_INVALID_LIST_POSITION);
+
+  /* Hidden by a filter: the same. */
+  search_all (fixture, name);
+  lk_window_show_device (fixture->window, iphone);
+  gtk_check_button_set_active (filter_toggle (fixture, "iOS/iPadOS"), FALSE);
+  g_assert_null (lk_device_page_get_device (page));
+}
+
+/* Lets the frame clock lay the window out: by the clock, as iterations can be too quick. */
+static void
+settle (void)
+{
+  gint64 until = g_get_monotonic_time () + 300 * 1000;
+
+  while (g_get_monotonic_time () < until)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+}
+
+static gboolean
+is_mapped_scrolled (GtkWidget     *widget,
+                    gconstpointer  data)
+{
+  return GTK_IS_SCROLLED_WINDOW (widget) && gtk_widget_get_mapped (widget);
+}
+
+/* Each device opens at the top of its page. */
+static void
+test_scroll_reset (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(LkDevice) iphone = device_with_rule (fixture, "ios-corporate");
+  g_autoptr(LkDevice) android = device_with_rule (fixture, "android-dedicated");
+  GtkScrolledWindow *scrolled;
+  GtkAdjustment *adjustment;
+
+  lk_window_show_device (fixture->window, iphone);
+  settle ();
+  /* The page's own, not the one inside its "No Device Selected" status page. */
+  scrolled = GTK_SCROLLED_WINDOW (lk_test_find_widget (GTK_WIDGET (device_page (fixture)), is_mapped_scrolled, NULL));
+  adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >, gtk_adjustment_get_page_size (adjustment) + 100);
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >, 100);
+
+  lk_window_show_device (fixture->window, android);
+  settle ();
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
+}
+
+static gboolean
+is_in (GtkWidget *widget,
+       GtkWidget *ancestor)
+{
+  return widget != NULL && (widget == ancestor || gtk_widget_is_ancestor (widget, ancestor));
+}
+
+/* Search + Enter opens the first device with the focus on its page, not on its action: a second
+ * Enter must not start a passcode action. Property rows are not tab stops. */
+static void
+test_enter_focus (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  GtkWidget *entry = lk_test_find_widget (GTK_WIDGET (fixture->window), lk_test_is_type,
+                                          GSIZE_TO_POINTER (GTK_TYPE_SEARCH_ENTRY));
+  GtkWidget *action = NULL;
+  GtkWidget *focus;
+  guint properties = 0;
+
+  search_all (fixture, "giulia");
+  gtk_widget_grab_focus (entry);
+  g_signal_emit_by_name (entry, "activate");
+  settle ();
+  g_assert_nonnull (lk_device_page_get_device (device_page (fixture)));
+  g_assert_cmpuint (selected_position (fixture), ==, 0);
+  focus = gtk_window_get_focus (GTK_WINDOW (fixture->window));
+  g_assert_true (is_in (focus, GTK_WIDGET (device_page (fixture))));
+  g_assert_null (gtk_widget_get_ancestor (focus, GTK_TYPE_BUTTON));
+  g_assert_false (GTK_IS_BUTTON (focus));
+  action = lk_test_find_widget (GTK_WIDGET (device_page (fixture)), lk_test_is_actionable, "win.start-action");
+  g_assert_true (gtk_widget_get_visible (action));
+  g_assert_false (gtk_widget_has_focus (action));
+
+  lk_test_collect_widgets (GTK_WIDGET (device_page (fixture)), ADW_TYPE_ACTION_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (gtk_widget_has_css_class (g_ptr_array_index (rows, i), "property"))
+      {
+        g_assert_false (gtk_widget_get_focusable (g_ptr_array_index (rows, i)));
+        properties++;
+      }
+  g_assert_cmpuint (properties, >, 5);
+
+  /* Folded to a phone's width, opening a device from the list puts the focus on its page too. */
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 700);
+  settle ();
+  gtk_widget_grab_focus (entry);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back", NULL));
+  g_signal_emit_by_name (entry, "activate");
+  settle ();
+  focus = gtk_window_get_focus (GTK_WINDOW (fixture->window));
+  g_assert_true (is_in (focus, GTK_WIDGET (device_page (fixture))));
+  g_assert_false (GTK_IS_BUTTON (focus));
+}
+
+/* A screen reader names each result: device, user and passcode state. */
+static void
+test_row_accessible_names (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(LkDevice) iphone = device_with_rule (fixture, "ios-corporate");
+  g_autofree char *expected = NULL;
+  LkDeviceRow *row;
+
+  lk_window_set_demo (fixture->window, FALSE);
+  search_all (fixture, lk_device_get_device_name (iphone));
+  row = row_for (fixture, iphone);
+  g_assert_nonnull (row);
+  expected = g_strdup_printf ("%s, %s, Can remove passcode", lk_device_get_device_name (iphone),
+                              lk_device_get_user_display_name (iphone));
+  gtk_test_accessible_assert_property (row, GTK_ACCESSIBLE_PROPERTY_LABEL, expected);
+  /* The focusable list item around it carries the same name. */
+  gtk_test_accessible_assert_property (gtk_widget_get_parent (GTK_WIDGET (row)),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, expected);
+}
+
+static void
+progress_label_cb (GtkLabel   *label,
+                   GParamSpec *pspec,
+                   GPtrArray  *seen)
+{
+  g_ptr_array_add (seen, g_strdup (gtk_label_get_label (label)));
+}
+
+/* A query sent as several listings never claims "Loaded 68 of 32": it counts what it will show. */
+static void
+test_progress_counts_shown (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(LkDeviceQuery) query = lk_device_query_new ("giulia");
+  GtkWidget *bar = lk_test_find_widget (GTK_WIDGET (fixture->window), lk_test_is_type,
+                                        GSIZE_TO_POINTER (GTK_TYPE_PROGRESS_BAR));
+  GtkWidget *label = gtk_widget_get_prev_sibling (bar);
+  guint shown;
+
+  g_assert_cmpuint (lk_device_query_get_filters (query)->len, >, 1);
+  g_signal_connect (label, "notify::label", G_CALLBACK (progress_label_cb), seen);
+  search_all (fixture, "giulia");
+  shown = g_list_model_get_n_items (lk_window_get_results (fixture->window));
+  g_assert_cmpuint (seen->len, >, 0);
+  for (guint i = 0; i < seen->len; i++)
+    {
+      const char *text = g_ptr_array_index (seen, i);
+      guint loaded = 0;
+
+      g_assert_null (strstr (text, " of "));
+      g_assert_cmpint (sscanf (text, "Loaded %u", &loaded), ==, 1);
+      g_assert_cmpuint (loaded, <=, shown);
+    }
+  g_signal_handlers_disconnect_by_func (label, progress_label_cb, seen);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -508,6 +811,12 @@ main (int   argc,
   g_test_add ("/window/filters", Fixture, NULL, setup, test_filters, teardown);
   g_test_add ("/window/typing-debounced", Fixture, NULL, setup, test_typing_debounced, teardown);
   g_test_add ("/window/size-saved", Fixture, NULL, setup, test_size_saved, teardown);
+  g_test_add ("/window/filtered-empty", Fixture, NULL, setup, test_filtered_empty, teardown);
+  g_test_add ("/window/pane-follows-results", Fixture, NULL, setup, test_pane_follows_results, teardown);
+  g_test_add ("/window/scroll-reset", Fixture, NULL, setup, test_scroll_reset, teardown);
+  g_test_add ("/window/enter-focus", Fixture, NULL, setup, test_enter_focus, teardown);
+  g_test_add ("/window/row-accessible-names", Fixture, NULL, setup, test_row_accessible_names, teardown);
+  g_test_add ("/window/progress-counts-shown", Fixture, NULL, setup, test_progress_counts_shown, teardown);
 
   return g_test_run ();
 }
