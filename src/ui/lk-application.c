@@ -574,3 +574,10 @@ lk_application_new (void)
                        "flags", G_APPLICATION_DEFAULT_FLAGS,
                        NULL);
 }
+
+void
+lk_add_close_shortcuts (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+}

@@ -4,6 +4,8 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "lk-application.h"
+
 #include "lk-history-window.h"
 
 struct _LkHistoryWindow
@@ -123,6 +125,7 @@ lk_history_window_class_init (LkHistoryWindowClass *klass)
 
   G_OBJECT_CLASS (klass)->dispose = lk_history_window_dispose;
   gtk_widget_class_install_action (widget_class, "history.export", NULL, export_action);
+  lk_add_close_shortcuts (widget_class);
 }
 
 static void
