@@ -323,7 +323,9 @@ lk_history_outcome_label (const char *outcome)
   if (g_strcmp0 (outcome, "done") == 0)
     return _("Done");
   if (g_strcmp0 (outcome, "sent") == 0)
-    return _("Sent");
+    return _("Sent, no result yet");
+  if (g_strcmp0 (outcome, "pending") == 0)
+    return _("Waiting for the device");
   if (g_strcmp0 (outcome, "failed") == 0)
     return _("Failed on the device");
   if (g_strcmp0 (outcome, "notSupported") == 0)
