@@ -14,6 +14,7 @@
 #include "lk-account-manager.h"
 #include "lk-action-tracker.h"
 #include "lk-auth-error.h"
+#include "lk-locale.h"
 #include "lk-memory.h"
 #include "lk-capability.h"
 #include "lk-cli-output.h"
@@ -858,11 +859,8 @@ main (int   argc,
     { NULL }
   };
 
-  setlocale (LC_ALL, "");
+  lk_locale_init ();
   lk_memory_init ();
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
 
   context = g_option_context_new (_("COMMAND [ARGUMENT] — find Intune devices and reset their passcodes"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);

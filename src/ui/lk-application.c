@@ -390,7 +390,7 @@ about_activated (GSimpleAction *action,
                  gpointer       user_data)
 {
   LkApplication *self = user_data;
-  const char *developers[] = { "The Latchkey developers", NULL };
+  const char *developers[] = { _("The Latchkey developers"), NULL };
   GtkWidget *about;
 
   about = g_object_new (ADW_TYPE_ABOUT_WINDOW,

@@ -32,11 +32,18 @@ enum
 static GParamSpec *props[N_PROPS];
 
 static const char *
-platform_icon_name (LkPlatform platform)
+platform_icon_name (LkPlatform  platform,
+                    const char *device_type,
+                    const char *model)
 {
   switch (platform)
     {
+    case LK_PLATFORM_VISIONOS:
+      return "audio-headset-symbolic";
     case LK_PLATFORM_IOS:
+      if (g_strcmp0 (device_type, "iPad") == 0 || (model != NULL && g_str_has_prefix (model, "iPad")))
+        return "tablet-symbolic";
+      return "phone-symbolic";
     case LK_PLATFORM_ANDROID:
       return "phone-symbolic";
     case LK_PLATFORM_WINDOWS:
@@ -87,10 +94,12 @@ update (LkDeviceRow *self)
     user = lk_device_get_user_principal_name (self->device);
 
   gtk_image_set_from_icon_name (self->platform_icon,
-                                platform_icon_name (lk_capability_get_platform (capability)));
+                                platform_icon_name (lk_capability_get_platform (capability),
+                                                    lk_device_get_device_type (self->device),
+                                                    lk_device_get_model (self->device)));
   gtk_label_set_label (self->name_label, name != NULL ? name : _("Unnamed device"));
   gtk_label_set_label (self->user_label, user != NULL ? user : _("No user"));
-  last_sync = lk_format_relative_time (lk_device_get_last_sync (self->device), NULL);
+  last_sync = lk_format_relative_time_in_sentence (lk_device_get_last_sync (self->device), NULL);
   /* Translators: "iOS 17.4 · iPhone 15 · Last check-in 3 hours ago" */
   details = g_strdup_printf (_("%s %s · %s · Last check-in %s"),
                              or_empty (lk_device_get_operating_system (self->device)),

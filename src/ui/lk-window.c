@@ -85,6 +85,7 @@ platform_allowed (LkWindow   *self,
   switch (platform)
     {
     case LK_PLATFORM_IOS:
+    case LK_PLATFORM_VISIONOS:
       return gtk_check_button_get_active (self->filter_ios);
     case LK_PLATFORM_ANDROID:
       return gtk_check_button_get_active (self->filter_android);

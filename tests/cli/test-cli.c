@@ -1,6 +1,8 @@
 /* test-cli.c: latchkey-cli as a script would use it, against a sandbox over loopback HTTP. */
 #include "config.h"
 
+#include "lk-locale.h"
+
 #include <string.h>
 #include <json-glib/json-glib.h>
 
@@ -313,6 +315,29 @@ test_exit_codes (Fixture       *fixture,
   g_assert_null (strstr (err, fixture->token));
 }
 
+/* Run from the build tree in Italian (LANGUAGE=it, as with build-aux/demo.sh), the CLI speaks
+ * Italian from the catalogue built there: nothing is installed in the prefix. */
+static void
+test_italian_uninstalled (void)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                                      | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *locale_dir = lk_locale_dir_for_exe (cli_path);
+  g_autofree char *catalogue = g_build_filename (locale_dir, "it", "LC_MESSAGES", "latchkey.mo", NULL);
+
+  g_assert_true (g_file_test (catalogue, G_FILE_TEST_EXISTS));
+  g_assert_false (g_str_equal (locale_dir, LOCALEDIR));
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "it", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, cli_path, "--help", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error));
+  g_assert_nonnull (strstr (out, "trova i dispositivi Intune"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -331,6 +356,7 @@ main (int   argc,
   g_test_add ("/cli/reset/wait-words", Fixture, NULL, setup, test_reset_wait_words, teardown);
   g_test_add ("/cli/reset/not-supported", Fixture, NULL, setup, test_reset_not_supported, teardown);
   g_test_add ("/cli/exit-codes", Fixture, NULL, setup, test_exit_codes, teardown);
+  g_test_add_func ("/cli/italian-uninstalled", test_italian_uninstalled);
 
   return g_test_run ();
 }

@@ -532,7 +532,7 @@ static void
 test_filtered_empty (Fixture       *fixture,
                      gconstpointer  data)
 {
-  const char *platforms[] = { "iOS/iPadOS", "Android", "Windows" };
+  const char *platforms[] = { "iOS/iPadOS/visionOS", "Android", "Windows" };
   GtkWidget *button = filter_button (fixture);
   guint found;
 
@@ -557,7 +557,7 @@ test_filtered_empty (Fixture       *fixture,
     g_assert_true (gtk_check_button_get_active (filter_toggle (fixture, platforms[i])));
 
   /* A new search under an active filter lands on the same page, not on an empty list. */
-  gtk_check_button_set_active (filter_toggle (fixture, "iOS/iPadOS"), FALSE);
+  gtk_check_button_set_active (filter_toggle (fixture, "iOS/iPadOS/visionOS"), FALSE);
   gtk_check_button_set_active (filter_toggle (fixture, "Windows"), FALSE);
   search_all (fixture, "giulia.bianchi");
   g_assert_cmpstr (lk_window_get_state (fixture->window), ==, "filtered-empty");
@@ -632,7 +632,7 @@ test_pane_follows_results (Fixture       *fixture,
   /* Hidden by a filter: the same. */
   search_all (fixture, name);
   lk_window_show_device (fixture->window, iphone);
-  gtk_check_button_set_active (filter_toggle (fixture, "iOS/iPadOS"), FALSE);
+  gtk_check_button_set_active (filter_toggle (fixture, "iOS/iPadOS/visionOS"), FALSE);
   g_assert_null (lk_device_page_get_device (page));
 }
 
