@@ -156,6 +156,7 @@ struct _LkCapability
   LkPlatform  platform;
   char       *reason;
   GStrv       caveats;
+  char       *stale_note;   /* the action would wait for a check-in that may not come, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (LkCapability, lk_capability, G_TYPE_OBJECT)
@@ -167,6 +168,7 @@ lk_capability_finalize (GObject *object)
 
   g_clear_pointer (&self->reason, g_free);
   g_clear_pointer (&self->caveats, g_strfreev);
+  g_clear_pointer (&self->stale_note, g_free);
 
   G_OBJECT_CLASS (lk_capability_parent_class)->finalize (object);
 }
@@ -428,6 +430,26 @@ format_reason (Row         row,
     }
 }
 
+/* Intune runs a queued action at the device's next check-in; a device silent for weeks may
+ * never take it (DESIGN.md: "a device that has not checked in for a long time gets a caveat"). */
+static char *
+format_stale_note (GDateTime *last_sync)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  gint64 days;
+
+  if (last_sync == NULL)
+    return g_strdup (_("This device has never checked in with Intune: the action waits until it does."));
+  days = g_date_time_difference (now, last_sync) / G_TIME_SPAN_DAY;
+  if (days < LK_STALE_CHECK_IN_DAYS)
+    return NULL;
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "This device has not checked in with Intune for %d day: the action waits until it does.",
+                                       "This device has not checked in with Intune for %d days: the action waits until it does.",
+                                       (gulong) days),
+                          (int) days);
+}
+
 LkCapability *
 lk_capability_new_for_device (LkDevice *device)
 {
@@ -451,6 +473,8 @@ lk_capability_new_for_device (LkDevice *device)
     g_ptr_array_add (caveats, g_strdup (_(rule->caveats[i])));
   g_ptr_array_add (caveats, NULL);
   self->caveats = (GStrv) g_ptr_array_free (caveats, FALSE);
+  if (lk_capability_can_act (self))
+    self->stale_note = format_stale_note (lk_device_get_last_sync (device));
   return self;
 }
 
@@ -593,4 +617,11 @@ lk_capability_returns_passcode (LkCapability *self)
 {
   g_return_val_if_fail (LK_IS_CAPABILITY (self), FALSE);
   return lk_capability_can_act (self) && self->platform == LK_PLATFORM_ANDROID;
+}
+
+const char *
+lk_capability_get_stale_note (LkCapability *self)
+{
+  g_return_val_if_fail (LK_IS_CAPABILITY (self), NULL);
+  return self->stale_note;
 }

@@ -57,6 +57,11 @@ const char   *lk_capability_get_state_label  (LkCapability *self);
 const char   *lk_capability_get_reason       (LkCapability *self);
 /* Translated caveats, one sentence each (e.g. the passcode-policy prerequisite); may be empty. */
 const char *const *lk_capability_get_caveats (LkCapability *self);
+/* When the device can take the action but has not checked in for LK_STALE_CHECK_IN_DAYS (or
+ * ever), a translated sentence saying the action waits for it; else NULL. This caveat changes
+ * the outcome, so the badge shows it with a warning sign. */
+#define LK_STALE_CHECK_IN_DAYS 14
+const char   *lk_capability_get_stale_note   (LkCapability *self);
 /* Microsoft documentation the row cites. */
 const char   *lk_capability_get_doc_url      (LkCapability *self);
 /* Which table row matched (stable id like "ios-corporate"), for tests and the history. */

@@ -30,9 +30,12 @@ static GParamSpec *props[N_PROPS];
 static const char *const support_classes[] = { "unknown", "unsupported", "supported", "supported" };
 
 static const char *
-icon_for (LkSupport support)
+icon_for (LkCapability *capability)
 {
-  switch (support)
+  /* The warning sign only where a caveat changes the outcome. */
+  if (lk_capability_get_stale_note (capability) != NULL)
+    return "dialog-warning-symbolic";
+  switch (lk_capability_get_support (capability))
     {
     case LK_SUPPORT_SUPPORTED:
     case LK_SUPPORT_SUPPORTED_WITH_CAVEATS:
@@ -50,6 +53,9 @@ tooltip_for (LkCapability *capability)
 {
   const char *const *caveats = lk_capability_get_caveats (capability);
   GString *text = g_string_new (lk_capability_get_reason (capability));
+
+  if (lk_capability_get_stale_note (capability) != NULL)
+    g_string_append_printf (text, "\n⚠ %s", lk_capability_get_stale_note (capability));
 
   for (guint i = 0; caveats != NULL && caveats[i] != NULL; i++)
     g_string_append_printf (text, "\n• %s", caveats[i]);
@@ -74,7 +80,11 @@ update (LkCapabilityBadge *self)
 
   support = lk_capability_get_support (self->capability);
   gtk_widget_add_css_class (GTK_WIDGET (self), support_classes[support]);
-  gtk_image_set_from_icon_name (GTK_IMAGE (self->icon), icon_for (support));
+  if (lk_capability_get_stale_note (self->capability) != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "stale");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "stale");
+  gtk_image_set_from_icon_name (GTK_IMAGE (self->icon), icon_for (self->capability));
   gtk_label_set_label (GTK_LABEL (self->label), lk_capability_get_state_label (self->capability));
   tooltip = tooltip_for (self->capability);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self), tooltip);

@@ -154,6 +154,14 @@ update (LkDevicePage *self)
   lk_capability_badge_set_capability (self->badge, capability);
   gtk_label_set_label (self->reason_label, lk_capability_get_reason (capability));
   caveats = g_strjoinv ("\n", (char **) lk_capability_get_caveats (capability));
+  if (lk_capability_get_stale_note (capability) != NULL)
+    {
+      char *with_stale = g_strdup_printf ("⚠ %s%s%s", lk_capability_get_stale_note (capability),
+                                          *caveats != '\0' ? "\n" : "", caveats);
+
+      g_free (caveats);
+      caveats = with_stale;
+    }
   gtk_label_set_label (self->caveats_label, caveats);
   gtk_widget_set_visible (GTK_WIDGET (self->caveats_label), *caveats != '\0');
   gtk_link_button_set_uri (self->doc_link, lk_capability_get_doc_url (capability));

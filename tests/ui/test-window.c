@@ -793,6 +793,59 @@ test_progress_counts_shown (Fixture       *fixture,
   g_signal_handlers_disconnect_by_func (label, progress_label_cb, seen);
 }
 
+/* Every device that can be helped carries the same positive state; the warning sign only on one
+ * whose caveat changes the outcome (not checked in for weeks: the action would wait). */
+static void
+test_badge_warning_only_when_stale (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(LkDevice) fresh = NULL;
+  g_autoptr(LkDevice) stale = NULL;
+  GListModel *results;
+  LkDevice *devices[2];
+
+  lk_window_set_demo (fixture->window, TRUE);
+  search_all (fixture, "");
+  results = lk_window_get_results (fixture->window);
+  for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+    {
+      g_autoptr(LkDevice) device = g_list_model_get_item (results, i);
+      g_autoptr(LkCapability) capability = lk_capability_new_for_device (device);
+
+      if (!lk_capability_can_act (capability))
+        continue;
+      if (lk_capability_get_stale_note (capability) != NULL && stale == NULL)
+        stale = g_object_ref (device);
+      else if (lk_capability_get_stale_note (capability) == NULL && fresh == NULL)
+        fresh = g_object_ref (device);
+    }
+  g_assert_nonnull (fresh);
+  g_assert_nonnull (stale);
+  devices[0] = fresh;
+  devices[1] = stale;
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GPtrArray) badges = g_ptr_array_new ();
+      g_autoptr(GPtrArray) images = g_ptr_array_new ();
+      LkDeviceRow *row;
+      GtkWidget *badge;
+
+      lk_window_set_demo (fixture->window, FALSE);
+      search_all (fixture, lk_device_get_device_name (devices[i]));
+      row = row_for (fixture, devices[i]);
+      g_assert_nonnull (row);
+      lk_test_collect_widgets (GTK_WIDGET (row), LK_TYPE_CAPABILITY_BADGE, badges);
+      badge = g_ptr_array_index (badges, 0);
+      g_assert_true (gtk_widget_has_css_class (badge, "supported"));
+      g_assert_true (g_str_has_prefix (lk_capability_badge_get_text (LK_CAPABILITY_BADGE (badge)), "Can "));
+      lk_test_collect_widgets (badge, GTK_TYPE_IMAGE, images);
+      g_assert_cmpstr (gtk_image_get_icon_name (g_ptr_array_index (images, 0)), ==,
+                       i == 0 ? "emblem-ok-symbolic" : "dialog-warning-symbolic");
+      g_assert_true (gtk_widget_has_css_class (badge, "stale") == (i == 1));
+      g_assert_true ((strstr (gtk_widget_get_tooltip_text (badge), "checked in") != NULL) == (i == 1));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -816,6 +869,7 @@ main (int   argc,
   g_test_add ("/window/scroll-reset", Fixture, NULL, setup, test_scroll_reset, teardown);
   g_test_add ("/window/enter-focus", Fixture, NULL, setup, test_enter_focus, teardown);
   g_test_add ("/window/row-accessible-names", Fixture, NULL, setup, test_row_accessible_names, teardown);
+  g_test_add ("/window/badge-warning-only-when-stale", Fixture, NULL, setup, test_badge_warning_only_when_stale, teardown);
   g_test_add ("/window/progress-counts-shown", Fixture, NULL, setup, test_progress_counts_shown, teardown);
 
   return g_test_run ();
