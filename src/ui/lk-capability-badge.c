@@ -174,7 +174,13 @@ lk_capability_badge_init (LkCapabilityBadge *self)
   self->icon = gtk_image_new ();
   gtk_widget_set_parent (self->icon, GTK_WIDGET (self));
   self->label = gtk_label_new (NULL);
-  gtk_label_set_ellipsize (GTK_LABEL (self->label), PANGO_ELLIPSIZE_END);
+  /* Wrapped, never cut: a state read as "Passcode rimo…" says nothing. At 360 px it takes two
+   * lines; the device name beside it gives way first (it is ellipsized in the middle). */
+  gtk_label_set_wrap (GTK_LABEL (self->label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (self->label), PANGO_WRAP_WORD);
+  /* Its natural width is the one line it needs, so wide rows never wrap it. */
+  gtk_label_set_natural_wrap_mode (GTK_LABEL (self->label), GTK_NATURAL_WRAP_NONE);
+  gtk_label_set_justify (GTK_LABEL (self->label), GTK_JUSTIFY_CENTER);
   gtk_widget_set_parent (self->label, GTK_WIDGET (self));
   gtk_widget_set_valign (GTK_WIDGET (self), GTK_ALIGN_CENTER);
   gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
