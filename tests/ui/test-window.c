@@ -123,9 +123,13 @@ row_for (Fixture  *fixture,
   return NULL;
 }
 
+typedef gboolean (*CapabilityMatch) (LkCapability *capability, gconstpointer data);
+
+/* The first demo device whose capability @match accepts. */
 static LkDevice *
-device_with_rule (Fixture    *fixture,
-                  const char *rule)
+demo_device_where (Fixture         *fixture,
+                   CapabilityMatch  match,
+                   gconstpointer    data)
 {
   GListModel *results;
 
@@ -137,11 +141,28 @@ device_with_rule (Fixture    *fixture,
       g_autoptr(LkDevice) device = g_list_model_get_item (results, i);
       g_autoptr(LkCapability) capability = lk_capability_new_for_device (device);
 
-      if (g_str_equal (lk_capability_get_rule_id (capability), rule))
+      if (match (capability, data))
         return g_steal_pointer (&device);
     }
-  g_error ("no demo device for %s", rule);
   return NULL;
+}
+
+static gboolean
+has_rule (LkCapability  *capability,
+          gconstpointer  rule)
+{
+  return g_str_equal (lk_capability_get_rule_id (capability), rule);
+}
+
+static LkDevice *
+device_with_rule (Fixture    *fixture,
+                  const char *rule)
+{
+  LkDevice *device = demo_device_where (fixture, has_rule, rule);
+
+  if (device == NULL)
+    g_error ("no demo device for %s", rule);
+  return device;
 }
 
 static void
@@ -793,32 +814,24 @@ test_progress_counts_shown (Fixture       *fixture,
   g_signal_handlers_disconnect_by_func (label, progress_label_cb, seen);
 }
 
+static gboolean
+acts_when_stale (LkCapability  *capability,
+                 gconstpointer  stale)
+{
+  return lk_capability_can_act (capability)
+         && (lk_capability_get_stale_note (capability) != NULL) == GPOINTER_TO_INT (stale);
+}
+
 /* Every device that can be helped carries the same positive state; the warning sign only on one
  * whose caveat changes the outcome (not checked in for weeks: the action would wait). */
 static void
 test_badge_warning_only_when_stale (Fixture       *fixture,
                                     gconstpointer  data)
 {
-  g_autoptr(LkDevice) fresh = NULL;
-  g_autoptr(LkDevice) stale = NULL;
-  GListModel *results;
+  g_autoptr(LkDevice) fresh = demo_device_where (fixture, acts_when_stale, GINT_TO_POINTER (FALSE));
+  g_autoptr(LkDevice) stale = demo_device_where (fixture, acts_when_stale, GINT_TO_POINTER (TRUE));
   LkDevice *devices[2];
 
-  lk_window_set_demo (fixture->window, TRUE);
-  search_all (fixture, "");
-  results = lk_window_get_results (fixture->window);
-  for (guint i = 0; i < g_list_model_get_n_items (results); i++)
-    {
-      g_autoptr(LkDevice) device = g_list_model_get_item (results, i);
-      g_autoptr(LkCapability) capability = lk_capability_new_for_device (device);
-
-      if (!lk_capability_can_act (capability))
-        continue;
-      if (lk_capability_get_stale_note (capability) != NULL && stale == NULL)
-        stale = g_object_ref (device);
-      else if (lk_capability_get_stale_note (capability) == NULL && fresh == NULL)
-        fresh = g_object_ref (device);
-    }
   g_assert_nonnull (fresh);
   g_assert_nonnull (stale);
   devices[0] = fresh;
