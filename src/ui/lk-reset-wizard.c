@@ -21,6 +21,7 @@ struct _LkResetWizard
 {
   AdwWindow            parent_instance;
 
+  AdwToastOverlay     *toasts;
   AdwWindowTitle      *window_title;
   GtkStack            *stack;
   AdwPreferencesGroup *device_group;
@@ -401,7 +402,9 @@ copy_action (GtkWidget  *widget,
 {
   LkResetWizard *self = LK_RESET_WIZARD (widget);
   const char *passcode = self->tracker != NULL ? lk_action_tracker_get_passcode (self->tracker) : NULL;
+  g_autofree char *message = NULL;
   ClipboardGuard *guard;
+  guint seconds;
 
   if (passcode == NULL)
     return;
@@ -410,6 +413,14 @@ copy_action (GtkWidget  *widget,
   guard->content = gdk_content_provider_new_typed (G_TYPE_STRING, passcode);
   gdk_clipboard_set_content (guard->clipboard, guard->content);
   g_timeout_add (self->clipboard_clear_ms, clear_clipboard_cb, guard);
+  seconds = MAX (self->clipboard_clear_ms / 1000, 1);
+  /* Translators: a toast after the temporary passcode was copied. */
+  message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "Passcode copied — cleared from the clipboard in %u second",
+                                          "Passcode copied — cleared from the clipboard in %u seconds",
+                                          seconds),
+                             seconds);
+  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (message));
 }
 
 static void
@@ -491,6 +502,7 @@ lk_reset_wizard_class_init (LkResetWizardClass *klass)
 
   g_type_ensure (LK_TYPE_CAPABILITY_BADGE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/lk-reset-wizard.ui");
+  gtk_widget_class_bind_template_child (widget_class, LkResetWizard, toasts);
   gtk_widget_class_bind_template_child (widget_class, LkResetWizard, window_title);
   gtk_widget_class_bind_template_child (widget_class, LkResetWizard, stack);
   gtk_widget_class_bind_template_child (widget_class, LkResetWizard, device_group);

@@ -291,6 +291,10 @@ run_to_result (Fixture    *fixture,
       g_assert_nonnull (lk_action_tracker_get_passcode (tracker));
       passcode = g_strdup (lk_action_tracker_get_passcode (tracker));
       gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.copy", NULL);
+      /* Said, with when the clipboard forgets it. */
+      spin (100);
+      g_assert_nonnull (lk_test_find_widget (GTK_WIDGET (wizard), lk_test_is_label,
+                                             "Passcode copied — cleared from the clipboard in 60 seconds"));
     }
   else
     g_assert_null (lk_action_tracker_get_passcode (tracker));
