@@ -96,6 +96,29 @@ add_row (LkDevicePage        *self,
   add_value_row (self, group, title, value, NULL);
 }
 
+/* Support asks for ids: one click copies it (win.copy says so in a toast). */
+static void
+add_copy_row (LkDevicePage        *self,
+              AdwPreferencesGroup *group,
+              const char          *title,
+              const char          *value,
+              const char          *copy_label)
+{
+  GtkWidget *button;
+
+  add_row (self, group, title, value);
+  if (value == NULL || *value == '\0')
+    return;
+  button = gtk_button_new_from_icon_name ("edit-copy-symbolic");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, copy_label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, copy_label, -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.copy");
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_string (value));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (g_ptr_array_index (self->rows, self->rows->len - 1)), button);
+}
+
 static char *
 format_date (GDateTime *when)
 {
@@ -191,7 +214,8 @@ update (LkDevicePage *self)
   add_value_row (self, self->management_group, _("Compliance"),
                  lk_compliance_state_label (lk_device_get_compliance_state (d)), lk_device_get_compliance_state (d));
   add_row (self, self->management_group, _("Enrolled"), enrolled);
-  add_row (self, self->management_group, _("Intune device ID"), lk_device_get_id (d));
+  add_copy_row (self, self->management_group, _("Intune device ID"), lk_device_get_id (d),
+                _("Copy the Intune device ID"));
 
   gtk_stack_set_visible_child_name (self->stack, "device");
   /* Each device opens at its top, not where the previous one was scrolled to. */

@@ -859,6 +859,30 @@ test_badge_warning_only_when_stale (Fixture       *fixture,
     }
 }
 
+/* The Intune device id, which support asks for, is one click away, and the click is confirmed. */
+static void
+test_copy_device_id (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(LkDevice) iphone = device_with_rule (fixture, "ios-corporate");
+  GValue value = G_VALUE_INIT;
+  GdkContentProvider *content;
+  GtkWidget *button;
+
+  lk_window_show_device (fixture->window, iphone);
+  button = lk_test_find_widget (GTK_WIDGET (device_page (fixture)), lk_test_is_actionable, "win.copy");
+  g_assert_nonnull (button);
+  gtk_test_accessible_assert_property (button, GTK_ACCESSIBLE_PROPERTY_LABEL, "Copy the Intune device ID");
+  g_signal_emit_by_name (button, "clicked");
+  content = gdk_clipboard_get_content (gtk_widget_get_clipboard (button));
+  g_assert_nonnull (content);
+  g_value_init (&value, G_TYPE_STRING);
+  g_assert_true (gdk_content_provider_get_value (content, &value, NULL));
+  g_assert_cmpstr (g_value_get_string (&value), ==, lk_device_get_id (iphone));
+  g_value_unset (&value);
+  g_assert_nonnull (lk_test_find_widget (GTK_WIDGET (fixture->window), lk_test_is_label, "Copied to the clipboard"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -883,6 +907,7 @@ main (int   argc,
   g_test_add ("/window/enter-focus", Fixture, NULL, setup, test_enter_focus, teardown);
   g_test_add ("/window/row-accessible-names", Fixture, NULL, setup, test_row_accessible_names, teardown);
   g_test_add ("/window/badge-warning-only-when-stale", Fixture, NULL, setup, test_badge_warning_only_when_stale, teardown);
+  g_test_add ("/window/copy-device-id", Fixture, NULL, setup, test_copy_device_id, teardown);
   g_test_add ("/window/progress-counts-shown", Fixture, NULL, setup, test_progress_counts_shown, teardown);
 
   return g_test_run ();
