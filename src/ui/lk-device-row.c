@@ -18,6 +18,7 @@ struct _LkDeviceRow
   LkCapabilityBadge *badge;
 
   LkDevice  *device;
+  LkQueryKind matched;
 };
 
 G_DEFINE_FINAL_TYPE (LkDeviceRow, lk_device_row, GTK_TYPE_WIDGET)
@@ -100,12 +101,25 @@ update (LkDeviceRow *self)
   gtk_label_set_label (self->name_label, name != NULL ? name : _("Unnamed device"));
   gtk_label_set_label (self->user_label, user != NULL ? user : _("No user"));
   last_sync = lk_format_relative_time_in_sentence (lk_device_get_last_sync (self->device), NULL);
-  /* Translators: "iOS 17.4 · iPhone 15 · Last check-in 3 hours ago" */
-  details = g_strdup_printf (_("%s %s · %s · Last check-in %s"),
-                             or_empty (lk_device_get_operating_system (self->device)),
-                             or_empty (lk_device_get_os_version (self->device)),
-                             lk_device_get_model (self->device) != NULL ? lk_device_get_model (self->device) : _("Unknown model"),
-                             last_sync);
+  if (self->matched == LK_QUERY_KIND_SERIAL && lk_device_get_serial_number (self->device) != NULL)
+    /* Translators: "iOS 17.4 · Serial number F2LXK3 · Last check-in 3 hours ago" */
+    details = g_strdup_printf (_("%s %s · Serial number %s · Last check-in %s"),
+                               or_empty (lk_device_get_operating_system (self->device)),
+                               or_empty (lk_device_get_os_version (self->device)),
+                               lk_device_get_serial_number (self->device), last_sync);
+  else if (self->matched == LK_QUERY_KIND_IMEI && lk_device_get_imei (self->device) != NULL)
+    /* Translators: "Android 14 · IMEI 356938035643809 · Last check-in 3 hours ago" */
+    details = g_strdup_printf (_("%s %s · IMEI %s · Last check-in %s"),
+                               or_empty (lk_device_get_operating_system (self->device)),
+                               or_empty (lk_device_get_os_version (self->device)),
+                               lk_device_get_imei (self->device), last_sync);
+  else
+    /* Translators: "iOS 17.4 · iPhone 15 · Last check-in 3 hours ago" */
+    details = g_strdup_printf (_("%s %s · %s · Last check-in %s"),
+                               or_empty (lk_device_get_operating_system (self->device)),
+                               or_empty (lk_device_get_os_version (self->device)),
+                               lk_device_get_model (self->device) != NULL ? lk_device_get_model (self->device) : _("Unknown model"),
+                               last_sync);
   collapse_spaces (details);
   gtk_label_set_label (self->details_label, details);
   lk_capability_badge_set_capability (self->badge, capability);
@@ -229,4 +243,16 @@ lk_device_row_set_device (LkDeviceRow *self,
     return;
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_DEVICE]);
+}
+
+void
+lk_device_row_set_matched (LkDeviceRow *self,
+                           LkQueryKind  kind)
+{
+  g_return_if_fail (LK_IS_DEVICE_ROW (self));
+
+  if (self->matched == kind)
+    return;
+  self->matched = kind;
+  update (self);
 }

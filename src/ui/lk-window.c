@@ -59,6 +59,7 @@ struct _LkWindow
   gulong                throttled_id;
   GCancellable         *search_cancellable;
   char                 *last_query;
+  LkQueryKind           query_kind;   /* of last_query: rows show the field it matched */
   gboolean              demo;
   gboolean              setting_text;
 };
@@ -447,6 +448,7 @@ start_search (LkWindow   *self,
   set_state (self, "searching");
   gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
   query = lk_device_query_new (self->last_query);
+  self->query_kind = lk_device_query_get_kind (query);
   /* The page callback never runs after cancellation, and dispose cancels: no reference needed
    * for it. The completion keeps the window alive until the cancelled request winds down. */
   lk_graph_client_list_devices_async (self->client, query, page_cb, self, NULL,
@@ -548,6 +550,9 @@ bind_row_cb (GtkSignalListItemFactory *factory,
              GtkListItem              *item,
              gpointer                  user_data)
 {
+  LkWindow *self = user_data;
+
+  lk_device_row_set_matched (LK_DEVICE_ROW (gtk_list_item_get_child (item)), self->query_kind);
   lk_device_row_set_device (LK_DEVICE_ROW (gtk_list_item_get_child (item)),
                             gtk_list_item_get_item (item));
 }
@@ -765,7 +770,7 @@ lk_window_init (LkWindow *self)
   g_object_unref (selection);
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), NULL);
   gtk_list_view_set_factory (self->list_view, factory);
 

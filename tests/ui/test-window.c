@@ -883,6 +883,58 @@ test_copy_device_id (Fixture       *fixture,
   g_assert_nonnull (lk_test_find_widget (GTK_WIDGET (fixture->window), lk_test_is_label, "Copied to the clipboard"));
 }
 
+static gboolean
+label_contains (GtkWidget     *widget,
+                gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL;
+}
+
+/* A serial number or IMEI search shows, in the row, the field that matched. */
+static void
+test_row_shows_matched_field (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(LkDevice) iphone = NULL;
+  g_autoptr(LkDevice) android = NULL;
+  g_autofree char *serial = NULL;
+  g_autofree char *imei = NULL;
+  GListModel *results = lk_window_get_results (fixture->window);
+
+  lk_window_set_demo (fixture->window, TRUE);
+  search_all (fixture, "");
+  for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+    {
+      g_autoptr(LkDevice) device = g_list_model_get_item (results, i);
+
+      if (iphone == NULL && lk_device_get_serial_number (device) != NULL && lk_device_get_device_name (device) != NULL)
+        iphone = g_object_ref (device);
+      else if (android == NULL && lk_device_get_imei (device) != NULL)
+        android = g_object_ref (device);
+    }
+  g_assert_nonnull (iphone);
+  g_assert_nonnull (android);
+  serial = g_strdup_printf ("Serial number %s", lk_device_get_serial_number (iphone));
+  imei = g_strdup_printf ("IMEI %s", lk_device_get_imei (android));
+  LkDeviceRow *row;
+
+  lk_window_set_demo (fixture->window, FALSE);
+  search_all (fixture, lk_device_get_serial_number (iphone));
+  row = row_for (fixture, iphone);
+  g_assert_nonnull (row);
+  g_assert_nonnull (lk_test_find_widget (GTK_WIDGET (row), label_contains, serial));
+
+  search_all (fixture, lk_device_get_imei (android));
+  row = row_for (fixture, android);
+  g_assert_nonnull (row);
+  g_assert_nonnull (lk_test_find_widget (GTK_WIDGET (row), label_contains, imei));
+
+  /* A name search shows the model, as before. */
+  search_all (fixture, lk_device_get_device_name (iphone));
+  row = row_for (fixture, iphone);
+  g_assert_null (lk_test_find_widget (GTK_WIDGET (row), label_contains, "Serial number"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -908,6 +960,7 @@ main (int   argc,
   g_test_add ("/window/row-accessible-names", Fixture, NULL, setup, test_row_accessible_names, teardown);
   g_test_add ("/window/badge-warning-only-when-stale", Fixture, NULL, setup, test_badge_warning_only_when_stale, teardown);
   g_test_add ("/window/copy-device-id", Fixture, NULL, setup, test_copy_device_id, teardown);
+  g_test_add ("/window/row-shows-matched-field", Fixture, NULL, setup, test_row_shows_matched_field, teardown);
   g_test_add ("/window/progress-counts-shown", Fixture, NULL, setup, test_progress_counts_shown, teardown);
 
   return g_test_run ();
