@@ -216,6 +216,10 @@ test_show (Fixture       *fixture,
                             "--access-token-stdin", "show", id, NULL), ==, 0);
   g_assert_nonnull (strstr (out, json_object_get_string_member (device, "deviceName")));
   g_assert_nonnull (strstr (out, id));
+  /* Graph's enum values in words, as the window shows them. */
+  g_assert_nonnull (strstr (out, "Corporate"));
+  g_assert_nonnull (strstr (out, "Intune MDM"));
+  g_assert_null (strstr (out, " company\n"));
 }
 
 static void
