@@ -744,9 +744,18 @@ lk_window_class_init (LkWindowClass *klass)
 static void
 lk_window_init (LkWindow *self)
 {
+  static gboolean icons_added;
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   GtkSelectionModel *selection;
 
+  /* AdwApplication adds its resource icons by itself; a window made without one (tests, the
+   * screenshot tool) finds them too. */
+  if (!icons_added)
+    {
+      gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (self))),
+                                        RESOURCE_PREFIX "/icons");
+      icons_added = TRUE;
+    }
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new ("io.github.latchkey.Latchkey");

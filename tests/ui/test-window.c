@@ -560,6 +560,10 @@ test_filtered_empty (Fixture       *fixture,
   search_all (fixture, "giulia");
   g_assert_cmpstr (lk_window_get_state (fixture->window), ==, "results");
   g_assert_false (gtk_widget_has_css_class (button, "filter-active"));
+  /* A filter icon, shipped with the app (Adwaita 43 has none). */
+  g_assert_cmpstr (gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (button)), ==, "lk-filter-symbolic");
+  g_assert_true (gtk_icon_theme_has_icon (gtk_icon_theme_get_for_display (gtk_widget_get_display (button)),
+                                          "lk-filter-symbolic"));
   found = g_list_model_get_n_items (lk_window_get_results (fixture->window));
   g_assert_cmpuint (found, >, 0);
   for (guint i = 0; i < G_N_ELEMENTS (platforms); i++)
