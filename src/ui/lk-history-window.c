@@ -23,6 +23,19 @@ struct _LkHistoryWindow
 
 G_DEFINE_FINAL_TYPE (LkHistoryWindow, lk_history_window, ADW_TYPE_WINDOW)
 
+/* AdwActionRow 1.2 wraps its subtitle anywhere in a word, which cuts an admin's UPN in two; it
+ * has no property for that, so its subtitle label (the one with the .subtitle class) is told
+ * to wrap between words only. */
+static void
+wrap_subtitle_at_words (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "subtitle"))
+    gtk_label_set_wrap_mode (GTK_LABEL (widget), PANGO_WRAP_WORD);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    wrap_subtitle_at_words (child);
+}
+
 static GtkWidget *
 create_row (gpointer item,
             gpointer user_data)
@@ -35,13 +48,17 @@ create_row (gpointer item,
   const char *action = lk_action_name_label (entry->action);
   g_autofree char *title = NULL;
   g_autofree char *subtitle = NULL;
+  /* A UPN's hyphens are break opportunities to Pango ("contoso-⏎demo"): a word joiner after
+   * each keeps the address on one line. Display only: the label cannot be copied from. */
+  g_auto(GStrv) parts = entry->admin != NULL ? g_strsplit (entry->admin, "-", -1) : NULL;
+  g_autofree char *admin = parts != NULL ? g_strjoinv ("-\u2060", parts) : NULL;
   GtkWidget *outcome;
 
   title = g_markup_escape_text (entry->device_name != NULL ? entry->device_name : "—", -1);
   /* Translators: a History row's second line: action · when · who, e.g.
    * "Remove passcode · 30/11/2026 09:12:44 · giulia.bianchi@contoso.com" */
   subtitle = g_markup_printf_escaped (_("%s · %s · %s"), action != NULL ? action : "—", time,
-                                      entry->admin != NULL ? entry->admin : "—");
+                                      admin != NULL ? admin : "—");
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   if (entry->action != NULL && g_strcmp0 (action, entry->action) != 0)
@@ -51,7 +68,10 @@ create_row (gpointer item,
   gtk_label_set_justify (GTK_LABEL (outcome), GTK_JUSTIFY_RIGHT);
   gtk_label_set_xalign (GTK_LABEL (outcome), 1);
   gtk_label_set_max_width_chars (GTK_LABEL (outcome), 18);
+  /* One line when the row has room; wrapped only in a narrow window. */
+  gtk_label_set_natural_wrap_mode (GTK_LABEL (outcome), GTK_NATURAL_WRAP_NONE);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), outcome);
+  wrap_subtitle_at_words (row);
   gtk_widget_set_focusable (row, FALSE);
   return row;
 }

@@ -318,6 +318,13 @@ run_to_result (Fixture    *fixture,
     }
 }
 
+static gboolean
+is_subtitle (GtkWidget     *widget,
+             gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "subtitle");
+}
+
 static void
 test_ios_remove (Fixture       *fixture,
                  gconstpointer  data)
@@ -336,6 +343,9 @@ test_ios_remove (Fixture       *fixture,
   g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Remove passcode · "));
   g_assert_nonnull (lk_test_find_widget (row, lk_test_is_label, "Done"));
   g_assert_null (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "removePasscode"));
+  /* The admin's UPN is not cut in two: the subtitle wraps between words only. */
+  g_assert_cmpint (gtk_label_get_wrap_mode (GTK_LABEL (lk_test_find_widget (row, is_subtitle, NULL))), ==,
+                   PANGO_WRAP_WORD);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
