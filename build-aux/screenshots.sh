@@ -23,7 +23,19 @@ for step in device explain confirm tracking result; do
 done
 shot "$out/wizard-remove-result-dark.png" 520 640 dark --wizard ios-corporate result
 
+# Filters that hide every device found (issue 16).
+shot "$out/filtered-empty-wide-light.png" 1200 800 light --filtered giulia
+shot "$out/filtered-empty-narrow-dark.png" 360 720 dark --filtered giulia
+shot "$out/device-page-wide-dark.png" 1200 800 dark "" ios-corporate
+shot "$out/history-light.png" 560 400 light --history
+
 # The same window and wizard in Italian.
 LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/window-wide-light-it.png" 1200 800 light "" ios-corporate
 LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/wizard-explain-light-it.png" 520 640 light --wizard android-byod-work-profile explain
 LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/wizard-result-light-it.png" 520 640 light --wizard android-byod-work-profile result
+LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/filtered-empty-wide-light-it.png" 1200 800 light --filtered giulia
+LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/window-narrow-dark-it.png" 360 720 dark ""
+LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/device-page-narrow-dark-it.png" 360 720 dark "" android-dedicated
+LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/wizard-device-light-it.png" 520 640 light --wizard ios-corporate device
+LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/wizard-confirm-dark-it.png" 520 640 dark --wizard android-byod-work-profile confirm
+LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/history-dark-it.png" 560 400 dark --history

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "lk-device-labels.h"
 #include "lk-cli-output.h"
 #include "lk-text.h"
 
@@ -228,12 +229,13 @@ lk_cli_print_device_details (LkDevice *device)
   print_field (_("Manufacturer"), lk_device_get_manufacturer (device));
   print_field (_("Serial number"), lk_device_get_serial_number (device));
   print_field (_("IMEI"), lk_device_get_imei (device));
-  print_field (_("Ownership"), lk_device_get_owner_type (device));
-  print_field (_("Enrollment type"), lk_device_get_enrollment_type (device));
-  print_field (_("Device type"), lk_device_get_device_type (device));
-  print_field (_("Management agent"), lk_device_get_management_agent (device));
+  /* In words, like the window; --json keeps Graph's values. */
+  print_field (_("Ownership"), lk_owner_type_label (lk_device_get_owner_type (device)));
+  print_field (_("Enrollment type"), lk_enrollment_type_label (lk_device_get_enrollment_type (device)));
+  print_field (_("Device type"), lk_device_type_label (lk_device_get_device_type (device)));
+  print_field (_("Management agent"), lk_management_agent_label (lk_device_get_management_agent (device)));
   print_field (_("Supervised"), supervised < 0 ? NULL : supervised ? _("yes") : _("no"));
-  print_field (_("Compliance"), lk_device_get_compliance_state (device));
+  print_field (_("Compliance"), lk_compliance_state_label (lk_device_get_compliance_state (device)));
   print_field (_("Last check-in"), last_sync);
   print_field (_("Enrolled"), enrolled);
   g_print ("\n%s: %s\n", _("Passcode action"), lk_capability_get_label (capability));

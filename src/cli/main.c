@@ -16,6 +16,7 @@
 #include "lk-action-journal.h"
 #include "lk-action-tracker.h"
 #include "lk-auth-error.h"
+#include "lk-locale.h"
 #include "lk-memory.h"
 #include "lk-capability.h"
 #include "lk-cli-output.h"
@@ -1184,11 +1185,8 @@ main (int   argc,
   /* GLib writes debug and info messages to stdout by default: with G_MESSAGES_DEBUG set they
    * would break the JSON and CSV a script reads there. */
   g_log_writer_default_set_use_stderr (TRUE);
-  setlocale (LC_ALL, "");
+  lk_locale_init ();
   lk_memory_init ();
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
 
   context = g_option_context_new (_("COMMAND [ARGUMENT] — find Intune devices and reset their passcodes"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);

@@ -38,9 +38,6 @@
 /* [RESET] "users are notified to activate their reset passcode" for work-profile resets, on
  * corporate-owned and personally owned work profiles alike. */
 #define CAVEAT_WORK_PROFILE_ACTIVATE N_("The user is notified to activate the reset passcode on the device.")
-/* A device that does not check in does not get the action until it does. */
-#define STALE_CHECK_IN_DAYS 7
-
 typedef enum
 {
   ROW_IOS_CORPORATE,
@@ -186,6 +183,7 @@ struct _LkCapability
   LkPlatform  platform;
   char       *reason;
   GStrv       caveats;
+  char       *stale_note;   /* the action would wait for a check-in that may not come, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (LkCapability, lk_capability, G_TYPE_OBJECT)
@@ -197,6 +195,7 @@ lk_capability_finalize (GObject *object)
 
   g_clear_pointer (&self->reason, g_free);
   g_clear_pointer (&self->caveats, g_strfreev);
+  g_clear_pointer (&self->stale_note, g_free);
 
   G_OBJECT_CLASS (lk_capability_parent_class)->finalize (object);
 }
@@ -496,27 +495,25 @@ format_reason (Row         row,
     }
 }
 
-/* The action waits for the device's next check-in: one that has not checked in for a long
- * time (or ever) may not get it soon. */
-static void
-add_check_in_caveat (GPtrArray *caveats,
-                     GDateTime *last_sync)
+/* Intune runs a queued action at the device's next check-in; a device silent for weeks (or
+ * never seen) may not take it soon (DESIGN.md: "a device that has not checked in for a long
+ * time (or never) gets a caveat"). This caveat changes the outcome, so it is also the badge's
+ * warning (lk_capability_get_stale_note). */
+static char *
+format_stale_note (GDateTime *last_sync)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) local = NULL;
   g_autofree char *when = NULL;
 
   if (last_sync == NULL)
-    {
-      g_ptr_array_add (caveats, g_strdup (_("This device has never checked in with Intune: the action waits until it does.")));
-      return;
-    }
-  if (g_date_time_difference (now, last_sync) < STALE_CHECK_IN_DAYS * G_TIME_SPAN_DAY)
-    return;
+    return g_strdup (_("This device has never checked in with Intune: the action waits until it does."));
+  if (g_date_time_difference (now, last_sync) < LK_STALE_CHECK_IN_DAYS * G_TIME_SPAN_DAY)
+    return NULL;
   local = g_date_time_to_local (last_sync);
   when = g_date_time_format (local, "%x");
   /* Translators: %s is a date. */
-  g_ptr_array_add (caveats, g_strdup_printf (_("This device last checked in on %s: the action waits for its next check-in."), when));
+  return g_strdup_printf (_("This device last checked in on %s: the action waits for its next check-in."), when);
 }
 
 LkCapability *
@@ -541,7 +538,9 @@ lk_capability_new_for_device (LkDevice *device)
   for (guint i = 0; i < G_N_ELEMENTS (rule->caveats) && rule->caveats[i] != NULL; i++)
     g_ptr_array_add (caveats, g_strdup (_(rule->caveats[i])));
   if (lk_capability_can_act (self))
-    add_check_in_caveat (caveats, lk_device_get_last_sync (device));
+    self->stale_note = format_stale_note (lk_device_get_last_sync (device));
+  if (self->stale_note != NULL)
+    g_ptr_array_add (caveats, g_strdup (self->stale_note));
   g_ptr_array_add (caveats, NULL);
   self->caveats = (GStrv) g_ptr_array_free (caveats, FALSE);
   return self;
@@ -584,6 +583,44 @@ lk_action_kind_to_label (LkActionKind kind)
     case LK_ACTION_KIND_NONE:
     default:
       return _("No passcode action");
+    }
+}
+
+/* A badge is a state, not the button's command: "Can remove passcode", not "Remove passcode".
+ * Short, so it fits beside a device in a 360 px list in every language. */
+const char *
+lk_action_kind_to_state_label (LkActionKind kind)
+{
+  switch (kind)
+    {
+    case LK_ACTION_KIND_REMOVE_PASSCODE:
+      return _("Can remove passcode");
+    case LK_ACTION_KIND_RESET_DEVICE_PASSCODE:
+    case LK_ACTION_KIND_RESET_PASSCODE:
+      return C_("badge", "Can reset passcode");
+    case LK_ACTION_KIND_RESET_WORK_PROFILE_PASSCODE:
+      return _("Can reset work profile");
+    case LK_ACTION_KIND_NONE:
+    default:
+      return C_("badge", "Not supported");
+    }
+}
+
+const char *
+lk_capability_get_state_label (LkCapability *self)
+{
+  g_return_val_if_fail (LK_IS_CAPABILITY (self), NULL);
+
+  switch (rules[self->row].support)
+    {
+    case LK_SUPPORT_SUPPORTED:
+    case LK_SUPPORT_SUPPORTED_WITH_CAVEATS:
+      return lk_action_kind_to_state_label (rules[self->row].kind);
+    case LK_SUPPORT_NOT_SUPPORTED:
+      return C_("badge", "Not supported");
+    case LK_SUPPORT_UNKNOWN:
+    default:
+      return C_("badge", "Unknown");
     }
 }
 
@@ -649,4 +686,11 @@ lk_capability_returns_passcode (LkCapability *self)
 {
   g_return_val_if_fail (LK_IS_CAPABILITY (self), FALSE);
   return lk_capability_can_act (self) && self->platform == LK_PLATFORM_ANDROID;
+}
+
+const char *
+lk_capability_get_stale_note (LkCapability *self)
+{
+  g_return_val_if_fail (LK_IS_CAPABILITY (self), NULL);
+  return self->stale_note;
 }

@@ -51,10 +51,17 @@ LkActionKind  lk_capability_get_action_kind  (LkCapability *self);
 LkPlatform    lk_capability_get_platform     (LkCapability *self);
 /* Short translated label for the badge, e.g. "Remove passcode", "Not supported", "Unknown". */
 const char   *lk_capability_get_label        (LkCapability *self);
+/* The same as a state, for badges: "Can remove passcode", "Not supported", "Unknown". */
+const char   *lk_capability_get_state_label  (LkCapability *self);
 /* Translated sentence: why supported / not / unknown (what is missing). Never NULL. */
 const char   *lk_capability_get_reason       (LkCapability *self);
 /* Translated caveats, one sentence each (e.g. the passcode-policy prerequisite); may be empty. */
 const char *const *lk_capability_get_caveats (LkCapability *self);
+/* When the device can take the action but has not checked in for LK_STALE_CHECK_IN_DAYS (or
+ * ever), a translated sentence saying the action waits for it; else NULL. This caveat changes
+ * the outcome, so the badge shows it with a warning sign; it is also the last of the caveats. */
+#define LK_STALE_CHECK_IN_DAYS 14
+const char   *lk_capability_get_stale_note   (LkCapability *self);
 /* Microsoft documentation the row cites. */
 const char   *lk_capability_get_doc_url      (LkCapability *self);
 /* Which table row matched (stable id like "ios-corporate"), for tests and the history. */
@@ -66,6 +73,7 @@ gboolean      lk_capability_returns_passcode (LkCapability *self);
 
 LkPlatform    lk_platform_from_operating_system (const char *operating_system);
 const char   *lk_action_kind_to_label           (LkActionKind kind);  /* translated */
+const char   *lk_action_kind_to_state_label     (LkActionKind kind);  /* translated */
 
 /* Parses "8.1.0", "13", "17.4.1 (21E236)" → major, minor; FALSE if no leading number. */
 gboolean      lk_parse_os_version            (const char   *version,

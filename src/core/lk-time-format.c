@@ -5,9 +5,10 @@
 
 #include "lk-time-format.h"
 
-char *
-lk_format_relative_time (GDateTime *when,
-                         GDateTime *now)
+static char *
+format_relative (GDateTime *when,
+                 GDateTime *now,
+                 gboolean   in_sentence)
 {
   g_autoptr(GDateTime) current = now != NULL ? g_date_time_ref (now) : g_date_time_new_now_utc ();
   g_autoptr(GDateTime) local = NULL;
@@ -15,12 +16,13 @@ lk_format_relative_time (GDateTime *when,
   gint64 minutes, hours, days;
 
   if (when == NULL)
-    return g_strdup (C_("last check-in", "Never"));
+    return g_strdup (in_sentence ? C_("last check-in, in a sentence", "never")
+                                 : C_("last check-in", "Never"));
 
   span = g_date_time_difference (current, when);
   /* A device clock ahead of ours is not "in the future" for an admin. */
   if (span < G_TIME_SPAN_MINUTE)
-    return g_strdup (_("Just now"));
+    return g_strdup (in_sentence ? C_("in a sentence", "just now") : _("Just now"));
 
   minutes = span / G_TIME_SPAN_MINUTE;
   hours = span / G_TIME_SPAN_HOUR;
@@ -32,12 +34,26 @@ lk_format_relative_time (GDateTime *when,
     return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour ago", "%d hours ago", hours),
                             (int) hours);
   if (days < 2)
-    return g_strdup (_("Yesterday"));
+    return g_strdup (in_sentence ? C_("in a sentence", "yesterday") : _("Yesterday"));
   if (days < 30)
     return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day ago", "%d days ago", days),
                             (int) days);
 
   local = g_date_time_to_local (when);
   /* Translators: a date in the past, in strftime format. */
-  return g_date_time_format (local, _("%e %B %Y"));
+  return g_date_time_format (local, _("%-d %B %Y"));
+}
+
+char *
+lk_format_relative_time (GDateTime *when,
+                         GDateTime *now)
+{
+  return format_relative (when, now, FALSE);
+}
+
+char *
+lk_format_relative_time_in_sentence (GDateTime *when,
+                                     GDateTime *now)
+{
+  return format_relative (when, now, TRUE);
 }

@@ -8,5 +8,9 @@ G_BEGIN_DECLS
 /* Localized relative time of @when seen from @now (NULL: the current time). "Never" for NULL. */
 char *lk_format_relative_time (GDateTime *when,
                                GDateTime *now);
+/* The same to follow other words ("Last check-in yesterday"): "never", "just now" in lower case
+ * where the language wants it. */
+char *lk_format_relative_time_in_sentence (GDateTime *when,
+                                           GDateTime *now);
 
 G_END_DECLS

@@ -359,8 +359,10 @@ lk_history_outcome_label (const char *outcome)
 {
   if (g_strcmp0 (outcome, "done") == 0)
     return _("Done");
-  if (g_strcmp0 (outcome, "sent") == 0 || g_strcmp0 (outcome, "pending") == 0)
-    return _("Sent");
+  if (g_strcmp0 (outcome, "sent") == 0)
+    return _("Sent, no result yet");
+  if (g_strcmp0 (outcome, "pending") == 0)
+    return _("Waiting for the device");
   if (g_strcmp0 (outcome, "active") == 0)
     return _("In progress on the device");
   if (g_strcmp0 (outcome, "canceled") == 0)

@@ -1491,9 +1491,16 @@ deliver_page (GTask *task,
     g_ptr_array_add (listing->rankings, g_steal_pointer (&page->ranking));
   if (fresh->len > 0)
     g_ptr_array_extend (listing->devices, fresh, NULL, NULL);
-  listing->total += page->n_received;
-  if (page->count >= 0 && listing->plan == 1)
+  /* Several plans are several listings of overlapping devices: their counts do not add up to
+   * anything the admin will see, so the count is of the distinct matches, with no total. */
+  if (filters->len <= 1)
+    listing->total += page->n_received;
+  else
+    listing->total = listing->devices->len;
+  if (page->count >= 0 && filters->len <= 1)
     listing->expected = page->count;
+  if (listing->expected >= 0 && listing->total > listing->expected)
+    listing->expected = -1;
   if (page->n_skipped > 0)
     g_debug ("Graph: skipped %u list items that were not devices", page->n_skipped);
 

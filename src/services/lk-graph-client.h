@@ -52,7 +52,9 @@ void        lk_graph_client_set_rate_limit   (LkGraphClient *self,
 
 /* Called once per page, on the caller's main context, with the matching devices of that page
  * (element-type LkDevice, already re-checked; ranked within the page). @total is the running
- * count of devices Graph returned so far (before the re-check); @expected is @odata.count or -1. */
+ * count of devices Graph returned so far (before the re-check), or of the distinct matches when
+ * the query is sent as several listings; @expected is @odata.count of a single listing, or -1
+ * (several listings, or a count the listing has already passed). */
 typedef void (*LkDevicePageFunc) (GPtrArray *devices,
                                   guint      total,
                                   gint64     expected,

@@ -416,7 +416,7 @@ about_activated (GSimpleAction *action,
                  gpointer       user_data)
 {
   LkApplication *self = user_data;
-  const char *developers[] = { "The Latchkey developers", NULL };
+  const char *developers[] = { _("The Latchkey developers"), NULL };
   GtkWidget *about;
 
   about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
@@ -655,4 +655,11 @@ lk_application_new (void)
                        "resource-base-path", RESOURCE_PREFIX,
                        "flags", G_APPLICATION_DEFAULT_FLAGS,
                        NULL);
+}
+
+void
+lk_add_close_shortcuts (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
 }

@@ -16,6 +16,10 @@ LkAccountManager *lk_application_get_accounts (LkApplication *self);
 void              lk_application_use_account  (LkApplication *self,
                                                LkAccount     *account);
 
+/* Escape and Ctrl+W close a window of @widget_class (a dialog: the wizard, sign-in, History),
+ * as the Shortcuts window advertises. */
+void              lk_add_close_shortcuts      (GtkWidgetClass *widget_class);
+
 /* Called first thing in main(): the benchmark hooks measure from here. */
 void              lk_application_mark_start   (void);
 

@@ -25,17 +25,21 @@ enum
 
 static GParamSpec *props[N_PROPS];
 
-static const char *const support_classes[] = { "unknown", "unsupported", "supported", "caveats" };
+/* Supported with or without caveats is the same state to the eye: the caveats are on the device
+ * page and in the tooltip, not a warning sign on every device that can be helped. */
+static const char *const support_classes[] = { "unknown", "unsupported", "supported", "supported" };
 
 static const char *
-icon_for (LkSupport support)
+icon_for (LkCapability *capability)
 {
-  switch (support)
+  /* The warning sign only where a caveat changes the outcome. */
+  if (lk_capability_get_stale_note (capability) != NULL)
+    return "dialog-warning-symbolic";
+  switch (lk_capability_get_support (capability))
     {
     case LK_SUPPORT_SUPPORTED:
-      return "emblem-ok-symbolic";
     case LK_SUPPORT_SUPPORTED_WITH_CAVEATS:
-      return "dialog-warning-symbolic";
+      return "emblem-ok-symbolic";
     case LK_SUPPORT_NOT_SUPPORTED:
       return "action-unavailable-symbolic";
     case LK_SUPPORT_UNKNOWN:
@@ -50,8 +54,11 @@ tooltip_for (LkCapability *capability)
   const char *const *caveats = lk_capability_get_caveats (capability);
   GString *text = g_string_new (lk_capability_get_reason (capability));
 
+  const char *stale = lk_capability_get_stale_note (capability);
+
+  /* The stale check-in caveat is among the caveats; it alone changes the outcome: ⚠, not •. */
   for (guint i = 0; caveats != NULL && caveats[i] != NULL; i++)
-    g_string_append_printf (text, "\n• %s", caveats[i]);
+    g_string_append_printf (text, "\n%s %s", g_strcmp0 (caveats[i], stale) == 0 ? "⚠" : "•", caveats[i]);
   return g_string_free (text, FALSE);
 }
 
@@ -73,12 +80,16 @@ update (LkCapabilityBadge *self)
 
   support = lk_capability_get_support (self->capability);
   gtk_widget_add_css_class (GTK_WIDGET (self), support_classes[support]);
-  gtk_image_set_from_icon_name (GTK_IMAGE (self->icon), icon_for (support));
-  gtk_label_set_label (GTK_LABEL (self->label), lk_capability_get_label (self->capability));
+  if (lk_capability_get_stale_note (self->capability) != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "stale");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "stale");
+  gtk_image_set_from_icon_name (GTK_IMAGE (self->icon), icon_for (self->capability));
+  gtk_label_set_label (GTK_LABEL (self->label), lk_capability_get_state_label (self->capability));
   tooltip = tooltip_for (self->capability);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self), tooltip);
-  /* Translators: what a screen reader says for a device's badge, e.g. "Passcode action: Not supported". */
-  accessible = g_strdup_printf (_("Passcode action: %s"), lk_capability_get_label (self->capability));
+  /* Translators: what a screen reader says for a device's badge, e.g. "Passcode: Can remove passcode". */
+  accessible = g_strdup_printf (_("Passcode: %s"), lk_capability_get_state_label (self->capability));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip,
@@ -163,7 +174,13 @@ lk_capability_badge_init (LkCapabilityBadge *self)
   self->icon = gtk_image_new ();
   gtk_widget_set_parent (self->icon, GTK_WIDGET (self));
   self->label = gtk_label_new (NULL);
-  gtk_label_set_ellipsize (GTK_LABEL (self->label), PANGO_ELLIPSIZE_END);
+  /* Wrapped, never cut: a state read as "Passcode rimo…" says nothing. At 360 px it takes two
+   * lines; the device name beside it gives way first (it is ellipsized in the middle). */
+  gtk_label_set_wrap (GTK_LABEL (self->label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (self->label), PANGO_WRAP_WORD);
+  /* Its natural width is the one line it needs, so wide rows never wrap it. */
+  gtk_label_set_natural_wrap_mode (GTK_LABEL (self->label), GTK_NATURAL_WRAP_NONE);
+  gtk_label_set_justify (GTK_LABEL (self->label), GTK_JUSTIFY_CENTER);
   gtk_widget_set_parent (self->label, GTK_WIDGET (self));
   gtk_widget_set_valign (GTK_WIDGET (self), GTK_ALIGN_CENTER);
   gtk_widget_set_visible (GTK_WIDGET (self), FALSE);

@@ -5,6 +5,7 @@
 
 #include "lk-action-journal.h"
 #include "lk-capability-badge.h"
+#include "lk-device-labels.h"
 #include "lk-device-page.h"
 #include "lk-time-format.h"
 
@@ -13,6 +14,7 @@ struct _LkDevicePage
   AdwBin                parent_instance;
 
   GtkStack             *stack;
+  GtkScrolledWindow    *scrolled;
   GtkLabel             *title_label;
   GtkLabel             *subtitle_label;
   LkCapabilityBadge    *badge;
@@ -60,7 +62,42 @@ lk_property_row_new (const char *title,
   /* The value as the subtitle reads well from 360 px up, where a suffix would be squeezed. */
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
+  /* Nothing to do on a property: Tab goes past them to what can be used. */
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_widget_set_focusable (row, FALSE);
   return row;
+}
+
+/* A Graph enum value shown in words, with the value itself in the tooltip for support calls. */
+GtkWidget *
+lk_property_row_new_for_value (const char *title,
+                               const char *label,
+                               const char *value)
+{
+  GtkWidget *row = lk_property_row_new (title, label);
+  g_autofree char *tooltip = NULL;
+
+  if (value != NULL && g_strcmp0 (label, value) != 0)
+    {
+      /* Translators: a tooltip on a device property, e.g. "Microsoft Graph value: windowsRT" */
+      tooltip = g_strdup_printf (_("Microsoft Graph value: %s"), value);
+      gtk_widget_set_tooltip_text (row, tooltip);
+    }
+  return row;
+}
+
+static void
+add_value_row (LkDevicePage        *self,
+               AdwPreferencesGroup *group,
+               const char          *title,
+               const char          *label,
+               const char          *value)
+{
+  GtkWidget *row = lk_property_row_new_for_value (title, label, value);
+
+  gtk_widget_add_css_class (row, "property");
+  adw_preferences_group_add (group, row);
+  g_ptr_array_add (self->rows, row);
 }
 
 static void
@@ -69,11 +106,30 @@ add_row (LkDevicePage        *self,
          const char          *title,
          const char          *value)
 {
-  GtkWidget *row = lk_property_row_new (title, value);
+  add_value_row (self, group, title, value, NULL);
+}
 
-  gtk_widget_add_css_class (row, "property");
-  adw_preferences_group_add (group, row);
-  g_ptr_array_add (self->rows, row);
+/* Support asks for ids: one click copies it (win.copy says so in a toast). */
+static void
+add_copy_row (LkDevicePage        *self,
+              AdwPreferencesGroup *group,
+              const char          *title,
+              const char          *value,
+              const char          *copy_label)
+{
+  GtkWidget *button;
+
+  add_row (self, group, title, value);
+  if (value == NULL || *value == '\0')
+    return;
+  button = gtk_button_new_from_icon_name ("edit-copy-symbolic");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, copy_label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, copy_label, -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.copy");
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_string (value));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (g_ptr_array_index (self->rows, self->rows->len - 1)), button);
 }
 
 static char *
@@ -89,16 +145,6 @@ format_date (GDateTime *when)
   local = g_date_time_to_local (when);
   absolute = g_date_time_format (local, "%x %X");
   return g_strdup_printf ("%s (%s)", relative, absolute);
-}
-
-static const char *
-ownership_label (const char *owner)
-{
-  if (g_strcmp0 (owner, "company") == 0)
-    return _("Corporate");
-  if (g_strcmp0 (owner, "personal") == 0)
-    return _("Personal");
-  return owner;
 }
 
 static void
@@ -137,6 +183,20 @@ update_in_flight (LkDevicePage *self)
   gtk_label_set_label (self->pending_label, text);
 }
 
+/* One caveat a line; the stale check-in one, which changes the outcome, marked with ⚠. */
+static char *
+format_caveats (LkCapability *capability)
+{
+  const char *const *caveats = lk_capability_get_caveats (capability);
+  const char *stale = lk_capability_get_stale_note (capability);
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; caveats[i] != NULL; i++)
+    g_string_append_printf (text, "%s%s%s", i > 0 ? "\n" : "", g_strcmp0 (caveats[i], stale) == 0 ? "⚠ " : "",
+                            caveats[i]);
+  return g_string_free (text, FALSE);
+}
+
 static void
 update (LkDevicePage *self)
 {
@@ -166,7 +226,7 @@ update (LkDevicePage *self)
 
   lk_capability_badge_set_capability (self->badge, capability);
   gtk_label_set_label (self->reason_label, lk_capability_get_reason (capability));
-  caveats = g_strjoinv ("\n", (char **) lk_capability_get_caveats (capability));
+  caveats = format_caveats (capability);
   gtk_label_set_label (self->caveats_label, caveats);
   gtk_widget_set_visible (GTK_WIDGET (self->caveats_label), *caveats != '\0');
   gtk_link_button_set_uri (self->doc_link, lk_capability_get_doc_url (capability));
@@ -185,16 +245,24 @@ update (LkDevicePage *self)
   add_row (self, self->details_group, _("Serial number"), lk_device_get_serial_number (d));
   add_row (self, self->details_group, _("IMEI"), lk_device_get_imei (d));
   add_row (self, self->details_group, _("Last check-in"), last_sync);
-  add_row (self, self->management_group, _("Ownership"), ownership_label (lk_device_get_owner_type (d)));
-  add_row (self, self->management_group, _("Enrollment type"), lk_device_get_enrollment_type (d));
-  add_row (self, self->management_group, _("Device type"), lk_device_get_device_type (d));
-  add_row (self, self->management_group, _("Management agent"), lk_device_get_management_agent (d));
+  add_value_row (self, self->management_group, _("Ownership"),
+                 lk_owner_type_label (lk_device_get_owner_type (d)), lk_device_get_owner_type (d));
+  add_value_row (self, self->management_group, _("Enrollment type"),
+                 lk_enrollment_type_label (lk_device_get_enrollment_type (d)), lk_device_get_enrollment_type (d));
+  add_value_row (self, self->management_group, _("Device type"),
+                 lk_device_type_label (lk_device_get_device_type (d)), lk_device_get_device_type (d));
+  add_value_row (self, self->management_group, _("Management agent"),
+                 lk_management_agent_label (lk_device_get_management_agent (d)), lk_device_get_management_agent (d));
   add_row (self, self->management_group, _("Supervised"), supervised < 0 ? NULL : supervised ? _("Yes") : _("No"));
-  add_row (self, self->management_group, _("Compliance"), lk_device_get_compliance_state (d));
+  add_value_row (self, self->management_group, _("Compliance"),
+                 lk_compliance_state_label (lk_device_get_compliance_state (d)), lk_device_get_compliance_state (d));
   add_row (self, self->management_group, _("Enrolled"), enrolled);
-  add_row (self, self->management_group, _("Intune device ID"), lk_device_get_id (d));
+  add_copy_row (self, self->management_group, _("Intune device ID"), lk_device_get_id (d),
+                _("Copy the Intune device ID"));
 
   gtk_stack_set_visible_child_name (self->stack, "device");
+  /* Each device opens at its top, not where the previous one was scrolled to. */
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled), 0);
 }
 
 /* --- what the page reads itself ------------------------------------------------------------- */
@@ -375,6 +443,7 @@ lk_device_page_class_init (LkDevicePageClass *klass)
   g_type_ensure (LK_TYPE_CAPABILITY_BADGE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/lk-device-page.ui");
   gtk_widget_class_bind_template_child (widget_class, LkDevicePage, stack);
+  gtk_widget_class_bind_template_child (widget_class, LkDevicePage, scrolled);
   gtk_widget_class_bind_template_child (widget_class, LkDevicePage, title_label);
   gtk_widget_class_bind_template_child (widget_class, LkDevicePage, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, LkDevicePage, badge);
@@ -464,4 +533,18 @@ lk_device_page_get_can_act (LkDevicePage *self)
     return FALSE;
   capability = lk_capability_new_for_device (d);
   return lk_capability_can_act (capability);
+}
+
+/* The keyboard focus on the device's name, at the top of the page: from there Tab reaches the
+ * documentation link and then the action, so a stray Enter does nothing. */
+void
+lk_device_page_focus_top (LkDevicePage *self)
+{
+  g_return_if_fail (LK_IS_DEVICE_PAGE (self));
+
+  if (self->device == NULL)
+    return;
+  gtk_widget_grab_focus (GTK_WIDGET (self->title_label));
+  /* A selectable label selects all of itself on focus; the admin did not ask for that. */
+  gtk_label_select_region (self->title_label, 0, 0);
 }

@@ -27,10 +27,15 @@ void       lk_device_page_set_history (LkDevicePage   *self,
 /* Whether the action may be started now: the capability allows it and nothing may be on its
  * way (the window's start-action asks this). */
 gboolean   lk_device_page_get_can_act (LkDevicePage *self);
+void       lk_device_page_focus_top  (LkDevicePage *self);
 
 /* A row showing @value (or "—" when it is empty) under @title, as the device page and the reset
  * wizard list a device's facts. */
 GtkWidget *lk_property_row_new       (const char   *title,
                                       const char   *value);
+/* The same for a Graph enum value shown as @label, @value itself in the tooltip. */
+GtkWidget *lk_property_row_new_for_value (const char *title,
+                                          const char *label,
+                                          const char *value);
 
 G_END_DECLS

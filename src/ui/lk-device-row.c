@@ -18,6 +18,7 @@ struct _LkDeviceRow
   LkCapabilityBadge *badge;
 
   LkDevice  *device;
+  LkQueryKind matched;
 };
 
 G_DEFINE_FINAL_TYPE (LkDeviceRow, lk_device_row, GTK_TYPE_WIDGET)
@@ -32,11 +33,18 @@ enum
 static GParamSpec *props[N_PROPS];
 
 static const char *
-platform_icon_name (LkPlatform platform)
+platform_icon_name (LkPlatform  platform,
+                    const char *device_type,
+                    const char *model)
 {
   switch (platform)
     {
+    case LK_PLATFORM_VISIONOS:
+      return "audio-headset-symbolic";
     case LK_PLATFORM_IOS:
+      if (g_strcmp0 (device_type, "iPad") == 0 || (model != NULL && g_str_has_prefix (model, "iPad")))
+        return "tablet-symbolic";
+      return "phone-symbolic";
     case LK_PLATFORM_ANDROID:
       return "phone-symbolic";
     case LK_PLATFORM_WINDOWS:
@@ -87,22 +95,44 @@ update (LkDeviceRow *self)
     user = lk_device_get_user_principal_name (self->device);
 
   gtk_image_set_from_icon_name (self->platform_icon,
-                                platform_icon_name (lk_capability_get_platform (capability)));
+                                platform_icon_name (lk_capability_get_platform (capability),
+                                                    lk_device_get_device_type (self->device),
+                                                    lk_device_get_model (self->device)));
   gtk_label_set_label (self->name_label, name != NULL ? name : _("Unnamed device"));
   gtk_label_set_label (self->user_label, user != NULL ? user : _("No user"));
-  last_sync = lk_format_relative_time (lk_device_get_last_sync (self->device), NULL);
-  /* Translators: "iOS 17.4 · iPhone 15 · Last check-in 3 hours ago" */
-  details = g_strdup_printf (_("%s %s · %s · Last check-in %s"),
-                             or_empty (lk_device_get_operating_system (self->device)),
-                             or_empty (lk_device_get_os_version (self->device)),
-                             lk_device_get_model (self->device) != NULL ? lk_device_get_model (self->device) : _("Unknown model"),
-                             last_sync);
+  last_sync = lk_format_relative_time_in_sentence (lk_device_get_last_sync (self->device), NULL);
+  if (self->matched == LK_QUERY_KIND_SERIAL && lk_device_get_serial_number (self->device) != NULL)
+    /* Translators: "iOS 17.4 · Serial number F2LXK3 · Last check-in 3 hours ago" */
+    details = g_strdup_printf (_("%s %s · Serial number %s · Last check-in %s"),
+                               or_empty (lk_device_get_operating_system (self->device)),
+                               or_empty (lk_device_get_os_version (self->device)),
+                               lk_device_get_serial_number (self->device), last_sync);
+  else if (self->matched == LK_QUERY_KIND_IMEI && lk_device_get_imei (self->device) != NULL)
+    /* Translators: "Android 14 · IMEI 356938035643809 · Last check-in 3 hours ago" */
+    details = g_strdup_printf (_("%s %s · IMEI %s · Last check-in %s"),
+                               or_empty (lk_device_get_operating_system (self->device)),
+                               or_empty (lk_device_get_os_version (self->device)),
+                               lk_device_get_imei (self->device), last_sync);
+  else
+    /* Translators: "iOS 17.4 · iPhone 15 · Last check-in 3 hours ago" */
+    details = g_strdup_printf (_("%s %s · %s · Last check-in %s"),
+                               or_empty (lk_device_get_operating_system (self->device)),
+                               or_empty (lk_device_get_os_version (self->device)),
+                               lk_device_get_model (self->device) != NULL ? lk_device_get_model (self->device) : _("Unknown model"),
+                               last_sync);
   collapse_spaces (details);
   gtk_label_set_label (self->details_label, details);
   lk_capability_badge_set_capability (self->badge, capability);
 
-  accessible = g_strdup_printf ("%s, %s", gtk_label_get_label (self->name_label), user != NULL ? user : "");
+  /* Translators: what a screen reader says for a search result: device, user, passcode state. */
+  accessible = g_strdup_printf (_("%s, %s, %s"), gtk_label_get_label (self->name_label),
+                                gtk_label_get_label (self->user_label), lk_capability_get_state_label (capability));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  /* The list item around the row is what takes the focus; GTK 4.8 has no API to name it, so
+   * it is named here, where the words are made. */
+  if (gtk_widget_get_parent (GTK_WIDGET (self)) != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (GTK_WIDGET (self))),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
 }
 
 static void
@@ -213,4 +243,16 @@ lk_device_row_set_device (LkDeviceRow *self,
     return;
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_DEVICE]);
+}
+
+void
+lk_device_row_set_matched (LkDeviceRow *self,
+                           LkQueryKind  kind)
+{
+  g_return_if_fail (LK_IS_DEVICE_ROW (self));
+
+  if (self->matched == kind)
+    return;
+  self->matched = kind;
+  update (self);
 }

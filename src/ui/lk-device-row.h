@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "lk-device.h"
+#include "lk-device-query.h"
 
 G_BEGIN_DECLS
 
@@ -14,5 +15,9 @@ GtkWidget *lk_device_row_new        (void);
 LkDevice  *lk_device_row_get_device (LkDeviceRow *self);
 void       lk_device_row_set_device (LkDeviceRow *self,
                                      LkDevice    *device);
+/* What the search matched: a serial number or IMEI search shows that field in the row, in
+ * place of the model. */
+void       lk_device_row_set_matched (LkDeviceRow *self,
+                                      LkQueryKind  kind);
 
 G_END_DECLS

@@ -4,6 +4,9 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "lk-application.h"
+
+#include "lk-device-labels.h"
 #include "lk-history-window.h"
 #include "lk-window.h"
 
@@ -21,6 +24,19 @@ struct _LkHistoryWindow
 
 G_DEFINE_FINAL_TYPE (LkHistoryWindow, lk_history_window, ADW_TYPE_WINDOW)
 
+/* AdwActionRow 1.2 wraps its subtitle anywhere in a word, which cuts an admin's UPN in two; it
+ * has no property for that, so its subtitle label (the one with the .subtitle class) is told
+ * to wrap between words only. */
+static void
+wrap_subtitle_at_words (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "subtitle"))
+    gtk_label_set_wrap_mode (GTK_LABEL (widget), PANGO_WRAP_WORD);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    wrap_subtitle_at_words (child);
+}
+
 static GtkWidget *
 create_row (gpointer item,
             gpointer user_data)
@@ -30,26 +46,68 @@ create_row (gpointer item,
   g_autoptr(GDateTime) when = entry->time != NULL ? g_date_time_new_from_iso8601 (entry->time, NULL) : NULL;
   g_autoptr(GDateTime) local = when != NULL ? g_date_time_to_local (when) : NULL;
   g_autofree char *time = local != NULL ? g_date_time_format (local, "%x %X") : g_strdup ("—");
+  const char *action = lk_action_name_label (entry->action);
   g_autofree char *title = NULL;
   g_autofree char *subtitle = NULL;
+  /* A UPN's hyphens are break opportunities to Pango ("contoso-⏎demo"): a word joiner after
+   * each keeps the address on one line. Display only: the label cannot be copied from. */
+  g_auto(GStrv) parts = entry->admin != NULL ? g_strsplit (entry->admin, "-", -1) : NULL;
+  g_autofree char *admin = parts != NULL ? g_strjoinv ("-\u2060", parts) : NULL;
+  GtkWidget *outcome;
 
-  title = g_markup_printf_escaped ("%s — %s", entry->device_name != NULL ? entry->device_name : "—",
-                                   lk_history_outcome_label (entry->outcome));
-  subtitle = g_markup_printf_escaped ("%s · %s · %s", time, entry->action != NULL ? entry->action : "—",
-                                      entry->admin != NULL ? entry->admin : "—");
+  title = g_markup_escape_text (entry->device_name != NULL ? entry->device_name : "—", -1);
+  /* Translators: a History row's second line: action · when · who, e.g.
+   * "Remove passcode · 30/11/2026 09:12:44 · giulia.bianchi@contoso.com" */
+  subtitle = g_markup_printf_escaped (_("%s · %s · %s"), action != NULL ? action : "—", time,
+                                      admin != NULL ? admin : "—");
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  if (entry->action != NULL && g_strcmp0 (action, entry->action) != 0)
+    gtk_widget_set_tooltip_text (row, entry->action);
+  outcome = gtk_label_new (lk_history_outcome_label (entry->outcome));
+  gtk_label_set_wrap (GTK_LABEL (outcome), TRUE);
+  gtk_label_set_justify (GTK_LABEL (outcome), GTK_JUSTIFY_RIGHT);
+  gtk_label_set_xalign (GTK_LABEL (outcome), 1);
+  gtk_label_set_max_width_chars (GTK_LABEL (outcome), 18);
+  /* One line when the row has room; wrapped only in a narrow window. */
+  gtk_label_set_natural_wrap_mode (GTK_LABEL (outcome), GTK_NATURAL_WRAP_NONE);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), outcome);
+  wrap_subtitle_at_words (row);
+  gtk_widget_set_focusable (row, FALSE);
   return row;
+}
+
+/* The journal has a line per event (sent, then how it ended); the admin reads one row per
+ * action, with how it ended. Lines of one action share its client-request-id. */
+static GListModel *
+one_per_action (GListModel *events)
+{
+  GListStore *actions = g_list_store_new (LK_TYPE_HISTORY_RECORD);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  /* Newest first, so the first line of an action is its latest outcome. */
+  for (guint i = 0; i < g_list_model_get_n_items (events); i++)
+    {
+      g_autoptr(LkHistoryRecord) record = g_list_model_get_item (events, i);
+      const char *id = lk_history_record_get_entry (record)->client_request_id;
+
+      if (id != NULL && !g_hash_table_add (seen, (gpointer) id))
+        continue;
+      g_list_store_append (actions, record);
+    }
+  return G_LIST_MODEL (actions);
 }
 
 static void
 reload (LkHistoryWindow *self)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) events = NULL;
 
   g_clear_object (&self->model);
   /* Newest first: the action just taken is the one looked for. */
-  self->model = lk_action_history_load_model (self->history, &error);
+  events = lk_action_history_load_model (self->history, &error);
+  self->model = events != NULL ? one_per_action (events) : NULL;
   if (self->model == NULL)
     {
       gtk_list_box_bind_model (self->list, NULL, NULL, NULL, NULL);
@@ -63,6 +121,27 @@ reload (LkHistoryWindow *self)
 }
 
 static void
+export_written_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(LkHistoryWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *message = NULL;
+
+  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
+    {
+      adw_toast_overlay_add_toast (self->toasts, lk_toast_new_plain (error->message));
+      return;
+    }
+  name = g_file_get_basename (G_FILE (source));
+  /* Translators: a toast; %s is the file name the history was exported to. */
+  message = g_strdup_printf (_("History exported to %s"), name);
+  adw_toast_overlay_add_toast (self->toasts, lk_toast_new_plain (message));
+}
+
+static void
 chooser_response_cb (GtkNativeDialog *dialog,
                      int              response,
                      LkHistoryWindow *self)
@@ -70,20 +149,24 @@ chooser_response_cb (GtkNativeDialog *dialog,
   g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) entries = NULL;
-  g_autofree char *csv = NULL;
+  g_autoptr(GBytes) csv = NULL;
+  char *text;
 
   if (response == GTK_RESPONSE_ACCEPT)
     {
       file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       /* Read again, oldest first: the export holds what the file holds now. */
       entries = lk_action_history_load (self->history, &error);
-      csv = entries != NULL ? lk_action_history_to_csv (entries) : NULL;
-      if (csv == NULL
-          || !g_file_replace_contents (file, csv, strlen (csv), NULL, FALSE, G_FILE_CREATE_PRIVATE,
-                                       NULL, NULL, &error))
+      text = entries != NULL ? lk_action_history_to_csv (entries) : NULL;
+      if (text == NULL)
         adw_toast_overlay_add_toast (self->toasts, lk_toast_new_plain (error->message));
       else
-        adw_toast_overlay_add_toast (self->toasts, adw_toast_new (_("History exported")));
+        {
+          /* Written by GIO's worker thread: a slow disk or network folder never freezes the window. */
+          csv = g_bytes_new_take (text, strlen (text));
+          g_file_replace_contents_bytes_async (file, csv, NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL,
+                                               export_written_cb, g_object_ref (self));
+        }
     }
   g_clear_object (&self->chooser);
 }
@@ -124,6 +207,7 @@ lk_history_window_class_init (LkHistoryWindowClass *klass)
 
   G_OBJECT_CLASS (klass)->dispose = lk_history_window_dispose;
   gtk_widget_class_install_action (widget_class, "history.export", NULL, export_action);
+  lk_add_close_shortcuts (widget_class);
 }
 
 static void

@@ -4,8 +4,11 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "lk-application.h"
+
 #include "lk-capability-badge.h"
 #include "lk-cloud.h"
+#include "lk-device-labels.h"
 #include "lk-device-page.h"
 #include "lk-graph-error.h"
 #include "lk-reset-wizard.h"
@@ -18,6 +21,7 @@ struct _LkResetWizard
 {
   AdwWindow            parent_instance;
 
+  AdwToastOverlay     *toasts;
   AdwWindowTitle      *window_title;
   GtkStack            *stack;
   AdwPreferencesGroup *device_group;
@@ -27,7 +31,10 @@ struct _LkResetWizard
   GtkLabel            *permission_label;
   GtkLabel            *confirm_label;
   GtkEntry            *confirm_entry;
+  GtkLabel            *confirm_hint;
   GtkButton           *confirm_button;
+  GtkWidget           *back_button;
+  GtkWidget           *next_button;
   AdwStatusPage       *tracking_page;
   AdwStatusPage       *result_page;
   GtkWidget           *passcode_box;
@@ -82,8 +89,13 @@ fill_device_page (LkResetWizard *self)
   add_row (self, _("Serial number"), lk_device_get_serial_number (d));
   add_row (self, _("IMEI"), lk_device_get_imei (d));
   add_row (self, _("Operating system"), platform);
-  add_row (self, _("Ownership"), lk_device_get_owner_type (d));
-  add_row (self, _("Enrollment type"), lk_device_get_enrollment_type (d));
+  adw_preferences_group_add (self->device_group,
+                             lk_property_row_new_for_value (_("Ownership"), lk_owner_type_label (lk_device_get_owner_type (d)),
+                                                            lk_device_get_owner_type (d)));
+  adw_preferences_group_add (self->device_group,
+                             lk_property_row_new_for_value (_("Enrollment type"),
+                                                            lk_enrollment_type_label (lk_device_get_enrollment_type (d)),
+                                                            lk_device_get_enrollment_type (d)));
   add_row (self, _("Last check-in"), last_sync);
 
   lk_capability_badge_set_capability (self->badge, self->capability);
@@ -129,18 +141,70 @@ explanation (LkResetWizard *self)
     }
 }
 
+/* The name folded for comparison: the typed name shows intent, its case does not. */
+static char *
+fold_name (const char *name)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (name != NULL ? name : ""));
+  g_autofree char *normal = g_utf8_normalize (trimmed, -1, G_NORMALIZE_DEFAULT_COMPOSE);
+
+  return normal != NULL ? g_utf8_casefold (normal, -1) : g_strdup ("");
+}
+
+static gboolean
+name_matches (LkResetWizard *self)
+{
+  g_autofree char *typed = fold_name (gtk_editable_get_text (GTK_EDITABLE (self->confirm_entry)));
+  g_autofree char *name = fold_name (lk_device_get_device_name (self->device));
+
+  return *name != '\0' && g_str_equal (typed, name);
+}
+
+/* Says where a typed name stops matching, so a typo is found without comparing by eye; nothing
+ * while what is typed is still the start of the name. */
+static void
+update_confirm_hint (LkResetWizard *self)
+{
+  g_autofree char *typed = fold_name (gtk_editable_get_text (GTK_EDITABLE (self->confirm_entry)));
+  g_autofree char *name = fold_name (lk_device_get_device_name (self->device));
+  g_autofree char *hint = NULL;
+  const char *t = typed, *n = name;
+  guint position = 1;
+
+  while (*t != '\0' && g_utf8_get_char (t) == g_utf8_get_char (n))
+    {
+      t = g_utf8_next_char (t);
+      n = g_utf8_next_char (n);
+      position++;
+    }
+  if (*t == '\0')
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->confirm_hint), FALSE);
+      return;
+    }
+  if (*n == '\0')
+    hint = g_strdup_printf (_("The device name ends at character %u: the rest is extra."), position - 1);
+  else
+    hint = g_strdup_printf (_("Character %u differs from the device name."), position);
+  gtk_label_set_label (self->confirm_hint, hint);
+  gtk_widget_set_visible (GTK_WIDGET (self->confirm_hint), TRUE);
+}
+
 static void
 show_page (LkResetWizard *self,
            const char    *page)
 {
+  gboolean stepping = g_str_equal (page, "device") || g_str_equal (page, "explain")
+                      || g_str_equal (page, "confirm");
+
   gtk_stack_set_visible_child_name (self->stack, page);
+  gtk_widget_set_visible (self->back_button, stepping && !g_str_equal (page, "device"));
+  gtk_widget_set_visible (self->next_button, stepping && !g_str_equal (page, "confirm"));
   /* Without the permission the way stops at the explanation that says so. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.next",
                                  !(g_str_equal (page, "explain") && self->lacks_permission));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.confirm",
-                                 g_str_equal (page, "confirm")
-                                 && g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->confirm_entry)),
-                                               lk_device_get_device_name (self->device)) == 0
+                                 g_str_equal (page, "confirm") && name_matches (self)
                                  && self->tracker == NULL);
   if (g_str_equal (page, "confirm"))
     gtk_widget_grab_focus (GTK_WIDGET (self->confirm_entry));
@@ -229,7 +293,8 @@ tracker_state_cb (LkActionTracker *tracker,
     {
     case LK_TRACKER_SENDING:
       adw_status_page_set_title (self->tracking_page, _("Sending…"));
-      adw_status_page_set_description (self->tracking_page, NULL);
+      adw_status_page_set_description (self->tracking_page,
+                                       _("Latchkey is sending the request to Intune, once."));
       break;
     case LK_TRACKER_CHECKING:
       adw_status_page_set_title (self->tracking_page, _("Checking Whether Intune Received It…"));
@@ -243,7 +308,8 @@ tracker_state_cb (LkActionTracker *tracker,
       break;
     case LK_TRACKER_ACTIVE:
       adw_status_page_set_title (self->tracking_page, _("In Progress on the Device"));
-      adw_status_page_set_description (self->tracking_page, NULL);
+      adw_status_page_set_description (self->tracking_page,
+                                       _("The device received the action and is applying it now; Intune reports the result when it finishes, usually within minutes."));
       break;
     case LK_TRACKER_READY:
       break;
@@ -292,9 +358,7 @@ confirm_action (GtkWidget  *widget,
   LkResetWizard *self = LK_RESET_WIZARD (widget);
 
   /* Exactly once: the action is disabled from here on, and the tracker ignores a second send. */
-  if (self->tracker != NULL
-      || g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->confirm_entry)),
-                    lk_device_get_device_name (self->device)) != 0)
+  if (self->tracker != NULL || !name_matches (self))
     return;
   gtk_widget_action_set_enabled (widget, "wizard.confirm", FALSE);
   self->tracker = lk_action_tracker_new (self->client, self->device,
@@ -343,7 +407,9 @@ copy_action (GtkWidget  *widget,
 {
   LkResetWizard *self = LK_RESET_WIZARD (widget);
   const char *passcode = self->tracker != NULL ? lk_action_tracker_get_passcode (self->tracker) : NULL;
+  g_autofree char *message = NULL;
   ClipboardGuard *guard;
+  guint seconds;
 
   if (passcode == NULL)
     return;
@@ -352,6 +418,14 @@ copy_action (GtkWidget  *widget,
   guard->content = gdk_content_provider_new_typed (G_TYPE_STRING, passcode);
   gdk_clipboard_set_content (guard->clipboard, guard->content);
   g_timeout_add (self->clipboard_clear_ms, clear_clipboard_cb, guard);
+  seconds = MAX (self->clipboard_clear_ms / 1000, 1);
+  /* Translators: a toast after the temporary passcode was copied. */
+  message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "Passcode copied — cleared from the clipboard in %u second",
+                                          "Passcode copied — cleared from the clipboard in %u seconds",
+                                          seconds),
+                             seconds);
+  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (message));
 }
 
 static void
@@ -370,6 +444,7 @@ reveal_toggled_cb (LkResetWizard *self)
 static void
 confirm_changed_cb (LkResetWizard *self)
 {
+  update_confirm_hint (self);
   show_page (self, gtk_stack_get_visible_child_name (self->stack));
 }
 
@@ -432,6 +507,7 @@ lk_reset_wizard_class_init (LkResetWizardClass *klass)
 
   g_type_ensure (LK_TYPE_CAPABILITY_BADGE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/lk-reset-wizard.ui");
+  gtk_widget_class_bind_template_child (widget_class, LkResetWizard, toasts);
   gtk_widget_class_bind_template_child (widget_class, LkResetWizard, window_title);
   gtk_widget_class_bind_template_child (widget_class, LkResetWizard, stack);
   gtk_widget_class_bind_template_child (widget_class, LkResetWizard, device_group);
@@ -441,7 +517,10 @@ lk_reset_wizard_class_init (LkResetWizardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LkResetWizard, permission_label);
   gtk_widget_class_bind_template_child (widget_class, LkResetWizard, confirm_label);
   gtk_widget_class_bind_template_child (widget_class, LkResetWizard, confirm_entry);
+  gtk_widget_class_bind_template_child (widget_class, LkResetWizard, confirm_hint);
   gtk_widget_class_bind_template_child (widget_class, LkResetWizard, confirm_button);
+  gtk_widget_class_bind_template_child (widget_class, LkResetWizard, back_button);
+  gtk_widget_class_bind_template_child (widget_class, LkResetWizard, next_button);
   gtk_widget_class_bind_template_child (widget_class, LkResetWizard, tracking_page);
   gtk_widget_class_bind_template_child (widget_class, LkResetWizard, result_page);
   gtk_widget_class_bind_template_child (widget_class, LkResetWizard, passcode_box);
@@ -457,6 +536,7 @@ lk_reset_wizard_class_init (LkResetWizardClass *klass)
   gtk_widget_class_install_action (widget_class, "wizard.confirm", NULL, confirm_action);
   gtk_widget_class_install_action (widget_class, "wizard.sync", NULL, sync_action);
   gtk_widget_class_install_action (widget_class, "wizard.copy", NULL, copy_action);
+  lk_add_close_shortcuts (widget_class);
 }
 
 static void

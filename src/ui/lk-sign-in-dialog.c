@@ -3,6 +3,8 @@
 
 #include <glib/gi18n.h>
 
+#include "lk-application.h"
+
 #include "lk-sign-in-dialog.h"
 
 /* The registration steps; the metainfo lists the same address as the app's help URL. */
@@ -296,6 +298,7 @@ lk_sign_in_dialog_class_init (LkSignInDialogClass *klass)
                   G_TYPE_NONE, 1, LK_TYPE_ACCOUNT);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/lk-sign-in-dialog.ui");
+  lk_add_close_shortcuts (widget_class);
   gtk_widget_class_bind_template_child (widget_class, LkSignInDialog, stack);
   gtk_widget_class_bind_template_child (widget_class, LkSignInDialog, error_label);
   gtk_widget_class_bind_template_child (widget_class, LkSignInDialog, cloud_row);

@@ -30,6 +30,8 @@ struct _LkWindow
   GtkRevealer          *demo_banner;
   GtkStack             *stack;
   AdwStatusPage        *no_results_page;
+  AdwStatusPage        *filtered_page;
+  GtkMenuButton        *filter_button;
   AdwStatusPage        *error_page;
   GtkLabel             *error_ids_label;
   GtkWidget            *retry_button;
@@ -61,6 +63,7 @@ struct _LkWindow
   gulong                waiting_id;
   GCancellable         *search_cancellable;
   char                 *last_query;
+  LkQueryKind           query_kind;   /* of last_query: rows show the field it matched */
   gboolean              demo;
   gboolean              setting_text;
 };
@@ -76,6 +79,7 @@ enum
 static guint signals[N_SIGNALS];
 
 static void start_search (LkWindow *self, const char *text);
+static void show_listing (LkWindow *self);
 
 /* --- filters ---------------------------------------------------------------------------------- */
 
@@ -86,6 +90,7 @@ platform_allowed (LkWindow   *self,
   switch (platform)
     {
     case LK_PLATFORM_IOS:
+    case LK_PLATFORM_VISIONOS:
       return gtk_check_button_get_active (self->filter_ios);
     case LK_PLATFORM_ANDROID:
       return gtk_check_button_get_active (self->filter_android);
@@ -115,14 +120,28 @@ device_filter_func (gpointer item,
   return TRUE;
 }
 
+#define N_FILTERS 7
+
+static void
+get_filter_buttons (LkWindow       *self,
+                    GtkCheckButton *buttons[N_FILTERS])
+{
+  buttons[0] = self->filter_ios;
+  buttons[1] = self->filter_android;
+  buttons[2] = self->filter_windows;
+  buttons[3] = self->filter_macos;
+  buttons[4] = self->filter_other;
+  buttons[5] = self->filter_corporate;
+  buttons[6] = self->filter_personal;
+}
+
 static gboolean
 any_filter_off (LkWindow *self)
 {
-  GtkCheckButton *buttons[] = { self->filter_ios, self->filter_android, self->filter_windows,
-                                self->filter_macos, self->filter_other, self->filter_corporate,
-                                self->filter_personal };
+  GtkCheckButton *buttons[N_FILTERS];
 
-  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+  get_filter_buttons (self, buttons);
+  for (guint i = 0; i < N_FILTERS; i++)
     if (!gtk_check_button_get_active (buttons[i]))
       return TRUE;
   return FALSE;
@@ -131,8 +150,21 @@ any_filter_off (LkWindow *self)
 static void
 filter_toggled_cb (LkWindow *self)
 {
+  gboolean active;
+
   if (self->filtered == NULL)
     return;
+  active = any_filter_off (self);
+  /* Not by colour alone: the tooltip and what a screen reader says change with it. */
+  if (active)
+    gtk_widget_add_css_class (GTK_WIDGET (self->filter_button), "filter-active");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->filter_button), "filter-active");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->filter_button),
+                               active ? _("Filter by platform and ownership (some devices are hidden)")
+                                      : _("Filter by platform and ownership"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->filter_button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  active ? _("Filters are on: some devices are hidden") : "", -1);
   /* With every box ticked there is no filter at all: the filter model then passes changes
    * through as they are, instead of checking 100 000 devices again when the ranked list
    * replaces the streamed one. */
@@ -142,15 +174,78 @@ filter_toggled_cb (LkWindow *self)
     gtk_filter_list_model_set_filter (self->filtered, GTK_FILTER (self->filter));
   else
     gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  if (g_strcmp0 (lk_window_get_state (self), "results") == 0
+      || g_strcmp0 (lk_window_get_state (self), "filtered-empty") == 0)
+    show_listing (self);
 }
 
 /* --- states ----------------------------------------------------------------------------------- */
+
+static guint
+position_of (GListModel *model,
+             LkDevice   *device)
+{
+  const char *id = lk_device_get_id (device);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(LkDevice) item = g_list_model_get_item (model, i);
+
+      if (item == device || g_strcmp0 (lk_device_get_id (item), id) == 0)
+        return i;
+    }
+  return GTK_INVALID_LIST_POSITION;
+}
+
+/* The device pane never shows a device the list does not: a device left over from an earlier
+ * search, beside "No Devices Found" or other results, would invite acting on the wrong one. */
+static void
+sync_device_pane (LkWindow *self)
+{
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (self->list_view));
+  LkDevice *device = lk_device_page_get_device (self->device_page);
+  guint position = GTK_INVALID_LIST_POSITION;
+
+  if (device != NULL)
+    position = position_of (G_LIST_MODEL (self->filtered), device);
+  gtk_single_selection_set_selected (selection, position);
+  if (device == NULL || position != GTK_INVALID_LIST_POSITION)
+    return;
+  lk_device_page_set_device (self->device_page, NULL);
+  if (adw_leaflet_get_folded (self->leaflet)
+      && adw_leaflet_get_visible_child (self->leaflet) == self->device_pane)
+    adw_leaflet_set_visible_child_name (self->leaflet, "list");
+}
 
 static void
 set_state (LkWindow   *self,
            const char *state)
 {
   gtk_stack_set_visible_child_name (self->stack, state);
+  /* While a listing streams in, the open device may be on a page still to come. */
+  if (self->search_cancellable == NULL)
+    sync_device_pane (self);
+}
+
+/* The listing, or why it is empty although devices were found. */
+static void
+show_listing (LkWindow *self)
+{
+  guint found = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  g_autofree char *description = NULL;
+
+  if (found == 0 || g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) > 0)
+    {
+      set_state (self, "results");
+      return;
+    }
+  description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "%u device found is hidden by the platform and ownership filters.",
+                                              "All %u devices found are hidden by the platform and ownership filters.",
+                                              found),
+                                 found);
+  adw_status_page_set_description (self->filtered_page, description);
+  set_state (self, "filtered-empty");
 }
 
 static void
@@ -298,9 +393,10 @@ page_cb (GPtrArray *devices,
     lk_device_list_append (self->store, devices);
   update_progress (self, total, expected);
   gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->store)) > 0
-      || g_strcmp0 (lk_window_get_state (self), "throttled") == 0)
-    set_state (self, g_list_model_get_n_items (G_LIST_MODEL (self->store)) > 0 ? "results" : "searching");
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->store)) > 0)
+    show_listing (self);
+  else if (g_strcmp0 (lk_window_get_state (self), "throttled") == 0)
+    set_state (self, "searching");
 }
 
 static void
@@ -323,7 +419,10 @@ search_done_cb (GObject      *source,
     {
       /* What was found so far stays on screen; the error becomes a toast. */
       if (g_list_model_get_n_items (G_LIST_MODEL (self->store)) > 0)
-        lk_window_add_toast (self, error->message);
+        {
+          lk_window_add_toast (self, error->message);
+          sync_device_pane (self);
+        }
       else
         lk_window_show_error (self, error);
       return;
@@ -334,7 +433,7 @@ search_done_cb (GObject      *source,
   if (devices->len == 0)
     show_no_results (self);
   else
-    set_state (self, "results");
+    show_listing (self);
 }
 
 static void
@@ -367,10 +466,12 @@ start_search (LkWindow   *self,
       return;
     }
 
+  /* Made first: the pane keeps its device while the listing may still bring it back. */
+  self->search_cancellable = g_cancellable_new ();
   set_state (self, "searching");
   gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
-  self->search_cancellable = g_cancellable_new ();
   query = lk_device_query_new (self->last_query);
+  self->query_kind = lk_device_query_get_kind (query);
   /* The page callback never runs after cancellation, and dispose cancels: no reference needed
    * for it. The completion keeps the window alive until the cancelled request winds down. */
   lk_graph_client_list_devices_async (self->client, query, page_cb, self, NULL,
@@ -394,8 +495,11 @@ search_activate_cb (LkWindow *self)
 {
   g_autoptr(LkDevice) first = g_list_model_get_item (G_LIST_MODEL (self->filtered), 0);
 
-  if (first != NULL)
-    lk_window_show_device (self, first);
+  if (first == NULL)
+    return;
+  lk_window_show_device (self, first);
+  /* The page, not its action button: a second Enter must not open the wizard. */
+  lk_device_page_focus_top (self->device_page);
 }
 
 static void
@@ -455,7 +559,11 @@ lk_window_show_device (LkWindow *self,
   g_return_if_fail (LK_IS_WINDOW (self));
 
   lk_device_page_set_device (self->device_page, device);
+  sync_device_pane (self);
   adw_leaflet_set_visible_child (self->leaflet, self->device_pane);
+  /* Folded, the list that had the focus is gone: the page takes it, at its top. */
+  if (adw_leaflet_get_folded (self->leaflet))
+    lk_device_page_focus_top (self->device_page);
 }
 
 static void
@@ -481,6 +589,9 @@ bind_row_cb (GtkSignalListItemFactory *factory,
              GtkListItem              *item,
              gpointer                  user_data)
 {
+  LkWindow *self = user_data;
+
+  lk_device_row_set_matched (LK_DEVICE_ROW (gtk_list_item_get_child (item)), self->query_kind);
   lk_device_row_set_device (LK_DEVICE_ROW (gtk_list_item_get_child (item)),
                             gtk_list_item_get_item (item));
 }
@@ -525,6 +636,31 @@ retry_action (GtkWidget  *widget,
   LkWindow *self = LK_WINDOW (widget);
 
   start_search (self, self->last_query != NULL ? self->last_query : "");
+}
+
+/* Ids and names an admin reads out to support: not secrets, so nothing clears them later. */
+static void
+copy_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  LkWindow *self = LK_WINDOW (widget);
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), g_variant_get_string (parameter, NULL));
+  lk_window_add_toast (self, _("Copied to the clipboard"));
+}
+
+static void
+show_all_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  LkWindow *self = LK_WINDOW (widget);
+  GtkCheckButton *buttons[N_FILTERS];
+
+  get_filter_buttons (self, buttons);
+  for (guint i = 0; i < N_FILTERS; i++)
+    gtk_check_button_set_active (buttons[i], TRUE);
 }
 
 static void
@@ -610,6 +746,8 @@ lk_window_class_init (LkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LkWindow, demo_banner);
   gtk_widget_class_bind_template_child (widget_class, LkWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, LkWindow, no_results_page);
+  gtk_widget_class_bind_template_child (widget_class, LkWindow, filtered_page);
+  gtk_widget_class_bind_template_child (widget_class, LkWindow, filter_button);
   gtk_widget_class_bind_template_child (widget_class, LkWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, LkWindow, error_ids_label);
   gtk_widget_class_bind_template_child (widget_class, LkWindow, retry_button);
@@ -639,6 +777,8 @@ lk_window_class_init (LkWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "win.focus-search", NULL, focus_search_action);
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry_action);
+  gtk_widget_class_install_action (widget_class, "win.show-all", NULL, show_all_action);
+  gtk_widget_class_install_action (widget_class, "win.copy", "s", copy_action);
   gtk_widget_class_install_action (widget_class, "win.start-action", NULL, start_action_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.focus-search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
@@ -648,9 +788,18 @@ lk_window_class_init (LkWindowClass *klass)
 static void
 lk_window_init (LkWindow *self)
 {
+  static gboolean icons_added;
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   GtkSelectionModel *selection;
 
+  /* AdwApplication adds its resource icons by itself; a window made without one (tests, the
+   * screenshot tool) finds them too. */
+  if (!icons_added)
+    {
+      gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (self))),
+                                        RESOURCE_PREFIX "/icons");
+      icons_added = TRUE;
+    }
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new ("io.github.latchkey.Latchkey");
@@ -674,7 +823,7 @@ lk_window_init (LkWindow *self)
   g_object_unref (selection);
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), NULL);
   gtk_list_view_set_factory (self->list_view, factory);
 

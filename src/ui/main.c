@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "lk-application.h"
+#include "lk-locale.h"
 #include "lk-memory.h"
 
 /* TRUE when the kernel shows a GPU (a DRM render node or card) to this process. */
@@ -37,10 +38,7 @@ main (int   argc,
 
   lk_application_mark_start ();
   lk_memory_init ();
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  lk_locale_init ();
 
   app = lk_application_new ();
   /* Without a GPU, GL is Mesa drawing on the CPU: loading it (LLVM) took half of the start,

@@ -2,6 +2,9 @@
 #include "config.h"
 
 #include <signal.h>
+
+#include "lk-locale.h"
+
 #include <string.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -482,6 +485,10 @@ test_show (Fixture       *fixture,
                             "--access-token-stdin", "show", id, NULL), ==, 0);
   g_assert_nonnull (strstr (out, json_object_get_string_member (device, "deviceName")));
   g_assert_nonnull (strstr (out, id));
+  /* Graph's enum values in words, as the window shows them. */
+  g_assert_nonnull (strstr (out, "Corporate"));
+  g_assert_nonnull (strstr (out, "Intune MDM"));
+  g_assert_null (strstr (out, " company\n"));
 }
 
 static void
@@ -980,6 +987,27 @@ test_status_names_earlier_result (Fixture       *fixture,
   /* The unanswered one may still be on its way as far as anyone knows here. */
   g_assert_cmpint (run_cli (input, NULL, NULL, "--graph-url", fixture->graph_url, "--access-token-stdin",
                             "--yes", "reset", ANDROID_DEDICATED_ID, NULL), ==, 10);
+/* Run from the build tree in Italian (LANGUAGE=it, as with build-aux/demo.sh), the CLI speaks
+ * Italian from the catalogue built there: nothing is installed in the prefix. */
+static void
+test_italian_uninstalled (void)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                                      | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *locale_dir = lk_locale_dir_for_exe (cli_path);
+  g_autofree char *catalogue = g_build_filename (locale_dir, "it", "LC_MESSAGES", "latchkey.mo", NULL);
+
+  g_assert_true (g_file_test (catalogue, G_FILE_TEST_EXISTS));
+  g_assert_false (g_str_equal (locale_dir, LOCALEDIR));
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "it", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, cli_path, "--help", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error));
+  g_assert_nonnull (strstr (out, "trova i dispositivi Intune"));
 }
 
 int
@@ -1011,6 +1039,7 @@ main (int   argc,
   g_test_add ("/cli/status/earlier-result", Fixture, NULL, setup, test_status_names_earlier_result, teardown);
   g_test_add ("/cli/sign-in-again-named", Fixture, NULL, setup, test_sign_in_again_named, teardown);
   g_test_add ("/cli/sign-in-without-browser", Fixture, NULL, setup, test_sign_in_without_browser, teardown);
+  g_test_add_func ("/cli/italian-uninstalled", test_italian_uninstalled);
 
   return g_test_run ();
 }

@@ -2,6 +2,8 @@
  *
  *   screenshot OUT.png WIDTH HEIGHT light|dark [SEARCH [RULE]]
  *   screenshot OUT.png WIDTH HEIGHT light|dark --wizard RULE device|explain|confirm|tracking|result
+ *   screenshot OUT.png WIDTH HEIGHT light|dark --filtered SEARCH   (every platform unticked)
+ *   screenshot OUT.png WIDTH HEIGHT light|dark --history            (three actions, one per row)
  *
  * RULE opens the device page of the first result whose capability row is RULE.
  * Run under Xvfb by build-aux/screenshots.sh; not a test.
@@ -12,9 +14,11 @@
 #include <stdlib.h>
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 
 #include "lk-capability.h"
+#include "lk-history-window.h"
 #include "lk-reset-wizard.h"
 #include "lk-sandbox.h"
 #include "lk-window.h"
@@ -63,6 +67,57 @@ find_entry (GtkWidget *widget)
         return found;
     }
   return NULL;
+}
+
+/* Unticks the filter popover's platform boxes (the first five check buttons), as an admin
+ * narrowing the list down too far would. */
+static void
+untick_platforms (GtkWidget *widget)
+{
+  static guint seen = 0;
+
+  if (GTK_IS_CHECK_BUTTON (widget) && seen++ < 5)
+    gtk_check_button_set_active (GTK_CHECK_BUTTON (widget), FALSE);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    untick_platforms (child);
+}
+
+/* A History window over a journal of three actions: their "sent" lines and how they ended. */
+static GtkWidget *
+history_window (const char *dir,
+                int         width,
+                int         height)
+{
+  const struct { const char *device, *action, *outcome, *id; } lines[] = {
+    { "GALAXY-S23-MROSSI", "resetDevicePasscode", "sent", "a1" },
+    { "GALAXY-S23-MROSSI", "resetDevicePasscode", "done", "a1" },
+    { "Emily's iPhone", "removePasscode", "sent", "b2" },
+    { "Emily's iPhone", "removePasscode", "failed", "b2" },
+    { "Nokia 7 Plus di Martina", "resetWorkProfilePasscode", "sent", "c3" },
+  };
+  g_autofree char *path = g_build_filename (dir, "history.jsonl", NULL);
+  g_autoptr(LkActionHistory) history = lk_action_history_new (path);
+  GtkWidget *window;
+
+  for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+    {
+      g_autoptr(LkHistoryEntry) entry = lk_history_entry_new ();
+
+      entry->admin = g_strdup ("giulia.bianchi@contoso-demo.onmicrosoft.com");
+      entry->device_id = g_strdup (lines[i].id);
+      entry->device_name = g_strdup (lines[i].device);
+      entry->action = g_strdup (lines[i].action);
+      entry->outcome = g_strdup (lines[i].outcome);
+      entry->client_request_id = g_strdup (lines[i].id);
+      if (!lk_action_history_append (history, entry, NULL))
+        return NULL;
+    }
+  window = GTK_WIDGET (lk_history_window_new (history, NULL));
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  settle (800);
+  return window;
 }
 
 /* Walks the wizard to @step on the first demo device of capability row @rule. */
@@ -155,6 +210,35 @@ main (int   argc,
   lk_window_set_account_label (window, lk_sandbox_get_username (sandbox));
   lk_window_set_client (window, client);
   gtk_window_present (GTK_WINDOW (window));
+  if (argc > 5 && g_str_equal (argv[5], "--history"))
+    {
+      g_autofree char *dir = g_dir_make_tmp ("latchkey-shot-XXXXXX", NULL);
+      g_autofree char *file = dir != NULL ? g_build_filename (dir, "history.jsonl", NULL) : NULL;
+      GtkWidget *history = dir != NULL ? history_window (dir, atoi (argv[2]), atoi (argv[3])) : NULL;
+      gboolean saved = history != NULL && render (history, argv[1]);
+
+      if (history != NULL)
+        gtk_window_destroy (GTK_WINDOW (history));
+      if (file != NULL)
+        g_unlink (file);
+      if (dir != NULL)
+        g_rmdir (dir);
+      gtk_window_destroy (GTK_WINDOW (window));
+      lk_sandbox_stop (sandbox);
+      return saved ? 0 : 1;
+    }
+  if (argc > 6 && g_str_equal (argv[5], "--filtered"))
+    {
+      lk_window_search (window, argv[6]);
+      settle (1500);
+      untick_platforms (GTK_WIDGET (window));
+      settle (800);
+      if (!render (GTK_WIDGET (window), argv[1]))
+        return 1;
+      gtk_window_destroy (GTK_WINDOW (window));
+      lk_sandbox_stop (sandbox);
+      return 0;
+    }
   lk_window_search (window, argc > 5 && !g_str_equal (argv[5], "--wizard") ? argv[5] : "");
   settle (1500);
 
@@ -185,6 +269,12 @@ main (int   argc,
         }
     }
   settle (800);
+  /* Without a window manager the window never had the focus an admin's click gives it: the
+   * first focusable label took it and selected itself. A picture shows no focus at all. */
+  if (GTK_IS_LABEL (gtk_window_get_focus (GTK_WINDOW (window))))
+    gtk_label_select_region (GTK_LABEL (gtk_window_get_focus (GTK_WINDOW (window))), 0, 0);
+  gtk_window_set_focus (GTK_WINDOW (window), NULL);
+  settle (200);
 
   if (!render (GTK_WIDGET (window), argv[1]))
     return 1;

@@ -24,6 +24,36 @@ settled (LkWindow *window)
   return g_strcmp0 (state, "searching") != 0 && g_strcmp0 (state, "connecting") != 0;
 }
 
+static gboolean
+has_subtitle (GtkWidget     *widget,
+              gconstpointer  text)
+{
+  return ADW_IS_ACTION_ROW (widget) && g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (widget)), text) == 0;
+}
+
+/* Graph's enum values (enrollment type, ownership, agent, compliance…) are shown in Italian
+ * words, the raw value only in the tooltip. */
+static void
+assert_values_in_words (GtkWidget *root)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  guint n_values = 0;
+
+  lk_test_collect_widgets (root, ADW_TYPE_ACTION_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (rows, i);
+      const char *tooltip = gtk_widget_get_tooltip_text (row);
+
+      if (tooltip == NULL || !g_str_has_prefix (tooltip, "Valore di Microsoft Graph: "))
+        continue;
+      g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), !=,
+                       tooltip + strlen ("Valore di Microsoft Graph: "));
+      n_values++;
+    }
+  g_assert_cmpuint (n_values, >=, 2);
+}
+
 static void
 test_italian (void)
 {
@@ -76,8 +106,10 @@ test_italian (void)
       const char *text = lk_capability_badge_get_text (g_ptr_array_index (badges, i));
 
       g_assert_cmpstr (text, !=, "Not supported");
-      g_assert_cmpstr (text, !=, "Remove passcode");
-      remove_seen |= g_str_equal (text, "Rimuovi passcode");
+      g_assert_cmpstr (text, !=, "Can remove passcode");
+      /* A badge is a state, not the button's command. */
+      g_assert_cmpstr (text, !=, "Rimuovi passcode");
+      remove_seen |= g_str_equal (text, "Passcode rimovibile");
     }
   g_assert_true (remove_seen);
 
@@ -89,9 +121,15 @@ test_italian (void)
       g_autoptr(LkCapability) capability = lk_capability_new_for_device (device);
 
       if (g_str_equal (lk_capability_get_rule_id (capability), "ios-corporate"))
-        wizard = lk_reset_wizard_new (client, device, NULL, NULL, NULL, NULL, GTK_WINDOW (window));
+        {
+          lk_window_show_device (window, device);
+          assert_values_in_words (GTK_WIDGET (window));
+          wizard = lk_reset_wizard_new (client, device, NULL, NULL, NULL, NULL, GTK_WINDOW (window));
+        }
     }
   g_assert_nonnull (wizard);
+  assert_values_in_words (GTK_WIDGET (wizard));
+  g_assert_nonnull (lk_test_find_widget (GTK_WIDGET (wizard), has_subtitle, "Aziendale"));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (wizard)), ==, "Rimuovi passcode");
   gtk_window_destroy (GTK_WINDOW (wizard));
   gtk_window_destroy (GTK_WINDOW (window));

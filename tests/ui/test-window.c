@@ -5,12 +5,14 @@
 
 #include "../lk-test-common.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
 #include "lk-capability-badge.h"
 #include "lk-device-page.h"
+#include "lk-device-query.h"
 #include "lk-device-row.h"
 #include "lk-graph-error.h"
 #include "lk-sandbox.h"
@@ -82,6 +84,25 @@ search (Fixture    *fixture,
   g_assert_true (lk_test_wait_until (search_settled, fixture->window, 20000));
 }
 
+/* Not only the first page: the listing has ended (its progress line is gone). */
+static gboolean
+search_complete (gpointer data)
+{
+  /* The progress line's revealer, not the demo banner's. */
+  GtkWidget *revealer = gtk_widget_get_ancestor (lk_test_find_widget (data, lk_test_is_type,
+                                                           GSIZE_TO_POINTER (GTK_TYPE_PROGRESS_BAR)),
+                                      GTK_TYPE_REVEALER);
+  return search_settled (data) && !gtk_revealer_get_reveal_child (GTK_REVEALER (revealer));
+}
+
+static void
+search_all (Fixture    *fixture,
+            const char *text)
+{
+  lk_window_search (fixture->window, text);
+  g_assert_true (lk_test_wait_until (search_complete, fixture->window, 20000));
+}
+
 static LkDeviceRow *
 row_for (Fixture  *fixture,
          LkDevice *device)
@@ -103,9 +124,13 @@ row_for (Fixture  *fixture,
   return NULL;
 }
 
+typedef gboolean (*CapabilityMatch) (LkCapability *capability, gconstpointer data);
+
+/* The first demo device whose capability @match accepts. */
 static LkDevice *
-device_with_rule (Fixture    *fixture,
-                  const char *rule)
+demo_device_where (Fixture         *fixture,
+                   CapabilityMatch  match,
+                   gconstpointer    data)
 {
   GListModel *results;
 
@@ -117,11 +142,28 @@ device_with_rule (Fixture    *fixture,
       g_autoptr(LkDevice) device = g_list_model_get_item (results, i);
       g_autoptr(LkCapability) capability = lk_capability_new_for_device (device);
 
-      if (g_str_equal (lk_capability_get_rule_id (capability), rule))
+      if (match (capability, data))
         return g_steal_pointer (&device);
     }
-  g_error ("no demo device for %s", rule);
   return NULL;
+}
+
+static gboolean
+has_rule (LkCapability  *capability,
+          gconstpointer  rule)
+{
+  return g_str_equal (lk_capability_get_rule_id (capability), rule);
+}
+
+static LkDevice *
+device_with_rule (Fixture    *fixture,
+                  const char *rule)
+{
+  LkDevice *device = demo_device_where (fixture, has_rule, rule);
+
+  if (device == NULL)
+    g_error ("no demo device for %s", rule);
+  return device;
 }
 
 static void
@@ -129,9 +171,9 @@ test_badges (Fixture       *fixture,
              gconstpointer  data)
 {
   const struct { const char *rule; const char *label; } kinds[] = {
-    { "ios-corporate", "Remove passcode" },
-    { "android-dedicated", "Reset device passcode" },
-    { "android-byod-work-profile", "Reset work-profile passcode" },
+    { "ios-corporate", "Can remove passcode" },
+    { "android-dedicated", "Can reset passcode" },
+    { "android-byod-work-profile", "Can reset work profile" },
     { "windows", "Not supported" },
   };
   g_autoptr(LkDevice) dedicated = NULL;
@@ -147,7 +189,7 @@ test_badges (Fixture       *fixture,
     {
       g_autoptr(LkDevice) device = device_with_rule (fixture, kinds[i].rule);
       g_autoptr(GPtrArray) badges = g_ptr_array_new ();
-      g_autofree char *accessible = g_strdup_printf ("Passcode action: %s", kinds[i].label);
+      g_autofree char *accessible = g_strdup_printf ("Passcode: %s", kinds[i].label);
       LkDeviceRow *row;
       LkCapabilityBadge *badge;
 
@@ -673,6 +715,412 @@ test_size_saved (Fixture       *fixture,
   g_settings_reset (settings, "window-height");
 }
 
+
+static GtkWidget *
+filter_button (Fixture *fixture)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  lk_test_collect_widgets (GTK_WIDGET (fixture->window), GTK_TYPE_MENU_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (gtk_menu_button_get_popover (g_ptr_array_index (buttons, i)) != NULL
+        && gtk_menu_button_get_menu_model (g_ptr_array_index (buttons, i)) == NULL)
+      return g_ptr_array_index (buttons, i);
+  g_error ("no filter button");
+  return NULL;
+}
+
+/* Filters that hide every device found say so, offer to show all, and mark their button. */
+static void
+test_filtered_empty (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  const char *platforms[] = { "iOS/iPadOS/visionOS", "Android", "Windows" };
+  GtkWidget *button = filter_button (fixture);
+  guint found;
+
+  search_all (fixture, "giulia");
+  g_assert_cmpstr (lk_window_get_state (fixture->window), ==, "results");
+  g_assert_false (gtk_widget_has_css_class (button, "filter-active"));
+  /* A filter icon, shipped with the app (Adwaita 43 has none). */
+  g_assert_cmpstr (gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (button)), ==, "lk-filter-symbolic");
+  g_assert_true (gtk_icon_theme_has_icon (gtk_icon_theme_get_for_display (gtk_widget_get_display (button)),
+                                          "lk-filter-symbolic"));
+  found = g_list_model_get_n_items (lk_window_get_results (fixture->window));
+  g_assert_cmpuint (found, >, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (platforms); i++)
+    gtk_check_button_set_active (filter_toggle (fixture, platforms[i]), FALSE);
+  g_assert_cmpuint (g_list_model_get_n_items (lk_window_get_results (fixture->window)), ==, 0);
+  g_assert_cmpstr (lk_window_get_state (fixture->window), ==, "filtered-empty");
+  g_assert_true (gtk_widget_has_css_class (button, "filter-active"));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (button), !=, "Filter by platform and ownership");
+  g_assert_nonnull (lk_test_find_widget (GTK_WIDGET (fixture->window), lk_test_is_actionable, "win.show-all"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-all", NULL));
+  g_assert_cmpstr (lk_window_get_state (fixture->window), ==, "results");
+  g_assert_cmpuint (g_list_model_get_n_items (lk_window_get_results (fixture->window)), ==, found);
+  g_assert_false (gtk_widget_has_css_class (button, "filter-active"));
+  for (guint i = 0; i < G_N_ELEMENTS (platforms); i++)
+    g_assert_true (gtk_check_button_get_active (filter_toggle (fixture, platforms[i])));
+
+  /* A new search under an active filter lands on the same page, not on an empty list. */
+  gtk_check_button_set_active (filter_toggle (fixture, "iOS/iPadOS/visionOS"), FALSE);
+  gtk_check_button_set_active (filter_toggle (fixture, "Windows"), FALSE);
+  search_all (fixture, "giulia.bianchi");
+  g_assert_cmpstr (lk_window_get_state (fixture->window), ==, "filtered-empty");
+}
+
+static LkDevicePage *
+device_page (Fixture *fixture)
+{
+  return LK_DEVICE_PAGE (lk_test_find_widget (GTK_WIDGET (fixture->window), lk_test_is_type,
+                                              GSIZE_TO_POINTER (LK_TYPE_DEVICE_PAGE)));
+}
+
+static guint
+selected_position (Fixture *fixture)
+{
+  GtkListView *list = GTK_LIST_VIEW (lk_test_find_widget (GTK_WIDGET (fixture->window), lk_test_is_type,
+                                                          GSIZE_TO_POINTER (GTK_TYPE_LIST_VIEW)));
+
+  return gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (list)));
+}
+
+static guint
+result_position (Fixture  *fixture,
+                 LkDevice *device)
+{
+  GListModel *results = lk_window_get_results (fixture->window);
+
+  for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+    {
+      g_autoptr(LkDevice) item = g_list_model_get_item (results, i);
+
+      if (g_str_equal (lk_device_get_id (item), lk_device_get_id (device)))
+        return i;
+    }
+  return GTK_INVALID_LIST_POSITION;
+}
+
+/* The device pane shows a device only while the list does; the open device's row is selected. */
+static void
+test_pane_follows_results (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(LkDevice) iphone = device_with_rule (fixture, "ios-corporate");
+  g_autofree char *name = g_strdup (lk_device_get_device_name (iphone));
+  LkDevicePage *page = device_page (fixture);
+
+  lk_window_set_demo (fixture->window, FALSE);
+  search_all (fixture, name);
+  lk_window_show_device (fixture->window, iphone);
+  g_assert_true (lk_device_page_get_device (page) == iphone);
+  g_assert_cmpuint (selected_position (fixture), ==, result_position (fixture, iphone));
+  g_assert_cmpuint (selected_position (fixture), !=, GTK_INVALID_LIST_POSITION);
+
+  /* Searched again and still there: kept, and its row selected in the new list. */
+  search_all (fixture, name);
+  g_assert_nonnull (lk_device_page_get_device (page));
+  g_assert_cmpstr (lk_device_get_id (lk_device_page_get_device (page)), ==, lk_device_get_id (iphone));
+  g_assert_cmpuint (selected_position (fixture), ==, result_position (fixture, iphone));
+
+  /* A search that does not find it clears the pane. */
+  search_all (fixture, "no device is called this");
+  g_assert_cmpstr (lk_window_get_state (fixture->window), ==, "no-results");
+  g_assert_null (lk_device_page_get_device (page));
+
+  search_all (fixture, name);
+  lk_window_show_device (fixture->window, iphone);
+  search_all (fixture, "rossi");
+  g_assert_cmpuint (result_position (fixture, iphone), ==, GTK_INVALID_LIST_POSITION);
+  g_assert_null (lk_device_page_get_device (page));
+  g_assert_cmpuint (selected_position (fixture), ==, GTK_INVALID_LIST_POSITION);
+
+  /* Hidden by a filter: the same. */
+  search_all (fixture, name);
+  lk_window_show_device (fixture->window, iphone);
+  gtk_check_button_set_active (filter_toggle (fixture, "iOS/iPadOS/visionOS"), FALSE);
+  g_assert_null (lk_device_page_get_device (page));
+}
+
+/* Lets the frame clock lay the window out: by the clock, as iterations can be too quick. */
+static void
+settle (void)
+{
+  gint64 until = g_get_monotonic_time () + 300 * 1000;
+
+  while (g_get_monotonic_time () < until)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+}
+
+static gboolean
+is_mapped_scrolled (GtkWidget     *widget,
+                    gconstpointer  data)
+{
+  return GTK_IS_SCROLLED_WINDOW (widget) && gtk_widget_get_mapped (widget);
+}
+
+/* Each device opens at the top of its page. */
+static void
+test_scroll_reset (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(LkDevice) iphone = device_with_rule (fixture, "ios-corporate");
+  g_autoptr(LkDevice) android = device_with_rule (fixture, "android-dedicated");
+  GtkScrolledWindow *scrolled;
+  GtkAdjustment *adjustment;
+
+  lk_window_show_device (fixture->window, iphone);
+  settle ();
+  /* The page's own, not the one inside its "No Device Selected" status page. */
+  scrolled = GTK_SCROLLED_WINDOW (lk_test_find_widget (GTK_WIDGET (device_page (fixture)), is_mapped_scrolled, NULL));
+  adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >, gtk_adjustment_get_page_size (adjustment) + 100);
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >, 100);
+
+  lk_window_show_device (fixture->window, android);
+  settle ();
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
+}
+
+static gboolean
+is_in (GtkWidget *widget,
+       GtkWidget *ancestor)
+{
+  return widget != NULL && (widget == ancestor || gtk_widget_is_ancestor (widget, ancestor));
+}
+
+/* Search + Enter opens the first device with the focus on its page, not on its action: a second
+ * Enter must not start a passcode action. Property rows are not tab stops. */
+static void
+test_enter_focus (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  GtkWidget *entry = lk_test_find_widget (GTK_WIDGET (fixture->window), lk_test_is_type,
+                                          GSIZE_TO_POINTER (GTK_TYPE_SEARCH_ENTRY));
+  GtkWidget *action = NULL;
+  GtkWidget *focus;
+  guint properties = 0;
+
+  search_all (fixture, "giulia");
+  gtk_widget_grab_focus (entry);
+  g_signal_emit_by_name (entry, "activate");
+  settle ();
+  g_assert_nonnull (lk_device_page_get_device (device_page (fixture)));
+  g_assert_cmpuint (selected_position (fixture), ==, 0);
+  focus = gtk_window_get_focus (GTK_WINDOW (fixture->window));
+  g_assert_true (is_in (focus, GTK_WIDGET (device_page (fixture))));
+  g_assert_null (gtk_widget_get_ancestor (focus, GTK_TYPE_BUTTON));
+  g_assert_false (GTK_IS_BUTTON (focus));
+  action = lk_test_find_widget (GTK_WIDGET (device_page (fixture)), lk_test_is_actionable, "win.start-action");
+  g_assert_true (gtk_widget_get_visible (action));
+  g_assert_false (gtk_widget_has_focus (action));
+
+  lk_test_collect_widgets (GTK_WIDGET (device_page (fixture)), ADW_TYPE_ACTION_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (gtk_widget_has_css_class (g_ptr_array_index (rows, i), "property"))
+      {
+        g_assert_false (gtk_widget_get_focusable (g_ptr_array_index (rows, i)));
+        properties++;
+      }
+  g_assert_cmpuint (properties, >, 5);
+
+  /* Folded to a phone's width, opening a device from the list puts the focus on its page too. */
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 700);
+  settle ();
+  gtk_widget_grab_focus (entry);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back", NULL));
+  g_signal_emit_by_name (entry, "activate");
+  settle ();
+  focus = gtk_window_get_focus (GTK_WINDOW (fixture->window));
+  g_assert_true (is_in (focus, GTK_WIDGET (device_page (fixture))));
+  g_assert_false (GTK_IS_BUTTON (focus));
+}
+
+/* A screen reader names each result: device, user and passcode state. */
+static void
+test_row_accessible_names (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(LkDevice) iphone = device_with_rule (fixture, "ios-corporate");
+  g_autofree char *expected = NULL;
+  LkDeviceRow *row;
+
+  lk_window_set_demo (fixture->window, FALSE);
+  search_all (fixture, lk_device_get_device_name (iphone));
+  row = row_for (fixture, iphone);
+  g_assert_nonnull (row);
+  expected = g_strdup_printf ("%s, %s, Can remove passcode", lk_device_get_device_name (iphone),
+                              lk_device_get_user_display_name (iphone));
+  gtk_test_accessible_assert_property (row, GTK_ACCESSIBLE_PROPERTY_LABEL, expected);
+  /* The focusable list item around it carries the same name. */
+  gtk_test_accessible_assert_property (gtk_widget_get_parent (GTK_WIDGET (row)),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, expected);
+}
+
+static void
+progress_label_cb (GtkLabel   *label,
+                   GParamSpec *pspec,
+                   GPtrArray  *seen)
+{
+  g_ptr_array_add (seen, g_strdup (gtk_label_get_label (label)));
+}
+
+/* A query sent as several listings never claims "Loaded 68 of 32": it counts what it will show. */
+static void
+test_progress_counts_shown (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(LkDeviceQuery) query = lk_device_query_new ("giulia");
+  GtkWidget *bar = lk_test_find_widget (GTK_WIDGET (fixture->window), lk_test_is_type,
+                                        GSIZE_TO_POINTER (GTK_TYPE_PROGRESS_BAR));
+  GtkWidget *label = gtk_widget_get_prev_sibling (bar);
+  guint shown;
+
+  g_assert_cmpuint (lk_device_query_get_filters (query)->len, >, 1);
+  g_signal_connect (label, "notify::label", G_CALLBACK (progress_label_cb), seen);
+  search_all (fixture, "giulia");
+  shown = g_list_model_get_n_items (lk_window_get_results (fixture->window));
+  g_assert_cmpuint (seen->len, >, 0);
+  for (guint i = 0; i < seen->len; i++)
+    {
+      const char *text = g_ptr_array_index (seen, i);
+      guint loaded = 0;
+
+      g_assert_null (strstr (text, " of "));
+      g_assert_cmpint (sscanf (text, "Loaded %u", &loaded), ==, 1);
+      g_assert_cmpuint (loaded, <=, shown);
+    }
+  g_signal_handlers_disconnect_by_func (label, progress_label_cb, seen);
+}
+
+static gboolean
+acts_when_stale (LkCapability  *capability,
+                 gconstpointer  stale)
+{
+  return lk_capability_can_act (capability)
+         && (lk_capability_get_stale_note (capability) != NULL) == GPOINTER_TO_INT (stale);
+}
+
+/* Every device that can be helped carries the same positive state; the warning sign only on one
+ * whose caveat changes the outcome (not checked in for weeks: the action would wait). */
+static void
+test_badge_warning_only_when_stale (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(LkDevice) fresh = demo_device_where (fixture, acts_when_stale, GINT_TO_POINTER (FALSE));
+  g_autoptr(LkDevice) stale = demo_device_where (fixture, acts_when_stale, GINT_TO_POINTER (TRUE));
+  LkDevice *devices[2];
+
+  g_assert_nonnull (fresh);
+  g_assert_nonnull (stale);
+  devices[0] = fresh;
+  devices[1] = stale;
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GPtrArray) badges = g_ptr_array_new ();
+      g_autoptr(GPtrArray) images = g_ptr_array_new ();
+      LkDeviceRow *row;
+      GtkWidget *badge;
+
+      lk_window_set_demo (fixture->window, FALSE);
+      search_all (fixture, lk_device_get_device_name (devices[i]));
+      row = row_for (fixture, devices[i]);
+      g_assert_nonnull (row);
+      lk_test_collect_widgets (GTK_WIDGET (row), LK_TYPE_CAPABILITY_BADGE, badges);
+      badge = g_ptr_array_index (badges, 0);
+      g_assert_true (gtk_widget_has_css_class (badge, "supported"));
+      g_assert_true (g_str_has_prefix (lk_capability_badge_get_text (LK_CAPABILITY_BADGE (badge)), "Can "));
+      lk_test_collect_widgets (badge, GTK_TYPE_IMAGE, images);
+      g_assert_cmpstr (gtk_image_get_icon_name (g_ptr_array_index (images, 0)), ==,
+                       i == 0 ? "emblem-ok-symbolic" : "dialog-warning-symbolic");
+      g_assert_true (gtk_widget_has_css_class (badge, "stale") == (i == 1));
+      g_assert_true ((strstr (gtk_widget_get_tooltip_text (badge), "checked in") != NULL) == (i == 1));
+    }
+}
+
+/* The Intune device id, which support asks for, is one click away, and the click is confirmed. */
+static void
+test_copy_device_id (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(LkDevice) iphone = device_with_rule (fixture, "ios-corporate");
+  GValue value = G_VALUE_INIT;
+  GdkContentProvider *content;
+  GtkWidget *button;
+
+  lk_window_show_device (fixture->window, iphone);
+  button = lk_test_find_widget (GTK_WIDGET (device_page (fixture)), lk_test_is_actionable, "win.copy");
+  g_assert_nonnull (button);
+  gtk_test_accessible_assert_property (button, GTK_ACCESSIBLE_PROPERTY_LABEL, "Copy the Intune device ID");
+  g_signal_emit_by_name (button, "clicked");
+  content = gdk_clipboard_get_content (gtk_widget_get_clipboard (button));
+  g_assert_nonnull (content);
+  g_value_init (&value, G_TYPE_STRING);
+  g_assert_true (gdk_content_provider_get_value (content, &value, NULL));
+  g_assert_cmpstr (g_value_get_string (&value), ==, lk_device_get_id (iphone));
+  g_value_unset (&value);
+  g_assert_nonnull (lk_test_find_widget (GTK_WIDGET (fixture->window), lk_test_is_label, "Copied to the clipboard"));
+}
+
+static gboolean
+label_contains (GtkWidget     *widget,
+                gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL;
+}
+
+/* A serial number or IMEI search shows, in the row, the field that matched. */
+static void
+test_row_shows_matched_field (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(LkDevice) iphone = NULL;
+  g_autoptr(LkDevice) android = NULL;
+  g_autofree char *serial = NULL;
+  g_autofree char *imei = NULL;
+  GListModel *results = lk_window_get_results (fixture->window);
+
+  lk_window_set_demo (fixture->window, TRUE);
+  search_all (fixture, "");
+  for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+    {
+      g_autoptr(LkDevice) device = g_list_model_get_item (results, i);
+
+      if (iphone == NULL && lk_device_get_serial_number (device) != NULL && lk_device_get_device_name (device) != NULL)
+        iphone = g_object_ref (device);
+      else if (android == NULL && lk_device_get_imei (device) != NULL)
+        android = g_object_ref (device);
+    }
+  g_assert_nonnull (iphone);
+  g_assert_nonnull (android);
+  serial = g_strdup_printf ("Serial number %s", lk_device_get_serial_number (iphone));
+  imei = g_strdup_printf ("IMEI %s", lk_device_get_imei (android));
+  LkDeviceRow *row;
+
+  lk_window_set_demo (fixture->window, FALSE);
+  search_all (fixture, lk_device_get_serial_number (iphone));
+  row = row_for (fixture, iphone);
+  g_assert_nonnull (row);
+  g_assert_nonnull (lk_test_find_widget (GTK_WIDGET (row), label_contains, serial));
+
+  search_all (fixture, lk_device_get_imei (android));
+  row = row_for (fixture, android);
+  g_assert_nonnull (row);
+  g_assert_nonnull (lk_test_find_widget (GTK_WIDGET (row), label_contains, imei));
+
+  /* A name search shows the model, as before. */
+  search_all (fixture, lk_device_get_device_name (iphone));
+  row = row_for (fixture, iphone);
+  g_assert_null (lk_test_find_widget (GTK_WIDGET (row), label_contains, "Serial number"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -693,6 +1141,15 @@ main (int   argc,
   g_test_add ("/window/filters", Fixture, NULL, setup, test_filters, teardown);
   g_test_add ("/window/typing-debounced", Fixture, NULL, setup, test_typing_debounced, teardown);
   g_test_add ("/window/size-saved", Fixture, NULL, setup, test_size_saved, teardown);
+  g_test_add ("/window/filtered-empty", Fixture, NULL, setup, test_filtered_empty, teardown);
+  g_test_add ("/window/pane-follows-results", Fixture, NULL, setup, test_pane_follows_results, teardown);
+  g_test_add ("/window/scroll-reset", Fixture, NULL, setup, test_scroll_reset, teardown);
+  g_test_add ("/window/enter-focus", Fixture, NULL, setup, test_enter_focus, teardown);
+  g_test_add ("/window/row-accessible-names", Fixture, NULL, setup, test_row_accessible_names, teardown);
+  g_test_add ("/window/badge-warning-only-when-stale", Fixture, NULL, setup, test_badge_warning_only_when_stale, teardown);
+  g_test_add ("/window/copy-device-id", Fixture, NULL, setup, test_copy_device_id, teardown);
+  g_test_add ("/window/row-shows-matched-field", Fixture, NULL, setup, test_row_shows_matched_field, teardown);
+  g_test_add ("/window/progress-counts-shown", Fixture, NULL, setup, test_progress_counts_shown, teardown);
 
   return g_test_run ();
 }

@@ -8,6 +8,7 @@
 #include "lk-graph-error.h"
 #include "lk-history-window.h"
 #include "lk-reset-wizard.h"
+#include "lk-sign-in-dialog.h"
 #include "lk-sandbox.h"
 #include "lk-window.h"
 #include "../lk-test-common.h"
@@ -290,6 +291,10 @@ run_to_result (Fixture    *fixture,
       g_assert_nonnull (lk_action_tracker_get_passcode (tracker));
       passcode = g_strdup (lk_action_tracker_get_passcode (tracker));
       gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.copy", NULL);
+      /* Said, with when the clipboard forgets it. */
+      spin (100);
+      g_assert_nonnull (lk_test_find_widget (GTK_WIDGET (wizard), lk_test_is_label,
+                                             "Passcode copied — cleared from the clipboard in 60 seconds"));
     }
   else
     g_assert_null (lk_action_tracker_get_passcode (tracker));
@@ -313,18 +318,34 @@ run_to_result (Fixture    *fixture,
     }
 }
 
+static gboolean
+is_subtitle (GtkWidget     *widget,
+             gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "subtitle");
+}
+
 static void
 test_ios_remove (Fixture       *fixture,
                  gconstpointer  data)
 {
   LkHistoryWindow *window;
+  GtkWidget *row;
 
   run_to_result (fixture, "ios-corporate", FALSE);
 
   /* The History view lists what was sent and how it ended. */
   window = lk_history_window_new (fixture->history, NULL);
-  /* One action: its intent, "sent" and "done" records read back as one entry. */
+  /* One row for the action (the journal has its "sent" and its "done"), in words. */
   g_assert_cmpuint (lk_history_window_get_n_rows (window), ==, 1);
+  row = lk_test_find_widget (GTK_WIDGET (window), lk_test_is_type, GSIZE_TO_POINTER (ADW_TYPE_ACTION_ROW));
+  g_assert_nonnull (row);
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Remove passcode · "));
+  g_assert_nonnull (lk_test_find_widget (row, lk_test_is_label, "Done"));
+  g_assert_null (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "removePasscode"));
+  /* The admin's UPN is not cut in two: the subtitle wraps between words only. */
+  g_assert_cmpint (gtk_label_get_wrap_mode (GTK_LABEL (lk_test_find_widget (row, is_subtitle, NULL))), ==,
+                   PANGO_WRAP_WORD);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -602,6 +623,127 @@ test_passcode_after_close (Fixture       *fixture,
   lk_test_assert_finalized_soon (tracker);
 }
 
+static GtkWidget *
+header_button (LkResetWizard *wizard,
+               const char    *action)
+{
+  GtkWidget *header = lk_test_find_widget (GTK_WIDGET (wizard), lk_test_is_type,
+                                           GSIZE_TO_POINTER (ADW_TYPE_HEADER_BAR));
+
+  return lk_test_find_widget (header, lk_test_is_actionable, action);
+}
+
+/* Back and Continue sit in the header bar, shown where they apply: never below the fold, and
+ * there is only one of each. */
+static void
+test_header_navigation (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  LkDevice *device = lk_test_device_with_rule (fixture->devices, "android-dedicated");
+  LkResetWizard *wizard = lk_reset_wizard_new (fixture->client, device, fixture->history, NULL, NULL,
+                                               ALL_SCOPES, NULL);
+  GtkWidget *back = header_button (wizard, "wizard.back");
+  GtkWidget *next = header_button (wizard, "wizard.next");
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  guint n_next = 0;
+
+  gtk_window_present (GTK_WINDOW (wizard));
+  g_assert_nonnull (back);
+  g_assert_nonnull (next);
+  lk_test_collect_widgets (GTK_WIDGET (wizard), GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    n_next += lk_test_is_actionable (g_ptr_array_index (buttons, i), "wizard.next")
+              || lk_test_is_actionable (g_ptr_array_index (buttons, i), "wizard.back");
+  g_assert_cmpuint (n_next, ==, 2);
+
+  g_assert_cmpstr (lk_reset_wizard_get_page (wizard), ==, "device");
+  g_assert_false (gtk_widget_get_visible (back));
+  g_assert_true (gtk_widget_get_visible (next));
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
+  g_assert_cmpstr (lk_reset_wizard_get_page (wizard), ==, "explain");
+  g_assert_true (gtk_widget_get_visible (back));
+  g_assert_true (gtk_widget_get_visible (next));
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
+  g_assert_cmpstr (lk_reset_wizard_get_page (wizard), ==, "confirm");
+  g_assert_true (gtk_widget_get_visible (back));
+  g_assert_false (gtk_widget_get_visible (next));
+  close_wizard (wizard);
+}
+
+static GtkLabel *
+confirm_hint (LkResetWizard *wizard)
+{
+  GtkWidget *entry = GTK_WIDGET (confirm_entry (wizard));
+
+  return GTK_LABEL (gtk_widget_get_next_sibling (entry));
+}
+
+/* The typed name shows intent: its case does not matter, and a typo is pointed at. */
+static void
+test_name_any_case (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  LkDevice *device = lk_test_device_with_rule (fixture->devices, "ios-corporate");
+  LkResetWizard *wizard = open_at_confirm (fixture, device, ALL_SCOPES);
+  g_autofree char *upper = g_utf8_strup (lk_device_get_device_name (device), -1);
+  g_autofree char *typo = g_strdup (lk_device_get_device_name (device));
+  g_autofree char *prefix = g_strndup (typo, 3);
+  GtkWidget *confirm = lk_test_find_widget (GTK_WIDGET (wizard), lk_test_is_actionable, "wizard.confirm");
+
+  g_assert_cmpstr (upper, !=, lk_device_get_device_name (device));
+  gtk_editable_set_text (confirm_entry (wizard), prefix);
+  g_assert_false (gtk_widget_get_sensitive (confirm));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (confirm_hint (wizard))));
+
+  typo[2] = typo[2] == 'x' ? 'y' : 'x';
+  gtk_editable_set_text (confirm_entry (wizard), typo);
+  g_assert_false (gtk_widget_get_sensitive (confirm));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (confirm_hint (wizard))));
+  g_assert_cmpstr (gtk_label_get_label (confirm_hint (wizard)), ==, "Character 3 differs from the device name.");
+
+  gtk_editable_set_text (confirm_entry (wizard), upper);
+  g_assert_true (gtk_widget_get_sensitive (confirm));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (confirm_hint (wizard))));
+  close_wizard (wizard);
+}
+
+static gboolean
+gone (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+static void
+assert_closes_on (GtkWindow       *window,
+                  guint            keyval,
+                  GdkModifierType  modifiers)
+{
+  gpointer weak = window;
+
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_present (window);
+  g_assert_true (lk_test_press_shortcut (GTK_WIDGET (window), keyval, modifiers));
+  g_assert_true (lk_test_wait_until (gone, &weak, 2000));
+}
+
+/* Escape and Ctrl+W close the wizard, the sign-in dialog and History. */
+static void
+test_close_keys (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  LkDevice *device = lk_test_device_with_rule (fixture->devices, "ios-corporate");
+  g_autoptr(LkAccountManager) accounts = lk_account_manager_new ();
+
+  assert_closes_on (GTK_WINDOW (lk_reset_wizard_new (fixture->client, device, fixture->history, NULL, NULL,
+                                                     ALL_SCOPES, NULL)),
+                    GDK_KEY_Escape, 0);
+  assert_closes_on (GTK_WINDOW (open_at_confirm (fixture, device, ALL_SCOPES)), GDK_KEY_w, GDK_CONTROL_MASK);
+  assert_closes_on (GTK_WINDOW (lk_history_window_new (fixture->history, NULL)), GDK_KEY_Escape, 0);
+  assert_closes_on (GTK_WINDOW (lk_history_window_new (fixture->history, NULL)), GDK_KEY_w, GDK_CONTROL_MASK);
+  assert_closes_on (GTK_WINDOW (lk_sign_in_dialog_new (accounts, NULL)), GDK_KEY_Escape, 0);
+  assert_closes_on (GTK_WINDOW (lk_sign_in_dialog_new (accounts, NULL)), GDK_KEY_w, GDK_CONTROL_MASK);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -635,6 +777,9 @@ main (int   argc,
   g_test_add ("/wizard/timeout-not-resent", Fixture, NULL, setup, test_timeout_not_resent, teardown);
   g_test_add ("/wizard/closed-mid-tracking", Fixture, NULL, setup, test_closed_mid_tracking_records, teardown);
   g_test_add ("/wizard/passcode-after-close", Fixture, NULL, setup, test_passcode_after_close, teardown);
+  g_test_add ("/wizard/header-navigation", Fixture, NULL, setup, test_header_navigation, teardown);
+  g_test_add ("/wizard/name-any-case", Fixture, NULL, setup, test_name_any_case, teardown);
+  g_test_add ("/wizard/close-keys", Fixture, NULL, setup, test_close_keys, teardown);
 
   status = g_test_run ();
   /* A test failure keeps the folder, for a look at what was written. */
