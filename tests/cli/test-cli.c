@@ -987,6 +987,8 @@ test_status_names_earlier_result (Fixture       *fixture,
   /* The unanswered one may still be on its way as far as anyone knows here. */
   g_assert_cmpint (run_cli (input, NULL, NULL, "--graph-url", fixture->graph_url, "--access-token-stdin",
                             "--yes", "reset", ANDROID_DEDICATED_ID, NULL), ==, 10);
+}
+
 /* Run from the build tree in Italian (LANGUAGE=it, as with build-aux/demo.sh), the CLI speaks
  * Italian from the catalogue built there: nothing is installed in the prefix. */
 static void

@@ -178,7 +178,7 @@ test_sign_in_refused (void)
   g_assert_nonnull (strstr (error->message, "\nAADSTS53003: Access has been blocked by Conditional Access policies."));
   g_assert_cmpuint (browser->final_status, ==, 200);
   g_assert_nonnull (strstr (browser->final_body, "<html lang=\"it\">"));
-  g_assert_nonnull (strstr (browser->final_body, "<h1>Latchkey non è riuscito a farti accedere</h1>"));
+  g_assert_nonnull (strstr (browser->final_body, "<h1>Latchkey non è riuscito a completare l&apos;accesso</h1>"));
   g_assert_nonnull (strstr (browser->final_body, "Un criterio di accesso condizionale"));
   fake_browser_free (browser);
   lk_sandbox_stop (sandbox);

@@ -770,13 +770,6 @@ test_filtered_empty (Fixture       *fixture,
   g_assert_cmpstr (lk_window_get_state (fixture->window), ==, "filtered-empty");
 }
 
-static LkDevicePage *
-device_page (Fixture *fixture)
-{
-  return LK_DEVICE_PAGE (lk_test_find_widget (GTK_WIDGET (fixture->window), lk_test_is_type,
-                                              GSIZE_TO_POINTER (LK_TYPE_DEVICE_PAGE)));
-}
-
 static guint
 selected_position (Fixture *fixture)
 {
