@@ -11,6 +11,7 @@
 
 #include "lk-action-history.h"
 #include "lk-json.h"
+#include "lk-text.h"
 
 struct _LkActionHistory
 {
@@ -308,11 +309,15 @@ static void
 append_csv_field (GString    *csv,
                   const char *value)
 {
+  /* The CSV is often read on a terminal first (latchkey-cli history --csv): control and bidi
+   * characters from a device's name are written visibly, as in the plain-text output. */
+  g_autofree char *inert = lk_text_inert (value);
   /* A device name is chosen by its user: a spreadsheet must not run "=HYPERLINK(…)" from it. */
-  gboolean formula = value != NULL && strchr ("=+-@\t\r", value[0]) != NULL && value[0] != '\0';
+  gboolean formula = inert != NULL && strchr ("=+-@\t\r", inert[0]) != NULL && inert[0] != '\0';
 
-  if (value == NULL)
+  if (inert == NULL)
     return;
+  value = inert;
   if (!formula && strpbrk (value, ",\"\r\n") == NULL)
     {
       g_string_append (csv, value);
