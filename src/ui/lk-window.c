@@ -318,12 +318,51 @@ show_passcode_cb (AdwToast        *toast,
     gtk_window_present (GTK_WINDOW (wizard));
 }
 
+/* Each outcome its own sentence, so that a language words it as it needs; the device name is
+ * the one placeholder. */
+static char *
+outcome_message (LkActionKind    kind,
+                 LkTrackerState  state,
+                 const char     *device)
+{
+  switch (state)
+    {
+    case LK_TRACKER_DONE:
+      switch (kind)
+        {
+        case LK_ACTION_KIND_REMOVE_PASSCODE:
+          return g_strdup_printf (_("The passcode of %s was removed"), device);
+        case LK_ACTION_KIND_RESET_DEVICE_PASSCODE:
+          return g_strdup_printf (_("The device passcode of %s was reset"), device);
+        case LK_ACTION_KIND_RESET_WORK_PROFILE_PASSCODE:
+          return g_strdup_printf (_("The work-profile passcode of %s was reset"), device);
+        case LK_ACTION_KIND_RESET_PASSCODE:
+        case LK_ACTION_KIND_NONE:
+        default:
+          return g_strdup_printf (_("The passcode of %s was reset"), device);
+        }
+    case LK_TRACKER_FAILED:
+      return g_strdup_printf (_("%s reported that the passcode action failed"), device);
+    case LK_TRACKER_NOT_SUPPORTED:
+      return g_strdup_printf (_("%s does not support the passcode action"), device);
+    case LK_TRACKER_CANCELED:
+      return g_strdup_printf (_("The passcode action on %s was canceled in Intune"), device);
+    case LK_TRACKER_READY:
+    case LK_TRACKER_SENDING:
+    case LK_TRACKER_CHECKING:
+    case LK_TRACKER_PENDING:
+    case LK_TRACKER_ACTIVE:
+    case LK_TRACKER_ERROR:
+    default:
+      return g_strdup_printf (_("The passcode action on %s did not succeed: History has the details"), device);
+    }
+}
+
 void
 lk_window_add_tracker_toast (LkWindow        *self,
                              LkActionTracker *tracker)
 {
   const char *device = lk_device_get_device_name (lk_action_tracker_get_device (tracker));
-  const char *action = lk_action_kind_to_label (lk_action_tracker_get_kind (tracker));
   g_autofree char *message = NULL;
   AdwToast *toast;
 
@@ -347,11 +386,8 @@ lk_window_add_tracker_toast (LkWindow        *self,
       adw_toast_overlay_add_toast (self->toast_overlay, toast);
       return;
     }
-  if (lk_action_tracker_get_state (tracker) == LK_TRACKER_DONE)
-    /* Translators: "Reset device passcode on GALAXY-S23: done" */
-    message = g_strdup_printf (_("%s on %s: done"), action, device);
-  else
-    message = g_strdup_printf (_("%s on %s did not succeed"), action, device);
+  message = outcome_message (lk_action_tracker_get_kind (tracker), lk_action_tracker_get_state (tracker),
+                             device != NULL ? device : _("Unnamed device"));
   lk_window_add_toast (self, message);
 }
 
