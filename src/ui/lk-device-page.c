@@ -651,6 +651,7 @@ static void
 lk_device_page_init (LkDevicePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  lk_widget_name_without_mnemonics (GTK_WIDGET (self));
   self->rows = g_ptr_array_new ();
   self->history = lk_action_history_new (NULL);
 }

@@ -288,6 +288,59 @@ lk_window_show_error (LkWindow     *self,
   set_state (self, "error");
 }
 
+static void
+name_without_mnemonic (GtkWidget *widget)
+{
+  g_autofree char *label = NULL;
+  gboolean use_underline = FALSE;
+  GString *name;
+
+  g_object_get (widget, "label", &label, "use-underline", &use_underline, NULL);
+  if (label == NULL || !use_underline)
+    return;
+  name = g_string_new (NULL);
+  /* As GTK shows it: an underline marks the next character, "__" is one underline. */
+  for (const char *p = label; *p != '\0'; p++)
+    {
+      if (*p == '_' && p[1] != '\0')
+        p++;
+      g_string_append_c (name, *p);
+    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, name->str, -1);
+  g_string_free (name, TRUE);
+}
+
+static void
+mnemonic_label_changed_cb (GtkWidget  *widget,
+                           GParamSpec *pspec,
+                           gpointer    user_data)
+{
+  name_without_mnemonic (widget);
+}
+
+/* GTK 4.8 names a button after its label as written, underline and all: a screen reader would
+ * read "_Reset". Names every button under @root (and again whenever its label changes) after
+ * the label as shown. Labels themselves get this right. */
+void
+lk_widget_name_without_mnemonics (GtkWidget *root)
+{
+  GObjectClass *klass = G_OBJECT_GET_CLASS (root);
+
+  if (!GTK_IS_LABEL (root) && g_object_class_find_property (klass, "use-underline") != NULL
+      && g_object_class_find_property (klass, "label") != NULL
+      && G_PARAM_SPEC_VALUE_TYPE (g_object_class_find_property (klass, "label")) == G_TYPE_STRING
+      && g_object_get_data (G_OBJECT (root), "lk-named-without-mnemonic") == NULL)
+    {
+      g_object_set_data (G_OBJECT (root), "lk-named-without-mnemonic", GINT_TO_POINTER (TRUE));
+      name_without_mnemonic (root);
+      g_signal_connect (root, "notify::label", G_CALLBACK (mnemonic_label_changed_cb), NULL);
+      g_signal_connect (root, "notify::use-underline", G_CALLBACK (mnemonic_label_changed_cb), NULL);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    lk_widget_name_without_mnemonics (child);
+}
+
 AdwToast *
 lk_toast_new_plain (const char *message)
 {
@@ -837,6 +890,7 @@ lk_window_init (LkWindow *self)
       icons_added = TRUE;
     }
   gtk_widget_init_template (GTK_WIDGET (self));
+  lk_widget_name_without_mnemonics (GTK_WIDGET (self));
 
   self->settings = g_settings_new ("io.github.latchkey.Latchkey");
   gtk_window_set_default_size (GTK_WINDOW (self),

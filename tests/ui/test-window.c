@@ -1305,6 +1305,18 @@ test_property_values_selectable (Fixture       *fixture,
   g_assert_null (values[3]);
 }
 
+/* Mnemonics stay out of accessible names, on the window and the device page (Sync Device). */
+static void
+test_mnemonics_accessible (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(LkDevice) iphone = device_with_rule (fixture, "ios-corporate");
+
+  lk_window_show_device (fixture->window, iphone);
+  g_assert_nonnull (lk_test_find_widget (GTK_WIDGET (fixture->window), lk_test_is_button, "_Sync Device"));
+  g_assert_cmpuint (lk_test_assert_mnemonics_not_in_accessible_names (GTK_WIDGET (fixture->window)), >=, 5);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1335,6 +1347,7 @@ main (int   argc,
   g_test_add ("/window/row-shows-matched-field", Fixture, NULL, setup, test_row_shows_matched_field, teardown);
   g_test_add ("/window/progress-counts-shown", Fixture, NULL, setup, test_progress_counts_shown, teardown);
   g_test_add ("/window/last-action-and-sync", Fixture, NULL, setup, test_last_action_and_sync, teardown);
+  g_test_add ("/window/mnemonics-accessible", Fixture, NULL, setup, test_mnemonics_accessible, teardown);
   g_test_add ("/window/property-values-selectable", Fixture, NULL, setup, test_property_values_selectable, teardown);
 
   return g_test_run ();
