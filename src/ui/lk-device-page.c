@@ -306,8 +306,6 @@ update (LkDevicePage *self)
                   _("Copy the Entra device ID"));
 
   gtk_stack_set_visible_child_name (self->stack, "device");
-  /* Each device opens at its top, not where the previous one was scrolled to. */
-  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled), 0);
 }
 
 /* --- what the page reads itself ------------------------------------------------------------- */
@@ -346,12 +344,16 @@ describe_journal_entry (const LkHistoryEntry *entry,
   const char *action = lk_action_name_label (entry->action);
   g_autofree char *what = NULL;
   g_autofree char *who = NULL;
+  /* A UPN's hyphens are break opportunities to Pango: a word joiner after each keeps the
+   * address whole, as in History. */
+  g_auto(GStrv) parts = entry->admin != NULL ? g_strsplit (entry->admin, "-", -1) : NULL;
+  g_autofree char *admin = parts != NULL ? g_strjoinv ("-\u2060", parts) : NULL;
 
   /* Translators: the device page's last action, e.g. "Last action: Remove passcode — Done" */
   what = g_strdup_printf (_("Last action: %s — %s"), action != NULL ? action : "—", lk_history_outcome_label (outcome));
   /* Translators: the first %s is e.g. "3 hours ago (30/11/2026 09:12:44)", the second the
    * admin's user name. */
-  who = g_strdup_printf (_("Sent %s by %s"), when, entry->admin != NULL ? entry->admin : "—");
+  who = g_strdup_printf (_("Sent %s by %s"), when, admin != NULL ? admin : "—");
   return g_strjoin ("\n", what, who, NULL);
 }
 
@@ -680,6 +682,9 @@ lk_device_page_set_device (LkDevicePage *self,
     return;
   refresh (self);
   update (self);
+  /* Each device opens at its top, not where the previous one was scrolled to; what the page
+   * reads about it afterwards leaves the admin where they scrolled to. */
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled), 0);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_DEVICE]);
 }
 

@@ -4,6 +4,11 @@
  *   screenshot OUT.png WIDTH HEIGHT light|dark --wizard RULE device|explain|confirm|tracking|result
  *   screenshot OUT.png WIDTH HEIGHT light|dark --filtered SEARCH   (every platform unticked)
  *   screenshot OUT.png WIDTH HEIGHT light|dark --history            (three actions, one per row)
+ *   screenshot OUT.png WIDTH HEIGHT light|dark --error SEARCH       (Graph answers 500)
+ *   screenshot OUT.png WIDTH HEIGHT light|dark --signed-out         (the window without an account)
+ *   screenshot OUT.png WIDTH HEIGHT light|dark --sign-in            (the sign-in dialog)
+ *   screenshot OUT.png WIDTH HEIGHT light|dark --pending RULE       (an action pending in Intune)
+ *   screenshot OUT.png WIDTH HEIGHT light|dark --last-action RULE   (done, from the journal)
  *
  * RULE opens the device page of the first result whose capability row is RULE.
  * Run under Xvfb by build-aux/screenshots.sh; not a test.
@@ -18,8 +23,10 @@
 
 
 #include "lk-capability.h"
+#include "lk-device-page.h"
 #include "lk-history-window.h"
 #include "lk-reset-wizard.h"
+#include "lk-sign-in-dialog.h"
 #include "lk-sandbox.h"
 #include "lk-window.h"
 
@@ -118,6 +125,87 @@ history_window (const char *dir,
   gtk_window_present (GTK_WINDOW (window));
   settle (800);
   return window;
+}
+
+/* The first shown widget of @type under @widget (a stack's hidden pages are passed over). */
+static GtkWidget *
+find_type (GtkWidget *widget,
+           GType      type)
+{
+  if (!gtk_widget_get_visible (widget))
+    return NULL;
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && (type == LK_TYPE_DEVICE_PAGE || gtk_widget_get_mapped (widget)))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static LkDevice *
+device_with_rule (GListModel *results,
+                  const char *rule)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+    {
+      g_autoptr(LkDevice) device = g_list_model_get_item (results, i);
+      g_autoptr(LkCapability) capability = lk_capability_new_for_device (device);
+
+      if (g_str_equal (lk_capability_get_rule_id (capability), rule))
+        return g_steal_pointer (&device);
+    }
+  return NULL;
+}
+
+static void
+posted_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(gboolean *) user_data = lk_graph_client_post_action_finish (LK_GRAPH_CLIENT (source), result, NULL);
+}
+
+/* An action Intune holds as pending for @device, sent from elsewhere (the admin center). */
+static void
+queue_pending_action (LkSandbox     *sandbox,
+                      LkGraphClient *client,
+                      LkDevice      *device)
+{
+  gboolean posted = FALSE;
+
+  /* Pending for an hour: the device has not checked in since. */
+  lk_sandbox_set_action_timing (sandbox, 3600 * 1000, 1000);
+  lk_graph_client_post_action_async (client, lk_device_get_id (device), LK_DEVICE_ACTION_RESET_PASSCODE,
+                                     NULL, posted_cb, &posted);
+  settle (800);
+}
+
+/* A journal in @dir whose last record for @device is a done reset, sent two hours ago. */
+static LkActionHistory *
+journal_with_done_action (const char *dir,
+                          LkDevice   *device)
+{
+  g_autofree char *path = g_build_filename (dir, "history.jsonl", NULL);
+  g_autoptr(LkActionHistory) history = lk_action_history_new (path);
+  g_autoptr(LkHistoryEntry) entry = lk_history_entry_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) sent = g_date_time_add_hours (now, -2);
+
+  entry->admin = g_strdup ("giulia.bianchi@contoso-demo.onmicrosoft.com");
+  entry->device_id = g_strdup (lk_device_get_id (device));
+  entry->device_name = g_strdup (lk_device_get_device_name (device));
+  entry->action = g_strdup ("resetDevicePasscode");
+  entry->outcome = g_strdup ("done");
+  entry->client_request_id = g_strdup ("d4");
+  entry->time = g_date_time_format_iso8601 (sent);
+  if (!lk_action_history_append (history, entry, NULL))
+    return NULL;
+  return g_steal_pointer (&history);
 }
 
 /* Walks the wizard to @step on the first demo device of capability row @rule. */
@@ -239,8 +327,72 @@ main (int   argc,
       lk_sandbox_stop (sandbox);
       return 0;
     }
-  lk_window_search (window, argc > 5 && !g_str_equal (argv[5], "--wizard") ? argv[5] : "");
+  if (argc > 5 && g_str_equal (argv[5], "--sign-in"))
+    {
+      g_autoptr(LkAccountManager) accounts = lk_account_manager_new ();
+      LkSignInDialog *dialog = lk_sign_in_dialog_new (accounts, NULL);
+      gboolean saved;
+
+      gtk_window_destroy (GTK_WINDOW (window));
+      gtk_window_set_default_size (GTK_WINDOW (dialog), atoi (argv[2]), atoi (argv[3]));
+      gtk_window_present (GTK_WINDOW (dialog));
+      settle (800);
+      gtk_window_set_focus (GTK_WINDOW (dialog), NULL);
+      settle (200);
+      saved = render (GTK_WIDGET (dialog), argv[1]);
+      gtk_window_destroy (GTK_WINDOW (dialog));
+      lk_sandbox_stop (sandbox);
+      return saved ? 0 : 1;
+    }
+  if (argc > 5 && g_str_equal (argv[5], "--signed-out"))
+    {
+      /* As the application leaves it: no account, not the demo, and its sign-in action (a stand-in
+       * here, this program has no application) makes the button live. */
+      g_autoptr(GSimpleActionGroup) app = g_simple_action_group_new ();
+      g_autoptr(GSimpleAction) sign_in = g_simple_action_new ("sign-in", NULL);
+
+      g_action_map_add_action (G_ACTION_MAP (app), G_ACTION (sign_in));
+      gtk_widget_insert_action_group (GTK_WIDGET (window), "app", G_ACTION_GROUP (app));
+      lk_window_set_demo (window, FALSE);
+      lk_window_set_account_label (window, NULL);
+      lk_window_set_client (window, NULL);
+    }
+  if (argc > 6 && g_str_equal (argv[5], "--error"))
+    {
+      LkFault broken = { .kind = LK_FAULT_STATUS, .method = "GET", .path_contains = "managedDevices",
+                         .status = 500, .times = 100 };
+
+      lk_graph_client_set_backoff (client, 10, 40);
+      lk_sandbox_add_fault (sandbox, &broken);
+      lk_window_search (window, argv[6]);
+    }
+  else if (argc <= 5 || !g_str_equal (argv[5], "--signed-out"))
+    lk_window_search (window, argc > 5 && argv[5][0] != '-' ? argv[5] : "");
   settle (1500);
+
+  if (argc > 6 && (g_str_equal (argv[5], "--pending") || g_str_equal (argv[5], "--last-action")))
+    {
+      g_autoptr(LkDevice) device = device_with_rule (lk_window_get_results (window), argv[6]);
+      g_autofree char *dir = g_dir_make_tmp ("latchkey-shot-XXXXXX", NULL);
+      g_autoptr(LkActionHistory) history = NULL;
+
+      if (device == NULL || dir == NULL)
+        return 1;
+      if (g_str_equal (argv[5], "--pending"))
+        {
+          g_autofree char *path = g_build_filename (dir, "history.jsonl", NULL);
+
+          queue_pending_action (sandbox, client, device);
+          history = lk_action_history_new (path);
+        }
+      else
+        history = journal_with_done_action (dir, device);
+      if (history == NULL)
+        return 1;
+      /* A journal of its own, never the user's. */
+      lk_device_page_set_history (LK_DEVICE_PAGE (find_type (GTK_WIDGET (window), LK_TYPE_DEVICE_PAGE)), history);
+      lk_window_show_device (window, device);
+    }
 
   if (argc > 7 && g_str_equal (argv[5], "--wizard"))
     {
@@ -269,6 +421,15 @@ main (int   argc,
         }
     }
   settle (800);
+  /* The last action and Sync Device are further down the device page. */
+  if (argc > 6 && g_str_equal (argv[5], "--last-action"))
+    {
+      GtkWidget *page = find_type (GTK_WIDGET (window), LK_TYPE_DEVICE_PAGE);
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (find_type (page, GTK_TYPE_SCROLLED_WINDOW)));
+
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + atoi (argv[3]) / 3);
+      settle (200);
+    }
   /* Without a window manager the window never had the focus an admin's click gives it: the
    * first focusable label took it and selected itself. A picture shows no focus at all. */
   if (GTK_IS_LABEL (gtk_window_get_focus (GTK_WINDOW (window))))
