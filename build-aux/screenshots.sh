@@ -52,3 +52,5 @@ LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/signed-out-narrow-light-it.png" 360 720 
 LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/sign-in-dark-it.png" 560 460 dark --sign-in
 LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/device-pending-narrow-dark-it.png" 360 720 dark --pending android-dedicated
 LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/device-last-action-narrow-light-it.png" 360 720 light --last-action android-dedicated
+shot "$out/account-menu-wide-light.png" 1200 800 light --account-menu
+LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/account-menu-wide-dark-it.png" 1200 800 dark --account-menu

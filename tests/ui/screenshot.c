@@ -9,6 +9,7 @@
  *   screenshot OUT.png WIDTH HEIGHT light|dark --sign-in            (the sign-in dialog)
  *   screenshot OUT.png WIDTH HEIGHT light|dark --pending RULE       (an action pending in Intune)
  *   screenshot OUT.png WIDTH HEIGHT light|dark --last-action RULE   (done, from the journal)
+ *   screenshot OUT.png WIDTH HEIGHT light|dark --account-menu       (the main menu, two accounts)
  *
  * RULE opens the device page of the first result whose capability row is RULE.
  * Run under Xvfb by build-aux/screenshots.sh; not a test.
@@ -58,6 +59,96 @@ render (GtkWidget  *window,
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   return gdk_texture_save_to_png (texture, path);
+}
+
+/* The window with its open popover drawn where it sits (a popover is a surface of its own). */
+static gboolean
+render_with_popover (GtkWidget  *window,
+                     GtkWidget  *popover,
+                     const char *path)
+{
+  g_autoptr(GdkPaintable) under = gtk_widget_paintable_new (window);
+  g_autoptr(GdkPaintable) over = gtk_widget_paintable_new (popover);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  int width = gtk_widget_get_width (window);
+  int height = gtk_widget_get_height (window);
+  graphene_rect_t bounds;
+
+  if (!gtk_widget_compute_bounds (popover, window, &bounds))
+    return FALSE;
+  gdk_paintable_snapshot (under, snapshot, width, height);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (bounds.origin.x, bounds.origin.y));
+  gdk_paintable_snapshot (over, snapshot, gtk_widget_get_width (popover), gtk_widget_get_height (popover));
+  gtk_snapshot_restore (snapshot);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  return gdk_texture_save_to_png (texture, path);
+}
+
+static gboolean
+is_primary_menu_button (GtkWidget *widget)
+{
+  return GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_primary (GTK_MENU_BUTTON (widget));
+}
+
+static GtkWidget *
+find_primary_menu_button (GtkWidget *widget)
+{
+  if (is_primary_menu_button (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_primary_menu_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The main menu as the application fills it with two accounts of two tenants; stand-ins for
+ * the application's actions (this program has none) keep its items live. */
+static gboolean
+render_account_menu (LkWindow   *window,
+                     const char *path)
+{
+  static const char *const actions[] = { "sign-in", "sign-out", "history", "about" };
+  static const char *const accounts[][2] = {
+    { "giulia.bianchi@contoso-demo.onmicrosoft.com — contoso-demo.onmicrosoft.com", "a" },
+    { "mario.verdi@fabrikam.onmicrosoft.com — fabrikam.onmicrosoft.com", "b" },
+  };
+  g_autoptr(GSimpleActionGroup) app = g_simple_action_group_new ();
+  g_autoptr(GSimpleAction) switcher = g_simple_action_new_stateful ("switch-account", G_VARIANT_TYPE_STRING,
+                                                                   g_variant_new_string ("a"));
+  GMenu *menu = lk_window_get_accounts_menu (window);
+  GtkWidget *button = find_primary_menu_button (GTK_WIDGET (window));
+
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    {
+      g_autoptr(GSimpleAction) action = g_simple_action_new (actions[i], NULL);
+
+      g_action_map_add_action (G_ACTION_MAP (app), G_ACTION (action));
+    }
+  g_action_map_add_action (G_ACTION_MAP (app), G_ACTION (switcher));
+  gtk_widget_insert_action_group (GTK_WIDGET (window), "app", G_ACTION_GROUP (app));
+  for (guint i = 0; i < G_N_ELEMENTS (accounts); i++)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (accounts[i][0], NULL);
+
+      g_menu_item_set_action_and_target (item, "app.switch-account", "s", accounts[i][1]);
+      g_menu_append_item (menu, item);
+    }
+  if (button == NULL)
+    return FALSE;
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  settle (800);
+  return render_with_popover (GTK_WIDGET (window), GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))),
+                              path);
 }
 
 static GtkEditable *
@@ -326,6 +417,19 @@ main (int   argc,
       gtk_window_destroy (GTK_WINDOW (window));
       lk_sandbox_stop (sandbox);
       return 0;
+    }
+  if (argc > 5 && g_str_equal (argv[5], "--account-menu"))
+    {
+      gboolean saved;
+
+      /* Signed in to real tenants: no demo banner, Sign Out offered. */
+      lk_window_set_demo (window, FALSE);
+      lk_window_search (window, "");
+      settle (1500);
+      saved = render_account_menu (window, argv[1]);
+      gtk_window_destroy (GTK_WINDOW (window));
+      lk_sandbox_stop (sandbox);
+      return saved ? 0 : 1;
     }
   if (argc > 5 && g_str_equal (argv[5], "--sign-in"))
     {
