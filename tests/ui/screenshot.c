@@ -31,6 +31,8 @@
 #include "lk-sandbox.h"
 #include "lk-window.h"
 
+#include "../lk-test-widgets.h"
+
 static void
 settle (guint ms)
 {
@@ -90,25 +92,10 @@ render_with_popover (GtkWidget  *window,
 }
 
 static gboolean
-is_primary_menu_button (GtkWidget *widget)
+is_primary_menu_button (GtkWidget     *widget,
+                        gconstpointer  data)
 {
   return GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_primary (GTK_MENU_BUTTON (widget));
-}
-
-static GtkWidget *
-find_primary_menu_button (GtkWidget *widget)
-{
-  if (is_primary_menu_button (widget))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_primary_menu_button (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 /* The main menu as the application fills it with two accounts of two tenants; stand-ins for
@@ -126,7 +113,7 @@ render_account_menu (LkWindow   *window,
   g_autoptr(GSimpleAction) switcher = g_simple_action_new_stateful ("switch-account", G_VARIANT_TYPE_STRING,
                                                                    g_variant_new_string ("a"));
   GMenu *menu = lk_window_get_accounts_menu (window);
-  GtkWidget *button = find_primary_menu_button (GTK_WIDGET (window));
+  GtkWidget *button = lk_test_find_widget (GTK_WIDGET (window), is_primary_menu_button, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     {
@@ -149,22 +136,6 @@ render_account_menu (LkWindow   *window,
   settle (800);
   return render_with_popover (GTK_WIDGET (window), GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))),
                               path);
-}
-
-static GtkEditable *
-find_entry (GtkWidget *widget)
-{
-  if (GTK_IS_ENTRY (widget))
-    return GTK_EDITABLE (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkEditable *found = find_entry (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 /* Unticks the filter popover's platform boxes (the first five check buttons), as an admin
@@ -218,24 +189,18 @@ history_window (const char *dir,
   return window;
 }
 
-/* The first shown widget of @type under @widget (a stack's hidden pages are passed over). */
-static GtkWidget *
-find_type (GtkWidget *widget,
-           GType      type)
+/* The device page's own scrolled window: a stack's hidden pages have theirs too. */
+static gboolean
+is_mapped_scrolled (GtkWidget     *widget,
+                    gconstpointer  data)
 {
-  if (!gtk_widget_get_visible (widget))
-    return NULL;
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && (type == LK_TYPE_DEVICE_PAGE || gtk_widget_get_mapped (widget)))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_type (child, type);
+  return GTK_IS_SCROLLED_WINDOW (widget) && gtk_widget_get_mapped (widget);
+}
 
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+static GtkWidget *
+device_page_of (LkWindow *window)
+{
+  return lk_test_find_widget (GTK_WIDGET (window), lk_test_is_type, GSIZE_TO_POINTER (LK_TYPE_DEVICE_PAGE));
 }
 
 static LkDevice *
@@ -326,7 +291,7 @@ wizard_at (LkGraphClient *client,
           if (!g_str_equal (step, "device") && !g_str_equal (step, "explain"))
             {
               gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
-              gtk_editable_set_text (find_entry (GTK_WIDGET (wizard)), lk_device_get_device_name (device));
+              gtk_editable_set_text (GTK_EDITABLE (lk_test_find_widget (GTK_WIDGET (wizard), lk_test_is_type, GSIZE_TO_POINTER (GTK_TYPE_ENTRY))), lk_device_get_device_name (device));
             }
           if (g_str_equal (step, "tracking") || g_str_equal (step, "result"))
             gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.confirm", NULL);
@@ -494,7 +459,7 @@ main (int   argc,
       if (history == NULL)
         return 1;
       /* A journal of its own, never the user's. */
-      lk_device_page_set_history (LK_DEVICE_PAGE (find_type (GTK_WIDGET (window), LK_TYPE_DEVICE_PAGE)), history);
+      lk_device_page_set_history (LK_DEVICE_PAGE (device_page_of (window)), history);
       lk_window_show_device (window, device);
     }
 
@@ -528,8 +493,8 @@ main (int   argc,
   /* The last action and Sync Device are further down the device page. */
   if (argc > 6 && g_str_equal (argv[5], "--last-action"))
     {
-      GtkWidget *page = find_type (GTK_WIDGET (window), LK_TYPE_DEVICE_PAGE);
-      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (find_type (page, GTK_TYPE_SCROLLED_WINDOW)));
+      GtkWidget *scrolled = lk_test_find_widget (device_page_of (window), is_mapped_scrolled, NULL);
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
 
       gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + atoi (argv[3]) / 3);
       settle (200);
