@@ -45,32 +45,14 @@ settle (guint ms)
     }
 }
 
-static gboolean
-render (GtkWidget  *window,
-        const char *path)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
-  int width = gtk_widget_get_width (window);
-  int height = gtk_widget_get_height (window);
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  return gdk_texture_save_to_png (texture, path);
-}
-
-/* The window with its open popover drawn where it sits (a popover is a surface of its own). */
+/* @window as shown; with @popover (optional) open over it, drawn where it sits (a popover is a
+ * surface of its own). */
 static gboolean
 render_with_popover (GtkWidget  *window,
                      GtkWidget  *popover,
                      const char *path)
 {
   g_autoptr(GdkPaintable) under = gtk_widget_paintable_new (window);
-  g_autoptr(GdkPaintable) over = gtk_widget_paintable_new (popover);
   g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
@@ -79,16 +61,28 @@ render_with_popover (GtkWidget  *window,
   int height = gtk_widget_get_height (window);
   graphene_rect_t bounds;
 
-  if (!gtk_widget_compute_bounds (popover, window, &bounds))
-    return FALSE;
   gdk_paintable_snapshot (under, snapshot, width, height);
-  gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (bounds.origin.x, bounds.origin.y));
-  gdk_paintable_snapshot (over, snapshot, gtk_widget_get_width (popover), gtk_widget_get_height (popover));
-  gtk_snapshot_restore (snapshot);
+  if (popover != NULL)
+    {
+      g_autoptr(GdkPaintable) over = gtk_widget_paintable_new (popover);
+
+      if (!gtk_widget_compute_bounds (popover, window, &bounds))
+        return FALSE;
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (bounds.origin.x, bounds.origin.y));
+      gdk_paintable_snapshot (over, snapshot, gtk_widget_get_width (popover), gtk_widget_get_height (popover));
+      gtk_snapshot_restore (snapshot);
+    }
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   return gdk_texture_save_to_png (texture, path);
+}
+
+static gboolean
+render (GtkWidget  *window,
+        const char *path)
+{
+  return render_with_popover (window, NULL, path);
 }
 
 static gboolean
