@@ -39,6 +39,7 @@ struct _LkDevice
   const char *sort_key;
   int         is_supervised;
   int         is_shared_device;   /* hardwareInformation, single-device GET only; -1: unknown */
+  char       *azure_ad_device_id; /* the Entra device id, single-device GET only; NULL: unknown */
   /* Microseconds since 1970 (NO_DATE: never or unknown); the GDateTimes are made when asked. */
   gint64      last_sync_us;
   gint64      enrolled_us;
@@ -159,6 +160,7 @@ lk_device_finalize (GObject *object)
   LkDevice *self = LK_DEVICE (object);
 
   g_free (self->block);
+  g_free (self->azure_ad_device_id);
   g_clear_pointer (&self->last_sync, g_date_time_unref);
   g_clear_pointer (&self->enrolled, g_date_time_unref);
   g_clear_pointer (&self->problems, g_strfreev);
@@ -713,7 +715,10 @@ lk_device_new_from_json (JsonObject  *object,
     }
   device = lk_device_builder_finish (builder, error);
   if (device != NULL)
-    device->is_shared_device = shared_device_from (lk_json_get_object (object, "hardwareInformation"));
+    {
+      device->is_shared_device = shared_device_from (lk_json_get_object (object, "hardwareInformation"));
+      device->azure_ad_device_id = g_strdup (lk_json_get_string (object, "azureADDeviceId", NULL));
+    }
   return device;
 }
 
@@ -813,6 +818,8 @@ lk_device_to_json (LkDevice *self)
     json_object_set_null_member (object, "isSupervised");
   set_date (object, "lastSyncDateTime", lk_device_get_last_sync (self));
   set_date (object, "enrolledDateTime", lk_device_get_enrolled (self));
+  if (self->azure_ad_device_id != NULL)
+    json_object_set_string_member (object, "azureADDeviceId", self->azure_ad_device_id);
   if (self->is_shared_device >= 0)
     {
       JsonObject *hardware = json_object_new ();
@@ -838,6 +845,13 @@ lk_device_id_is_valid (const char *id)
         return FALSE;
     }
   return TRUE;
+}
+
+const char *
+lk_device_get_azure_ad_device_id (LkDevice *self)
+{
+  g_return_val_if_fail (LK_IS_DEVICE (self), NULL);
+  return self->azure_ad_device_id;
 }
 
 int

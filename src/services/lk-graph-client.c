@@ -1735,7 +1735,7 @@ lk_graph_client_get_device_async (LkGraphClient       *self,
 
   /* hardwareInformation (whether an iPad is shared) comes only with a single device, on beta. */
   suffix = g_strconcat ("?$select=", g_str_equal (self->api_version, "beta") ? LK_DEVICE_SELECT_ONE_BETA
-                                                                             : LK_DEVICE_SELECT_V1, NULL);
+                                                                             : LK_DEVICE_SELECT_ONE_V1, NULL);
   get_device_part (self, lk_graph_client_get_device_async, device_id, suffix, parse_device,
                    g_object_unref, cancellable, callback, user_data);
 }

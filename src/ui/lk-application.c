@@ -502,6 +502,13 @@ signed_out_cb (GObject      *source,
     }
   g_settings_set_string (self->settings, "active-account", "");
   lk_application_use_account (self, NULL);
+  /* The sign-in page alone would not say that the sign-out was done. */
+  if (window != NULL && gone != NULL && error == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Signed out of %s"), gone);
+
+      lk_window_add_toast (window, message);
+    }
 }
 
 static void

@@ -13,6 +13,7 @@
 #include "lk-graph-error.h"
 #include "lk-reset-wizard.h"
 #include "lk-time-format.h"
+#include "lk-window.h"
 
 /* A copied passcode leaves the clipboard after this long, if the clipboard still holds it. */
 #define CLIPBOARD_CLEAR_S 60
@@ -543,6 +544,7 @@ static void
 lk_reset_wizard_init (LkResetWizard *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  lk_widget_name_without_mnemonics (GTK_WIDGET (self));
   self->clipboard_clear_ms = CLIPBOARD_CLEAR_S * 1000;
 }
 
