@@ -8,6 +8,7 @@
 #include "lk-device-private.h"
 #include "lk-graph-error.h"
 #include "lk-json.h"
+#include "lk-json-writer.h"
 
 #define NO_DATE G_MININT64
 
@@ -821,6 +822,56 @@ lk_device_to_json (LkDevice *self)
       json_object_set_object_member (object, "hardwareInformation", hardware);
     }
   return object;
+}
+
+/* Not the cached GDateTime: a million devices written once each need not keep a million. */
+static void
+write_date (LkJsonWriter *writer,
+            const char   *member,
+            gint64        us)
+{
+  g_autoptr(GDateTime) when = NULL;
+  g_autofree char *text = NULL;
+
+  lk_json_writer_member (writer, member);
+  if (us == NO_DATE)
+    {
+      lk_json_writer_null (writer);
+      return;
+    }
+  (void) date_time (&when, us);
+  text = g_date_time_format_iso8601 (when);
+  lk_json_writer_string (writer, text);
+}
+
+void
+lk_device_write_json_members (LkDevice     *self,
+                              LkJsonWriter *writer)
+{
+  g_return_if_fail (LK_IS_DEVICE (self));
+
+  lk_json_writer_member (writer, "id");
+  lk_json_writer_string (writer, self->id);
+  for (guint i = 1; i < MEMBER_ID; i++)
+    {
+      lk_json_writer_member (writer, members[i].name);
+      lk_json_writer_string (writer, *member_slot (self, i));
+    }
+  lk_json_writer_member (writer, "isSupervised");
+  if (self->is_supervised >= 0)
+    lk_json_writer_boolean (writer, self->is_supervised == 1);
+  else
+    lk_json_writer_null (writer);
+  write_date (writer, "lastSyncDateTime", self->last_sync_us);
+  write_date (writer, "enrolledDateTime", self->enrolled_us);
+  if (self->is_shared_device >= 0)
+    {
+      lk_json_writer_member (writer, "hardwareInformation");
+      lk_json_writer_begin_object (writer);
+      lk_json_writer_member (writer, "isSharedDevice");
+      lk_json_writer_boolean (writer, self->is_shared_device == 1);
+      lk_json_writer_end_object (writer);
+    }
 }
 
 gboolean
