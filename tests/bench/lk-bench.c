@@ -14,10 +14,16 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <json-glib/json-glib.h>
 
@@ -437,6 +443,122 @@ child_pick (const char *graph_url,
   return 0;
 }
 
+/* Runs @argv with @input on stdin and stdout into @out_path, timing it from fork to exit; the
+ * peak RSS is the kernel's for that process. Called before any thread exists, so fork is safe. */
+static gboolean
+run_timed (const char *const *argv,
+           const char        *input,
+           const char        *out_path,
+           double            *seconds,
+           double            *peak_rss_kb)
+{
+  gint64 start = g_get_monotonic_time ();
+  struct rusage usage;
+  int in[2], status;
+  pid_t pid;
+
+  if (pipe (in) != 0)
+    return FALSE;
+  pid = fork ();
+  if (pid == 0)
+    {
+      int out = open (out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+      dup2 (in[0], STDIN_FILENO);
+      dup2 (out, STDOUT_FILENO);
+      close (in[1]);
+      execvp (argv[0], (char *const *) argv);
+      _exit (127);
+    }
+  close (in[0]);
+  if (write (in[1], input, strlen (input)) < 0)
+    g_printerr ("lk-bench: could not write to %s\n", argv[0]);
+  close (in[1]);
+  if (pid < 0 || wait4 (pid, &status, 0, &usage) != pid)
+    return FALSE;
+  *seconds = (g_get_monotonic_time () - start) / 1e6;
+  *peak_rss_kb = usage.ru_maxrss;
+  return WIFEXITED (status) && WEXITSTATUS (status) == 0;
+}
+
+/* latchkey-cli as an admin runs it, its output written to a file: "json", "table" or "jsonl". */
+static int
+child_cli (const char *graph_url,
+           const char *token,
+           const char *mode)
+{
+  const char *cli = g_getenv ("LK_BENCH_CLI") != NULL ? g_getenv ("LK_BENCH_CLI") : LK_BENCH_CLI;
+  const char *flag = g_str_equal (mode, "json") ? "--json" : g_str_equal (mode, "jsonl") ? "--jsonl" : "--access-token-stdin";
+  const char *argv[] = { cli, "--graph-url", graph_url, "--access-token-stdin", flag, "search", "", NULL };
+  g_autofree char *input = g_strconcat (token, "\n", NULL);
+  g_autofree char *out = g_build_filename (g_get_tmp_dir (), "lk-bench-cli-XXXXXX", NULL);
+  double seconds, rss;
+  gboolean ok;
+  struct stat info;
+  int fd = g_mkstemp (out);
+
+  if (fd < 0)
+    return 1;
+  close (fd);
+  ok = run_timed (argv, input, out, &seconds, &rss);
+  ok = ok && g_stat (out, &info) == 0;
+  g_unlink (out);
+  if (!ok)
+    {
+      g_printerr ("lk-bench: %s search failed\n", cli);
+      return 1;
+    }
+  printf ("{\"seconds\": %.4f, \"peak_rss_kb\": %.0f, \"bytes\": %.0f}\n", seconds, rss,
+          (double) info.st_size);
+  return 0;
+}
+
+/* curl, the thinnest reader there is, fetching the same pages over one connection. The page
+ * URLs come from a walk first (not timed): curl cannot find a nextLink itself. The token goes
+ * in curl's config on stdin, never on its command line. */
+static int
+child_curl (const char *graph_url,
+            const char *token)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *authorization = g_strconcat ("Bearer ", token, NULL);
+  g_autofree char *url = first_page_url (graph_url, LK_DEVICE_SELECT_BETA, 1000);
+  g_autoptr(GString) config = g_string_new ("globoff\nsilent\nfail\n");
+  const char *argv[] = { "curl", "--config", "-", NULL };
+  double seconds, rss;
+  guint pages = 0;
+
+  g_string_append_printf (config, "header = \"Authorization: %s\"\n", authorization);
+  while (url != NULL)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+      g_autoptr(GBytes) body = NULL;
+      const char *data, *link, *end;
+      gsize len;
+
+      g_string_append_printf (config, "url = \"%s\"\noutput = \"/dev/null\"\n", url);
+      pages++;
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
+      body = soup_session_send_and_read (session, msg, NULL, NULL);
+      g_clear_pointer (&url, g_free);
+      if (body == NULL || soup_message_get_status (msg) != SOUP_STATUS_OK)
+        return 1;
+      data = g_bytes_get_data (body, &len);
+      link = g_strstr_len (data, (gssize) len, "\"@odata.nextLink\":\"");
+      if (link != NULL && (end = memchr (link + 19, '"', len - (link + 19 - data))) != NULL)
+        url = g_strndup (link + 19, end - (link + 19));
+    }
+  g_clear_object (&session);
+  if (!run_timed (argv, config->str, "/dev/null", &seconds, &rss))
+    {
+      g_printerr ("lk-bench: curl failed (is it installed?)\n");
+      return 1;
+    }
+  explicit_bzero (config->str, config->len);
+  printf ("{\"seconds\": %.4f, \"peak_rss_kb\": %.0f, \"pages\": %u}\n", seconds, rss, pages);
+  return 0;
+}
+
 /* Inside cold-start.sh's X server: from spawning `latchkey --demo` to its benchmark hook's
  * line (it prints the time since its main() and quits). */
 static int
@@ -503,6 +625,10 @@ child_main (const char *mode,
     return child_raw (graph_url, token);
   if (g_str_equal (mode, "pick"))
     return child_pick (graph_url, token);
+  if (g_str_equal (mode, "cli") && text != NULL)
+    return child_cli (graph_url, token, text);
+  if (g_str_equal (mode, "curl"))
+    return child_curl (graph_url, token);
   if (g_str_equal (mode, "parse-only"))
     return child_parse_only (graph_url, token);
 
@@ -784,6 +910,7 @@ report (Bench *bench,
         char **picked)
 {
   double t_lk, t_raw, t_peer, rss_lk, rss_peer, stall;
+  double t_curl, t_json, t_table, rss_json, rss_table;
 
   derive_rate (bench, "latchkey", n_devices);
   derive_rate (bench, "raw", n_devices);
@@ -798,6 +925,15 @@ report (Bench *bench,
   t_lk = show (bench, "Latchkey (LkGraphClient)", "latchkey", "seconds", "s", 1);
   t_raw = show (bench, "raw floor (SoupSession, no parsing)", "raw", "seconds", "s", 1);
   t_peer = show (bench, "@microsoft/microsoft-graph-client (Node)", "peer", "seconds", "s", 1);
+  t_curl = show (bench, "curl floor (one connection, to /dev/null)", "curl", "seconds", "s", 1);
+  printf ("\nlatchkey-cli search \"\" as run, output to a file\n");
+  t_json = show (bench, "--json", "cli-json", "seconds", "s", 1);
+  t_table = show (bench, "table", "cli-table", "seconds", "s", 1);
+  show (bench, "--jsonl", "cli-jsonl", "seconds", "s", 1);
+  rss_json = show (bench, "peak RSS, --json", "cli-json", "peak_rss_kb", "MB", 1 / 1024.0);
+  rss_table = show (bench, "peak RSS, table", "cli-table", "peak_rss_kb", "MB", 1 / 1024.0);
+  show (bench, "peak RSS, --jsonl", "cli-jsonl", "peak_rss_kb", "MB", 1 / 1024.0);
+  show (bench, "peak RSS, curl", "curl", "peak_rss_kb", "MB", 1 / 1024.0);
   show (bench, "devices/s, Latchkey", "latchkey", "devices_per_second", "k/s", 1e-3);
   show (bench, "devices/s, raw floor", "raw", "devices_per_second", "k/s", 1e-3);
   show (bench, "devices/s, peer", "peer", "devices_per_second", "k/s", 1e-3);
@@ -848,6 +984,11 @@ report (Bench *bench,
   print_ratio ("time Latchkey/peer", t_lk / t_peer, 1 / 3.0);
   print_ratio ("time Latchkey/raw floor", t_lk / t_raw, 1.5);
   print_ratio ("peak RSS Latchkey/peer", rss_lk / rss_peer, 0.5);
+  print_ratio ("time listing/curl floor", t_lk / t_curl, 2);
+  print_ratio ("time latchkey-cli --json/peer", t_json / t_peer, 1 / 3.0);
+  print_ratio ("time latchkey-cli table/peer", t_table / t_peer, 1 / 3.0);
+  print_ratio ("peak RSS latchkey-cli --json/peer", rss_json / rss_peer, 0.5);
+  print_ratio ("peak RSS latchkey-cli table/peer", rss_table / rss_peer, 0.5);
   if (!isnan (stall))
     {
       Stats s;
@@ -1128,8 +1269,12 @@ main (int   argc,
       /* Interleaved, so a drift of the machine touches every series alike. */
       ok &= measure (&bench, "latchkey", "list", NULL);
       ok &= measure (&bench, "raw", "raw", NULL);
+      ok &= measure (&bench, "curl", "curl", NULL);
       if (!no_peer)
         measure_peer (&bench, peer_dir);
+      ok &= measure (&bench, "cli-json", "cli", "json");
+      ok &= measure (&bench, "cli-table", "cli", "table");
+      ok &= measure (&bench, "cli-jsonl", "cli", "jsonl");
       ok &= measure (&bench, "stall", "stall", NULL);
       ok &= measure (&bench, "search-name", "search", picked[0]);
       ok &= measure (&bench, "search-upn", "search", picked[1]);
