@@ -1206,6 +1206,11 @@ main (int   argc,
    * would break the JSON and CSV a script reads there. */
   g_log_writer_default_set_use_stderr (TRUE);
   setlocale (LC_ALL, "");
+  /* Without TZ, GLib finds the local time zone again (a readlink and two stats) every time a
+   * date is shown in local time: 100 000 devices' "last checked in" caveats spent more time
+   * there than in writing the JSON. The same zone, named once; before any thread starts. */
+  if (g_getenv ("TZ") == NULL)
+    g_setenv ("TZ", ":/etc/localtime", TRUE);
   lk_memory_init ();
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

@@ -16,12 +16,40 @@ lk_json_writer_init (LkJsonWriter *writer,
   writer->pretty = pretty;
 }
 
+/* g_string_append_len() is a call into GLib per piece; a million devices have ~40 million
+ * pieces. Appended here in place, the buffer grown by GString when full. */
+static inline void
+put (GString    *out,
+     const char *text,
+     gsize       len)
+{
+  if (G_UNLIKELY (out->len + len >= out->allocated_len))
+    {
+      gsize kept = out->len;
+
+      g_string_set_size (out, kept + len);
+      out->len = kept;
+    }
+  memcpy (out->str + out->len, text, len);
+  out->len += len;
+  out->str[out->len] = '\0';
+}
+
+static inline void
+put_c (GString *out,
+       char     c)
+{
+  put (out, &c, 1);
+}
+
 static void
 indent (LkJsonWriter *writer,
         guint         level)
 {
-  for (guint i = 0; i < level; i++)
-    g_string_append_len (writer->out, "  ", 2);
+  static const char spaces[] = "                                ";
+
+  for (guint i = 0; i < level; i += 16)
+    put (writer->out, spaces, 2 * MIN (16, level - i));
 }
 
 /* json-glib's generator escapes only '"', '\\', 0x01–0x1e and 0x7f (0x1f is an off-by-one it
@@ -33,13 +61,13 @@ append_char (GString  *out,
 {
   switch (c)
     {
-    case '"': g_string_append_len (out, "\\\"", 2); return;
-    case '\\': g_string_append_len (out, "\\\\", 2); return;
-    case '\b': g_string_append_len (out, "\\b", 2); return;
-    case '\f': g_string_append_len (out, "\\f", 2); return;
-    case '\n': g_string_append_len (out, "\\n", 2); return;
-    case '\r': g_string_append_len (out, "\\r", 2); return;
-    case '\t': g_string_append_len (out, "\\t", 2); return;
+    case '"': put (out, "\\\"", 2); return;
+    case '\\': put (out, "\\\\", 2); return;
+    case '\b': put (out, "\\b", 2); return;
+    case '\f': put (out, "\\f", 2); return;
+    case '\n': put (out, "\\n", 2); return;
+    case '\r': put (out, "\\r", 2); return;
+    case '\t': put (out, "\\t", 2); return;
     default:
       if (lk_text_char_is_unsafe (c))
         g_string_append_printf (out, "\\u%04x", c);
@@ -54,7 +82,7 @@ append_string (GString    *out,
 {
   const char *p = text;
 
-  g_string_append_c (out, '"');
+  put_c (out, '"');
   while (*p != '\0')
     {
       const char *run = p;
@@ -63,20 +91,20 @@ append_string (GString    *out,
       /* Most bytes are printable ASCII: copied in runs. */
       while ((guchar) *p >= 0x20 && (guchar) *p < 0x7f && *p != '"' && *p != '\\')
         p++;
-      g_string_append_len (out, run, p - run);
+      put (out, run, p - run);
       if (*p == '\0')
         break;
       c = g_utf8_get_char_validated (p, -1);
       if (c == (gunichar) -1 || c == (gunichar) -2)
         {
-          g_string_append (out, "\357\277\275");
+          put (out, "\357\277\275", 3);
           p++;
           continue;
         }
       append_char (out, c);
       p = g_utf8_next_char (p);
     }
-  g_string_append_c (out, '"');
+  put_c (out, '"');
 }
 
 /* What json-glib writes before a value: the separator after the previous one, the line break
@@ -89,17 +117,17 @@ begin_value (LkJsonWriter *writer)
   if (level > 0)
     {
       if (writer->count[level - 1]++ > 0)
-        g_string_append_c (writer->out, ',');
+        put_c (writer->out, ',');
       if (writer->pretty)
         {
-          g_string_append_c (writer->out, '\n');
+          put_c (writer->out, '\n');
           indent (writer, level);
         }
     }
   if (writer->name != NULL)
     {
       append_string (writer->out, writer->name);
-      g_string_append (writer->out, writer->pretty ? " : " : ":");
+      put (writer->out, writer->pretty ? " : " : ":", writer->pretty ? 3 : 1);
       writer->name = NULL;
     }
 }
@@ -110,7 +138,7 @@ begin_container (LkJsonWriter *writer,
 {
   g_return_if_fail (writer->depth < LK_JSON_WRITER_MAX_DEPTH);
   begin_value (writer);
-  g_string_append_c (writer->out, object ? '{' : '[');
+  put_c (writer->out, object ? '{' : '[');
   writer->object[writer->depth] = object;
   writer->count[writer->depth] = 0;
   writer->depth++;
@@ -128,10 +156,10 @@ end_container (LkJsonWriter *writer,
   if (writer->pretty && (writer->count[level] > 0 || object))
     {
       if (writer->count[level] > 0)
-        g_string_append_c (writer->out, '\n');
+        put_c (writer->out, '\n');
       indent (writer, level);
     }
-  g_string_append_c (writer->out, object ? '}' : ']');
+  put_c (writer->out, object ? '}' : ']');
 }
 
 void
@@ -172,7 +200,7 @@ lk_json_writer_string (LkJsonWriter *writer,
 {
   begin_value (writer);
   if (value == NULL)
-    g_string_append_len (writer->out, "null", 4);
+    put (writer->out, "null", 4);
   else
     append_string (writer->out, value);
 }
@@ -182,12 +210,12 @@ lk_json_writer_boolean (LkJsonWriter *writer,
                         gboolean      value)
 {
   begin_value (writer);
-  g_string_append (writer->out, value ? "true" : "false");
+  put (writer->out, value ? "true" : "false", value ? 4 : 5);
 }
 
 void
 lk_json_writer_null (LkJsonWriter *writer)
 {
   begin_value (writer);
-  g_string_append_len (writer->out, "null", 4);
+  put (writer->out, "null", 4);
 }
