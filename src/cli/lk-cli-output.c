@@ -97,81 +97,119 @@ out_finish (GString *out)
 
 enum { N_COLUMNS = 5 };
 
-/* One device's cells, as people see them (never raw Graph text). */
-static void
-table_cells (LkDevice *device,
-             char     *cells[N_COLUMNS])
+/* One row's cells as people see them (never raw Graph text); most are plain ASCII, shown as
+ * they are without a copy. */
+typedef struct
 {
-  g_autoptr(LkCapability) capability = lk_capability_new_for_device (device);
+  const char *text[N_COLUMNS];
+  char       *owned[N_COLUMNS];
+} Row;
 
-  cells[0] = inert (lk_device_get_device_name (device));
-  cells[1] = inert (user_text (device));
-  cells[2] = platform_text (device);
-  cells[3] = g_strdup (lk_capability_get_label (capability));
-  cells[4] = inert (lk_device_get_id (device));
+static gboolean
+plain_ascii (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || (guchar) *p >= 0x7f)
+      return FALSE;
+  return TRUE;
 }
 
 static void
-clear_cells (char *cells[N_COLUMNS])
+row_set (Row        *row,
+         guint       column,
+         const char *text)
+{
+  text = or_dash (text);
+  if (plain_ascii (text))
+    row->text[column] = text;
+  else
+    row->text[column] = row->owned[column] = lk_text_inert (text);
+}
+
+/* @label: the capability's, when the caller knows it (it costs a classification). */
+static void
+row_fill (Row        *row,
+          LkDevice   *device,
+          const char *label)
+{
+  g_autoptr(LkCapability) capability = label == NULL ? lk_capability_new_for_device (device) : NULL;
+
+  row_set (row, 0, lk_device_get_device_name (device));
+  row_set (row, 1, user_text (device));
+  row->text[2] = row->owned[2] = platform_text (device);
+  row->text[3] = label != NULL ? label : lk_capability_get_label (capability);
+  /* Interned: kept between the passes, it must outlive the capability. */
+  row->text[3] = g_intern_string (row->text[3]);
+  row_set (row, 4, lk_device_get_id (device));
+}
+
+static void
+row_clear (Row *row)
 {
   for (guint c = 0; c < N_COLUMNS; c++)
-    g_clear_pointer (&cells[c], g_free);
+    g_clear_pointer (&row->owned[c], g_free);
 }
 
 /* Pads by characters, not bytes: names are often Italian ("Città", "Niccolò"). */
 static void
 append_row (GString     *out,
-            char *const *cells,
+            const Row   *row,
             const glong *widths)
 {
   for (guint c = 0; c < N_COLUMNS; c++)
     {
-      g_string_append (out, cells[c]);
+      g_string_append (out, row->text[c]);
       if (c + 1 < N_COLUMNS)
-        for (glong i = g_utf8_strlen (cells[c], -1); i < widths[c] + 2; i++)
+        for (glong i = g_utf8_strlen (row->text[c], -1); i < widths[c] + 2; i++)
           g_string_append_c (out, ' ');
     }
   g_string_append_c (out, '\n');
 }
 
 static void
-widen (glong       *widths,
-       char *const *cells)
+widen (glong     *widths,
+       const Row *row)
 {
   for (guint c = 0; c < N_COLUMNS; c++)
-    widths[c] = MAX (widths[c], g_utf8_strlen (cells[c], -1));
+    widths[c] = MAX (widths[c], g_utf8_strlen (row->text[c], -1));
 }
 
-/* Two passes over the devices, the cells made again in the second: the widths need every row,
- * and keeping a million rows' strings would cost more than making them twice. */
+/* Two passes over the devices: the widths need every row, and keeping a million rows' strings
+ * would cost far more than making them twice. Only each row's label (an interned pointer) is
+ * kept between the passes, so each device is classified once. */
 void
 lk_cli_print_devices_table (GPtrArray *devices)
 {
-  char *headers[N_COLUMNS] = { (char *) C_("column", "NAME"), (char *) C_("column", "USER"),
-                               (char *) C_("column", "PLATFORM"),
-                               (char *) C_("column", "PASSCODE ACTION"), (char *) C_("column", "ID") };
+  Row header = { { C_("column", "NAME"), C_("column", "USER"), C_("column", "PLATFORM"),
+                   C_("column", "PASSCODE ACTION"), C_("column", "ID") }, { NULL } };
+  g_autofree const char **labels = NULL;
   g_autoptr(GString) out = NULL;
   glong widths[N_COLUMNS] = { 0 };
-  char *cells[N_COLUMNS] = { NULL };
 
   if (devices->len == 0)
     return;
 
-  widen (widths, headers);
+  labels = g_new (const char *, devices->len);
+  widen (widths, &header);
   for (guint i = 0; i < devices->len; i++)
     {
-      table_cells (g_ptr_array_index (devices, i), cells);
-      widen (widths, cells);
-      clear_cells (cells);
+      Row row = { { NULL } };
+
+      row_fill (&row, g_ptr_array_index (devices, i), NULL);
+      labels[i] = row.text[3];
+      widen (widths, &row);
+      row_clear (&row);
     }
 
   out = g_string_sized_new (OUT_CHUNK + 4096);
-  append_row (out, headers, widths);
+  append_row (out, &header, widths);
   for (guint i = 0; i < devices->len; i++)
     {
-      table_cells (g_ptr_array_index (devices, i), cells);
-      append_row (out, cells, widths);
-      clear_cells (cells);
+      Row row = { { NULL } };
+
+      row_fill (&row, g_ptr_array_index (devices, i), labels[i]);
+      append_row (out, &row, widths);
+      row_clear (&row);
       out_maybe_flush (out);
     }
   out_finish (out);
