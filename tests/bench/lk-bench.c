@@ -443,41 +443,73 @@ child_pick (const char *graph_url,
   return 0;
 }
 
-/* Runs @argv with @input on stdin and stdout into @out_path, timing it from fork to exit; the
- * peak RSS is the kernel's for that process. Called before any thread exists, so fork is safe. */
+typedef struct
+{
+  double seconds;       /* fork to exit */
+  double first_byte;    /* fork to the first byte on stdout; -1: none */
+  double peak_rss_kb;   /* the kernel's, for that process alone */
+  double bytes;
+} Timed;
+
+/* Copies the child's stdout into @out (a file, or /dev/null), noting when the first byte came. */
+static void
+drain (int     from,
+       int     out,
+       gint64  start,
+       Timed  *timed)
+{
+  static char buffer[256 * 1024];
+  gssize n;
+
+  timed->first_byte = -1;
+  while ((n = read (from, buffer, sizeof buffer)) > 0)
+    {
+      if (timed->first_byte < 0)
+        timed->first_byte = (g_get_monotonic_time () - start) / 1e6;
+      timed->bytes += n;
+      if (write (out, buffer, n) != n)
+        g_printerr ("lk-bench: short write\n");
+    }
+}
+
+/* Runs @argv with @input (small) on stdin, its stdout copied into @out_path. Called before any
+ * thread exists, so fork is safe. */
 static gboolean
 run_timed (const char *const *argv,
            const char        *input,
            const char        *out_path,
-           double            *seconds,
-           double            *peak_rss_kb)
+           Timed             *timed)
 {
   gint64 start = g_get_monotonic_time ();
   struct rusage usage;
-  int in[2], status;
+  int in[2], from[2], out, status;
   pid_t pid;
 
-  if (pipe (in) != 0)
+  if (pipe (in) != 0 || pipe (from) != 0)
     return FALSE;
   pid = fork ();
   if (pid == 0)
     {
-      int out = open (out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
       dup2 (in[0], STDIN_FILENO);
-      dup2 (out, STDOUT_FILENO);
+      dup2 (from[1], STDOUT_FILENO);
       close (in[1]);
+      close (from[0]);
       execvp (argv[0], (char *const *) argv);
       _exit (127);
     }
   close (in[0]);
+  close (from[1]);
   if (write (in[1], input, strlen (input)) < 0)
     g_printerr ("lk-bench: could not write to %s\n", argv[0]);
   close (in[1]);
+  out = open (out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  drain (from[0], out, start, timed);
+  close (from[0]);
+  close (out);
   if (pid < 0 || wait4 (pid, &status, 0, &usage) != pid)
     return FALSE;
-  *seconds = (g_get_monotonic_time () - start) / 1e6;
-  *peak_rss_kb = usage.ru_maxrss;
+  timed->seconds = (g_get_monotonic_time () - start) / 1e6;
+  timed->peak_rss_kb = usage.ru_maxrss;
   return WIFEXITED (status) && WEXITSTATUS (status) == 0;
 }
 
@@ -492,24 +524,22 @@ child_cli (const char *graph_url,
   const char *argv[] = { cli, "--graph-url", graph_url, "--access-token-stdin", flag, "search", "", NULL };
   g_autofree char *input = g_strconcat (token, "\n", NULL);
   g_autofree char *out = g_build_filename (g_get_tmp_dir (), "lk-bench-cli-XXXXXX", NULL);
-  double seconds, rss;
+  Timed timed = { 0 };
   gboolean ok;
-  struct stat info;
   int fd = g_mkstemp (out);
 
   if (fd < 0)
     return 1;
   close (fd);
-  ok = run_timed (argv, input, out, &seconds, &rss);
-  ok = ok && g_stat (out, &info) == 0;
+  ok = run_timed (argv, input, out, &timed);
   g_unlink (out);
   if (!ok)
     {
       g_printerr ("lk-bench: %s search failed\n", cli);
       return 1;
     }
-  printf ("{\"seconds\": %.4f, \"peak_rss_kb\": %.0f, \"bytes\": %.0f}\n", seconds, rss,
-          (double) info.st_size);
+  printf ("{\"seconds\": %.4f, \"first_row\": %.4f, \"peak_rss_kb\": %.0f, \"bytes\": %.0f}\n",
+          timed.seconds, timed.first_byte, timed.peak_rss_kb, timed.bytes);
   return 0;
 }
 
@@ -525,7 +555,7 @@ child_curl (const char *graph_url,
   g_autofree char *url = first_page_url (graph_url, LK_DEVICE_SELECT_BETA, 1000);
   g_autoptr(GString) config = g_string_new ("globoff\nsilent\nfail\n");
   const char *argv[] = { "curl", "--config", "-", NULL };
-  double seconds, rss;
+  Timed timed = { 0 };
   guint pages = 0;
 
   g_string_append_printf (config, "header = \"Authorization: %s\"\n", authorization);
@@ -549,13 +579,14 @@ child_curl (const char *graph_url,
         url = g_strndup (link + 19, end - (link + 19));
     }
   g_clear_object (&session);
-  if (!run_timed (argv, config->str, "/dev/null", &seconds, &rss))
+  if (!run_timed (argv, config->str, "/dev/null", &timed))
     {
       g_printerr ("lk-bench: curl failed (is it installed?)\n");
       return 1;
     }
   explicit_bzero (config->str, config->len);
-  printf ("{\"seconds\": %.4f, \"peak_rss_kb\": %.0f, \"pages\": %u}\n", seconds, rss, pages);
+  printf ("{\"seconds\": %.4f, \"peak_rss_kb\": %.0f, \"pages\": %u}\n", timed.seconds,
+          timed.peak_rss_kb, pages);
   return 0;
 }
 
@@ -910,7 +941,7 @@ report (Bench *bench,
         char **picked)
 {
   double t_lk, t_raw, t_peer, rss_lk, rss_peer, stall;
-  double t_curl, t_json, t_table, rss_json, rss_table;
+  double t_curl, t_json, t_table, rss_json, rss_table, t_peer_json, rss_peer_json;
 
   derive_rate (bench, "latchkey", n_devices);
   derive_rate (bench, "raw", n_devices);
@@ -933,6 +964,11 @@ report (Bench *bench,
   rss_json = show (bench, "peak RSS, --json", "cli-json", "peak_rss_kb", "MB", 1 / 1024.0);
   rss_table = show (bench, "peak RSS, table", "cli-table", "peak_rss_kb", "MB", 1 / 1024.0);
   show (bench, "peak RSS, --jsonl", "cli-jsonl", "peak_rss_kb", "MB", 1 / 1024.0);
+  show (bench, "first row, --jsonl", "cli-jsonl", "first_row", "s", 1);
+  show (bench, "first row, --json (after the ranking)", "cli-json", "first_row", "s", 1);
+  t_peer_json = show (bench, "Graph SDK, then JSON.stringify into a file", "peer-json", "seconds", "s", 1);
+  rss_peer_json = show (bench, "peak RSS, Graph SDK printing", "peer-json", "peak_rss_kb", "MB", 1 / 1024.0);
+  show (bench, "Graph SDK: first page", "peer", "first_page", "s", 1);
   show (bench, "peak RSS, curl", "curl", "peak_rss_kb", "MB", 1 / 1024.0);
   show (bench, "devices/s, Latchkey", "latchkey", "devices_per_second", "k/s", 1e-3);
   show (bench, "devices/s, raw floor", "raw", "devices_per_second", "k/s", 1e-3);
@@ -989,6 +1025,8 @@ report (Bench *bench,
   print_ratio ("time latchkey-cli table/peer", t_table / t_peer, 1 / 3.0);
   print_ratio ("peak RSS latchkey-cli --json/peer", rss_json / rss_peer, 0.5);
   print_ratio ("peak RSS latchkey-cli table/peer", rss_table / rss_peer, 0.5);
+  print_ratio ("time latchkey-cli --json/SDK printing", t_json / t_peer_json, 1 / 3.0);
+  print_ratio ("peak RSS latchkey-cli --json/SDK printing", rss_json / rss_peer_json, 0.5);
   if (!isnan (stall))
     {
       Stats s;
@@ -1134,16 +1172,25 @@ peer_ready (const char *peer_dir)
 
 static void
 measure_peer (Bench      *bench,
-              const char *peer_dir)
+              const char *peer_dir,
+              gboolean    print)
 {
-  const char *argv[] = { "node", "list-devices.mjs", bench->graph_url, NULL };
-  g_autoptr(JsonObject) result = run_json (bench, peer_dir, argv);
+  g_autofree char *out = g_build_filename (g_get_tmp_dir (), "lk-bench-peer-XXXXXX", NULL);
+  const char *argv[] = { "node", "list-devices.mjs", bench->graph_url, print ? out : NULL, NULL };
+  g_autoptr(JsonObject) result = NULL;
+  const char *series = print ? "peer-json" : "peer";
+  int fd = g_mkstemp (out);
 
+  if (fd >= 0)
+    close (fd);
+  result = run_json (bench, peer_dir, argv);
+  g_unlink (out);
   if (result == NULL)
     return;
-  record (bench, "peer", "seconds", json_object_get_double_member (result, "seconds"));
-  record (bench, "peer", "devices", json_object_get_double_member (result, "devices"));
-  record (bench, "peer", "peak_rss_kb", json_object_get_double_member (result, "peak_rss_kb"));
+  record (bench, series, "seconds", json_object_get_double_member (result, "seconds"));
+  record (bench, series, "first_page", json_object_get_double_member_with_default (result, "first_page", 0));
+  record (bench, series, "devices", json_object_get_double_member (result, "devices"));
+  record (bench, series, "peak_rss_kb", json_object_get_double_member (result, "peak_rss_kb"));
 }
 
 /* Cold start, in a private X server, session bus and keyring (tests/bench/cold-start.sh runs
@@ -1271,8 +1318,10 @@ main (int   argc,
       ok &= measure (&bench, "raw", "raw", NULL);
       ok &= measure (&bench, "curl", "curl", NULL);
       if (!no_peer)
-        measure_peer (&bench, peer_dir);
+        measure_peer (&bench, peer_dir, FALSE);
       ok &= measure (&bench, "cli-json", "cli", "json");
+      if (!no_peer)
+        measure_peer (&bench, peer_dir, TRUE);
       ok &= measure (&bench, "cli-table", "cli", "table");
       ok &= measure (&bench, "cli-jsonl", "cli", "jsonl");
       ok &= measure (&bench, "stall", "stall", NULL);
