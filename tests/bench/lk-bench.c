@@ -226,8 +226,37 @@ first_page_url (const char *graph_url,
                           graph_url, select, top);
 }
 
-/* The floor: the same pages, bytes only, no JSON parsing; the nextLink found by a string
- * search (the sandbox writes it after "value", as Graph does). */
+/* GETs *@url and replaces it with the page's nextLink (NULL after the last), found by a string
+ * search (the sandbox writes it after "value", as Graph does); adds the body's size to @bytes. */
+static gboolean
+raw_page (SoupSession  *session,
+          const char   *authorization,
+          char        **url,
+          guint64      *bytes)
+{
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", *url);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *data, *link, *end;
+  gsize len;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_clear_pointer (url, g_free);
+  if (body == NULL || soup_message_get_status (msg) != SOUP_STATUS_OK)
+    {
+      g_printerr ("lk-bench: raw page: %s\n", error != NULL ? error->message : soup_message_get_reason_phrase (msg));
+      return FALSE;
+    }
+  data = g_bytes_get_data (body, &len);
+  *bytes += len;
+  link = g_strstr_len (data, (gssize) len, "\"@odata.nextLink\":\"");
+  if (link != NULL && (end = memchr (link + 19, '"', len - (link + 19 - data))) != NULL)
+    *url = g_strndup (link + 19, end - (link + 19));
+  return TRUE;
+}
+
+/* The floor: the same pages, bytes only, no JSON parsing. */
 static int
 child_raw (const char *graph_url,
            const char *token)
@@ -242,28 +271,9 @@ child_raw (const char *graph_url,
 
   while (url != NULL)
     {
-      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-      g_autoptr(GBytes) body = NULL;
-      g_autoptr(GError) error = NULL;
-      const char *data, *link, *end;
-      gsize len;
-
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
-                                    authorization);
-      body = soup_session_send_and_read (session, msg, NULL, &error);
-      g_clear_pointer (&url, g_free);
-      if (body == NULL || soup_message_get_status (msg) != SOUP_STATUS_OK)
-        {
-          g_printerr ("lk-bench: raw page %u: %s\n", pages,
-                      error != NULL ? error->message : soup_message_get_reason_phrase (msg));
-          return 1;
-        }
-      data = g_bytes_get_data (body, &len);
-      bytes += len;
+      if (!raw_page (session, authorization, &url, &bytes))
+        return 1;
       pages++;
-      link = g_strstr_len (data, (gssize) len, "\"@odata.nextLink\":\"");
-      if (link != NULL && (end = memchr (link + 19, '"', len - (link + 19 - data))) != NULL)
-        url = g_strndup (link + 19, end - (link + 19));
     }
   printf ("{\"seconds\": %.4f, \"pages\": %u, \"bytes\": %" G_GUINT64_FORMAT ", "
           "\"peak_rss_kb\": %" G_GINT64_FORMAT ", \"base_rss_kb\": %" G_GINT64_FORMAT "}\n",
@@ -556,27 +566,16 @@ child_curl (const char *graph_url,
   g_autoptr(GString) config = g_string_new ("globoff\nsilent\nfail\n");
   const char *argv[] = { "curl", "--config", "-", NULL };
   Timed timed = { 0 };
+  guint64 bytes = 0;
   guint pages = 0;
 
   g_string_append_printf (config, "header = \"Authorization: %s\"\n", authorization);
   while (url != NULL)
     {
-      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-      g_autoptr(GBytes) body = NULL;
-      const char *data, *link, *end;
-      gsize len;
-
       g_string_append_printf (config, "url = \"%s\"\noutput = \"/dev/null\"\n", url);
       pages++;
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
-      body = soup_session_send_and_read (session, msg, NULL, NULL);
-      g_clear_pointer (&url, g_free);
-      if (body == NULL || soup_message_get_status (msg) != SOUP_STATUS_OK)
+      if (!raw_page (session, authorization, &url, &bytes))
         return 1;
-      data = g_bytes_get_data (body, &len);
-      link = g_strstr_len (data, (gssize) len, "\"@odata.nextLink\":\"");
-      if (link != NULL && (end = memchr (link + 19, '"', len - (link + 19 - data))) != NULL)
-        url = g_strndup (link + 19, end - (link + 19));
     }
   g_clear_object (&session);
   if (!run_timed (argv, config->str, "/dev/null", &timed))
