@@ -65,11 +65,13 @@ arrival_cb (GPtrArray *devices,
   g_ptr_array_extend (user_data, devices, (GCopyFunc) (void (*) (void)) g_object_ref, NULL);
 }
 
-/* The ranked devices as the CLI's client sees them; @arrived: in the order they came. */
+/* The ranked devices as the CLI's client sees them; @arrived: in the order they came. With
+ * @stream_only, the client keeps none (what --jsonl asks of it). */
 static GPtrArray *
-list_devices (Tenant     *tenant,
-              const char *text,
-              GPtrArray  *arrived)
+list_devices_full (Tenant     *tenant,
+                   const char *text,
+                   GPtrArray  *arrived,
+                   gboolean    stream_only)
 {
   g_autoptr(LkStaticToken) tokens = lk_static_token_new (tenant->token);
   g_autoptr(LkGraphClient) client = lk_graph_client_new (tenant->graph_url, "beta", LK_TOKEN_PROVIDER (tokens));
@@ -78,6 +80,7 @@ list_devices (Tenant     *tenant,
   g_autoptr(GError) error = NULL;
   GPtrArray *devices;
 
+  lk_graph_client_set_stream_only (client, stream_only);
   lk_graph_client_list_devices_async (client, query, arrived != NULL ? arrival_cb : NULL, arrived,
                                       NULL, NULL, store_cb, &result);
   while (result == NULL)
@@ -85,6 +88,34 @@ list_devices (Tenant     *tenant,
   devices = lk_graph_client_list_devices_finish (client, result, &error);
   g_assert_no_error (error);
   return devices;
+}
+
+static GPtrArray *
+list_devices (Tenant     *tenant,
+              const char *text,
+              GPtrArray  *arrived)
+{
+  return list_devices_full (tenant, text, arrived, FALSE);
+}
+
+/* A stream-only listing hands over every device once, in Graph's order, and holds none after. */
+static void
+assert_stream_only (Tenant     *tenant,
+                    const char *text,
+                    GPtrArray  *arrived)
+{
+  g_autoptr(GPtrArray) streamed = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) kept = list_devices_full (tenant, text, streamed, TRUE);
+
+  g_assert_cmpuint (kept->len, ==, 0);
+  g_assert_cmpuint (streamed->len, ==, arrived->len);
+  for (guint i = 0; i < streamed->len; i++)
+    {
+      g_assert_cmpstr (lk_device_get_id (g_ptr_array_index (streamed, i)), ==,
+                       lk_device_get_id (g_ptr_array_index (arrived, i)));
+      /* Only the test's reference holds it now. */
+      g_assert_cmpuint (G_OBJECT (g_ptr_array_index (streamed, i))->ref_count, ==, 1);
+    }
 }
 
 /* --- the reference: what lk-cli-output.c did before it streamed ------------------------------ */
@@ -271,6 +302,7 @@ assert_same_search (Tenant     *tenant,
 
   g_assert_cmpuint (devices->len, >, 0);
   g_assert_cmpuint (arrived->len, ==, devices->len);
+  assert_stream_only (tenant, text, arrived);
   g_assert_cmpstr (json, ==, want_json);
   g_assert_cmpstr (table, ==, want_table);
   g_assert_cmpstr (jsonl, ==, want_jsonl);
