@@ -21,6 +21,14 @@ generated (JsonNode *root,
   return lk_text_json_inert (text);
 }
 
+static void
+fill_bytes (char bytes[256])
+{
+  for (int i = 1; i < 256; i++)
+    bytes[i - 1] = (char) i;
+  bytes[255] = '\0';
+}
+
 /* Every byte value 1–255 in a string (lone high bytes are invalid UTF-8), the characters a
  * terminal obeys, nesting, empty containers. */
 static JsonNode *
@@ -29,9 +37,7 @@ hostile_tree (void)
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   char bytes[256];
 
-  for (int i = 1; i < 256; i++)
-    bytes[i - 1] = (char) i;
-  bytes[255] = '\0';
+  fill_bytes (bytes);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "bytes");
   json_builder_add_string_value (builder, bytes);
@@ -63,9 +69,7 @@ write_hostile (LkJsonWriter *writer)
 {
   char bytes[256];
 
-  for (int i = 1; i < 256; i++)
-    bytes[i - 1] = (char) i;
-  bytes[255] = '\0';
+  fill_bytes (bytes);
   lk_json_writer_begin_object (writer);
   lk_json_writer_member (writer, "bytes");
   lk_json_writer_string (writer, bytes);
