@@ -9,6 +9,10 @@
  * warm from the previous run; the Node peer (tests/bench/peer) lists the same devices from the
  * same server in the same rounds. Medians, min–max, IQR and the ratios are printed at the end.
  *
+ * Besides the listing it times what an admin runs: latchkey-cli search "" with --json, the table
+ * and --jsonl (LK_BENCH_CLI overrides the binary), its output copied into a file; the peer
+ * listing and then writing the same JSON; and curl fetching the same pages as the floor.
+ *
  * The sandbox's token reaches the children and the peer in the environment (LK_BENCH_TOKEN),
  * never on a command line other users of the machine could read in /proc.
  */
