@@ -66,5 +66,10 @@ gboolean    lk_device_id_is_valid              (const char *id);
 
 /* Serializes back to a managedDevice object (the members above); for --json output and tests. */
 JsonObject *lk_device_to_json                  (LkDevice *self);
+/* The same members, in the same order, written into an open object of @writer (LkJsonWriter,
+ * lk-json-writer.h): what --json prints device by device. */
+struct _LkJsonWriter;
+void        lk_device_write_json_members       (LkDevice             *self,
+                                                struct _LkJsonWriter *writer);
 
 G_END_DECLS

@@ -43,6 +43,12 @@ void        lk_graph_client_set_timeout      (LkGraphClient *self, guint seconds
 void        lk_graph_client_set_budget       (LkGraphClient *self, guint seconds);
 void        lk_graph_client_set_max_body_size (LkGraphClient *self, gsize bytes);
 void        lk_graph_client_set_page_size    (LkGraphClient *self, guint top);
+/* With TRUE, listings hand each page to the page function in the order Graph sent it and keep
+ * nothing, so memory stays flat however many devices come (`latchkey-cli --jsonl`): finish then
+ * returns an empty array. Several plans (a search by name, user and serial) still report each
+ * device once. Default FALSE. */
+void        lk_graph_client_set_stream_only  (LkGraphClient *self,
+                                              gboolean       stream_only);
 /* Client-side rate limit, so a burst never trips Intune's throttling: at most @requests requests
  * and @writes POSTs per @window_ms (default Intune's 2000 and 200 per 20 s, per app and tenant). */
 void        lk_graph_client_set_rate_limit   (LkGraphClient *self,
