@@ -223,6 +223,7 @@ keys_page_cb (GObject      *source,
   GError *error = NULL;
   g_autoptr(JsonNode) root = lk_graph_client_get_json_finish (LK_GRAPH_CLIENT (source), result, NULL, NULL, &error);
   g_autofree char *next = NULL;
+  GCancellable *cancellable;
 
   if (root == NULL || !lk_unlock_parse_bitlocker_page (root, listing->keys, &next, &error))
     {
@@ -243,7 +244,8 @@ keys_page_cb (GObject      *source,
       return;
     }
   g_hash_table_add (listing->seen_links, g_strdup (next));
-  lk_graph_client_get_json_async (LK_GRAPH_CLIENT (source), NULL, next, g_task_get_cancellable (task),
+  cancellable = g_task_get_cancellable (task);
+  lk_graph_client_get_json_async (LK_GRAPH_CLIENT (source), NULL, next, cancellable,
                                   keys_page_cb, g_steal_pointer (&task));
 }
 
