@@ -1439,7 +1439,7 @@ handle_unlock (SbRequest *req, const char *method, const char *path, char **part
   g_mutex_lock (&self->lock);
   granted = g_hash_table_lookup (self->access_tokens, token);
   answer.token_scopes = granted != NULL ? g_strdupv (granted->scopes) : NULL;
-  graph_base = g_strdup_printf ("%s/graph", self->base_url);
+  graph_base = g_strdup_printf ("%s/graph", req->foreign_next_link ? "https://evil.example.com" : self->base_url);
   sb_unlock_answer (self->unlock, self->devices, method, parts, n, query, graph_base,
                     self->pending_ms, &answer);
   g_mutex_unlock (&self->lock);
