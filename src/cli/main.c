@@ -1064,8 +1064,7 @@ find_option (Cli          *cli,
   return EXIT_NOT_SUPPORTED;
 }
 
-/* The journal line of a reveal or rotation: who, tenant, device, which secret kind — never the
- * secret. @detail: the admin's reason (a ticket number) or an error message. */
+/* The journal line of a reveal or rotation, never the secret; @detail NULL: the --reason. */
 static void
 journal (Cli            *cli,
          LkDevice       *device,
@@ -1076,38 +1075,13 @@ journal (Cli            *cli,
          const char     *client_request_id)
 {
   g_autoptr(LkActionHistory) history = lk_action_history_new (NULL);
-  g_autoptr(LkHistoryEntry) entry = lk_history_entry_new ();
   g_autoptr(GError) error = NULL;
 
-  entry->admin = g_strdup (cli->account != NULL ? lk_account_get_username (cli->account) : NULL);
-  entry->tenant = g_strdup (cli->account != NULL ? lk_account_get_tenant_id (cli->account) : NULL);
-  entry->device_id = g_strdup (lk_device_get_id (device));
-  entry->device_name = g_strdup (lk_device_get_device_name (device));
-  entry->action = g_strdup (action);
-  entry->outcome = g_strdup (outcome);
-  entry->detail = g_strdup (detail != NULL ? detail : cli->reason);
-  entry->request_id = g_strdup (request_id);
-  entry->client_request_id = g_strdup (client_request_id != NULL ? client_request_id : NULL);
-  if (!lk_action_history_append (history, entry, &error))
+  if (!lk_unlock_journal (history, device, cli->account != NULL ? lk_account_get_username (cli->account) : NULL,
+                          cli->account != NULL ? lk_account_get_tenant_id (cli->account) : NULL,
+                          action, outcome, detail != NULL ? detail : cli->reason, request_id,
+                          client_request_id, &error))
     g_printerr (_("Could not write the history: %s\n"), error->message);
-}
-
-static const char *
-reveal_action (LkUnlockKind kind)
-{
-  switch (kind)
-    {
-    case LK_UNLOCK_LAPS:
-      return "revealLocalAdminPassword";
-    case LK_UNLOCK_BITLOCKER:
-      return "revealBitLockerKey";
-    case LK_UNLOCK_FILEVAULT:
-      return "revealFileVaultKey";
-    case LK_UNLOCK_MACOS_ADMIN:
-    case LK_UNLOCK_N_KINDS:
-    default:
-      return "revealMacOSAdminPassword";
-    }
 }
 
 static void
@@ -1117,7 +1091,7 @@ print_secret (Cli            *cli,
 {
   g_autofree char *shown = lk_text_inert (secret->secret);
   g_autofree char *account = secret->account_name != NULL ? lk_text_inert (secret->account_name) : NULL;
-  g_autofree char *when = local_time_text (secret->backup_time);
+  g_autofree char *when = lk_unlock_format_time (secret->backup_time);
 
   if (cli->json)
     print_json_members ("id", lk_device_get_id (device), "kind", lk_unlock_kind_to_string (secret->kind),
@@ -1130,7 +1104,7 @@ print_secret (Cli            *cli,
 
       if (account != NULL)
         g_print (_("Account: %s\n"), account);
-      g_print (_("Backed up or rotated: %s\n"), when);
+      g_print (_("Backed up or rotated: %s\n"), when != NULL ? when : "—");
       g_print ("%s\n", shown);
       for (guint i = 0; spelled != NULL && spelled[i] != NULL; i++)
         {
@@ -1163,11 +1137,11 @@ reveal (Cli          *cli,
   secret = lk_unlock_client_reveal_finish (unlock, cli_wait (cli), &error);
   if (secret == NULL)
     {
-      journal (cli, target->device, reveal_action (kind), "error", error->message,
+      journal (cli, target->device, lk_unlock_kind_reveal_action (kind), "error", error->message,
                lk_graph_error_get_request_id (error), lk_graph_error_get_client_request_id (error));
       return report_error (cli, error);
     }
-  journal (cli, target->device, reveal_action (kind), "revealed", NULL, secret->request_id,
+  journal (cli, target->device, lk_unlock_kind_reveal_action (kind), "revealed", NULL, secret->request_id,
            secret->client_request_id);
   print_secret (cli, target->device, secret);
   return EXIT_OK;
@@ -1297,10 +1271,10 @@ list_bitlocker (Cli          *cli,
     {
       LkBitLockerKeyInfo *info = g_ptr_array_index (keys, i);
       g_autofree char *key_id = lk_text_inert (info->id);
-      g_autofree char *when = local_time_text (info->created);
+      g_autofree char *when = lk_unlock_format_time (info->created);
 
       /* The recovery screen shows the key id's first group: the admin matches it. */
-      g_print ("%s  %s  %s\n", key_id, lk_bitlocker_volume_type_label (info->volume_type), when);
+      g_print ("%s  %s  %s\n", key_id, lk_bitlocker_volume_type_label (info->volume_type), when != NULL ? when : "—");
     }
   return keys->len > 0 ? EXIT_OK : EXIT_NOT_FOUND;
 }

@@ -402,6 +402,15 @@ lk_bitlocker_format_key (const char *key)
   return g_string_free (out, FALSE);
 }
 
+char *
+lk_unlock_format_time (const char *iso8601)
+{
+  g_autoptr(GDateTime) when = iso8601 != NULL ? g_date_time_new_from_iso8601 (iso8601, NULL) : NULL;
+  g_autoptr(GDateTime) local = when != NULL ? g_date_time_to_local (when) : NULL;
+
+  return local != NULL ? g_date_time_format (local, "%x %X") : NULL;
+}
+
 static const char *const letter_words[26] = {
   N_("Alfa"), N_("Bravo"), N_("Charlie"), N_("Delta"), N_("Echo"), N_("Foxtrot"), N_("Golf"),
   N_("Hotel"), N_("India"), N_("Juliett"), N_("Kilo"), N_("Lima"), N_("Mike"), N_("November"),

@@ -97,6 +97,9 @@ char       *lk_laps_decode_password        (const char  *password_base64,
                                             GError     **error);
 /* "123456-…" as eight groups of six digits, or NULL when @key is not such a key. */
 char       *lk_bitlocker_format_key        (const char  *key);
+/* An ISO 8601 time from Graph in local time ("%x %X"), or NULL when it does not parse (the
+ * documentation's own example writes "String (timestamp)"). */
+char       *lk_unlock_format_time          (const char  *iso8601);
 /* Each character of @secret as words to read aloud ("Q as in Quebec, 7 seven…"), translated;
  * one item per character. */
 GStrv       lk_phonetic_spell              (const char  *secret);

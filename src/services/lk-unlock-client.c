@@ -72,6 +72,50 @@ lk_unlock_kind_device_action (LkUnlockKind kind)
     }
 }
 
+const char *
+lk_unlock_kind_reveal_action (LkUnlockKind kind)
+{
+  switch (kind)
+    {
+    case LK_UNLOCK_LAPS:
+      return "revealLocalAdminPassword";
+    case LK_UNLOCK_BITLOCKER:
+      return "revealBitLockerKey";
+    case LK_UNLOCK_FILEVAULT:
+      return "revealFileVaultKey";
+    case LK_UNLOCK_MACOS_ADMIN:
+    case LK_UNLOCK_N_KINDS:
+    default:
+      return "revealMacOSAdminPassword";
+    }
+}
+
+gboolean
+lk_unlock_journal (LkActionHistory  *history,
+                   LkDevice         *device,
+                   const char       *admin,
+                   const char       *tenant,
+                   const char       *action,
+                   const char       *outcome,
+                   const char       *detail,
+                   const char       *request_id,
+                   const char       *client_request_id,
+                   GError          **error)
+{
+  g_autoptr(LkHistoryEntry) entry = lk_history_entry_new ();
+
+  entry->admin = g_strdup (admin);
+  entry->tenant = g_strdup (tenant);
+  entry->device_id = g_strdup (lk_device_get_id (device));
+  entry->device_name = g_strdup (lk_device_get_device_name (device));
+  entry->action = g_strdup (action);
+  entry->outcome = g_strdup (outcome);
+  entry->detail = g_strdup (detail);
+  entry->request_id = g_strdup (request_id);
+  entry->client_request_id = g_strdup (client_request_id);
+  return lk_action_history_append (history, entry, error);
+}
+
 static gboolean
 return_if_invalid (GTask      *task,
                    const char *id)

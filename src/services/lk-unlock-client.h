@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "lk-action-history.h"
 #include "lk-graph-client.h"
 #include "lk-unlock-options.h"
 
@@ -53,6 +54,22 @@ void            lk_unlock_client_reveal_async          (LkUnlockClient      *sel
  * carries them too (lk_graph_error_get_request_id()). */
 LkUnlockSecret *lk_unlock_client_reveal_finish         (LkUnlockClient      *self,
                                                         GAsyncResult        *result,
+                                                        GError             **error);
+
+/* The history's name of a reveal of @kind ("revealLocalAdminPassword"…); a rotation is
+ * journaled under lk_unlock_kind_rotate_action(). */
+const char     *lk_unlock_kind_reveal_action           (LkUnlockKind         kind);
+/* Appends one journal line of a reveal or rotation — who, tenant, device, which secret kind,
+ * outcome, request ids; never the secret. @detail: the admin's reason or an error message. */
+gboolean        lk_unlock_journal                      (LkActionHistory     *history,
+                                                        LkDevice            *device,
+                                                        const char          *admin,
+                                                        const char          *tenant,
+                                                        const char          *action,
+                                                        const char          *outcome,
+                                                        const char          *detail,
+                                                        const char          *request_id,
+                                                        const char          *client_request_id,
                                                         GError             **error);
 
 /* The Intune action that rotates @kind's secret. */
