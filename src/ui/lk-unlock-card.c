@@ -458,7 +458,7 @@ rotate_action (GtkWidget  *widget,
   GtkRoot *root = gtk_widget_get_root (widget);
   GtkWidget *dialog;
   GtkWidget *entry = gtk_entry_new ();
-  g_autofree char *heading = g_strdup_printf (_("Rotate the %s?"), lk_unlock_kind_label (self->option.kind));
+  g_autofree char *heading = g_strdup_printf (_("Rotate “%s”?"), lk_unlock_kind_label (self->option.kind));
   g_autofree char *body = g_strdup_printf (_("Intune asks %s for a new secret; the current one stops working once the device checks in, and only then does the new one exist. Type the device name to confirm."),
                                            lk_device_get_device_name (self->device));
 
