@@ -2074,6 +2074,24 @@ lk_graph_client_get_graph_url (LkGraphClient *self)
   return self->graph_url;
 }
 
+LkTokenProvider *
+lk_graph_client_get_token_provider (LkGraphClient *self)
+{
+  g_return_val_if_fail (LK_IS_GRAPH_CLIENT (self), NULL);
+  return self->tokens;
+}
+
+void
+lk_graph_client_set_token_provider (LkGraphClient   *self,
+                                    LkTokenProvider *tokens)
+{
+  g_return_if_fail (LK_IS_GRAPH_CLIENT (self));
+  g_return_if_fail (LK_IS_TOKEN_PROVIDER (tokens));
+
+  /* Requests under way keep the token they hold; the next one asks the new provider. */
+  g_set_object (&self->tokens, tokens);
+}
+
 const char *
 lk_graph_client_get_api_version (LkGraphClient *self)
 {

@@ -35,6 +35,11 @@ LkGraphClient *lk_graph_client_new (const char      *graph_url,
                                     LkTokenProvider *tokens);
 
 const char *lk_graph_client_get_graph_url    (LkGraphClient *self);
+/* Where the bearer token comes from; replaced when incremental consent signs the same account
+ * in again (the manager replaces the account object and wipes the old one's tokens). */
+LkTokenProvider *lk_graph_client_get_token_provider (LkGraphClient   *self);
+void             lk_graph_client_set_token_provider (LkGraphClient   *self,
+                                                     LkTokenProvider *tokens);
 const char *lk_graph_client_get_api_version  (LkGraphClient *self);
 
 /* Tuning, mostly for tests: retries for 429/503/504 (default 4), backoff base and cap in ms

@@ -298,7 +298,6 @@ consented_cb (GObject      *source,
   g_autoptr(LkUnlockCard) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(LkAccount) account = lk_account_manager_request_scopes_finish (LK_ACCOUNT_MANAGER (source), result, &error);
-  g_autoptr(LkGraphClient) client = NULL;
 
   set_busy (self, FALSE);
   if (account == NULL)
@@ -307,10 +306,8 @@ consented_cb (GObject      *source,
         set_status (self, error->message);
       return;
     }
-  /* The account that came back holds the new permission: read with it from now on. */
-  client = lk_graph_client_new (lk_account_get_graph_url (account), lk_graph_client_get_api_version (self->client),
-                                LK_TOKEN_PROVIDER (account));
-  g_set_object (&self->client, client);
+  /* The account that came back holds the new permission; the application already moved the
+   * window's client (ours) to it. */
   run (self);
 }
 
