@@ -68,3 +68,11 @@ lk_test_is_actionable (GtkWidget     *widget,
   return GTK_IS_ACTIONABLE (widget)
          && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), name) == 0;
 }
+
+/* A button labelled @text that is shown. */
+G_GNUC_UNUSED static gboolean
+lk_test_is_visible_button (GtkWidget     *widget,
+                           gconstpointer  text)
+{
+  return lk_test_is_button (widget, text) && gtk_widget_is_visible (widget);
+}

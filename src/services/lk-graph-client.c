@@ -1766,19 +1766,40 @@ post_ids_free (PostIds *ids)
   g_free (ids);
 }
 
+/* Support asks for the request ids of an answer whatever it was: kept from the send's request. */
+static void
+post_ids_take (PostIds      *ids,
+               GAsyncResult *send_result)
+{
+  Request *req = g_task_get_task_data (G_TASK (send_result));
+
+  ids->request_id = g_strdup (req->response_request_id);
+  ids->client_request_id = g_strdup (req->client_request_id);
+}
+
+static void
+post_ids_copy (GAsyncResult  *result,
+               char         **request_id,
+               char         **client_request_id)
+{
+  PostIds *ids = g_task_get_task_data (G_TASK (result));
+
+  if (request_id != NULL)
+    *request_id = g_strdup (ids->request_id);
+  if (client_request_id != NULL)
+    *client_request_id = g_strdup (ids->client_request_id);
+}
+
 static void
 post_action_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  Request *req = g_task_get_task_data (G_TASK (result));
-  PostIds *ids = g_task_get_task_data (task);
   GError *error = NULL;
 
   /* Support asks for these for a queued action too, not only for a failed one. */
-  ids->request_id = g_strdup (req->response_request_id);
-  ids->client_request_id = g_strdup (req->client_request_id);
+  post_ids_take (g_task_get_task_data (task), result);
   send_finish (LK_GRAPH_CLIENT (source), result, &error);
   if (error != NULL)
     g_task_return_error (task, error);
@@ -1872,15 +1893,9 @@ lk_graph_client_post_action_finish_full (LkGraphClient  *self,
                                          char          **client_request_id,
                                          GError        **error)
 {
-  PostIds *ids;
-
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
-  ids = g_task_get_task_data (G_TASK (result));
-  if (request_id != NULL)
-    *request_id = g_strdup (ids->request_id);
-  if (client_request_id != NULL)
-    *client_request_id = g_strdup (ids->client_request_id);
+  post_ids_copy (result, request_id, client_request_id);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
@@ -1929,13 +1944,11 @@ get_json_cb (GObject      *source,
              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  Request *req = g_task_get_task_data (G_TASK (result));
   PostIds *ids = g_task_get_task_data (task);
   GError *error = NULL;
   JsonNode *root;
 
-  ids->request_id = g_strdup (req->response_request_id);
-  ids->client_request_id = g_strdup (req->client_request_id);
+  post_ids_take (ids, result);
   root = send_finish (LK_GRAPH_CLIENT (source), result, &error);
   if (error != NULL)
     g_task_return_error (task, error);
@@ -1977,15 +1990,9 @@ lk_graph_client_get_json_finish (LkGraphClient  *self,
                                  char          **client_request_id,
                                  GError        **error)
 {
-  PostIds *ids;
-
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
-  ids = g_task_get_task_data (G_TASK (result));
-  if (request_id != NULL)
-    *request_id = g_strdup (ids->request_id);
-  if (client_request_id != NULL)
-    *client_request_id = g_strdup (ids->client_request_id);
+  post_ids_copy (result, request_id, client_request_id);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 

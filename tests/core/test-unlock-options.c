@@ -1,5 +1,6 @@
 /* test-unlock-options.c: the unlock options table, and Microsoft's example bodies parsed. */
 #include "config.h"
+#include "../lk-test-common.h"
 
 #include <string.h>
 
@@ -8,20 +9,6 @@
 
 #define ENTRA_ID "1ab40ab2-32a8-4b00-b6b5-ba724e407de9"
 #define ZERO_ID  "00000000-0000-0000-0000-000000000000"
-
-static LkDevice *
-device_from (const char *members)
-{
-  g_autofree char *text = g_strdup_printf ("{\"id\":\"d1\",\"deviceName\":\"X\",%s}", members);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  LkDevice *device;
-
-  g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
-  device = lk_device_new_from_json (json_node_get_object (json_parser_get_root (parser)), &error);
-  g_assert_no_error (error);
-  return device;
-}
 
 typedef struct
 {
@@ -54,7 +41,7 @@ test_table (void)
 {
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(LkDevice) device = device_from (cases[i].json);
+      g_autoptr(LkDevice) device = lk_test_device_from (cases[i].json);
       const char *none = NULL;
       g_autoptr(GArray) options = lk_unlock_options_for_device (device, cases[i].entra_id, &none);
       g_autoptr(GString) rules = g_string_new (NULL);

@@ -23,11 +23,11 @@
 #include "lk-demo-browser.h"
 #include "lk-reset-wizard.h"
 #include "lk-sandbox.h"
-#include "lk-unlock-card.h"
 #include "lk-device-page.h"
 #include "lk-window.h"
 #include "../lk-test-common.h"
 #include "../lk-test-widgets.h"
+#include "../lk-test-unlock.h"
 
 static const char *cli_path;
 static LkSandbox *sandbox;
@@ -321,57 +321,18 @@ reset_in_wizard (LkResetWizard *wizard,
 
 /* --- unlock options in the window --------------------------------------------------------------- */
 
-static gboolean
-card_has_secret (gpointer card)
-{
-  return lk_unlock_card_get_secret (card) != NULL;
-}
-
 typedef struct
 {
   GtkWidget    *page;
   LkUnlockKind  kind;
 } CardWanted;
 
-static LkUnlockCard *
-find_card (GtkWidget    *page,
-           LkUnlockKind  kind)
-{
-  g_autoptr(GPtrArray) cards = g_ptr_array_new ();
-
-  lk_test_collect_widgets (page, LK_TYPE_UNLOCK_CARD, cards);
-  for (guint i = 0; i < cards->len; i++)
-    if (lk_unlock_card_get_kind (g_ptr_array_index (cards, i)) == kind)
-      return g_ptr_array_index (cards, i);
-  return NULL;
-}
-
 static gboolean
 card_shown (gpointer data)
 {
   CardWanted *wanted = data;
 
-  return find_card (wanted->page, wanted->kind) != NULL;
-}
-
-static GtkWidget *
-visible_button (GtkWidget  *root,
-                const char *label)
-{
-  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
-
-  lk_test_collect_widgets (root, GTK_TYPE_BUTTON, buttons);
-  for (guint i = 0; i < buttons->len; i++)
-    if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, i)), label) == 0
-        && gtk_widget_is_visible (g_ptr_array_index (buttons, i)))
-      return g_ptr_array_index (buttons, i);
-  return NULL;
-}
-
-static gboolean
-key_rows_shown (gpointer card)
-{
-  return visible_button (card, "_Show") != NULL;
+  return lk_test_unlock_card (wanted->page, wanted->kind) != NULL;
 }
 
 /* Shown (the first LAPS or BitLocker read asks for its permission through the demo browser),
@@ -390,19 +351,19 @@ reveal_in_card (LkWindow     *window,
     g_error ("searching %s: the window is %s", name, lk_window_get_state (window));
   lk_window_show_device (window, result_named (window, name));
   g_assert_true (lk_test_wait_until (card_shown, &wanted, 20000));
-  card = find_card (page, kind);
+  card = lk_test_unlock_card (page, kind);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "unlock-card.show", NULL));
   if (kind == LK_UNLOCK_BITLOCKER)
     {
-      g_assert_true (lk_test_wait_until (key_rows_shown, card, 30000));
-      g_signal_emit_by_name (visible_button (GTK_WIDGET (card), "_Show"), "clicked");
+      g_assert_true (lk_test_wait_until (lk_test_unlock_keys_listed, card, 30000));
+      g_signal_emit_by_name (lk_test_find_widget (GTK_WIDGET (card), lk_test_is_visible_button, "_Show"), "clicked");
     }
-  g_assert_true (lk_test_wait_until (card_has_secret, card, 30000));
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (visible_button (GTK_WIDGET (card), "_Reveal")), TRUE);
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (visible_button (GTK_WIDGET (card), "_Spell Out")), TRUE);
+  g_assert_true (lk_test_wait_until (lk_test_unlock_card_has_secret, card, 30000));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (lk_test_find_widget (GTK_WIDGET (card), lk_test_is_visible_button, "_Reveal")), TRUE);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (lk_test_find_widget (GTK_WIDGET (card), lk_test_is_visible_button, "_Spell Out")), TRUE);
   g_assert_true (lk_test_find_widget (GTK_WIDGET (card), lk_test_is_label, lk_unlock_card_get_secret (card)) != NULL);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "unlock-card.copy", NULL));
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (visible_button (GTK_WIDGET (card), "_Reveal")), FALSE);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (lk_test_find_widget (GTK_WIDGET (card), lk_test_is_visible_button, "_Reveal")), FALSE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "unlock-card.forget", NULL));
 }
 

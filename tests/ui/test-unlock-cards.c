@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "../lk-test-widgets.h"
+#include "../lk-test-unlock.h"
 
 #include "../lk-test-common.h"
 
@@ -167,25 +168,6 @@ cards_shown (gpointer data)
   return found->len == wanted->n;
 }
 
-static LkUnlockCard *
-card_of (Fixture      *fixture,
-         LkUnlockKind  kind)
-{
-  g_autoptr(GPtrArray) found = cards (fixture);
-
-  for (guint i = 0; i < found->len; i++)
-    if (lk_unlock_card_get_kind (g_ptr_array_index (found, i)) == kind)
-      return g_ptr_array_index (found, i);
-  g_assert_not_reached ();
-  return NULL;
-}
-
-static gboolean
-card_has_secret (gpointer card)
-{
-  return lk_unlock_card_get_secret (card) != NULL;
-}
-
 static GtkWidget *
 visible_label (GtkWidget  *root,
                const char *text)
@@ -197,20 +179,6 @@ visible_label (GtkWidget  *root,
     if (gtk_widget_is_visible (g_ptr_array_index (labels, i))
         && strstr (gtk_label_get_label (g_ptr_array_index (labels, i)), text) != NULL)
       return g_ptr_array_index (labels, i);
-  return NULL;
-}
-
-static GtkWidget *
-button_labelled (GtkWidget  *root,
-                 const char *label)
-{
-  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
-
-  lk_test_collect_widgets (root, GTK_TYPE_BUTTON, buttons);
-  for (guint i = 0; i < buttons->len; i++)
-    if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, i)), label) == 0
-        && gtk_widget_is_visible (g_ptr_array_index (buttons, i)))
-      return g_ptr_array_index (buttons, i);
   return NULL;
 }
 
@@ -233,12 +201,6 @@ history_has (gpointer data)
   return FALSE;
 }
 
-static gboolean
-key_rows_shown (gpointer card)
-{
-  return button_labelled (card, "_Show") != NULL;
-}
-
 /* A Windows PC: nothing read before Show; hidden until revealed; copied and cleared; forgotten. */
 static void
 test_windows_laps (Fixture       *fixture,
@@ -251,21 +213,21 @@ test_windows_laps (Fixture       *fixture,
 
   show (fixture, "DESKTOP-7QK2L9M");
   g_assert_true (lk_test_wait_until (cards_shown, &wanted, 10000));
-  laps = card_of (fixture, LK_UNLOCK_LAPS);
+  laps = lk_test_unlock_card (GTK_WIDGET (device_page (fixture)), LK_UNLOCK_LAPS);
   /* Never prefetched. */
   g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, NULL, "deviceLocalCredentials"), ==, 0);
   g_assert_null (lk_unlock_card_get_secret (laps));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (laps), "unlock-card.show", NULL));
-  g_assert_true (lk_test_wait_until (card_has_secret, laps, 10000));
+  g_assert_true (lk_test_wait_until (lk_test_unlock_card_has_secret, laps, 10000));
   g_assert_cmpstr (lk_unlock_card_get_secret (laps), ==, WIN_LAPS);
   g_assert_nonnull (visible_label (GTK_WIDGET (laps), "••••••"));
   g_assert_null (visible_label (GTK_WIDGET (laps), WIN_LAPS));
   g_assert_nonnull (visible_label (GTK_WIDGET (laps), "ContosoAdmin"));
 
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button_labelled (GTK_WIDGET (laps), "_Reveal")), TRUE);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (lk_test_find_widget (GTK_WIDGET (laps), lk_test_is_visible_button, "_Reveal")), TRUE);
   g_assert_nonnull (visible_label (GTK_WIDGET (laps), WIN_LAPS));
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button_labelled (GTK_WIDGET (laps), "_Spell Out")), TRUE);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (lk_test_find_widget (GTK_WIDGET (laps), lk_test_is_visible_button, "_Spell Out")), TRUE);
   g_assert_nonnull (visible_label (GTK_WIDGET (laps), "V: capital Victor"));
 
   lk_unlock_card_set_clipboard_timeout (laps, 100);
@@ -293,15 +255,15 @@ test_windows_bitlocker (Fixture       *fixture,
 
   show (fixture, "LAPTOP-SOBRIEN");
   g_assert_true (lk_test_wait_until (cards_shown, &wanted, 10000));
-  bitlocker = card_of (fixture, LK_UNLOCK_BITLOCKER);
+  bitlocker = lk_test_unlock_card (GTK_WIDGET (device_page (fixture)), LK_UNLOCK_BITLOCKER);
   g_assert_nonnull (visible_label (GTK_WIDGET (bitlocker), "with your name"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (bitlocker), "unlock-card.show", NULL));
-  g_assert_true (lk_test_wait_until (key_rows_shown, bitlocker, 10000));
+  g_assert_true (lk_test_wait_until (lk_test_unlock_keys_listed, bitlocker, 10000));
   g_assert_cmpuint (lk_sandbox_count_key_reads (fixture->sandbox), ==, 0);
   g_assert_nonnull (visible_label (GTK_WIDGET (bitlocker), "Removable data drive"));
 
-  g_signal_emit_by_name (button_labelled (GTK_WIDGET (bitlocker), "_Show"), "clicked");
-  g_assert_true (lk_test_wait_until (card_has_secret, bitlocker, 10000));
+  g_signal_emit_by_name (lk_test_find_widget (GTK_WIDGET (bitlocker), lk_test_is_visible_button, "_Show"), "clicked");
+  g_assert_true (lk_test_wait_until (lk_test_unlock_card_has_secret, bitlocker, 10000));
   g_assert_true (g_regex_match_simple ("^([0-9]{6}-){7}[0-9]{6}$", lk_unlock_card_get_secret (bitlocker), 0, 0));
   g_assert_cmpuint (lk_sandbox_count_key_reads (fixture->sandbox), ==, 1);
   g_assert_null (visible_label (GTK_WIDGET (bitlocker), "with your name"));
@@ -340,7 +302,7 @@ test_rotate (Fixture       *fixture,
 
   show (fixture, "MacBook Pro di Lorenzo");
   g_assert_true (lk_test_wait_until (cards_shown, &wanted, 10000));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card_of (fixture, LK_UNLOCK_FILEVAULT)), "unlock-card.rotate", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (lk_test_unlock_card (GTK_WIDGET (device_page (fixture)), LK_UNLOCK_FILEVAULT)), "unlock-card.rotate", NULL));
   dialog = rotate_dialog ();
   g_assert_nonnull (dialog);
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, "rotate"));
@@ -353,7 +315,7 @@ test_rotate (Fixture       *fixture,
   g_assert_true (lk_test_wait_until (rotated, fixture->sandbox, 10000));
   g_assert_true (lk_test_wait_until (history_has, sent, 5000));
   g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "rotateFileVaultKey"), ==, 1);
-  g_assert_nonnull (visible_label (GTK_WIDGET (card_of (fixture, LK_UNLOCK_FILEVAULT)), "checks in"));
+  g_assert_nonnull (visible_label (GTK_WIDGET (lk_test_unlock_card (GTK_WIDGET (device_page (fixture)), LK_UNLOCK_FILEVAULT)), "checks in"));
 }
 
 /* Not Entra joined: each option says why, and offers nothing to press. A Linux PC: no group. */
@@ -367,10 +329,10 @@ test_unavailable (Fixture       *fixture,
 
   show (fixture, "PC-MAGAZZINO-03");
   g_assert_true (lk_test_wait_until (cards_shown, &two, 10000));
-  laps = card_of (fixture, LK_UNLOCK_LAPS);
+  laps = lk_test_unlock_card (GTK_WIDGET (device_page (fixture)), LK_UNLOCK_LAPS);
   g_assert_nonnull (visible_label (GTK_WIDGET (laps), "Entra joined or hybrid joined"));
-  g_assert_null (button_labelled (GTK_WIDGET (laps), "Show"));
-  g_assert_null (button_labelled (GTK_WIDGET (laps), "R_otate…"));
+  g_assert_null (lk_test_find_widget (GTK_WIDGET (laps), lk_test_is_visible_button, "Show"));
+  g_assert_null (lk_test_find_widget (GTK_WIDGET (laps), lk_test_is_visible_button, "R_otate…"));
 
   show (fixture, "ubuntu-mrossi");
   g_assert_true (lk_test_wait_until (cards_shown, &none, 10000));
