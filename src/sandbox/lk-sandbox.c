@@ -1408,6 +1408,35 @@ rate_limited (SbRequest *req, gboolean write)
   return wait > 0;
 }
 
+/* After the token was accepted: throttling, then the faults that replace the answer. FALSE when
+ * the request is answered (or dropped) already; otherwise @fault is a processed fault to apply
+ * after the handler, or NULL. */
+static gboolean
+graph_checks_pass (SbRequest   *req,
+                   const char  *method,
+                   const char  *path,
+                   const char  *token,
+                   const char  *version,
+                   SbFault    **fault)
+{
+  *fault = NULL;
+  if (rate_limited (req, g_str_equal (method, "POST")))
+    return FALSE;
+  *fault = take_faults (req->self, req, method, path);
+  if (*fault != NULL && !(*fault)->fault.processed)
+    {
+      apply_graph_fault (req, *fault, token, version);
+      g_clear_pointer (fault, fault_free);
+      return FALSE;
+    }
+  if (req->drop)
+    {
+      g_clear_pointer (fault, fault_free);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* LAPS, BitLocker, FileVault and their rotations: lk-sandbox-unlock.c answers, after the same
  * token, throttling and fault checks as every Graph request. */
 static void
@@ -1422,20 +1451,8 @@ handle_unlock (SbRequest *req, const char *method, const char *path, char **part
   SbFault *fault;
 
   if (!check_bearer_for (req, scopes, route == SB_UNLOCK_DIRECTORY, &token)
-      || rate_limited (req, g_str_equal (method, "POST")))
+      || !graph_checks_pass (req, method, path, token, parts[0], &fault))
     return;
-  fault = take_faults (self, req, method, path);
-  if (fault != NULL && !fault->fault.processed)
-    {
-      apply_graph_fault (req, fault, token, parts[0]);
-      fault_free (fault);
-      return;
-    }
-  if (req->drop)
-    {
-      g_clear_pointer (&fault, fault_free);
-      return;
-    }
   g_mutex_lock (&self->lock);
   granted = g_hash_table_lookup (self->access_tokens, token);
   answer.token_scopes = granted != NULL ? g_strdupv (granted->scopes) : NULL;
@@ -1505,21 +1522,8 @@ handle_graph (SbRequest *req, const char *method, const char *path, GHashTable *
   if (!check_bearer (req, scopes, &token))
     return;
 
-  if (rate_limited (req, is_post))
+  if (!graph_checks_pass (req, method, path, token, parts[0], &fault))
     return;
-
-  fault = take_faults (req->self, req, method, path);
-  if (fault != NULL && !fault->fault.processed)
-    {
-      apply_graph_fault (req, fault, token, parts[0]);
-      fault_free (fault);
-      return;
-    }
-  if (req->drop)
-    {
-      g_clear_pointer (&fault, fault_free);
-      return;
-    }
 
   if (n == 3)
     handle_list_devices (req, parts[0], query);

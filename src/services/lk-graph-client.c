@@ -1777,6 +1777,21 @@ post_ids_take (PostIds      *ids,
   ids->client_request_id = g_strdup (req->client_request_id);
 }
 
+/* A task whose data keeps the request ids of its one request. */
+static GTask *
+ids_task_new (LkGraphClient       *self,
+              gpointer             source_tag,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, g_new0 (PostIds, 1), (GDestroyNotify) post_ids_free);
+  return task;
+}
+
 static void
 post_ids_copy (GAsyncResult  *result,
                char         **request_id,
@@ -1867,9 +1882,7 @@ lk_graph_client_post_action_with_id_async (LkGraphClient       *self,
   g_return_if_fail (LK_IS_GRAPH_CLIENT (self));
   g_return_if_fail (device_id != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, lk_graph_client_post_action_async);
-  g_task_set_task_data (task, g_new0 (PostIds, 1), (GDestroyNotify) post_ids_free);
+  task = ids_task_new (self, lk_graph_client_post_action_async, cancellable, callback, user_data);
   if (return_if_invalid_id (task, device_id))
     return;
   url = action_url (self, device_id, action);
@@ -1975,9 +1988,7 @@ lk_graph_client_get_json_async (LkGraphClient       *self,
   g_return_if_fail (LK_IS_GRAPH_CLIENT (self));
   g_return_if_fail (path != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, lk_graph_client_get_json_async);
-  g_task_set_task_data (task, g_new0 (PostIds, 1), (GDestroyNotify) post_ids_free);
+  task = ids_task_new (self, lk_graph_client_get_json_async, cancellable, callback, user_data);
   url = version != NULL ? g_strconcat (self->graph_url, "/", version, path, NULL) : g_strdup (path);
   send_async (self, "GET", url, parse_json_root, NULL, NULL, (GDestroyNotify) json_node_unref,
               cancellable, get_json_cb, g_steal_pointer (&task));
