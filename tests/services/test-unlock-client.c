@@ -3,7 +3,9 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gstdio.h>
 
+#include "lk-action-journal.h"
 #include "lk-graph-error.h"
 #include "lk-sandbox.h"
 #include "lk-unlock-client.h"
@@ -376,6 +378,40 @@ test_bitlocker_faults (Fixture       *fixture,
   g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "GET", "recoveryKeys"), ==, 1);
 }
 
+/* A rotation or a reveal is journaled beside the passcode actions, but never taken for one: it
+ * does not hold a reset back, nor answer for it. */
+static void
+test_journal_not_a_passcode_action (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autofree char *dir = g_dir_make_tmp ("latchkey-unlock-journal-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "history.jsonl", NULL);
+  g_autoptr(LkActionHistory) history = lk_action_history_new (path);
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LkDevice) device = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  g_assert_true (json_parser_load_from_data (parser, "{\"id\":\"" MAC_ADE "\",\"deviceName\":\"Mac\"}", -1, NULL));
+  device = lk_device_new_from_json (json_node_get_object (json_parser_get_root (parser)), &error);
+  g_assert_no_error (error);
+  g_assert_true (lk_unlock_journal (history, device, "admin@contoso", "tenant", "rotateFileVaultKey", "sent",
+                                    "INC-1", NULL, "0f9e6c1a-2b3d-4e5f-8a9b-0c1d2e3f4a5b", &error));
+  g_assert_true (lk_unlock_journal (history, device, "admin@contoso", "tenant",
+                                    lk_unlock_kind_reveal_action (LK_UNLOCK_FILEVAULT), "revealed",
+                                    NULL, "r", "c", &error));
+  entries = lk_action_history_load (history, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 2);
+  g_assert_true (lk_history_entry_is_unlock (g_ptr_array_index (entries, 0)));
+  g_assert_null (lk_history_find_latest (entries, MAC_ADE));
+  g_assert_cmpint (lk_action_in_flight (entries, NULL, MAC_ADE, now, NULL), ==, LK_IN_FLIGHT_NONE);
+  g_assert_cmpstr (lk_history_outcome_label ("revealed"), ==, "Secret shown");
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -392,5 +428,6 @@ main (int   argc,
   g_test_add ("/unlock-client/missing-role", Fixture, NULL, setup, test_missing_role, teardown);
   g_test_add ("/unlock-client/rotate", Fixture, NULL, setup, test_rotate, teardown);
   g_test_add ("/unlock-client/rotate-outcome-unknown", Fixture, NULL, setup, test_rotate_outcome_unknown, teardown);
+  g_test_add ("/unlock-client/journal-not-a-passcode-action", Fixture, NULL, setup, test_journal_not_a_passcode_action, teardown);
   return g_test_run ();
 }
