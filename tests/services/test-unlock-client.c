@@ -412,6 +412,95 @@ test_journal_not_a_passcode_action (Fixture       *fixture,
   g_rmdir (dir);
 }
 
+/* The fault matrix's rows for a secret read (a GET, retried where a GET may be) and a rotation
+ * (a POST: sent once; after processing, "outcome unknown"). @code -1: the secret comes back. */
+typedef struct
+{
+  const char *name;
+  LkFault     fault;
+  int         code;
+  guint       requests;
+  guint       rotations;   /* POST rows: rotations Intune queued */
+} FaultRow;
+
+#define LAPS_GET(...)    { .method = "GET", .path_contains = "deviceLocalCredentials", __VA_ARGS__ }
+#define ROTATE_POST(...) { .method = "POST", .path_contains = "rotateFileVaultKey", __VA_ARGS__ }
+
+static const FaultRow read_rows[] = {
+  { "429-retry-after", LAPS_GET (.status = 429, .retry_after = "0.05"), -1, 2 },
+  { "503", LAPS_GET (.status = 503, .retry_after = "0.05"), -1, 2 },
+  { "504", LAPS_GET (.status = 504, .retry_after = "0.05"), -1, 2 },
+  { "500", LAPS_GET (.status = 500), LK_GRAPH_ERROR_SERVER, 1 },
+  { "drop-mid-body", LAPS_GET (.kind = LK_FAULT_DROP_MID_BODY), -1, 2 },
+  { "truncated", LAPS_GET (.kind = LK_FAULT_TRUNCATE), LK_GRAPH_ERROR_INVALID_RESPONSE, 1 },
+  { "malformed", LAPS_GET (.kind = LK_FAULT_MALFORMED), LK_GRAPH_ERROR_INVALID_RESPONSE, 1 },
+  { "huge-body", LAPS_GET (.kind = LK_FAULT_HUGE_BODY, .size = 4 * 1024 * 1024), LK_GRAPH_ERROR_TOO_LARGE, 1 },
+  { "token-expires", LAPS_GET (.kind = LK_FAULT_EXPIRE_TOKEN), LK_GRAPH_ERROR_UNAUTHORIZED, 1 },
+  { "conditional-access", LAPS_GET (.kind = LK_FAULT_FORBIDDEN, .graph_code = "insufficient_claims"), LK_GRAPH_ERROR_FORBIDDEN, 1 },
+};
+
+static const FaultRow rotate_rows[] = {
+  { "429", ROTATE_POST (.status = 429, .retry_after = "0.05"), -1, 2, 1 },
+  { "500", ROTATE_POST (.status = 500), LK_GRAPH_ERROR_OUTCOME_UNKNOWN, 1, 0 },
+  { "500-processed", ROTATE_POST (.status = 500, .processed = TRUE), LK_GRAPH_ERROR_OUTCOME_UNKNOWN, 1, 1 },
+  { "503-processed", ROTATE_POST (.status = 503, .processed = TRUE), LK_GRAPH_ERROR_OUTCOME_UNKNOWN, 1, 1 },
+  { "drop-processed", ROTATE_POST (.kind = LK_FAULT_DROP_MID_BODY), LK_GRAPH_ERROR_OUTCOME_UNKNOWN, 1, 1 },
+  { "approval-required", ROTATE_POST (.kind = LK_FAULT_FORBIDDEN, .graph_code = "ApprovalRequired"), LK_GRAPH_ERROR_FORBIDDEN, 1, 0 },
+};
+
+static void
+test_fault_rows (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  lk_graph_client_set_max_body_size (fixture->graph, 1024 * 1024);
+  for (guint i = 0; i < G_N_ELEMENTS (read_rows); i++)
+    {
+      const FaultRow *row = &read_rows[i];
+      g_autoptr(GError) error = NULL;
+      g_autoptr(LkUnlockSecret) secret = NULL;
+
+      g_test_message ("read row %s", row->name);
+      connect_with (fixture, ALL_SCOPES);
+      lk_graph_client_set_max_body_size (fixture->graph, 1024 * 1024);
+      lk_graph_client_set_backoff (fixture->graph, 10, 50);
+      lk_sandbox_clear_faults (fixture->sandbox);
+      lk_sandbox_reset_log (fixture->sandbox);
+      lk_sandbox_add_fault (fixture->sandbox, &row->fault);
+      secret = reveal (fixture, LK_UNLOCK_LAPS, WIN_JOINED_ENTRA, &error);
+      if (row->code < 0)
+        {
+          g_assert_no_error (error);
+          g_assert_cmpstr (secret->secret, ==, "Vk7#qL2x!mP9wRt4");
+        }
+      else
+        {
+          g_assert_null (secret);
+          g_assert_error (error, LK_GRAPH_ERROR, row->code);
+        }
+      g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "GET", "deviceLocalCredentials"), ==, row->requests);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (rotate_rows); i++)
+    {
+      const FaultRow *row = &rotate_rows[i];
+      g_autoptr(GError) error = NULL;
+      guint before = lk_sandbox_count_rotations (fixture->sandbox);
+      gboolean sent;
+
+      g_test_message ("rotate row %s", row->name);
+      lk_sandbox_clear_faults (fixture->sandbox);
+      lk_sandbox_reset_log (fixture->sandbox);
+      lk_sandbox_add_fault (fixture->sandbox, &row->fault);
+      sent = post (fixture, MAC_ADE, LK_DEVICE_ACTION_ROTATE_FILEVAULT_KEY, &error);
+      if (row->code < 0)
+        g_assert_no_error (error);
+      else
+        g_assert_error (error, LK_GRAPH_ERROR, row->code);
+      g_assert_cmpint (sent, ==, row->code < 0);
+      g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "rotateFileVaultKey"), ==, row->requests);
+      g_assert_cmpuint (lk_sandbox_count_rotations (fixture->sandbox) - before, ==, row->rotations);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -429,5 +518,6 @@ main (int   argc,
   g_test_add ("/unlock-client/rotate", Fixture, NULL, setup, test_rotate, teardown);
   g_test_add ("/unlock-client/rotate-outcome-unknown", Fixture, NULL, setup, test_rotate_outcome_unknown, teardown);
   g_test_add ("/unlock-client/journal-not-a-passcode-action", Fixture, NULL, setup, test_journal_not_a_passcode_action, teardown);
+  g_test_add ("/unlock-client/fault-rows", Fixture, NULL, setup, test_fault_rows, teardown);
   return g_test_run ();
 }
