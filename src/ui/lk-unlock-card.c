@@ -44,7 +44,9 @@ struct _LkUnlockCard
   GCancellable     *cancellable;
   LkUnlockSecret   *secret;        /* wiped on forget and dispose */
   char             *key_id;        /* BitLocker: the key to read next */
-  const char       *needed_scope;  /* the permission a 403 asked for */
+  const char       *needed_scope;  /* the permission of the step under way (read or rotate) */
+  gboolean          rotating;      /* the step under way is a rotation */
+  gboolean          granting;      /* consent asked for after a refusal, not before a step */
   gboolean          keys_listed;
   gboolean          busy;
   guint             clipboard_clear_ms;
@@ -56,6 +58,7 @@ G_DEFINE_FINAL_TYPE (LkUnlockCard, lk_unlock_card, GTK_TYPE_BOX)
 static gboolean bitlocker_audit_said;
 
 static void run (LkUnlockCard *self);
+static void send_rotation (LkUnlockCard *self);
 
 /* --- who is signed in (for the journal and for consent) ------------------------------------ */
 
@@ -308,21 +311,36 @@ consented_cb (GObject      *source,
     }
   /* The account that came back holds the new permission; the application already moved the
    * window's client (ours) to it. */
-  run (self);
+  /* A rotation refused with 403 was not sent; it is sent again only when the admin confirms it
+   * again, never by itself after the consent. */
+  if (self->rotating && self->granting)
+    set_status (self, _("Permission granted. Press Rotate again to send the rotation."));
+  else if (self->rotating)
+    send_rotation (self);
+  else
+    run (self);
 }
 
-/* Asks for @scope first when the signed-in account lacks it; then runs. */
+/* Asks for the step's permission first when the signed-in account lacks it; then takes the
+ * step (a read, or the rotation the admin confirmed). */
 static void
 ensure_scope_and_run (LkUnlockCard *self,
-                      const char   *scope)
+                      gboolean      rotating)
 {
   LkAccountManager *manager = account_manager (self);
   LkAccount *account = active_account (self);
+  const char *scope = rotating ? self->option.rotate_scope : self->option.read_scope;
 
+  self->rotating = rotating;
+  self->granting = FALSE;
+  self->needed_scope = scope;
   if (manager == NULL || account == NULL || scope == NULL
       || lk_scopes_contain (lk_account_get_scopes (account), scope))
     {
-      run (self);
+      if (rotating)
+        send_rotation (self);
+      else
+        run (self);
       return;
     }
   set_busy (self, TRUE);
@@ -338,7 +356,7 @@ show_action (GtkWidget  *widget,
 {
   LkUnlockCard *self = LK_UNLOCK_CARD (widget);
 
-  ensure_scope_and_run (self, self->option.read_scope);
+  ensure_scope_and_run (self, FALSE);
 }
 
 static void
@@ -350,10 +368,12 @@ grant_action (GtkWidget  *widget,
   LkAccountManager *manager = account_manager (self);
   LkAccount *account = active_account (self);
 
-  if (manager == NULL || account == NULL || self->busy)
+  if (manager == NULL || account == NULL || self->busy || self->needed_scope == NULL)
     return;
   set_busy (self, TRUE);
-  lk_account_manager_request_scopes_async (manager, account, self->option.read_scope, self->cancellable,
+  self->granting = TRUE;
+  /* The permission of the step that was refused. */
+  lk_account_manager_request_scopes_async (manager, account, self->needed_scope, self->cancellable,
                                            consented_cb, g_object_ref (self));
 }
 
@@ -432,7 +452,7 @@ rotate_response_cb (AdwMessageDialog *dialog,
                     LkUnlockCard     *self)
 {
   if (g_str_equal (response, "rotate") && !self->busy)
-    send_rotation (self);
+    ensure_scope_and_run (self, TRUE);
 }
 
 static void
