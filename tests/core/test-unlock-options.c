@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "lk-capability.h"
 #include "lk-json.h"
 #include "lk-unlock-options.h"
 
@@ -61,6 +62,25 @@ test_table (void)
       g_test_message ("case %u: %s", i, cases[i].json);
       g_assert_cmpstr (rules->str, ==, cases[i].rules);
       g_assert_cmpint (none != NULL, ==, cases[i].says_none);
+    }
+}
+
+/* The passcode badge of a PC or a Mac points at the unlock options instead of ending at "Not
+ * supported". */
+static void
+test_capability_points_here (void)
+{
+  const char *const systems[] = { "\"operatingSystem\":\"Windows\"", "\"operatingSystem\":\"macOS\"" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (systems); i++)
+    {
+      g_autoptr(LkDevice) device = lk_test_device_from (systems[i]);
+      g_autoptr(LkCapability) capability = lk_capability_new_for_device (device);
+      const char *const *caveats = lk_capability_get_caveats (capability);
+
+      g_assert_cmpint (lk_capability_get_support (capability), ==, LK_SUPPORT_NOT_SUPPORTED);
+      g_assert_nonnull (caveats[0]);
+      g_assert_nonnull (strstr (caveats[0], "unlock options"));
     }
 }
 
@@ -254,6 +274,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/unlock/table", test_table);
   g_test_add_func ("/unlock/kinds", test_kinds);
+  g_test_add_func ("/unlock/capability-points-here", test_capability_points_here);
   g_test_add_func ("/unlock/laps-encodings", test_laps_encodings);
   g_test_add_func ("/unlock/bitlocker-format", test_bitlocker_format);
   g_test_add_func ("/unlock/phonetic", test_phonetic);
