@@ -23,7 +23,14 @@ for step in device explain confirm tracking result; do
 done
 shot "$out/wizard-remove-result-dark.png" 520 640 dark --wizard ios-corporate result
 
+# Unlock options: a card with its secret read (still hidden), BitLocker's keys, a rotation.
+shot "$out/unlock-laps-light.png" 1200 800 light --unlock DESKTOP-7QK2L9M laps
+shot "$out/unlock-bitlocker-dark.png" 1200 800 dark --unlock LAPTOP-SOBRIEN bitlocker
+shot "$out/unlock-rotate-light.png" 1200 800 light --unlock "MacBook Pro di Lorenzo" filevault rotate
+
 # The same window and wizard in Italian.
 LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/window-wide-light-it.png" 1200 800 light "" ios-corporate
 LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/wizard-explain-light-it.png" 520 640 light --wizard android-byod-work-profile explain
 LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/wizard-result-light-it.png" 520 640 light --wizard android-byod-work-profile result
+LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/unlock-filevault-light-it.png" 1200 800 light --unlock "MacBook Pro di Lorenzo" filevault
+LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/unlock-rotate-light-it.png" 1200 800 light --unlock DESKTOP-7QK2L9M laps rotate
