@@ -28,6 +28,10 @@ shot "$out/filtered-empty-wide-light.png" 1200 800 light --filtered giulia
 shot "$out/filtered-empty-narrow-dark.png" 360 720 dark --filtered giulia
 shot "$out/device-page-wide-dark.png" 1200 800 dark "" ios-corporate
 shot "$out/history-light.png" 560 400 light --history
+# Unlock options: a card with its secret read (still hidden), BitLocker's keys, a rotation.
+shot "$out/unlock-laps-light.png" 1200 800 light --unlock DESKTOP-7QK2L9M laps
+shot "$out/unlock-bitlocker-dark.png" 1200 800 dark --unlock LAPTOP-SOBRIEN bitlocker
+shot "$out/unlock-rotate-light.png" 1200 800 light --unlock "MacBook Pro di Lorenzo" filevault rotate
 
 # The same window and wizard in Italian.
 LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/window-wide-light-it.png" 1200 800 light "" ios-corporate
@@ -54,3 +58,5 @@ LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/device-pending-narrow-dark-it.png" 360 7
 LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/device-last-action-narrow-light-it.png" 360 720 light --last-action android-dedicated
 shot "$out/account-menu-wide-light.png" 1200 800 light --account-menu
 LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/account-menu-wide-dark-it.png" 1200 800 dark --account-menu
+LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/unlock-filevault-light-it.png" 1200 800 light --unlock "MacBook Pro di Lorenzo" filevault
+LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/unlock-rotate-light-it.png" 1200 800 light --unlock DESKTOP-7QK2L9M laps rotate

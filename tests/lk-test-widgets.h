@@ -157,3 +157,11 @@ lk_test_assert_mnemonics_not_in_accessible_names (GtkWidget *widget)
     checked += lk_test_assert_mnemonics_not_in_accessible_names (child);
   return checked;
 }
+
+/* A button labelled @text that is shown. */
+G_GNUC_UNUSED static gboolean
+lk_test_is_visible_button (GtkWidget     *widget,
+                           gconstpointer  text)
+{
+  return lk_test_is_button (widget, text) && gtk_widget_is_visible (widget);
+}

@@ -112,6 +112,7 @@ struct _LkSandbox
 
   GMutex        lock;
   SbDeviceSet  *devices;
+  SbUnlockStore *unlock;          /* LAPS, BitLocker, FileVault (lk-sandbox-unlock.c) */
   GHashTable   *actions;          /* device id → SbAction (resetPasscode, the latest) */
   GHashTable   *access_tokens;    /* token → SbAccessToken */
   GHashTable   *refresh_tokens;   /* token → SbGrant */
@@ -1200,7 +1201,7 @@ reply_intune_approval_required (SbRequest *req)
 
 /* Lock not held. Returns FALSE after answering 401. */
 static gboolean
-check_bearer (SbRequest *req, const char *required_any[], char **out_token)
+check_bearer_for (SbRequest *req, const char *const required_any[], gboolean directory, char **out_token)
 {
   LkSandbox *self = req->self;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
@@ -1236,13 +1237,22 @@ check_bearer (SbRequest *req, const char *required_any[], char **out_token)
       return FALSE;
     }
   *out_token = g_strdup (auth + 7);
+  if (!allowed && directory)
+    reply_graph_error (req, 403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+  else if (!allowed)
+    reply_intune_missing_scope (req, required_any);
   if (!allowed)
     {
-      reply_intune_missing_scope (req, required_any);
       g_clear_pointer (out_token, g_free);
       return FALSE;
     }
   return TRUE;
+}
+
+static gboolean
+check_bearer (SbRequest *req, const char *required_any[], char **out_token)
+{
+  return check_bearer_for (req, required_any, FALSE, out_token);
 }
 
 /* RAW: the answer as given, on the stolen connection, instead of libsoup's. */
@@ -1398,6 +1408,72 @@ rate_limited (SbRequest *req, gboolean write)
   return wait > 0;
 }
 
+/* After the token was accepted: throttling, then the faults that replace the answer. FALSE when
+ * the request is answered (or dropped) already; otherwise @fault is a processed fault to apply
+ * after the handler, or NULL. */
+static gboolean
+graph_checks_pass (SbRequest   *req,
+                   const char  *method,
+                   const char  *path,
+                   const char  *token,
+                   const char  *version,
+                   SbFault    **fault)
+{
+  *fault = NULL;
+  if (rate_limited (req, g_str_equal (method, "POST")))
+    return FALSE;
+  *fault = take_faults (req->self, req, method, path);
+  if (*fault != NULL && !(*fault)->fault.processed)
+    {
+      apply_graph_fault (req, *fault, token, version);
+      g_clear_pointer (fault, fault_free);
+      return FALSE;
+    }
+  if (req->drop)
+    {
+      g_clear_pointer (fault, fault_free);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* LAPS, BitLocker, FileVault and their rotations: lk-sandbox-unlock.c answers, after the same
+ * token, throttling and fault checks as every Graph request. */
+static void
+handle_unlock (SbRequest *req, const char *method, const char *path, char **parts, guint n,
+               GHashTable *query, SbUnlockRoute route, const char *const scopes[])
+{
+  LkSandbox *self = req->self;
+  g_autofree char *token = NULL;
+  g_autofree char *graph_base = NULL;
+  SbUnlockAnswer answer = { NULL };
+  SbAccessToken *granted;
+  SbFault *fault;
+
+  if (!check_bearer_for (req, scopes, route == SB_UNLOCK_DIRECTORY, &token)
+      || !graph_checks_pass (req, method, path, token, parts[0], &fault))
+    return;
+  g_mutex_lock (&self->lock);
+  granted = g_hash_table_lookup (self->access_tokens, token);
+  answer.token_scopes = granted != NULL ? g_strdupv (granted->scopes) : NULL;
+  graph_base = g_strdup_printf ("%s/graph", req->foreign_next_link ? "https://evil.example.com" : self->base_url);
+  sb_unlock_answer (self->unlock, self->devices, method, parts, n, query, graph_base,
+                    self->pending_ms, &answer);
+  g_mutex_unlock (&self->lock);
+  g_strfreev (answer.token_scopes);
+  if (answer.body != NULL)
+    set_json (req->msg, answer.status, GRAPH_JSON_TYPE, answer.body);
+  else if (answer.status == 204)
+    soup_server_message_set_status (req->msg, 204, NULL);
+  else
+    reply_graph_error (req, answer.status, answer.code, answer.message);
+  if (fault != NULL)
+    {
+      apply_graph_fault (req, fault, token, parts[0]);
+      fault_free (fault);
+    }
+}
+
 static void
 handle_graph (SbRequest *req, const char *method, const char *path, GHashTable *query)
 {
@@ -1411,10 +1487,18 @@ handle_graph (SbRequest *req, const char *method, const char *path, GHashTable *
   SbFault *fault;
   gboolean is_get = g_str_equal (method, "GET");
   gboolean is_post = g_str_equal (method, "POST");
+  const char *const *unlock_scopes;
+  SbUnlockRoute unlock_route;
 
   if (n < 1 || (!g_str_equal (parts[0], "v1.0") && !g_str_equal (parts[0], "beta")))
     {
       reply_graph_error (req, 400, "BadRequest", "Invalid version.");
+      return;
+    }
+  unlock_route = n > 1 ? sb_unlock_route (parts, n, &unlock_scopes) : SB_UNLOCK_NONE;
+  if (unlock_route != SB_UNLOCK_NONE)
+    {
+      handle_unlock (req, method, path, parts, n, query, unlock_route, unlock_scopes);
       return;
     }
   if (n < 3 || !g_str_equal (parts[1], "deviceManagement") || !g_str_equal (parts[2], "managedDevices")
@@ -1438,21 +1522,8 @@ handle_graph (SbRequest *req, const char *method, const char *path, GHashTable *
   if (!check_bearer (req, scopes, &token))
     return;
 
-  if (rate_limited (req, is_post))
+  if (!graph_checks_pass (req, method, path, token, parts[0], &fault))
     return;
-
-  fault = take_faults (req->self, req, method, path);
-  if (fault != NULL && !fault->fault.processed)
-    {
-      apply_graph_fault (req, fault, token, parts[0]);
-      fault_free (fault);
-      return;
-    }
-  if (req->drop)
-    {
-      g_clear_pointer (&fault, fault_free);
-      return;
-    }
 
   if (n == 3)
     handle_list_devices (req, parts[0], query);
@@ -2405,6 +2476,7 @@ lk_sandbox_finalize (GObject *object)
   lk_sandbox_stop (self);
   sb_raw_writers_clear (&self->raw_writers);
   g_clear_pointer (&self->devices, sb_device_set_free);
+  g_clear_pointer (&self->unlock, sb_unlock_store_free);
   g_clear_pointer (&self->actions, g_hash_table_unref);
   g_clear_pointer (&self->access_tokens, g_hash_table_unref);
   g_clear_pointer (&self->refresh_tokens, g_hash_table_unref);
@@ -2442,6 +2514,7 @@ lk_sandbox_init (LkSandbox *self)
   g_cond_init (&self->started_cond);
   sb_raw_writers_init (&self->raw_writers);
   self->devices = sb_device_set_new ();
+  self->unlock = sb_unlock_store_new ();
   self->actions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, action_free);
   self->access_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, access_token_free);
   self->refresh_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, grant_free);
@@ -2489,6 +2562,7 @@ lk_sandbox_load_demo_tenant (LkSandbox *self)
   if (!sb_device_set_load_demo (set, g_get_real_time () / G_USEC_PER_SEC, &error))
     g_critical ("The sandbox's demo tenant fixture is broken: %s", error->message);
   replace_devices (self, set);
+  sb_unlock_store_load_demo (self->unlock, g_get_real_time () / G_USEC_PER_SEC);
 }
 
 void
@@ -2673,6 +2747,35 @@ lk_sandbox_dup_last_passcode (LkSandbox *self)
   passcode = self->last_passcode[0] != '\0' ? g_strdup (self->last_passcode) : NULL;
   g_mutex_unlock (&self->lock);
   return passcode;
+}
+
+void
+lk_sandbox_set_directory_role (LkSandbox  *self,
+                               const char *role)
+{
+  g_return_if_fail (LK_IS_SANDBOX (self));
+  sb_unlock_store_set_role (self->unlock, role);
+}
+
+guint
+lk_sandbox_count_key_reads (LkSandbox *self)
+{
+  g_return_val_if_fail (LK_IS_SANDBOX (self), 0);
+  return sb_unlock_store_count (self->unlock, FALSE);
+}
+
+guint
+lk_sandbox_count_rotations (LkSandbox *self)
+{
+  g_return_val_if_fail (LK_IS_SANDBOX (self), 0);
+  return sb_unlock_store_count (self->unlock, TRUE);
+}
+
+char **
+lk_sandbox_dup_unlock_secrets (LkSandbox *self)
+{
+  g_return_val_if_fail (LK_IS_SANDBOX (self), NULL);
+  return sb_unlock_store_dup_secrets (self->unlock);
 }
 
 char *

@@ -384,7 +384,15 @@ lk_history_outcome_label (const char *outcome)
     return _("Not supported by the device");
   if (g_strcmp0 (outcome, "error") == 0)
     return _("Not sent");
+  if (g_strcmp0 (outcome, "revealed") == 0)
+    return _("Secret shown");
   return outcome != NULL ? outcome : "—";
+}
+
+gboolean
+lk_history_entry_is_unlock (const LkHistoryEntry *entry)
+{
+  return entry->action != NULL && (g_str_has_prefix (entry->action, "reveal") || g_str_has_prefix (entry->action, "rotate"));
 }
 
 gboolean
@@ -403,7 +411,9 @@ lk_history_find_latest (GPtrArray  *entries,
     {
       LkHistoryEntry *entry = g_ptr_array_index (entries, i - 1);
 
-      if (g_strcmp0 (entry->device_id, device_id) == 0)
+      /* A reveal or rotation of an unlock secret is journaled here too, but is no passcode
+       * action: it never holds a reset back, nor answers for one. */
+      if (g_strcmp0 (entry->device_id, device_id) == 0 && !lk_history_entry_is_unlock (entry))
         return entry;
     }
   return NULL;

@@ -10,6 +10,8 @@
 #include "lk-graph-error.h"
 #include "lk-time-format.h"
 #include "lk-window.h"
+#include "lk-unlock-card.h"
+#include "lk-unlock-client.h"
 
 struct _LkDevicePage
 {
@@ -30,6 +32,8 @@ struct _LkDevicePage
   GtkButton            *sync_button;
   AdwPreferencesGroup  *details_group;
   AdwPreferencesGroup  *management_group;
+  AdwPreferencesGroup  *unlock_group;
+  GPtrArray            *unlock_cards;  /* LkUnlockCard, rebuilt only for a new device or client */
 
   GPtrArray            *rows;   /* the property rows, to remove on the next device */
   LkDevice             *device;
@@ -454,6 +458,37 @@ details_cb (GObject      *source,
   update (self);
 }
 
+/* Windows and Mac unlock options need the Entra device id, which the listing does not read. */
+static void
+entra_id_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(LkDevicePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *entra_id = lk_unlock_client_get_entra_id_finish (LK_UNLOCK_CLIENT (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->device == NULL)
+    return;
+  if (error != NULL)
+    g_debug ("Device page: reading the Entra device id failed: %s", error->message);
+  lk_unlock_cards_fill (self->unlock_group, self->unlock_cards, self->device, entra_id, self->client, self->history);
+}
+
+static void
+refresh_unlock (LkDevicePage *self)
+{
+  LkPlatform platform = self->device != NULL ? lk_platform_from_operating_system (lk_device_get_operating_system (self->device))
+                                             : LK_PLATFORM_UNKNOWN;
+  g_autoptr(LkUnlockClient) unlock = NULL;
+
+  if (self->client == NULL || (platform != LK_PLATFORM_WINDOWS && platform != LK_PLATFORM_MACOS))
+    return;
+  unlock = lk_unlock_client_new (self->client);
+  lk_unlock_client_get_entra_id_async (unlock, lk_device_get_id (self->device), self->cancellable,
+                                       entra_id_cb, g_object_ref (self));
+}
+
 static void
 check_status (LkDevicePage *self)
 {
@@ -474,12 +509,15 @@ refresh (LkDevicePage *self)
   g_clear_pointer (&self->last_action, g_free);
   self->in_flight = LK_IN_FLIGHT_NONE;
   self->checked = FALSE;
+  /* A card going away wipes the secret it showed. */
+  lk_unlock_cards_fill (self->unlock_group, self->unlock_cards, NULL, NULL, NULL, NULL);
   if (self->client == NULL || self->device == NULL)
     return;
   self->cancellable = g_cancellable_new ();
   lk_graph_client_get_device_async (self->client, lk_device_get_id (self->device), self->cancellable,
                                     details_cb, g_object_ref (self));
   check_status (self);
+  refresh_unlock (self);
 }
 
 static void
@@ -571,6 +609,7 @@ lk_device_page_dispose (GObject *object)
   g_clear_pointer (&self->last_action, g_free);
 
   g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_pointer (&self->unlock_cards, g_ptr_array_unref);
   /* No gtk_widget_dispose_template(): the libadwaita parent owns and unparents the content. */
   g_clear_object (&self->device);
 
@@ -647,6 +686,7 @@ lk_device_page_class_init (LkDevicePageClass *klass)
   gtk_widget_class_install_action (widget_class, "device-page.sync", NULL, sync_action);
   gtk_widget_class_bind_template_child (widget_class, LkDevicePage, details_group);
   gtk_widget_class_bind_template_child (widget_class, LkDevicePage, management_group);
+  gtk_widget_class_bind_template_child (widget_class, LkDevicePage, unlock_group);
 }
 
 static void
@@ -655,6 +695,7 @@ lk_device_page_init (LkDevicePage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   lk_widget_name_without_mnemonics (GTK_WIDGET (self));
   self->rows = g_ptr_array_new ();
+  self->unlock_cards = g_ptr_array_new ();
   self->history = lk_action_history_new (NULL);
 }
 

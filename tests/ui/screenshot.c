@@ -10,6 +10,7 @@
  *   screenshot OUT.png WIDTH HEIGHT light|dark --pending RULE       (an action pending in Intune)
  *   screenshot OUT.png WIDTH HEIGHT light|dark --last-action RULE   (done, from the journal)
  *   screenshot OUT.png WIDTH HEIGHT light|dark --account-menu       (the main menu, two accounts)
+ *   screenshot OUT.png WIDTH HEIGHT light|dark --unlock DEVICE-NAME laps|bitlocker|filevault|macos-admin [rotate]
  *
  * RULE opens the device page of the first result whose capability row is RULE.
  * Run under Xvfb by build-aux/screenshots.sh; not a test.
@@ -29,6 +30,7 @@
 #include "lk-reset-wizard.h"
 #include "lk-sign-in-dialog.h"
 #include "lk-sandbox.h"
+#include "lk-unlock-card.h"
 #include "lk-window.h"
 
 #include "../lk-test-widgets.h"
@@ -295,6 +297,113 @@ wizard_at (LkGraphClient *client,
   return GTK_WIDGET (wizard);
 }
 
+static GtkWidget *
+find_type (GtkWidget *widget,
+           GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_card (GtkWidget    *widget,
+           LkUnlockKind  kind)
+{
+  if (LK_IS_UNLOCK_CARD (widget) && lk_unlock_card_get_kind (LK_UNLOCK_CARD (widget)) == kind)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_card (child, kind);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The device page of @name with the card of @kind shown (its secret read, still hidden; for
+ * BitLocker the keys listed, then the first one read), scrolled into view; or the card's
+ * rotation dialog with the name typed. */
+static GtkWidget *
+unlock_at (LkWindow   *window,
+           const char *name,
+           const char *kind_text,
+           gboolean    rotate)
+{
+  GListModel *results = lk_window_get_results (window);
+  LkUnlockKind kind;
+  GtkWidget *card = NULL;
+
+  if (!lk_unlock_kind_from_string (kind_text, &kind))
+    return NULL;
+  for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+    {
+      g_autoptr(LkDevice) device = g_list_model_get_item (results, i);
+
+      if (g_strcmp0 (lk_device_get_device_name (device), name) == 0)
+        lk_window_show_device (window, device);
+    }
+  settle (1500);
+  card = find_card (GTK_WIDGET (window), kind);
+  if (card == NULL)
+    return NULL;
+  if (rotate)
+    {
+      GListModel *toplevels = gtk_window_get_toplevels ();
+
+      gtk_widget_activate_action (card, "unlock-card.rotate", NULL);
+      settle (300);
+      for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+        {
+          g_autoptr(GtkWidget) dialog = g_list_model_get_item (toplevels, i);
+
+          if (ADW_IS_MESSAGE_DIALOG (dialog))
+            {
+              gtk_editable_set_text (find_entry (dialog), name);
+              settle (300);
+              return dialog;
+            }
+        }
+      return NULL;
+    }
+  gtk_widget_activate_action (card, "unlock-card.show", NULL);
+  settle (1200);
+  if (kind == LK_UNLOCK_BITLOCKER)
+    {
+      GtkWidget *list = find_type (card, GTK_TYPE_LIST_BOX);
+      GtkWidget *show = list != NULL ? find_type (list, GTK_TYPE_BUTTON) : NULL;
+
+      if (show != NULL)
+        g_signal_emit_by_name (show, "clicked");
+      settle (1200);
+    }
+  gtk_widget_grab_focus (card);
+  {
+    GtkWidget *scrolled = gtk_widget_get_ancestor (card, GTK_TYPE_SCROLLED_WINDOW);
+    graphene_point_t point;
+
+    if (scrolled != NULL
+        && gtk_widget_compute_point (card, scrolled, &GRAPHENE_POINT_INIT (0, 0), &point))
+      {
+        GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+
+        gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + point.y - 12);
+      }
+  }
+  settle (500);
+  return GTK_WIDGET (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -338,7 +447,8 @@ main (int   argc,
     return 1;
   graph_url = lk_sandbox_get_graph_url (sandbox);
   token = lk_sandbox_mint_access_token (sandbox, "DeviceManagementManagedDevices.Read.All "
-                                       "DeviceManagementManagedDevices.PrivilegedOperations.All", 3600);
+                                       "DeviceManagementManagedDevices.PrivilegedOperations.All "
+                                       "DeviceLocalCredential.Read.All BitLockerKey.Read.All", 3600);
   tokens = lk_static_token_new (token);
   client = lk_graph_client_new (graph_url, "beta", LK_TOKEN_PROVIDER (tokens));
 
@@ -430,8 +540,22 @@ main (int   argc,
       lk_window_search (window, argv[6]);
     }
   else if (argc <= 5 || !g_str_equal (argv[5], "--signed-out"))
-    lk_window_search (window, argc > 5 && argv[5][0] != '-' ? argv[5] : "");
+    lk_window_search (window, argc > 6 && g_str_equal (argv[5], "--unlock") ? argv[6]
+                              : argc > 5 && argv[5][0] != '-' ? argv[5] : "");
   settle (1500);
+
+  if (argc > 7 && g_str_equal (argv[5], "--unlock"))
+    {
+      GtkWidget *shot = unlock_at (window, argv[6], argv[7], argc > 8 && g_str_equal (argv[8], "rotate"));
+
+      if (shot == NULL || !render (shot, argv[1]))
+        return 1;
+      if (shot != GTK_WIDGET (window))
+        gtk_window_destroy (GTK_WINDOW (shot));
+      gtk_window_destroy (GTK_WINDOW (window));
+      lk_sandbox_stop (sandbox);
+      return 0;
+    }
 
   if (argc > 6 && (g_str_equal (argv[5], "--pending") || g_str_equal (argv[5], "--last-action")))
     {
