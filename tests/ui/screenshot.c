@@ -369,7 +369,7 @@ unlock_at (LkWindow   *window,
 
           if (ADW_IS_MESSAGE_DIALOG (dialog))
             {
-              gtk_editable_set_text (find_entry (dialog), name);
+              gtk_editable_set_text (GTK_EDITABLE (lk_test_find_widget (dialog, lk_test_is_type, GSIZE_TO_POINTER (GTK_TYPE_ENTRY))), name);
               settle (300);
               return dialog;
             }
