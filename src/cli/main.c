@@ -1509,7 +1509,7 @@ summary (void)
            "\n"
            "Exit status: 0 success, 2 usage, 3 not found, 4 sign-in needed,\n"
            "5 access denied, 6 service unavailable or throttled, 7 action not supported,\n"
-           "8 cancelled at the confirmation, 9 outcome unknown (check status, never resend),\n"
+           "8 canceled at the confirmation, 9 outcome unknown (check status, never resend),\n"
            "10 an action is already on its way (see status; --force sends anyway),\n"
            "11 the device reported that the action failed or was canceled,\n"
            "12 the action awaits Multi Admin Approval, 1 other errors.\n"
