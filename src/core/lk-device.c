@@ -897,6 +897,12 @@ lk_device_write_json_members (LkDevice     *self,
     lk_json_writer_null (writer);
   write_date (writer, "lastSyncDateTime", self->last_sync_us);
   write_date (writer, "enrolledDateTime", self->enrolled_us);
+  /* As lk_device_to_json: the Entra device id only when a single-device GET read it. */
+  if (self->azure_ad_device_id != NULL)
+    {
+      lk_json_writer_member (writer, "azureADDeviceId");
+      lk_json_writer_string (writer, self->azure_ad_device_id);
+    }
   if (self->is_shared_device >= 0)
     {
       lk_json_writer_member (writer, "hardwareInformation");
