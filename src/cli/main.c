@@ -1388,7 +1388,7 @@ refuse_rotation_in_flight (Cli          *cli,
   g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) since = NULL;
-  g_autofree char *when = NULL;
+  g_autofree char *text = NULL;
   const char *id = lk_device_get_id (target->device);
   LkInFlight in_flight;
 
@@ -1399,11 +1399,8 @@ refuse_rotation_in_flight (Cli          *cli,
                                      now, &since);
   if (in_flight == LK_IN_FLIGHT_NONE)
     return FALSE;
-  when = in_flight_time (since);
-  if (in_flight == LK_IN_FLIGHT_PENDING)
-    g_printerr (_("A rotation of this secret is already waiting in Intune (started %s). Nothing was sent.\n"), when);
-  else
-    g_printerr (_("A rotation of this secret sent from this computer at %s may have reached Intune, and the device has not reported it yet. Nothing was sent.\n"), when);
+  text = lk_rotation_in_flight_text (in_flight, since);
+  g_printerr ("%s %s\n", text, _("Nothing was sent."));
   g_printerr (_("The new secret exists only after the device checks in; to rotate again anyway, add --force.\n"));
   return TRUE;
 }

@@ -1,6 +1,8 @@
 /* lk-action-journal.c: the journal read together with deviceActionResults. */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "lk-action-journal.h"
 
 /* Intune's clock and ours may differ a little. */
@@ -124,6 +126,18 @@ lk_rotation_in_flight (GPtrArray   *entries,
 {
   return in_flight_of (find_result_named (results, action_name),
                        find_latest_named (entries, device_id, action_name), now, since);
+}
+
+char *
+lk_rotation_in_flight_text (LkInFlight  in_flight,
+                            GDateTime  *since)
+{
+  g_autoptr(GDateTime) local = since != NULL ? g_date_time_to_local (since) : NULL;
+  g_autofree char *when = local != NULL ? g_date_time_format (local, "%x %X") : g_strdup ("—");
+
+  if (in_flight == LK_IN_FLIGHT_PENDING)
+    return g_strdup_printf (_("A rotation of this secret is already waiting in Intune (started %s)."), when);
+  return g_strdup_printf (_("A rotation of this secret sent from this computer at %s may have reached Intune, and the device has not reported it yet."), when);
 }
 
 /* Our own words for Intune's state: what Graph sent is never written to the journal as is. */

@@ -44,6 +44,9 @@ LkInFlight      lk_rotation_in_flight        (GPtrArray   *entries,
                                               const char  *action_name,
                                               GDateTime   *now,
                                               GDateTime  **since);
+/* What the admin reads about a rotation @in_flight (not NONE) since @since (may be NULL). */
+char           *lk_rotation_in_flight_text   (LkInFlight   in_flight,
+                                              GDateTime   *since);
 /* Whether @result started before @entry was sent (beyond clock skew): it is an earlier action's,
  * never @entry's. */
 gboolean        lk_action_result_predates    (LkActionResult       *result,
