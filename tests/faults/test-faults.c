@@ -2,8 +2,9 @@
  * three things an admin does — search (the Graph client's listing), sign-in (the account's
  * token refresh at the sandbox's token endpoint) and reset (the action tracker's POST and its
  * follow-up) — through the real client, the real account and the real tracker over loopback
- * HTTP. Each row says what the admin is shown and what must not be lost or sent twice; the
- * sandbox's request log is the witness.
+ * HTTP. The unlock rows read LAPS, BitLocker and FileVault secrets and rotate one through the
+ * real unlock client. Each row says what the admin is shown and what must not be lost or sent
+ * twice; the sandbox's request log is the witness.
  *
  * The keyring-absent row runs in a child process whose session bus leads nowhere. The window-closed rows need a display:
  * they run in a second process (meson test 'faults-ui', LK_FAULTS_UI=1) under Xvfb.
