@@ -923,6 +923,22 @@ confirm_by_name (LkDevice *device)
   return g_strcmp0 (typed, lk_device_get_device_name (device)) == 0;
 }
 
+/* The journal's entries and, in @results, the device's deviceActionResults (NULL when they
+ * could not be read: the journal alone decides then). */
+static GPtrArray *
+read_journal_and_results (Cli         *cli,
+                          const char  *id,
+                          GPtrArray  **results)
+{
+  g_autoptr(LkActionHistory) history = lk_action_history_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  *results = fetch_results (cli, id, &error);
+  if (*results == NULL)
+    g_debug ("Could not read the action results before an action: %s", error->message);
+  return lk_action_history_load (history, NULL);
+}
+
 static char *
 in_flight_time (GDateTime *since)
 {
@@ -937,18 +953,13 @@ static gboolean
 refuse_in_flight (Cli        *cli,
                   const char *id)
 {
-  g_autoptr(LkActionHistory) history = lk_action_history_new (NULL);
-  g_autoptr(GPtrArray) entries = lk_action_history_load (history, NULL);
   g_autoptr(GPtrArray) results = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = read_journal_and_results (cli, id, &results);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) since = NULL;
   g_autofree char *when = NULL;
   LkInFlight in_flight;
 
-  results = fetch_results (cli, id, &error);
-  if (results == NULL)
-    g_debug ("Could not read the action results before a reset: %s", error->message);
   in_flight = lk_action_in_flight (entries, results, id, now, &since);
   if (in_flight == LK_IN_FLIGHT_NONE)
     return FALSE;
@@ -1382,19 +1393,14 @@ static gboolean
 refuse_rotation_in_flight (Cli          *cli,
                            UnlockTarget *target)
 {
-  g_autoptr(LkActionHistory) history = lk_action_history_new (NULL);
-  g_autoptr(GPtrArray) entries = lk_action_history_load (history, NULL);
+  const char *id = lk_device_get_id (target->device);
   g_autoptr(GPtrArray) results = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = read_journal_and_results (cli, id, &results);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) since = NULL;
   g_autofree char *text = NULL;
-  const char *id = lk_device_get_id (target->device);
   LkInFlight in_flight;
 
-  results = fetch_results (cli, id, &error);
-  if (results == NULL)
-    g_debug ("Could not read the action results before a rotation: %s", error->message);
   in_flight = lk_rotation_in_flight (entries, results, id, lk_unlock_kind_rotate_action (target->option.kind),
                                      now, &since);
   if (in_flight == LK_IN_FLIGHT_NONE)
