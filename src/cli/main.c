@@ -923,30 +923,47 @@ confirm_by_name (LkDevice *device)
   return g_strcmp0 (typed, lk_device_get_device_name (device)) == 0;
 }
 
+/* The journal's entries and, in @results, the device's deviceActionResults (NULL when they
+ * could not be read: the journal alone decides then). */
+static GPtrArray *
+read_journal_and_results (Cli         *cli,
+                          const char  *id,
+                          GPtrArray  **results)
+{
+  g_autoptr(LkActionHistory) history = lk_action_history_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  *results = fetch_results (cli, id, &error);
+  if (*results == NULL)
+    g_debug ("Could not read the action results before an action: %s", error->message);
+  return lk_action_history_load (history, NULL);
+}
+
+static char *
+in_flight_time (GDateTime *since)
+{
+  g_autoptr(GDateTime) local = since != NULL ? g_date_time_to_local (since) : NULL;
+
+  return local != NULL ? g_date_time_format (local, "%x %X") : g_strdup ("—");
+}
+
 /* A second passcode action while one may be on its way or waiting for the device would only
  * queue another (and, on Android, replace the passcode the user may already have been given). */
 static gboolean
 refuse_in_flight (Cli        *cli,
                   const char *id)
 {
-  g_autoptr(LkActionHistory) history = lk_action_history_new (NULL);
-  g_autoptr(GPtrArray) entries = lk_action_history_load (history, NULL);
   g_autoptr(GPtrArray) results = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = read_journal_and_results (cli, id, &results);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) since = NULL;
-  g_autoptr(GDateTime) local = NULL;
   g_autofree char *when = NULL;
   LkInFlight in_flight;
 
-  results = fetch_results (cli, id, &error);
-  if (results == NULL)
-    g_debug ("Could not read the action results before a reset: %s", error->message);
   in_flight = lk_action_in_flight (entries, results, id, now, &since);
   if (in_flight == LK_IN_FLIGHT_NONE)
     return FALSE;
-  local = since != NULL ? g_date_time_to_local (since) : NULL;
-  when = local != NULL ? g_date_time_format (local, "%x %X") : g_strdup ("—");
+  when = in_flight_time (since);
   if (in_flight == LK_IN_FLIGHT_PENDING)
     g_printerr (_("A passcode action for this device is already waiting in Intune (started %s). Nothing was sent.\n"), when);
   else
@@ -1370,6 +1387,30 @@ rotate (Cli          *cli,
   return EXIT_OK;
 }
 
+/* A second rotation of the same secret while one may be on its way or waiting for the device
+ * would only queue another: the admin could not tell which one the device's secret is from. */
+static gboolean
+refuse_rotation_in_flight (Cli          *cli,
+                           UnlockTarget *target)
+{
+  const char *id = lk_device_get_id (target->device);
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GPtrArray) entries = read_journal_and_results (cli, id, &results);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) since = NULL;
+  g_autofree char *text = NULL;
+  LkInFlight in_flight;
+
+  in_flight = lk_rotation_in_flight (entries, results, id, lk_unlock_kind_rotate_action (target->option.kind),
+                                     now, &since);
+  if (in_flight == LK_IN_FLIGHT_NONE)
+    return FALSE;
+  text = lk_rotation_in_flight_text (in_flight, since);
+  g_printerr ("%s %s\n", text, _("Nothing was sent."));
+  g_printerr (_("The new secret exists only after the device checks in; to rotate again anyway, add --force.\n"));
+  return TRUE;
+}
+
 static int
 cmd_rotate (Cli        *cli,
             const char *kind_text,
@@ -1385,7 +1426,9 @@ cmd_rotate (Cli        *cli,
       return EXIT_USAGE;
     }
   status = find_option (cli, id, kind, &target);
-  if (status == EXIT_OK && !cli->yes && !confirm_by_name (target.device))
+  if (status == EXIT_OK && !cli->force && refuse_rotation_in_flight (cli, &target))
+    status = EXIT_IN_FLIGHT;
+  else if (status == EXIT_OK && !cli->yes && !confirm_by_name (target.device))
     {
       g_printerr (_("The name does not match. Nothing was sent.\n"));
       status = EXIT_ABORTED;

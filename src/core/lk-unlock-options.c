@@ -244,6 +244,72 @@ lk_unlock_options_for_device (LkDevice    *device,
   return options;
 }
 
+/* [ELAPS] What a listing already tells of a Windows PC: registered only, or (after a
+ * single-device GET) no Entra device id. A listing that reads neither leaves it to the page. */
+static gboolean
+windows_known_unjoined (LkDevice *device)
+{
+  const char *entra_device_id = lk_device_get_azure_ad_device_id (device);
+
+  return g_strcmp0 (lk_device_get_join_type (device), "azureADRegistered") == 0
+         || (entra_device_id != NULL && !lk_entra_device_id_is_set (entra_device_id));
+}
+
+/* The labels of the options that apply to @device, joined for a sentence: those available, and
+ * on Windows those only the device page can tell (the listing reads no Entra device id). */
+static char *
+applicable_options (LkDevice *device)
+{
+  g_autoptr(GArray) options = lk_unlock_options_for_device (device, NULL, NULL);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  for (guint i = 0; i < options->len; i++)
+    {
+      const LkUnlockOption *option = &g_array_index (options, LkUnlockOption, i);
+
+      if (option->availability == LK_UNLOCK_AVAILABLE || option->availability == LK_UNLOCK_NOT_ENTRA_JOINED)
+        g_ptr_array_add (labels, (gpointer) lk_unlock_kind_label (option->kind));
+    }
+  g_ptr_array_add (labels, NULL);
+  /* Translators: the separator between unlock options in a list, e.g. "FileVault recovery key, Managed…". */
+  return g_strjoinv (C_("list", ", "), (char **) labels->pdata);
+}
+
+const char *
+lk_unlock_badge_state (LkDevice  *device,
+                       char     **summary)
+{
+  g_autofree char *names = NULL;
+
+  switch (lk_platform_from_operating_system (lk_device_get_operating_system (device)))
+    {
+    case LK_PLATFORM_LINUX:
+    case LK_PLATFORM_CHROMEOS:
+      *summary = g_strdup (_("Intune offers no unlock option for Linux or ChromeOS devices."));
+      return C_("badge", "No unlock option");
+    case LK_PLATFORM_WINDOWS:
+      if (windows_known_unjoined (device))
+        {
+          *summary = g_strdup (_("Not Entra joined: Windows LAPS passwords and BitLocker recovery keys are backed up to Microsoft Entra ID only from Entra joined or hybrid joined PCs."));
+          return C_("badge", "Not Entra joined");
+        }
+      G_GNUC_FALLTHROUGH;
+    case LK_PLATFORM_MACOS:
+      names = applicable_options (device);
+      /* Translators: %s lists the options, e.g. "FileVault recovery key, Managed local administrator (macOS)". */
+      *summary = g_strdup_printf (_("Unlock options: %s. Whether each is available is checked when you open the device."), names);
+      return C_("badge", "Unlock options");
+    case LK_PLATFORM_UNKNOWN:
+    case LK_PLATFORM_IOS:
+    case LK_PLATFORM_VISIONOS:
+    case LK_PLATFORM_ANDROID:
+    case LK_PLATFORM_OTHER:
+    default:
+      *summary = NULL;
+      return NULL;
+    }
+}
+
 /* --- secrets ------------------------------------------------------------------------------- */
 
 static void

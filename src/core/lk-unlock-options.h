@@ -50,7 +50,14 @@ typedef struct
 GArray     *lk_unlock_options_for_device   (LkDevice    *device,
                                             const char  *entra_device_id,
                                             const char **no_options_reason);
-/* One short word for a list badge: the number of available options or "None". */
+/* The list badge of a device whose platform has unlock options instead of a passcode action
+ * (Windows, macOS) or none at all (Linux, ChromeOS): one short state, translated ("Unlock
+ * options", "Not Entra joined" when the listing already tells, "No unlock option"), and in
+ * @summary a sentence naming the options that apply and saying that their availability is
+ * checked when the device opens (free it). NULL (and @summary NULL) for phones, tablets,
+ * headsets and unknown systems: their passcode badge stays. */
+const char *lk_unlock_badge_state          (LkDevice    *device,
+                                            char       **summary);
 const char *lk_unlock_kind_to_string       (LkUnlockKind kind);   /* "laps", "bitlocker"… */
 gboolean    lk_unlock_kind_from_string     (const char   *text,
                                             LkUnlockKind *kind);

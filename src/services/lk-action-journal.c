@@ -1,6 +1,8 @@
 /* lk-action-journal.c: the journal read together with deviceActionResults. */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "lk-action-journal.h"
 
 /* Intune's clock and ours may differ a little. */
@@ -40,20 +42,19 @@ within (GDateTime *when,
   return when != NULL && g_date_time_difference (now, when) < window;
 }
 
-LkInFlight
-lk_action_in_flight (GPtrArray   *entries,
-                     GPtrArray   *results,
-                     const char  *device_id,
-                     GDateTime   *now,
-                     GDateTime  **since)
+/* Whether @result (Intune's) or @latest (the journal's) says an action may still be on its
+ * way or waiting for the device. */
+static LkInFlight
+in_flight_of (LkActionResult  *result,
+              LkHistoryEntry  *latest,
+              GDateTime       *now,
+              GDateTime      **since)
 {
-  LkActionResult *reset = results != NULL ? lk_action_results_find_reset_passcode (results) : NULL;
-  LkHistoryEntry *latest = lk_history_find_latest (entries, device_id);
   g_autoptr(GDateTime) sent = latest != NULL ? entry_time (latest) : NULL;
-  GDateTime *start = reset != NULL ? lk_action_result_get_start (reset) : NULL;
+  GDateTime *start = result != NULL ? lk_action_result_get_start (result) : NULL;
 
-  if (reset != NULL && !lk_action_state_is_final (lk_action_result_get_state (reset))
-      && lk_action_result_get_state (reset) != LK_ACTION_STATE_NONE
+  if (result != NULL && !lk_action_state_is_final (lk_action_result_get_state (result))
+      && lk_action_result_get_state (result) != LK_ACTION_STATE_NONE
       && (start == NULL || within (start, now, LK_IN_FLIGHT_PENDING_WINDOW)))
     {
       if (since != NULL)
@@ -64,13 +65,79 @@ lk_action_in_flight (GPtrArray   *entries,
    * (one that does not predate it) nor anything final. */
   if (latest != NULL && lk_history_outcome_is_open (latest->outcome)
       && within (sent, now, LK_IN_FLIGHT_JOURNAL_WINDOW)
-      && (reset == NULL || lk_action_result_predates (reset, latest)))
+      && (result == NULL || lk_action_result_predates (result, latest)))
     {
       if (since != NULL)
         *since = g_steal_pointer (&sent);
       return LK_IN_FLIGHT_UNKNOWN;
     }
   return LK_IN_FLIGHT_NONE;
+}
+
+LkInFlight
+lk_action_in_flight (GPtrArray   *entries,
+                     GPtrArray   *results,
+                     const char  *device_id,
+                     GDateTime   *now,
+                     GDateTime  **since)
+{
+  return in_flight_of (results != NULL ? lk_action_results_find_reset_passcode (results) : NULL,
+                       lk_history_find_latest (entries, device_id), now, since);
+}
+
+/* The newest journal entry of @action_name for @device_id: a rotation of one kind is never
+ * held back by another kind's, nor by a passcode action. */
+static LkHistoryEntry *
+find_latest_named (GPtrArray  *entries,
+                   const char *device_id,
+                   const char *action_name)
+{
+  for (guint i = entries != NULL ? entries->len : 0; i > 0; i--)
+    {
+      LkHistoryEntry *entry = g_ptr_array_index (entries, i - 1);
+
+      if (g_strcmp0 (entry->device_id, device_id) == 0 && g_strcmp0 (entry->action, action_name) == 0)
+        return entry;
+    }
+  return NULL;
+}
+
+static LkActionResult *
+find_result_named (GPtrArray  *results,
+                   const char *action_name)
+{
+  for (guint i = 0; results != NULL && i < results->len; i++)
+    {
+      LkActionResult *result = g_ptr_array_index (results, i);
+
+      if (g_strcmp0 (lk_action_result_get_action_name (result), action_name) == 0)
+        return result;
+    }
+  return NULL;
+}
+
+LkInFlight
+lk_rotation_in_flight (GPtrArray   *entries,
+                       GPtrArray   *results,
+                       const char  *device_id,
+                       const char  *action_name,
+                       GDateTime   *now,
+                       GDateTime  **since)
+{
+  return in_flight_of (find_result_named (results, action_name),
+                       find_latest_named (entries, device_id, action_name), now, since);
+}
+
+char *
+lk_rotation_in_flight_text (LkInFlight  in_flight,
+                            GDateTime  *since)
+{
+  g_autoptr(GDateTime) local = since != NULL ? g_date_time_to_local (since) : NULL;
+  g_autofree char *when = local != NULL ? g_date_time_format (local, "%x %X") : g_strdup ("—");
+
+  if (in_flight == LK_IN_FLIGHT_PENDING)
+    return g_strdup_printf (_("A rotation of this secret is already waiting in Intune (started %s)."), when);
+  return g_strdup_printf (_("A rotation of this secret sent from this computer at %s may have reached Intune, and the device has not reported it yet."), when);
 }
 
 /* Our own words for Intune's state: what Graph sent is never written to the journal as is. */

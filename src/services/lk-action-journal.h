@@ -35,6 +35,18 @@ LkInFlight      lk_action_in_flight          (GPtrArray   *entries,
                                               const char  *device_id,
                                               GDateTime   *now,
                                               GDateTime  **since);
+/* The same for a rotation of an unlock secret: @action_name is its Intune action
+ * ("rotateBitLockerKeys"…), matched against the journal's action and, where Intune lists the
+ * rotation in deviceActionResults, that result's actionName. */
+LkInFlight      lk_rotation_in_flight        (GPtrArray   *entries,
+                                              GPtrArray   *results,
+                                              const char  *device_id,
+                                              const char  *action_name,
+                                              GDateTime   *now,
+                                              GDateTime  **since);
+/* What the admin reads about a rotation @in_flight (not NONE) since @since (may be NULL). */
+char           *lk_rotation_in_flight_text   (LkInFlight   in_flight,
+                                              GDateTime   *since);
 /* Whether @result started before @entry was sent (beyond clock skew): it is an earlier action's,
  * never @entry's. */
 gboolean        lk_action_result_predates    (LkActionResult       *result,

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "lk-capability-badge.h"
+#include "lk-unlock-options.h"
 
 struct _LkCapabilityBadge
 {
@@ -12,6 +13,9 @@ struct _LkCapabilityBadge
   GtkWidget    *icon;
   GtkWidget    *label;
   LkCapability *capability;
+  /* A PC, a Mac, a Linux or ChromeOS device: its unlock state instead of "Not supported". */
+  const char   *unlock_state;
+  char         *unlock_summary;
 };
 
 G_DEFINE_FINAL_TYPE (LkCapabilityBadge, lk_capability_badge, GTK_TYPE_WIDGET)
@@ -27,7 +31,7 @@ static GParamSpec *props[N_PROPS];
 
 /* Supported with or without caveats is the same state to the eye: the caveats are on the device
  * page and in the tooltip, not a warning sign on every device that can be helped. */
-static const char *const support_classes[] = { "unknown", "unsupported", "supported", "supported" };
+static const char *const support_classes[] = { "unknown", "unsupported", "supported", "supported", "unlock" };
 
 static const char *
 icon_for (LkCapability *capability)
@@ -62,6 +66,26 @@ tooltip_for (LkCapability *capability)
   return g_string_free (text, FALSE);
 }
 
+/* The unlock options are a state of the device, not a passcode action: the page shows them. */
+static void
+show_unlock_state (LkCapabilityBadge *self)
+{
+  g_autofree char *passcode = tooltip_for (self->capability);
+  g_autofree char *tooltip = g_strdup_printf ("%s\n%s", self->unlock_summary, passcode);
+  gboolean options = g_strcmp0 (self->unlock_state, C_("badge", "Unlock options")) == 0;
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self), "stale");
+  gtk_widget_add_css_class (GTK_WIDGET (self), options ? "unlock" : "unsupported");
+  gtk_image_set_from_icon_name (GTK_IMAGE (self->icon), options ? "dialog-password-symbolic" : "action-unavailable-symbolic");
+  gtk_label_set_label (GTK_LABEL (self->label), self->unlock_state);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self), tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, self->unlock_summary,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip,
+                                  -1);
+  gtk_widget_set_visible (GTK_WIDGET (self), TRUE);
+}
+
 static void
 update (LkCapabilityBadge *self)
 {
@@ -78,6 +102,11 @@ update (LkCapabilityBadge *self)
       return;
     }
 
+  if (self->unlock_state != NULL)
+    {
+      show_unlock_state (self);
+      return;
+    }
   support = lk_capability_get_support (self->capability);
   gtk_widget_add_css_class (GTK_WIDGET (self), support_classes[support]);
   if (lk_capability_get_stale_note (self->capability) != NULL)
@@ -105,6 +134,7 @@ lk_capability_badge_dispose (GObject *object)
   g_clear_pointer (&self->icon, gtk_widget_unparent);
   g_clear_pointer (&self->label, gtk_widget_unparent);
   g_clear_object (&self->capability);
+  g_clear_pointer (&self->unlock_summary, g_free);
 
   G_OBJECT_CLASS (lk_capability_badge_parent_class)->dispose (object);
 }
@@ -207,6 +237,25 @@ lk_capability_badge_set_capability (LkCapabilityBadge *self,
 
   if (!g_set_object (&self->capability, capability))
     return;
+  self->unlock_state = NULL;
+  g_clear_pointer (&self->unlock_summary, g_free);
+  update (self);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_CAPABILITY]);
+}
+
+void
+lk_capability_badge_set_device (LkCapabilityBadge *self,
+                                LkDevice          *device)
+{
+  g_autoptr(LkCapability) capability = device != NULL ? lk_capability_new_for_device (device) : NULL;
+
+  g_return_if_fail (LK_IS_CAPABILITY_BADGE (self));
+
+  g_set_object (&self->capability, capability);
+  g_clear_pointer (&self->unlock_summary, g_free);
+  /* Only where no passcode action applies: an unknown capability stays "Unknown". */
+  self->unlock_state = capability != NULL && lk_capability_get_support (capability) == LK_SUPPORT_NOT_SUPPORTED
+                       ? lk_unlock_badge_state (device, &self->unlock_summary) : NULL;
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_CAPABILITY]);
 }

@@ -15,6 +15,10 @@ GtkWidget    *lk_capability_badge_new            (void);
 LkCapability *lk_capability_badge_get_capability (LkCapabilityBadge *self);
 void          lk_capability_badge_set_capability (LkCapabilityBadge *self,
                                                   LkCapability      *capability);
+/* The capability of @device, or, where its platform has no passcode action, its unlock state
+ * (Windows, macOS: "Unlock options"; Linux, ChromeOS: "No unlock option"). */
+void          lk_capability_badge_set_device     (LkCapabilityBadge *self,
+                                                  LkDevice          *device);
 /* The visible text, for tests. */
 const char   *lk_capability_badge_get_text       (LkCapabilityBadge *self);
 

@@ -266,7 +266,7 @@ update (LkDevicePage *self)
                                              : lk_device_get_user_principal_name (d) != NULL
                                                ? lk_device_get_user_principal_name (d) : _("No user"));
 
-  lk_capability_badge_set_capability (self->badge, capability);
+  lk_capability_badge_set_device (self->badge, d);
   gtk_label_set_label (self->reason_label, lk_capability_get_reason (capability));
   caveats = format_caveats (capability);
   gtk_label_set_label (self->caveats_label, caveats);

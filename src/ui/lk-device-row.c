@@ -122,11 +122,11 @@ update (LkDeviceRow *self)
                                last_sync);
   collapse_spaces (details);
   gtk_label_set_label (self->details_label, details);
-  lk_capability_badge_set_capability (self->badge, capability);
+  lk_capability_badge_set_device (self->badge, self->device);
 
   /* Translators: what a screen reader says for a search result: device, user, passcode state. */
   accessible = g_strdup_printf (_("%s, %s, %s"), gtk_label_get_label (self->name_label),
-                                gtk_label_get_label (self->user_label), lk_capability_get_state_label (capability));
+                                gtk_label_get_label (self->user_label), lk_capability_badge_get_text (self->badge));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
   /* The list item around the row is what takes the focus; GTK 4.8 has no API to name it, so
    * it is named here, where the words are made. */

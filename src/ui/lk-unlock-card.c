@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "lk-account-manager.h"
+#include "lk-action-journal.h"
 #include "lk-application.h"
 #include "lk-clipboard.h"
 #include "lk-cloud.h"
@@ -35,6 +36,7 @@ struct _LkUnlockCard
   GtkButton        *show_button;
   GtkWidget        *grant_button;
   GtkWidget        *rotate_button;
+  GtkWidget        *check_button;
 
   LkUnlockOption    option;
   LkDevice         *device;
@@ -59,6 +61,9 @@ static gboolean bitlocker_audit_said;
 
 static void run (LkUnlockCard *self);
 static void send_rotation (LkUnlockCard *self);
+static gboolean update_rotation (LkUnlockCard *self,
+                                 GPtrArray    *results,
+                                 gboolean      say);
 
 /* --- who is signed in (for the journal and for consent) ------------------------------------ */
 
@@ -118,6 +123,7 @@ set_busy (LkUnlockCard *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "unlock-card.show", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "unlock-card.rotate", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "unlock-card.grant", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "unlock-card.check-status", !busy);
 }
 
 static void
@@ -424,12 +430,83 @@ rotated_cb (GObject      *source,
 
       journal (self, action, unknown ? "unknown" : "error", error->message, request_id, client_request_id);
       show_error (self, error);
+      update_rotation (self, NULL, FALSE);
       return;
     }
   journal (self, action, "sent", NULL, request_id, client_request_id);
+  update_rotation (self, NULL, FALSE);
   /* The old secret is no longer the one to read out. */
   lk_unlock_card_wipe (self);
   set_status (self, _("Rotation sent. The new secret exists only after the device checks in with Intune; show it again then."));
+}
+
+/* Whether a rotation of this card's secret may still be on its way (the journal, and Intune's
+ * deviceActionResults when @results were read); a second one would only queue another, so the
+ * card offers Check Status instead of Rotate until it is not. */
+static LkInFlight
+rotation_in_flight (LkUnlockCard  *self,
+                    GPtrArray     *results,
+                    GDateTime    **since)
+{
+  g_autoptr(GPtrArray) entries = lk_action_history_load (self->history, NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  return lk_rotation_in_flight (entries, results, lk_device_get_id (self->device),
+                                lk_unlock_kind_rotate_action (self->option.kind), now, since);
+}
+
+/* Shows Rotate or Check Status; says why when a rotation is in flight and @say. */
+static gboolean
+update_rotation (LkUnlockCard *self,
+                 GPtrArray    *results,
+                 gboolean      say)
+{
+  g_autoptr(GDateTime) since = NULL;
+  gboolean can_rotate = self->option.availability == LK_UNLOCK_AVAILABLE && self->client != NULL;
+  LkInFlight in_flight = can_rotate ? rotation_in_flight (self, results, &since) : LK_IN_FLIGHT_NONE;
+
+  gtk_widget_set_visible (self->rotate_button, can_rotate && in_flight == LK_IN_FLIGHT_NONE);
+  gtk_widget_set_visible (self->check_button, in_flight != LK_IN_FLIGHT_NONE);
+  if (say && in_flight != LK_IN_FLIGHT_NONE)
+    {
+      g_autofree char *text = lk_rotation_in_flight_text (in_flight, since);
+
+      set_status (self, text);
+    }
+  return in_flight != LK_IN_FLIGHT_NONE;
+}
+
+static void
+checked_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(LkUnlockCard) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) results = lk_graph_client_get_action_results_finish (LK_GRAPH_CLIENT (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_busy (self, FALSE);
+  if (results == NULL)
+    show_error (self, error);
+  else if (!update_rotation (self, results, TRUE))
+    set_status (self, _("No rotation of this secret is on its way any more: you can rotate it again."));
+}
+
+static void
+check_status_action (GtkWidget  *widget,
+                     const char *name,
+                     GVariant   *parameter)
+{
+  LkUnlockCard *self = LK_UNLOCK_CARD (widget);
+
+  if (self->busy || self->client == NULL)
+    return;
+  set_busy (self, TRUE);
+  set_status (self, _("Checking the rotation in Intune…"));
+  lk_graph_client_get_action_results_async (self->client, lk_device_get_id (self->device), self->cancellable,
+                                            checked_cb, g_object_ref (self));
 }
 
 static void
@@ -474,11 +551,14 @@ rotate_action (GtkWidget  *widget,
   LkUnlockCard *self = LK_UNLOCK_CARD (widget);
   GtkRoot *root = gtk_widget_get_root (widget);
   GtkWidget *dialog;
-  GtkWidget *entry = gtk_entry_new ();
+  GtkWidget *entry;
   g_autofree char *heading = g_strdup_printf (_("Rotate “%s”?"), lk_unlock_kind_label (self->option.kind));
   g_autofree char *body = g_strdup_printf (_("Intune asks %s for a new secret; the current one stops working once the device checks in, and only then does the new one exist. Type the device name to confirm."),
                                            lk_device_get_device_name (self->device));
 
+  if (update_rotation (self, NULL, TRUE))
+    return;
+  entry = gtk_entry_new ();
   dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
   gtk_widget_set_name (dialog, "unlock-rotate-dialog");
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "rotate", _("_Rotate"), NULL);
@@ -545,11 +625,13 @@ lk_unlock_card_class_init (LkUnlockCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LkUnlockCard, show_button);
   gtk_widget_class_bind_template_child (widget_class, LkUnlockCard, grant_button);
   gtk_widget_class_bind_template_child (widget_class, LkUnlockCard, rotate_button);
+  gtk_widget_class_bind_template_child (widget_class, LkUnlockCard, check_button);
   gtk_widget_class_install_action (widget_class, "unlock-card.show", NULL, show_action);
   gtk_widget_class_install_action (widget_class, "unlock-card.grant", NULL, grant_action);
   gtk_widget_class_install_action (widget_class, "unlock-card.copy", NULL, copy_action);
   gtk_widget_class_install_action (widget_class, "unlock-card.forget", NULL, forget_action);
   gtk_widget_class_install_action (widget_class, "unlock-card.rotate", NULL, rotate_action);
+  gtk_widget_class_install_action (widget_class, "unlock-card.check-status", NULL, check_status_action);
 }
 
 static void
@@ -582,7 +664,7 @@ lk_unlock_card_new (const LkUnlockOption *option,
   gtk_link_button_set_uri (self->doc_link, option->doc_url);
   gtk_button_set_label (self->show_button, option->kind == LK_UNLOCK_BITLOCKER ? _("Show Keys") : _("Show"));
   gtk_widget_set_visible (GTK_WIDGET (self->show_button), available && client != NULL);
-  gtk_widget_set_visible (self->rotate_button, available && client != NULL);
+  update_rotation (self, NULL, TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->audit_label),
                           available && option->kind == LK_UNLOCK_BITLOCKER && !bitlocker_audit_said);
   show_secret (self);

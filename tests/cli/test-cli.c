@@ -1187,6 +1187,45 @@ test_unlock_rotate (Fixture       *fixture,
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history, 1), "outcome"), ==, "unknown");
 }
 
+/* rotate refuses (exit 10) while a rotation of the same kind may be on its way, as reset does;
+ * another kind is not held back, and --force sends anyway. */
+static void
+test_unlock_rotate_in_flight (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autofree char *right = unlock_input (fixture, "DESKTOP-7QK2L9M\n");
+  LkFault fault = { LK_FAULT_STATUS, "POST", "rotateBitLockerKeys", .status = 500 };
+  g_autofree char *err = NULL;
+  g_autoptr(JsonArray) history = NULL;
+
+  g_assert_cmpint (run_cli (right, NULL, NULL, "--graph-url", fixture->graph_url, "--access-token-stdin",
+                            "--yes", "rotate", "laps", WIN_JOINED_ID, NULL), ==, 0);
+  g_assert_cmpint (run_cli (right, NULL, &err, "--graph-url", fixture->graph_url, "--access-token-stdin",
+                            "--yes", "rotate", "laps", WIN_JOINED_ID, NULL), ==, 10);
+  g_assert_nonnull (strstr (err, "Nothing was sent"));
+  g_assert_nonnull (strstr (err, "--force"));
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "rotateLocalAdminPassword"), ==, 1);
+
+  /* Outcome unknown after a 5xx: never resent by a second command either. */
+  lk_sandbox_add_fault (fixture->sandbox, &fault);
+  g_assert_cmpint (run_cli (right, NULL, NULL, "--graph-url", fixture->graph_url, "--access-token-stdin",
+                            "--yes", "rotate", "bitlocker", WIN_JOINED_ID, NULL), ==, 9);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (right, NULL, &err, "--graph-url", fixture->graph_url, "--access-token-stdin",
+                            "--yes", "rotate", "bitlocker", WIN_JOINED_ID, NULL), ==, 10);
+  g_assert_nonnull (strstr (err, "may have reached Intune"));
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "rotateBitLockerKeys"), ==, 1);
+
+  g_assert_cmpint (run_cli (right, NULL, NULL, "--graph-url", fixture->graph_url, "--access-token-stdin",
+                            "--yes", "--force", "rotate", "laps", WIN_JOINED_ID, NULL), ==, 0);
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "rotateLocalAdminPassword"), ==, 2);
+
+  history = history_json ();
+  g_assert_cmpuint (json_array_get_length (history), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history, 0), "outcome"), ==, "sent");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history, 1), "outcome"), ==, "unknown");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1222,6 +1261,7 @@ main (int   argc,
   g_test_add ("/cli/unlock/bitlocker", Fixture, NULL, setup, test_unlock_bitlocker, teardown);
   g_test_add ("/cli/unlock/forbidden", Fixture, NULL, setup, test_unlock_forbidden, teardown);
   g_test_add ("/cli/unlock/rotate", Fixture, NULL, setup, test_unlock_rotate, teardown);
+  g_test_add ("/cli/unlock/rotate-in-flight", Fixture, NULL, setup, test_unlock_rotate_in_flight, teardown);
 
   return g_test_run ();
 }

@@ -84,6 +84,47 @@ test_capability_points_here (void)
     }
 }
 
+/* The list badge: a state per device from the listing's facts alone; the options that apply
+ * named; phones and unknown systems keep their passcode badge. */
+static void
+test_badge_state (void)
+{
+  const struct { const char *json; const char *state; const char *names; const char *missing; } badges[] = {
+    { "\"operatingSystem\":\"Windows\",\"joinType\":\"azureADJoined\"", "Unlock options", "Windows LAPS", NULL },
+    /* The listing reads no Entra device id: the page checks, the badge does not guess "none". */
+    { "\"operatingSystem\":\"Windows\"", "Unlock options", "BitLocker recovery key", NULL },
+    { "\"operatingSystem\":\"Windows\",\"joinType\":\"azureADRegistered\"", "Not Entra joined", "hybrid joined", NULL },
+    { "\"operatingSystem\":\"Windows\",\"azureADDeviceId\":\"" ZERO_ID "\"", "Not Entra joined", "Entra joined", NULL },
+    { "\"operatingSystem\":\"macOS\",\"deviceEnrollmentType\":\"appleBulkWithUser\"", "Unlock options", "Managed local administrator", NULL },
+    { "\"operatingSystem\":\"macOS\",\"deviceEnrollmentType\":\"userEnrollment\"", "Unlock options", "FileVault recovery key", "Managed local administrator" },
+    { "\"operatingSystem\":\"Linux\"", "No unlock option", "Linux", NULL },
+    { "\"operatingSystem\":\"ChromeOS\"", "No unlock option", "ChromeOS", NULL },
+    { "\"operatingSystem\":\"iOS\"", NULL, NULL, NULL },
+    { "\"operatingSystem\":\"Android\"", NULL, NULL, NULL },
+    { "\"operatingSystem\":\"Plan 9\"", NULL, NULL, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (badges); i++)
+    {
+      g_autoptr(LkDevice) device = lk_test_device_from (badges[i].json);
+      g_autofree char *summary = NULL;
+      const char *state = lk_unlock_badge_state (device, &summary);
+
+      g_test_message ("badge %u: %s", i, badges[i].json);
+      g_assert_cmpstr (state, ==, badges[i].state);
+      if (badges[i].state == NULL)
+        {
+          g_assert_null (summary);
+          continue;
+        }
+      g_assert_nonnull (strstr (summary, badges[i].names));
+      if (badges[i].missing != NULL)
+        g_assert_null (strstr (summary, badges[i].missing));
+      if (g_str_equal (state, "Unlock options"))
+        g_assert_nonnull (strstr (summary, "checked when you open the device"));
+    }
+}
+
 static void
 test_kinds (void)
 {
@@ -275,6 +316,7 @@ main (int   argc,
   g_test_add_func ("/unlock/table", test_table);
   g_test_add_func ("/unlock/kinds", test_kinds);
   g_test_add_func ("/unlock/capability-points-here", test_capability_points_here);
+  g_test_add_func ("/unlock/badge-state", test_badge_state);
   g_test_add_func ("/unlock/laps-encodings", test_laps_encodings);
   g_test_add_func ("/unlock/bitlocker-format", test_bitlocker_format);
   g_test_add_func ("/unlock/phonetic", test_phonetic);

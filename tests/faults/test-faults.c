@@ -2,8 +2,9 @@
  * three things an admin does — search (the Graph client's listing), sign-in (the account's
  * token refresh at the sandbox's token endpoint) and reset (the action tracker's POST and its
  * follow-up) — through the real client, the real account and the real tracker over loopback
- * HTTP. Each row says what the admin is shown and what must not be lost or sent twice; the
- * sandbox's request log is the witness.
+ * HTTP. The unlock rows read LAPS, BitLocker and FileVault secrets and rotate one through the
+ * real unlock client. Each row says what the admin is shown and what must not be lost or sent
+ * twice; the sandbox's request log is the witness.
  *
  * The keyring-absent row runs in a child process whose session bus leads nowhere. The window-closed rows need a display:
  * they run in a second process (meson test 'faults-ui', LK_FAULTS_UI=1) under Xvfb.
@@ -15,6 +16,7 @@
 #include "fault-fixture.h"
 #include "lk-capability.h"
 #include "lk-reset-wizard.h"
+#include "lk-unlock-client.h"
 #include "lk-window.h"
 
 #define MB (1024 * 1024)
@@ -24,6 +26,10 @@ typedef enum
   OP_SEARCH,   /* list every device (2500 generated: three pages of 1000) */
   OP_SIGN_IN,  /* refresh the account's tokens at the token endpoint */
   OP_RESET,    /* reset a demo Android dedicated device's passcode, tracked to its end */
+  OP_REVEAL_LAPS,       /* read a demo PC's LAPS password (the unlock client's GET) */
+  OP_REVEAL_BITLOCKER,  /* read one BitLocker recovery key (an audited GET) */
+  OP_REVEAL_FILEVAULT,  /* read a demo Mac's FileVault recovery key */
+  OP_ROTATE,            /* rotate that Mac's FileVault key (a POST: sent once) */
 } Op;
 
 typedef enum
@@ -64,6 +70,10 @@ typedef struct
   int         refreshes;
   /* Not applicable: why. The row is listed (and reported as skipped) instead of missing. */
   const char *na;
+  /* Unlock rows: the token's permissions (NULL: every unlock permission) and the id asked for
+   * (NULL: the demo device or key that has a secret escrowed). */
+  const char *scopes;
+  const char *target;
 } Row;
 
 #define GET_PAGE(...)  { .method = "GET", .path_contains = "managedDevices", __VA_ARGS__ }
@@ -74,6 +84,32 @@ typedef struct
 
 #define NA_KEYRING "a search or a reset never touches the keyring: access tokens live in memory, the keyring is read at start and written when a refresh token rotates (the sign-in rows)"
 #define NA_NEXT_LINK "no paging: only a listing follows @odata.nextLink"
+
+/* The unlock rows' tokens: every permission, or every one but the operation's own. */
+#define PASSCODE_SCOPES "DeviceManagementManagedDevices.Read.All DeviceManagementManagedDevices.PrivilegedOperations.All"
+#define UNLOCK_SCOPES PASSCODE_SCOPES " DeviceManagementManagedDevices.ReadWrite.All DeviceLocalCredential.Read.All BitLockerKey.Read.All"
+#define NO_LAPS_SCOPE PASSCODE_SCOPES " DeviceManagementManagedDevices.ReadWrite.All BitLockerKey.Read.All"
+#define NO_BITLOCKER_SCOPE PASSCODE_SCOPES " DeviceManagementManagedDevices.ReadWrite.All DeviceLocalCredential.Read.All"
+#define NO_READ_SCOPE "DeviceManagementManagedDevices.PrivilegedOperations.All DeviceLocalCredential.Read.All"
+#define NO_PRIVILEGED_SCOPE "DeviceManagementManagedDevices.Read.All DeviceManagementManagedDevices.ReadWrite.All"
+
+/* Demo tenant (src/sandbox/demo-unlock.json): the secrets that must never reach an error text. */
+#define DEMO_LAPS_ENTRA   "9ba0d918-e727-5ddc-b309-57030960e3c6"
+#define DEMO_LAPS         "Vk7#qL2x!mP9wRt4"
+#define DEMO_NO_LAPS      "60ab4352-1eeb-580d-8da4-62d05caadac9"
+#define DEMO_KEY_ID       "c2d3e4f5-a6b7-4c8d-9e0f-1a2b3c4d5e6f"
+#define DEMO_KEY          "284163-516582-692879-035431-372746-145013-707146-433719"
+#define DEMO_NO_KEY       "0badc0de-0000-4000-8000-000000000000"
+#define DEMO_MAC          "35fcdb7f-dcca-5ea8-91e1-1253fdf5964e"
+#define DEMO_FILEVAULT    "K7QJ-M2XW-9PRT-4HVN-B6CZ-3LDF"
+#define DEMO_MAC_PERSONAL "b32e0e1a-9ab3-50cc-baa4-3af81b076a44"
+
+#define LAPS_GET(...)      { .method = "GET", .path_contains = "deviceLocalCredentials", __VA_ARGS__ }
+#define KEY_GET(...)       { .method = "GET", .path_contains = "recoveryKeys/", __VA_ARGS__ }
+#define FILEVAULT_GET(...) { .method = "GET", .path_contains = "getFileVaultKey", __VA_ARGS__ }
+#define ROTATE_POST(...)   { .method = "POST", .path_contains = "rotateFileVaultKey", __VA_ARGS__ }
+/* The unlock client's token is its own (no account): no refresh to count. */
+#define UNLOCK .refreshes = -1
 
 static const Row rows[] = {
   /* ---- search ---------------------------------------------------------------------------- */
@@ -248,9 +284,69 @@ static const Row rows[] = {
   /* The wizard is closed while the POST is held back: the tracker carries on to done. */
   { "window-closed", OP_RESET, SETUP_WINDOW_CLOSED, RESET_POST (.kind = LK_FAULT_DELAY, .delay_ms = 1000),
     .requests = 1, .queued = 1 },
+
+  /* ---- unlock: a secret read is a GET, sent again only where a GET may be (429, a dropped
+   * connection); every failure says what happened without the secret; a rotation is a POST,
+   * sent once: after a 5xx its outcome is unknown, a 403 proves it was not sent ------------- */
+  { "429-retry-after", OP_REVEAL_LAPS, .fault = LAPS_GET (.status = 429, .retry_after = "0.2"),
+    .requests = 2, UNLOCK },
+  { "500", OP_REVEAL_LAPS, .fault = LAPS_GET (.status = 500),
+    .seen = SEEN_GRAPH, .code = LK_GRAPH_ERROR_SERVER, .message = "Microsoft Graph had an internal error.",
+    .requests = 1, UNLOCK },
+  { "drop", OP_REVEAL_LAPS, .fault = LAPS_GET (.kind = LK_FAULT_DROP),
+    .requests = 2, UNLOCK },
+  { "malformed", OP_REVEAL_LAPS, .fault = LAPS_GET (.kind = LK_FAULT_MALFORMED),
+    .seen = SEEN_GRAPH, .code = LK_GRAPH_ERROR_INVALID_RESPONSE, .message = "could not read",
+    .requests = 1, UNLOCK },
+  { "403-missing-permission", OP_REVEAL_LAPS, .scopes = NO_LAPS_SCOPE,
+    .seen = SEEN_GRAPH, .code = LK_GRAPH_ERROR_FORBIDDEN, .message = "DeviceLocalCredential.Read.All",
+    .requests = 1, UNLOCK },
+  { "404-nothing-escrowed", OP_REVEAL_LAPS, .target = DEMO_NO_LAPS,
+    .seen = SEEN_GRAPH, .code = LK_GRAPH_ERROR_NOT_FOUND, .message = "holds no LAPS password",
+    .requests = 1, UNLOCK },
+  { "429-retry-after", OP_REVEAL_BITLOCKER, .fault = KEY_GET (.status = 429, .retry_after = "0.2"),
+    .requests = 2, UNLOCK },
+  { "500", OP_REVEAL_BITLOCKER, .fault = KEY_GET (.status = 500),
+    .seen = SEEN_GRAPH, .code = LK_GRAPH_ERROR_SERVER, .message = "Microsoft Graph had an internal error.",
+    .requests = 1, UNLOCK },
+  { "drop", OP_REVEAL_BITLOCKER, .fault = KEY_GET (.kind = LK_FAULT_DROP),
+    .requests = 2, UNLOCK },
+  { "malformed", OP_REVEAL_BITLOCKER, .fault = KEY_GET (.kind = LK_FAULT_MALFORMED),
+    .seen = SEEN_GRAPH, .code = LK_GRAPH_ERROR_INVALID_RESPONSE, .message = "could not read",
+    .requests = 1, UNLOCK },
+  { "403-missing-permission", OP_REVEAL_BITLOCKER, .scopes = NO_BITLOCKER_SCOPE,
+    .seen = SEEN_GRAPH, .code = LK_GRAPH_ERROR_FORBIDDEN, .message = "BitLockerKey.Read.All",
+    .requests = 1, UNLOCK },
+  { "404-nothing-escrowed", OP_REVEAL_BITLOCKER, .target = DEMO_NO_KEY,
+    .seen = SEEN_GRAPH, .code = LK_GRAPH_ERROR_NOT_FOUND, .message = "not in Microsoft Entra ID",
+    .requests = 1, UNLOCK },
+  { "429-retry-after", OP_REVEAL_FILEVAULT, .fault = FILEVAULT_GET (.status = 429, .retry_after = "0.2"),
+    .requests = 2, UNLOCK },
+  { "500", OP_REVEAL_FILEVAULT, .fault = FILEVAULT_GET (.status = 500),
+    .seen = SEEN_GRAPH, .code = LK_GRAPH_ERROR_SERVER, .message = "Microsoft Graph had an internal error.",
+    .requests = 1, UNLOCK },
+  { "drop", OP_REVEAL_FILEVAULT, .fault = FILEVAULT_GET (.kind = LK_FAULT_DROP),
+    .requests = 2, UNLOCK },
+  { "malformed", OP_REVEAL_FILEVAULT, .fault = FILEVAULT_GET (.kind = LK_FAULT_MALFORMED),
+    .seen = SEEN_GRAPH, .code = LK_GRAPH_ERROR_INVALID_RESPONSE, .message = "could not read",
+    .requests = 1, UNLOCK },
+  { "403-missing-permission", OP_REVEAL_FILEVAULT, .scopes = NO_READ_SCOPE,
+    .seen = SEEN_GRAPH, .code = LK_GRAPH_ERROR_FORBIDDEN, .message = "DeviceManagementManagedDevices.Read.All",
+    .requests = 1, UNLOCK },
+  { "404-nothing-escrowed", OP_REVEAL_FILEVAULT, .target = DEMO_MAC_PERSONAL,
+    .seen = SEEN_GRAPH, .code = LK_GRAPH_ERROR_NOT_FOUND, .message = "holds no FileVault recovery key",
+    .requests = 1, UNLOCK },
+  /* Intune queued the rotation, then the gateway failed: outcome unknown, never resent. */
+  { "500-processed", OP_ROTATE, .fault = ROTATE_POST (.status = 500, .processed = TRUE),
+    .seen = SEEN_GRAPH, .code = LK_GRAPH_ERROR_OUTCOME_UNKNOWN, .message = "It was not sent again",
+    .requests = 1, .queued = 1, UNLOCK },
+  { "403-missing-permission", OP_ROTATE, .scopes = NO_PRIVILEGED_SCOPE,
+    .seen = SEEN_GRAPH, .code = LK_GRAPH_ERROR_FORBIDDEN, .message = "DeviceManagementManagedDevices.PrivilegedOperations.All",
+    .requests = 1, .queued = 0, UNLOCK },
 };
 
-static const char *const op_names[] = { "search", "sign-in", "reset" };
+static const char *const op_names[] = { "search", "sign-in", "reset", "reveal-laps", "reveal-bitlocker",
+                                        "reveal-filevault", "rotate" };
 
 static gboolean
 has_fault (const Row *row)
@@ -268,6 +364,14 @@ count_op_requests (LkSandbox *sandbox,
       return lk_sandbox_count_requests (sandbox, "GET", "managedDevices");
     case OP_SIGN_IN:
       return lk_sandbox_count_requests (sandbox, "POST", TOKEN_PATH);
+    case OP_REVEAL_LAPS:
+      return lk_sandbox_count_requests (sandbox, "GET", "deviceLocalCredentials");
+    case OP_REVEAL_BITLOCKER:
+      return lk_sandbox_count_requests (sandbox, "GET", "recoveryKeys/");
+    case OP_REVEAL_FILEVAULT:
+      return lk_sandbox_count_requests (sandbox, "GET", "getFileVaultKey");
+    case OP_ROTATE:
+      return lk_sandbox_count_requests (sandbox, "POST", "rotateFileVaultKey");
     case OP_RESET:
     default:
       return lk_sandbox_count_requests (sandbox, "POST", "resetPasscode");
@@ -711,6 +815,90 @@ window_closed_reset (FaultFixture *f,
   g_assert_cmpuint (lk_sandbox_count_queued_actions (f->sandbox), ==, (guint) row->queued);
 }
 
+/* ---- unlock ------------------------------------------------------------------------------- */
+
+typedef struct
+{
+  LkUnlockKind kind;
+  const char  *id;       /* what the read asks for */
+  const char  *secret;   /* what it returns, and no error text may hold */
+} UnlockTarget;
+
+static UnlockTarget
+unlock_target (const Row *row)
+{
+  switch (row->op)
+    {
+    case OP_REVEAL_LAPS:
+      return (UnlockTarget) { LK_UNLOCK_LAPS, row->target != NULL ? row->target : DEMO_LAPS_ENTRA, DEMO_LAPS };
+    case OP_REVEAL_BITLOCKER:
+      return (UnlockTarget) { LK_UNLOCK_BITLOCKER, row->target != NULL ? row->target : DEMO_KEY_ID, DEMO_KEY };
+    case OP_REVEAL_FILEVAULT:
+    case OP_ROTATE:
+    default:
+      return (UnlockTarget) { LK_UNLOCK_FILEVAULT, row->target != NULL ? row->target : DEMO_MAC, DEMO_FILEVAULT };
+    }
+}
+
+/* What the admin is shown never holds the secret, nor a piece of it (a key's first group). */
+static void
+assert_no_secret (const GError *error,
+                  const char   *secret)
+{
+  g_autofree char *ids = error != NULL ? lk_graph_error_format_ids (error) : NULL;
+  g_autofree char *piece = g_strndup (secret, 6);
+
+  if (error == NULL)
+    return;
+  g_assert_null (strstr (error->message, secret));
+  g_assert_null (strstr (error->message, piece));
+  g_assert_true (ids == NULL || strstr (ids, piece) == NULL);
+}
+
+static void
+run_unlock (FaultFixture *f,
+            const Row    *row)
+{
+  g_autofree char *graph_url = lk_sandbox_get_graph_url (f->sandbox);
+  g_autofree char *token = lk_sandbox_mint_access_token (f->sandbox, row->scopes != NULL ? row->scopes : UNLOCK_SCOPES, 3600);
+  g_autoptr(LkStaticToken) tokens = lk_static_token_new (token);
+  g_autoptr(LkGraphClient) graph = lk_graph_client_new (graph_url, "beta", LK_TOKEN_PROVIDER (tokens));
+  g_autoptr(LkUnlockClient) unlock = lk_unlock_client_new (graph);
+  g_autoptr(LkUnlockSecret) secret = NULL;
+  g_autoptr(GError) error = NULL;
+  UnlockTarget target = unlock_target (row);
+  guint rotations = lk_sandbox_count_rotations (f->sandbox);
+  AsyncWait w = { 0 };
+
+  lk_graph_client_set_backoff (graph, 10, 40);
+  if (has_fault (row))
+    lk_sandbox_add_fault (f->sandbox, &row->fault);
+  if (row->op == OP_ROTATE)
+    {
+      lk_graph_client_post_action_with_id_async (graph, target.id, LK_DEVICE_ACTION_ROTATE_FILEVAULT_KEY,
+                                                 NULL, NULL, async_wait_cb, &w);
+      g_assert_cmpint (lk_graph_client_post_action_finish_full (graph, async_wait (&w, 60), NULL, NULL, &error),
+                       ==, row->seen == SEEN_OK);
+      g_assert_cmpuint (lk_sandbox_count_rotations (f->sandbox) - rotations, ==, (guint) row->queued);
+    }
+  else
+    {
+      lk_unlock_client_reveal_async (unlock, target.kind, target.id, NULL, async_wait_cb, &w);
+      secret = lk_unlock_client_reveal_finish (unlock, async_wait (&w, 60), &error);
+      g_assert_true ((secret != NULL) == (row->seen == SEEN_OK));
+      if (secret != NULL)
+        g_assert_cmpstr (secret->secret, ==, target.secret);
+    }
+  g_object_unref (w.result);
+  if (error != NULL)
+    g_test_message ("the admin sees: %s", error->message);
+  assert_seen (row, error);
+  assert_no_secret (error, target.secret);
+  /* Support needs the request ids of every answer Graph gave. */
+  if (error != NULL && row->code != LK_GRAPH_ERROR_INVALID_RESPONSE)
+    g_assert_nonnull (lk_graph_error_get_client_request_id (error));
+}
+
 /* ---- the matrix ----------------------------------------------------------------------------- */
 
 static void
@@ -743,6 +931,8 @@ test_row (gconstpointer data)
 
   if (row->op == OP_RESET)
     run_reset (&f, row);
+  else if (row->op >= OP_REVEAL_LAPS)
+    run_unlock (&f, row);
   else
     {
       if (row->setup == SETUP_REVOKE)

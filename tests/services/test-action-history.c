@@ -224,6 +224,59 @@ test_journal (void)
   g_rmdir (dir);
 }
 
+static LkActionResult *
+named_result (const char *action_name,
+              const char *state,
+              const char *start)
+{
+  g_autofree char *text = g_strdup_printf ("{\"actionName\":\"%s\",\"actionState\":\"%s\",\"startDateTime\":\"%s\"}",
+                                           action_name, state, start);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  g_assert_true (json_parser_load_from_data (parser, text, -1, NULL));
+  return lk_action_result_new_from_json (json_node_get_object (json_parser_get_root (parser)));
+}
+
+/* A rotation is in flight by its own action name only: the journal's (sent or of unknown
+ * outcome, for a day), or Intune's deviceActionResults entry of that name while pending; a
+ * reset or another kind's rotation never holds it back, and it never holds a reset back. */
+static void
+test_rotation_in_flight (void)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_history_entry_free);
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) later = g_date_time_add_days (now, 2);
+  g_autoptr(GDateTime) since = NULL;
+  g_autofree char *now_text = g_date_time_format_iso8601 (now);
+  g_autofree char *text = NULL;
+  LkHistoryEntry *sent = lk_history_entry_new ();
+
+  sent->time = g_strdup (now_text);
+  sent->device_id = g_strdup ("mac-1");
+  sent->action = g_strdup ("rotateFileVaultKey");
+  sent->outcome = g_strdup ("sent");
+  g_ptr_array_add (entries, sent);
+
+  g_assert_cmpint (lk_rotation_in_flight (entries, NULL, "mac-1", "rotateFileVaultKey", now, &since), ==, LK_IN_FLIGHT_UNKNOWN);
+  g_assert_nonnull (since);
+  text = lk_rotation_in_flight_text (LK_IN_FLIGHT_UNKNOWN, since);
+  g_assert_nonnull (strstr (text, "may have reached Intune"));
+  g_assert_cmpint (lk_rotation_in_flight (entries, NULL, "mac-1", "rotateLocalAdminPassword", now, NULL), ==, LK_IN_FLIGHT_NONE);
+  g_assert_cmpint (lk_rotation_in_flight (entries, NULL, "mac-2", "rotateFileVaultKey", now, NULL), ==, LK_IN_FLIGHT_NONE);
+  g_assert_cmpint (lk_rotation_in_flight (entries, NULL, "mac-1", "rotateFileVaultKey", later, NULL), ==, LK_IN_FLIGHT_NONE);
+  g_assert_cmpint (lk_action_in_flight (entries, NULL, "mac-1", now, NULL), ==, LK_IN_FLIGHT_NONE);
+
+  /* Intune lists it, pending: still in flight (for days); done: free to rotate again. */
+  g_ptr_array_add (results, named_result ("resetPasscode", "pending", now_text));
+  g_ptr_array_add (results, named_result ("rotateFileVaultKey", "pending", now_text));
+  g_assert_cmpint (lk_rotation_in_flight (entries, results, "mac-1", "rotateFileVaultKey", later, NULL), ==, LK_IN_FLIGHT_PENDING);
+  g_assert_cmpint (lk_rotation_in_flight (NULL, results, "mac-1", "rotateBitLockerKeys", now, NULL), ==, LK_IN_FLIGHT_NONE);
+  g_ptr_array_remove_index (results, 1);
+  g_ptr_array_add (results, named_result ("rotateFileVaultKey", "done", now_text));
+  g_assert_cmpint (lk_rotation_in_flight (entries, results, "mac-1", "rotateFileVaultKey", now, NULL), ==, LK_IN_FLIGHT_NONE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -235,5 +288,6 @@ main (int   argc,
   g_test_add_func ("/history/csv-formula", test_csv_formula);
   g_test_add_func ("/history/csv-terminal-safe", test_csv_terminal_safe);
   g_test_add_func ("/history/journal", test_journal);
+  g_test_add_func ("/history/rotation-in-flight", test_rotation_in_flight);
   return g_test_run ();
 }

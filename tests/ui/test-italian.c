@@ -68,6 +68,7 @@ test_italian (void)
   LkWindow *window;
   GListModel *results;
   gboolean remove_seen = FALSE;
+  gboolean unlock_seen = FALSE;
   gint64 deadline;
 
   if (g_strcmp0 (_("Remove passcode"), "Remove passcode") == 0)
@@ -109,9 +110,13 @@ test_italian (void)
       g_assert_cmpstr (text, !=, "Can remove passcode");
       /* A badge is a state, not the button's command. */
       g_assert_cmpstr (text, !=, "Rimuovi passcode");
+      g_assert_cmpstr (text, !=, "Unlock options");
       remove_seen |= g_str_equal (text, "Passcode rimovibile");
+      /* A PC or a Mac: its unlock options as a state, in Italian. */
+      unlock_seen |= g_str_equal (text, "Opzioni di sblocco");
     }
   g_assert_true (remove_seen);
+  g_assert_true (unlock_seen);
 
   /* The wizard too. */
   results = lk_window_get_results (window);

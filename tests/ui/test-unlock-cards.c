@@ -318,6 +318,80 @@ test_rotate (Fixture       *fixture,
   g_assert_nonnull (visible_label (GTK_WIDGET (lk_test_unlock_card (GTK_WIDGET (device_page (fixture)), LK_UNLOCK_FILEVAULT)), "checks in"));
 }
 
+static gboolean
+no_rotate_dialog (gpointer data)
+{
+  return rotate_dialog () == NULL;
+}
+
+static gboolean
+card_says (gpointer data)
+{
+  return visible_label (((gpointer *) data)[0], ((gpointer *) data)[1]) != NULL;
+}
+
+/* A rotation on its way (sent, or its outcome unknown) is not sent again: the card offers Check
+ * Status instead of Rotate, also when the page is opened again; another kind is not held back;
+ * a journaled rotation older than a day no longer holds one back. */
+static void
+test_rotate_in_flight (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  CardsWanted two = { fixture, 2 };
+  LkUnlockCard *filevault;
+  LkUnlockCard *admin;
+  g_autoptr(LkHistoryEntry) old = lk_history_entry_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) two_days_ago = g_date_time_add_days (now, -2);
+  g_autoptr(GPtrArray) entries = NULL;
+  gpointer checked[2];
+
+  test_rotate (fixture, data);
+  /* adw_message_dialog_response() answers without closing, as a click would. */
+  gtk_window_destroy (GTK_WINDOW (rotate_dialog ()));
+  g_assert_true (lk_test_wait_until (no_rotate_dialog, NULL, 5000));
+  filevault = lk_test_unlock_card (GTK_WIDGET (device_page (fixture)), LK_UNLOCK_FILEVAULT);
+  g_assert_null (lk_test_find_widget (GTK_WIDGET (filevault), lk_test_is_visible_button, "R_otate…"));
+  g_assert_nonnull (lk_test_find_widget (GTK_WIDGET (filevault), lk_test_is_visible_button, "Check _Status"));
+  /* Even when asked directly, no confirmation opens and nothing is sent. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (filevault), "unlock-card.rotate", NULL));
+  g_assert_null (rotate_dialog ());
+  g_assert_nonnull (visible_label (GTK_WIDGET (filevault), "may have reached Intune"));
+
+  /* Intune lists no rotation result for it: still on its way, said after the check. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (filevault), "unlock-card.check-status", NULL));
+  g_assert_nonnull (visible_label (GTK_WIDGET (filevault), "Checking"));
+  checked[0] = filevault;
+  checked[1] = "may have reached Intune";
+  g_assert_true (lk_test_wait_until (card_says, checked, 10000));
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "rotateFileVaultKey"), ==, 1);
+
+  /* The journal holds it back on a page opened afresh; the macOS admin account is another kind. */
+  show (fixture, "DESKTOP-7QK2L9M");
+  show (fixture, "MacBook Pro di Lorenzo");
+  g_assert_true (lk_test_wait_until (cards_shown, &two, 10000));
+  filevault = lk_test_unlock_card (GTK_WIDGET (device_page (fixture)), LK_UNLOCK_FILEVAULT);
+  g_assert_nonnull (lk_test_find_widget (GTK_WIDGET (filevault), lk_test_is_visible_button, "Check _Status"));
+  admin = lk_test_unlock_card (GTK_WIDGET (device_page (fixture)), LK_UNLOCK_MACOS_ADMIN);
+  g_assert_nonnull (lk_test_find_widget (GTK_WIDGET (admin), lk_test_is_visible_button, "R_otate…"));
+
+  /* Older than a day and never reported: offered again (the device has long checked in). */
+  entries = lk_action_history_load (fixture->history, NULL);
+  old->device_id = g_strdup (((LkHistoryEntry *) g_ptr_array_index (entries, 0))->device_id);
+  g_unlink (fixture->history_path);
+  old->time = g_date_time_format_iso8601 (two_days_ago);
+  old->action = g_strdup ("rotateFileVaultKey");
+  old->outcome = g_strdup ("unknown");
+  old->client_request_id = g_uuid_string_random ();
+  g_assert_true (lk_action_history_append (fixture->history, old, NULL));
+  show (fixture, "DESKTOP-7QK2L9M");
+  show (fixture, "MacBook Pro di Lorenzo");
+  g_assert_true (lk_test_wait_until (cards_shown, &two, 10000));
+  filevault = lk_test_unlock_card (GTK_WIDGET (device_page (fixture)), LK_UNLOCK_FILEVAULT);
+  g_assert_nonnull (lk_test_find_widget (GTK_WIDGET (filevault), lk_test_is_visible_button, "R_otate…"));
+  g_assert_null (lk_test_find_widget (GTK_WIDGET (filevault), lk_test_is_visible_button, "Check _Status"));
+}
+
 /* Not Entra joined: each option says why, and offers nothing to press. A Linux PC: no group. */
 static void
 test_unavailable (Fixture       *fixture,
@@ -348,6 +422,7 @@ main (int   argc,
   g_test_add ("/unlock-cards/windows-laps", Fixture, NULL, setup, test_windows_laps, teardown);
   g_test_add ("/unlock-cards/windows-bitlocker", Fixture, NULL, setup, test_windows_bitlocker, teardown);
   g_test_add ("/unlock-cards/rotate", Fixture, NULL, setup, test_rotate, teardown);
+  g_test_add ("/unlock-cards/rotate-in-flight", Fixture, NULL, setup, test_rotate_in_flight, teardown);
   g_test_add ("/unlock-cards/unavailable", Fixture, NULL, setup, test_unavailable, teardown);
   return g_test_run ();
 }

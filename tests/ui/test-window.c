@@ -167,6 +167,8 @@ device_with_rule (Fixture    *fixture,
   return device;
 }
 
+static void test_unlock_badges (Fixture *fixture);
+
 static void
 test_badges (Fixture       *fixture,
              gconstpointer  data)
@@ -175,7 +177,6 @@ test_badges (Fixture       *fixture,
     { "ios-corporate", "Can remove passcode" },
     { "android-dedicated", "Can reset passcode" },
     { "android-byod-work-profile", "Can reset work profile" },
-    { "windows", "Not supported" },
   };
   g_autoptr(LkDevice) dedicated = NULL;
   g_autoptr(LkGraphClient) v1 = NULL;
@@ -207,6 +208,8 @@ test_badges (Fixture       *fixture,
       g_assert_nonnull (gtk_widget_get_tooltip_text (GTK_WIDGET (badge)));
       gtk_test_accessible_assert_property (badge, GTK_ACCESSIBLE_PROPERTY_LABEL, accessible);
     }
+
+  test_unlock_badges (fixture);
 
   /* Read through v1.0, the same Android Enterprise device cannot be told apart: Unknown. */
   dedicated = device_with_rule (fixture, "android-dedicated");
@@ -379,6 +382,7 @@ posted_done (gpointer data)
   return ((Posted *) data)->result != NULL;
 }
 
+
 static LkDevicePage *
 device_page (Fixture *fixture)
 {
@@ -387,6 +391,61 @@ device_page (Fixture *fixture)
   lk_test_collect_widgets (GTK_WIDGET (fixture->window), LK_TYPE_DEVICE_PAGE, pages);
   g_assert_cmpuint (pages->len, ==, 1);
   return g_ptr_array_index (pages, 0);
+}
+
+static LkCapabilityBadge *
+only_badge (GtkWidget *root)
+{
+  g_autoptr(GPtrArray) badges = g_ptr_array_new ();
+
+  lk_test_collect_widgets (root, LK_TYPE_CAPABILITY_BADGE, badges);
+  g_assert_cmpuint (badges->len, ==, 1);
+  return g_ptr_array_index (badges, 0);
+}
+
+/* A PC or a Mac: its unlock options as a state, in the list and on the page, never "Not
+ * supported"; the listing's join type already tells a PC that has none; Linux says so. */
+static void
+test_unlock_badges (Fixture *fixture)
+{
+  const struct { const char *name; const char *label; const char *accessible; } kinds[] = {
+    { "DESKTOP-7QK2L9M", "Unlock options",
+      "Unlock options: Local administrator password (Windows LAPS), BitLocker recovery key. Whether each is available is checked when you open the device." },
+    { "MacBook Pro di Lorenzo", "Unlock options",
+      "Unlock options: FileVault recovery key, Managed local administrator (macOS). Whether each is available is checked when you open the device." },
+    { "PC-MAGAZZINO-03", "Not Entra joined",
+      "Not Entra joined: Windows LAPS passwords and BitLocker recovery keys are backed up to Microsoft Entra ID only from Entra joined or hybrid joined PCs." },
+    { "ubuntu-mrossi", "No unlock option", "Intune offers no unlock option for Linux or ChromeOS devices." },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autoptr(LkDevice) device = NULL;
+      GListModel *results;
+      LkCapabilityBadge *badge;
+
+      lk_window_set_demo (fixture->window, FALSE);
+      search (fixture, kinds[i].name);
+      results = lk_window_get_results (fixture->window);
+      for (guint j = 0; device == NULL && j < g_list_model_get_n_items (results); j++)
+        {
+          g_autoptr(LkDevice) item = g_list_model_get_item (results, j);
+
+          if (g_str_equal (lk_device_get_device_name (item), kinds[i].name))
+            device = g_steal_pointer (&item);
+        }
+      g_assert_nonnull (device);
+      badge = only_badge (GTK_WIDGET (row_for (fixture, device)));
+      g_assert_cmpstr (lk_capability_badge_get_text (badge), ==, kinds[i].label);
+      gtk_test_accessible_assert_property (badge, GTK_ACCESSIBLE_PROPERTY_LABEL, kinds[i].accessible);
+      /* The tooltip names the options and still says why there is no passcode action. */
+      g_assert_true (g_str_has_prefix (gtk_widget_get_tooltip_text (GTK_WIDGET (badge)), kinds[i].accessible));
+      g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (GTK_WIDGET (badge)), "passcode"));
+
+      lk_window_show_device (fixture->window, device);
+      badge = only_badge (GTK_WIDGET (device_page (fixture)));
+      g_assert_cmpstr (lk_capability_badge_get_text (badge), ==, kinds[i].label);
+    }
 }
 
 static GtkWidget *
