@@ -6,9 +6,16 @@
 #include <libsoup/soup.h>
 
 #include "lk-graph-client.h"
+#include "lk-rate-limiter.h"
 
 G_BEGIN_DECLS
 
+/* Threading: an LkGraphClient, its requests and listings belong to the thread whose
+ * thread-default main context they were started on (the main thread in the programs), which
+ * alone touches these fields and finalizes the client (its SoupSession is not thread-safe).
+ * Worker threads only ever run a ParseFunc on a body (lk-graph-request.c, ParseWork) and a
+ * listing's final sort (lk-graph-listing.c, the `done` protocol); they hold no reference to
+ * the client. */
 struct _LkGraphClient
 {
   GObject          parent_instance;
@@ -29,12 +36,7 @@ struct _LkGraphClient
   /* Monotonic time before which no request is sent: one 429 slows every request down. */
   gint64           throttled_until;
 
-  /* Send times (monotonic µs) within the rate window, oldest first. */
-  GQueue           sent_requests;
-  GQueue           sent_writes;
-  guint            rate_requests;
-  guint            rate_writes;
-  gint64           rate_window;
+  LkRateLimiter   *limiter;
 };
 
 enum
@@ -51,74 +53,33 @@ typedef gpointer (*ParseFunc) (GBytes   *body,
                                gpointer  parse_data,
                                GError  **error);
 
+
+/* One Graph request, as a caller describes it; lk_graph_send_async() copies what it keeps. */
 typedef struct
 {
-  LkGraphClient  *client;
-  char           *method;
-  char           *url;
-  char           *client_request_id;
-  char           *response_request_id;   /* the request-id Graph answered with */
-  ParseFunc       parse;
-  gpointer        parse_data;
+  const char     *method;             /* "GET" or "POST" (a POST with an empty body) */
+  const char     *url;
+  const char     *client_request_id;  /* the id to send (a journal names an action by it before
+                                       * it leaves), or NULL for a fresh one */
+  ParseFunc       parse;              /* NULL: the body is not read into a result */
+  gpointer        parse_data;         /* owned by the request from now on */
   GDestroyNotify  parse_data_free;
   GDestroyNotify  result_free;
+} LkGraphCall;
 
-  guint           attempt;
-  gboolean        refreshed;
-  gboolean        sent;
-  gboolean        timed_out;
-  gboolean        budget_spent;
-  gint64          started;          /* monotonic µs: the operation's first attempt */
-  gint64          last_activity;    /* monotonic µs: the last byte either way */
-  gboolean        on_wire;          /* headers written: idle time counts from here */
-  gint64          waiting_said;     /* whole seconds last reported through "waiting" */
-  char           *token;
-  /* This attempt's entries in the client's rate window (owned by its queues), and the time
-   * they hold, so a freed entry whose address was reused is never taken for ours. */
-  gint64         *rate_stamp;
-  gint64         *write_stamp;
-  gint64          stamped_at;
-
-  SoupMessage    *msg;
-  GInputStream   *stream;
-  /* The body is read straight into one buffer, sized from Content-Length when there is one. */
-  guint8         *body;
-  gsize           body_len;
-  gsize           body_size;
-  GCancellable   *cancellable;           /* the caller's */
-  GCancellable   *attempt_cancellable;   /* the caller's, or our timeout */
-  gulong          cancel_id;
-  GSource        *timeout_source;
-  GSource        *wait_source;
-  GSource        *wait_cancel_source;
-} Request;
-
-/* @client_request_id: the id to send (a journal names the action by it before it leaves), or
- * NULL for a fresh one. */
-void     lk_graph_send_async_with_id (LkGraphClient       *self,
-                                      const char          *method,
-                                      const char          *url,
-                                      const char          *client_request_id,
-                                      ParseFunc            parse,
-                                      gpointer             parse_data,
-                                      GDestroyNotify       parse_data_free,
-                                      GDestroyNotify       result_free,
-                                      GCancellable        *cancellable,
-                                      GAsyncReadyCallback  callback,
-                                      gpointer             user_data);
 void     lk_graph_send_async         (LkGraphClient       *self,
-                                      const char          *method,
-                                      const char          *url,
-                                      ParseFunc            parse,
-                                      gpointer             parse_data,
-                                      GDestroyNotify       parse_data_free,
-                                      GDestroyNotify       result_free,
+                                      const LkGraphCall   *call,
                                       GCancellable        *cancellable,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data);
 gpointer lk_graph_send_finish        (LkGraphClient       *self,
                                       GAsyncResult        *result,
                                       GError             **error);
+/* The ids of a finished request (valid as long as @result): Graph's request-id, if it
+ * answered, and the client-request-id sent. */
+void     lk_graph_send_get_ids       (GAsyncResult        *result,
+                                      const char         **request_id,
+                                      const char         **client_request_id);
 void     lk_graph_forward_cancel_cb  (GCancellable        *cancellable,
                                       gpointer             user_data);
 

@@ -196,8 +196,9 @@ get_device_part (LkGraphClient       *self,
     return;
   /* The task data is the free function forward_pointer_cb hands to g_task_return_pointer. */
   g_task_set_task_data (task, result_free, NULL);
-  lk_graph_send_async (self, "GET", url, parse, NULL, NULL, result_free, cancellable,
-              forward_pointer_cb, g_steal_pointer (&task));
+  lk_graph_send_async (self, &(LkGraphCall) { .method = "GET", .url = url, .parse = parse,
+                                              .result_free = result_free },
+                       cancellable, forward_pointer_cb, g_steal_pointer (&task));
 }
 
 void
@@ -255,13 +256,14 @@ post_action_cb (GObject      *source,
                 gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  Request *req = g_task_get_task_data (G_TASK (result));
   PostIds *ids = g_task_get_task_data (task);
   GError *error = NULL;
+  const char *request_id, *client_request_id;
 
   /* Support asks for these for a queued action too, not only for a failed one. */
-  ids->request_id = g_strdup (req->response_request_id);
-  ids->client_request_id = g_strdup (req->client_request_id);
+  lk_graph_send_get_ids (result, &request_id, &client_request_id);
+  ids->request_id = g_strdup (request_id);
+  ids->client_request_id = g_strdup (client_request_id);
   lk_graph_send_finish (LK_GRAPH_CLIENT (source), result, &error);
   if (error != NULL)
     g_task_return_error (task, error);
@@ -305,8 +307,9 @@ lk_graph_client_post_action_with_id_async (LkGraphClient       *self,
                      action == LK_DEVICE_ACTION_RESET_PASSCODE ? "/resetPasscode" : "/syncDevice");
   g_debug ("Graph: POST %s for device %s", action == LK_DEVICE_ACTION_RESET_PASSCODE
            ? "resetPasscode" : "syncDevice", device_id);
-  lk_graph_send_async_with_id (self, "POST", url, client_request_id, NULL, NULL, NULL, NULL, cancellable,
-                      post_action_cb, g_steal_pointer (&task));
+  lk_graph_send_async (self, &(LkGraphCall) { .method = "POST", .url = url,
+                                              .client_request_id = client_request_id },
+                       cancellable, post_action_cb, g_steal_pointer (&task));
 }
 
 gboolean
@@ -378,8 +381,7 @@ lk_graph_client_finalize (GObject *object)
   g_clear_object (&self->tokens);
   g_clear_pointer (&self->graph_url, g_free);
   g_clear_pointer (&self->api_version, g_free);
-  g_queue_clear_full (&self->sent_requests, g_free);
-  g_queue_clear_full (&self->sent_writes, g_free);
+  g_clear_pointer (&self->limiter, lk_rate_limiter_free);
 
   G_OBJECT_CLASS (lk_graph_client_parent_class)->finalize (object);
 }
@@ -417,11 +419,8 @@ lk_graph_client_init (LkGraphClient *self)
   self->budget_s = DEFAULT_BUDGET_S;
   self->max_body = DEFAULT_MAX_BODY;
   self->page_size = DEFAULT_PAGE_SIZE;
-  g_queue_init (&self->sent_requests);
-  g_queue_init (&self->sent_writes);
-  self->rate_requests = DEFAULT_RATE_REQUESTS;
-  self->rate_writes = DEFAULT_RATE_WRITES;
-  self->rate_window = (gint64) DEFAULT_RATE_WINDOW * 1000;
+  self->limiter = lk_rate_limiter_new (DEFAULT_RATE_REQUESTS, DEFAULT_RATE_WRITES,
+                                       (gint64) DEFAULT_RATE_WINDOW * 1000);
 }
 
 LkGraphClient *
@@ -516,7 +515,5 @@ lk_graph_client_set_rate_limit (LkGraphClient *self,
                                 guint          window_ms)
 {
   g_return_if_fail (LK_IS_GRAPH_CLIENT (self));
-  self->rate_requests = MAX (requests, 1);
-  self->rate_writes = MAX (writes, 1);
-  self->rate_window = (gint64) MAX (window_ms, 1) * 1000;
+  lk_rate_limiter_set_limits (self->limiter, requests, writes, (gint64) MAX (window_ms, 1) * 1000);
 }

@@ -166,8 +166,18 @@ typedef struct
   GHashTable       *arrived;      /* sequence → Arrival, read but not handed over yet */
   GHashTable       *followed;     /* sequence → the nextLink requested after that page */
   char             *held_link;    /* known, waiting for room (MAX_AHEAD) */
+
+  /* Threading: every field is the listing's thread's alone (its context, where it started),
+   * with one handover. `done` is set there when the listing's outcome is decided: after an
+   * error or a cancellation nothing more is read, and for the final sort the listing is lent
+   * whole to a worker (sort_in_thread) until sorted_cb. From `done` on, late pages
+   * (listing_page_cb) and early nextLinks (early_link_cb) are dropped without touching any
+   * other field. A page's parser, in a worker, sees only its PageJob. */
+  GMainContext     *context;
   gboolean          done;
 } Listing;
+
+#define assert_on_listing_thread(listing) g_assert (g_main_context_is_owner ((listing)->context))
 
 static void
 listing_free (Listing *listing)
@@ -186,6 +196,7 @@ listing_free (Listing *listing)
   g_clear_pointer (&listing->devices, g_ptr_array_unref);
   g_clear_pointer (&listing->rankings, g_ptr_array_unref);
   g_clear_object (&listing->query);
+  g_main_context_unref (listing->context);
   g_free (listing);
 }
 
@@ -224,6 +235,7 @@ sorted_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   Listing *listing = g_task_get_task_data (task);
 
+  assert_on_listing_thread (listing);
   if (g_task_return_error_if_cancelled (task))
     return;
   g_task_return_pointer (task, g_ptr_array_ref (listing->devices),
@@ -298,6 +310,7 @@ early_link_cb (gpointer user_data)
   EarlyLink *early = user_data;
   Listing *listing = g_task_get_task_data (early->listing);
 
+  assert_on_listing_thread (listing);
   if (!listing->done && !g_cancellable_is_cancelled (listing->cancellable))
     (void) follow_link (early->listing, early->sequence, early->url);
   return G_SOURCE_REMOVE;
@@ -427,6 +440,7 @@ listing_page_cb (GObject      *source,
   guint sequence = fetch->sequence;
 
   g_free (fetch);
+  assert_on_listing_thread (listing);
   arrival->page = lk_graph_send_finish (LK_GRAPH_CLIENT (source), result, &arrival->error);
   if (listing->done)
     {
@@ -454,8 +468,11 @@ request_page (GTask      *task,
   job->listing = g_object_ref (task);
   job->sequence = fetch->sequence;
   /* The nextLink is followed whole, and checked like any URL before a token goes with it. */
-  lk_graph_send_async (self, "GET", url, parse_device_page, job, (GDestroyNotify) page_job_free,
-              (GDestroyNotify) page_free, listing->cancellable, listing_page_cb, fetch);
+  lk_graph_send_async (self, &(LkGraphCall) { .method = "GET", .url = url, .parse = parse_device_page,
+                                              .parse_data = job,
+                                              .parse_data_free = (GDestroyNotify) page_job_free,
+                                              .result_free = (GDestroyNotify) page_free },
+                       listing->cancellable, listing_page_cb, fetch);
 }
 
 void
@@ -486,6 +503,7 @@ lk_graph_client_list_devices_async (LkGraphClient       *self,
   listing->seen = g_hash_table_new (g_str_hash, g_str_equal);
   listing->links = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   listing->expected = -1;
+  listing->context = g_main_context_ref_thread_default ();
   listing->arrived = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) arrival_free);
   listing->followed = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   listing->cancellable = g_cancellable_new ();

@@ -11,6 +11,7 @@
 #include <libsoup/soup.h>
 
 #include "lk-graph-client-private.h"
+#include "lk-body-pool.h"
 #include "lk-graph-error.h"
 #include "lk-request-policy.h"
 
@@ -24,87 +25,52 @@
 #define MAX_RETRY_AFTER_S    300.0
 #define READ_CHUNK           (256 * 1024)
 
+typedef struct
+{
+  LkGraphClient  *client;
+  char           *method;
+  char           *url;
+  char           *client_request_id;
+  char           *response_request_id;   /* the request-id Graph answered with */
+  ParseFunc       parse;
+  gpointer        parse_data;
+  GDestroyNotify  parse_data_free;
+  GDestroyNotify  result_free;
+
+  guint           attempt;
+  gboolean        refreshed;
+  gboolean        sent;
+  gboolean        timed_out;
+  gboolean        budget_spent;
+  gint64          started;          /* monotonic µs: the operation's first attempt */
+  gint64          last_activity;    /* monotonic µs: the last byte either way */
+  gboolean        on_wire;          /* headers written: idle time counts from here */
+  gint64          waiting_said;     /* whole seconds last reported through "waiting" */
+  char           *token;
+  LkRateTicket    ticket;           /* this attempt's entries in the client's rate windows */
+
+  GMainContext   *context;         /* where it was sent: every callback runs there */
+
+  SoupMessage    *msg;
+  GInputStream   *stream;
+  /* The body is read straight into one buffer, sized from Content-Length when there is one. */
+  guint8         *body;
+  gsize           body_len;
+  gsize           body_size;
+  GCancellable   *cancellable;           /* the caller's */
+  GCancellable   *attempt_cancellable;   /* the caller's, or our timeout */
+  gulong          cancel_id;
+  GSource        *timeout_source;
+  GSource        *wait_source;
+  GSource        *wait_cancel_source;
+} Request;
+
+/* Every step of a request runs on the context it was sent from (see LkGraphClient). */
+#define assert_on_request_thread(req) g_assert (g_main_context_is_owner ((req)->context))
+
 static void request_start (GTask *task);
 static void wrote_headers_cb (SoupMessage *msg, gpointer user_data);
 static void request_send (GTask *task);
-
-/* Page bodies (~800 kB each, a hundred per listing) are read into recycled buffers: a fresh
- * malloc of that size faults every page of it in again, which cost the main thread more than
- * reading the socket. Only large bodies are kept: the small ones (an action's results may
- * carry a temporary passcode) are wiped and freed. */
-#define POOL_BUFFERS 4
-#define POOL_MIN     THREAD_PARSE_MIN
-#define POOL_MAX     (4 * 1024 * 1024)
-
-typedef struct
-{
-  guint8 *data;
-  gsize   size;
-} Buffer;
-
-static GMutex pool_lock;
-static Buffer pool[POOL_BUFFERS];
-
-static guint8 *
-buffer_take (gsize  wanted,
-             gsize *size)
-{
-  guint8 *data = NULL;
-
-  g_mutex_lock (&pool_lock);
-  for (guint i = 0; i < POOL_BUFFERS && data == NULL; i++)
-    if (pool[i].data != NULL && pool[i].size >= wanted)
-      {
-        data = g_steal_pointer (&pool[i].data);
-        *size = pool[i].size;
-      }
-  g_mutex_unlock (&pool_lock);
-  if (data == NULL)
-    {
-      data = g_malloc (wanted);
-      *size = wanted;
-    }
-  return data;
-}
-
-static void
-buffer_give (guint8 *data,
-             gsize   size)
-{
-  if (data == NULL)
-    return;
-  if (size >= POOL_MIN && size <= POOL_MAX)
-    {
-      g_mutex_lock (&pool_lock);
-      for (guint i = 0; i < POOL_BUFFERS && data != NULL; i++)
-        if (pool[i].data == NULL)
-          {
-            pool[i].data = g_steal_pointer (&data);
-            pool[i].size = size;
-          }
-      g_mutex_unlock (&pool_lock);
-    }
-  if (data != NULL)
-    {
-      explicit_bzero (data, MIN (size, POOL_MIN));
-      g_free (data);
-    }
-}
-
-typedef struct
-{
-  guint8 *data;
-  gsize   size;
-} BodyBuffer;
-
-static void
-body_buffer_free (gpointer user_data)
-{
-  BodyBuffer *buffer = user_data;
-
-  buffer_give (buffer->data, buffer->size);
-  g_free (buffer);
-}
 
 static void
 wipe_string (char **str)
@@ -126,7 +92,7 @@ request_end_attempt (Request *req)
     g_signal_handlers_disconnect_by_data (req->msg, req);
   g_clear_object (&req->msg);
   g_clear_object (&req->stream);
-  buffer_give (g_steal_pointer (&req->body), req->body_size);
+  lk_body_pool_give (g_steal_pointer (&req->body), req->body_size);
   req->body_len = req->body_size = 0;
   if (req->cancel_id != 0)
     {
@@ -160,6 +126,7 @@ request_free (Request *req)
   g_free (req->client_request_id);
   g_free (req->response_request_id);
   g_clear_object (&req->client);
+  g_main_context_unref (req->context);
   g_free (req);
 }
 
@@ -222,6 +189,7 @@ wait_done_cb (gpointer user_data)
   GTask *task = user_data;
   Request *req = g_task_get_task_data (task);
 
+  assert_on_request_thread (req);
   g_clear_pointer (&req->wait_source, g_source_unref);
   if (req->wait_cancel_source != NULL)
     {
@@ -350,6 +318,7 @@ parsed_cb (GObject      *source,
   GError *error = NULL;
   gpointer value = g_task_propagate_pointer (G_TASK (result), &error);
 
+  assert_on_request_thread (req);
   if (error != NULL)
     request_fail (task, error);
   else
@@ -408,12 +377,10 @@ request_refresh_and_retry (GTask *task)
 static GBytes *
 request_take_body (Request *req)
 {
-  BodyBuffer *buffer = g_new (BodyBuffer, 1);
+  gsize size = req->body_size;
 
-  buffer->data = g_steal_pointer (&req->body);
-  buffer->size = req->body_size;
   req->body_size = 0;
-  return g_bytes_new_with_free_func (buffer->data, req->body_len, body_buffer_free, buffer);
+  return lk_body_pool_wrap (g_steal_pointer (&req->body), req->body_len, size);
 }
 
 /* A 3xx from Graph: never followed (see request_send()); named, so the admin can tell a proxy
@@ -558,6 +525,7 @@ read_cb (GObject      *source,
   GError *error = NULL;
   gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
 
+  assert_on_request_thread (req);
   if (n < 0)
     {
       request_transport_error (task, error);
@@ -614,6 +582,7 @@ send_cb (GObject      *source,
   GError *error = NULL;
   goffset length;
 
+  assert_on_request_thread (req);
   req->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
   if (req->stream == NULL)
     {
@@ -636,7 +605,7 @@ send_cb (GObject      *source,
   req->body_size = length > 0 ? ((gsize) length + READ_CHUNK / 4 + READ_CHUNK - 1) / READ_CHUNK * READ_CHUNK
                               : READ_CHUNK;
   req->body_len = 0;
-  req->body = buffer_take (req->body_size, &req->body_size);
+  req->body = lk_body_pool_take (req->body_size, &req->body_size);
   read_more (g_steal_pointer (&task));
 }
 
@@ -748,6 +717,7 @@ token_cb (GObject      *source,
   Request *req = g_task_get_task_data (task);
   GError *error = NULL;
 
+  assert_on_request_thread (req);
   req->token = lk_token_provider_get_token_finish (LK_TOKEN_PROVIDER (source), result, &error);
   if (req->token == NULL)
     {
@@ -755,81 +725,6 @@ token_cb (GObject      *source,
       return;
     }
   request_send (task);
-}
-
-static void
-forget_before (GQueue *times,
-               gint64  cutoff)
-{
-  while (!g_queue_is_empty (times) && *(gint64 *) g_queue_peek_head (times) <= cutoff)
-    g_free (g_queue_pop_head (times));
-}
-
-/* The window the client keeps: the service's, and 2 % more for the jitter between when a
- * request leaves and when the service counts it. */
-static gint64
-rate_window (LkGraphClient *self)
-{
-  return self->rate_window + self->rate_window / 50;
-}
-
-/* Microseconds to wait before one more request fits in the rate window; 0 records it as sent. */
-static gint64
-rate_limit_wait (LkGraphClient *self,
-                 Request       *req,
-                 gint64         now)
-{
-  gboolean write = is_post (req);
-  gint64 window = rate_window (self);
-  gint64 wait = 0;
-
-  forget_before (&self->sent_requests, now - window);
-  forget_before (&self->sent_writes, now - window);
-  if (g_queue_get_length (&self->sent_requests) >= self->rate_requests)
-    wait = *(gint64 *) g_queue_peek_head (&self->sent_requests) + window - now;
-  if (write && g_queue_get_length (&self->sent_writes) >= self->rate_writes)
-    wait = MAX (wait, *(gint64 *) g_queue_peek_head (&self->sent_writes) + window - now);
-  if (wait > 0)
-    return wait;
-
-  req->stamped_at = now;
-  req->rate_stamp = g_memdup2 (&now, sizeof now);
-  g_queue_push_tail (&self->sent_requests, req->rate_stamp);
-  req->write_stamp = NULL;
-  if (write)
-    {
-      req->write_stamp = g_memdup2 (&now, sizeof now);
-      g_queue_push_tail (&self->sent_writes, req->write_stamp);
-    }
-  return 0;
-}
-
-static int
-compare_times (gconstpointer a,
-               gconstpointer b,
-               gpointer      user_data)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-/* Moves @stamp (if its window still holds it) to @now, kept in order. */
-static void
-restamp (GQueue  *times,
-         gint64 **stamp,
-         gint64   stamped_at,
-         gint64   now)
-{
-  if (*stamp == NULL)
-    return;
-  if (g_queue_find (times, *stamp) != NULL && **stamp == stamped_at)
-    {
-      g_queue_remove (times, *stamp);
-      g_free (*stamp);
-    }
-  g_queue_insert_sorted (times, g_memdup2 (&now, sizeof now), compare_times, NULL);
-  *stamp = NULL;
 }
 
 /* A request counts for the service when it arrives, not when the limiter let it go: it may
@@ -843,11 +738,11 @@ wrote_headers_cb (SoupMessage *msg,
   LkGraphClient *self = req->client;
   gint64 now = g_get_monotonic_time ();
 
+  assert_on_request_thread (req);
   /* A POST has no body: once its headers left, Intune may act on it. */
   if (is_post (req))
     req->sent = TRUE;
-  restamp (&self->sent_requests, &req->rate_stamp, req->stamped_at, now);
-  restamp (&self->sent_writes, &req->write_stamp, req->stamped_at, now);
+  lk_rate_limiter_restamp (self->limiter, &req->ticket, now);
   req->on_wire = TRUE;
   req->last_activity = now;
 }
@@ -876,7 +771,7 @@ request_start (GTask *task)
       return;
     }
 
-  rate_wait = rate_limit_wait (self, req, now);
+  rate_wait = lk_rate_limiter_admit (self->limiter, is_post (req), now, &req->ticket);
   if (rate_wait > 0)
     {
       request_wait (task, (guint) (rate_wait / 1000) + 1);
@@ -892,56 +787,46 @@ request_start (GTask *task)
                                      token_cb, g_object_ref (task));
 }
 
-/* @client_request_id: the id to send (a journal names the action by it before it leaves), or
- * NULL for a fresh one. */
 void
-lk_graph_send_async_with_id (LkGraphClient       *self,
-                    const char          *method,
-                    const char          *url,
-                    const char          *client_request_id,
-                    ParseFunc            parse,
-                    gpointer             parse_data,
-                    GDestroyNotify       parse_data_free,
-                    GDestroyNotify       result_free,
-                    GCancellable        *cancellable,
-                    GAsyncReadyCallback  callback,
-                    gpointer             user_data)
+lk_graph_send_async (LkGraphClient       *self,
+                     const LkGraphCall   *call,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   Request *req = g_new0 (Request, 1);
 
-  g_task_set_source_tag (task, lk_graph_send_async_with_id);
+  g_task_set_source_tag (task, lk_graph_send_async);
   /* Results are delivered in order and never after the caller cancelled. */
   g_task_set_return_on_cancel (task, FALSE);
   req->client = g_object_ref (self);
+  req->context = g_main_context_ref_thread_default ();
   req->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
-  req->method = g_strdup (method);
-  req->url = g_strdup (url);
-  req->client_request_id = client_request_id != NULL ? g_strdup (client_request_id) : g_uuid_string_random ();
+  req->method = g_strdup (call->method);
+  req->url = g_strdup (call->url);
+  req->client_request_id = call->client_request_id != NULL ? g_strdup (call->client_request_id)
+                                                           : g_uuid_string_random ();
   req->started = g_get_monotonic_time ();
-  req->parse = parse;
-  req->parse_data = parse_data;
-  req->parse_data_free = parse_data_free;
-  req->result_free = result_free;
+  req->parse = call->parse;
+  req->parse_data = call->parse_data;
+  req->parse_data_free = call->parse_data_free;
+  req->result_free = call->result_free;
   g_task_set_task_data (task, req, (GDestroyNotify) request_free);
 
   request_start (task);
 }
 
 void
-lk_graph_send_async (LkGraphClient       *self,
-            const char          *method,
-            const char          *url,
-            ParseFunc            parse,
-            gpointer             parse_data,
-            GDestroyNotify       parse_data_free,
-            GDestroyNotify       result_free,
-            GCancellable        *cancellable,
-            GAsyncReadyCallback  callback,
-            gpointer             user_data)
+lk_graph_send_get_ids (GAsyncResult  *result,
+                       const char   **request_id,
+                       const char   **client_request_id)
 {
-  lk_graph_send_async_with_id (self, method, url, NULL, parse, parse_data, parse_data_free, result_free,
-                      cancellable, callback, user_data);
+  Request *req = g_task_get_task_data (G_TASK (result));
+
+  g_return_if_fail (g_task_get_source_tag (G_TASK (result)) == lk_graph_send_async);
+  *request_id = req->response_request_id;
+  *client_request_id = req->client_request_id;
 }
 
 gpointer
