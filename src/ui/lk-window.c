@@ -706,6 +706,7 @@ lk_window_dispose (GObject *object)
   g_clear_object (&self->client);
   /* No gtk_widget_dispose_template(): the libadwaita parent owns and unparents the content. */
   g_clear_object (&self->filtered);
+  g_clear_object (&self->filter);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
 
