@@ -54,36 +54,6 @@ enum
 
 static guint signals[N_SIGNALS];
 
-char *
-lk_random_token (gsize    len,
-                 GError **error)
-{
-  g_autofree guint8 *buf = g_malloc (len);
-  gsize got = 0;
-  char *text;
-
-  /* PKCE verifiers and state must be unguessable: the kernel's CSPRNG, never g_random. */
-  while (got < len)
-    {
-      ssize_t n = getrandom (buf + got, len - got, 0);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          int saved_errno = errno;
-
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       _("Could not get random numbers from the system: %s"),
-                       g_strerror (saved_errno));
-          return NULL;
-        }
-      got += (gsize) n;
-    }
-  text = lk_base64url_encode (buf, len);
-  explicit_bzero (buf, len);
-  return text;
-}
 
 static void
 stop_listening (LkBrowserFlow *self)

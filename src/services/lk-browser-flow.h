@@ -10,6 +10,7 @@
 #include <libsoup/soup.h>
 
 #include "lk-oidc.h"
+#include "lk-secret.h"
 
 G_BEGIN_DECLS
 
@@ -63,10 +64,6 @@ void             lk_browser_flow_run_async         (LkBrowserFlow       *self,
                                                     gpointer             user_data);
 LkTokenResponse *lk_browser_flow_run_finish        (LkBrowserFlow       *self,
                                                     GAsyncResult        *result,
-                                                    GError             **error);
-
-/* Fills @buf with @len bytes from getrandom(2), base64url-encoded. */
-char            *lk_random_token                   (gsize                len,
                                                     GError             **error);
 
 G_END_DECLS

@@ -9,7 +9,7 @@
 #include <libsoup/soup.h>
 
 #include "lk-graph-client-private.h"
-#include "lk-device-page.h"
+#include "lk-page-reader.h"
 #include "lk-graph-error.h"
 #include "lk-memory.h"
 
@@ -76,11 +76,11 @@ parse_device_page (GBytes   *body,
                    GError  **error)
 {
   PageJob *job = parse_data;
-  LkDevicePage parsed = { 0 };
+  LkPageContents parsed = { 0 };
   g_autoptr(Page) page = NULL;
   gsize len;
   const char *data = g_bytes_get_data (body, &len);
-  char *next_link = lk_device_page_find_next_link (data, len);
+  char *next_link = lk_page_reader_find_next_link (data, len);
 
   /* Said before the ~5 ms of reading the devices, always through an idle: never re-entered
    * from here, and never before the listing's own bookkeeping for this page is done. */
@@ -100,7 +100,7 @@ parse_device_page (GBytes   *body,
   /* The devices take about as much memory as the page's text: present in one go. */
   lk_memory_prefault (len);
   /* Streamed straight into devices: no JSON tree for the 1000 devices of a page. */
-  if (!lk_device_page_parse (data, len, &parsed, error))
+  if (!lk_page_reader_parse (data, len, &parsed, error))
     return NULL;
 
   page = g_new0 (Page, 1);
@@ -116,7 +116,7 @@ parse_device_page (GBytes   *body,
       if (lk_device_query_score (job->query, device) > 0)
         g_ptr_array_add (page->devices, g_object_ref (device));
     }
-  lk_device_page_clear (&parsed);
+  lk_page_contents_clear (&parsed);
   page->ranking = lk_device_query_rank (job->query, page->devices);
   return g_steal_pointer (&page);
 }
@@ -399,7 +399,7 @@ deliver_arrived (GTask *task)
       listing->n_delivered++;
       if (early != NULL && g_strcmp0 (early, page->next_link) != 0)
         {
-          /* lk_device_page_find_next_link() agrees with the full reader by construction. */
+          /* lk_page_reader_find_next_link() agrees with the full reader by construction. */
           listing_return_error (task, lk_graph_error_new_literal_full (LK_GRAPH_ERROR_INVALID_RESPONSE,
                                                                        NULL, 200, NULL, NULL, NULL));
           return FALSE;

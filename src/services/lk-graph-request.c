@@ -12,6 +12,7 @@
 
 #include "lk-graph-client-private.h"
 #include "lk-body-pool.h"
+#include "lk-secret.h"
 #include "lk-graph-error.h"
 #include "lk-request-policy.h"
 
@@ -72,13 +73,6 @@ static void request_start (GTask *task);
 static void wrote_headers_cb (SoupMessage *msg, gpointer user_data);
 static void request_send (GTask *task);
 
-static void
-wipe_string (char **str)
-{
-  if (*str != NULL)
-    explicit_bzero (*str, strlen (*str));
-  g_clear_pointer (str, g_free);
-}
 
 static void
 request_end_attempt (Request *req)
@@ -117,7 +111,7 @@ request_free (Request *req)
       g_source_destroy (req->wait_cancel_source);
       g_source_unref (req->wait_cancel_source);
     }
-  wipe_string (&req->token);
+  lk_secret_string_clear (&req->token);
   g_clear_object (&req->cancellable);
   if (req->parse_data_free != NULL)
     req->parse_data_free (req->parse_data);
@@ -370,7 +364,7 @@ request_refresh_and_retry (GTask *task)
   /* One refresh per request: a second 401 means the sign-in itself is gone. */
   req->refreshed = TRUE;
   request_end_attempt (req);
-  wipe_string (&req->token);
+  lk_secret_string_clear (&req->token);
   request_start (task);
 }
 
