@@ -1196,6 +1196,10 @@ main (int   argc,
       g_printerr ("%s\n", error->message);
       return EXIT_USAGE;
     }
+  /* The option, else the setting the window honours (an admin pinned to v1.0 stays there). */
+  cli.settings = settings_if_installed ();
+  if (cli.api_version == NULL)
+    cli.api_version = setting (&cli, NULL, "api-version");
   if (cli.api_version == NULL)
     cli.api_version = g_strdup ("beta");
   if (!g_str_equal (cli.api_version, "beta") && !g_str_equal (cli.api_version, "v1.0"))
@@ -1205,7 +1209,6 @@ main (int   argc,
       return EXIT_USAGE;
     }
   cli.progress = isatty (STDERR_FILENO) && !cli.json;
-  cli.settings = settings_if_installed ();
 
   status = run (&cli, argc, argv);
   cli_clear (&cli);

@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "lk-sandbox-private.h"
+#include "lk-sandbox.h"
 #include "lk-sandbox-resources.h"
 
 static const char *const field_names[SB_N_FIELDS] = {
@@ -310,9 +311,9 @@ chunk_copy (SbDeviceSet *set, const char *value)
   return value != NULL ? g_string_chunk_insert (set->chunk, value) : NULL;
 }
 
-/* The demo tenant's fixture, registered the first time it is wanted (see meson.build). */
-static GResource *
-demo_fixtures (void)
+/* Registered the first time it is wanted (see meson.build). */
+GResource *
+lk_sandbox_get_demo_fixtures (void)
 {
   static gsize registered = 0;
 
@@ -331,7 +332,7 @@ sb_device_set_load_demo (SbDeviceSet *set, gint64 now, GError **error)
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonArray *array;
 
-  bytes = g_resource_lookup_data (demo_fixtures (),
+  bytes = g_resource_lookup_data (lk_sandbox_get_demo_fixtures (),
                                   "/io/github/latchkey/Latchkey/sandbox/demo-tenant.json",
                                   G_RESOURCE_LOOKUP_FLAGS_NONE, error);
   if (bytes == NULL)

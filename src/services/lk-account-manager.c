@@ -6,6 +6,9 @@
 
 #include "lk-json.h"
 #include "lk-account-manager.h"
+#include "lk-account-manager-private.h"
+#include "lk-account-private.h"
+#include "lk-browser-flow.h"
 #include "lk-auth-error.h"
 #include "lk-device-code-flow.h"
 #include "lk-oidc.h"

@@ -8,6 +8,7 @@
 #include "lk-json.h"
 #include "lk-auth-error.h"
 #include "lk-token-store.h"
+#include "lk-token-store-private.h"
 
 static const SecretSchema schema = {
   "io.github.latchkey.Account", SECRET_SCHEMA_NONE,

@@ -8,7 +8,6 @@
 #include "lk-device.h"
 #include "lk-sandbox.h"
 #include "lk-sandbox-private.h"
-#include "lk-sandbox-resources.h"
 
 #define SCOPES_ALL "https://graph.microsoft.com/DeviceManagementManagedDevices.Read.All " \
                    "https://graph.microsoft.com/DeviceManagementManagedDevices.PrivilegedOperations.All"
@@ -1115,7 +1114,7 @@ test_demo_fixture_coverage (void)
     "android-device-admin-legacy", "android-device-admin", "windows", "macos", "linux",
     "chromeos", "unknown", "missing-os-version", NULL,
   };
-  g_autoptr(GBytes) bytes = g_resource_lookup_data (lk_sandbox_fixtures_get_resource (),
+  g_autoptr(GBytes) bytes = g_resource_lookup_data (lk_sandbox_get_demo_fixtures (),
                                                     "/io/github/latchkey/Latchkey/sandbox/demo-tenant.json",
                                                     G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
   g_autoptr(JsonNode) root = parse (bytes);

@@ -10,6 +10,7 @@
 
 #include "lk-account-manager.h"
 #include "lk-token-store.h"
+#include "lk-token-store-private.h"
 #include "test-identity-common.h"
 
 static GString *captured_log;   /* non-NULL while a test captures */
