@@ -25,6 +25,7 @@
 #include "lk-graph-error.h"
 #include "lk-sandbox.h"
 #include "lk-text.h"
+#include "lk-settings.h"
 
 /* Exit codes scripts can branch on; documented in --help and README. */
 enum
@@ -246,17 +247,6 @@ read_token_from_stdin (GError **error)
       return NULL;
     }
   return g_steal_pointer (&token);
-}
-
-static GSettings *
-settings_if_installed (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, "io.github.latchkey.Latchkey", TRUE);
-  return schema != NULL ? g_settings_new ("io.github.latchkey.Latchkey") : NULL;
 }
 
 static char *
@@ -1197,7 +1187,7 @@ main (int   argc,
       return EXIT_USAGE;
     }
   /* The option, else the setting the window honours (an admin pinned to v1.0 stays there). */
-  cli.settings = settings_if_installed ();
+  cli.settings = lk_settings_new_if_installed ();
   if (cli.api_version == NULL)
     cli.api_version = setting (&cli, NULL, "api-version");
   if (cli.api_version == NULL)

@@ -604,7 +604,15 @@ lk_browser_flow_run_async (LkBrowserFlow       *self,
       browser_opened (self, opened ? NULL : error);
     }
   else
-    g_app_info_launch_default_for_uri_async (uri, NULL, cancellable, launch_cb, g_object_ref (self));
+    {
+      g_autoptr(GAppLaunchContext) context = g_app_launch_context_new ();
+
+      /* The window may have turned GL off for itself (ui/lk-gl-choice.c); the browser chooses
+       * for itself. */
+      if (g_strcmp0 (g_getenv ("GDK_DEBUG"), "gl-disable") == 0)
+        g_app_launch_context_unsetenv (context, "GDK_DEBUG");
+      g_app_info_launch_default_for_uri_async (uri, context, cancellable, launch_cb, g_object_ref (self));
+    }
 }
 
 LkTokenResponse *

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "lk-application.h"
+#include "lk-bench-hooks.h"
 #include "lk-demo-browser.h"
 #include "lk-graph-client.h"
 #include "lk-history-window.h"
@@ -17,6 +18,7 @@
 #include "lk-sandbox.h"
 #include "lk-sign-in-dialog.h"
 #include "lk-window.h"
+#include "lk-settings.h"
 
 struct _LkApplication
 {
@@ -306,49 +308,6 @@ action_requested_cb (LkWindow      *window,
   gtk_window_present (GTK_WINDOW (wizard));
 }
 
-/* Benchmark hooks (tests/bench/run.sh): report the time from start to the first painted frame
- * or the first search result on stdout, then quit. Off unless the variable is set. */
-static gint64 started_at;
-
-static void
-bench_report (const char *what)
-{
-  g_print ("{\"%s_seconds\": %.4f}\n", what, (g_get_monotonic_time () - started_at) / 1e6);
-  g_application_quit (g_application_get_default ());
-}
-
-static void
-bench_after_paint_cb (GdkFrameClock *clock,
-                      gpointer       user_data)
-{
-  g_signal_handlers_disconnect_by_func (clock, bench_after_paint_cb, user_data);
-  bench_report ("first_frame");
-}
-
-static void
-bench_state_cb (GtkStack   *stack,
-                GParamSpec *pspec,
-                gpointer    user_data)
-{
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (stack), "results") == 0)
-    bench_report ("first_result");
-}
-
-static void
-bench_mapped_cb (GtkWidget *window,
-                 gpointer   user_data)
-{
-  if (g_getenv ("LATCHKEY_BENCH_FIRST_FRAME") != NULL)
-    g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
-                      G_CALLBACK (bench_after_paint_cb), NULL);
-}
-
-void
-lk_application_mark_start (void)
-{
-  started_at = g_get_monotonic_time ();
-}
-
 static void
 lk_application_activate (GApplication *application)
 {
@@ -363,11 +322,7 @@ lk_application_activate (GApplication *application)
 
   window = lk_window_new (GTK_APPLICATION (self));
   g_signal_connect_object (window, "action-requested", G_CALLBACK (action_requested_cb), self, 0);
-  if (g_getenv ("LATCHKEY_BENCH_FIRST_FRAME") != NULL)
-    g_signal_connect (window, "map", G_CALLBACK (bench_mapped_cb), NULL);
-  if (g_getenv ("LATCHKEY_BENCH_FIRST_RESULT") != NULL)
-    g_signal_connect (lk_window_get_stack (window), "notify::visible-child-name",
-                      G_CALLBACK (bench_state_cb), NULL);
+  lk_bench_hooks_watch (window);
   lk_window_set_demo (window, self->demo);
   lk_window_show_connecting (window);
   gtk_window_present (GTK_WINDOW (window));
@@ -638,7 +593,7 @@ lk_application_init (LkApplication *self)
   };
 
   g_application_add_main_option_entries (G_APPLICATION (self), options);
-  self->settings = g_settings_new ("io.github.latchkey.Latchkey");
+  self->settings = lk_settings_new ();
   self->accounts = lk_account_manager_new ();
   /* Demo accounts stay out of a real session; start_sandbox() turns this into a demo one. */
   lk_account_manager_set_demo (self->accounts, LK_SANDBOX_DEMO_CLIENT_ID, NULL, NULL);

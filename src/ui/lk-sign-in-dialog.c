@@ -6,6 +6,7 @@
 #include "lk-application.h"
 
 #include "lk-sign-in-dialog.h"
+#include "lk-settings.h"
 
 /* The registration steps; the metainfo lists the same address as the app's help URL. */
 #define SETUP_URL "https://github.com/latchkey/latchkey#connecting-to-your-tenant"
@@ -331,7 +332,7 @@ lk_sign_in_dialog_init (LkSignInDialog *self)
   LkCloud selected = LK_CLOUD_GLOBAL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->settings = g_settings_new ("io.github.latchkey.Latchkey");
+  self->settings = lk_settings_new ();
   self->cancellable = g_cancellable_new ();
 
   cloud = g_settings_get_string (self->settings, "cloud");

@@ -17,6 +17,7 @@
 #include "lk-graph-error.h"
 #include "lk-reset-wizard.h"
 #include "lk-window.h"
+#include "lk-settings.h"
 
 #define SEARCH_DELAY_MS 250
 
@@ -803,7 +804,7 @@ lk_window_init (LkWindow *self)
     }
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->settings = g_settings_new ("io.github.latchkey.Latchkey");
+  self->settings = lk_settings_new ();
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));
