@@ -11,6 +11,7 @@
 
 #include "lk-application.h"
 #include "lk-bench-hooks.h"
+#include "lk-preferences-window.h"
 #include "lk-demo-browser.h"
 #include "lk-graph-client.h"
 #include "lk-history-window.h"
@@ -304,6 +305,7 @@ action_requested_cb (LkWindow      *window,
                                 GTK_WINDOW (window));
   if (wizard == NULL)
     return;
+  lk_reset_wizard_set_clipboard_timeout (wizard, g_settings_get_uint (self->settings, "clipboard-clear-seconds") * 1000);
   g_signal_connect_object (wizard, "tracker-started", G_CALLBACK (tracker_started_cb), self, 0);
   gtk_window_present (GTK_WINDOW (wizard));
 }
@@ -363,6 +365,18 @@ quit_activated (GSimpleAction *action,
 
   for (GList *l = windows; l != NULL; l = l->next)
     gtk_window_close (GTK_WINDOW (l->data));
+}
+
+static void
+preferences_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  LkApplication *self = user_data;
+  LkPreferencesWindow *window = lk_preferences_window_new (self->settings,
+                                                           gtk_application_get_active_window (GTK_APPLICATION (self)));
+
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 static void
@@ -506,6 +520,7 @@ static const GActionEntry app_actions[] = {
   { "history", history_activated, NULL, NULL, NULL, { 0 } },
   { "quit", quit_activated, NULL, NULL, NULL, { 0 } },
   { "about", about_activated, NULL, NULL, NULL, { 0 } },
+  { "preferences", preferences_activated, NULL, NULL, NULL, { 0 } },
   { "sign-in", sign_in_activated, NULL, NULL, NULL, { 0 } },
   { "sign-in-again", sign_in_again_activated, NULL, NULL, NULL, { 0 } },
   { "sign-out", sign_out_activated, NULL, NULL, NULL, { 0 } },
@@ -529,6 +544,7 @@ lk_application_startup (GApplication *application)
   const char *quit_accels[] = { "<Control>q", NULL };
   const char *close_accels[] = { "<Control>w", NULL };
   const char *help_accels[] = { "<Control>question", "<Control>slash", NULL };
+  const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (lk_application_parent_class)->startup (application);
 
@@ -536,6 +552,7 @@ lk_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay", help_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
   g_signal_connect_object (self->accounts, "consent-needed", G_CALLBACK (consent_needed_cb), self, 0);
   update_actions (self);
 }
