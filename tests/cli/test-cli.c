@@ -430,7 +430,8 @@ test_sign_in_again_named (Fixture       *fixture,
                               "exit 4\n",
                               authority, fixture->graph_url, lk_sandbox_get_tenant_id (fixture->sandbox),
                               lk_sandbox_get_client_id (fixture->sandbox));
-  g_assert_nonnull (strstr (out, expected));
+  if (strstr (out, expected) == NULL)
+    g_error ("expected:\n%s\ngot:\n%s", expected, out);
 }
 
 static void
