@@ -6,7 +6,7 @@ set -eu
 LK_DEPS="build-essential pkg-config meson ninja-build gettext
 libglib2.0-dev libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev libjson-glib-dev libsecret-1-dev
 desktop-file-utils appstream xvfb xauth gnome-keyring dbus-daemon dbus-x11 libglib2.0-bin
-python3 imagemagick locales clang libclang-rt-14-dev valgrind"
+python3 imagemagick locales clang libclang-rt-14-dev valgrind curl"
 
 missing=""
 for pkg in $LK_DEPS; do

@@ -28,6 +28,10 @@ shot "$out/filtered-empty-wide-light.png" 1200 800 light --filtered giulia
 shot "$out/filtered-empty-narrow-dark.png" 360 720 dark --filtered giulia
 shot "$out/device-page-wide-dark.png" 1200 800 dark "" ios-corporate
 shot "$out/history-light.png" 560 400 light --history
+# Unlock options: a card with its secret read (still hidden), BitLocker's keys, a rotation.
+shot "$out/unlock-laps-light.png" 1200 800 light --unlock DESKTOP-7QK2L9M laps
+shot "$out/unlock-bitlocker-dark.png" 1200 800 dark --unlock LAPTOP-SOBRIEN bitlocker
+shot "$out/unlock-rotate-light.png" 1200 800 light --unlock "MacBook Pro di Lorenzo" filevault rotate
 
 # The same window and wizard in Italian.
 LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/window-wide-light-it.png" 1200 800 light "" ios-corporate
@@ -39,3 +43,20 @@ LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/device-page-narrow-dark-it.png" 360 720 
 LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/wizard-device-light-it.png" 520 640 light --wizard ios-corporate device
 LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/wizard-confirm-dark-it.png" 520 640 dark --wizard android-byod-work-profile confirm
 LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/history-dark-it.png" 560 400 dark --history
+
+# States pictured since (issue 16): the error page, no account, the sign-in dialog, an action
+# pending in Intune (Check Status), the last action with Sync Device.
+shot "$out/error-wide-light.png" 1200 800 light --error rossi
+shot "$out/signed-out-wide-dark.png" 1200 800 dark --signed-out
+shot "$out/sign-in-light.png" 560 460 light --sign-in
+shot "$out/device-pending-wide-light.png" 1200 800 light --pending android-dedicated
+shot "$out/device-last-action-wide-dark.png" 1200 800 dark --last-action android-dedicated
+LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/error-narrow-dark-it.png" 360 720 dark --error rossi
+LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/signed-out-narrow-light-it.png" 360 720 light --signed-out
+LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/sign-in-dark-it.png" 560 460 dark --sign-in
+LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/device-pending-narrow-dark-it.png" 360 720 dark --pending android-dedicated
+LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/device-last-action-narrow-light-it.png" 360 720 light --last-action android-dedicated
+shot "$out/account-menu-wide-light.png" 1200 800 light --account-menu
+LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/account-menu-wide-dark-it.png" 1200 800 dark --account-menu
+LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/unlock-filevault-light-it.png" 1200 800 light --unlock "MacBook Pro di Lorenzo" filevault
+LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/unlock-rotate-light-it.png" 1200 800 light --unlock DESKTOP-7QK2L9M laps rotate

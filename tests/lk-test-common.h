@@ -3,6 +3,8 @@
 
 #include <glib-object.h>
 
+#include <json-glib/json-glib.h>
+
 #include "lk-capability.h"
 
 /* Like g_assert_finalize_object(), but lets a parser thread that just handed back its result
@@ -57,4 +59,20 @@ lk_test_device_with_rule (GPtrArray  *devices,
     }
   g_error ("no demo device for %s", rule);
   return NULL;
+}
+
+/* A device of id "d1" named "X" with the JSON @members ("\"operatingSystem\":\"iOS\"", or ""). */
+G_GNUC_UNUSED static LkDevice *
+lk_test_device_from (const char *members)
+{
+  g_autofree char *text = g_strdup_printf ("{\"id\":\"d1\",\"deviceName\":\"X\"%s%s}",
+                                           *members != '\0' ? "," : "", members);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  LkDevice *device;
+
+  g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
+  device = lk_device_new_from_json (json_node_get_object (json_parser_get_root (parser)), &error);
+  g_assert_no_error (error);
+  return device;
 }

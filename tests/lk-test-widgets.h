@@ -1,6 +1,7 @@
 /* lk-test-widgets.h: finding widgets in real windows, for the tests that run under Xvfb. */
 #pragma once
 
+#include <string.h>
 #include <gtk/gtk.h>
 
 typedef gboolean (*LkTestWidgetMatch) (GtkWidget *widget, gconstpointer data);
@@ -98,4 +99,69 @@ lk_test_press_shortcut (GtkWidget       *widget,
         }
     }
   return FALSE;
+}
+
+/* @text without its mnemonic underlines, as GTK shows it ("__" is one "_"). */
+G_GNUC_UNUSED static char *
+lk_test_strip_mnemonic (const char *text)
+{
+  GString *stripped = g_string_new (NULL);
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '_' && p[1] != '\0')
+        p++;
+      g_string_append_c (stripped, *p);
+    }
+  return g_string_free (stripped, FALSE);
+}
+
+/* Asserts that no widget under @widget (itself included) whose label or title has a mnemonic
+ * (use-underline) carries the underline into its accessible name: a screen reader would read
+ * "underscore Reset". Returns how many such widgets it checked. */
+G_GNUC_UNUSED static guint
+lk_test_assert_mnemonics_not_in_accessible_names (GtkWidget *widget)
+{
+  GObjectClass *klass = G_OBJECT_GET_CLASS (widget);
+  const char *text_property = g_object_class_find_property (klass, "label") != NULL ? "label" : "title";
+  gboolean use_underline = FALSE;
+  g_autofree char *text = NULL;
+  guint checked = 0;
+
+  if (g_object_class_find_property (klass, "use-underline") != NULL
+      && g_object_class_find_property (klass, text_property) != NULL
+      && G_PARAM_SPEC_VALUE_TYPE (g_object_class_find_property (klass, text_property)) == G_TYPE_STRING)
+    {
+      g_object_get (widget, "use-underline", &use_underline, NULL);
+      if (use_underline)
+        g_object_get (widget, text_property, &text, NULL);
+    }
+  if (text != NULL && strchr (text, '_') != NULL)
+    {
+      g_autofree char *stripped = lk_test_strip_mnemonic (text);
+
+      /* A widget without a name of its own is named by its label, checked as a label. */
+      if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
+        {
+          g_autofree char *actual = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
+                                                                        GTK_ACCESSIBLE_PROPERTY_LABEL, stripped);
+
+          if (actual != NULL)
+            g_error ("%s “%s” has the accessible name “%s”, not “%s”", G_OBJECT_TYPE_NAME (widget), text,
+                     actual, stripped);
+        }
+      checked++;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    checked += lk_test_assert_mnemonics_not_in_accessible_names (child);
+  return checked;
+}
+
+/* A button labelled @text that is shown. */
+G_GNUC_UNUSED static gboolean
+lk_test_is_visible_button (GtkWidget     *widget,
+                           gconstpointer  text)
+{
+  return lk_test_is_button (widget, text) && gtk_widget_is_visible (widget);
 }

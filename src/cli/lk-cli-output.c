@@ -1,11 +1,13 @@
 /* lk-cli-output.c: how latchkey-cli prints devices, for people and for scripts. */
 #include "config.h"
 
+#include <stdio.h>
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
 #include "lk-device-labels.h"
 #include "lk-cli-output.h"
+#include "lk-json-writer.h"
 #include "lk-text.h"
 
 const char *
@@ -56,104 +58,256 @@ user_text (LkDevice *device)
   return or_dash (lk_device_get_user_display_name (device));
 }
 
-/* Pads by characters, not bytes: names are often Italian ("Città", "Niccolò"). */
-static void
-print_cell (const char *text,
-            glong       width)
-{
-  glong len = g_utf8_strlen (text, -1);
+/* --- buffered standard output -------------------------------------------------------------- */
 
-  g_print ("%s", text);
-  for (glong i = len; i < width; i++)
-    g_print (" ");
+/* Big listings go out in chunks of this size: not a write() per cell, not one giant string. */
+#define OUT_CHUNK (64 * 1024)
+
+/* Writes @out to stdout and empties it. g_print() would flush stdout every call; this keeps its
+ * conversion to a non-UTF-8 console charset, so the bytes are the same as it wrote. @out must
+ * end on a character boundary. */
+static void
+out_flush (GString *out)
+{
+  const char *charset;
+
+  if (out->len == 0)
+    return;
+  if (g_get_console_charset (&charset))
+    fwrite (out->str, 1, out->len, stdout);
+  else
+    g_print ("%s", out->str);
+  g_string_truncate (out, 0);
 }
 
+static void
+out_maybe_flush (GString *out)
+{
+  if (out->len >= OUT_CHUNK)
+    out_flush (out);
+}
+
+static void
+out_finish (GString *out)
+{
+  out_flush (out);
+  fflush (stdout);
+}
+
+/* --- the table ------------------------------------------------------------------------------- */
+
+enum { N_COLUMNS = 5 };
+
+/* One row's cells as people see them (never raw Graph text); most are plain ASCII, shown as
+ * they are without a copy. */
+typedef struct
+{
+  const char *text[N_COLUMNS];
+  char       *owned[N_COLUMNS];
+} Row;
+
+static gboolean
+plain_ascii (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || (guchar) *p >= 0x7f)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+row_set (Row        *row,
+         guint       column,
+         const char *text)
+{
+  text = or_dash (text);
+  if (plain_ascii (text))
+    row->text[column] = text;
+  else
+    row->text[column] = row->owned[column] = lk_text_inert (text);
+}
+
+/* @label: the capability's, when the caller knows it (it costs a classification). */
+static void
+row_fill (Row        *row,
+          LkDevice   *device,
+          const char *label)
+{
+  g_autoptr(LkCapability) capability = label == NULL ? lk_capability_new_for_device (device) : NULL;
+
+  row_set (row, 0, lk_device_get_device_name (device));
+  row_set (row, 1, user_text (device));
+  row->text[2] = row->owned[2] = platform_text (device);
+  row->text[3] = label != NULL ? label : lk_capability_get_label (capability);
+  /* Interned: kept between the passes, it must outlive the capability. */
+  row->text[3] = g_intern_string (row->text[3]);
+  row_set (row, 4, lk_device_get_id (device));
+}
+
+static void
+row_clear (Row *row)
+{
+  for (guint c = 0; c < N_COLUMNS; c++)
+    g_clear_pointer (&row->owned[c], g_free);
+}
+
+/* Pads by characters, not bytes: names are often Italian ("Città", "Niccolò"). */
+static void
+append_row (GString     *out,
+            const Row   *row,
+            const glong *widths)
+{
+  for (guint c = 0; c < N_COLUMNS; c++)
+    {
+      g_string_append (out, row->text[c]);
+      if (c + 1 < N_COLUMNS)
+        for (glong i = g_utf8_strlen (row->text[c], -1); i < widths[c] + 2; i++)
+          g_string_append_c (out, ' ');
+    }
+  g_string_append_c (out, '\n');
+}
+
+static void
+widen (glong     *widths,
+       const Row *row)
+{
+  for (guint c = 0; c < N_COLUMNS; c++)
+    widths[c] = MAX (widths[c], g_utf8_strlen (row->text[c], -1));
+}
+
+/* Two passes over the devices: the widths need every row, and keeping a million rows' strings
+ * would cost far more than making them twice. Only each row's label (an interned pointer) is
+ * kept between the passes, so each device is classified once. */
 void
 lk_cli_print_devices_table (GPtrArray *devices)
 {
-  enum { N_COLUMNS = 5 };
-  const char *headers[N_COLUMNS + 1] = { C_("column", "NAME"), C_("column", "USER"),
-                                         C_("column", "PLATFORM"), C_("column", "PASSCODE ACTION"),
-                                         C_("column", "ID"), NULL };
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  Row header = { { C_("column", "NAME"), C_("column", "USER"), C_("column", "PLATFORM"),
+                   C_("column", "PASSCODE ACTION"), C_("column", "ID") }, { NULL } };
+  g_autofree const char **labels = NULL;
+  g_autoptr(GString) out = NULL;
   glong widths[N_COLUMNS] = { 0 };
 
   if (devices->len == 0)
     return;
 
-  g_ptr_array_add (rows, g_strdupv ((char **) headers));
+  labels = g_new (const char *, devices->len);
+  widen (widths, &header);
   for (guint i = 0; i < devices->len; i++)
     {
-      LkDevice *device = g_ptr_array_index (devices, i);
-      g_autoptr(LkCapability) capability = lk_capability_new_for_device (device);
-      char **row = g_new0 (char *, N_COLUMNS + 1);
+      Row row = { { NULL } };
 
-      row[0] = inert (lk_device_get_device_name (device));
-      row[1] = inert (user_text (device));
-      row[2] = platform_text (device);
-      row[3] = g_strdup (lk_capability_get_label (capability));
-      row[4] = inert (lk_device_get_id (device));
-      g_ptr_array_add (rows, row);
+      row_fill (&row, g_ptr_array_index (devices, i), NULL);
+      labels[i] = row.text[3];
+      widen (widths, &row);
+      row_clear (&row);
     }
 
-  for (guint r = 0; r < rows->len; r++)
-    for (guint c = 0; c < N_COLUMNS; c++)
-      widths[c] = MAX (widths[c], g_utf8_strlen (((char **) g_ptr_array_index (rows, r))[c], -1));
-
-  for (guint r = 0; r < rows->len; r++)
+  out = g_string_sized_new (OUT_CHUNK + 4096);
+  append_row (out, &header, widths);
+  for (guint i = 0; i < devices->len; i++)
     {
-      char **row = g_ptr_array_index (rows, r);
+      Row row = { { NULL } };
 
-      for (guint c = 0; c < N_COLUMNS; c++)
-        {
-          gboolean last = c + 1 == N_COLUMNS;
-
-          print_cell (row[c], last ? 0 : widths[c] + 2);
-        }
-      g_print ("\n");
+      row_fill (&row, g_ptr_array_index (devices, i), labels[i]);
+      append_row (out, &row, widths);
+      row_clear (&row);
+      out_maybe_flush (out);
     }
+  out_finish (out);
 }
 
-static JsonNode *
-capability_json (LkCapability *capability)
+/* --- JSON ------------------------------------------------------------------------------------ */
+
+static void
+write_capability (LkJsonWriter *writer,
+                  LkCapability *capability)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   const char *const *caveats = lk_capability_get_caveats (capability);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "support");
-  json_builder_add_string_value (builder, lk_cli_support_id (lk_capability_get_support (capability)));
-  json_builder_set_member_name (builder, "action");
-  json_builder_add_string_value (builder, lk_action_kind_to_string (lk_capability_get_action_kind (capability)));
-  json_builder_set_member_name (builder, "label");
-  json_builder_add_string_value (builder, lk_capability_get_label (capability));
-  json_builder_set_member_name (builder, "reason");
-  json_builder_add_string_value (builder, lk_capability_get_reason (capability));
-  json_builder_set_member_name (builder, "caveats");
-  json_builder_begin_array (builder);
+  lk_json_writer_begin_object (writer);
+  lk_json_writer_member (writer, "support");
+  lk_json_writer_string (writer, lk_cli_support_id (lk_capability_get_support (capability)));
+  lk_json_writer_member (writer, "action");
+  lk_json_writer_string (writer, lk_action_kind_to_string (lk_capability_get_action_kind (capability)));
+  lk_json_writer_member (writer, "label");
+  lk_json_writer_string (writer, lk_capability_get_label (capability));
+  lk_json_writer_member (writer, "reason");
+  lk_json_writer_string (writer, lk_capability_get_reason (capability));
+  lk_json_writer_member (writer, "caveats");
+  lk_json_writer_begin_array (writer);
   for (guint i = 0; caveats != NULL && caveats[i] != NULL; i++)
-    json_builder_add_string_value (builder, caveats[i]);
-  json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "rule");
-  json_builder_add_string_value (builder, lk_capability_get_rule_id (capability));
-  json_builder_set_member_name (builder, "documentation");
-  json_builder_add_string_value (builder, lk_capability_get_doc_url (capability));
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
+    lk_json_writer_string (writer, caveats[i]);
+  lk_json_writer_end_array (writer);
+  lk_json_writer_member (writer, "rule");
+  lk_json_writer_string (writer, lk_capability_get_rule_id (capability));
+  lk_json_writer_member (writer, "documentation");
+  lk_json_writer_string (writer, lk_capability_get_doc_url (capability));
+  lk_json_writer_end_object (writer);
 }
 
-static JsonNode *
-device_json (LkDevice *device)
+/* A managedDevice with the capability Latchkey sees in it: one element of --json's array. */
+static void
+write_device (LkJsonWriter *writer,
+              LkDevice     *device)
 {
   g_autoptr(LkCapability) capability = lk_capability_new_for_device (device);
-  JsonObject *object = lk_device_to_json (device);
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
 
-  json_object_set_member (object, "capability", capability_json (capability));
-  json_node_take_object (node, object);
-  return node;
+  lk_json_writer_begin_object (writer);
+  lk_device_write_json_members (device, writer);
+  lk_json_writer_member (writer, "capability");
+  write_capability (writer, capability);
+  lk_json_writer_end_object (writer);
 }
 
+/* Written device by device, in the ranked order, into chunks of OUT_CHUNK. */
+void
+lk_cli_print_devices_json (GPtrArray *devices)
+{
+  g_autoptr(GString) out = g_string_sized_new (OUT_CHUNK + 8192);
+  LkJsonWriter writer;
+
+  lk_json_writer_init (&writer, out, TRUE);
+  lk_json_writer_begin_array (&writer);
+  for (guint i = 0; i < devices->len; i++)
+    {
+      write_device (&writer, g_ptr_array_index (devices, i));
+      out_maybe_flush (out);
+    }
+  lk_json_writer_end_array (&writer);
+  g_string_append_c (out, '\n');
+  out_finish (out);
+}
+
+void
+lk_cli_print_devices_jsonl (GPtrArray *devices)
+{
+  g_autoptr(GString) out = g_string_sized_new (OUT_CHUNK + 8192);
+
+  for (guint i = 0; i < devices->len; i++)
+    {
+      LkJsonWriter writer;
+
+      lk_json_writer_init (&writer, out, FALSE);
+      write_device (&writer, g_ptr_array_index (devices, i));
+      g_string_append_c (out, '\n');
+      out_maybe_flush (out);
+    }
+  out_finish (out);
+}
+
+void
+lk_cli_print_device_json (LkDevice *device)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  LkJsonWriter writer;
+
+  lk_json_writer_init (&writer, out, TRUE);
+  write_device (&writer, device);
+  g_string_append_c (out, '\n');
+  out_finish (out);
+}
+
+/* What json-glib's generator writes, made safe for a terminal (see lk_text_json_inert()). */
 static void
 print_json (JsonNode *root)
 {
@@ -166,26 +320,6 @@ print_json (JsonNode *root)
   text = json_generator_to_data (generator, NULL);
   safe = lk_text_json_inert (text);
   g_print ("%s\n", safe);
-}
-
-void
-lk_cli_print_devices_json (GPtrArray *devices)
-{
-  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_ARRAY);
-  JsonArray *array = json_array_sized_new (devices->len);
-
-  for (guint i = 0; i < devices->len; i++)
-    json_array_add_element (array, device_json (g_ptr_array_index (devices, i)));
-  json_node_take_array (root, array);
-  print_json (root);
-}
-
-void
-lk_cli_print_device_json (LkDevice *device)
-{
-  g_autoptr(JsonNode) root = device_json (device);
-
-  print_json (root);
 }
 
 static void

@@ -12,8 +12,11 @@
 
 G_BEGIN_DECLS
 
+/* The devices go out in order, written one by one into a buffered stdout: no tree, no string
+ * of the whole document. --json is one pretty array, --jsonl one compact object a line. */
 void  lk_cli_print_devices_table       (GPtrArray      *devices);
 void  lk_cli_print_devices_json        (GPtrArray      *devices);
+void  lk_cli_print_devices_jsonl       (GPtrArray      *devices);
 void  lk_cli_print_device_details      (LkDevice       *device);
 void  lk_cli_print_device_json         (LkDevice       *device);
 void  lk_cli_print_action_preview      (LkDevice       *device,

@@ -158,12 +158,14 @@ static const Rule rules[N_ROWS] = {
     N_("The operating system version is unknown, and the passcode action depends on it."), { NULL }, DOC_RESET },
   /* [RESET] Windows: the PIN reset was Windows 10 Mobile only. */
   [ROW_WINDOWS] = { "windows", LK_SUPPORT_NOT_SUPPORTED, LK_ACTION_KIND_NONE,
-    N_("Windows has no Intune passcode action: the old PIN reset was for Windows 10 Mobile only, and Windows Hello PIN reset is started by the user."), { NULL }, DOC_RESET },
+    N_("Windows has no Intune passcode action: the old PIN reset was for Windows 10 Mobile only, and Windows Hello PIN reset is started by the user."),
+    { N_("Its unlock options (local administrator password, BitLocker recovery keys) are on the device page.") }, DOC_RESET },
   /* [RESET] Windows 10 Mobile had its own PIN reset, retired with the platform. */
   [ROW_WINDOWS_MOBILE] = { "windows-mobile", LK_SUPPORT_NOT_SUPPORTED, LK_ACTION_KIND_NONE,
     N_("Windows 10 Mobile had a PIN reset of its own, but it was retired with the platform: Intune no longer has a passcode action for this device."), { NULL }, DOC_RESET },
   [ROW_MACOS] = { "macos", LK_SUPPORT_NOT_SUPPORTED, LK_ACTION_KIND_NONE,
-    N_("Intune has no passcode removal or reset for macOS."), { NULL }, DOC_REMOVE },
+    N_("Intune has no passcode removal or reset for macOS."),
+    { N_("Its unlock options (FileVault recovery key, managed administrator account) are on the device page.") }, DOC_REMOVE },
   [ROW_LINUX] = { "linux", LK_SUPPORT_NOT_SUPPORTED, LK_ACTION_KIND_NONE,
     N_("Intune has no passcode action for Linux devices."), { NULL }, DOC_RESET },
   [ROW_CHROMEOS] = { "chromeos", LK_SUPPORT_NOT_SUPPORTED, LK_ACTION_KIND_NONE,

@@ -8,6 +8,7 @@
 #include "lk-device-private.h"
 #include "lk-graph-error.h"
 #include "lk-json.h"
+#include "lk-json-writer.h"
 
 #define NO_DATE G_MININT64
 
@@ -39,6 +40,7 @@ struct _LkDevice
   const char *sort_key;
   int         is_supervised;
   int         is_shared_device;   /* hardwareInformation, single-device GET only; -1: unknown */
+  char       *azure_ad_device_id; /* the Entra device id, single-device GET only; NULL: unknown */
   /* Microseconds since 1970 (NO_DATE: never or unknown); the GDateTimes are made when asked. */
   gint64      last_sync_us;
   gint64      enrolled_us;
@@ -159,6 +161,7 @@ lk_device_finalize (GObject *object)
   LkDevice *self = LK_DEVICE (object);
 
   g_free (self->block);
+  g_free (self->azure_ad_device_id);
   g_clear_pointer (&self->last_sync, g_date_time_unref);
   g_clear_pointer (&self->enrolled, g_date_time_unref);
   g_clear_pointer (&self->problems, g_strfreev);
@@ -713,7 +716,10 @@ lk_device_new_from_json (JsonObject  *object,
     }
   device = lk_device_builder_finish (builder, error);
   if (device != NULL)
-    device->is_shared_device = shared_device_from (lk_json_get_object (object, "hardwareInformation"));
+    {
+      device->is_shared_device = shared_device_from (lk_json_get_object (object, "hardwareInformation"));
+      device->azure_ad_device_id = g_strdup (lk_json_get_string (object, "azureADDeviceId", NULL));
+    }
   return device;
 }
 
@@ -813,6 +819,8 @@ lk_device_to_json (LkDevice *self)
     json_object_set_null_member (object, "isSupervised");
   set_date (object, "lastSyncDateTime", lk_device_get_last_sync (self));
   set_date (object, "enrolledDateTime", lk_device_get_enrolled (self));
+  if (self->azure_ad_device_id != NULL)
+    json_object_set_string_member (object, "azureADDeviceId", self->azure_ad_device_id);
   if (self->is_shared_device >= 0)
     {
       JsonObject *hardware = json_object_new ();
@@ -821,6 +829,88 @@ lk_device_to_json (LkDevice *self)
       json_object_set_object_member (object, "hardwareInformation", hardware);
     }
   return object;
+}
+
+/* g_date_time_format_iso8601() of the UTC time @us, without a GDateTime: it was a tenth of
+ * --json's time. Days to a civil date as in Howard Hinnant's "chrono-compatible low-level date
+ * algorithms"; "%C%y" is a four-digit year, ".%f" six digits only when there are any. */
+static void
+format_iso8601 (char   text[32],
+                gint64 us)
+{
+  gint64 seconds = us >= 0 ? us / G_USEC_PER_SEC : -((-us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+  gint64 micro = us - seconds * G_USEC_PER_SEC;
+  gint64 days = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
+  gint64 rest = seconds - days * 86400;
+  gint64 z = days + 719468;
+  gint64 era = (z >= 0 ? z : z - 146096) / 146097;
+  gint64 doe = z - era * 146097;
+  gint64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  gint64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  gint64 mp = (5 * doy + 2) / 153;
+  int day = (int) (doy - (153 * mp + 2) / 5 + 1);
+  int month = (int) (mp < 10 ? mp + 3 : mp - 9);
+  int year = (int) (yoe + era * 400 + (month <= 2));
+  int n;
+
+  n = g_snprintf (text, 32, "%04d-%02d-%02dT%02d:%02d:%02d", year, month, day,
+                  (int) (rest / 3600), (int) (rest / 60 % 60), (int) (rest % 60));
+  if (micro != 0)
+    n += g_snprintf (text + n, 32 - n, ".%06d", (int) micro);
+  g_strlcpy (text + n, "Z", 32 - n);
+}
+
+static void
+write_date (LkJsonWriter *writer,
+            const char   *member,
+            gint64        us)
+{
+  char text[32];
+
+  lk_json_writer_member (writer, member);
+  if (us == NO_DATE)
+    {
+      lk_json_writer_null (writer);
+      return;
+    }
+  format_iso8601 (text, us);
+  lk_json_writer_string (writer, text);
+}
+
+void
+lk_device_write_json_members (LkDevice     *self,
+                              LkJsonWriter *writer)
+{
+  g_return_if_fail (LK_IS_DEVICE (self));
+
+  lk_json_writer_member (writer, "id");
+  lk_json_writer_string (writer, self->id);
+  for (guint i = 1; i < MEMBER_ID; i++)
+    {
+      lk_json_writer_member (writer, members[i].name);
+      lk_json_writer_string (writer, *member_slot (self, i));
+    }
+  lk_json_writer_member (writer, "isSupervised");
+  if (self->is_supervised >= 0)
+    lk_json_writer_boolean (writer, self->is_supervised == 1);
+  else
+    lk_json_writer_null (writer);
+  write_date (writer, "lastSyncDateTime", self->last_sync_us);
+  write_date (writer, "enrolledDateTime", self->enrolled_us);
+  /* As lk_device_to_json: the Entra device id only when a single-device GET read it. */
+  if (self->azure_ad_device_id != NULL)
+    {
+      lk_json_writer_member (writer, "azureADDeviceId");
+      lk_json_writer_string (writer, self->azure_ad_device_id);
+    }
+  if (self->is_shared_device >= 0)
+    {
+      lk_json_writer_member (writer, "hardwareInformation");
+      lk_json_writer_begin_object (writer);
+      lk_json_writer_member (writer, "isSharedDevice");
+      lk_json_writer_boolean (writer, self->is_shared_device == 1);
+      lk_json_writer_end_object (writer);
+    }
 }
 
 gboolean
@@ -838,6 +928,13 @@ lk_device_id_is_valid (const char *id)
         return FALSE;
     }
   return TRUE;
+}
+
+const char *
+lk_device_get_azure_ad_device_id (LkDevice *self)
+{
+  g_return_val_if_fail (LK_IS_DEVICE (self), NULL);
+  return self->azure_ad_device_id;
 }
 
 int

@@ -19,8 +19,10 @@ G_DECLARE_FINAL_TYPE (LkDevice, lk_device, LK, DEVICE, GObject)
   "operatingSystem,osVersion,model,manufacturer,deviceEnrollmentType,managedDeviceOwnerType," \
   "managementAgent,isSupervised,complianceState,lastSyncDateTime,enrolledDateTime"
 #define LK_DEVICE_SELECT_BETA LK_DEVICE_SELECT_V1 ",deviceType,ownerType,joinType"
-/* What a single-device GET adds on beta: Graph returns hardwareInformation only there. */
-#define LK_DEVICE_SELECT_ONE_BETA LK_DEVICE_SELECT_BETA ",hardwareInformation"
+/* What a single-device GET adds: the Entra device id, shown on the device page (a listing of
+ * 100 000 devices does without it); on beta also hardwareInformation, which Graph returns only there. */
+#define LK_DEVICE_SELECT_ONE_V1 LK_DEVICE_SELECT_V1 ",azureADDeviceId"
+#define LK_DEVICE_SELECT_ONE_BETA LK_DEVICE_SELECT_BETA ",azureADDeviceId,hardwareInformation"
 
 /* Builds a device from one managedDevice object. Fails (LK_GRAPH_ERROR_INVALID_RESPONSE) only
  * when "id" is missing or not a string; other wrong-typed members become "unknown" and are
@@ -51,6 +53,8 @@ GDateTime  *lk_device_get_last_sync            (LkDevice *self);  /* NULL: never
 /* Whether the device is a Shared iPad (hardwareInformation.isSharedDevice, read only by a
  * single-device GET that selects it): -1 unknown, 0 no, 1 yes. */
 int         lk_device_get_is_shared_device     (LkDevice *self);
+/* The Entra device id (azureADDeviceId), read only by a single-device GET; NULL when unknown. */
+const char *lk_device_get_azure_ad_device_id   (LkDevice *self);
 GDateTime  *lk_device_get_enrolled             (LkDevice *self);
 /* Human-readable notes about members that had the wrong type; NULL when none. */
 const char *const *lk_device_get_problems      (LkDevice *self);
@@ -62,5 +66,10 @@ gboolean    lk_device_id_is_valid              (const char *id);
 
 /* Serializes back to a managedDevice object (the members above); for --json output and tests. */
 JsonObject *lk_device_to_json                  (LkDevice *self);
+/* The same members, in the same order, written into an open object of @writer (LkJsonWriter,
+ * lk-json-writer.h): what --json prints device by device. */
+struct _LkJsonWriter;
+void        lk_device_write_json_members       (LkDevice             *self,
+                                                struct _LkJsonWriter *writer);
 
 G_END_DECLS

@@ -594,12 +594,68 @@ find_link_member (Scanner    *s,
   return (*s->p == '[' || *s->p == '{') ? skip_container_fast (s) : skip_value (s, 1);
 }
 
+static const char *
+space_before (const char *start,
+              const char *p)
+{
+  while (p > start && (p[-1] == ' ' || p[-1] == '\n' || p[-1] == '\r' || p[-1] == '\t'))
+    p--;
+  return p;
+}
+
+/* Graph writes the link last, after "value": read from the end it is found in a few bytes,
+ * where the forward scan skips every device first. Valid JSON read backward is unambiguous
+ * here: outside strings there is no backslash, and inside one every quote follows one, so a
+ * quote with no backslash before it up to the previous quote closes and opens a whole string;
+ * a link holding escapes (or anything else) is left to the forward scan (NULL). The last
+ * top-level member is the link the full reader keeps, as it keeps the last of two. */
+static char *
+find_link_at_end (const char *data,
+                  gsize       len)
+{
+  static const char name[] = "\"@odata.nextLink\"";
+  const char *p = space_before (data, data + len);
+  const char *value_end, *value_start;
+
+  if (p == data || *--p != '}')
+    return NULL;
+  p = space_before (data, p);
+  if (p == data || *--p != '"')
+    return NULL;
+  value_end = p;
+  for (; p > data && p[-1] != '"'; p--)
+    if (p[-1] == '\\' || (guchar) p[-1] < 0x20)
+      return NULL;
+  if (p == data)
+    return NULL;
+  value_start = p--;
+  p = space_before (data, p);
+  if (p == data || *--p != ':')
+    return NULL;
+  p = space_before (data, p);
+  if ((gsize) (p - data) < sizeof name || memcmp (p - (sizeof name - 1), name, sizeof name - 1) != 0)
+    return NULL;
+  p = space_before (data, p - (sizeof name - 1));
+  if (p == data || (p[-1] != ',' && p[-1] != '{'))
+    return NULL;
+  if (!g_utf8_validate (value_start, value_end - value_start, NULL))
+    return NULL;
+  return g_strndup (value_start, value_end - value_start);
+}
+
 char *
 lk_page_reader_find_next_link (const char *data,
                                gsize       len)
 {
   Scanner s = { data, data, data + len, NULL, 0, g_string_sized_new (64), NULL, NULL };
   char *link = NULL;
+
+  link = find_link_at_end (data, len);
+  if (link != NULL)
+    {
+      g_string_free (s.buffer, TRUE);
+      return link;
+    }
 
   /* Malformed or not, only the link matters here: the full reader judges the page. */
   (void) read_object (&s, find_link_member, &link);

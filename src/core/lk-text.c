@@ -16,8 +16,8 @@ is_bidi_control (gunichar c)
          || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
 }
 
-static gboolean
-is_unsafe (gunichar c)
+gboolean
+lk_text_char_is_unsafe (gunichar c)
 {
   return c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0) || is_bidi_control (c)
          || c == 0x2028 || c == 0x2029;
@@ -58,7 +58,7 @@ escape_unsafe (const char *text,
       gunichar c = g_utf8_get_char (p);
 
       /* A generator's own layout is spaces and newlines, outside strings. */
-      if (!is_unsafe (c) || (json && c == '\n'))
+      if (!lk_text_char_is_unsafe (c) || (json && c == '\n'))
         g_string_append_unichar (out, c);
       else if (json)
         g_string_append_printf (out, "\\u%04x", c);

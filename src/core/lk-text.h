@@ -17,4 +17,7 @@ char *lk_text_inert (const char *text);
  * value, exact strings and all, safe to print. */
 char *lk_text_json_inert (const char *json);
 
+/* Whether lk_text_inert() and lk_text_json_inert() escape @c. */
+gboolean lk_text_char_is_unsafe (gunichar c);
+
 G_END_DECLS

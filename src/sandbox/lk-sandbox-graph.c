@@ -473,7 +473,7 @@ sb_reply_intune_approval_required (SbRequest *req)
 
 /* Lock not held. Returns FALSE after answering 401. */
 static gboolean
-check_bearer (SbRequest *req, const char *required_any[], char **out_token)
+check_bearer_for (SbRequest *req, const char *const required_any[], gboolean directory, char **out_token)
 {
   LkSandbox *self = req->self;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
@@ -509,13 +509,22 @@ check_bearer (SbRequest *req, const char *required_any[], char **out_token)
       return FALSE;
     }
   *out_token = g_strdup (auth + 7);
+  if (!allowed && directory)
+    sb_reply_graph_error (req, 403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+  else if (!allowed)
+    sb_reply_intune_missing_scope (req, required_any);
   if (!allowed)
     {
-      sb_reply_intune_missing_scope (req, required_any);
       g_clear_pointer (out_token, g_free);
       return FALSE;
     }
   return TRUE;
+}
+
+static gboolean
+check_bearer (SbRequest *req, const char *required_any[], char **out_token)
+{
+  return check_bearer_for (req, required_any, FALSE, out_token);
 }
 
 static guint
@@ -591,6 +600,72 @@ rate_limited (SbRequest *req, gboolean write)
   return wait > 0;
 }
 
+/* After the token was accepted: throttling, then the faults that replace the answer. FALSE when
+ * the request is answered (or dropped) already; otherwise @fault is a processed fault to apply
+ * after the handler, or NULL. */
+static gboolean
+graph_checks_pass (SbRequest   *req,
+                   const char  *method,
+                   const char  *path,
+                   const char  *token,
+                   const char  *version,
+                   SbFault    **fault)
+{
+  *fault = NULL;
+  if (rate_limited (req, g_str_equal (method, "POST")))
+    return FALSE;
+  *fault = sb_take_faults (req->self, req, method, path);
+  if (*fault != NULL && !(*fault)->fault.processed)
+    {
+      sb_apply_graph_fault (req, *fault, token, version);
+      g_clear_pointer (fault, sb_fault_free);
+      return FALSE;
+    }
+  if (req->drop)
+    {
+      g_clear_pointer (fault, sb_fault_free);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* LAPS, BitLocker, FileVault and their rotations: lk-sandbox-unlock.c answers, after the same
+ * token, throttling and fault checks as every Graph request. */
+static void
+handle_unlock (SbRequest *req, const char *method, const char *path, char **parts, guint n,
+               GHashTable *query, SbUnlockRoute route, const char *const scopes[])
+{
+  LkSandbox *self = req->self;
+  g_autofree char *token = NULL;
+  g_autofree char *graph_base = NULL;
+  SbUnlockAnswer answer = { NULL };
+  SbAccessToken *granted;
+  SbFault *fault;
+
+  if (!check_bearer_for (req, scopes, route == SB_UNLOCK_DIRECTORY, &token)
+      || !graph_checks_pass (req, method, path, token, parts[0], &fault))
+    return;
+  g_mutex_lock (&self->lock);
+  granted = g_hash_table_lookup (self->access_tokens, token);
+  answer.token_scopes = granted != NULL ? g_strdupv (granted->scopes) : NULL;
+  graph_base = g_strdup_printf ("%s/graph", req->foreign_next_link ? "https://evil.example.com" : self->base_url);
+  sb_unlock_answer (self->unlock, self->devices, method, parts, n, query, graph_base,
+                    self->pending_ms, &answer);
+  g_mutex_unlock (&self->lock);
+  g_strfreev (answer.token_scopes);
+  if (answer.body != NULL)
+    sb_set_json (req->msg, answer.status, GRAPH_JSON_TYPE, answer.body);
+  else if (answer.status == 204)
+    soup_server_message_set_status (req->msg, 204, NULL);
+  else
+    sb_reply_graph_error (req, answer.status, answer.code, answer.message);
+  if (fault != NULL)
+    {
+      sb_apply_graph_fault (req, fault, token, parts[0]);
+      sb_fault_free (fault);
+    }
+}
+
 void
 sb_handle_graph (SbRequest *req, const char *method, const char *path, GHashTable *query)
 {
@@ -604,10 +679,18 @@ sb_handle_graph (SbRequest *req, const char *method, const char *path, GHashTabl
   SbFault *fault;
   gboolean is_get = g_str_equal (method, "GET");
   gboolean is_post = g_str_equal (method, "POST");
+  const char *const *unlock_scopes;
+  SbUnlockRoute unlock_route;
 
   if (n < 1 || (!g_str_equal (parts[0], "v1.0") && !g_str_equal (parts[0], "beta")))
     {
       sb_reply_graph_error (req, 400, "BadRequest", "Invalid version.");
+      return;
+    }
+  unlock_route = n > 1 ? sb_unlock_route (parts, n, &unlock_scopes) : SB_UNLOCK_NONE;
+  if (unlock_route != SB_UNLOCK_NONE)
+    {
+      handle_unlock (req, method, path, parts, n, query, unlock_route, unlock_scopes);
       return;
     }
   if (n < 3 || !g_str_equal (parts[1], "deviceManagement") || !g_str_equal (parts[2], "managedDevices")
@@ -631,21 +714,8 @@ sb_handle_graph (SbRequest *req, const char *method, const char *path, GHashTabl
   if (!check_bearer (req, scopes, &token))
     return;
 
-  if (rate_limited (req, is_post))
+  if (!graph_checks_pass (req, method, path, token, parts[0], &fault))
     return;
-
-  fault = sb_take_faults (req->self, req, method, path);
-  if (fault != NULL && !fault->fault.processed)
-    {
-      sb_apply_graph_fault (req, fault, token, parts[0]);
-      sb_fault_free (fault);
-      return;
-    }
-  if (req->drop)
-    {
-      g_clear_pointer (&fault, sb_fault_free);
-      return;
-    }
 
   if (n == 3)
     handle_list_devices (req, parts[0], query);

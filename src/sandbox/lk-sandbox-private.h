@@ -111,6 +111,45 @@ void         sb_raw_send                 (SbRawWriters *writers,
                                           GBytes       *bytes,
                                           guint         delay_ms);
 
+/* Unlock options (lk-sandbox-unlock.c): LAPS, BitLocker, FileVault, the macOS admin account. */
+typedef struct _SbUnlockStore SbUnlockStore;
+
+typedef enum
+{
+  SB_UNLOCK_NONE,        /* not an unlock endpoint */
+  SB_UNLOCK_DIRECTORY,   /* Entra ID: scope refusals answer Authorization_RequestDenied */
+  SB_UNLOCK_INTUNE,      /* Intune: scope refusals answer as Intune does */
+} SbUnlockRoute;
+
+typedef struct
+{
+  char       **token_scopes;  /* in: what the caller's token grants */
+  guint        status;        /* out: 200, 204 or an error status */
+  const char  *code;          /* out: the Graph error code of an error status */
+  const char  *message;
+  GString     *body;          /* out: the JSON of a 200 (the caller takes it) */
+} SbUnlockAnswer;
+
+SbUnlockStore *sb_unlock_store_new         (void);
+void           sb_unlock_store_free        (SbUnlockStore *store);
+void           sb_unlock_store_load_demo   (SbUnlockStore *store, gint64 now);
+void           sb_unlock_store_set_role    (SbUnlockStore *store, const char *role);
+/* BitLocker key reads (audit records), or rotations queued. */
+guint          sb_unlock_store_count       (SbUnlockStore *store, gboolean rotations);
+char         **sb_unlock_store_dup_secrets (SbUnlockStore *store);
+/* Whether the path parts (after /graph/) name an unlock endpoint, and the scopes it accepts. */
+SbUnlockRoute  sb_unlock_route             (char **parts, guint n, const char *const **scopes);
+/* Answers an unlock request; @devices locked by the caller. @graph_base is {base}/graph. */
+void           sb_unlock_answer            (SbUnlockStore  *store,
+                                            SbDeviceSet    *devices,
+                                            const char     *method,
+                                            char          **parts,
+                                            guint           n,
+                                            GHashTable     *query,
+                                            const char     *graph_base,
+                                            guint           pending_ms,
+                                            SbUnlockAnswer *answer);
+
 /* ---- LkSandbox's internals, shared by lk-sandbox.c (the object and its API),
  * lk-sandbox-server.c, lk-sandbox-graph.c, lk-sandbox-identity.c and lk-sandbox-faults.c ---- */
 
@@ -209,6 +248,7 @@ struct _LkSandbox
 
   GMutex        lock;
   SbDeviceSet  *devices;
+  SbUnlockStore *unlock;          /* LAPS, BitLocker, FileVault (lk-sandbox-unlock.c) */
   GHashTable   *actions;          /* device id → SbAction (resetPasscode, the latest) */
   GHashTable   *access_tokens;    /* token → SbAccessToken */
   GHashTable   *refresh_tokens;   /* token → SbGrant */

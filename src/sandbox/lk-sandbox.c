@@ -107,6 +107,7 @@ lk_sandbox_finalize (GObject *object)
   lk_sandbox_stop (self);
   sb_raw_writers_clear (&self->raw_writers);
   g_clear_pointer (&self->devices, sb_device_set_free);
+  g_clear_pointer (&self->unlock, sb_unlock_store_free);
   g_clear_pointer (&self->actions, g_hash_table_unref);
   g_clear_pointer (&self->access_tokens, g_hash_table_unref);
   g_clear_pointer (&self->refresh_tokens, g_hash_table_unref);
@@ -144,6 +145,7 @@ lk_sandbox_init (LkSandbox *self)
   g_cond_init (&self->started_cond);
   sb_raw_writers_init (&self->raw_writers);
   self->devices = sb_device_set_new ();
+  self->unlock = sb_unlock_store_new ();
   self->actions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, action_free);
   self->access_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, access_token_free);
   self->refresh_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, grant_free);
@@ -191,6 +193,7 @@ lk_sandbox_load_demo_tenant (LkSandbox *self)
   if (!sb_device_set_load_demo (set, g_get_real_time () / G_USEC_PER_SEC, &error))
     g_critical ("The sandbox's demo tenant fixture is broken: %s", error->message);
   replace_devices (self, set);
+  sb_unlock_store_load_demo (self->unlock, g_get_real_time () / G_USEC_PER_SEC);
 }
 
 void
@@ -375,6 +378,35 @@ lk_sandbox_dup_last_passcode (LkSandbox *self)
   passcode = self->last_passcode[0] != '\0' ? g_strdup (self->last_passcode) : NULL;
   g_mutex_unlock (&self->lock);
   return passcode;
+}
+
+void
+lk_sandbox_set_directory_role (LkSandbox  *self,
+                               const char *role)
+{
+  g_return_if_fail (LK_IS_SANDBOX (self));
+  sb_unlock_store_set_role (self->unlock, role);
+}
+
+guint
+lk_sandbox_count_key_reads (LkSandbox *self)
+{
+  g_return_val_if_fail (LK_IS_SANDBOX (self), 0);
+  return sb_unlock_store_count (self->unlock, FALSE);
+}
+
+guint
+lk_sandbox_count_rotations (LkSandbox *self)
+{
+  g_return_val_if_fail (LK_IS_SANDBOX (self), 0);
+  return sb_unlock_store_count (self->unlock, TRUE);
+}
+
+char **
+lk_sandbox_dup_unlock_secrets (LkSandbox *self)
+{
+  g_return_val_if_fail (LK_IS_SANDBOX (self), NULL);
+  return sb_unlock_store_dup_secrets (self->unlock);
 }
 
 char *

@@ -192,4 +192,16 @@ void        lk_sandbox_set_grant_secret    (LkSandbox *self, const char *secret)
  * (80–250 ms) and refresh tokens that survive a restart. Call before lk_sandbox_start(). */
 void        lk_sandbox_setup_demo          (LkSandbox *self);
 
+/* Unlock options (LAPS, BitLocker, FileVault, the macOS admin account; lk-sandbox-unlock.c).
+ * The directory role the signed-in user holds (default "Cloud Device Administrator"); NULL:
+ * none, so LAPS and BitLocker reads answer 403 Authorization_RequestDenied. */
+void        lk_sandbox_set_directory_role  (LkSandbox  *self,
+                                            const char *role);
+/* BitLocker key reads with $select=key: the audit records Entra ID would write. */
+guint       lk_sandbox_count_key_reads     (LkSandbox *self);
+/* rotateLocalAdminPassword / rotateBitLockerKeys / rotateFileVaultKey actions queued. */
+guint       lk_sandbox_count_rotations     (LkSandbox *self);
+/* Every unlock secret the demo tenant holds (hygiene tests). g_strfreev() it. */
+char      **lk_sandbox_dup_unlock_secrets  (LkSandbox *self);
+
 G_END_DECLS

@@ -11,6 +11,7 @@
 
 #include "lk-action-history.h"
 #include "lk-json.h"
+#include "lk-text.h"
 
 struct _LkActionHistory
 {
@@ -308,11 +309,15 @@ static void
 append_csv_field (GString    *csv,
                   const char *value)
 {
+  /* The CSV is often read on a terminal first (latchkey-cli history --csv): control and bidi
+   * characters from a device's name are written visibly, as in the plain-text output. */
+  g_autofree char *inert = lk_text_inert (value);
   /* A device name is chosen by its user: a spreadsheet must not run "=HYPERLINK(…)" from it. */
-  gboolean formula = value != NULL && strchr ("=+-@\t\r", value[0]) != NULL && value[0] != '\0';
+  gboolean formula = inert != NULL && strchr ("=+-@\t\r", inert[0]) != NULL && inert[0] != '\0';
 
-  if (value == NULL)
+  if (inert == NULL)
     return;
+  value = inert;
   if (!formula && strpbrk (value, ",\"\r\n") == NULL)
     {
       g_string_append (csv, value);
@@ -379,7 +384,15 @@ lk_history_outcome_label (const char *outcome)
     return _("Not supported by the device");
   if (g_strcmp0 (outcome, "error") == 0)
     return _("Not sent");
+  if (g_strcmp0 (outcome, "revealed") == 0)
+    return _("Secret shown");
   return outcome != NULL ? outcome : "—";
+}
+
+gboolean
+lk_history_entry_is_unlock (const LkHistoryEntry *entry)
+{
+  return entry->action != NULL && (g_str_has_prefix (entry->action, "reveal") || g_str_has_prefix (entry->action, "rotate"));
 }
 
 gboolean
@@ -398,7 +411,9 @@ lk_history_find_latest (GPtrArray  *entries,
     {
       LkHistoryEntry *entry = g_ptr_array_index (entries, i - 1);
 
-      if (g_strcmp0 (entry->device_id, device_id) == 0)
+      /* A reveal or rotation of an unlock secret is journaled here too, but is no passcode
+       * action: it never holds a reset back, nor answers for one. */
+      if (g_strcmp0 (entry->device_id, device_id) == 0 && !lk_history_entry_is_unlock (entry))
         return entry;
     }
   return NULL;

@@ -71,7 +71,10 @@ const char      *lk_history_outcome_label     (const char       *outcome);
 /* Whether the action may still be on its way or in progress: sending, unknown, sent, pending,
  * active. */
 gboolean         lk_history_outcome_is_open   (const char       *outcome);
-/* The newest of @entries (as loaded) for @device_id, or NULL. */
+/* Whether @entry records a reveal or rotation of an unlock secret (LAPS, BitLocker, FileVault),
+ * not a passcode action. */
+gboolean         lk_history_entry_is_unlock   (const LkHistoryEntry *entry);
+/* The newest passcode action of @entries (as loaded) for @device_id, or NULL. */
 LkHistoryEntry  *lk_history_find_latest       (GPtrArray        *entries,
                                                const char       *device_id);
 

@@ -425,7 +425,7 @@ cancelled_cb (GCancellable *cancellable,
 
   g_clear_pointer (&self->cancel_source, g_source_unref);
   complete_with_error (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                                  _("Sign-in was cancelled.")));
+                                                  _("Sign-in was canceled.")));
   return G_SOURCE_REMOVE;
 }
 

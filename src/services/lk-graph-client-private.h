@@ -32,6 +32,7 @@ struct _LkGraphClient
   guint            budget_s;     /* one operation, all attempts and waits */
   gsize            max_body;
   guint            page_size;
+  gboolean         stream_only;  /* listings keep nothing: see lk_graph_client_set_stream_only */
 
   /* Monotonic time before which no request is sent: one 429 slows every request down. */
   gint64           throttled_until;

@@ -215,7 +215,7 @@ lk_graph_client_get_device_async (LkGraphClient       *self,
 
   /* hardwareInformation (whether an iPad is shared) comes only with a single device, on beta. */
   suffix = g_strconcat ("?$select=", g_str_equal (self->api_version, "beta") ? LK_DEVICE_SELECT_ONE_BETA
-                                                                             : LK_DEVICE_SELECT_V1, NULL);
+                                                                             : LK_DEVICE_SELECT_ONE_V1, NULL);
   get_device_part (self, lk_graph_client_get_device_async, device_id, suffix, parse_device,
                    g_object_unref, cancellable, callback, user_data);
 }
@@ -250,25 +250,94 @@ post_ids_free (PostIds *ids)
   g_free (ids);
 }
 
+/* Support asks for the request ids of an answer whatever it was: kept from the send's request. */
+static void
+post_ids_take (PostIds      *ids,
+               GAsyncResult *send_result)
+{
+  const char *request_id, *client_request_id;
+
+  lk_graph_send_get_ids (send_result, &request_id, &client_request_id);
+  ids->request_id = g_strdup (request_id);
+  ids->client_request_id = g_strdup (client_request_id);
+}
+
+/* A task whose data keeps the request ids of its one request. */
+static GTask *
+ids_task_new (LkGraphClient       *self,
+              gpointer             source_tag,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, g_new0 (PostIds, 1), (GDestroyNotify) post_ids_free);
+  return task;
+}
+
+static void
+post_ids_copy (GAsyncResult  *result,
+               char         **request_id,
+               char         **client_request_id)
+{
+  PostIds *ids = g_task_get_task_data (G_TASK (result));
+
+  if (request_id != NULL)
+    *request_id = g_strdup (ids->request_id);
+  if (client_request_id != NULL)
+    *client_request_id = g_strdup (ids->client_request_id);
+}
+
 static void
 post_action_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  PostIds *ids = g_task_get_task_data (task);
   GError *error = NULL;
-  const char *request_id, *client_request_id;
 
   /* Support asks for these for a queued action too, not only for a failed one. */
-  lk_graph_send_get_ids (result, &request_id, &client_request_id);
-  ids->request_id = g_strdup (request_id);
-  ids->client_request_id = g_strdup (client_request_id);
+  post_ids_take (g_task_get_task_data (task), result);
   lk_graph_send_finish (LK_GRAPH_CLIENT (source), result, &error);
   if (error != NULL)
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
+}
+
+static const char *
+action_name (LkDeviceAction action)
+{
+  switch (action)
+    {
+    case LK_DEVICE_ACTION_RESET_PASSCODE:
+      return "resetPasscode";
+    case LK_DEVICE_ACTION_SYNC_DEVICE:
+      return "syncDevice";
+    case LK_DEVICE_ACTION_ROTATE_LOCAL_ADMIN_PASSWORD:
+      return "rotateLocalAdminPassword";
+    case LK_DEVICE_ACTION_ROTATE_BITLOCKER_KEYS:
+      return "rotateBitLockerKeys";
+    case LK_DEVICE_ACTION_ROTATE_FILEVAULT_KEY:
+      return "rotateFileVaultKey";
+    default:
+      g_return_val_if_reached ("syncDevice");
+    }
+}
+
+/* The rotations exist only in beta, whichever version the lists are read from. */
+static char *
+action_url (LkGraphClient  *self,
+            const char     *device_id,
+            LkDeviceAction  action)
+{
+  g_autofree char *escaped = g_uri_escape_string (device_id, NULL, FALSE);
+  gboolean beta_only = action != LK_DEVICE_ACTION_RESET_PASSCODE && action != LK_DEVICE_ACTION_SYNC_DEVICE;
+
+  return g_strconcat (self->graph_url, "/", beta_only ? "beta" : self->api_version,
+                      "/deviceManagement/managedDevices/", escaped, "/", action_name (action), NULL);
 }
 
 void
@@ -298,15 +367,11 @@ lk_graph_client_post_action_with_id_async (LkGraphClient       *self,
   g_return_if_fail (LK_IS_GRAPH_CLIENT (self));
   g_return_if_fail (device_id != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, lk_graph_client_post_action_async);
-  g_task_set_task_data (task, g_new0 (PostIds, 1), (GDestroyNotify) post_ids_free);
+  task = ids_task_new (self, lk_graph_client_post_action_async, cancellable, callback, user_data);
   if (return_if_invalid_id (task, device_id))
     return;
-  url = lk_graph_client_devices_url (self, device_id,
-                     action == LK_DEVICE_ACTION_RESET_PASSCODE ? "/resetPasscode" : "/syncDevice");
-  g_debug ("Graph: POST %s for device %s", action == LK_DEVICE_ACTION_RESET_PASSCODE
-           ? "resetPasscode" : "syncDevice", device_id);
+  url = action_url (self, device_id, action);
+  g_debug ("Graph: POST %s for device %s", action_name (action), device_id);
   lk_graph_send_async (self, &(LkGraphCall) { .method = "POST", .url = url,
                                               .client_request_id = client_request_id },
                        cancellable, post_action_cb, g_steal_pointer (&task));
@@ -327,15 +392,9 @@ lk_graph_client_post_action_finish_full (LkGraphClient  *self,
                                          char          **client_request_id,
                                          GError        **error)
 {
-  PostIds *ids;
-
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
-  ids = g_task_get_task_data (G_TASK (result));
-  if (request_id != NULL)
-    *request_id = g_strdup (ids->request_id);
-  if (client_request_id != NULL)
-    *client_request_id = g_strdup (ids->client_request_id);
+  post_ids_copy (result, request_id, client_request_id);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
@@ -368,6 +427,71 @@ lk_graph_client_get_action_results_finish (LkGraphClient  *self,
   if (results == NULL && (error == NULL || *error == NULL))
     results = g_ptr_array_new_with_free_func (g_object_unref);
   return results;
+}
+
+static gpointer
+parse_json_root (GBytes   *body,
+                 gpointer  parse_data,
+                 GError  **error)
+{
+  return parse_json (body, error);
+}
+
+static void
+get_json_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PostIds *ids = g_task_get_task_data (task);
+  GError *error = NULL;
+  JsonNode *root;
+
+  post_ids_take (ids, result);
+  root = lk_graph_send_finish (LK_GRAPH_CLIENT (source), result, &error);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else if (root == NULL)
+    g_task_return_error (task, lk_graph_error_new_literal_full (LK_GRAPH_ERROR_INVALID_RESPONSE,
+                                                                _("Microsoft Graph sent an empty answer."),
+                                                                200, NULL, ids->request_id,
+                                                                ids->client_request_id));
+  else
+    g_task_return_pointer (task, root, (GDestroyNotify) json_node_unref);
+}
+
+void
+lk_graph_client_get_json_async (LkGraphClient       *self,
+                                const char          *version,
+                                const char          *path,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *url = NULL;
+
+  g_return_if_fail (LK_IS_GRAPH_CLIENT (self));
+  g_return_if_fail (path != NULL);
+
+  task = ids_task_new (self, lk_graph_client_get_json_async, cancellable, callback, user_data);
+  url = version != NULL ? g_strconcat (self->graph_url, "/", version, path, NULL) : g_strdup (path);
+  lk_graph_send_async (self, &(LkGraphCall) { .method = "GET", .url = url, .parse = parse_json_root,
+                                              .result_free = (GDestroyNotify) json_node_unref },
+                       cancellable, get_json_cb, g_steal_pointer (&task));
+}
+
+JsonNode *
+lk_graph_client_get_json_finish (LkGraphClient  *self,
+                                 GAsyncResult   *result,
+                                 char          **request_id,
+                                 char          **client_request_id,
+                                 GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  post_ids_copy (result, request_id, client_request_id);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* --- object ---------------------------------------------------------------------------------- */
@@ -451,6 +575,24 @@ lk_graph_client_get_graph_url (LkGraphClient *self)
   return self->graph_url;
 }
 
+LkTokenProvider *
+lk_graph_client_get_token_provider (LkGraphClient *self)
+{
+  g_return_val_if_fail (LK_IS_GRAPH_CLIENT (self), NULL);
+  return self->tokens;
+}
+
+void
+lk_graph_client_set_token_provider (LkGraphClient   *self,
+                                    LkTokenProvider *tokens)
+{
+  g_return_if_fail (LK_IS_GRAPH_CLIENT (self));
+  g_return_if_fail (LK_IS_TOKEN_PROVIDER (tokens));
+
+  /* Requests under way keep the token they hold; the next one asks the new provider. */
+  g_set_object (&self->tokens, tokens);
+}
+
 const char *
 lk_graph_client_get_api_version (LkGraphClient *self)
 {
@@ -506,6 +648,14 @@ lk_graph_client_set_page_size (LkGraphClient *self,
 {
   g_return_if_fail (LK_IS_GRAPH_CLIENT (self));
   self->page_size = CLAMP (top, 1, 1000);
+}
+
+void
+lk_graph_client_set_stream_only (LkGraphClient *self,
+                                 gboolean       stream_only)
+{
+  g_return_if_fail (LK_IS_GRAPH_CLIENT (self));
+  self->stream_only = !!stream_only;
 }
 
 void

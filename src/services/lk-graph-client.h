@@ -20,6 +20,10 @@ typedef enum
 {
   LK_DEVICE_ACTION_RESET_PASSCODE,   /* POST …/resetPasscode (also iOS "Remove passcode") */
   LK_DEVICE_ACTION_SYNC_DEVICE,      /* POST …/syncDevice */
+  /* Unlock options (beta only, always sent to beta): 204 No Content = queued. */
+  LK_DEVICE_ACTION_ROTATE_LOCAL_ADMIN_PASSWORD,  /* Windows LAPS and macOS managed admin */
+  LK_DEVICE_ACTION_ROTATE_BITLOCKER_KEYS,
+  LK_DEVICE_ACTION_ROTATE_FILEVAULT_KEY,
 } LkDeviceAction;
 
 #define LK_TYPE_GRAPH_CLIENT (lk_graph_client_get_type ())
@@ -31,6 +35,11 @@ LkGraphClient *lk_graph_client_new (const char      *graph_url,
                                     LkTokenProvider *tokens);
 
 const char *lk_graph_client_get_graph_url    (LkGraphClient *self);
+/* Where the bearer token comes from; replaced when incremental consent signs the same account
+ * in again (the manager replaces the account object and wipes the old one's tokens). */
+LkTokenProvider *lk_graph_client_get_token_provider (LkGraphClient   *self);
+void             lk_graph_client_set_token_provider (LkGraphClient   *self,
+                                                     LkTokenProvider *tokens);
 const char *lk_graph_client_get_api_version  (LkGraphClient *self);
 
 /* Tuning, mostly for tests: retries for 429/503/504 (default 4), backoff base and cap in ms
@@ -43,6 +52,12 @@ void        lk_graph_client_set_timeout      (LkGraphClient *self, guint seconds
 void        lk_graph_client_set_budget       (LkGraphClient *self, guint seconds);
 void        lk_graph_client_set_max_body_size (LkGraphClient *self, gsize bytes);
 void        lk_graph_client_set_page_size    (LkGraphClient *self, guint top);
+/* With TRUE, listings hand each page to the page function in the order Graph sent it and keep
+ * nothing, so memory stays flat however many devices come (`latchkey-cli --jsonl`): finish then
+ * returns an empty array. Several plans (a search by name, user and serial) still report each
+ * device once. Default FALSE. */
+void        lk_graph_client_set_stream_only  (LkGraphClient *self,
+                                              gboolean       stream_only);
 /* Client-side rate limit, so a burst never trips Intune's throttling: at most @requests requests
  * and @writes POSTs per @window_ms (default Intune's 2000 and 200 per 20 s, per app and tenant). */
 void        lk_graph_client_set_rate_limit   (LkGraphClient *self,
@@ -120,6 +135,24 @@ void       lk_graph_client_get_action_results_async  (LkGraphClient       *self,
 GPtrArray *lk_graph_client_get_action_results_finish (LkGraphClient  *self,
                                                       GAsyncResult   *result,
                                                       GError        **error);
+
+/* One GET of any Graph resource, answered as the parsed JSON object (capped like every Graph
+ * body). @version "v1.0" or "beta" with @path starting "/" (already escaped and with its
+ * query); @version NULL: @path is a whole URL (an @odata.nextLink), which must name the Graph
+ * host. The request carries User-Agent, ocp-client-name and ocp-client-version, as the
+ * directory APIs ask. */
+void       lk_graph_client_get_json_async       (LkGraphClient       *self,
+                                                 const char          *version,
+                                                 const char          *path,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+/* The root object (json_node_unref it), and the answer's request ids (either way). */
+JsonNode  *lk_graph_client_get_json_finish      (LkGraphClient  *self,
+                                                 GAsyncResult   *result,
+                                                 char          **request_id,
+                                                 char          **client_request_id,
+                                                 GError        **error);
 
 /* The throttled signal: (LkGraphClient *, double seconds_to_wait) is emitted when a request
  * waits before a retry, so the UI can say "waiting 3 s…". */

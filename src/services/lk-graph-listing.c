@@ -148,6 +148,7 @@ typedef struct
   gpointer          page_data;
   GDestroyNotify    page_data_destroy;
   guint             plan;         /* index into the query's filters */
+  gboolean          stream_only;  /* pages go to page_func and are dropped; seen owns its ids */
   GPtrArray        *devices;      /* every match so far */
   GPtrArray        *rankings;     /* each page's, for the final ranking (one plan only) */
   GHashTable       *seen;         /* device ids, borrowed from the devices */
@@ -316,6 +317,38 @@ early_link_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* A stream-only listing's page: handed over and dropped. One plan reads each device once
+ * (a service repeating one is passed on as sent: remembering every id would make memory grow
+ * with the tenant); several plans find the same devices, so their ids are kept. */
+static void
+deliver_page_streamed (Listing *listing,
+                       Page    *page,
+                       guint    n_plans)
+{
+  g_autoptr(GPtrArray) fresh = g_ptr_array_new_full (page->devices->len, g_object_unref);
+
+  for (guint i = 0; i < page->devices->len; i++)
+    {
+      LkDevice *device = g_ptr_array_index (page->devices, i);
+      const char *id = lk_device_get_id (device);
+
+      if (n_plans > 1 && g_hash_table_contains (listing->seen, id))
+        {
+          g_object_unref (device);
+          continue;
+        }
+      if (n_plans > 1)
+        g_hash_table_add (listing->seen, g_strdup (id));
+      g_ptr_array_add (fresh, device);
+    }
+  g_clear_pointer (&page->ranking, lk_device_ranking_free);
+  listing->total += page->n_received;
+  if (page->count >= 0 && listing->plan == 1)
+    listing->expected = page->count;
+  if (listing->page_func != NULL)
+    listing->page_func (fresh, listing->total, listing->expected, listing->page_data);
+}
+
 static void
 deliver_page (GTask *task,
               Page  *page)
@@ -326,6 +359,11 @@ deliver_page (GTask *task,
 
   /* The page's references move to the listing; the caller borrows them. */
   g_ptr_array_set_free_func (page->devices, NULL);
+  if (listing->stream_only)
+    {
+      deliver_page_streamed (listing, page, filters->len);
+      return;
+    }
   /* Several plans may find the same device, and a page may repeat one of an earlier page (a
    * service that reorders while paging, or a hostile one): report each once. */
   fresh = g_ptr_array_sized_new (page->devices->len);
@@ -500,7 +538,9 @@ lk_graph_client_list_devices_async (LkGraphClient       *self,
   listing->page_data_destroy = page_data_destroy;
   listing->devices = g_ptr_array_new_with_free_func (g_object_unref);
   listing->rankings = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_device_ranking_free);
-  listing->seen = g_hash_table_new (g_str_hash, g_str_equal);
+  listing->stream_only = self->stream_only;
+  listing->seen = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                         listing->stream_only ? g_free : NULL, NULL);
   listing->links = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   listing->expected = -1;
   listing->context = g_main_context_ref_thread_default ();

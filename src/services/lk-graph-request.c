@@ -679,6 +679,9 @@ request_send (GTask *task)
   soup_message_headers_replace (headers, "client-request-id", req->client_request_id);
   soup_message_headers_replace (headers, "return-client-request-id", "true");
   soup_message_headers_replace (headers, "Accept", "application/json");
+  /* The directory APIs (LAPS, BitLocker) ask for these beside the User-Agent. */
+  soup_message_headers_replace (headers, "ocp-client-name", "Latchkey");
+  soup_message_headers_replace (headers, "ocp-client-version", PACKAGE_VERSION);
   if (is_post (req))
     {
       g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);

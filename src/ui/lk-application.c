@@ -471,6 +471,13 @@ signed_out_cb (GObject      *source,
     }
   g_settings_set_string (self->settings, "active-account", "");
   lk_application_use_account (self, NULL);
+  /* The sign-in page alone would not say that the sign-out was done. */
+  if (window != NULL && gone != NULL && error == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Signed out of %s"), gone);
+
+      lk_window_add_toast (window, message);
+    }
 }
 
 static void
@@ -526,6 +533,23 @@ static const GActionEntry app_actions[] = {
   { "sign-out", sign_out_activated, NULL, NULL, NULL, { 0 } },
 };
 
+/* Incremental consent signs the same account in again, and the manager replaces it (wiping the
+ * old one's tokens). The window keeps its client, its device page and whatever it shows: only
+ * the client's token provider moves to the new account. */
+static void
+active_account_changed_cb (LkAccountManager *accounts,
+                           GParamSpec       *pspec,
+                           LkApplication    *self)
+{
+  LkAccount *account = lk_account_manager_get_active_account (accounts);
+  LkGraphClient *client = main_window (self) != NULL ? lk_window_get_client (main_window (self)) : NULL;
+  LkTokenProvider *tokens = client != NULL ? lk_graph_client_get_token_provider (client) : NULL;
+
+  if (account != NULL && LK_IS_ACCOUNT (tokens) && tokens != LK_TOKEN_PROVIDER (account)
+      && g_strcmp0 (lk_account_get_key (LK_ACCOUNT (tokens)), lk_account_get_key (account)) == 0)
+    lk_graph_client_set_token_provider (client, LK_TOKEN_PROVIDER (account));
+}
+
 /* The step before a browser asks for more permissions: say which and why, in the window. */
 static void
 consent_needed_cb (LkAccountManager *accounts,
@@ -554,6 +578,7 @@ lk_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay", help_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
   g_signal_connect_object (self->accounts, "consent-needed", G_CALLBACK (consent_needed_cb), self, 0);
+  g_signal_connect_object (self->accounts, "notify::active-account", G_CALLBACK (active_account_changed_cb), self, 0);
   update_actions (self);
 }
 

@@ -7,7 +7,11 @@
 #include "lk-capability-badge.h"
 #include "lk-device-labels.h"
 #include "lk-device-page.h"
+#include "lk-graph-error.h"
 #include "lk-time-format.h"
+#include "lk-window.h"
+#include "lk-unlock-card.h"
+#include "lk-unlock-client.h"
 
 struct _LkDevicePage
 {
@@ -24,8 +28,12 @@ struct _LkDevicePage
   GtkButton            *action_button;
   GtkLabel             *pending_label;
   GtkButton            *check_button;
+  GtkLabel             *last_action_label;
+  GtkButton            *sync_button;
   AdwPreferencesGroup  *details_group;
   AdwPreferencesGroup  *management_group;
+  AdwPreferencesGroup  *unlock_group;
+  GPtrArray            *unlock_cards;  /* LkUnlockCard, rebuilt only for a new device or client */
 
   GPtrArray            *rows;   /* the property rows, to remove on the next device */
   LkDevice             *device;
@@ -39,9 +47,15 @@ struct _LkDevicePage
   LkInFlight            in_flight;
   GDateTime            *in_flight_since;
   char                 *in_flight_state; /* Intune's state of that action, our words */
+  char                 *last_action;     /* the last passcode action on @device, in words */
+  gboolean              syncing;         /* a syncDevice is on its way: it is sent once */
 };
 
 G_DEFINE_FINAL_TYPE (LkDevicePage, lk_device_page, ADW_TYPE_BIN)
+
+/* An Intune result that started this long after the journal's last record is another action,
+ * sent from elsewhere; closer, it is that record's (allowing for the two clocks). */
+#define LK_LAST_ACTION_SAME (10 * G_TIME_SPAN_MINUTE)
 
 enum
 {
@@ -109,6 +123,34 @@ add_row (LkDevicePage        *self,
   add_value_row (self, group, title, value, NULL);
 }
 
+static void
+make_subtitle_selectable (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "subtitle"))
+    {
+      gtk_label_set_selectable (GTK_LABEL (widget), TRUE);
+      /* Selectable by the pointer only: Tab still goes past the property rows (the ids have
+       * copy buttons for the keyboard), and a focused label would select all of itself. */
+      gtk_widget_set_focusable (widget, FALSE);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    make_subtitle_selectable (child);
+}
+
+/* A value an admin reads out or pastes into a ticket (a serial number, an IMEI, an id): it can
+ * be selected, which libadwaita 1.2's rows do not offer. */
+static void
+add_selectable_row (LkDevicePage        *self,
+                    AdwPreferencesGroup *group,
+                    const char          *title,
+                    const char          *value)
+{
+  add_row (self, group, title, value);
+  if (value != NULL && *value != '\0')
+    make_subtitle_selectable (g_ptr_array_index (self->rows, self->rows->len - 1));
+}
+
 /* Support asks for ids: one click copies it (win.copy says so in a toast). */
 static void
 add_copy_row (LkDevicePage        *self,
@@ -119,7 +161,7 @@ add_copy_row (LkDevicePage        *self,
 {
   GtkWidget *button;
 
-  add_row (self, group, title, value);
+  add_selectable_row (self, group, title, value);
   if (value == NULL || *value == '\0')
     return;
   button = gtk_button_new_from_icon_name ("edit-copy-symbolic");
@@ -234,6 +276,9 @@ update (LkDevicePage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->action_button), lk_device_page_get_can_act (self));
   gtk_button_set_label (self->action_button, lk_action_kind_to_label (lk_capability_get_action_kind (capability)));
   update_in_flight (self);
+  gtk_label_set_label (self->last_action_label, self->last_action != NULL ? self->last_action : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->last_action_label), self->last_action != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "device-page.sync", self->client != NULL && !self->syncing);
 
   last_sync = format_date (lk_device_get_last_sync (d));
   enrolled = format_date (lk_device_get_enrolled (d));
@@ -242,8 +287,8 @@ update (LkDevicePage *self)
   add_row (self, self->details_group, _("Operating system"), platform);
   add_row (self, self->details_group, _("Model"), lk_device_get_model (d));
   add_row (self, self->details_group, _("Manufacturer"), lk_device_get_manufacturer (d));
-  add_row (self, self->details_group, _("Serial number"), lk_device_get_serial_number (d));
-  add_row (self, self->details_group, _("IMEI"), lk_device_get_imei (d));
+  add_selectable_row (self, self->details_group, _("Serial number"), lk_device_get_serial_number (d));
+  add_selectable_row (self, self->details_group, _("IMEI"), lk_device_get_imei (d));
   add_row (self, self->details_group, _("Last check-in"), last_sync);
   add_value_row (self, self->management_group, _("Ownership"),
                  lk_owner_type_label (lk_device_get_owner_type (d)), lk_device_get_owner_type (d));
@@ -259,10 +304,12 @@ update (LkDevicePage *self)
   add_row (self, self->management_group, _("Enrolled"), enrolled);
   add_copy_row (self, self->management_group, _("Intune device ID"), lk_device_get_id (d),
                 _("Copy the Intune device ID"));
+  /* Known once the page's own GET has read it; Entra ID's pages and LAPS go by this one. */
+  if (lk_device_get_azure_ad_device_id (d) != NULL)
+    add_copy_row (self, self->management_group, _("Entra device ID"), lk_device_get_azure_ad_device_id (d),
+                  _("Copy the Entra device ID"));
 
   gtk_stack_set_visible_child_name (self->stack, "device");
-  /* Each device opens at its top, not where the previous one was scrolled to. */
-  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled), 0);
 }
 
 /* --- what the page reads itself ------------------------------------------------------------- */
@@ -281,6 +328,79 @@ state_words (LkActionResult *result)
     }
 }
 
+/* "3 hours ago (30/11/2026 09:12:44)", to follow other words. */
+static char *
+format_date_in_sentence (GDateTime *when)
+{
+  g_autofree char *relative = lk_format_relative_time_in_sentence (when, NULL);
+  g_autoptr(GDateTime) local = g_date_time_to_local (when);
+  g_autofree char *absolute = g_date_time_format (local, "%x %X");
+
+  return g_strdup_printf ("%s (%s)", relative, absolute);
+}
+
+static char *
+describe_journal_entry (const LkHistoryEntry *entry,
+                        const char           *outcome)
+{
+  g_autoptr(GDateTime) sent = entry->time != NULL ? g_date_time_new_from_iso8601 (entry->time, NULL) : NULL;
+  g_autofree char *when = sent != NULL ? format_date_in_sentence (sent) : g_strdup ("—");
+  const char *action = lk_action_name_label (entry->action);
+  g_autofree char *what = NULL;
+  g_autofree char *who = NULL;
+  /* A UPN's hyphens are break opportunities to Pango: a word joiner after each keeps the
+   * address whole, as in History. */
+  g_auto(GStrv) parts = entry->admin != NULL ? g_strsplit (entry->admin, "-", -1) : NULL;
+  g_autofree char *admin = parts != NULL ? g_strjoinv ("-\u2060", parts) : NULL;
+
+  /* Translators: the device page's last action, e.g. "Last action: Remove passcode — Done" */
+  what = g_strdup_printf (_("Last action: %s — %s"), action != NULL ? action : "—", lk_history_outcome_label (outcome));
+  /* Translators: the first %s is e.g. "3 hours ago (30/11/2026 09:12:44)", the second the
+   * admin's user name. */
+  who = g_strdup_printf (_("Sent %s by %s"), when, admin != NULL ? admin : "—");
+  return g_strjoin ("\n", what, who, NULL);
+}
+
+static char *
+describe_result (LkActionResult *result)
+{
+  g_autofree char *when = format_date_in_sentence (lk_action_result_get_start (result));
+  const char *name = lk_action_result_get_action_name (result);
+  const char *action = lk_action_name_label (name != NULL ? name : "resetPasscode");
+  g_autofree char *what = NULL;
+  g_autofree char *who = NULL;
+
+  what = g_strdup_printf (_("Last action: %s — %s"), action, lk_history_outcome_label (lk_action_result_get_state_string (result)));
+  /* Translators: %s is e.g. "3 hours ago (30/11/2026 09:12:44)" */
+  who = g_strdup_printf (_("Started %s, not from this computer (the Intune admin center or another one)"), when);
+  return g_strjoin ("\n", what, who, NULL);
+}
+
+/* The last passcode action on the device: this computer's journal knows who sent it; Intune's
+ * result tells of one sent from elsewhere, and is shown when it began well after the journal's. */
+static char *
+describe_last_action (GPtrArray  *entries,
+                      GPtrArray  *results,
+                      const char *device_id,
+                      const char *resolved)
+{
+  LkHistoryEntry *latest = lk_history_find_latest (entries, device_id);
+  LkActionResult *reset = results != NULL ? lk_action_results_find_reset_passcode (results) : NULL;
+  g_autoptr(GDateTime) sent = NULL;
+
+  if (reset != NULL && (lk_action_result_get_state (reset) == LK_ACTION_STATE_NONE
+                        || lk_action_result_get_start (reset) == NULL))
+    reset = NULL;
+  if (latest != NULL && latest->time != NULL)
+    sent = g_date_time_new_from_iso8601 (latest->time, NULL);
+  if (reset != NULL && (sent == NULL
+                        || g_date_time_difference (lk_action_result_get_start (reset), sent) > LK_LAST_ACTION_SAME))
+    return describe_result (reset);
+  if (latest != NULL)
+    return describe_journal_entry (latest, resolved != NULL ? resolved : latest->outcome);
+  return NULL;
+}
+
 static void
 results_cb (GObject      *source,
             GAsyncResult *result,
@@ -292,6 +412,7 @@ results_cb (GObject      *source,
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GError) resolve_error = NULL;
+  const char *resolved = NULL;
 
   results = lk_graph_client_get_action_results_finish (LK_GRAPH_CLIENT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->device == NULL)
@@ -301,9 +422,12 @@ results_cb (GObject      *source,
   entries = lk_action_history_load (self->history, NULL);
   /* What Intune now shows of an action the journal left open is written down. */
   if (results != NULL
-      && lk_action_journal_resolve (self->history, entries, results, lk_device_get_id (self->device), &resolve_error) == NULL
+      && (resolved = lk_action_journal_resolve (self->history, entries, results, lk_device_get_id (self->device),
+                                                &resolve_error)) == NULL
       && resolve_error != NULL)
     g_warning ("Could not record the action's outcome: %s", resolve_error->message);
+  g_free (self->last_action);
+  self->last_action = describe_last_action (entries, results, lk_device_get_id (self->device), resolved);
   g_clear_pointer (&self->in_flight_since, g_date_time_unref);
   g_clear_pointer (&self->in_flight_state, g_free);
   self->in_flight = lk_action_in_flight (entries, results, lk_device_get_id (self->device), now,
@@ -334,6 +458,37 @@ details_cb (GObject      *source,
   update (self);
 }
 
+/* Windows and Mac unlock options need the Entra device id, which the listing does not read. */
+static void
+entra_id_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(LkDevicePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *entra_id = lk_unlock_client_get_entra_id_finish (LK_UNLOCK_CLIENT (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->device == NULL)
+    return;
+  if (error != NULL)
+    g_debug ("Device page: reading the Entra device id failed: %s", error->message);
+  lk_unlock_cards_fill (self->unlock_group, self->unlock_cards, self->device, entra_id, self->client, self->history);
+}
+
+static void
+refresh_unlock (LkDevicePage *self)
+{
+  LkPlatform platform = self->device != NULL ? lk_platform_from_operating_system (lk_device_get_operating_system (self->device))
+                                             : LK_PLATFORM_UNKNOWN;
+  g_autoptr(LkUnlockClient) unlock = NULL;
+
+  if (self->client == NULL || (platform != LK_PLATFORM_WINDOWS && platform != LK_PLATFORM_MACOS))
+    return;
+  unlock = lk_unlock_client_new (self->client);
+  lk_unlock_client_get_entra_id_async (unlock, lk_device_get_id (self->device), self->cancellable,
+                                       entra_id_cb, g_object_ref (self));
+}
+
 static void
 check_status (LkDevicePage *self)
 {
@@ -351,14 +506,18 @@ refresh (LkDevicePage *self)
   g_clear_object (&self->details);
   g_clear_pointer (&self->in_flight_since, g_date_time_unref);
   g_clear_pointer (&self->in_flight_state, g_free);
+  g_clear_pointer (&self->last_action, g_free);
   self->in_flight = LK_IN_FLIGHT_NONE;
   self->checked = FALSE;
+  /* A card going away wipes the secret it showed. */
+  lk_unlock_cards_fill (self->unlock_group, self->unlock_cards, NULL, NULL, NULL, NULL);
   if (self->client == NULL || self->device == NULL)
     return;
   self->cancellable = g_cancellable_new ();
   lk_graph_client_get_device_async (self->client, lk_device_get_id (self->device), self->cancellable,
                                     details_cb, g_object_ref (self));
   check_status (self);
+  refresh_unlock (self);
 }
 
 static void
@@ -367,6 +526,72 @@ check_status_action (GtkWidget  *widget,
                      GVariant   *parameter)
 {
   check_status (LK_DEVICE_PAGE (widget));
+}
+
+typedef struct
+{
+  LkDevicePage *self;          /* a reference, until the answer */
+  char         *device_name;   /* the toast names the device the request was for */
+} SyncRequest;
+
+static void
+sync_request_free (SyncRequest *request)
+{
+  g_object_unref (request->self);
+  g_free (request->device_name);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SyncRequest, sync_request_free)
+
+static void
+sync_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(SyncRequest) request = user_data;
+  LkDevicePage *self = request->self;
+  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), LK_TYPE_WINDOW);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  self->syncing = FALSE;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "device-page.sync", self->client != NULL);
+  if (lk_graph_client_post_action_finish (LK_GRAPH_CLIENT (source), result, &error))
+    message = g_strdup_printf (_("%s was asked to check in with Intune and will once it is online"),
+                               request->device_name);
+  else if (g_error_matches (error, LK_GRAPH_ERROR, LK_GRAPH_ERROR_OUTCOME_UNKNOWN))
+    /* A sync changes nothing on the device: unlike a passcode action, asking again is safe. */
+    message = g_strdup_printf (_("The request to sync %s may not have reached Intune. Syncing again is safe."),
+                               request->device_name);
+  else
+    /* Translators: the first %s is a device name, the second an error message */
+    message = g_strdup_printf (_("Could not sync %s: %s"), request->device_name, error->message);
+  if (window != NULL)
+    lk_window_add_toast (LK_WINDOW (window), message);
+}
+
+/* Nudges the device to check in, so that a pending action is picked up sooner. Sent once: the
+ * action stays disabled until Intune answered. */
+static void
+sync_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  LkDevicePage *self = LK_DEVICE_PAGE (widget);
+  SyncRequest *request;
+
+  if (self->client == NULL || self->device == NULL || self->syncing)
+    return;
+  self->syncing = TRUE;
+  gtk_widget_action_set_enabled (widget, "device-page.sync", FALSE);
+  request = g_new0 (SyncRequest, 1);
+  request->self = g_object_ref (self);
+  request->device_name = g_strdup (lk_device_get_device_name (self->device) != NULL
+                                   ? lk_device_get_device_name (self->device) : _("Unnamed device"));
+  /* Not the page's cancellable: once the request may have left, its answer is still told. */
+  lk_graph_client_post_action_async (self->client, lk_device_get_id (self->device), LK_DEVICE_ACTION_SYNC_DEVICE,
+                                     NULL, sync_cb, request);
 }
 
 static void
@@ -381,8 +606,10 @@ lk_device_page_dispose (GObject *object)
   g_clear_object (&self->details);
   g_clear_pointer (&self->in_flight_since, g_date_time_unref);
   g_clear_pointer (&self->in_flight_state, g_free);
+  g_clear_pointer (&self->last_action, g_free);
 
   g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_pointer (&self->unlock_cards, g_ptr_array_unref);
   /* No gtk_widget_dispose_template(): the libadwaita parent owns and unparents the content. */
   g_clear_object (&self->device);
 
@@ -454,15 +681,21 @@ lk_device_page_class_init (LkDevicePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LkDevicePage, pending_label);
   gtk_widget_class_bind_template_child (widget_class, LkDevicePage, check_button);
   gtk_widget_class_install_action (widget_class, "device-page.check-status", NULL, check_status_action);
+  gtk_widget_class_bind_template_child (widget_class, LkDevicePage, last_action_label);
+  gtk_widget_class_bind_template_child (widget_class, LkDevicePage, sync_button);
+  gtk_widget_class_install_action (widget_class, "device-page.sync", NULL, sync_action);
   gtk_widget_class_bind_template_child (widget_class, LkDevicePage, details_group);
   gtk_widget_class_bind_template_child (widget_class, LkDevicePage, management_group);
+  gtk_widget_class_bind_template_child (widget_class, LkDevicePage, unlock_group);
 }
 
 static void
 lk_device_page_init (LkDevicePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  lk_widget_name_without_mnemonics (GTK_WIDGET (self));
   self->rows = g_ptr_array_new ();
+  self->unlock_cards = g_ptr_array_new ();
   self->history = lk_action_history_new (NULL);
 }
 
@@ -490,6 +723,9 @@ lk_device_page_set_device (LkDevicePage *self,
     return;
   refresh (self);
   update (self);
+  /* Each device opens at its top, not where the previous one was scrolled to; what the page
+   * reads about it afterwards leaves the admin where they scrolled to. */
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled), 0);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_DEVICE]);
 }
 

@@ -231,6 +231,7 @@ lk_history_window_init (LkHistoryWindow *self)
   gtk_window_set_default_size (GTK_WINDOW (self), 560, 600);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (export), "history.export");
   adw_header_bar_pack_end (ADW_HEADER_BAR (header), export);
+  lk_widget_name_without_mnemonics (export);
   gtk_box_append (GTK_BOX (box), header);
 
   self->list = GTK_LIST_BOX (gtk_list_box_new ());

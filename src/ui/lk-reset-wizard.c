@@ -11,8 +11,10 @@
 #include "lk-device-labels.h"
 #include "lk-device-page.h"
 #include "lk-graph-error.h"
+#include "lk-clipboard.h"
 #include "lk-reset-wizard.h"
 #include "lk-time-format.h"
+#include "lk-window.h"
 
 /* A copied passcode leaves the clipboard after this long, if the clipboard still holds it. */
 #define CLIPBOARD_CLEAR_S 60
@@ -380,26 +382,6 @@ sync_action (GtkWidget  *widget,
     lk_action_tracker_sync_device (self->tracker);
 }
 
-typedef struct
-{
-  GdkClipboard       *clipboard;
-  GdkContentProvider *content;
-} ClipboardGuard;
-
-static gboolean
-clear_clipboard_cb (gpointer user_data)
-{
-  ClipboardGuard *guard = user_data;
-
-  /* Only if it still holds our passcode: never wipe what the admin copied since. */
-  if (gdk_clipboard_get_content (guard->clipboard) == guard->content)
-    gdk_clipboard_set_content (guard->clipboard, NULL);
-  g_object_unref (guard->clipboard);
-  g_object_unref (guard->content);
-  g_free (guard);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 copy_action (GtkWidget  *widget,
              const char *name,
@@ -408,16 +390,11 @@ copy_action (GtkWidget  *widget,
   LkResetWizard *self = LK_RESET_WIZARD (widget);
   const char *passcode = self->tracker != NULL ? lk_action_tracker_get_passcode (self->tracker) : NULL;
   g_autofree char *message = NULL;
-  ClipboardGuard *guard;
   guint seconds;
 
   if (passcode == NULL)
     return;
-  guard = g_new0 (ClipboardGuard, 1);
-  guard->clipboard = g_object_ref (gtk_widget_get_clipboard (widget));
-  guard->content = gdk_content_provider_new_typed (G_TYPE_STRING, passcode);
-  gdk_clipboard_set_content (guard->clipboard, guard->content);
-  g_timeout_add (self->clipboard_clear_ms, clear_clipboard_cb, guard);
+  lk_clipboard_set_secret (widget, passcode, self->clipboard_clear_ms);
   seconds = MAX (self->clipboard_clear_ms / 1000, 1);
   /* Translators: a toast after the temporary passcode was copied. */
   message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
@@ -543,6 +520,7 @@ static void
 lk_reset_wizard_init (LkResetWizard *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  lk_widget_name_without_mnemonics (GTK_WIDGET (self));
   self->clipboard_clear_ms = CLIPBOARD_CLEAR_S * 1000;
 }
 

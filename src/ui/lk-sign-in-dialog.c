@@ -7,6 +7,7 @@
 
 #include "lk-sign-in-dialog.h"
 #include "lk-settings.h"
+#include "lk-window.h"
 
 /* The registration steps; the metainfo lists the same address as the app's help URL. */
 #define SETUP_URL "https://github.com/latchkey/latchkey#connecting-to-your-tenant"
@@ -332,6 +333,7 @@ lk_sign_in_dialog_init (LkSignInDialog *self)
   LkCloud selected = LK_CLOUD_GLOBAL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  lk_widget_name_without_mnemonics (GTK_WIDGET (self));
   self->settings = lk_settings_new ();
   self->cancellable = g_cancellable_new ();
 

@@ -29,6 +29,7 @@ void           lk_window_show_error        (LkWindow      *self,
                                             const GError  *error);
 /* AdwToast titles are markup (libadwaita 1.2): a toast showing @message as plain text. */
 AdwToast      *lk_toast_new_plain          (const char    *message);
+void           lk_widget_name_without_mnemonics (GtkWidget *root);
 void           lk_window_add_toast         (LkWindow      *self,
                                             const char    *message);
 /* The toast for a finished action. A passcode that arrived after its wizard was closed gets

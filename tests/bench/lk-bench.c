@@ -9,15 +9,25 @@
  * warm from the previous run; the Node peer (tests/bench/peer) lists the same devices from the
  * same server in the same rounds. Medians, min–max, IQR and the ratios are printed at the end.
  *
+ * Besides the listing it times what an admin runs: latchkey-cli search "" with --json, the table
+ * and --jsonl (LK_BENCH_CLI overrides the binary), its output copied into a file; the peer
+ * listing and then writing the same JSON; and curl fetching the same pages as the floor.
+ *
  * The sandbox's token reaches the children and the peer in the environment (LK_BENCH_TOKEN),
  * never on a command line other users of the machine could read in /proc.
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <json-glib/json-glib.h>
 
@@ -220,8 +230,37 @@ first_page_url (const char *graph_url,
                           graph_url, select, top);
 }
 
-/* The floor: the same pages, bytes only, no JSON parsing; the nextLink found by a string
- * search (the sandbox writes it after "value", as Graph does). */
+/* GETs *@url and replaces it with the page's nextLink (NULL after the last), found by a string
+ * search (the sandbox writes it after "value", as Graph does); adds the body's size to @bytes. */
+static gboolean
+raw_page (SoupSession  *session,
+          const char   *authorization,
+          char        **url,
+          guint64      *bytes)
+{
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", *url);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *data, *link, *end;
+  gsize len;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_clear_pointer (url, g_free);
+  if (body == NULL || soup_message_get_status (msg) != SOUP_STATUS_OK)
+    {
+      g_printerr ("lk-bench: raw page: %s\n", error != NULL ? error->message : soup_message_get_reason_phrase (msg));
+      return FALSE;
+    }
+  data = g_bytes_get_data (body, &len);
+  *bytes += len;
+  link = g_strstr_len (data, (gssize) len, "\"@odata.nextLink\":\"");
+  if (link != NULL && (end = memchr (link + 19, '"', len - (link + 19 - data))) != NULL)
+    *url = g_strndup (link + 19, end - (link + 19));
+  return TRUE;
+}
+
+/* The floor: the same pages, bytes only, no JSON parsing. */
 static int
 child_raw (const char *graph_url,
            const char *token)
@@ -236,28 +275,9 @@ child_raw (const char *graph_url,
 
   while (url != NULL)
     {
-      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-      g_autoptr(GBytes) body = NULL;
-      g_autoptr(GError) error = NULL;
-      const char *data, *link, *end;
-      gsize len;
-
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
-                                    authorization);
-      body = soup_session_send_and_read (session, msg, NULL, &error);
-      g_clear_pointer (&url, g_free);
-      if (body == NULL || soup_message_get_status (msg) != SOUP_STATUS_OK)
-        {
-          g_printerr ("lk-bench: raw page %u: %s\n", pages,
-                      error != NULL ? error->message : soup_message_get_reason_phrase (msg));
-          return 1;
-        }
-      data = g_bytes_get_data (body, &len);
-      bytes += len;
+      if (!raw_page (session, authorization, &url, &bytes))
+        return 1;
       pages++;
-      link = g_strstr_len (data, (gssize) len, "\"@odata.nextLink\":\"");
-      if (link != NULL && (end = memchr (link + 19, '"', len - (link + 19 - data))) != NULL)
-        url = g_strndup (link + 19, end - (link + 19));
     }
   printf ("{\"seconds\": %.4f, \"pages\": %u, \"bytes\": %" G_GUINT64_FORMAT ", "
           "\"peak_rss_kb\": %" G_GINT64_FORMAT ", \"base_rss_kb\": %" G_GINT64_FORMAT "}\n",
@@ -437,6 +457,142 @@ child_pick (const char *graph_url,
   return 0;
 }
 
+typedef struct
+{
+  double seconds;       /* fork to exit */
+  double first_byte;    /* fork to the first byte on stdout; -1: none */
+  double peak_rss_kb;   /* the kernel's, for that process alone */
+  double bytes;
+} Timed;
+
+/* Copies the child's stdout into @out (a file, or /dev/null), noting when the first byte came. */
+static void
+drain (int     from,
+       int     out,
+       gint64  start,
+       Timed  *timed)
+{
+  static char buffer[256 * 1024];
+  gssize n;
+
+  timed->first_byte = -1;
+  while ((n = read (from, buffer, sizeof buffer)) > 0)
+    {
+      if (timed->first_byte < 0)
+        timed->first_byte = (g_get_monotonic_time () - start) / 1e6;
+      timed->bytes += n;
+      if (write (out, buffer, n) != n)
+        g_printerr ("lk-bench: short write\n");
+    }
+}
+
+/* Runs @argv with @input (small) on stdin, its stdout copied into @out_path. Called before any
+ * thread exists, so fork is safe. */
+static gboolean
+run_timed (const char *const *argv,
+           const char        *input,
+           const char        *out_path,
+           Timed             *timed)
+{
+  gint64 start = g_get_monotonic_time ();
+  struct rusage usage;
+  int in[2], from[2], out, status;
+  pid_t pid;
+
+  if (pipe (in) != 0 || pipe (from) != 0)
+    return FALSE;
+  pid = fork ();
+  if (pid == 0)
+    {
+      dup2 (in[0], STDIN_FILENO);
+      dup2 (from[1], STDOUT_FILENO);
+      close (in[1]);
+      close (from[0]);
+      execvp (argv[0], (char *const *) argv);
+      _exit (127);
+    }
+  close (in[0]);
+  close (from[1]);
+  if (write (in[1], input, strlen (input)) < 0)
+    g_printerr ("lk-bench: could not write to %s\n", argv[0]);
+  close (in[1]);
+  out = open (out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  drain (from[0], out, start, timed);
+  close (from[0]);
+  close (out);
+  if (pid < 0 || wait4 (pid, &status, 0, &usage) != pid)
+    return FALSE;
+  timed->seconds = (g_get_monotonic_time () - start) / 1e6;
+  timed->peak_rss_kb = usage.ru_maxrss;
+  return WIFEXITED (status) && WEXITSTATUS (status) == 0;
+}
+
+/* latchkey-cli as an admin runs it, its output written to a file: "json", "table" or "jsonl". */
+static int
+child_cli (const char *graph_url,
+           const char *token,
+           const char *mode)
+{
+  const char *cli = g_getenv ("LK_BENCH_CLI") != NULL ? g_getenv ("LK_BENCH_CLI") : LK_BENCH_CLI;
+  const char *flag = g_str_equal (mode, "json") ? "--json" : g_str_equal (mode, "jsonl") ? "--jsonl" : "--access-token-stdin";
+  const char *argv[] = { cli, "--graph-url", graph_url, "--access-token-stdin", flag, "search", "", NULL };
+  g_autofree char *input = g_strconcat (token, "\n", NULL);
+  g_autofree char *out = g_build_filename (g_get_tmp_dir (), "lk-bench-cli-XXXXXX", NULL);
+  Timed timed = { 0 };
+  gboolean ok;
+  int fd = g_mkstemp (out);
+
+  if (fd < 0)
+    return 1;
+  close (fd);
+  ok = run_timed (argv, input, out, &timed);
+  g_unlink (out);
+  if (!ok)
+    {
+      g_printerr ("lk-bench: %s search failed\n", cli);
+      return 1;
+    }
+  printf ("{\"seconds\": %.4f, \"first_row\": %.4f, \"peak_rss_kb\": %.0f, \"bytes\": %.0f}\n",
+          timed.seconds, timed.first_byte, timed.peak_rss_kb, timed.bytes);
+  return 0;
+}
+
+/* curl, the thinnest reader there is, fetching the same pages over one connection. The page
+ * URLs come from a walk first (not timed): curl cannot find a nextLink itself. The token goes
+ * in curl's config on stdin, never on its command line. */
+static int
+child_curl (const char *graph_url,
+            const char *token)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *authorization = g_strconcat ("Bearer ", token, NULL);
+  g_autofree char *url = first_page_url (graph_url, LK_DEVICE_SELECT_BETA, 1000);
+  g_autoptr(GString) config = g_string_new ("globoff\nsilent\nfail\n");
+  const char *argv[] = { "curl", "--config", "-", NULL };
+  Timed timed = { 0 };
+  guint64 bytes = 0;
+  guint pages = 0;
+
+  g_string_append_printf (config, "header = \"Authorization: %s\"\n", authorization);
+  while (url != NULL)
+    {
+      g_string_append_printf (config, "url = \"%s\"\noutput = \"/dev/null\"\n", url);
+      pages++;
+      if (!raw_page (session, authorization, &url, &bytes))
+        return 1;
+    }
+  g_clear_object (&session);
+  if (!run_timed (argv, config->str, "/dev/null", &timed))
+    {
+      g_printerr ("lk-bench: curl failed (is it installed?)\n");
+      return 1;
+    }
+  explicit_bzero (config->str, config->len);
+  printf ("{\"seconds\": %.4f, \"peak_rss_kb\": %.0f, \"pages\": %u}\n", timed.seconds,
+          timed.peak_rss_kb, pages);
+  return 0;
+}
+
 /* Inside cold-start.sh's X server: from spawning `latchkey --demo` to its benchmark hook's
  * line (it prints the time since its main() and quits). */
 static int
@@ -503,6 +659,10 @@ child_main (const char *mode,
     return child_raw (graph_url, token);
   if (g_str_equal (mode, "pick"))
     return child_pick (graph_url, token);
+  if (g_str_equal (mode, "cli") && text != NULL)
+    return child_cli (graph_url, token, text);
+  if (g_str_equal (mode, "curl"))
+    return child_curl (graph_url, token);
   if (g_str_equal (mode, "parse-only"))
     return child_parse_only (graph_url, token);
 
@@ -784,6 +944,7 @@ report (Bench *bench,
         char **picked)
 {
   double t_lk, t_raw, t_peer, rss_lk, rss_peer, stall;
+  double t_curl, t_json, t_table, rss_json, rss_table, t_peer_json, rss_peer_json;
 
   derive_rate (bench, "latchkey", n_devices);
   derive_rate (bench, "raw", n_devices);
@@ -798,6 +959,20 @@ report (Bench *bench,
   t_lk = show (bench, "Latchkey (LkGraphClient)", "latchkey", "seconds", "s", 1);
   t_raw = show (bench, "raw floor (SoupSession, no parsing)", "raw", "seconds", "s", 1);
   t_peer = show (bench, "@microsoft/microsoft-graph-client (Node)", "peer", "seconds", "s", 1);
+  t_curl = show (bench, "curl floor (one connection, to /dev/null)", "curl", "seconds", "s", 1);
+  printf ("\nlatchkey-cli search \"\" as run, output to a file\n");
+  t_json = show (bench, "--json", "cli-json", "seconds", "s", 1);
+  t_table = show (bench, "table", "cli-table", "seconds", "s", 1);
+  show (bench, "--jsonl", "cli-jsonl", "seconds", "s", 1);
+  rss_json = show (bench, "peak RSS, --json", "cli-json", "peak_rss_kb", "MB", 1 / 1024.0);
+  rss_table = show (bench, "peak RSS, table", "cli-table", "peak_rss_kb", "MB", 1 / 1024.0);
+  show (bench, "peak RSS, --jsonl", "cli-jsonl", "peak_rss_kb", "MB", 1 / 1024.0);
+  show (bench, "first row, --jsonl", "cli-jsonl", "first_row", "s", 1);
+  show (bench, "first row, --json (after the ranking)", "cli-json", "first_row", "s", 1);
+  t_peer_json = show (bench, "Graph SDK, then JSON.stringify into a file", "peer-json", "seconds", "s", 1);
+  rss_peer_json = show (bench, "peak RSS, Graph SDK printing", "peer-json", "peak_rss_kb", "MB", 1 / 1024.0);
+  show (bench, "Graph SDK: first page", "peer", "first_page", "s", 1);
+  show (bench, "peak RSS, curl", "curl", "peak_rss_kb", "MB", 1 / 1024.0);
   show (bench, "devices/s, Latchkey", "latchkey", "devices_per_second", "k/s", 1e-3);
   show (bench, "devices/s, raw floor", "raw", "devices_per_second", "k/s", 1e-3);
   show (bench, "devices/s, peer", "peer", "devices_per_second", "k/s", 1e-3);
@@ -848,6 +1023,13 @@ report (Bench *bench,
   print_ratio ("time Latchkey/peer", t_lk / t_peer, 1 / 3.0);
   print_ratio ("time Latchkey/raw floor", t_lk / t_raw, 1.5);
   print_ratio ("peak RSS Latchkey/peer", rss_lk / rss_peer, 0.5);
+  print_ratio ("time listing/curl floor", t_lk / t_curl, 2);
+  print_ratio ("time latchkey-cli --json/peer", t_json / t_peer, 1 / 3.0);
+  print_ratio ("time latchkey-cli table/peer", t_table / t_peer, 1 / 3.0);
+  print_ratio ("peak RSS latchkey-cli --json/peer", rss_json / rss_peer, 0.5);
+  print_ratio ("peak RSS latchkey-cli table/peer", rss_table / rss_peer, 0.5);
+  print_ratio ("time latchkey-cli --json/SDK printing", t_json / t_peer_json, 1 / 3.0);
+  print_ratio ("peak RSS latchkey-cli --json/SDK printing", rss_json / rss_peer_json, 0.5);
   if (!isnan (stall))
     {
       Stats s;
@@ -993,16 +1175,25 @@ peer_ready (const char *peer_dir)
 
 static void
 measure_peer (Bench      *bench,
-              const char *peer_dir)
+              const char *peer_dir,
+              gboolean    print)
 {
-  const char *argv[] = { "node", "list-devices.mjs", bench->graph_url, NULL };
-  g_autoptr(JsonObject) result = run_json (bench, peer_dir, argv);
+  g_autofree char *out = g_build_filename (g_get_tmp_dir (), "lk-bench-peer-XXXXXX", NULL);
+  const char *argv[] = { "node", "list-devices.mjs", bench->graph_url, print ? out : NULL, NULL };
+  g_autoptr(JsonObject) result = NULL;
+  const char *series = print ? "peer-json" : "peer";
+  int fd = g_mkstemp (out);
 
+  if (fd >= 0)
+    close (fd);
+  result = run_json (bench, peer_dir, argv);
+  g_unlink (out);
   if (result == NULL)
     return;
-  record (bench, "peer", "seconds", json_object_get_double_member (result, "seconds"));
-  record (bench, "peer", "devices", json_object_get_double_member (result, "devices"));
-  record (bench, "peer", "peak_rss_kb", json_object_get_double_member (result, "peak_rss_kb"));
+  record (bench, series, "seconds", json_object_get_double_member (result, "seconds"));
+  record (bench, series, "first_page", json_object_get_double_member_with_default (result, "first_page", 0));
+  record (bench, series, "devices", json_object_get_double_member (result, "devices"));
+  record (bench, series, "peak_rss_kb", json_object_get_double_member (result, "peak_rss_kb"));
 }
 
 /* Cold start, in a private X server, session bus and keyring (tests/bench/cold-start.sh runs
@@ -1128,8 +1319,14 @@ main (int   argc,
       /* Interleaved, so a drift of the machine touches every series alike. */
       ok &= measure (&bench, "latchkey", "list", NULL);
       ok &= measure (&bench, "raw", "raw", NULL);
+      ok &= measure (&bench, "curl", "curl", NULL);
       if (!no_peer)
-        measure_peer (&bench, peer_dir);
+        measure_peer (&bench, peer_dir, FALSE);
+      ok &= measure (&bench, "cli-json", "cli", "json");
+      if (!no_peer)
+        measure_peer (&bench, peer_dir, TRUE);
+      ok &= measure (&bench, "cli-table", "cli", "table");
+      ok &= measure (&bench, "cli-jsonl", "cli", "jsonl");
       ok &= measure (&bench, "stall", "stall", NULL);
       ok &= measure (&bench, "search-name", "search", picked[0]);
       ok &= measure (&bench, "search-upn", "search", picked[1]);

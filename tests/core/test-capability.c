@@ -1,5 +1,6 @@
 /* test-capability.c: every row of the capability table, and the edge cases around it. */
 #include "config.h"
+#include "../lk-test-common.h"
 
 #include <string.h>
 
@@ -12,21 +13,6 @@ typedef struct
   LkSupport     support;
   LkActionKind  kind;
 } Case;
-
-static LkDevice *
-device_from (const char *members)
-{
-  g_autofree char *text = g_strdup_printf ("{\"id\":\"d1\",\"deviceName\":\"X\"%s%s}",
-                                           *members != '\0' ? "," : "", members);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  LkDevice *device;
-
-  g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
-  device = lk_device_new_from_json (json_node_get_object (json_parser_get_root (parser)), &error);
-  g_assert_no_error (error);
-  return device;
-}
 
 #define S LK_SUPPORT_SUPPORTED_WITH_CAVEATS
 #define N LK_SUPPORT_NOT_SUPPORTED
@@ -164,7 +150,7 @@ static void
 test_case (gconstpointer data)
 {
   const Case *c = data;
-  g_autoptr(LkDevice) device = device_from (c->json);
+  g_autoptr(LkDevice) device = lk_test_device_from (c->json);
   g_autoptr(LkCapability) capability = lk_capability_new_for_device (device);
   const char *const *caveats = lk_capability_get_caveats (capability);
   gboolean can_act = c->support == LK_SUPPORT_SUPPORTED || c->support == LK_SUPPORT_SUPPORTED_WITH_CAVEATS;
@@ -229,9 +215,9 @@ test_platforms (void)
 static void
 test_reasons (void)
 {
-  g_autoptr(LkDevice) windows = device_from ("\"operatingSystem\":\"Windows\"");
-  g_autoptr(LkDevice) mac = device_from ("\"operatingSystem\":\"macOS\"");
-  g_autoptr(LkDevice) v1_android = device_from ("\"operatingSystem\":\"Android\",\"osVersion\":\"13\"");
+  g_autoptr(LkDevice) windows = lk_test_device_from ("\"operatingSystem\":\"Windows\"");
+  g_autoptr(LkDevice) mac = lk_test_device_from ("\"operatingSystem\":\"macOS\"");
+  g_autoptr(LkDevice) v1_android = lk_test_device_from ("\"operatingSystem\":\"Android\",\"osVersion\":\"13\"");
   g_autoptr(LkCapability) w = lk_capability_new_for_device (windows);
   g_autoptr(LkCapability) m = lk_capability_new_for_device (mac);
   g_autoptr(LkCapability) a = lk_capability_new_for_device (v1_android);
@@ -247,13 +233,13 @@ test_reasons (void)
 static void
 test_reasons_name_the_facts (void)
 {
-  g_autoptr(LkDevice) future = device_from ("\"operatingSystem\":\"Android\",\"deviceEnrollmentType\":\"androidQuantum\"");
-  g_autoptr(LkDevice) mixed = device_from ("\"operatingSystem\":\"iOS\",\"deviceEnrollmentType\":\"androidEnterpriseFullyManaged\"");
-  g_autoptr(LkDevice) other = device_from ("\"operatingSystem\":\"Tizen\"");
-  g_autoptr(LkDevice) hardware_device = device_from ("\"operatingSystem\":\"iOS\",\"deviceType\":\"androidForWork\"");
+  g_autoptr(LkDevice) future = lk_test_device_from ("\"operatingSystem\":\"Android\",\"deviceEnrollmentType\":\"androidQuantum\"");
+  g_autoptr(LkDevice) mixed = lk_test_device_from ("\"operatingSystem\":\"iOS\",\"deviceEnrollmentType\":\"androidEnterpriseFullyManaged\"");
+  g_autoptr(LkDevice) other = lk_test_device_from ("\"operatingSystem\":\"Tizen\"");
+  g_autoptr(LkDevice) hardware_device = lk_test_device_from ("\"operatingSystem\":\"iOS\",\"deviceType\":\"androidForWork\"");
   g_autoptr(LkCapability) hardware = lk_capability_new_for_device (hardware_device);
-  g_autoptr(LkDevice) fully_managed = device_from ("\"operatingSystem\":\"Android\",\"deviceEnrollmentType\":\"androidEnterpriseFullyManaged\"");
-  g_autoptr(LkDevice) ios = device_from ("\"operatingSystem\":\"iOS\",\"managedDeviceOwnerType\":\"company\",\"deviceType\":\"iPhone\"");
+  g_autoptr(LkDevice) fully_managed = lk_test_device_from ("\"operatingSystem\":\"Android\",\"deviceEnrollmentType\":\"androidEnterpriseFullyManaged\"");
+  g_autoptr(LkDevice) ios = lk_test_device_from ("\"operatingSystem\":\"iOS\",\"managedDeviceOwnerType\":\"company\",\"deviceType\":\"iPhone\"");
   g_autoptr(LkCapability) f = lk_capability_new_for_device (future);
   g_autoptr(LkCapability) m = lk_capability_new_for_device (mixed);
   g_autoptr(LkCapability) o = lk_capability_new_for_device (other);
@@ -316,14 +302,14 @@ test_current_documentation (void)
   g_autofree char *old_date = g_date_time_format (old_local, "%x");
   g_autofree char *stale_json = g_strdup_printf ("\"operatingSystem\":\"Android\",\"osVersion\":\"13\",\"deviceEnrollmentType\":\"androidEnterpriseDedicatedDevice\",\"lastSyncDateTime\":\"%s\"", old_text);
   g_autofree char *fresh_json = g_strdup_printf ("\"operatingSystem\":\"Android\",\"osVersion\":\"13\",\"deviceEnrollmentType\":\"androidEnterpriseDedicatedDevice\",\"lastSyncDateTime\":\"%s\"", recent_text);
-  g_autoptr(LkDevice) iphone = device_from ("\"operatingSystem\":\"iOS\",\"managedDeviceOwnerType\":\"company\",\"deviceType\":\"iPhone\"");
-  g_autoptr(LkDevice) ipad = device_from ("\"operatingSystem\":\"iPadOS\",\"managedDeviceOwnerType\":\"company\",\"deviceType\":\"iPad\"");
-  g_autoptr(LkDevice) shared = device_from ("\"operatingSystem\":\"iPadOS\",\"managedDeviceOwnerType\":\"company\",\"deviceType\":\"iPad\",\"hardwareInformation\":{\"isSharedDevice\":true}");
-  g_autoptr(LkDevice) cope = device_from ("\"operatingSystem\":\"Android\",\"osVersion\":\"14\",\"deviceEnrollmentType\":\"androidEnterpriseCorporateWorkProfile\"");
-  g_autoptr(LkDevice) byod = device_from ("\"operatingSystem\":\"Android\",\"osVersion\":\"14\",\"deviceType\":\"androidForWork\"");
-  g_autoptr(LkDevice) lumia = device_from ("\"operatingSystem\":\"Windows\",\"osVersion\":\"10.0.15254.603\",\"deviceType\":\"windowsPhone\",\"model\":\"Lumia 950\"");
-  g_autoptr(LkDevice) stale = device_from (stale_json);
-  g_autoptr(LkDevice) fresh = device_from (fresh_json);
+  g_autoptr(LkDevice) iphone = lk_test_device_from ("\"operatingSystem\":\"iOS\",\"managedDeviceOwnerType\":\"company\",\"deviceType\":\"iPhone\"");
+  g_autoptr(LkDevice) ipad = lk_test_device_from ("\"operatingSystem\":\"iPadOS\",\"managedDeviceOwnerType\":\"company\",\"deviceType\":\"iPad\"");
+  g_autoptr(LkDevice) shared = lk_test_device_from ("\"operatingSystem\":\"iPadOS\",\"managedDeviceOwnerType\":\"company\",\"deviceType\":\"iPad\",\"hardwareInformation\":{\"isSharedDevice\":true}");
+  g_autoptr(LkDevice) cope = lk_test_device_from ("\"operatingSystem\":\"Android\",\"osVersion\":\"14\",\"deviceEnrollmentType\":\"androidEnterpriseCorporateWorkProfile\"");
+  g_autoptr(LkDevice) byod = lk_test_device_from ("\"operatingSystem\":\"Android\",\"osVersion\":\"14\",\"deviceType\":\"androidForWork\"");
+  g_autoptr(LkDevice) lumia = lk_test_device_from ("\"operatingSystem\":\"Windows\",\"osVersion\":\"10.0.15254.603\",\"deviceType\":\"windowsPhone\",\"model\":\"Lumia 950\"");
+  g_autoptr(LkDevice) stale = lk_test_device_from (stale_json);
+  g_autoptr(LkDevice) fresh = lk_test_device_from (fresh_json);
   g_autoptr(LkCapability) i = lk_capability_new_for_device (iphone);
   g_autoptr(LkCapability) p = lk_capability_new_for_device (ipad);
   g_autoptr(LkCapability) sh = lk_capability_new_for_device (shared);

@@ -116,6 +116,14 @@ test_find_next_link (void)
     "{\"value\":[]}",
     "{ \"value\" : [ ] , \"@odata.nextLink\" : \"https://g/f\" }",
     "{\"value\":[{\"id\":\"1\"}],\"@odata.nextLink\":17}",
+    /* Read from the end (issue 18): two links, the last kept; a string that ends like a link;
+     * escapes and controls left to the forward scan; layout around the members. */
+    "{\"value\":[],\"@odata.nextLink\":\"https://g/one\",\"@odata.nextLink\":\"https://g/two\"}",
+    "{\"value\":[],\"x\":\"\\\",\\\"@odata.nextLink\\\":\\\"https://evil\"}",
+    "{\"value\":[],\"x\":\"\\\\\",\"@odata.nextLink\":\"https://g/g\"}",
+    "{\"value\":[],\"@odata.nextLink\":\"https://g/\\/h\"}",
+    "{\"value\":[{\"id\":\"1\"}],\"@odata.nextLink\"\t:\r\n\"https://g/i\"\n}\n",
+    "{\"value\":[{\"id\":\"1\",\"@odata.nextLink\":\"https://evil/\"}]}",
   };
   const char *bad[] = { "", "[]", "{\"value\":[{\"id\":\"1\"}", "{\"value\":[\"unterminated]}" };
 

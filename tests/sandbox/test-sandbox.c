@@ -284,7 +284,8 @@ test_orderby_ignored_and_count (Fixture *f, gconstpointer data)
                    lk_sandbox_get_n_devices (f->sandbox));
   g_assert_true (json_node_equal (json_object_get_member (json_node_get_object (a), "value"),
                                   json_object_get_member (json_node_get_object (b), "value")));
-  g_assert_cmpint (json_object_get_int_member (json_node_get_object (c), "@odata.count"), ==, 5);
+  /* The demo tenant's Windows PCs, the Entra-registered one of the unlock options included. */
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (c), "@odata.count"), ==, 6);
   g_assert_cmpuint (json_array_get_length (value_of (c)), ==, 2);
 }
 
@@ -1258,6 +1259,79 @@ test_demo_fixture_registered_on_use (void)
   g_test_trap_assert_passed ();
 }
 
+/* Unlock options as Microsoft's pages document them (src/sandbox/lk-sandbox-unlock.c). */
+#define UNLOCK_SCOPES SCOPES_ALL " DeviceLocalCredential.Read.All BitLockerKey.Read.All"
+
+static void
+test_unlock_documented (Fixture *f, gconstpointer data)
+{
+  g_autofree char *token = lk_sandbox_mint_access_token (f->sandbox, UNLOCK_SCOPES, 600);
+  g_autofree char *basic = lk_sandbox_mint_access_token (f->sandbox, SCOPES_ALL " DeviceLocalCredential.ReadBasic.All BitLockerKey.ReadBasic.All", 600);
+  g_autofree char *laps = g_strdup_printf ("%s/graph/v1.0/directory/deviceLocalCredentials/9ba0d918-e727-5ddc-b309-57030960e3c6", f->base);
+  g_autofree char *laps_alias = g_strdup_printf ("%s/graph/v1.0/deviceLocalCredentials/9ba0d918-e727-5ddc-b309-57030960e3c6?$select=credentials", f->base);
+  g_autofree char *laps_select = g_strconcat (laps, "?$select=credentials", NULL);
+  g_autofree char *keys = g_strdup_printf ("%s/graph/v1.0/informationProtection/bitlocker/recoveryKeys", f->base);
+  g_autofree char *keys_top = g_strconcat (keys, "?$top=1", NULL);
+  g_autofree char *keys_other = g_strconcat (keys, "?$filter=volumeType%20eq%20'1'", NULL);
+  g_autofree char *key = g_strconcat (keys, "/4f5a2b1c-8d7e-4c3b-9a0f-1e2d3c4b5a69", NULL);
+  g_autofree char *key_select = g_strconcat (key, "?$select=key", NULL);
+  g_autofree char *filevault_v1 = g_strdup_printf ("%s/graph/v1.0/deviceManagement/managedDevices/35fcdb7f-dcca-5ea8-91e1-1253fdf5964e/getFileVaultKey", f->base);
+  g_autofree char *filevault = g_strdup_printf ("%s/graph/beta/deviceManagement/managedDevices/35fcdb7f-dcca-5ea8-91e1-1253fdf5964e/getFileVaultKey", f->base);
+  g_autofree char *rotate = g_strdup_printf ("%s/graph/beta/deviceManagement/managedDevices/35fcdb7f-dcca-5ea8-91e1-1253fdf5964e/rotateFileVaultKey", f->base);
+  g_autoptr(GBytes) info = send_ok (f, "GET", laps, token, NULL, 200, NULL);
+  g_autoptr(GBytes) full = send_ok (f, "GET", laps_select, token, NULL, 200, NULL);
+  g_autoptr(GBytes) alias = send_ok (f, "GET", laps_alias, token, NULL, 200, NULL);
+  g_autoptr(GBytes) basic_info = send_ok (f, "GET", laps, basic, NULL, 200, NULL);
+  g_autoptr(GBytes) basic_denied = send_ok (f, "GET", laps_select, basic, NULL, 403, NULL);
+  g_autoptr(GBytes) top = send_ok (f, "GET", keys_top, token, NULL, 400, NULL);
+  g_autoptr(GBytes) other = send_ok (f, "GET", keys_other, token, NULL, 400, NULL);
+  g_autoptr(GBytes) all_keys = send_ok (f, "GET", keys, token, NULL, 200, NULL);
+  g_autoptr(GBytes) key_info = send_ok (f, "GET", key, token, NULL, 200, NULL);
+  g_autoptr(GBytes) key_denied = send_ok (f, "GET", key_select, basic, NULL, 403, NULL);
+  g_autoptr(GBytes) key_full = send_ok (f, "GET", key_select, token, NULL, 200, NULL);
+  g_autoptr(GBytes) v1 = send_ok (f, "GET", filevault_v1, token, NULL, 400, NULL);
+  g_autoptr(GBytes) fv = send_ok (f, "GET", filevault, token, NULL, 200, NULL);
+  g_autoptr(GBytes) get_rotate = send_ok (f, "GET", rotate, token, NULL, 405, NULL);
+  g_autoptr(GBytes) rotated = send_ok (f, "POST", rotate, token, NULL, 204, NULL);
+  g_autoptr(JsonNode) info_root = parse (info);
+  g_autoptr(JsonNode) full_root = parse (full);
+  g_autoptr(JsonNode) keys_root = parse (all_keys);
+  g_autoptr(JsonNode) key_root = parse (key_full);
+  g_autoptr(JsonNode) key_info_root = parse (key_info);
+  g_autoptr(JsonNode) fv_root = parse (fv);
+  JsonObject *value;
+
+  /* Credentials only with $select=credentials, and only with Read.All (ReadBasic is not enough). */
+  value = json_object_get_object_member (json_node_get_object (info_root), "value");
+  g_assert_cmpstr (json_object_get_string_member (value, "deviceName"), ==, "DESKTOP-7QK2L9M");
+  g_assert_false (json_object_has_member (value, "credentials"));
+  value = json_object_get_object_member (json_node_get_object (full_root), "value");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (value, "credentials")), ==, 2);
+  g_assert_nonnull (json_object_get_string_member (json_array_get_object_element (json_object_get_array_member (value, "credentials"), 0), "passwordBase64"));
+  g_assert_cmpstr (error_code (basic_denied), ==, "Authorization_RequestDenied");
+  /* The v1.0 page's example path answers the same. */
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (alias, NULL), g_bytes_get_size (alias), "passwordBase64"));
+  g_assert_null (g_strstr_len (g_bytes_get_data (basic_info, NULL), g_bytes_get_size (basic_info), "passwordBase64"));
+
+  /* The list: no $top, only the deviceId filter; no key in it. Reading a key is audited. */
+  g_assert_cmpstr (error_code (top), ==, "BadRequest");
+  g_assert_cmpstr (error_code (other), ==, "BadRequest");
+  g_assert_true (json_object_has_member (json_node_get_object (keys_root), "@odata.nextLink"));
+  g_assert_false (json_object_has_member (json_array_get_object_element (json_object_get_array_member (json_node_get_object (keys_root), "value"), 0), "key"));
+  g_assert_false (json_object_has_member (json_object_get_object_member (json_node_get_object (key_info_root), "value"), "key"));
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_node_get_object (key_root), "value"), "key"), ==,
+                   "412357-605176-238261-547734-120879-330913-451033-640178");
+  g_assert_cmpstr (error_code (key_denied), ==, "Authorization_RequestDenied");
+  g_assert_cmpuint (lk_sandbox_count_key_reads (f->sandbox), ==, 1);
+
+  /* Intune's functions are beta only; getFileVaultKey returns a String in "value". */
+  g_assert_cmpstr (error_code (v1), ==, "BadRequest");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (fv_root), "value"), ==, "K7QJ-M2XW-9PRT-4HVN-B6CZ-3LDF");
+  g_assert_cmpstr (error_code (get_rotate), ==, "MethodNotAllowed");
+  g_assert_cmpuint (g_bytes_get_size (rotated), ==, 0);
+  g_assert_cmpuint (lk_sandbox_count_rotations (f->sandbox), ==, 1);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1270,6 +1344,7 @@ main (int argc, char *argv[])
   ADD ("/sandbox/graph/orderby-ignored-and-count", test_orderby_ignored_and_count);
   ADD ("/sandbox/graph/select-and-versions", test_select_and_versions);
   ADD ("/sandbox/graph/get-device", test_get_device);
+  ADD ("/sandbox/graph/unlock-documented", test_unlock_documented);
   ADD ("/sandbox/graph/unauthorized", test_unauthorized);
   ADD ("/sandbox/graph/scopes", test_scopes);
   ADD ("/sandbox/actions/progression", test_actions);

@@ -27,6 +27,7 @@
 #include "lk-window.h"
 #include "../lk-test-common.h"
 #include "../lk-test-widgets.h"
+#include "../lk-test-unlock.h"
 
 static const char *cli_path;
 static LkSandbox *sandbox;
@@ -97,6 +98,7 @@ typedef struct
 {
   GStrv      tokens;
   GPtrArray *passcodes;
+  GStrv      unlock;      /* LAPS passwords, BitLocker and FileVault keys, macOS admin passwords */
 } Secrets;
 
 /* Which secret @data holds, for the failure message (never the secret itself), or NULL. */
@@ -111,6 +113,9 @@ secret_in (const Secrets *secrets,
   for (guint i = 0; i < secrets->passcodes->len; i++)
     if (contains_secret (data, len, g_ptr_array_index (secrets->passcodes, i), TRUE))
       return "a temporary passcode";
+  for (guint i = 0; secrets->unlock != NULL && secrets->unlock[i] != NULL; i++)
+    if (contains_secret (data, len, secrets->unlock[i], FALSE))
+      return "an unlock secret (LAPS password, BitLocker or FileVault key, macOS admin password)";
   return NULL;
 }
 
@@ -314,6 +319,54 @@ reset_in_wizard (LkResetWizard *wizard,
   gtk_window_destroy (GTK_WINDOW (wizard));
 }
 
+/* --- unlock options in the window --------------------------------------------------------------- */
+
+typedef struct
+{
+  GtkWidget    *page;
+  LkUnlockKind  kind;
+} CardWanted;
+
+static gboolean
+card_shown (gpointer data)
+{
+  CardWanted *wanted = data;
+
+  return lk_test_unlock_card (wanted->page, wanted->kind) != NULL;
+}
+
+/* Shown (the first LAPS or BitLocker read asks for its permission through the demo browser),
+ * revealed, spelled out, copied, hidden and forgotten: every path a secret takes on screen. */
+static void
+reveal_in_card (LkWindow     *window,
+                const char   *name,
+                LkUnlockKind  kind)
+{
+  GtkWidget *page = lk_test_find_widget (GTK_WIDGET (window), lk_test_is_type, GSIZE_TO_POINTER (LK_TYPE_DEVICE_PAGE));
+  CardWanted wanted = { page, kind };
+  LkUnlockCard *card;
+
+  lk_window_search (window, name);
+  if (!lk_test_wait_until (search_done, window, 20000))
+    g_error ("searching %s: the window is %s", name, lk_window_get_state (window));
+  lk_window_show_device (window, result_named (window, name));
+  g_assert_true (lk_test_wait_until (card_shown, &wanted, 20000));
+  card = lk_test_unlock_card (page, kind);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "unlock-card.show", NULL));
+  if (kind == LK_UNLOCK_BITLOCKER)
+    {
+      g_assert_true (lk_test_wait_until (lk_test_unlock_keys_listed, card, 30000));
+      g_signal_emit_by_name (lk_test_find_widget (GTK_WIDGET (card), lk_test_is_visible_button, "_Show"), "clicked");
+    }
+  g_assert_true (lk_test_wait_until (lk_test_unlock_card_has_secret, card, 30000));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (lk_test_find_widget (GTK_WIDGET (card), lk_test_is_visible_button, "_Reveal")), TRUE);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (lk_test_find_widget (GTK_WIDGET (card), lk_test_is_visible_button, "_Spell Out")), TRUE);
+  g_assert_true (lk_test_find_widget (GTK_WIDGET (card), lk_test_is_label, lk_unlock_card_get_secret (card)) != NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "unlock-card.copy", NULL));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (lk_test_find_widget (GTK_WIDGET (card), lk_test_is_visible_button, "_Reveal")), FALSE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "unlock-card.forget", NULL));
+}
+
 static void
 window_session (void)
 {
@@ -329,6 +382,8 @@ window_session (void)
   /* The real application, as `latchkey` starts it: it finds the account in the keyring. */
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
+  /* Consent for the unlock options' permissions goes through the demo browser too. */
+  lk_account_manager_set_open_uri_func (lk_application_get_accounts (app), lk_demo_browser_open_uri, NULL, NULL);
   g_application_activate (G_APPLICATION (app));
   window = LK_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
   g_assert_nonnull (window);
@@ -345,6 +400,11 @@ window_session (void)
   wizard = open_wizard ();
   g_assert_nonnull (wizard);
   reset_in_wizard (wizard, device);
+
+  reveal_in_card (window, "DESKTOP-7QK2L9M", LK_UNLOCK_LAPS);
+  reveal_in_card (window, "LAPTOP-SOBRIEN", LK_UNLOCK_BITLOCKER);
+  reveal_in_card (window, "MacBook Pro di Lorenzo", LK_UNLOCK_FILEVAULT);
+  reveal_in_card (window, "MacBook Pro di Lorenzo", LK_UNLOCK_MACOS_ADMIN);
 
   /* Closed as the admin closes it: the window saves its size in the settings. */
   gtk_window_close (GTK_WINDOW (window));
@@ -437,6 +497,8 @@ cli_session (void)
   g_autofree char *reset = NULL;
   g_autofree char *status = NULL;
   g_autofree char *history = NULL;
+  g_autofree char *filevault = NULL;
+  g_autofree char *admin = NULL;
   char *passcode;
 
   /* The device-code flow: the browser one would open a real browser from a child process. */
@@ -453,6 +515,16 @@ cli_session (void)
   g_assert_nonnull (strstr (reset, passcode));
   status = run_cli (0, "status", id, NULL);
   history = run_cli (0, "history", NULL);
+
+  /* Unlock secrets the CLI reads with the permissions it already has. */
+  filevault = run_cli (0, "--json", "search", "Lorenzo", NULL);
+  g_free (id);
+  id = device_id (filevault, "MacBook Pro di Lorenzo");
+  g_free (filevault);
+  filevault = run_cli (0, "--reveal", "filevault", id, NULL);
+  g_assert_nonnull (strstr (filevault, "K7QJ-M2XW-9PRT-4HVN-B6CZ-3LDF"));
+  admin = run_cli (0, "--reveal", "--json", "laps", id, NULL);
+  g_assert_nonnull (strstr (admin, "fT4-vQ9m-Zx2s-Lp7"));
 }
 
 /* --- the test ------------------------------------------------------------------------------------ */
@@ -480,6 +552,8 @@ test_no_secret_left (void)
   cli_session ();
 
   secrets.tokens = lk_sandbox_dup_issued_tokens (sandbox);
+  secrets.unlock = lk_sandbox_dup_unlock_secrets (sandbox);
+  g_assert_cmpuint (g_strv_length (secrets.unlock), >=, 10);
   /* Sign-in and refreshes, in the window and in every CLI run: access and refresh tokens. */
   g_assert_cmpuint (g_strv_length (secrets.tokens), >=, 6);
   g_assert_cmpuint (passcodes->len, ==, 2);
@@ -493,6 +567,10 @@ test_no_secret_left (void)
   history = read_file (g_getenv ("XDG_STATE_HOME"), "latchkey", "history.jsonl", NULL);
   g_assert_nonnull (strstr (history, "GALAXY-S23-MROSSI"));
   g_assert_nonnull (strstr (history, "PIXEL8-JSMITH"));
+  g_assert_nonnull (strstr (history, "revealLocalAdminPassword"));
+  g_assert_nonnull (strstr (history, "revealBitLockerKey"));
+  g_assert_nonnull (strstr (history, "revealFileVaultKey"));
+  g_assert_nonnull (strstr (history, "revealMacOSAdminPassword"));
   assert_no_secret_in_text (&secrets, "the action history", history);
 
   settings = read_file (g_getenv ("XDG_CONFIG_HOME"), "glib-2.0", "settings", "keyfile", NULL);
@@ -507,6 +585,7 @@ test_no_secret_left (void)
   g_assert_cmpuint (n_files, >=, 2);
 
   g_strfreev (secrets.tokens);
+  g_strfreev (secrets.unlock);
   lk_sandbox_stop (sandbox);
   g_clear_object (&sandbox);
 }

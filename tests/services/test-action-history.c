@@ -114,8 +114,27 @@ test_csv_formula (void)
   csv = lk_action_history_to_csv (entries);
   g_assert_nonnull (strstr (csv, ",\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\","));
   g_assert_nonnull (strstr (csv, "\r\n,\"'@admin\",,,"));
-  g_assert_nonnull (strstr (csv, ",\"multi\nline\","));
+  /* Control characters are written visibly: the CSV may well be read on a terminal. */
+  g_assert_nonnull (strstr (csv, ",multi\\nline,"));
   g_assert_true (g_str_has_suffix (csv, "\r\n"));
+}
+
+/* A name that would drive the admin's terminal (OSC 52 writes the clipboard, a bidi override
+ * reverses what follows) is exported as visible escapes, with no raw control byte. */
+static void
+test_csv_terminal_safe (void)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_history_entry_free);
+  LkHistoryEntry *entry = lk_history_entry_new ();
+  g_autofree char *csv = NULL;
+
+  entry->device_name = g_strdup ("Evil\033]52;c;aGk=\007 \u202eiPad");
+  g_ptr_array_add (entries, entry);
+  csv = lk_action_history_to_csv (entries);
+  g_assert_nonnull (strstr (csv, "Evil\\x1b]52;c;aGk=\\x07 \\u202eiPad"));
+  for (const char *p = csv; *p != '\0'; p++)
+    g_assert_true ((guchar) *p >= 0x20 || *p == '\r' || *p == '\n');
+  g_assert_null (strstr (csv, "\u202e"));
 }
 
 static LkActionResult *
@@ -214,6 +233,7 @@ main (int   argc,
   g_test_add_func ("/history/missing-file", test_missing_file);
   g_test_add_func ("/history/torn-line", test_torn_line);
   g_test_add_func ("/history/csv-formula", test_csv_formula);
+  g_test_add_func ("/history/csv-terminal-safe", test_csv_terminal_safe);
   g_test_add_func ("/history/journal", test_journal);
   return g_test_run ();
 }

@@ -188,6 +188,12 @@ is_toast_about (GtkWidget *widget, gconstpointer text)
   return GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL;
 }
 
+static gboolean
+last_sign_out_toast_shown (gpointer window)
+{
+  return lk_test_find_widget (window, is_toast_about, "Signed out of giulia.bianchi@contoso-demo.onmicrosoft.com") != NULL;
+}
+
 /* Two accounts of two tenants: each shown with its tenant, the active one the selected radio
  * item; signing out of it moves to the other, with a toast, not to "Not Signed In". */
 static void
@@ -222,6 +228,12 @@ test_menu_and_sign_out (Fixture *f, gconstpointer data)
   g_assert_cmpstr (lk_window_get_state (f->window), !=, "signed-out");
   g_assert_nonnull (lk_test_find_widget (GTK_WIDGET (f->window), is_toast_about,
                                          "Signed out of mario.verdi@fabrikam.onmicrosoft.com. Now using giulia.bianchi@contoso-demo.onmicrosoft.com."));
+
+  /* The last account too: the sign-in page comes back, and a toast says it was done. */
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "sign-out", NULL);
+  g_assert_true (lk_test_wait_until (signed_out, f->app, 20000));
+  /* It follows the previous toast when that one times out. */
+  g_assert_true (lk_test_wait_until (last_sign_out_toast_shown, f->window, 20000));
 }
 
 static gboolean

@@ -205,7 +205,7 @@ test_no_results_query (Fixture       *fixture,
 static gboolean
 shows_done (gpointer window)
 {
-  return window_shows (window, "Remove passcode on " IOS_NAME ": done");
+  return window_shows (window, "The passcode of " IOS_NAME " was removed");
 }
 
 static gboolean

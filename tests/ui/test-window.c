@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "lk-capability-badge.h"
+#include "lk-cloud.h"
 #include "lk-device-page.h"
 #include "lk-device-query.h"
 #include "lk-device-row.h"
@@ -1114,6 +1115,208 @@ test_row_shows_matched_field (Fixture       *fixture,
   g_assert_null (lk_test_find_widget (GTK_WIDGET (row), label_contains, "Serial number"));
 }
 
+static gboolean
+last_action_shown (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return find_label (GTK_WIDGET (device_page (fixture)), "Last action:") != NULL;
+}
+
+static gboolean
+last_action_from_elsewhere (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return find_label (GTK_WIDGET (device_page (fixture)), "not from this computer") != NULL;
+}
+
+static gboolean
+sync_toast_shown (gpointer data)
+{
+  return lk_test_find_widget (data, label_contains, "was asked to check in with Intune") != NULL;
+}
+
+static gboolean
+sync_enabled (gpointer data)
+{
+  Fixture *fixture = data;
+  GtkWidget *button = button_with_action (fixture, "device-page.sync");
+
+  return gtk_widget_get_visible (button) && gtk_widget_is_sensitive (button);
+}
+
+/* The device page tells the last passcode action on the device — from this computer's journal,
+ * with who sent it, or from Intune when it was sent elsewhere — and offers Sync Device, which
+ * is sent once and confirmed by a toast. */
+static void
+test_last_action_and_sync (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(LkDevice) dedicated = device_with_rule (fixture, "android-dedicated");
+  g_autoptr(LkDevice) iphone = device_with_rule (fixture, "ios-corporate");
+  g_autofree char *dir = g_dir_make_tmp ("latchkey-window-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "history.jsonl", NULL);
+  g_autoptr(LkActionHistory) history = lk_action_history_new (path);
+  g_autoptr(LkHistoryEntry) done = lk_history_entry_new ();
+  g_autoptr(GError) error = NULL;
+  LkDevicePage *page = device_page (fixture);
+  const char *label;
+  Posted posted = { NULL };
+
+  lk_device_page_set_history (page, history);
+  done->device_id = g_strdup (lk_device_get_id (dedicated));
+  done->device_name = g_strdup (lk_device_get_device_name (dedicated));
+  done->admin = g_strdup ("giulia.bianchi@contoso-demo.onmicrosoft.com");
+  done->action = g_strdup ("resetPasscode");
+  done->outcome = g_strdup ("done");
+  done->client_request_id = g_strdup ("1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f");
+  done->time = g_strdup ("2026-11-28T09:12:44Z");
+  g_assert_true (lk_action_history_append (history, done, &error));
+  g_assert_no_error (error);
+
+  lk_window_show_device (fixture->window, dedicated);
+  g_assert_true (lk_test_wait_until (last_action_shown, fixture, 10000));
+  label = gtk_label_get_label (GTK_LABEL (find_label (GTK_WIDGET (page), "Last action:")));
+  g_assert_nonnull (strstr (label, "— Done"));
+  g_assert_nonnull (strstr (label, "by giulia.bianchi@contoso-\u2060demo.onmicrosoft.com"));
+
+  /* A device with no action anywhere shows none. */
+  lk_window_show_device (fixture->window, iphone);
+  g_assert_true (lk_test_wait_until ((gboolean (*) (gpointer)) lk_device_page_get_can_act, page, 10000));
+  g_assert_null (find_label (GTK_WIDGET (page), "Last action:"));
+
+  /* Sent from elsewhere (here: straight to Graph, not through the journal): Intune's result. */
+  lk_graph_client_post_action_async (fixture->client, lk_device_get_id (iphone), LK_DEVICE_ACTION_RESET_PASSCODE,
+                                     NULL, posted_cb, &posted);
+  g_assert_true (lk_test_wait_until (posted_done, &posted, 10000));
+  g_assert_true (lk_graph_client_post_action_finish (fixture->client, posted.result, NULL));
+  g_clear_object (&posted.result);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "device-page.check-status", NULL));
+  g_assert_true (lk_test_wait_until (last_action_from_elsewhere, fixture, 10000));
+
+  /* Sync Device: one request however often it is pressed while on its way, then a toast. */
+  g_assert_true (sync_enabled (fixture));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "device-page.sync", NULL));
+  g_assert_false (sync_enabled (fixture));
+  gtk_widget_activate_action (GTK_WIDGET (page), "device-page.sync", NULL);
+  g_assert_true (lk_test_wait_until (sync_toast_shown, fixture->window, 10000));
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "syncDevice"), ==, 1);
+  g_assert_true (sync_enabled (fixture));
+  g_assert_nonnull (lk_test_find_widget (GTK_WIDGET (fixture->window), label_contains, lk_device_get_device_name (iphone)));
+
+  lk_device_page_set_history (page, NULL);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static gboolean
+entra_id_shown (gpointer data)
+{
+  return lk_test_find_widget (data, lk_test_is_actionable, "win.copy") != NULL
+         && lk_device_get_azure_ad_device_id (lk_device_page_get_device (data)) != NULL;
+}
+
+static gboolean
+is_subtitle_showing (GtkWidget     *widget,
+                     gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "subtitle")
+         && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
+}
+
+static void
+assert_copies (GtkWidget  *button,
+               const char *expected)
+{
+  GValue value = G_VALUE_INIT;
+  GdkContentProvider *content;
+
+  g_signal_emit_by_name (button, "clicked");
+  content = gdk_clipboard_get_content (gtk_widget_get_clipboard (button));
+  g_assert_nonnull (content);
+  g_value_init (&value, G_TYPE_STRING);
+  g_assert_true (gdk_content_provider_get_value (content, &value, NULL));
+  g_assert_cmpstr (g_value_get_string (&value), ==, expected);
+  g_value_unset (&value);
+}
+
+/* Serial number, IMEI and both device ids can be selected; the ids have copy buttons. The Entra
+ * device id comes from the page's single-device GET, never from the listing. */
+static void
+test_property_values_selectable (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(LkDevice) android = NULL;
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  GListModel *results = lk_window_get_results (fixture->window);
+  LkDevicePage *page = device_page (fixture);
+  LkDevice *details;
+  const char *values[4];
+
+  lk_window_set_demo (fixture->window, TRUE);
+  search_all (fixture, "");
+  for (guint i = 0; i < g_list_model_get_n_items (results) && android == NULL; i++)
+    {
+      g_autoptr(LkDevice) device = g_list_model_get_item (results, i);
+
+      if (lk_device_get_imei (device) != NULL && lk_device_get_serial_number (device) != NULL)
+        android = g_object_ref (device);
+    }
+  g_assert_nonnull (android);
+  g_assert_null (lk_device_get_azure_ad_device_id (android));
+  lk_window_show_device (fixture->window, android);
+  g_assert_true (lk_test_wait_until (entra_id_shown, page, 10000));
+  details = lk_device_page_get_device (page);
+  g_assert_true (lk_is_guid (lk_device_get_azure_ad_device_id (details)));
+  /* Asked for by the page's GETs only (those that also ask for hardwareInformation, on beta). */
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "GET", "azureADDeviceId"), ==,
+                    lk_sandbox_count_requests (fixture->sandbox, "GET", "hardwareInformation"));
+
+  values[0] = lk_device_get_serial_number (details);
+  values[1] = lk_device_get_imei (details);
+  values[2] = lk_device_get_id (details);
+  values[3] = lk_device_get_azure_ad_device_id (details);
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      GtkWidget *label = lk_test_find_widget (GTK_WIDGET (page), is_subtitle_showing, values[i]);
+
+      g_assert_nonnull (label);
+      g_assert_true (gtk_label_get_selectable (GTK_LABEL (label)));
+      /* Tab still skips the property rows. */
+      g_assert_false (gtk_widget_get_focusable (label));
+    }
+
+  lk_test_collect_widgets (GTK_WIDGET (page), GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      GtkWidget *button = g_ptr_array_index (buttons, i);
+      const char *tooltip = gtk_widget_get_tooltip_text (button);
+
+      if (g_strcmp0 (tooltip, "Copy the Intune device ID") == 0)
+        assert_copies (button, values[2]);
+      else if (g_strcmp0 (tooltip, "Copy the Entra device ID") == 0)
+        {
+          gtk_test_accessible_assert_property (button, GTK_ACCESSIBLE_PROPERTY_LABEL, "Copy the Entra device ID");
+          assert_copies (button, values[3]);
+          values[3] = NULL;
+        }
+    }
+  g_assert_null (values[3]);
+}
+
+/* Mnemonics stay out of accessible names, on the window and the device page (Sync Device). */
+static void
+test_mnemonics_accessible (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(LkDevice) iphone = device_with_rule (fixture, "ios-corporate");
+
+  lk_window_show_device (fixture->window, iphone);
+  g_assert_nonnull (lk_test_find_widget (GTK_WIDGET (fixture->window), lk_test_is_button, "_Sync Device"));
+  g_assert_cmpuint (lk_test_assert_mnemonics_not_in_accessible_names (GTK_WIDGET (fixture->window)), >=, 5);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1143,6 +1346,9 @@ main (int   argc,
   g_test_add ("/window/copy-device-id", Fixture, NULL, setup, test_copy_device_id, teardown);
   g_test_add ("/window/row-shows-matched-field", Fixture, NULL, setup, test_row_shows_matched_field, teardown);
   g_test_add ("/window/progress-counts-shown", Fixture, NULL, setup, test_progress_counts_shown, teardown);
+  g_test_add ("/window/last-action-and-sync", Fixture, NULL, setup, test_last_action_and_sync, teardown);
+  g_test_add ("/window/mnemonics-accessible", Fixture, NULL, setup, test_mnemonics_accessible, teardown);
+  g_test_add ("/window/property-values-selectable", Fixture, NULL, setup, test_property_values_selectable, teardown);
 
   return g_test_run ();
 }

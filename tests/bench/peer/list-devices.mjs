@@ -1,13 +1,18 @@
 // The peer: @microsoft/microsoft-graph-client with its PageIterator, listing every device from
 // the same sandbox Latchkey reads, with the same $select and $top. Prints one JSON line.
-//   LK_BENCH_TOKEN=… node list-devices.mjs GRAPH_URL
+//   LK_BENCH_TOKEN=… node list-devices.mjs GRAPH_URL [OUT]
+// With OUT, the devices are then written there as one pretty JSON array, as a script printing
+// what it found would (the same document shape `latchkey-cli search "" --json` writes): device
+// by device in 1 MB writes, since JSON.stringify of a million devices exceeds V8's longest string.
 // (the token comes in the environment, not on a command line others can read in /proc).
+import { openSync, writeSync, closeSync } from "node:fs";
 import {
   Client, PageIterator, RetryHandler, RetryHandlerOptions, RedirectHandler, RedirectHandlerOptions,
   TelemetryHandler, HTTPMessageHandler,
 } from "@microsoft/microsoft-graph-client";
 
 const graphUrl = process.argv[2];
+const out = process.argv[3];
 const token = process.env.LK_BENCH_TOKEN;
 if (!graphUrl || !token) {
   console.error("usage: LK_BENCH_TOKEN=… node list-devices.mjs GRAPH_URL");
@@ -42,13 +47,30 @@ const chain = [new BearerHandler(), new RetryHandler(new RetryHandlerOptions()),
 for (let i = 0; i < chain.length - 1; i++) chain[i].setNext(chain[i + 1]);
 const client = Client.initWithMiddleware({ baseUrl: graphUrl, defaultVersion: "beta", middleware: chain[0] });
 
+function writeDevices(path, all) {
+  const fd = openSync(path, "w");
+  let chunk = "[";
+  all.forEach((device, i) => {
+    chunk += (i > 0 ? ",\n  " : "\n  ") + JSON.stringify(device, null, 2).replaceAll("\n", "\n  ");
+    if (chunk.length > 1 << 20) {
+      writeSync(fd, chunk);
+      chunk = "";
+    }
+  });
+  writeSync(fd, chunk + (all.length > 0 ? "\n]\n" : "]\n"));
+  closeSync(fd);
+}
+
 const start = process.hrtime.bigint();
 const devices = [];
 const first = await client.api("/deviceManagement/managedDevices").select(select).top(1000).get();
+const firstPage = Number(process.hrtime.bigint() - start) / 1e9;
 const iterator = new PageIterator(client, first, (device) => {
   devices.push(device);
   return true;
 });
 await iterator.iterate();
+if (out) writeDevices(out, devices);
 const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-console.log(JSON.stringify({ seconds, devices: devices.length, peak_rss_kb: process.resourceUsage().maxRSS }));
+console.log(JSON.stringify({ seconds, first_page: firstPage, devices: devices.length,
+                             peak_rss_kb: process.resourceUsage().maxRSS }));

@@ -1,0 +1,404 @@
+/* test-cli-streaming.c: latchkey-cli's search output, written device by device, is byte for byte
+ * the document the json-glib tree and the cell-by-cell table made before (issue 18). The old
+ * way is kept here as the reference, fed the same devices through the same client. */
+#include "config.h"
+
+#include <string.h>
+#include <json-glib/json-glib.h>
+
+#include "lk-capability.h"
+#include "lk-cli-output.h"
+#include "lk-device-query.h"
+#include "lk-graph-client.h"
+#include "lk-sandbox.h"
+#include "lk-text.h"
+#include "lk-token-provider.h"
+
+static const char *cli_path;
+
+typedef struct
+{
+  LkSandbox *sandbox;
+  char      *graph_url;
+  char      *token;
+} Tenant;
+
+static void
+tenant_start (Tenant  *tenant,
+              gboolean demo)
+{
+  g_autoptr(GError) error = NULL;
+
+  tenant->sandbox = lk_sandbox_new ();
+  if (demo)
+    lk_sandbox_load_demo_tenant (tenant->sandbox);
+  else
+    lk_sandbox_generate_devices (tenant->sandbox, 2500, 18);
+  g_assert_true (lk_sandbox_start (tenant->sandbox, &error));
+  tenant->graph_url = lk_sandbox_get_graph_url (tenant->sandbox);
+  tenant->token = lk_sandbox_mint_access_token (tenant->sandbox, "DeviceManagementManagedDevices.Read.All", 3600);
+}
+
+static void
+tenant_stop (Tenant *tenant)
+{
+  lk_sandbox_stop (tenant->sandbox);
+  g_assert_finalize_object (tenant->sandbox);
+  g_free (tenant->graph_url);
+  g_free (tenant->token);
+}
+
+static void
+store_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static void
+arrival_cb (GPtrArray *devices,
+            guint      total,
+            gint64     expected,
+            gpointer   user_data)
+{
+  g_ptr_array_extend (user_data, devices, (GCopyFunc) (void (*) (void)) g_object_ref, NULL);
+}
+
+/* The ranked devices as the CLI's client sees them; @arrived: in the order they came. With
+ * @stream_only, the client keeps none (what --jsonl asks of it). */
+static GPtrArray *
+list_devices_full (Tenant     *tenant,
+                   const char *text,
+                   GPtrArray  *arrived,
+                   gboolean    stream_only)
+{
+  g_autoptr(LkStaticToken) tokens = lk_static_token_new (tenant->token);
+  g_autoptr(LkGraphClient) client = lk_graph_client_new (tenant->graph_url, "beta", LK_TOKEN_PROVIDER (tokens));
+  g_autoptr(LkDeviceQuery) query = lk_device_query_new (text);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *devices;
+
+  lk_graph_client_set_stream_only (client, stream_only);
+  lk_graph_client_list_devices_async (client, query, arrived != NULL ? arrival_cb : NULL, arrived,
+                                      NULL, NULL, store_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  devices = lk_graph_client_list_devices_finish (client, result, &error);
+  g_assert_no_error (error);
+  return devices;
+}
+
+static GPtrArray *
+list_devices (Tenant     *tenant,
+              const char *text,
+              GPtrArray  *arrived)
+{
+  return list_devices_full (tenant, text, arrived, FALSE);
+}
+
+/* A stream-only listing hands over every device once, in Graph's order, and holds none after. */
+static void
+assert_stream_only (Tenant     *tenant,
+                    const char *text,
+                    GPtrArray  *arrived)
+{
+  g_autoptr(GPtrArray) streamed = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) kept = list_devices_full (tenant, text, streamed, TRUE);
+
+  g_assert_cmpuint (kept->len, ==, 0);
+  g_assert_cmpuint (streamed->len, ==, arrived->len);
+  for (guint i = 0; i < streamed->len; i++)
+    {
+      g_assert_cmpstr (lk_device_get_id (g_ptr_array_index (streamed, i)), ==,
+                       lk_device_get_id (g_ptr_array_index (arrived, i)));
+      /* Only the test's reference holds it now. */
+      g_assert_cmpuint (G_OBJECT (g_ptr_array_index (streamed, i))->ref_count, ==, 1);
+    }
+}
+
+/* --- the reference: what lk-cli-output.c did before it streamed ------------------------------ */
+
+static JsonNode *
+reference_capability (LkCapability *capability)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  const char *const *caveats = lk_capability_get_caveats (capability);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "support");
+  json_builder_add_string_value (builder, lk_cli_support_id (lk_capability_get_support (capability)));
+  json_builder_set_member_name (builder, "action");
+  json_builder_add_string_value (builder, lk_action_kind_to_string (lk_capability_get_action_kind (capability)));
+  json_builder_set_member_name (builder, "label");
+  json_builder_add_string_value (builder, lk_capability_get_label (capability));
+  json_builder_set_member_name (builder, "reason");
+  json_builder_add_string_value (builder, lk_capability_get_reason (capability));
+  json_builder_set_member_name (builder, "caveats");
+  json_builder_begin_array (builder);
+  for (guint i = 0; caveats != NULL && caveats[i] != NULL; i++)
+    json_builder_add_string_value (builder, caveats[i]);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "rule");
+  json_builder_add_string_value (builder, lk_capability_get_rule_id (capability));
+  json_builder_set_member_name (builder, "documentation");
+  json_builder_add_string_value (builder, lk_capability_get_doc_url (capability));
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+static JsonNode *
+reference_device (LkDevice *device)
+{
+  g_autoptr(LkCapability) capability = lk_capability_new_for_device (device);
+  JsonObject *object = lk_device_to_json (device);
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_object_set_member (object, "capability", reference_capability (capability));
+  json_node_take_object (node, object);
+  return node;
+}
+
+static char *
+reference_text (JsonNode *root,
+                gboolean  pretty)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+  g_autofree char *safe = NULL;
+
+  json_generator_set_pretty (generator, pretty);
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, NULL);
+  safe = lk_text_json_inert (text);
+  return g_strconcat (safe, "\n", NULL);
+}
+
+static char *
+reference_json (GPtrArray *devices)
+{
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_ARRAY);
+  JsonArray *array = json_array_sized_new (devices->len);
+
+  for (guint i = 0; i < devices->len; i++)
+    json_array_add_element (array, reference_device (g_ptr_array_index (devices, i)));
+  json_node_take_array (root, array);
+  return reference_text (root, TRUE);
+}
+
+static char *
+reference_jsonl (GPtrArray *devices)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < devices->len; i++)
+    {
+      g_autoptr(JsonNode) node = reference_device (g_ptr_array_index (devices, i));
+      g_autofree char *line = reference_text (node, FALSE);
+
+      g_string_append (out, line);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static char *
+inert_or_dash (const char *text)
+{
+  return lk_text_inert (text != NULL && *text != '\0' ? text : "—");
+}
+
+static char **
+reference_row (LkDevice *device)
+{
+  g_autoptr(LkCapability) capability = lk_capability_new_for_device (device);
+  const char *os = lk_device_get_operating_system (device);
+  const char *version = lk_device_get_os_version (device);
+  const char *upn = lk_device_get_user_principal_name (device);
+  g_autofree char *platform = g_strjoin (" ", os != NULL && *os != '\0' ? os : "—",
+                                         version != NULL ? version : "", NULL);
+  char **row = g_new0 (char *, 6);
+
+  row[0] = inert_or_dash (lk_device_get_device_name (device));
+  row[1] = inert_or_dash (upn != NULL ? upn : lk_device_get_user_display_name (device));
+  row[2] = lk_text_inert (platform);
+  row[3] = g_strdup (lk_capability_get_label (capability));
+  row[4] = inert_or_dash (lk_device_get_id (device));
+  return row;
+}
+
+/* Every row's cells first, then each cell followed by its padding, as print_cell() did. */
+static char *
+reference_table (GPtrArray *devices)
+{
+  const char *headers[] = { "NAME", "USER", "PLATFORM", "PASSCODE ACTION", "ID", NULL };
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  GString *out = g_string_new (NULL);
+  glong widths[5] = { 0 };
+
+  if (devices->len == 0)
+    return g_string_free (out, FALSE);
+  g_ptr_array_add (rows, g_strdupv ((char **) headers));
+  for (guint i = 0; i < devices->len; i++)
+    g_ptr_array_add (rows, reference_row (g_ptr_array_index (devices, i)));
+  for (guint r = 0; r < rows->len; r++)
+    for (guint c = 0; c < 5; c++)
+      widths[c] = MAX (widths[c], g_utf8_strlen (((char **) g_ptr_array_index (rows, r))[c], -1));
+  for (guint r = 0; r < rows->len; r++)
+    {
+      char **row = g_ptr_array_index (rows, r);
+
+      for (guint c = 0; c < 5; c++)
+        {
+          g_string_append (out, row[c]);
+          for (glong i = g_utf8_strlen (row[c], -1); c + 1 < 5 && i < widths[c] + 2; i++)
+            g_string_append_c (out, ' ');
+        }
+      g_string_append_c (out, '\n');
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* --- the CLI as run -------------------------------------------------------------------------- */
+
+static char *
+run_cli (Tenant     *tenant,
+         const char *mode,
+         const char *command,
+         const char *arg)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
+                                                                       | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *input = g_strconcat (tenant->token, "\n", NULL);
+  g_autoptr(GBytes) in = g_bytes_new (input, strlen (input));
+  g_autoptr(GBytes) out = NULL;
+  const char *argv[] = { cli_path, "--graph-url", tenant->graph_url, "--access-token-stdin",
+                         mode != NULL ? mode : command, mode != NULL ? command : arg,
+                         mode != NULL ? arg : NULL, NULL };
+
+  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate (process, in, NULL, &out, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  return g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
+}
+
+static void
+assert_same_search (Tenant     *tenant,
+                    const char *text)
+{
+  g_autoptr(GPtrArray) arrived = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) devices = list_devices (tenant, text, arrived);
+  g_autofree char *json = run_cli (tenant, "--json", "search", text);
+  g_autofree char *jsonl = run_cli (tenant, "--jsonl", "search", text);
+  g_autofree char *table = run_cli (tenant, NULL, "search", text);
+  g_autofree char *want_json = reference_json (devices);
+  g_autofree char *want_jsonl = reference_jsonl (arrived);
+  g_autofree char *want_table = reference_table (devices);
+
+  g_assert_cmpuint (devices->len, >, 0);
+  g_assert_cmpuint (arrived->len, ==, devices->len);
+  assert_stream_only (tenant, text, arrived);
+  g_assert_cmpstr (json, ==, want_json);
+  g_assert_cmpstr (table, ==, want_table);
+  g_assert_cmpstr (jsonl, ==, want_jsonl);
+  /* Nothing a terminal would obey, in any mode. */
+  g_assert_null (strstr (json, "\x1b"));
+  g_assert_null (strstr (jsonl, "\xe2\x80\xae"));
+  g_assert_null (strstr (table, "\x1b"));
+}
+
+/* `show` reads the single-device GET, which has hardwareInformation too. */
+static void
+assert_same_show (Tenant     *tenant,
+                  const char *id)
+{
+  g_autoptr(LkStaticToken) tokens = lk_static_token_new (tenant->token);
+  g_autoptr(LkGraphClient) client = lk_graph_client_new (tenant->graph_url, "beta", LK_TOKEN_PROVIDER (tokens));
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LkDevice) device = NULL;
+  g_autofree char *json = run_cli (tenant, "--json", "show", id);
+  g_autoptr(JsonNode) node = NULL;
+
+  lk_graph_client_get_device_async (client, id, NULL, store_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  device = lk_graph_client_get_device_finish (client, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (lk_device_get_is_shared_device (device), >=, 0);
+  node = reference_device (device);
+  g_autofree char *want = reference_text (node, TRUE);
+
+  g_assert_cmpstr (json, ==, want);
+}
+
+static void
+test_demo_tenant (void)
+{
+  Tenant tenant = { 0 };
+
+  tenant_start (&tenant, TRUE);
+  assert_same_search (&tenant, "");
+  assert_same_search (&tenant, "ana");
+  tenant_stop (&tenant);
+}
+
+/* Text a device's user typed, hostile to terminals and to a hand-written escaper alike. */
+static const char *const hostile[] = {
+  "Città \"quoted\" back\\slash /slash",
+  "esc\x1b[2J bell\x07 us\x1f del\x7f tab\t nl\n cr\r bs\b ff\f",
+  "c1\xc2\x85\xc2\x9b bidi\xe2\x80\xae rtl\xe2\x81\xa6 ls\xe2\x80\xa8 ps\xe2\x80\xa9 ok",
+  "emoji \xf0\x9f\x94\x91 and \xe2\x80\x94 dash",
+};
+
+static void
+test_generated_tenant (void)
+{
+  Tenant tenant = { 0 };
+  g_autoptr(GPtrArray) devices = NULL;
+  const char *members[] = { "deviceName", "userDisplayName", "model", "serialNumber", "osVersion" };
+
+  tenant_start (&tenant, FALSE);
+  devices = list_devices (&tenant, "", NULL);
+  g_assert_cmpuint (devices->len, ==, 2500);
+  for (guint i = 0; i < 40; i++)
+    g_assert_true (lk_sandbox_set_device_string (tenant.sandbox,
+                                                 lk_device_get_id (g_ptr_array_index (devices, i * 53)),
+                                                 members[i % G_N_ELEMENTS (members)],
+                                                 hostile[i % G_N_ELEMENTS (hostile)]));
+  g_clear_pointer (&devices, g_ptr_array_unref);
+
+  /* 2500 devices: three pages, and more than one of the CLI's output chunks. */
+  assert_same_search (&tenant, "");
+  {
+    g_autofree char *json = run_cli (&tenant, "--json", "search", "");
+    g_autofree char *table = run_cli (&tenant, NULL, "search", "");
+
+    g_assert_nonnull (strstr (json, "\\u202e"));
+    g_assert_nonnull (strstr (json, "us\\u001f del\\u007f"));
+    g_assert_nonnull (strstr (table, "esc\\x1b[2J"));
+    g_assert_cmpuint (strlen (json), >, 3 * 64 * 1024);
+  }
+  devices = list_devices (&tenant, "", NULL);
+  assert_same_show (&tenant, lk_device_get_id (g_ptr_array_index (devices, 0)));
+  assert_same_show (&tenant, lk_device_get_id (g_ptr_array_index (devices, 53)));
+  tenant_stop (&tenant);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_assert_cmpint (argc, ==, 2);
+  cli_path = argv[1];
+
+  g_test_add_func ("/cli/streaming/demo-tenant", test_demo_tenant);
+  g_test_add_func ("/cli/streaming/generated-tenant", test_generated_tenant);
+  return g_test_run ();
+}
