@@ -25,6 +25,7 @@
 #include "lk-graph-error.h"
 #include "lk-sandbox.h"
 #include "lk-text.h"
+#include "lk-settings.h"
 #include "lk-unlock-client.h"
 
 /* Exit codes scripts can branch on; documented in --help and README. */
@@ -251,17 +252,6 @@ read_token_from_stdin (GError **error)
       return NULL;
     }
   return g_steal_pointer (&token);
-}
-
-static GSettings *
-settings_if_installed (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, "io.github.latchkey.Latchkey", TRUE);
-  return schema != NULL ? g_settings_new ("io.github.latchkey.Latchkey") : NULL;
 }
 
 static char *
@@ -1707,6 +1697,10 @@ main (int   argc,
       g_printerr ("%s\n", error->message);
       return EXIT_USAGE;
     }
+  /* The option, else the setting the window honours (an admin pinned to v1.0 stays there). */
+  cli.settings = lk_settings_new_if_installed ();
+  if (cli.api_version == NULL)
+    cli.api_version = setting (&cli, NULL, "api-version");
   if (cli.api_version == NULL)
     cli.api_version = g_strdup ("beta");
   if (!g_str_equal (cli.api_version, "beta") && !g_str_equal (cli.api_version, "v1.0"))
@@ -1718,7 +1712,6 @@ main (int   argc,
   /* --jsonl is --json for every other command. */
   cli.json = cli.json || cli.jsonl;
   cli.progress = isatty (STDERR_FILENO) && !cli.json;
-  cli.settings = settings_if_installed ();
 
   status = run (&cli, argc, argv);
   cli_clear (&cli);

@@ -696,3 +696,22 @@ lk_capability_get_stale_note (LkCapability *self)
   g_return_val_if_fail (LK_IS_CAPABILITY (self), NULL);
   return self->stale_note;
 }
+
+const char *
+lk_action_kind_to_string (LkActionKind kind)
+{
+  switch (kind)
+    {
+    case LK_ACTION_KIND_REMOVE_PASSCODE:
+      return "removePasscode";
+    case LK_ACTION_KIND_RESET_DEVICE_PASSCODE:
+      return "resetDevicePasscode";
+    case LK_ACTION_KIND_RESET_PASSCODE:
+      return "resetPasscode";
+    case LK_ACTION_KIND_RESET_WORK_PROFILE_PASSCODE:
+      return "resetWorkProfilePasscode";
+    case LK_ACTION_KIND_NONE:
+    default:
+      return "none";
+    }
+}

@@ -28,6 +28,9 @@ typedef enum
   LK_ACTION_KIND_RESET_WORK_PROFILE_PASSCODE,   /* Android work profile only */
 } LkActionKind;
 
+/* The Graph action's name: "removePasscode", "resetDevicePasscode"… ("none"). */
+const char *lk_action_kind_to_string (LkActionKind kind);
+
 typedef enum
 {
   LK_PLATFORM_UNKNOWN,

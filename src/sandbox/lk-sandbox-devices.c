@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "lk-sandbox-private.h"
+#include "lk-sandbox.h"
 #include "lk-sandbox-resources.h"
 
 static const char *const field_names[SB_N_FIELDS] = {
@@ -310,6 +311,20 @@ chunk_copy (SbDeviceSet *set, const char *value)
   return value != NULL ? g_string_chunk_insert (set->chunk, value) : NULL;
 }
 
+/* Registered the first time it is wanted (see meson.build). */
+GResource *
+lk_sandbox_get_demo_fixtures (void)
+{
+  static gsize registered = 0;
+
+  if (g_once_init_enter (&registered))
+    {
+      lk_sandbox_fixtures_register_resource ();
+      g_once_init_leave (&registered, 1);
+    }
+  return lk_sandbox_fixtures_get_resource ();
+}
+
 gboolean
 sb_device_set_load_demo (SbDeviceSet *set, gint64 now, GError **error)
 {
@@ -317,7 +332,7 @@ sb_device_set_load_demo (SbDeviceSet *set, gint64 now, GError **error)
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonArray *array;
 
-  bytes = g_resource_lookup_data (lk_sandbox_fixtures_get_resource (),
+  bytes = g_resource_lookup_data (lk_sandbox_get_demo_fixtures (),
                                   "/io/github/latchkey/Latchkey/sandbox/demo-tenant.json",
                                   G_RESOURCE_LOOKUP_FLAGS_NONE, error);
   if (bytes == NULL)

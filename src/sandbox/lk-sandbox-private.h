@@ -5,6 +5,9 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <libsoup/soup.h>
+
+#include "lk-sandbox.h"
 
 G_BEGIN_DECLS
 
@@ -146,5 +149,216 @@ void           sb_unlock_answer            (SbUnlockStore  *store,
                                             const char     *graph_base,
                                             guint           pending_ms,
                                             SbUnlockAnswer *answer);
+
+/* ---- LkSandbox's internals, shared by lk-sandbox.c (the object and its API),
+ * lk-sandbox-server.c, lk-sandbox-graph.c, lk-sandbox-identity.c and lk-sandbox-faults.c ---- */
+
+#define DEMO_TENANT_ID  "8b1f3c52-6d4e-4a7b-9c2d-1e5f7a9b3c4d"
+#define DEMO_CLIENT_ID  LK_SANDBOX_DEMO_CLIENT_ID
+/* Every other sandbox (tests, benchmarks) is a different app registration, so an account a test
+ * signs in is never mistaken for the demo's. */
+#define TEST_CLIENT_ID  "5d2e8b47-1c9a-4f3e-b6d0-7a4c2e9f1b58"
+#define DEMO_USERNAME   "giulia.bianchi@contoso-demo.onmicrosoft.com"
+#define DEMO_USER_NAME  "Giulia Bianchi"
+#define DEMO_USER_OID   "c0ffee00-1a2b-4c3d-8e9f-0a1b2c3d4e5f"
+#define GRAPH_JSON_TYPE "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8"
+#define OAUTH_JSON_TYPE "application/json; charset=utf-8"
+#define MAX_PAGE        1000
+#define TOKEN_LIFETIME  3599
+
+#define SCOPE_READ       "DeviceManagementManagedDevices.Read.All"
+#define SCOPE_READ_WRITE "DeviceManagementManagedDevices.ReadWrite.All"
+#define SCOPE_PRIVILEGED "DeviceManagementManagedDevices.PrivilegedOperations.All"
+
+typedef struct
+{
+  char   **scopes;      /* granted, as requested (possibly with a resource prefix) */
+  gint64   expires_us;  /* monotonic */
+} SbAccessToken;
+
+typedef struct
+{
+  char *scope;          /* the scope string originally requested */
+  char *client_id;
+} SbGrant;
+
+typedef struct
+{
+  char    *client_id;
+  char    *redirect_uri;
+  char    *challenge;
+  char    *scope;
+  gint64   expires_us;
+  gboolean redeemed;
+} SbAuthCode;
+
+typedef enum
+{
+  DC_PENDING,
+  DC_APPROVED,
+  DC_DECLINED,
+} SbDeviceCodeState;
+
+typedef struct
+{
+  char             *user_code;
+  char             *scope;
+  char             *client_id;
+  SbDeviceCodeState state;
+  gint64            issued_us;
+  gint64            expires_us;
+  gint64            last_poll_us;
+  guint             interval_s;
+} SbDeviceCode;
+
+typedef enum
+{
+  OUTCOME_DONE_WITH_PASSCODE,
+  OUTCOME_DONE,
+  OUTCOME_NOT_SUPPORTED,
+} SbOutcome;
+
+typedef struct
+{
+  gint64    start_us;   /* real time */
+  gint64    sync_us;    /* a syncDevice after start, or 0 */
+  gint64    pending_us;
+  gint64    active_us;
+  SbOutcome outcome;
+  char      passcode[8];
+} SbAction;
+
+typedef struct
+{
+  LkFault fault;        /* strings owned */
+  guint   seen;
+} SbFault;
+
+typedef struct
+{
+  char      *method;
+  char      *path;
+  char      *query;
+  GPtrArray *headers;   /* name, value, name, value… */
+} SbLogEntry;
+
+struct _LkSandbox
+{
+  GObject       parent_instance;
+
+  GMutex        lock;
+  SbDeviceSet  *devices;
+  SbUnlockStore *unlock;          /* LAPS, BitLocker, FileVault (lk-sandbox-unlock.c) */
+  GHashTable   *actions;          /* device id → SbAction (resetPasscode, the latest) */
+  GHashTable   *access_tokens;    /* token → SbAccessToken */
+  GHashTable   *refresh_tokens;   /* token → SbGrant */
+  GHashTable   *auth_codes;       /* code → SbAuthCode */
+  GHashTable   *device_codes;     /* device_code → SbDeviceCode */
+  GPtrArray    *faults;
+  SbRawWriters  raw_writers;
+  GPtrArray    *log;
+  guint         n_aborted;
+  guint         n_queued;         /* resetPasscode actions queued */
+  /* Throttling (lk_sandbox_set_rate_limit): monotonic µs of the requests in the window. */
+  guint         rate_requests;
+  guint         rate_writes;
+  gint64        rate_window_us;
+  GQueue        rate_accepted;    /* requests let through */
+  GQueue        rate_accepted_writes;
+  GQueue        rate_arrived;     /* every request, rejected ones too: what the service saw */
+  GQueue        rate_arrived_writes;
+  guint         rate_peak;
+  guint         rate_peak_writes;
+  guint         n_rate_limited;
+  guint         latency_min_ms;
+  guint         latency_max_ms;
+  guint         pending_ms;
+  guint         active_ms;
+  guint         dc_interval_s;
+  guint         dc_expires_s;
+  gboolean      auto_approve;
+  char         *base_url;
+  char         *grant_secret;     /* signs refresh tokens that outlive this process (demo) */
+  const char   *client_id;        /* the app registration: DEMO_ or TEST_CLIENT_ID (set before start) */
+  char        **redirect_uris;    /* as registered in the app registration */
+  GHashTable   *id_token_claims;  /* claim → value overriding the id_token's (tests) */
+  GHashTable   *spent_refresh;    /* signed refresh tokens already rotated away */
+  GPtrArray    *issued_tokens;    /* every access and refresh token handed out (hygiene tests) */
+  char          last_passcode[8]; /* the last temporary passcode generated, or "" */
+  char          fixed_passcode[8];/* the passcode every reset generates, or "": random */
+
+  /* Owned by the caller of start/stop; the server itself only exists on the thread. */
+  GThread      *thread;
+  GMainContext *context;
+  GMainLoop    *loop;
+  GCond         started_cond;
+  gboolean      started;
+  GError       *start_error;
+  guint         port;
+};
+
+
+typedef struct
+{
+  LkSandbox         *self;       /* outlives every request: stop joins the thread first */
+  SoupServerMessage *msg;        /* owns this struct */
+  char              *request_id;
+  char              *client_request_id;
+  GSource           *timer;
+  GSource           *watch;
+  gboolean           wrote;
+  gboolean           counted;
+  gboolean           dropped;
+  /* what faults asked for */
+  guint              delay_ms;
+  gboolean           truncate;
+  gboolean           drop;
+  gboolean           drop_after;    /* DROP with processed */
+  gboolean           drop_mid_body;
+  gboolean           wrong_types;
+  gboolean           foreign_next_link;
+  GBytes            *raw;           /* RAW: the whole answer */
+  guint              raw_delay_ms;
+} SbRequest;
+
+/* lk-sandbox.c */
+void sb_fault_free (gpointer data);
+
+/* lk-sandbox-faults.c */
+void sb_apply_graph_fault (SbRequest *req, SbFault *fault, const char *token, const char *version);
+void sb_drop_connection (SbRequest *req);
+gsize sb_raw_size (const LkFault *fault);
+void sb_reply_huge (SbRequest *req, const char *graph_base, gsize size);
+void sb_reply_malformed (SbRequest *req);
+gboolean sb_send_half_then_drop (SbRequest *req);
+void sb_send_raw (SbRequest *req);
+SbFault *sb_take_faults (LkSandbox *self, SbRequest *req, const char *method, const char *path);
+void sb_truncate_body (SbRequest *req);
+
+/* lk-sandbox-graph.c */
+void sb_clear_times (GQueue *times);
+void sb_handle_graph (SbRequest *req, const char *method, const char *path, GHashTable *query);
+void sb_reply_intune_approval_required (SbRequest *req);
+void sb_reply_intune_missing_role (SbRequest *req);
+void sb_reply_intune_missing_scope (SbRequest *req, const char *const scopes[]);
+
+/* lk-sandbox-identity.c */
+char *sb_base64url (const guint8 *data, gsize len);
+char *sb_base64url_decode (const char *text);
+char *sb_base64url_string (const char *text);
+void sb_fill_random (guint8 *buf, gsize len);
+void sb_handle_login (SbRequest *req, const char *method, const char *path, GHashTable *query);
+char *sb_mint_access_token_locked (LkSandbox  *self, const char *scope, guint       lifetime_s);
+char *sb_random_token (gsize n_bytes);
+gboolean sb_token_has_scope (const SbAccessToken *token, const char *wanted);
+char *sb_utc_now_iso8601 (void);
+
+/* lk-sandbox-server.c */
+void sb_reply_graph_error (SbRequest *req, guint status, const char *code, const char *message);
+void sb_reply_html (SbRequest *req, guint status, const char *title, const char *text);
+void sb_reply_oauth_error (SbRequest *req, guint status, const char *error, guint aadsts, const char *description);
+gpointer sb_server_thread (gpointer data);
+void sb_set_json (SoupServerMessage *msg, guint status, const char *type, GString *body);
+
 
 G_END_DECLS

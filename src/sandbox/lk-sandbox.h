@@ -80,6 +80,9 @@ G_DECLARE_FINAL_TYPE (LkSandbox, lk_sandbox, LK, SANDBOX, GObject)
 LkSandbox  *lk_sandbox_new                 (void);
 /* Loads the demo tenant (~40 devices covering every capability row). */
 void        lk_sandbox_load_demo_tenant    (LkSandbox *self);
+/* The demo tenant's fixture (demo-tenant.json), registered on first use: never by a program
+ * that does not ask for the demo. */
+GResource  *lk_sandbox_get_demo_fixtures   (void);
 /* Replaces the devices with @n generated ones; same @seed, same devices. */
 void        lk_sandbox_generate_devices    (LkSandbox *self, guint n, guint32 seed);
 guint       lk_sandbox_get_n_devices       (LkSandbox *self);

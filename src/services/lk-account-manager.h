@@ -7,11 +7,10 @@
 #pragma once
 
 #include <gio/gio.h>
-#include <libsoup/soup.h>
 
 #include "lk-account.h"
-#include "lk-browser-flow.h"
 #include "lk-cloud.h"
+#include "lk-open-uri.h"
 #include "lk-token-store.h"
 
 G_BEGIN_DECLS
@@ -40,7 +39,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkSignInConfig, lk_sign_in_config_free)
 G_DECLARE_FINAL_TYPE (LkAccountManager, lk_account_manager, LK, ACCOUNT_MANAGER, GObject)
 
 LkAccountManager *lk_account_manager_new                (void);
-SoupSession      *lk_account_manager_get_session        (LkAccountManager *self);
 
 /* The browser opener for sign_in_browser (default: the system browser / OpenURI portal). */
 void              lk_account_manager_set_open_uri_func  (LkAccountManager *self,

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "lk-account.h"
+#include "lk-account-private.h"
 #include "lk-auth-error.h"
 
 #define DEFAULT_REFRESH_MARGIN_S (5 * 60)

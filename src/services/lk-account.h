@@ -7,10 +7,7 @@
  */
 #pragma once
 
-#include <libsoup/soup.h>
-
 #include "lk-cloud.h"
-#include "lk-oidc.h"
 #include "lk-token-provider.h"
 #include "lk-token-store.h"
 
@@ -18,14 +15,6 @@ G_BEGIN_DECLS
 
 #define LK_TYPE_ACCOUNT (lk_account_get_type ())
 G_DECLARE_FINAL_TYPE (LkAccount, lk_account, LK, ACCOUNT, GObject)
-
-/* @stored: the keyring view (copied). @session_only: never touch the keyring. */
-LkAccount  *lk_account_new              (SoupSession           *session,
-                                         const LkStoredAccount *stored,
-                                         gboolean               session_only);
-/* Seeds the access token obtained at sign-in (@response's tokens are copied). */
-void        lk_account_set_tokens       (LkAccount             *self,
-                                         const LkTokenResponse *response);
 
 /* "authority|tenant|client-id|username": stable, never secret (GSettings active-account). */
 const char *lk_account_get_key          (LkAccount *self);

@@ -73,24 +73,6 @@ lk_tracker_state_to_string (LkTrackerState state)
   return state < G_N_ELEMENTS (names) ? names[state] : "unknown";
 }
 
-const char *
-lk_action_kind_to_string (LkActionKind kind)
-{
-  switch (kind)
-    {
-    case LK_ACTION_KIND_REMOVE_PASSCODE:
-      return "removePasscode";
-    case LK_ACTION_KIND_RESET_DEVICE_PASSCODE:
-      return "resetDevicePasscode";
-    case LK_ACTION_KIND_RESET_PASSCODE:
-      return "resetPasscode";
-    case LK_ACTION_KIND_RESET_WORK_PROFILE_PASSCODE:
-      return "resetWorkProfilePasscode";
-    case LK_ACTION_KIND_NONE:
-    default:
-      return "none";
-    }
-}
 
 static gboolean
 try_record (LkActionTracker  *self,

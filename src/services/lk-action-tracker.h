@@ -69,6 +69,5 @@ const char      *lk_action_tracker_get_passcode  (LkActionTracker *self);
 void             lk_action_tracker_clear_passcode (LkActionTracker *self);
 
 const char      *lk_tracker_state_to_string      (LkTrackerState   state);  /* for the history */
-const char      *lk_action_kind_to_string        (LkActionKind     kind);   /* "removePasscode" … */
 
 G_END_DECLS

@@ -146,18 +146,4 @@ lk_auth_error_from_response (const char *oauth_error,
   return error;
 }
 
-void
-lk_secret_string_free (char *secret)
-{
-  if (secret == NULL)
-    return;
-  explicit_bzero (secret, strlen (secret));
-  g_free (secret);
-}
 
-void
-lk_secret_string_clear (char **secret)
-{
-  lk_secret_string_free (*secret);
-  *secret = NULL;
-}

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <glib.h>
+#include "lk-secret.h"
 
 G_BEGIN_DECLS
 
@@ -44,10 +45,5 @@ GError *lk_auth_error_from_response (const char *oauth_error,
                                      const char *description);
 /* The AADSTS number at the start of @description ("AADSTS50011: …"), or 0. */
 guint   lk_auth_error_parse_aadsts  (const char *description);
-
-/* Overwrites then frees a string that held a secret. NULL-safe. */
-void    lk_secret_string_free   (char *secret);
-/* Like g_clear_pointer (ptr, lk_secret_string_free). */
-void    lk_secret_string_clear  (char **secret);
 
 G_END_DECLS

@@ -54,36 +54,6 @@ enum
 
 static guint signals[N_SIGNALS];
 
-char *
-lk_random_token (gsize    len,
-                 GError **error)
-{
-  g_autofree guint8 *buf = g_malloc (len);
-  gsize got = 0;
-  char *text;
-
-  /* PKCE verifiers and state must be unguessable: the kernel's CSPRNG, never g_random. */
-  while (got < len)
-    {
-      ssize_t n = getrandom (buf + got, len - got, 0);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          int saved_errno = errno;
-
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       _("Could not get random numbers from the system: %s"),
-                       g_strerror (saved_errno));
-          return NULL;
-        }
-      got += (gsize) n;
-    }
-  text = lk_base64url_encode (buf, len);
-  explicit_bzero (buf, len);
-  return text;
-}
 
 static void
 stop_listening (LkBrowserFlow *self)
@@ -634,7 +604,15 @@ lk_browser_flow_run_async (LkBrowserFlow       *self,
       browser_opened (self, opened ? NULL : error);
     }
   else
-    g_app_info_launch_default_for_uri_async (uri, NULL, cancellable, launch_cb, g_object_ref (self));
+    {
+      g_autoptr(GAppLaunchContext) context = g_app_launch_context_new ();
+
+      /* The window may have turned GL off for itself (ui/lk-gl-choice.c); the browser chooses
+       * for itself. */
+      if (g_strcmp0 (g_getenv ("GDK_DEBUG"), "gl-disable") == 0)
+        g_app_launch_context_unsetenv (context, "GDK_DEBUG");
+      g_app_info_launch_default_for_uri_async (uri, context, cancellable, launch_cb, g_object_ref (self));
+    }
 }
 
 LkTokenResponse *

@@ -10,19 +10,14 @@
 #include <libsoup/soup.h>
 
 #include "lk-oidc.h"
+#include "lk-open-uri.h"
+#include "lk-secret.h"
 
 G_BEGIN_DECLS
 
 /* The host of the redirect URI: what admins register ("http://localhost", the portal's choice
  * for Mobile and desktop applications) and what Microsoft's own libraries send. */
 #define LK_REDIRECT_HOST "localhost"
-
-/* Opens @uri in a browser. Returns FALSE with @error when it cannot. The default uses
- * g_app_info_launch_default_for_uri_async(), i.e. the OpenURI portal under Flatpak. Tests
- * pass a function that plays the browser. */
-typedef gboolean (*LkOpenUriFunc) (const char  *uri,
-                                   gpointer     user_data,
-                                   GError     **error);
 
 #define LK_TYPE_BROWSER_FLOW (lk_browser_flow_get_type ())
 G_DECLARE_FINAL_TYPE (LkBrowserFlow, lk_browser_flow, LK, BROWSER_FLOW, GObject)
@@ -63,10 +58,6 @@ void             lk_browser_flow_run_async         (LkBrowserFlow       *self,
                                                     gpointer             user_data);
 LkTokenResponse *lk_browser_flow_run_finish        (LkBrowserFlow       *self,
                                                     GAsyncResult        *result,
-                                                    GError             **error);
-
-/* Fills @buf with @len bytes from getrandom(2), base64url-encoded. */
-char            *lk_random_token                   (gsize                len,
                                                     GError             **error);
 
 G_END_DECLS

@@ -518,24 +518,6 @@ lk_oidc_token_request_finish (GAsyncResult  *result,
 
 /* ---- JWT and base64url ---- */
 
-char *
-lk_base64url_encode (const guint8 *data,
-                     gsize         len)
-{
-  char *text = g_base64_encode (data, len);
-  gsize n = strlen (text);
-
-  for (gsize i = 0; i < n; i++)
-    {
-      if (text[i] == '+')
-        text[i] = '-';
-      else if (text[i] == '/')
-        text[i] = '_';
-    }
-  while (n > 0 && text[n - 1] == '=')
-    text[--n] = '\0';
-  return text;
-}
 
 JsonObject *
 lk_oidc_decode_jwt_claims (const char *jwt)

@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include "lk-secret.h"
 
 G_BEGIN_DECLS
 
@@ -76,9 +77,5 @@ JsonObject *lk_oidc_post_form_finish (GAsyncResult        *result,
 /* Decodes the payload of a JWT without checking the signature: only for display (the token
  * came over TLS from the discovered endpoint). NULL when it is not a JWT. */
 JsonObject   *lk_oidc_decode_jwt_claims (const char *jwt);
-
-/* base64url without padding (RFC 7636 §A). */
-char         *lk_base64url_encode       (const guint8 *data,
-                                         gsize         len);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include "lk-json.h"
 #include "lk-auth-error.h"
 #include "lk-token-store.h"
+#include "lk-token-store-private.h"
 
 static const SecretSchema schema = {
   "io.github.latchkey.Account", SECRET_SCHEMA_NONE,
@@ -157,13 +158,15 @@ lk_token_store_save_async (const LkStoredAccount *account,
                            GAsyncReadyCallback    callback,
                            gpointer               user_data)
 {
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  GTask *task;
   g_autofree char *label = NULL;
   char *secret;
 
-  g_task_set_source_tag (task, lk_token_store_save_async);
+  /* Checked before the task exists: a failed check must not leave one behind. */
   g_return_if_fail (account != NULL && account->username != NULL);
 
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lk_token_store_save_async);
   /* Translators: the keyring item label; %s is the account's user name. */
   label = g_strdup_printf (_("Latchkey account %s"), account->username);
   secret = account_to_secret (account);
@@ -211,10 +214,12 @@ lk_token_store_delete_async (const LkStoredAccount *account,
                              GAsyncReadyCallback    callback,
                              gpointer               user_data)
 {
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  GTask *task;
 
-  g_task_set_source_tag (task, lk_token_store_delete_async);
   g_return_if_fail (account != NULL && account->username != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lk_token_store_delete_async);
 
   secret_password_clear (&schema, cancellable, delete_cb, task,
                          "authority", attribute_authority (account),

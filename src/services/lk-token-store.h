@@ -9,7 +9,6 @@
 #pragma once
 
 #include <gio/gio.h>
-#include <libsecret/secret.h>
 
 G_BEGIN_DECLS
 
@@ -45,8 +44,6 @@ typedef enum
   /* Do not ask to unlock a locked collection: report LK_AUTH_ERROR_KEYRING_LOCKED instead. */
   LK_TOKEN_STORE_FLAGS_NO_PROMPT = 1 << 0,
 } LkTokenStoreFlags;
-
-const SecretSchema *lk_token_store_get_schema (void);
 
 /* Creates or replaces (same attributes) the item. The rotated refresh token is therefore
  * swapped atomically by the Secret Service. */

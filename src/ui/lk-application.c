@@ -10,6 +10,8 @@
 #include <glib/gi18n.h>
 
 #include "lk-application.h"
+#include "lk-bench-hooks.h"
+#include "lk-preferences-window.h"
 #include "lk-demo-browser.h"
 #include "lk-graph-client.h"
 #include "lk-history-window.h"
@@ -17,6 +19,7 @@
 #include "lk-sandbox.h"
 #include "lk-sign-in-dialog.h"
 #include "lk-window.h"
+#include "lk-settings.h"
 
 struct _LkApplication
 {
@@ -302,51 +305,9 @@ action_requested_cb (LkWindow      *window,
                                 GTK_WINDOW (window));
   if (wizard == NULL)
     return;
+  lk_reset_wizard_set_clipboard_timeout (wizard, g_settings_get_uint (self->settings, "clipboard-clear-seconds") * 1000);
   g_signal_connect_object (wizard, "tracker-started", G_CALLBACK (tracker_started_cb), self, 0);
   gtk_window_present (GTK_WINDOW (wizard));
-}
-
-/* Benchmark hooks (tests/bench/run.sh): report the time from start to the first painted frame
- * or the first search result on stdout, then quit. Off unless the variable is set. */
-static gint64 started_at;
-
-static void
-bench_report (const char *what)
-{
-  g_print ("{\"%s_seconds\": %.4f}\n", what, (g_get_monotonic_time () - started_at) / 1e6);
-  g_application_quit (g_application_get_default ());
-}
-
-static void
-bench_after_paint_cb (GdkFrameClock *clock,
-                      gpointer       user_data)
-{
-  g_signal_handlers_disconnect_by_func (clock, bench_after_paint_cb, user_data);
-  bench_report ("first_frame");
-}
-
-static void
-bench_state_cb (GtkStack   *stack,
-                GParamSpec *pspec,
-                gpointer    user_data)
-{
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (stack), "results") == 0)
-    bench_report ("first_result");
-}
-
-static void
-bench_mapped_cb (GtkWidget *window,
-                 gpointer   user_data)
-{
-  if (g_getenv ("LATCHKEY_BENCH_FIRST_FRAME") != NULL)
-    g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
-                      G_CALLBACK (bench_after_paint_cb), NULL);
-}
-
-void
-lk_application_mark_start (void)
-{
-  started_at = g_get_monotonic_time ();
 }
 
 static void
@@ -363,11 +324,7 @@ lk_application_activate (GApplication *application)
 
   window = lk_window_new (GTK_APPLICATION (self));
   g_signal_connect_object (window, "action-requested", G_CALLBACK (action_requested_cb), self, 0);
-  if (g_getenv ("LATCHKEY_BENCH_FIRST_FRAME") != NULL)
-    g_signal_connect (window, "map", G_CALLBACK (bench_mapped_cb), NULL);
-  if (g_getenv ("LATCHKEY_BENCH_FIRST_RESULT") != NULL)
-    g_signal_connect (lk_window_get_stack (window), "notify::visible-child-name",
-                      G_CALLBACK (bench_state_cb), NULL);
+  lk_bench_hooks_watch (window);
   lk_window_set_demo (window, self->demo);
   lk_window_show_connecting (window);
   gtk_window_present (GTK_WINDOW (window));
@@ -408,6 +365,18 @@ quit_activated (GSimpleAction *action,
 
   for (GList *l = windows; l != NULL; l = l->next)
     gtk_window_close (GTK_WINDOW (l->data));
+}
+
+static void
+preferences_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  LkApplication *self = user_data;
+  LkPreferencesWindow *window = lk_preferences_window_new (self->settings,
+                                                           gtk_application_get_active_window (GTK_APPLICATION (self)));
+
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 static void
@@ -558,6 +527,7 @@ static const GActionEntry app_actions[] = {
   { "history", history_activated, NULL, NULL, NULL, { 0 } },
   { "quit", quit_activated, NULL, NULL, NULL, { 0 } },
   { "about", about_activated, NULL, NULL, NULL, { 0 } },
+  { "preferences", preferences_activated, NULL, NULL, NULL, { 0 } },
   { "sign-in", sign_in_activated, NULL, NULL, NULL, { 0 } },
   { "sign-in-again", sign_in_again_activated, NULL, NULL, NULL, { 0 } },
   { "sign-out", sign_out_activated, NULL, NULL, NULL, { 0 } },
@@ -598,6 +568,7 @@ lk_application_startup (GApplication *application)
   const char *quit_accels[] = { "<Control>q", NULL };
   const char *close_accels[] = { "<Control>w", NULL };
   const char *help_accels[] = { "<Control>question", "<Control>slash", NULL };
+  const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (lk_application_parent_class)->startup (application);
 
@@ -605,6 +576,7 @@ lk_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay", help_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
   g_signal_connect_object (self->accounts, "consent-needed", G_CALLBACK (consent_needed_cb), self, 0);
   g_signal_connect_object (self->accounts, "notify::active-account", G_CALLBACK (active_account_changed_cb), self, 0);
   update_actions (self);
@@ -663,7 +635,7 @@ lk_application_init (LkApplication *self)
   };
 
   g_application_add_main_option_entries (G_APPLICATION (self), options);
-  self->settings = g_settings_new ("io.github.latchkey.Latchkey");
+  self->settings = lk_settings_new ();
   self->accounts = lk_account_manager_new ();
   /* Demo accounts stay out of a real session; start_sandbox() turns this into a demo one. */
   lk_account_manager_set_demo (self->accounts, LK_SANDBOX_DEMO_CLIENT_ID, NULL, NULL);

@@ -21,6 +21,5 @@ void              lk_application_use_account  (LkApplication *self,
 void              lk_add_close_shortcuts      (GtkWidgetClass *widget_class);
 
 /* Called first thing in main(): the benchmark hooks measure from here. */
-void              lk_application_mark_start   (void);
 
 G_END_DECLS

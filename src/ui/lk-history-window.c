@@ -178,6 +178,12 @@ export_action (GtkWidget  *widget,
 {
   LkHistoryWindow *self = LK_HISTORY_WINDOW (widget);
 
+  /* A second click while the chooser is open brings that one back, rather than a second. */
+  if (self->chooser != NULL)
+    {
+      gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+      return;
+    }
   /* GtkFileChooserNative goes through the file chooser portal inside Flatpak. */
   self->chooser = gtk_file_chooser_native_new (_("Export History"), GTK_WINDOW (self),
                                                GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), NULL);

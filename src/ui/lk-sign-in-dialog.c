@@ -6,6 +6,7 @@
 #include "lk-application.h"
 
 #include "lk-sign-in-dialog.h"
+#include "lk-settings.h"
 #include "lk-window.h"
 
 /* The registration steps; the metainfo lists the same address as the app's help URL. */
@@ -333,7 +334,7 @@ lk_sign_in_dialog_init (LkSignInDialog *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   lk_widget_name_without_mnemonics (GTK_WIDGET (self));
-  self->settings = g_settings_new ("io.github.latchkey.Latchkey");
+  self->settings = lk_settings_new ();
   self->cancellable = g_cancellable_new ();
 
   cloud = g_settings_get_string (self->settings, "cloud");

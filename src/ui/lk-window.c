@@ -17,6 +17,7 @@
 #include "lk-graph-error.h"
 #include "lk-reset-wizard.h"
 #include "lk-window.h"
+#include "lk-settings.h"
 
 #define SEARCH_DELAY_MS 250
 
@@ -795,6 +796,7 @@ lk_window_dispose (GObject *object)
   g_clear_object (&self->client);
   /* No gtk_widget_dispose_template(): the libadwaita parent owns and unparents the content. */
   g_clear_object (&self->filtered);
+  g_clear_object (&self->filter);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
 
@@ -892,7 +894,7 @@ lk_window_init (LkWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   lk_widget_name_without_mnemonics (GTK_WIDGET (self));
 
-  self->settings = g_settings_new ("io.github.latchkey.Latchkey");
+  self->settings = lk_settings_new ();
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));

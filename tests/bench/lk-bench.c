@@ -32,7 +32,7 @@
 #include <json-glib/json-glib.h>
 
 #include "lk-capability.h"
-#include "lk-device-page.h"
+#include "lk-page-reader.h"
 #include "lk-device-list.h"
 #include "lk-graph-client.h"
 #include "lk-memory.h"
@@ -337,13 +337,13 @@ child_parse_only (const char *graph_url,
     }
   for (guint i = 0; i < bodies->len; i++)
     {
-      LkDevicePage page = { 0 };
+      LkPageContents page = { 0 };
       gsize len;
       const char *data = g_bytes_get_data (g_ptr_array_index (bodies, i), &len);
       g_autoptr(GError) error = NULL;
 
       start = thread_cpu_us ();
-      if (!lk_device_page_parse (data, len, &page, &error))
+      if (!lk_page_reader_parse (data, len, &page, &error))
         {
           g_printerr ("lk-bench: %s\n", error->message);
           return 1;
@@ -354,7 +354,7 @@ child_parse_only (const char *graph_url,
       sort_us += thread_cpu_us () - start;
       for (guint j = 0; j < page.devices->len; j++)
         g_ptr_array_add (all, g_object_ref (g_ptr_array_index (page.devices, j)));
-      lk_device_page_clear (&page);
+      lk_page_contents_clear (&page);
     }
   /* As the client does: a merge of the pages' rankings. */
   start = thread_cpu_us ();

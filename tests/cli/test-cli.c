@@ -75,6 +75,8 @@ teardown (Fixture       *fixture,
   messages_debug = FALSE;
 }
 
+static char *config_home;   /* non-NULL: the CLI reads settings from a keyfile there */
+
 static GSubprocessLauncher *
 launcher_new (void)
 {
@@ -86,6 +88,11 @@ launcher_new (void)
     g_subprocess_launcher_setenv (launcher, "XDG_STATE_HOME", state_home, TRUE);
   if (messages_debug)
     g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
+  if (config_home != NULL)
+    {
+      g_subprocess_launcher_setenv (launcher, "GSETTINGS_BACKEND", "keyfile", TRUE);
+      g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config_home, TRUE);
+    }
   return launcher;
 }
 
@@ -471,6 +478,38 @@ test_token_stdin_search (Fixture       *fixture,
 
   g_assert_cmpstr (json_object_get_string_member (capability, "support"), ==, "not-supported");
   g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "GET", "managedDevices"), >=, 1);
+}
+
+/* The api-version setting (gsettings, or the window's Preferences) holds for scripts too: an
+ * admin pinned to v1.0 does not get beta from the CLI. The option still wins. */
+static void
+test_api_version_setting (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *input = g_strconcat (fixture->token, "\n", NULL);
+  g_autofree char *dir = NULL;
+  g_autofree char *keyfile = NULL;
+
+  config_home = g_dir_make_tmp ("latchkey-cli-config-XXXXXX", &error);
+  g_assert_no_error (error);
+  dir = g_build_filename (config_home, "glib-2.0", "settings", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  keyfile = g_build_filename (dir, "keyfile", NULL);
+  g_assert_true (g_file_set_contents (keyfile, "[io/github/latchkey/Latchkey]\napi-version='v1.0'\n", -1, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (run_cli (input, NULL, NULL, "--graph-url", fixture->graph_url,
+                            "--access-token-stdin", "--json", "search", "giulia", NULL), ==, 0);
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "GET", "/v1.0/deviceManagement/managedDevices"), >=, 1);
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "GET", "/beta/"), ==, 0);
+
+  g_assert_cmpint (run_cli (input, NULL, NULL, "--graph-url", fixture->graph_url, "--api-version", "beta",
+                            "--access-token-stdin", "--json", "search", "giulia", NULL), ==, 0);
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "GET", "/beta/deviceManagement/managedDevices"), >=, 1);
+
+  remove_tree (config_home);
+  g_clear_pointer (&config_home, g_free);
 }
 
 static void
@@ -1239,6 +1278,7 @@ main (int   argc,
   g_test_add_func ("/cli/demo/account-reused", test_demo_account_reused);
   g_test_add_func ("/cli/demo/isolation", test_demo_isolation);
   g_test_add ("/cli/token-stdin/search", Fixture, NULL, setup, test_token_stdin_search, teardown);
+  g_test_add ("/cli/settings/api-version", Fixture, NULL, setup, test_api_version_setting, teardown);
   g_test_add ("/cli/show", Fixture, NULL, setup, test_show, teardown);
   g_test_add ("/cli/reset/wrong-name", Fixture, NULL, setup, test_reset_wrong_name, teardown);
   g_test_add ("/cli/reset/confirmed", Fixture, NULL, setup, test_reset_confirmed_then_status, teardown);

@@ -274,7 +274,7 @@ test_reasons_name_the_facts (void)
 }
 
 /* The demo tenant must let an admin see every row of DESIGN.md's table. */
-GResource *lk_sandbox_fixtures_get_resource (void);
+GResource *lk_sandbox_get_demo_fixtures (void);
 
 static gboolean
 has_caveat (LkCapability *capability,
@@ -352,7 +352,7 @@ test_demo_covers_every_row (void)
     "android-device-admin-legacy", "android-device-admin", "macos", "windows", "linux", "chromeos",
     "ios-shared-ipad", "windows-mobile",
   };
-  g_autoptr(GBytes) bytes = g_resource_lookup_data (lk_sandbox_fixtures_get_resource (),
+  g_autoptr(GBytes) bytes = g_resource_lookup_data (lk_sandbox_get_demo_fixtures (),
                                                     "/io/github/latchkey/Latchkey/sandbox/demo-tenant.json",
                                                     G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();

@@ -3,7 +3,7 @@
  * inputs under tests/fuzz/corpus/). G_DEBUG=fatal-warnings makes any critical a failure. */
 #include "config.h"
 
-#include "lk-account.h"
+#include "lk-account-private.h"
 #include "lk-auth-error.h"
 #include "lk-device-query.h"
 #include "lk-graph-error.h"

@@ -1,14 +1,14 @@
 /* fuzz-device-json.c: a managedDevices page or a single managedDevice, as Graph (or anyone
  * between it and us) may send it.
  *
- * Two parsers read these bytes: lk_device_page_parse(), the hand-written scanner the listing
+ * Two parsers read these bytes: lk_page_reader_parse(), the hand-written scanner the listing
  * uses, and json-glib + lk_device_new_from_json() for single entities. Both run on every
  * input; every device that comes out is read back, serialized, scored and sorted. */
 #include "config.h"
 
 #include "fuzz-common.h"
 #include "lk-device.h"
-#include "lk-device-page.h"
+#include "lk-page-reader.h"
 #include "lk-device-query.h"
 #include "lk-graph-error.h"
 
@@ -113,13 +113,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 {
   g_autoptr(GPtrArray) devices = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(JsonNode) root = NULL;
-  LkDevicePage page = { 0 };
+  LkPageContents page = { 0 };
   g_autoptr(GError) error = NULL;
 
   /* The listing's scanner. */
-  if (lk_device_page_parse ((const char *) data, size, &page, &error))
+  if (lk_page_reader_parse ((const char *) data, size, &page, &error))
     {
-      g_autofree char *early = lk_device_page_find_next_link ((const char *) data, size);
+      g_autofree char *early = lk_page_reader_find_next_link ((const char *) data, size);
 
       g_assert_no_error (error);
       /* The link the listing follows early is the one the full reader finds. */
@@ -128,7 +128,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       for (guint i = 0; i < page.devices->len; i++)
         exercise_device (g_ptr_array_index (page.devices, i));
       rank (page.devices);
-      lk_device_page_clear (&page);
+      lk_page_contents_clear (&page);
     }
   else
     {

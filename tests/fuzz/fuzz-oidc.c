@@ -17,7 +17,7 @@
 #include <netinet/tcp.h>
 
 #include "fuzz-common.h"
-#include "lk-account.h"
+#include "lk-account-private.h"
 #include "lk-auth-error.h"
 #include "lk-oidc.h"
 #include "lk-token-store.h"

@@ -8,7 +8,6 @@
 #include "lk-device.h"
 #include "lk-sandbox.h"
 #include "lk-sandbox-private.h"
-#include "lk-sandbox-resources.h"
 
 #define SCOPES_ALL "https://graph.microsoft.com/DeviceManagementManagedDevices.Read.All " \
                    "https://graph.microsoft.com/DeviceManagementManagedDevices.PrivilegedOperations.All"
@@ -1116,7 +1115,7 @@ test_demo_fixture_coverage (void)
     "android-device-admin-legacy", "android-device-admin", "windows", "macos", "linux",
     "chromeos", "unknown", "missing-os-version", NULL,
   };
-  g_autoptr(GBytes) bytes = g_resource_lookup_data (lk_sandbox_fixtures_get_resource (),
+  g_autoptr(GBytes) bytes = g_resource_lookup_data (lk_sandbox_get_demo_fixtures (),
                                                     "/io/github/latchkey/Latchkey/sandbox/demo-tenant.json",
                                                     G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
   g_autoptr(JsonNode) root = parse (bytes);
@@ -1226,6 +1225,40 @@ test_big_tenant_pages (Fixture *f, gconstpointer data)
   g_assert_cmpint (g_get_monotonic_time () - start, <, SCALE_BUDGET_S * G_USEC_PER_SEC);
 }
 
+#define DEMO_FIXTURE "/io/github/latchkey/Latchkey/sandbox/demo-tenant.json"
+
+static gboolean
+demo_fixture_registered (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = g_resources_lookup_data (DEMO_FIXTURE, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+
+  g_assert_true (bytes != NULL || g_error_matches (error, G_RESOURCE_ERROR, G_RESOURCE_ERROR_NOT_FOUND));
+  return bytes != NULL;
+}
+
+/* A program that links the sandbox registers the demo's fixture only once a sandbox loads the
+ * demo tenant (--demo), not at start; in a fresh process, since any other test loads it. */
+static void
+test_demo_fixture_registered_on_use (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(LkSandbox) sandbox = NULL;
+
+      g_assert_false (demo_fixture_registered ());
+      sandbox = lk_sandbox_new ();
+      lk_sandbox_generate_devices (sandbox, 10, 1);
+      g_assert_false (demo_fixture_registered ());
+      lk_sandbox_load_demo_tenant (sandbox);
+      g_assert_cmpuint (lk_sandbox_get_n_devices (sandbox), >, 0);
+      g_assert_true (demo_fixture_registered ());
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 /* Unlock options as Microsoft's pages document them (src/sandbox/lk-sandbox-unlock.c). */
 #define UNLOCK_SCOPES SCOPES_ALL " DeviceLocalCredential.Read.All BitLockerKey.Read.All"
 
@@ -1333,6 +1366,7 @@ main (int argc, char *argv[])
 #undef ADD
   g_test_add_func ("/sandbox/generator/determinism-and-scale", test_generator);
   g_test_add_func ("/sandbox/fixtures/demo-coverage", test_demo_fixture_coverage);
+  g_test_add_func ("/sandbox/fixtures/registered-on-use", test_demo_fixture_registered_on_use);
 
   return g_test_run ();
 }

@@ -3,7 +3,7 @@
  * manager's sign-in paths. */
 #include "config.h"
 
-#include "lk-account-manager.h"
+#include "lk-account-manager-private.h"
 #include "lk-device-code-flow.h"
 #include "test-identity-common.h"
 

@@ -9,6 +9,8 @@
 #include <glib/gstdio.h>
 
 #include "lk-account-manager.h"
+#include "lk-token-store.h"
+#include "lk-token-store-private.h"
 #include "test-identity-common.h"
 
 static GString *captured_log;   /* non-NULL while a test captures */
@@ -587,6 +589,31 @@ test_locked_collection (Fixture *f, gconstpointer data)
   clear_all_items ();
 }
 
+static void
+never_called_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_assert_not_reached ();
+}
+
+/* A failed precondition returns before any GTask exists: none is leaked (ASan/valgrind runs
+ * see it) and the callback is never called. */
+static void
+test_preconditions_leave_no_task (void)
+{
+  LkStoredAccount nameless = { 0 };
+
+  g_test_expect_message ("Latchkey-Services", G_LOG_LEVEL_CRITICAL, "*account != NULL*");
+  lk_token_store_save_async (NULL, NULL, never_called_cb, NULL);
+  g_test_assert_expected_messages ();
+  g_test_expect_message ("Latchkey-Services", G_LOG_LEVEL_CRITICAL, "*account != NULL*");
+  lk_token_store_delete_async (&nameless, NULL, never_called_cb, NULL);
+  g_test_assert_expected_messages ();
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -602,5 +629,6 @@ main (int argc, char *argv[])
   ADD ("no-secret-service", test_no_secret_service);
   ADD ("locked-collection", test_locked_collection);
 #undef ADD
+  g_test_add_func ("/token-store/preconditions-leave-no-task", test_preconditions_leave_no_task);
   return g_test_run ();
 }

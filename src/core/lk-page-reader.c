@@ -1,4 +1,4 @@
-/* lk-device-page.c: one page of a managedDevices listing, read straight from the bytes. */
+/* lk-page-reader.c: one page of a managedDevices listing, read straight from the bytes. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -8,7 +8,7 @@
 #endif
 #include <glib/gi18n.h>
 
-#include "lk-device-page.h"
+#include "lk-page-reader.h"
 #include "lk-device-private.h"
 #include "lk-graph-error.h"
 
@@ -426,8 +426,8 @@ read_device_member (Scanner    *s,
 
 /* One element of "value": a device object, or anything else (counted, skipped). */
 static gboolean
-read_device (Scanner      *s,
-             LkDevicePage *page)
+read_device (Scanner        *s,
+             LkPageContents *page)
 {
   LkDevice *device;
 
@@ -451,8 +451,8 @@ read_device (Scanner      *s,
 }
 
 static gboolean
-read_value_array (Scanner      *s,
-                  LkDevicePage *page)
+read_value_array (Scanner        *s,
+                  LkPageContents *page)
 {
   if (!expect (s, '['))
     return FALSE;
@@ -486,8 +486,8 @@ name_is (const char *name,
 
 typedef struct
 {
-  LkDevicePage *page;
-  gboolean      has_value;
+  LkPageContents *page;
+  gboolean        has_value;
 } PageRead;
 
 /* One top-level member of a page: "value", "@odata.nextLink", "@odata.count", or skipped. */
@@ -520,8 +520,8 @@ read_page_member (Scanner    *s,
 }
 
 static gboolean
-read_page (Scanner      *s,
-           LkDevicePage *page)
+read_page (Scanner        *s,
+           LkPageContents *page)
 {
   PageRead read = { page, FALSE };
 
@@ -576,7 +576,7 @@ skip_container_fast (Scanner *s)
   return fail (s, _("unexpected end"));
 }
 
-/* One top-level member for lk_device_page_find_next_link(): stops (FALSE) at the link. */
+/* One top-level member for lk_page_reader_find_next_link(): stops (FALSE) at the link. */
 static gboolean
 find_link_member (Scanner    *s,
                   const char *name,
@@ -644,7 +644,7 @@ find_link_at_end (const char *data,
 }
 
 char *
-lk_device_page_find_next_link (const char *data,
+lk_page_reader_find_next_link (const char *data,
                                gsize       len)
 {
   Scanner s = { data, data, data + len, NULL, 0, g_string_sized_new (64), NULL, NULL };
@@ -665,10 +665,10 @@ lk_device_page_find_next_link (const char *data,
 }
 
 gboolean
-lk_device_page_parse (const char    *data,
-                      gsize          len,
-                      LkDevicePage  *page,
-                      GError       **error)
+lk_page_reader_parse (const char      *data,
+                      gsize            len,
+                      LkPageContents  *page,
+                      GError         **error)
 {
   Scanner s = { data, data, data + len, NULL, 0, g_string_sized_new (256), lk_device_builder_new (), NULL };
 
@@ -676,7 +676,7 @@ lk_device_page_parse (const char    *data,
   page->count = -1;
   if (!read_page (&s, page))
     {
-      lk_device_page_clear (page);
+      lk_page_contents_clear (page);
       g_string_free (s.buffer, TRUE);
       lk_device_builder_free (s.builder);
       g_propagate_error (error, s.error);
@@ -688,7 +688,7 @@ lk_device_page_parse (const char    *data,
 }
 
 void
-lk_device_page_clear (LkDevicePage *page)
+lk_page_contents_clear (LkPageContents *page)
 {
   g_clear_pointer (&page->devices, g_ptr_array_unref);
   g_clear_pointer (&page->next_link, g_free);

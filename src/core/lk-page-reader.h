@@ -1,4 +1,4 @@
-/* lk-device-page.h: one page of a managedDevices listing, read straight from the bytes.
+/* lk-page-reader.h: one page of a managedDevices listing, read straight from the bytes.
  *
  * A 100 000-device tenant is 100 pages of ~800 kB. Building a json-glib node tree for each and
  * then copying the devices out of it was most of a listing's time (see README "Performance"),
@@ -18,20 +18,20 @@ typedef struct
   guint      n_skipped;   /* items that were not objects or had no id */
   char      *next_link;   /* "@odata.nextLink", or NULL */
   gint64     count;       /* "@odata.count", or -1 */
-} LkDevicePage;
+} LkPageContents;
 
 /* Fills @page (zeroed by the caller); on error @page holds nothing to free. */
-gboolean lk_device_page_parse (const char    *data,
-                               gsize          len,
-                               LkDevicePage  *page,
-                               GError       **error);
-void     lk_device_page_clear (LkDevicePage  *page);
+gboolean lk_page_reader_parse   (const char      *data,
+                                 gsize            len,
+                                 LkPageContents  *page,
+                                 GError         **error);
+void     lk_page_contents_clear (LkPageContents  *page);
 
 /* The top-level "@odata.nextLink" of a page, found without reading its devices (a fraction of
  * the time), so the next page can be requested while this one is read; NULL when there is
  * none or the page is not a JSON object. Where both succeed, the same link as
- * lk_device_page_parse() finds. */
-char    *lk_device_page_find_next_link (const char *data,
+ * lk_page_reader_parse() finds. */
+char    *lk_page_reader_find_next_link (const char *data,
                                         gsize       len);
 
 G_END_DECLS

@@ -1,27 +1,27 @@
-/* test-device-page.c: the streaming page reader against the JSON Graph sends, and worse. */
+/* test-page-reader.c: the streaming page reader against the JSON Graph sends, and worse. */
 #include "config.h"
 
 #include <string.h>
 
 #include "lk-device.h"
-#include "lk-device-page.h"
+#include "lk-page-reader.h"
 #include "lk-graph-error.h"
 
 static void
-parse_ok (const char   *json,
-          LkDevicePage *page)
+parse_ok (const char     *json,
+          LkPageContents *page)
 {
   g_autoptr(GError) error = NULL;
 
   memset (page, 0, sizeof *page);
-  g_assert_true (lk_device_page_parse (json, strlen (json), page, &error));
+  g_assert_true (lk_page_reader_parse (json, strlen (json), page, &error));
   g_assert_no_error (error);
 }
 
 static void
 test_page (void)
 {
-  LkDevicePage page;
+  LkPageContents page;
   LkDevice *device;
 
   parse_ok ("{\"@odata.context\":\"x\",\"@odata.count\":2,\"value\":["
@@ -44,13 +44,13 @@ test_page (void)
   g_assert_cmpstr (lk_device_get_device_name (device), ==, "Pixel 😀");
   g_assert_cmpstr (lk_device_get_owner_type (device), ==, "personal");
   g_assert_null (lk_device_get_os_version (device));
-  lk_device_page_clear (&page);
+  lk_page_contents_clear (&page);
 }
 
 static void
 test_wrong_types_and_skips (void)
 {
-  LkDevicePage page;
+  LkPageContents page;
   LkDevice *device;
 
   parse_ok ("{\"value\":[{\"id\":\"c\",\"deviceName\":[\"x\"],\"osVersion\":13,\"isSupervised\":\"yes\"},"
@@ -64,7 +64,7 @@ test_wrong_types_and_skips (void)
   g_assert_null (lk_device_get_device_name (device));
   g_assert_cmpint (lk_device_get_is_supervised (device), ==, -1);
   g_assert_cmpuint (g_strv_length ((char **) lk_device_get_problems (device)), ==, 3);
-  lk_device_page_clear (&page);
+  lk_page_contents_clear (&page);
 }
 
 static void
@@ -79,10 +79,10 @@ test_malformed (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
-      LkDevicePage page = { 0 };
+      LkPageContents page = { 0 };
       g_autoptr(GError) error = NULL;
 
-      g_assert_false (lk_device_page_parse (bad[i], strlen (bad[i]), &page, &error));
+      g_assert_false (lk_page_reader_parse (bad[i], strlen (bad[i]), &page, &error));
       g_assert_error (error, LK_GRAPH_ERROR, LK_GRAPH_ERROR_INVALID_RESPONSE);
       g_assert_null (page.devices);
     }
@@ -92,12 +92,12 @@ static void
 test_deep_nesting (void)
 {
   GString *json = g_string_new ("{\"value\":[{\"id\":\"a\",\"x\":");
-  LkDevicePage page = { 0 };
+  LkPageContents page = { 0 };
   g_autoptr(GError) error = NULL;
 
   for (int i = 0; i < 10000; i++)
     g_string_append_c (json, '[');
-  g_assert_false (lk_device_page_parse (json->str, json->len, &page, &error));
+  g_assert_false (lk_page_reader_parse (json->str, json->len, &page, &error));
   g_assert_error (error, LK_GRAPH_ERROR, LK_GRAPH_ERROR_INVALID_RESPONSE);
   g_string_free (json, TRUE);
 }
@@ -129,15 +129,15 @@ test_find_next_link (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
-      LkDevicePage page;
-      g_autofree char *early = lk_device_page_find_next_link (pages[i], strlen (pages[i]));
+      LkPageContents page;
+      g_autofree char *early = lk_page_reader_find_next_link (pages[i], strlen (pages[i]));
 
       parse_ok (pages[i], &page);
       g_assert_cmpstr (early, ==, page.next_link);
-      lk_device_page_clear (&page);
+      lk_page_contents_clear (&page);
     }
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
-    g_assert_null (lk_device_page_find_next_link (bad[i], strlen (bad[i])));
+    g_assert_null (lk_page_reader_find_next_link (bad[i], strlen (bad[i])));
 }
 
 int
@@ -145,10 +145,10 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/device-page/page", test_page);
-  g_test_add_func ("/device-page/wrong-types-and-skips", test_wrong_types_and_skips);
-  g_test_add_func ("/device-page/malformed", test_malformed);
-  g_test_add_func ("/device-page/deep-nesting", test_deep_nesting);
-  g_test_add_func ("/device-page/find-next-link", test_find_next_link);
+  g_test_add_func ("/page-reader/page", test_page);
+  g_test_add_func ("/page-reader/wrong-types-and-skips", test_wrong_types_and_skips);
+  g_test_add_func ("/page-reader/malformed", test_malformed);
+  g_test_add_func ("/page-reader/deep-nesting", test_deep_nesting);
+  g_test_add_func ("/page-reader/find-next-link", test_find_next_link);
   return g_test_run ();
 }

@@ -1,0 +1,569 @@
+/* lk-graph-listing.c: LkGraphClient's device listing: pages requested ahead (a page's nextLink
+ * is followed as soon as it is seen, before the page is read), read in worker threads, handed
+ * to the caller in order, then ranked.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+
+#include "lk-graph-client-private.h"
+#include "lk-page-reader.h"
+#include "lk-graph-error.h"
+#include "lk-memory.h"
+
+typedef struct
+{
+  GPtrArray *devices;      /* matching devices of this page */
+  guint      n_received;   /* items in "value" */
+  guint      n_skipped;    /* items that were not devices */
+  char      *next_link;
+  gint64     count;
+  LkDeviceRanking *ranking;   /* of devices, made while they were fresh in the cache */
+} Page;
+
+static void
+page_free (Page *page)
+{
+  g_clear_pointer (&page->ranking, lk_device_ranking_free);
+  g_clear_pointer (&page->devices, g_ptr_array_unref);
+  g_free (page->next_link);
+  g_free (page);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Page, page_free)
+
+/* What a page's parser gets: the query, and where to say which page comes next before the
+ * page is read (so it can be fetched meanwhile). */
+typedef struct
+{
+  LkDeviceQuery *query;
+  GMainContext  *context;
+  GTask         *listing;
+  guint          sequence;
+} PageJob;
+
+static void
+page_job_free (PageJob *job)
+{
+  g_object_unref (job->query);
+  g_main_context_unref (job->context);
+  g_object_unref (job->listing);
+  g_free (job);
+}
+
+typedef struct
+{
+  GTask *listing;
+  guint  sequence;
+  char  *url;
+} EarlyLink;
+
+static void
+early_link_free (EarlyLink *early)
+{
+  g_object_unref (early->listing);
+  g_free (early->url);
+  g_free (early);
+}
+
+static gboolean early_link_cb (gpointer user_data);
+
+static gpointer
+parse_device_page (GBytes   *body,
+                   gpointer  parse_data,
+                   GError  **error)
+{
+  PageJob *job = parse_data;
+  LkPageContents parsed = { 0 };
+  g_autoptr(Page) page = NULL;
+  gsize len;
+  const char *data = g_bytes_get_data (body, &len);
+  char *next_link = lk_page_reader_find_next_link (data, len);
+
+  /* Said before the ~5 ms of reading the devices, always through an idle: never re-entered
+   * from here, and never before the listing's own bookkeeping for this page is done. */
+  if (next_link != NULL)
+    {
+      EarlyLink *early = g_new0 (EarlyLink, 1);
+      g_autoptr(GSource) idle = g_idle_source_new ();
+
+      early->listing = g_object_ref (job->listing);
+      early->sequence = job->sequence;
+      early->url = next_link;
+      g_source_set_callback (idle, early_link_cb, early, (GDestroyNotify) early_link_free);
+      g_source_set_static_name (idle, "[latchkey] early nextLink");
+      g_source_attach (idle, job->context);
+    }
+
+  /* The devices take about as much memory as the page's text: present in one go. */
+  lk_memory_prefault (len);
+  /* Streamed straight into devices: no JSON tree for the 1000 devices of a page. */
+  if (!lk_page_reader_parse (data, len, &parsed, error))
+    return NULL;
+
+  page = g_new0 (Page, 1);
+  page->devices = g_ptr_array_new_with_free_func (g_object_unref);
+  page->n_received = parsed.n_items;
+  page->n_skipped = parsed.n_skipped;
+  page->next_link = g_steal_pointer (&parsed.next_link);
+  page->count = parsed.count;
+  for (guint i = 0; i < parsed.devices->len; i++)
+    {
+      LkDevice *device = g_ptr_array_index (parsed.devices, i);
+
+      if (lk_device_query_score (job->query, device) > 0)
+        g_ptr_array_add (page->devices, g_object_ref (device));
+    }
+  lk_page_contents_clear (&parsed);
+  page->ranking = lk_device_query_rank (job->query, page->devices);
+  return g_steal_pointer (&page);
+}
+
+/* --- listing --------------------------------------------------------------------------------- */
+
+/* Pages requested and not yet handed to the caller: one being read, one on the wire. More only
+ * piles up bodies in memory when reading is the slower half. */
+#define MAX_AHEAD 2
+
+typedef struct
+{
+  Page   *page;
+  GError *error;
+} Arrival;
+
+static void
+arrival_free (Arrival *arrival)
+{
+  g_clear_pointer (&arrival->page, page_free);
+  g_clear_error (&arrival->error);
+  g_free (arrival);
+}
+
+typedef struct
+{
+  LkDeviceQuery    *query;
+  LkDevicePageFunc  page_func;
+  gpointer          page_data;
+  GDestroyNotify    page_data_destroy;
+  guint             plan;         /* index into the query's filters */
+  gboolean          stream_only;  /* pages go to page_func and are dropped; seen owns its ids */
+  GPtrArray        *devices;      /* every match so far */
+  GPtrArray        *rankings;     /* each page's, for the final ranking (one plan only) */
+  GHashTable       *seen;         /* device ids, borrowed from the devices */
+  gboolean          duplicates;   /* a device came twice: the rankings no longer fit, sort */
+  GHashTable       *links;        /* every URL requested in this listing: a repeat is a loop */
+  guint             total;
+  gint64            expected;
+
+  /* Pages are numbered across plans in the order they are requested and handed over in that
+   * order, whatever order they are read in. */
+  GCancellable     *cancellable;  /* the caller's, and ours to stop pages requested ahead */
+  GCancellable     *caller_cancellable;
+  gulong            cancel_id;
+  guint             n_requested;
+  guint             n_delivered;
+  GHashTable       *arrived;      /* sequence → Arrival, read but not handed over yet */
+  GHashTable       *followed;     /* sequence → the nextLink requested after that page */
+  char             *held_link;    /* known, waiting for room (MAX_AHEAD) */
+
+  /* Threading: every field is the listing's thread's alone (its context, where it started),
+   * with one handover. `done` is set there when the listing's outcome is decided: after an
+   * error or a cancellation nothing more is read, and for the final sort the listing is lent
+   * whole to a worker (sort_in_thread) until sorted_cb. From `done` on, late pages
+   * (listing_page_cb) and early nextLinks (early_link_cb) are dropped without touching any
+   * other field. A page's parser, in a worker, sees only its PageJob. */
+  GMainContext     *context;
+  gboolean          done;
+} Listing;
+
+#define assert_on_listing_thread(listing) g_assert (g_main_context_is_owner ((listing)->context))
+
+static void
+listing_free (Listing *listing)
+{
+  if (listing->page_data_destroy != NULL)
+    listing->page_data_destroy (listing->page_data);
+  if (listing->cancel_id != 0)
+    g_cancellable_disconnect (listing->caller_cancellable, listing->cancel_id);
+  g_clear_object (&listing->caller_cancellable);
+  g_clear_object (&listing->cancellable);
+  g_clear_pointer (&listing->arrived, g_hash_table_unref);
+  g_clear_pointer (&listing->followed, g_hash_table_unref);
+  g_free (listing->held_link);
+  g_clear_pointer (&listing->seen, g_hash_table_unref);
+  g_clear_pointer (&listing->links, g_hash_table_unref);
+  g_clear_pointer (&listing->devices, g_ptr_array_unref);
+  g_clear_pointer (&listing->rankings, g_ptr_array_unref);
+  g_clear_object (&listing->query);
+  g_main_context_unref (listing->context);
+  g_free (listing);
+}
+
+static void
+listing_return_error (GTask  *task,
+                      GError *error)
+{
+  Listing *listing = g_task_get_task_data (task);
+
+  listing->done = TRUE;
+  /* Pages requested ahead are not wanted any more. */
+  g_cancellable_cancel (listing->cancellable);
+  g_task_return_error (task, error);
+}
+
+static void
+sort_in_thread (GTask        *sort_task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Listing *listing = task_data;
+
+  if (lk_device_query_get_filters (listing->query)->len <= 1 && !listing->duplicates)
+    lk_device_query_merge (listing->query, listing->rankings, listing->devices);
+  else
+    lk_device_query_sort (listing->query, listing->devices);
+  g_task_return_boolean (sort_task, TRUE);
+}
+
+static void
+sorted_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Listing *listing = g_task_get_task_data (task);
+
+  assert_on_listing_thread (listing);
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  g_task_return_pointer (task, g_ptr_array_ref (listing->devices),
+                         (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void request_page (GTask *task, const char *url);
+
+static void
+listing_next_plan (GTask *task)
+{
+  LkGraphClient *self = g_task_get_source_object (task);
+  Listing *listing = g_task_get_task_data (task);
+  GPtrArray *filters = lk_device_query_get_filters (listing->query);
+  g_autofree char *url = NULL;
+
+  if (listing->plan > 0 && listing->plan >= filters->len)
+    {
+      /* Ranking 100 000 devices takes tens of milliseconds: not on the main loop, and with
+       * one plan as a merge of the pages, which were ranked as they were read. */
+      /* No source object: the worker may drop the last reference (see ParseWork). */
+      g_autoptr(GTask) sort_task = g_task_new (NULL, g_task_get_cancellable (task), sorted_cb,
+                                               g_object_ref (task));
+
+      listing->done = TRUE;
+      g_task_set_source_tag (sort_task, listing_next_plan);
+      g_task_set_task_data (sort_task, listing, NULL);
+      g_task_run_in_thread (sort_task, sort_in_thread);
+      return;
+    }
+
+  url = lk_graph_client_list_url (self, filters->len > 0 ? g_ptr_array_index (filters, listing->plan) : NULL);
+  listing->plan++;
+  request_page (task, url);
+}
+
+/* The page after page @sequence is at @url: requested now, or as soon as there is room.
+ * FALSE: the listing ended with an error. */
+static gboolean
+follow_link (GTask      *task,
+             guint       sequence,
+             const char *url)
+{
+  Listing *listing = g_task_get_task_data (task);
+
+  if (g_hash_table_contains (listing->followed, GUINT_TO_POINTER (sequence)))
+    return TRUE;
+  g_hash_table_insert (listing->followed, GUINT_TO_POINTER (sequence), g_strdup (url));
+  /* A page linking back to one already read (or to itself) would be fetched forever. */
+  if (g_hash_table_contains (listing->links, url))
+    {
+      g_autofree char *message = g_strdup_printf (_("Microsoft Graph linked page %u back to a page already read in this listing, so the listing was stopped."),
+                                                  sequence + 1);
+
+      listing_return_error (task, lk_graph_error_new_literal_full (LK_GRAPH_ERROR_INVALID_RESPONSE,
+                                                                   message, 200, NULL, NULL, NULL));
+      return FALSE;
+    }
+  if (listing->n_requested - listing->n_delivered >= MAX_AHEAD)
+    {
+      g_free (listing->held_link);
+      listing->held_link = g_strdup (url);
+      return TRUE;
+    }
+  request_page (task, url);
+  return TRUE;
+}
+
+static gboolean
+early_link_cb (gpointer user_data)
+{
+  EarlyLink *early = user_data;
+  Listing *listing = g_task_get_task_data (early->listing);
+
+  assert_on_listing_thread (listing);
+  if (!listing->done && !g_cancellable_is_cancelled (listing->cancellable))
+    (void) follow_link (early->listing, early->sequence, early->url);
+  return G_SOURCE_REMOVE;
+}
+
+/* A stream-only listing's page: handed over and dropped. One plan reads each device once
+ * (a service repeating one is passed on as sent: remembering every id would make memory grow
+ * with the tenant); several plans find the same devices, so their ids are kept. */
+static void
+deliver_page_streamed (Listing *listing,
+                       Page    *page,
+                       guint    n_plans)
+{
+  g_autoptr(GPtrArray) fresh = g_ptr_array_new_full (page->devices->len, g_object_unref);
+
+  for (guint i = 0; i < page->devices->len; i++)
+    {
+      LkDevice *device = g_ptr_array_index (page->devices, i);
+      const char *id = lk_device_get_id (device);
+
+      if (n_plans > 1 && g_hash_table_contains (listing->seen, id))
+        {
+          g_object_unref (device);
+          continue;
+        }
+      if (n_plans > 1)
+        g_hash_table_add (listing->seen, g_strdup (id));
+      g_ptr_array_add (fresh, device);
+    }
+  g_clear_pointer (&page->ranking, lk_device_ranking_free);
+  listing->total += page->n_received;
+  if (page->count >= 0 && listing->plan == 1)
+    listing->expected = page->count;
+  if (listing->page_func != NULL)
+    listing->page_func (fresh, listing->total, listing->expected, listing->page_data);
+}
+
+static void
+deliver_page (GTask *task,
+              Page  *page)
+{
+  Listing *listing = g_task_get_task_data (task);
+  GPtrArray *filters = lk_device_query_get_filters (listing->query);
+  g_autoptr(GPtrArray) fresh = NULL;
+
+  /* The page's references move to the listing; the caller borrows them. */
+  g_ptr_array_set_free_func (page->devices, NULL);
+  if (listing->stream_only)
+    {
+      deliver_page_streamed (listing, page, filters->len);
+      return;
+    }
+  /* Several plans may find the same device, and a page may repeat one of an earlier page (a
+   * service that reorders while paging, or a hostile one): report each once. */
+  fresh = g_ptr_array_sized_new (page->devices->len);
+  for (guint i = 0; i < page->devices->len; i++)
+    {
+      LkDevice *device = g_ptr_array_index (page->devices, i);
+
+      if (g_hash_table_add (listing->seen, (gpointer) lk_device_get_id (device)))
+        g_ptr_array_add (fresh, device);
+      else
+        {
+          /* The page's ranking borrows the device dropped here: rankings are no use now. */
+          listing->duplicates = TRUE;
+          g_ptr_array_set_size (listing->rankings, 0);
+          g_clear_pointer (&page->ranking, lk_device_ranking_free);
+          g_object_unref (device);
+        }
+    }
+  if (filters->len <= 1 && page->ranking != NULL && !listing->duplicates)
+    g_ptr_array_add (listing->rankings, g_steal_pointer (&page->ranking));
+  if (fresh->len > 0)
+    g_ptr_array_extend (listing->devices, fresh, NULL, NULL);
+  /* Several plans are several listings of overlapping devices: their counts do not add up to
+   * anything the admin will see, so the count is of the distinct matches, with no total. */
+  if (filters->len <= 1)
+    listing->total += page->n_received;
+  else
+    listing->total = listing->devices->len;
+  if (page->count >= 0 && filters->len <= 1)
+    listing->expected = page->count;
+  if (listing->expected >= 0 && listing->total > listing->expected)
+    listing->expected = -1;
+  if (page->n_skipped > 0)
+    g_debug ("Graph: skipped %u list items that were not devices", page->n_skipped);
+
+  if (listing->page_func != NULL)
+    listing->page_func (fresh, listing->total, listing->expected, listing->page_data);
+}
+
+/* Hands over the pages that are next in order; returns FALSE once the listing has ended. */
+static gboolean
+deliver_arrived (GTask *task)
+{
+  Listing *listing = g_task_get_task_data (task);
+  gpointer key = GUINT_TO_POINTER (listing->n_delivered);
+  Arrival *arrival = NULL;
+  const char *early;
+
+  while (g_hash_table_steal_extended (listing->arrived, key, NULL, (gpointer *) &arrival))
+    {
+      g_autoptr(GError) error = g_steal_pointer (&arrival->error);
+      g_autoptr(Page) page = g_steal_pointer (&arrival->page);
+
+      arrival_free (arrival);
+      if (g_task_return_error_if_cancelled (task))
+        {
+          listing->done = TRUE;
+          return FALSE;
+        }
+      if (page == NULL && error == NULL)
+        error = lk_graph_error_new_literal_full (LK_GRAPH_ERROR_INVALID_RESPONSE, NULL, 204,
+                                                 NULL, NULL, NULL);
+      if (error != NULL)
+        {
+          listing_return_error (task, g_steal_pointer (&error));
+          return FALSE;
+        }
+
+      deliver_page (task, page);
+      early = g_hash_table_lookup (listing->followed, key);
+      listing->n_delivered++;
+      if (early != NULL && g_strcmp0 (early, page->next_link) != 0)
+        {
+          /* lk_page_reader_find_next_link() agrees with the full reader by construction. */
+          listing_return_error (task, lk_graph_error_new_literal_full (LK_GRAPH_ERROR_INVALID_RESPONSE,
+                                                                       NULL, 200, NULL, NULL, NULL));
+          return FALSE;
+        }
+      if (page->next_link == NULL)
+        {
+          listing_next_plan (task);
+          return FALSE;
+        }
+      if (!follow_link (task, GPOINTER_TO_UINT (key), page->next_link))
+        return FALSE;
+      if (listing->held_link != NULL && listing->n_requested - listing->n_delivered < MAX_AHEAD)
+        {
+          g_autofree char *held = g_steal_pointer (&listing->held_link);
+
+          request_page (task, held);
+        }
+      key = GUINT_TO_POINTER (listing->n_delivered);
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  GTask *task;
+  guint  sequence;
+} Fetch;
+
+static void
+listing_page_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Fetch *fetch = user_data;
+  g_autoptr(GTask) task = fetch->task;
+  Listing *listing = g_task_get_task_data (task);
+  Arrival *arrival = g_new0 (Arrival, 1);
+  guint sequence = fetch->sequence;
+
+  g_free (fetch);
+  assert_on_listing_thread (listing);
+  arrival->page = lk_graph_send_finish (LK_GRAPH_CLIENT (source), result, &arrival->error);
+  if (listing->done)
+    {
+      arrival_free (arrival);
+      return;
+    }
+  g_hash_table_insert (listing->arrived, GUINT_TO_POINTER (sequence), arrival);
+  deliver_arrived (task);
+}
+
+static void
+request_page (GTask      *task,
+              const char *url)
+{
+  LkGraphClient *self = g_task_get_source_object (task);
+  Listing *listing = g_task_get_task_data (task);
+  Fetch *fetch = g_new0 (Fetch, 1);
+  PageJob *job = g_new0 (PageJob, 1);
+
+  g_hash_table_add (listing->links, g_strdup (url));
+  fetch->task = g_object_ref (task);
+  fetch->sequence = listing->n_requested++;
+  job->query = g_object_ref (listing->query);
+  job->context = g_main_context_ref_thread_default ();
+  job->listing = g_object_ref (task);
+  job->sequence = fetch->sequence;
+  /* The nextLink is followed whole, and checked like any URL before a token goes with it. */
+  lk_graph_send_async (self, &(LkGraphCall) { .method = "GET", .url = url, .parse = parse_device_page,
+                                              .parse_data = job,
+                                              .parse_data_free = (GDestroyNotify) page_job_free,
+                                              .result_free = (GDestroyNotify) page_free },
+                       listing->cancellable, listing_page_cb, fetch);
+}
+
+void
+lk_graph_client_list_devices_async (LkGraphClient       *self,
+                                    LkDeviceQuery       *query,
+                                    LkDevicePageFunc     page_func,
+                                    gpointer             page_data,
+                                    GDestroyNotify       page_data_destroy,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Listing *listing;
+
+  g_return_if_fail (LK_IS_GRAPH_CLIENT (self));
+  g_return_if_fail (LK_IS_DEVICE_QUERY (query));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lk_graph_client_list_devices_async);
+  listing = g_new0 (Listing, 1);
+  listing->query = g_object_ref (query);
+  listing->page_func = page_func;
+  listing->page_data = page_data;
+  listing->page_data_destroy = page_data_destroy;
+  listing->devices = g_ptr_array_new_with_free_func (g_object_unref);
+  listing->rankings = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_device_ranking_free);
+  listing->stream_only = self->stream_only;
+  listing->seen = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                         listing->stream_only ? g_free : NULL, NULL);
+  listing->links = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  listing->expected = -1;
+  listing->context = g_main_context_ref_thread_default ();
+  listing->arrived = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) arrival_free);
+  listing->followed = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  listing->cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      listing->caller_cancellable = g_object_ref (cancellable);
+      listing->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (lk_graph_forward_cancel_cb),
+                                                  g_object_ref (listing->cancellable), g_object_unref);
+    }
+  g_task_set_task_data (task, listing, (GDestroyNotify) listing_free);
+
+  listing_next_plan (task);
+}
+
+GPtrArray *
+lk_graph_client_list_devices_finish (LkGraphClient  *self,
+                                     GAsyncResult   *result,
+                                     GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,15 @@
+/* lk-open-uri.h: how a sign-in opens the browser. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Opens @uri in a browser. Returns FALSE with @error when it cannot. The default uses
+ * g_app_info_launch_default_for_uri_async(), i.e. the OpenURI portal under Flatpak. Tests
+ * pass a function that plays the browser. */
+typedef gboolean (*LkOpenUriFunc) (const char  *uri,
+                                   gpointer     user_data,
+                                   GError     **error);
+
+G_END_DECLS
