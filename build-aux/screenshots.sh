@@ -6,8 +6,9 @@ BUILD=${BUILD:-_build}
 ninja -C "$BUILD" tests/ui/screenshot
 out=data/screenshots
 mkdir -p "$out"
+# Each shot in a state folder of its own: the pictures never show this machine's own journal.
 shot () {
-  xvfb-run -a -s "-screen 0 1400x1000x24" env GSETTINGS_BACKEND=memory \
+  xvfb-run -a -s "-screen 0 1400x1000x24" env GSETTINGS_BACKEND=memory XDG_STATE_HOME="$(mktemp -d)" \
     GSETTINGS_SCHEMA_DIR="$PWD/$BUILD/data" NO_AT_BRIDGE=1 LANGUAGE="${LANG_UI:-en}" \
     LC_ALL="${LC_UI:-C.UTF-8}" LK_LOCALEDIR="$PWD/$BUILD/po" \
     "$BUILD/tests/ui/screenshot" "$@"
@@ -60,3 +61,9 @@ shot "$out/account-menu-wide-light.png" 1200 800 light --account-menu
 LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/account-menu-wide-dark-it.png" 1200 800 dark --account-menu
 LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/unlock-filevault-light-it.png" 1200 800 light --unlock "MacBook Pro di Lorenzo" filevault
 LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/unlock-rotate-light-it.png" 1200 800 light --unlock DESKTOP-7QK2L9M laps rotate
+# Every unlock card in both languages.
+shot "$out/unlock-filevault-dark.png" 1200 800 dark --unlock "MacBook Pro di Lorenzo" filevault
+shot "$out/unlock-macos-admin-light.png" 1200 800 light --unlock "MacBook Pro di Lorenzo" macos-admin
+LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/unlock-laps-dark-it.png" 1200 800 dark --unlock DESKTOP-7QK2L9M laps
+LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/unlock-bitlocker-light-it.png" 1200 800 light --unlock LAPTOP-SOBRIEN bitlocker
+LANG_UI=it LC_UI=it_IT.UTF-8 shot "$out/unlock-macos-admin-dark-it.png" 1200 800 dark --unlock "MacBook Pro di Lorenzo" macos-admin
