@@ -38,7 +38,8 @@
 #include "lk-memory.h"
 #include "lk-sandbox.h"
 
-#define TOKEN_ENV "LK_BENCH_TOKEN"
+#include "lk-bench-private.h"
+
 #define CHILD_TIMEOUT_S 600
 
 /* --- what a child measures ------------------------------------------------------------------ */
@@ -593,50 +594,6 @@ child_curl (const char *graph_url,
   return 0;
 }
 
-/* Inside cold-start.sh's X server: from spawning `latchkey --demo` to its benchmark hook's
- * line (it prints the time since its main() and quits). */
-static int
-child_cold (const char *hook,
-            const char *latchkey)
-{
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GDataInputStream) input = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autofree char *line = NULL;
-  const char *variable = g_str_equal (hook, "cold-frame") ? "LATCHKEY_BENCH_FIRST_FRAME"
-                                                          : "LATCHKEY_BENCH_FIRST_RESULT";
-  gint64 start;
-  double wall;
-
-  g_subprocess_launcher_unsetenv (launcher, TOKEN_ENV);
-  g_subprocess_launcher_setenv (launcher, variable, "1", TRUE);
-  start = g_get_monotonic_time ();
-  /* timeout(1) bounds a window that never reaches its hook. */
-  process = g_subprocess_launcher_spawn (launcher, &error, "timeout", "60", latchkey, "--demo", NULL);
-  if (process == NULL)
-    {
-      g_printerr ("lk-bench: %s\n", error->message);
-      return 1;
-    }
-  input = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
-  while ((line = g_data_input_stream_read_line (input, NULL, NULL, &error)) != NULL && line[0] != '{')
-    g_clear_pointer (&line, g_free);
-  wall = (g_get_monotonic_time () - start) / 1e6;
-  g_subprocess_wait (process, NULL, NULL);
-  if (line == NULL || !json_parser_load_from_data (parser, line, -1, NULL)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      g_printerr ("lk-bench: %s gave no %s line\n", latchkey, variable);
-      return 1;
-    }
-  *strrchr (line, '}') = '\0';
-  printf ("%s, \"%s_wall_seconds\": %.4f}\n", line,
-          g_str_equal (hook, "cold-frame") ? "first_frame" : "first_result", wall);
-  return 0;
-}
-
 static int
 child_main (const char *mode,
             const char *graph_url,
@@ -649,7 +606,7 @@ child_main (const char *mode,
   /* As latchkey and latchkey-cli do in main(). */
   lk_memory_init ();
   if (g_str_has_prefix (mode, "cold-") && graph_url != NULL)
-    return child_cold (mode, graph_url);
+    return lk_bench_window_child_cold (mode, graph_url);
   if (token == NULL || graph_url == NULL)
     {
       g_printerr ("lk-bench: --child needs --url and %s\n", TOKEN_ENV);
@@ -682,16 +639,7 @@ child_main (const char *mode,
 
 /* --- the driver ----------------------------------------------------------------------------- */
 
-typedef struct
-{
-  char       *self_path;
-  char       *graph_url;
-  char       *token;
-  GHashTable *samples;   /* "series/key" -> GArray of double */
-  guint       latency_ms;
-} Bench;
-
-static void
+void
 record (Bench      *bench,
         const char *series,
         const char *key,
@@ -739,7 +687,7 @@ child_timeout_cb (gpointer user_data)
 
 /* Runs @argv (in @cwd, with the token in the environment) and returns its last stdout line
  * parsed as a JSON object, or NULL with a message on stderr. Bounded by CHILD_TIMEOUT_S. */
-static JsonObject *
+JsonObject *
 run_json (Bench              *bench,
           const char         *cwd,
           const char * const *argv)
@@ -792,7 +740,7 @@ run_json (Bench              *bench,
 }
 
 /* Runs one child measurement and records every numeric member under @series. */
-static gboolean
+gboolean
 measure_argv (Bench              *bench,
               const char         *series,
               const char * const *argv)
@@ -848,13 +796,7 @@ quantile (GArray *sorted,
          + g_array_index (sorted, double, above) * fraction;
 }
 
-typedef struct
-{
-  double median, min, max, q1, q3;
-  guint  n;
-} Stats;
-
-static gboolean
+gboolean
 stats (Bench      *bench,
        const char *series,
        const char *key,
@@ -878,7 +820,7 @@ stats (Bench      *bench,
 }
 
 /* Prints one line of the table and returns the median (NAN when not measured). */
-static double
+double
 show (Bench      *bench,
       const char *label,
       const char *series,
@@ -943,7 +885,7 @@ report (Bench *bench,
         guint  runs,
         char **picked)
 {
-  double t_lk, t_raw, t_peer, rss_lk, rss_peer, stall;
+  double t_lk, t_raw, t_peer, rss_lk, rss_peer;
   double t_curl, t_json, t_table, rss_json, rss_table, t_peer_json, rss_peer_json;
 
   derive_rate (bench, "latchkey", n_devices);
@@ -984,11 +926,7 @@ report (Bench *bench,
   show (bench, "peak RSS, raw floor", "raw", "peak_rss_kb", "MB", 1 / 1024.0);
   rss_peer = show (bench, "peak RSS, peer (maxRSS)", "peer", "peak_rss_kb", "MB", 1 / 1024.0);
 
-  printf ("\nStreaming into the window's list model, then the ranked list (1 ms probe on the main context)\n");
-  stall = show (bench, "longest main-loop stall", "stall", "max_stall_ms", "ms", 1);
-  show (bench, "  main-thread CPU inside that stall", "stall", "max_stall_cpu_ms", "ms", 1);
-  show (bench, "  when it happened", "stall", "max_stall_at_seconds", "s", 1);
-  show (bench, "listing time with the probe and the store", "stall", "seconds", "s", 1);
+  lk_bench_window_report (bench);
 
   printf ("\nSearch: query -> first page with a match (and the whole search)\n");
   for (guint i = 0; i < 3; i++)
@@ -1012,13 +950,6 @@ report (Bench *bench,
       show (bench, "final ranking of all devices, CPU", "parse-only", "final_sort_cpu_seconds", "s", 1);
     }
 
-  printf ("\nStart of latchkey --demo under Xvfb, not running before, caches warm (from main() / from exec)\n");
-  show (bench, "to the first painted frame, empty caches (1 run)", "warm-up", "first_frame_seconds", "s", 1);
-  show (bench, "to the first painted frame", "cold", "first_frame_seconds", "s", 1);
-  show (bench, "  from exec", "cold", "first_frame_wall_seconds", "s", 1);
-  show (bench, "to the first search result", "cold", "first_result_seconds", "s", 1);
-  show (bench, "  from exec", "cold", "first_result_wall_seconds", "s", 1);
-
   printf ("\nRatios (same machine, same run)\n");
   print_ratio ("time Latchkey/peer", t_lk / t_peer, 1 / 3.0);
   print_ratio ("time Latchkey/raw floor", t_lk / t_raw, 1.5);
@@ -1030,14 +961,7 @@ report (Bench *bench,
   print_ratio ("peak RSS latchkey-cli table/peer", rss_table / rss_peer, 0.5);
   print_ratio ("time latchkey-cli --json/SDK printing", t_json / t_peer_json, 1 / 3.0);
   print_ratio ("peak RSS latchkey-cli --json/SDK printing", rss_json / rss_peer_json, 0.5);
-  if (!isnan (stall))
-    {
-      Stats s;
-
-      stats (bench, "stall", "max_stall_ms", &s);
-      printf ("  %-48s %12.2f ms      goal ≤ 16 ms in every run: %s\n", "worst main-loop stall",
-              s.max, s.max <= 16 ? "met" : "NOT MET");
-    }
+  lk_bench_window_report_goals (bench);
 }
 
 /* --check: every listing saw every device, every search found its device, nothing is missing
@@ -1091,6 +1015,7 @@ check (Bench    *bench,
     {
       ok &= check_series (bench, "parse-only", "devices", n_devices, n_devices);
     }
+  ok &= lk_bench_window_check (bench);
   if (g_hash_table_contains (bench->samples, "peer/devices"))
     ok &= check_series (bench, "peer", "devices", n_devices, n_devices);
   (void) runs;
@@ -1141,7 +1066,7 @@ stop_server (GSubprocess *server)
   g_subprocess_wait (server, NULL, NULL);
 }
 
-static gboolean
+gboolean
 have_program (const char *name)
 {
   g_autofree char *path = g_find_program_in_path (name);
@@ -1196,40 +1121,6 @@ measure_peer (Bench      *bench,
   record (bench, series, "peak_rss_kb", json_object_get_double_member (result, "peak_rss_kb"));
 }
 
-/* Cold start, in a private X server, session bus and keyring (tests/bench/cold-start.sh runs
- * this program again with --child cold-frame/cold-result inside them, one fresh set per run). */
-static void
-measure_cold_start (Bench      *bench,
-                    const char *latchkey,
-                    guint       runs)
-{
-  g_autofree char *script = g_build_filename (LK_BENCH_SOURCE_DIR, "cold-start.sh", NULL);
-  g_autofree char *cache = g_dir_make_tmp ("lk-bench-cache-XXXXXX", NULL);
-
-  /* Caches persist across the runs, as for an app that has started before on this desktop;
-   * one start that is not counted warms them (Mesa's shader cache is ~1.2 s on llvmpipe). */
-  if (cache != NULL)
-    g_setenv ("LK_BENCH_CACHE_DIR", cache, TRUE);
-  for (guint i = 0; i <= runs; i++)
-    for (guint hook = 0; hook < 2; hook++)
-      {
-        const char *argv[] = { "sh", script, bench->self_path, "--child",
-                               hook == 0 ? "cold-frame" : "cold-result", "--url", latchkey, NULL };
-
-        if (!measure_argv (bench, i == 0 ? "warm-up" : "cold", argv))
-          break;
-      }
-  g_unsetenv ("LK_BENCH_CACHE_DIR");
-  if (cache != NULL)
-    {
-      const char *rm[] = { "rm", "-rf", cache, NULL };
-      g_autoptr(GSubprocess) remove = g_subprocess_newv (rm, G_SUBPROCESS_FLAGS_NONE, NULL);
-
-      if (remove != NULL)
-        g_subprocess_wait (remove, NULL, NULL);
-    }
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -1239,15 +1130,17 @@ main (int   argc,
   g_autofree char *text = NULL;
   g_autofree char *latchkey = NULL;
   g_autofree char *peer_dir = NULL;
-  g_autofree char *schemas = NULL;
   int n_devices = 100000, runs = 5, latency_ms = 0;
   gboolean no_peer = FALSE, no_cold = FALSE, breakdown = FALSE, checked = FALSE;
+  gboolean no_window = FALSE, window_only = FALSE;
   GOptionEntry entries[] = {
     { "devices", 'n', 0, G_OPTION_ARG_INT, &n_devices, "Devices in the sandbox (100000)", "N" },
     { "runs", 'r', 0, G_OPTION_ARG_INT, &runs, "Runs of each measurement (5)", "R" },
     { "latency", 0, 0, G_OPTION_ARG_INT, &latency_ms, "The sandbox's answer delay in ms (0)", "MS" },
     { "no-peer", 0, 0, G_OPTION_ARG_NONE, &no_peer, "Do not run the Node peer", NULL },
     { "no-cold-start", 0, 0, G_OPTION_ARG_NONE, &no_cold, "Do not measure latchkey --demo's start", NULL },
+    { "no-window", 0, 0, G_OPTION_ARG_NONE, &no_window, "Do not measure the window with every device", NULL },
+    { "window-only", 0, 0, G_OPTION_ARG_NONE, &window_only, "Measure only the window (its rows and its start)", NULL },
     { "check", 0, 0, G_OPTION_ARG_NONE, &checked, "Fail unless every measurement saw every device", NULL },
     { "breakdown", 0, 0, G_OPTION_ARG_NONE, &breakdown, "Also measure the page reader and the ranking alone", NULL },
     { "latchkey", 0, 0, G_OPTION_ARG_FILENAME, &latchkey, "The GUI binary for the cold start", "PATH" },
@@ -1280,6 +1173,7 @@ main (int   argc,
 
   bench.self_path = g_file_read_link ("/proc/self/exe", NULL);
   bench.latency_ms = (guint) latency_ms;
+  bench.n_devices = (guint) n_devices;
   /* The build's compiled schemas, for the cold start of the window. */
   g_setenv ("GSETTINGS_SCHEMA_DIR", LK_BENCH_SCHEMA_DIR, FALSE);
   bench.samples = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
@@ -1311,7 +1205,7 @@ main (int   argc,
     picked[2] = g_strdup (json_object_get_string_member (values, "serial"));
   }
 
-  for (int i = 0; i < runs; i++)
+  for (int i = 0; i < runs && !window_only; i++)
     {
       gboolean ok = TRUE;
 
@@ -1342,15 +1236,8 @@ main (int   argc,
 
   if (latchkey == NULL)
     latchkey = g_strdup (LK_BENCH_LATCHKEY);
-  schemas = g_build_filename (g_getenv ("GSETTINGS_SCHEMA_DIR"), "gschemas.compiled", NULL);
-  if (!no_cold && g_file_test (latchkey, G_FILE_TEST_IS_EXECUTABLE) && have_program ("xvfb-run")
-      && g_file_test (schemas, G_FILE_TEST_EXISTS))
-    {
-      g_printerr ("lk-bench: cold start of %s\n", latchkey);
-      measure_cold_start (&bench, latchkey, (guint) runs);
-    }
-  else if (!no_cold)
-    g_printerr ("lk-bench: no GUI binary, compiled schemas or xvfb-run: no start of the window\n");
+  if (!lk_bench_window_measure (&bench, latchkey, (guint) runs, !no_cold, !no_window))
+    status = 1;
 
   report (&bench, (guint) n_devices, (guint) runs, picked);
   if (checked && !check (&bench, (guint) n_devices, (guint) runs, breakdown))
