@@ -3,18 +3,28 @@
 
 #include "lk-device-list.h"
 
+/* Main thread only, but for a classification in a worker (classify_in_thread()), which reads
+ * only the ranked array it was given (and the devices in it) until its task returns. */
 struct _LkDeviceList
 {
-  GObject    parent_instance;
+  GObject            parent_instance;
 
-  GPtrArray *devices;
-  gboolean   shared;   /* devices came from lk_device_list_take_all(): copy before appending */
+  GPtrArray         *devices;
+  gboolean           shared;     /* devices came from lk_device_list_take_all(): copy before appending */
+  LkDeviceClassFunc  class_func;
+  GByteArray        *classes;    /* the class of each of devices, when class_func is set */
+  guint32            filter;     /* the classes shown */
+  GArray            *shown;      /* guint positions in devices of the shown ones; NULL: all shown */
+  guint              generation; /* bumped by every change: a late classification is dropped */
+  gboolean           classifying;
+  gboolean           emptied;    /* between the two halves of a split change: no items */
 };
 
 enum
 {
   PROP_0,
   PROP_N_ITEMS,
+  PROP_SETTLED,
   N_PROPS
 };
 
@@ -27,9 +37,17 @@ lk_device_list_get_item_type (GListModel *model)
 }
 
 static guint
+n_shown (LkDeviceList *self)
+{
+  if (self->emptied)
+    return 0;
+  return self->shown != NULL ? self->shown->len : self->devices->len;
+}
+
+static guint
 lk_device_list_get_n_items (GListModel *model)
 {
-  return LK_DEVICE_LIST (model)->devices->len;
+  return n_shown (LK_DEVICE_LIST (model));
 }
 
 static gpointer
@@ -38,8 +56,10 @@ lk_device_list_get_item (GListModel *model,
 {
   LkDeviceList *self = LK_DEVICE_LIST (model);
 
-  if (position >= self->devices->len)
+  if (position >= n_shown (self))
     return NULL;
+  if (self->shown != NULL)
+    position = g_array_index (self->shown, guint, position);
   return g_object_ref (g_ptr_array_index (self->devices, position));
 }
 
@@ -60,6 +80,8 @@ lk_device_list_finalize (GObject *object)
   LkDeviceList *self = LK_DEVICE_LIST (object);
 
   g_ptr_array_unref (self->devices);
+  g_byte_array_unref (self->classes);
+  g_clear_pointer (&self->shown, g_array_unref);
 
   G_OBJECT_CLASS (lk_device_list_parent_class)->finalize (object);
 }
@@ -75,7 +97,10 @@ lk_device_list_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_N_ITEMS:
-      g_value_set_uint (value, self->devices->len);
+      g_value_set_uint (value, n_shown (self));
+      break;
+    case PROP_SETTLED:
+      g_value_set_boolean (value, !self->classifying);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -92,6 +117,8 @@ lk_device_list_class_init (LkDeviceListClass *klass)
 
   props[PROP_N_ITEMS] = g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
                                            G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  props[PROP_SETTLED] = g_param_spec_boolean ("settled", NULL, NULL, TRUE,
+                                              G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 }
 
@@ -99,6 +126,8 @@ static void
 lk_device_list_init (LkDeviceList *self)
 {
   self->devices = g_ptr_array_new_with_free_func (g_object_unref);
+  self->classes = g_byte_array_new ();
+  self->filter = G_MAXUINT32;
 }
 
 LkDeviceList *
@@ -107,17 +136,45 @@ lk_device_list_new (void)
   return g_object_new (LK_TYPE_DEVICE_LIST, NULL);
 }
 
+/* GTK 4.8's list view, when rows it holds (up to 200 around the visible ones) are among the
+ * removed items, looks every added item up to find their rows again: ~0.5 µs each, 0.2–0.6 s
+ * for a million. Said as two changes (all out, then all in) it drops its rows and makes them
+ * anew instead, ~1 ms a row on the benchmark's machine. A new list (the ranking) has other
+ * devices on screen anyway: split above SPLIT_NEW_ABOVE. A filter keeps most of the devices
+ * on screen, whose rows the lookups save: split only where the lookups cost more. */
+#define SPLIT_NEW_ABOVE 10000
+#define SPLIT_FILTERED_ABOVE 300000
+
+static void
+replaced_split (LkDeviceList *self,
+                guint         position,
+                guint         removed,
+                guint         added,
+                guint         split_above)
+{
+  if (removed == 0 && added == 0)
+    return;
+  if (position == 0 && removed > 0 && added > split_above)
+    {
+      /* Every item goes, then the new ones come: the list reads as empty in between. */
+      self->emptied = TRUE;
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
+      self->emptied = FALSE;
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, added);
+    }
+  else
+    g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
+  if (removed != added)
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_N_ITEMS]);
+}
+
 static void
 replaced (LkDeviceList *self,
           guint         position,
           guint         removed,
           guint         added)
 {
-  if (removed == 0 && added == 0)
-    return;
-  g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
-  if (removed != added)
-    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_N_ITEMS]);
+  replaced_split (self, position, removed, added, SPLIT_NEW_ABOVE);
 }
 
 static gpointer
@@ -127,15 +184,39 @@ ref_device (gconstpointer device,
   return g_object_ref ((gpointer) device);
 }
 
+static void
+set_classifying (LkDeviceList *self,
+                 gboolean      classifying)
+{
+  if (self->classifying == classifying)
+    return;
+  self->classifying = classifying;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_SETTLED]);
+}
+
+/* Adds to shown the positions from @from on whose class the filter lets through. */
+static void
+show_from (LkDeviceList *self,
+           guint         from)
+{
+  const guint8 *classes = self->classes->data;
+
+  for (guint i = from; i < self->classes->len; i++)
+    if (self->filter & (1u << classes[i]))
+      g_array_append_val (self->shown, i);
+}
+
 void
 lk_device_list_append (LkDeviceList *self,
                        GPtrArray    *devices)
 {
-  guint position;
+  guint position, before;
 
   g_return_if_fail (LK_IS_DEVICE_LIST (self));
   g_return_if_fail (devices != NULL);
 
+  self->generation++;
+  set_classifying (self, FALSE);
   if (self->shared)
     {
       GPtrArray *own = g_ptr_array_copy (self->devices, ref_device, NULL);
@@ -145,12 +226,19 @@ lk_device_list_append (LkDeviceList *self,
       self->shared = FALSE;
     }
   position = self->devices->len;
+  before = n_shown (self);
   for (guint i = 0; i < devices->len; i++)
     {
-      g_return_if_fail (LK_IS_DEVICE (g_ptr_array_index (devices, i)));
-      g_ptr_array_add (self->devices, g_object_ref (g_ptr_array_index (devices, i)));
+      LkDevice *device = g_ptr_array_index (devices, i);
+
+      g_return_if_fail (LK_IS_DEVICE (device));
+      g_ptr_array_add (self->devices, g_object_ref (device));
+      if (self->class_func != NULL)
+        g_byte_array_append (self->classes, (guint8[]) { self->class_func (device) }, 1);
     }
-  replaced (self, position, 0, devices->len);
+  if (self->shown != NULL)
+    show_from (self, position);
+  replaced (self, before, 0, n_shown (self) - before);
 }
 
 /* Dropping 100 000 references at once is several milliseconds of the main loop, after the
@@ -178,32 +266,176 @@ release (GPtrArray *old)
   g_idle_add_full (G_PRIORITY_LOW, release_step_cb, old, (GDestroyNotify) g_ptr_array_unref);
 }
 
+static void
+refilter (LkDeviceList *self)
+{
+  g_clear_pointer (&self->shown, g_array_unref);
+  if (self->filter == G_MAXUINT32 || self->class_func == NULL)
+    return;
+  self->shown = g_array_sized_new (FALSE, FALSE, sizeof (guint), self->devices->len);
+  show_from (self, 0);
+}
+
+/* Puts @devices with their @classes in place of every item. */
+static void
+install (LkDeviceList *self,
+         GPtrArray    *devices,
+         GByteArray   *classes)
+{
+  guint before = n_shown (self);
+  g_autoptr(GPtrArray) old = g_steal_pointer (&self->devices);
+
+  self->devices = g_ptr_array_ref (devices);
+  self->shared = TRUE;
+  g_byte_array_unref (self->classes);
+  self->classes = g_byte_array_ref (classes);
+  refilter (self);
+  replaced (self, 0, before, n_shown (self));
+  release (g_steal_pointer (&old));
+}
+
+static GByteArray *
+classify (LkDeviceClassFunc  func,
+          GPtrArray         *devices)
+{
+  GByteArray *classes = g_byte_array_sized_new (devices->len);
+
+  g_byte_array_set_size (classes, func != NULL ? devices->len : 0);
+  for (guint i = 0; func != NULL && i < devices->len; i++)
+    classes->data[i] = func (g_ptr_array_index (devices, i));
+  return classes;
+}
+
+/* A million devices take their class in ~0.1 s: longer than a frame. */
+#define CLASSIFY_IN_THREAD_ABOVE 20000
+
+typedef struct
+{
+  GPtrArray         *devices;
+  LkDeviceClassFunc  func;
+  guint              generation;
+} Classification;
+
+static void
+classification_free (Classification *classification)
+{
+  g_ptr_array_unref (classification->devices);
+  g_free (classification);
+}
+
+static void
+classify_in_thread (GTask        *task,
+                    gpointer      source,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  Classification *classification = task_data;
+
+  g_task_return_pointer (task, classify (classification->func, classification->devices),
+                         (GDestroyNotify) g_byte_array_unref);
+}
+
+static void
+classified_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  LkDeviceList *self = LK_DEVICE_LIST (source);
+  Classification *classification = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GByteArray) classes = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  if (classification->generation != self->generation)
+    return;
+  install (self, classification->devices, classes);
+  set_classifying (self, FALSE);
+}
+
 void
 lk_device_list_take_all (LkDeviceList *self,
                          GPtrArray    *devices)
 {
-  g_autoptr(GPtrArray) old = NULL;
+  g_autoptr(GTask) task = NULL;
+  Classification *classification;
 
   g_return_if_fail (LK_IS_DEVICE_LIST (self));
   g_return_if_fail (devices != NULL);
 
-  old = g_steal_pointer (&self->devices);
-  self->devices = g_ptr_array_ref (devices);
-  self->shared = TRUE;
-  replaced (self, 0, old->len, devices->len);
-  release (g_steal_pointer (&old));
+  self->generation++;
+  if (self->class_func == NULL || devices->len <= CLASSIFY_IN_THREAD_ABOVE)
+    {
+      g_autoptr(GByteArray) classes = classify (self->class_func, devices);
+
+      install (self, devices, classes);
+      set_classifying (self, FALSE);
+      return;
+    }
+  classification = g_new0 (Classification, 1);
+  classification->devices = g_ptr_array_ref (devices);
+  classification->func = self->class_func;
+  classification->generation = self->generation;
+  set_classifying (self, TRUE);
+  task = g_task_new (self, NULL, classified_cb, NULL);
+  g_task_set_source_tag (task, lk_device_list_take_all);
+  g_task_set_task_data (task, classification, (GDestroyNotify) classification_free);
+  g_task_run_in_thread (task, classify_in_thread);
 }
 
 void
 lk_device_list_remove_all (LkDeviceList *self)
 {
   g_autoptr(GPtrArray) old = NULL;
+  guint before;
 
   g_return_if_fail (LK_IS_DEVICE_LIST (self));
 
+  self->generation++;
+  set_classifying (self, FALSE);
+  before = n_shown (self);
   old = g_steal_pointer (&self->devices);
   self->devices = g_ptr_array_new_with_free_func (g_object_unref);
   self->shared = FALSE;
-  replaced (self, 0, old->len, 0);
+  g_byte_array_set_size (self->classes, 0);
+  refilter (self);
+  replaced (self, 0, before, 0);
   release (g_steal_pointer (&old));
+}
+
+void
+lk_device_list_set_class_func (LkDeviceList      *self,
+                               LkDeviceClassFunc  func)
+{
+  g_return_if_fail (LK_IS_DEVICE_LIST (self));
+  g_return_if_fail (self->devices->len == 0);
+
+  self->class_func = func;
+}
+
+void
+lk_device_list_set_filter (LkDeviceList *self,
+                           guint32       classes)
+{
+  guint before;
+
+  g_return_if_fail (LK_IS_DEVICE_LIST (self));
+
+  if (self->filter == classes)
+    return;
+  before = n_shown (self);
+  self->filter = classes;
+  refilter (self);
+  replaced_split (self, 0, before, n_shown (self), SPLIT_FILTERED_ABOVE);
+}
+
+guint
+lk_device_list_get_n_all (LkDeviceList *self)
+{
+  g_return_val_if_fail (LK_IS_DEVICE_LIST (self), 0);
+  return self->devices->len;
+}
+
+gboolean
+lk_device_list_is_settled (LkDeviceList *self)
+{
+  g_return_val_if_fail (LK_IS_DEVICE_LIST (self), TRUE);
+  return !self->classifying;
 }

@@ -3,6 +3,10 @@
  * A GListStore keeps its items in a balanced tree: replacing 100 000 streamed devices with the
  * final ranking took it 55–120 ms on the main thread. This list is an array: pages are appended
  * in one step each, and the ranked result takes the array's place without touching a device.
+ *
+ * It filters too (a GtkFilterListModel checked a million devices on the main thread at every
+ * toggle): each device gets a class (a number below 32) once, as it arrives, and a filter is a
+ * set of classes, so filtering a million devices is a scan of a million bytes.
  */
 #pragma once
 
@@ -20,9 +24,27 @@ LkDeviceList *lk_device_list_new        (void);
 void          lk_device_list_append     (LkDeviceList *self,
                                          GPtrArray    *devices);
 /* Replaces every item with @devices, which the list then holds (it takes a reference to the
- * array, which must free its elements with g_object_unref() and not change afterwards). */
+ * array, which must free its elements with g_object_unref() and not change afterwards). With a
+ * class function and a long list the devices are classified in a worker first, and the list
+ * changes when it is done (see lk_device_list_is_settled()); any other change cancels that. */
 void          lk_device_list_take_all   (LkDeviceList *self,
                                          GPtrArray    *devices);
 void          lk_device_list_remove_all (LkDeviceList *self);
+
+/* The class of a device, below 32. It may run in a worker thread (for a long ranked list): it
+ * must only read the device. */
+typedef guint (*LkDeviceClassFunc) (LkDevice *device);
+
+/* Set once, while the list is empty. */
+void          lk_device_list_set_class_func (LkDeviceList      *self,
+                                             LkDeviceClassFunc  func);
+/* Shows only the devices whose class has its bit set in @classes (G_MAXUINT32: every device). */
+void          lk_device_list_set_filter     (LkDeviceList      *self,
+                                             guint32            classes);
+/* Every device held, shown or not. */
+guint         lk_device_list_get_n_all      (LkDeviceList      *self);
+/* FALSE while a long ranked list is being classified in a worker, before it takes the place of
+ * the streamed one (the "settled" property). */
+gboolean      lk_device_list_is_settled     (LkDeviceList      *self);
 
 G_END_DECLS

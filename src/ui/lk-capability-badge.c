@@ -93,14 +93,15 @@ update (LkCapabilityBadge *self)
   g_autofree char *accessible = NULL;
   LkSupport support;
 
+  /* Hidden while it changes: a visible widget's new tooltip asks the display where the pointer
+   * is (an X round trip each), which was most of the time a list row took to bind while
+   * scrolling a big listing. Both branches below show it again. */
+  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
   for (guint i = 0; i < G_N_ELEMENTS (support_classes); i++)
     gtk_widget_remove_css_class (GTK_WIDGET (self), support_classes[i]);
 
   if (self->capability == NULL)
-    {
-      gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
-      return;
-    }
+    return;
 
   if (self->unlock_state != NULL)
     {

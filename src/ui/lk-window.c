@@ -1,9 +1,9 @@
 /* lk-window.c: the main window: search, results with capability badges, the device page.
  *
  * A search streams pages from the Graph client into an LkDeviceList (the ranked result then
- * takes its place in one step); a GtkFilterListModel applies the platform/ownership toggles
- * on top, and a GtkListView shows only what is on
- * screen, so a 100 000-device listing costs rows for one screenful.
+ * takes its place in one step), which also applies the platform/ownership toggles (as a set
+ * of device classes, so a million devices filter in a few milliseconds), and a GtkListView
+ * shows only what is on screen, so a million-device listing costs rows for one screenful.
  */
 #include "config.h"
 
@@ -54,9 +54,7 @@ struct _LkWindow
   GtkCheckButton       *filter_personal;
   GMenu                *accounts_section;
 
-  LkDeviceList         *store;
-  GtkCustomFilter      *filter;
-  GtkFilterListModel   *filtered;
+  LkDeviceList         *store;   /* what the list shows: the toggles filter it */
   GSettings            *settings;
 
   LkGraphClient        *client;
@@ -104,21 +102,43 @@ platform_allowed (LkWindow   *self,
     }
 }
 
-static gboolean
-device_filter_func (gpointer item,
-                    gpointer user_data)
-{
-  LkWindow *self = user_data;
-  LkDevice *device = item;
-  const char *owner = lk_device_get_owner_type (device);
+/* A device's class for the toggles: its platform and its owner (company, personal, other).
+ * Pure: the list may run it in a worker. */
+enum { OWNER_COMPANY, OWNER_PERSONAL, OWNER_OTHER, N_OWNERS };
 
-  if (!platform_allowed (self, lk_platform_from_operating_system (lk_device_get_operating_system (device))))
-    return FALSE;
-  if (g_strcmp0 (owner, "company") == 0)
-    return gtk_check_button_get_active (self->filter_corporate);
-  if (g_strcmp0 (owner, "personal") == 0)
-    return gtk_check_button_get_active (self->filter_personal);
-  return TRUE;
+static guint
+device_class (LkDevice *device)
+{
+  const char *owner = lk_device_get_owner_type (device);
+  LkPlatform platform = lk_platform_from_operating_system (lk_device_get_operating_system (device));
+  guint owned = g_strcmp0 (owner, "company") == 0    ? OWNER_COMPANY
+                : g_strcmp0 (owner, "personal") == 0 ? OWNER_PERSONAL
+                                                     : OWNER_OTHER;
+
+  return (guint) platform * N_OWNERS + owned;
+}
+
+G_STATIC_ASSERT (LK_PLATFORM_OTHER * N_OWNERS + OWNER_OTHER < 32);
+
+/* The classes the toggles let through. */
+static guint32
+shown_classes (LkWindow *self)
+{
+  guint32 classes = 0;
+
+  for (guint platform = 0; platform <= LK_PLATFORM_OTHER; platform++)
+    {
+      guint first = platform * N_OWNERS;
+
+      if (!platform_allowed (self, (LkPlatform) platform))
+        continue;
+      if (gtk_check_button_get_active (self->filter_corporate))
+        classes |= 1u << (first + OWNER_COMPANY);
+      if (gtk_check_button_get_active (self->filter_personal))
+        classes |= 1u << (first + OWNER_PERSONAL);
+      classes |= 1u << (first + OWNER_OTHER);
+    }
+  return classes;
 }
 
 #define N_FILTERS 7
@@ -153,7 +173,7 @@ filter_toggled_cb (LkWindow *self)
 {
   gboolean active;
 
-  if (self->filtered == NULL)
+  if (self->store == NULL)
     return;
   active = any_filter_off (self);
   /* Not by colour alone: the tooltip and what a screen reader says change with it. */
@@ -166,15 +186,9 @@ filter_toggled_cb (LkWindow *self)
                                       : _("Filter by platform and ownership"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->filter_button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   active ? _("Filters are on: some devices are hidden") : "", -1);
-  /* With every box ticked there is no filter at all: the filter model then passes changes
-   * through as they are, instead of checking 100 000 devices again when the ranked list
-   * replaces the streamed one. */
-  if (!any_filter_off (self))
-    gtk_filter_list_model_set_filter (self->filtered, NULL);
-  else if (gtk_filter_list_model_get_filter (self->filtered) == NULL)
-    gtk_filter_list_model_set_filter (self->filtered, GTK_FILTER (self->filter));
-  else
-    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  /* With every box ticked there is no filter at all: the list then shows its devices as they
+   * are, without an index of the shown ones. */
+  lk_device_list_set_filter (self->store, active ? shown_classes (self) : G_MAXUINT32);
   if (g_strcmp0 (lk_window_get_state (self), "results") == 0
       || g_strcmp0 (lk_window_get_state (self), "filtered-empty") == 0)
     show_listing (self);
@@ -208,7 +222,7 @@ sync_device_pane (LkWindow *self)
   guint position = GTK_INVALID_LIST_POSITION;
 
   if (device != NULL)
-    position = position_of (G_LIST_MODEL (self->filtered), device);
+    position = position_of (G_LIST_MODEL (self->store), device);
   gtk_single_selection_set_selected (selection, position);
   if (device == NULL || position != GTK_INVALID_LIST_POSITION)
     return;
@@ -232,10 +246,10 @@ set_state (LkWindow   *self,
 static void
 show_listing (LkWindow *self)
 {
-  guint found = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  guint found = lk_device_list_get_n_all (self->store);
   g_autofree char *description = NULL;
 
-  if (found == 0 || g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) > 0)
+  if (found == 0 || g_list_model_get_n_items (G_LIST_MODEL (self->store)) > 0)
     {
       set_state (self, "results");
       return;
@@ -483,10 +497,17 @@ page_cb (GPtrArray *devices,
     lk_device_list_append (self->store, devices);
   update_progress (self, total, expected);
   gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->store)) > 0)
+  if (lk_device_list_get_n_all (self->store) > 0)
     show_listing (self);
   else if (g_strcmp0 (lk_window_get_state (self), "throttled") == 0)
     set_state (self, "searching");
+}
+
+static void
+store_settled_cb (LkWindow *self)
+{
+  if (self->search_cancellable == NULL && lk_device_list_is_settled (self->store))
+    sync_device_pane (self);
 }
 
 static void
@@ -508,7 +529,7 @@ search_done_cb (GObject      *source,
   if (error != NULL)
     {
       /* What was found so far stays on screen; the error becomes a toast. */
-      if (g_list_model_get_n_items (G_LIST_MODEL (self->store)) > 0)
+      if (lk_device_list_get_n_all (self->store) > 0)
         {
           lk_window_add_toast (self, error->message);
           sync_device_pane (self);
@@ -583,7 +604,7 @@ search_changed_cb (LkWindow *self)
 static void
 search_activate_cb (LkWindow *self)
 {
-  g_autoptr(LkDevice) first = g_list_model_get_item (G_LIST_MODEL (self->filtered), 0);
+  g_autoptr(LkDevice) first = g_list_model_get_item (G_LIST_MODEL (self->store), 0);
 
   if (first == NULL)
     return;
@@ -615,7 +636,7 @@ throttled_cb (LkGraphClient *client,
                                        "Microsoft Graph asked Latchkey to slow down. Retrying in %u seconds…",
                                        MAX (rounded, 1)),
                           MAX (rounded, 1));
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->store)) > 0)
+  if (lk_device_list_get_n_all (self->store) > 0)
     {
       lk_window_add_toast (self, text);
       return;
@@ -660,7 +681,7 @@ static void
 list_activate_cb (LkWindow *self,
                   guint     position)
 {
-  g_autoptr(LkDevice) device = g_list_model_get_item (G_LIST_MODEL (self->filtered), position);
+  g_autoptr(LkDevice) device = g_list_model_get_item (G_LIST_MODEL (self->store), position);
 
   if (device != NULL)
     lk_window_show_device (self, device);
@@ -795,8 +816,6 @@ lk_window_dispose (GObject *object)
     g_clear_signal_handler (&self->waiting_id, self->client);
   g_clear_object (&self->client);
   /* No gtk_widget_dispose_template(): the libadwaita parent owns and unparents the content. */
-  g_clear_object (&self->filtered);
-  g_clear_object (&self->filter);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
 
@@ -904,10 +923,11 @@ lk_window_init (LkWindow *self)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
   self->store = lk_device_list_new ();
-  self->filter = gtk_custom_filter_new (device_filter_func, self, NULL);
-  self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->store)), NULL);
+  lk_device_list_set_class_func (self->store, device_class);
+  /* A long ranked list takes the streamed one's place a little after the search ends. */
+  g_signal_connect_object (self->store, "notify::settled", G_CALLBACK (store_settled_cb), self, G_CONNECT_SWAPPED);
   filter_toggled_cb (self);
-  selection = GTK_SELECTION_MODEL (gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->filtered))));
+  selection = GTK_SELECTION_MODEL (gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->store))));
   gtk_single_selection_set_autoselect (GTK_SINGLE_SELECTION (selection), FALSE);
   gtk_single_selection_set_can_unselect (GTK_SINGLE_SELECTION (selection), TRUE);
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (selection), GTK_INVALID_LIST_POSITION);
@@ -1003,7 +1023,7 @@ GListModel *
 lk_window_get_results (LkWindow *self)
 {
   g_return_val_if_fail (LK_IS_WINDOW (self), NULL);
-  return G_LIST_MODEL (self->filtered);
+  return G_LIST_MODEL (self->store);
 }
 
 const char *
