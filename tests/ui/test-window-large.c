@@ -1,0 +1,224 @@
+/* test-window-large.c: the real window with a generated tenant of 25 000 devices (more than the
+ * device list classifies on the main thread, and than it changes in one step): the ranked
+ * order it shows and what the platform and ownership toggles leave are exactly those of the
+ * devices sorted afresh, before and after a new search. Not timed: lk-bench times this. */
+#include "config.h"
+
+#include "../lk-test-widgets.h"
+
+#include "../lk-test-common.h"
+
+#include <adwaita.h>
+
+#include "lk-capability.h"
+#include "lk-device-list.h"
+#include "lk-device-query.h"
+#include "lk-sandbox.h"
+#include "lk-window.h"
+
+#define N_DEVICES 25000
+#define SCOPES "DeviceManagementManagedDevices.Read.All"
+
+typedef struct
+{
+  LkSandbox     *sandbox;
+  LkGraphClient *client;
+  LkWindow      *window;
+} Fixture;
+
+static void
+setup (Fixture       *fixture,
+       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *graph_url = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr(LkStaticToken) tokens = NULL;
+
+  fixture->sandbox = lk_sandbox_new ();
+  lk_sandbox_generate_devices (fixture->sandbox, N_DEVICES, 18);
+  g_assert_true (lk_sandbox_start (fixture->sandbox, &error));
+  graph_url = lk_sandbox_get_graph_url (fixture->sandbox);
+  token = lk_sandbox_mint_access_token (fixture->sandbox, SCOPES, 3600);
+  tokens = lk_static_token_new (token);
+  fixture->client = lk_graph_client_new (graph_url, "beta", LK_TOKEN_PROVIDER (tokens));
+  lk_graph_client_set_rate_limit (fixture->client, 100000, 100000, 20000);
+
+  fixture->window = lk_window_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1000, 700);
+  lk_window_set_demo (fixture->window, TRUE);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+}
+
+static void
+teardown (Fixture       *fixture,
+          gconstpointer  data)
+{
+  g_object_ref (fixture->window);
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  lk_test_assert_finalized_soon (fixture->window);
+  lk_test_assert_finalized_soon (fixture->client);
+  lk_sandbox_stop (fixture->sandbox);
+  g_assert_finalize_object (fixture->sandbox);
+}
+
+static void
+listed_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GPtrArray **devices = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *devices = lk_graph_client_list_devices_finish (LK_GRAPH_CLIENT (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+is_set (gpointer data)
+{
+  return *(gpointer *) data != NULL;
+}
+
+/* What @text finds, sorted afresh: the order the window must show. */
+static GPtrArray *
+expected_for (Fixture    *fixture,
+              const char *text)
+{
+  g_autoptr(LkDeviceQuery) query = lk_device_query_new (text);
+  g_autoptr(GPtrArray) listed = NULL;
+  GPtrArray *sorted;
+
+  lk_graph_client_list_devices_async (fixture->client, query, NULL, NULL, NULL, NULL, listed_cb, &listed);
+  g_assert_true (lk_test_wait_until (is_set, &listed, 60000));
+  sorted = g_ptr_array_copy (listed, (GCopyFunc) (void (*) (void)) g_object_ref, NULL);
+  g_ptr_array_set_free_func (sorted, g_object_unref);
+  /* Shuffled first, so the sort alone makes the order. */
+  for (guint i = sorted->len; i > 1; i--)
+    {
+      guint j = g_random_int_range (0, (gint32) i);
+      gpointer swap = sorted->pdata[i - 1];
+
+      sorted->pdata[i - 1] = sorted->pdata[j];
+      sorted->pdata[j] = swap;
+    }
+  lk_device_query_sort (query, sorted);
+  return sorted;
+}
+
+typedef struct
+{
+  Fixture   *fixture;
+  GPtrArray *expected;
+  gboolean   no_android;
+  gboolean   no_personal;
+} Shown;
+
+static gboolean
+passes (Shown    *shown,
+        LkDevice *device)
+{
+  LkPlatform platform = lk_platform_from_operating_system (lk_device_get_operating_system (device));
+
+  if (shown->no_android && platform == LK_PLATFORM_ANDROID)
+    return FALSE;
+  return !(shown->no_personal && g_strcmp0 (lk_device_get_owner_type (device), "personal") == 0);
+}
+
+/* The window shows exactly the expected devices that pass the toggles, in their order. */
+static gboolean
+shows_expected (gpointer data)
+{
+  Shown *shown = data;
+  GListModel *results = lk_window_get_results (shown->fixture->window);
+  const char *state = lk_window_get_state (shown->fixture->window);
+  guint position = 0;
+
+  if (!lk_device_list_is_settled (LK_DEVICE_LIST (results)) || g_strcmp0 (state, "searching") == 0)
+    return FALSE;
+  for (guint i = 0; i < shown->expected->len; i++)
+    {
+      LkDevice *device = g_ptr_array_index (shown->expected, i);
+      g_autoptr(LkDevice) item = NULL;
+
+      if (!passes (shown, device))
+        continue;
+      item = g_list_model_get_item (results, position++);
+      if (item == NULL || g_strcmp0 (lk_device_get_id (item), lk_device_get_id (device)) != 0)
+        return FALSE;
+    }
+  return position == g_list_model_get_n_items (results);
+}
+
+static GtkCheckButton *
+filter_toggle (Fixture    *fixture,
+               const char *label)
+{
+  g_autoptr(GPtrArray) toggles = g_ptr_array_new ();
+
+  lk_test_collect_widgets (GTK_WIDGET (fixture->window), GTK_TYPE_CHECK_BUTTON, toggles);
+  for (guint i = 0; i < toggles->len; i++)
+    if (g_strcmp0 (gtk_check_button_get_label (g_ptr_array_index (toggles, i)), label) == 0)
+      return g_ptr_array_index (toggles, i);
+  g_error ("no filter toggle %s", label);
+  return NULL;
+}
+
+static void
+check_shown (Shown    *shown,
+             gboolean  no_android,
+             gboolean  no_personal)
+{
+  shown->no_android = no_android;
+  shown->no_personal = no_personal;
+  g_assert_true (lk_test_wait_until (shows_expected, shown, 60000));
+}
+
+static void
+test_ranked_and_filtered (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GPtrArray) all = expected_for (fixture, "");
+  g_autoptr(GPtrArray) found = NULL;
+  GtkCheckButton *android = filter_toggle (fixture, "Android");
+  GtkCheckButton *personal = filter_toggle (fixture, "Personal");
+  GListModel *results = lk_window_get_results (fixture->window);
+  Shown shown = { fixture, all, FALSE, FALSE };
+
+  g_assert_cmpuint (all->len, ==, N_DEVICES);
+  lk_window_set_client (fixture->window, fixture->client);
+  check_shown (&shown, FALSE, FALSE);
+  g_assert_cmpuint (lk_device_list_get_n_all (LK_DEVICE_LIST (results)), ==, N_DEVICES);
+
+  gtk_check_button_set_active (android, FALSE);
+  check_shown (&shown, TRUE, FALSE);
+  g_assert_cmpuint (g_list_model_get_n_items (results), <, N_DEVICES);
+  gtk_check_button_set_active (personal, FALSE);
+  check_shown (&shown, TRUE, TRUE);
+  gtk_check_button_set_active (android, TRUE);
+  check_shown (&shown, FALSE, TRUE);
+
+  /* A new search streams in under the filter, and its ranking too. */
+  found = expected_for (fixture, "rossi");
+  g_assert_cmpuint (found->len, >, 0);
+  shown.expected = found;
+  lk_window_search (fixture->window, "rossi");
+  check_shown (&shown, FALSE, TRUE);
+
+  /* Back to every device, every toggle on. */
+  gtk_check_button_set_active (personal, TRUE);
+  shown.expected = all;
+  lk_window_search (fixture->window, "");
+  check_shown (&shown, FALSE, FALSE);
+  g_assert_cmpuint (g_list_model_get_n_items (results), ==, N_DEVICES);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_test_add ("/window-large/ranked-and-filtered", Fixture, NULL, setup, test_ranked_and_filtered, teardown);
+  return g_test_run ();
+}
