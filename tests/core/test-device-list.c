@@ -118,6 +118,99 @@ test_release_in_steps (void)
   g_assert_null (weak);
 }
 
+/* Class = the number in the device's id (…%3): the filter shows the classes asked for, in order. */
+static guint
+id_class (LkDevice *device)
+{
+  const char *id = lk_device_get_id (device);
+
+  return (guint) (g_ascii_strtoull (id + 1, NULL, 10) % 3);
+}
+
+static gboolean
+shows_every_third (GListModel *model,
+                   guint       n,
+                   guint       rest)
+{
+  guint position = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(LkDevice) item = NULL;
+      g_autofree char *id = NULL;
+
+      if (i % 3 != rest)
+        continue;
+      item = g_list_model_get_item (model, position++);
+      id = g_strdup_printf ("s%u", i);
+      if (item == NULL || g_strcmp0 (lk_device_get_id (item), id) != 0)
+        return FALSE;
+    }
+  return g_list_model_get_n_items (model) == position;
+}
+
+static void
+count_cb (GListModel *model,
+          guint       position,
+          guint       removed,
+          guint       added,
+          guint      *calls)
+{
+  (*calls)++;
+}
+
+/* The filter by class, on streamed pages and on a long ranked list classified in a worker. */
+static void
+test_filter_by_class (void)
+{
+  g_autoptr(LkDeviceList) list = lk_device_list_new ();
+  g_autoptr(GPtrArray) streamed = devices (30000, "s");
+  g_autoptr(GPtrArray) page = g_ptr_array_new ();
+  g_autoptr(GPtrArray) ranked = g_ptr_array_new_with_free_func (g_object_unref);
+  guint calls = 0;
+
+  lk_device_list_set_class_func (list, id_class);
+  lk_device_list_set_filter (list, 1u << 1);
+  for (guint i = 0; i < 10; i++)
+    g_ptr_array_add (page, g_ptr_array_index (streamed, i));
+  lk_device_list_append (list, page);
+  g_assert_true (shows_every_third (G_LIST_MODEL (list), 10, 1));
+  g_assert_cmpuint (lk_device_list_get_n_all (list), ==, 10);
+
+  lk_device_list_set_filter (list, G_MAXUINT32);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 10);
+  lk_device_list_set_filter (list, 1u << 2);
+  g_assert_true (shows_every_third (G_LIST_MODEL (list), 10, 2));
+
+  /* Long: classified in a worker; until then the streamed list stays. */
+  for (guint i = 0; i < streamed->len; i++)
+    g_ptr_array_add (ranked, g_object_ref (g_ptr_array_index (streamed, i)));
+  lk_device_list_set_filter (list, G_MAXUINT32);
+  g_signal_connect (list, "items-changed", G_CALLBACK (count_cb), &calls);
+  lk_device_list_take_all (list, ranked);
+  g_assert_false (lk_device_list_is_settled (list));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 10);
+  while (!lk_device_list_is_settled (list))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 30000);
+  /* Said as two changes: every item out, every new one in. */
+  g_assert_cmpuint (calls, ==, 2);
+  lk_device_list_set_filter (list, 1u << 2);
+  g_assert_true (shows_every_third (G_LIST_MODEL (list), 30000, 2));
+  g_assert_cmpuint (calls, ==, 3);
+
+  lk_device_list_set_filter (list, (1u << 0) | (1u << 2));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 20000);
+
+  /* A change before the worker is done drops its result. */
+  lk_device_list_take_all (list, ranked);
+  lk_device_list_remove_all (list);
+  g_assert_true (lk_device_list_is_settled (list));
+  for (guint i = 0; i < 100; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -125,5 +218,6 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/device-list/append-take-remove", test_append_take_remove);
   g_test_add_func ("/device-list/release-in-steps", test_release_in_steps);
+  g_test_add_func ("/device-list/filter-by-class", test_filter_by_class);
   return g_test_run ();
 }
