@@ -4,7 +4,7 @@
  *
  * lk-bench runs it in cold-start.sh's private X server. It opens an LkWindow, lists every
  * device as `latchkey --demo` does for an empty query, then toggles a platform filter, scrolls
- * and types a query, and prints one JSON line: for each phase the longest main-loop stall (a
+ * (a flick, then the scrollbar dragged) and types a query, and prints one JSON line: for each phase the longest main-loop stall (a
  * 1 ms probe on the main context, as lk-bench's "stall" row), the p99 frame (the frame clock
  * from before-paint to after-paint, a tick callback keeping it running) and the phase's
  * length; then the devices shown and the memory each held device costs.
@@ -256,42 +256,53 @@ phase_filter (LkWindow *window,
   return TRUE;
 }
 
+/* A flick (a third of a screen a frame, as a fast touchpad swipe) or a scrollbar dragged
+ * (a jump far into the list every frame). */
+typedef struct
+{
+  GtkAdjustment *adjustment;
+  gboolean       jumps;
+  guint          step;
+} Scroll;
+
 static gboolean
 scroll_step_cb (GtkWidget     *widget,
                 GdkFrameClock *clock,
                 gpointer       user_data)
 {
-  GtkAdjustment *adjustment = user_data;
-  guint *step = g_object_get_data (G_OBJECT (adjustment), "lk-step");
-  double span = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
+  Scroll *scroll = user_data;
+  double page = gtk_adjustment_get_page_size (scroll->adjustment);
+  double span = gtk_adjustment_get_upper (scroll->adjustment) - page;
 
-  /* Alternately a jump far into the list and a few rows on from there. */
-  (*step)++;
-  if (*step % 2 == 1)
-    gtk_adjustment_set_value (adjustment, span * ((*step * 7919) % 1000) / 1000.0);
+  scroll->step++;
+  if (scroll->jumps)
+    gtk_adjustment_set_value (scroll->adjustment, span * ((scroll->step * 7919) % 1000) / 1000.0);
   else
-    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + 3 * gtk_adjustment_get_page_size (adjustment) / 4);
+    gtk_adjustment_set_value (scroll->adjustment, gtk_adjustment_get_value (scroll->adjustment) + page / 3);
   return G_SOURCE_CONTINUE;
 }
 
 static gboolean
-phase_scroll (LkWindow *window,
-              Probe    *probe)
+phase_scroll (LkWindow   *window,
+              Probe      *probe,
+              gboolean    jumps,
+              const char *phase)
 {
   GtkWidget *list = lk_test_find_widget (GTK_WIDGET (window), lk_test_is_type, GSIZE_TO_POINTER (GTK_TYPE_LIST_VIEW));
-  GtkAdjustment *adjustment;
-  guint step = 0, tick;
+  Scroll scroll = { NULL, jumps, 0 };
+  guint tick;
 
   if (list == NULL)
     return FALSE;
-  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (list));
-  g_object_set_data (G_OBJECT (adjustment), "lk-step", &step);
+  scroll.adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (list));
+  gtk_adjustment_set_value (scroll.adjustment, 0);
+  run_for (300);
   phase_begin (probe);
-  tick = gtk_widget_add_tick_callback (list, scroll_step_cb, adjustment, NULL);
+  tick = gtk_widget_add_tick_callback (list, scroll_step_cb, &scroll, NULL);
   run_for (3000);
   gtk_widget_remove_tick_callback (list, tick);
-  phase_end (probe, "scroll");
-  return step > 0;
+  phase_end (probe, phase);
+  return scroll.step > 0;
 }
 
 /* A name from the middle of the list, typed a character at a time (faster than the entry's
@@ -374,7 +385,8 @@ run (LkWindow      *window,
 
   return phase_stream (window, client, n_devices, probe)
          && phase_filter (window, probe)
-         && phase_scroll (window, probe)
+         && phase_scroll (window, probe, FALSE, "scroll")
+         && phase_scroll (window, probe, TRUE, "jump")
          && phase_query (window, probe);
 }
 

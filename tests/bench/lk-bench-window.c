@@ -179,7 +179,8 @@ lk_bench_window_report (Bench *bench)
       report_phase (bench, "streaming and ranking every device", "stream");
       report_phase (bench, "platform filter toggled off and on (twice)", "filter");
       report_phase (bench, "typing a query (the listed devices dropped)", "query");
-      report_phase (bench, "scrolling (a jump per frame)", "scroll");
+      report_phase (bench, "scrolling: a flick (a third of a screen a frame)", "scroll");
+      report_phase (bench, "scrolling: the scrollbar dragged (a jump a frame)", "jump");
       show (bench, "held memory per device (malloc in use)", "window", "held_bytes_per_device", "B", 1);
       show (bench, "RSS per device (after the listing)", "window", "rss_bytes_per_device", "B", 1);
     }
@@ -201,6 +202,7 @@ lk_bench_window_report_goals (Bench *bench)
     { "window", "filter_max_stall_ms" }, { "window", "filter_p99_frame_ms" },
     { "window", "query_max_stall_ms" }, { "window", "query_p99_frame_ms" },
     { "window", "scroll_max_stall_ms" }, { "window", "scroll_p99_frame_ms" },
+    { "window", "jump_max_stall_ms" }, { "window", "jump_p99_frame_ms" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
