@@ -158,6 +158,27 @@ lk_test_assert_mnemonics_not_in_accessible_names (GtkWidget *widget)
   return checked;
 }
 
+/* A check button labelled @text (the window's filter toggles). */
+G_GNUC_UNUSED static gboolean
+lk_test_is_check_button (GtkWidget     *widget,
+                         gconstpointer  text)
+{
+  return GTK_IS_CHECK_BUTTON (widget)
+         && g_strcmp0 (gtk_check_button_get_label (GTK_CHECK_BUTTON (widget)), text) == 0;
+}
+
+/* The check button labelled @text under @root; the test stops when there is none. */
+G_GNUC_UNUSED static GtkCheckButton *
+lk_test_find_check_button (GtkWidget  *root,
+                           const char *text)
+{
+  GtkWidget *found = lk_test_find_widget (root, lk_test_is_check_button, text);
+
+  if (found == NULL)
+    g_error ("no check button %s", text);
+  return GTK_CHECK_BUTTON (found);
+}
+
 /* A button labelled @text that is shown. */
 G_GNUC_UNUSED static gboolean
 lk_test_is_visible_button (GtkWidget     *widget,

@@ -20,6 +20,8 @@
 
 #include "../lk-test-widgets.h"
 
+#include "lk-bench-proc.h"
+
 #include "lk-device.h"
 #include "lk-gl-choice.h"
 #include "lk-graph-client.h"
@@ -39,27 +41,6 @@ typedef struct
   gint64  started;
   GString *json;
 } Probe;
-
-static gint64
-thread_cpu_us (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
-  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
-}
-
-static gint64
-status_kb (const char *field)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return -1;
-  line = strstr (status, field);
-  return line != NULL ? g_ascii_strtoll (line + strlen (field), NULL, 10) : -1;
-}
 
 static gboolean
 tick_cb (gpointer user_data)
@@ -185,19 +166,6 @@ search_complete (gpointer data)
              || g_strcmp0 (state, "filtered-empty") == 0 || g_strcmp0 (state, "error") == 0);
 }
 
-static GtkCheckButton *
-filter_toggle (LkWindow   *window,
-               const char *label)
-{
-  g_autoptr(GPtrArray) toggles = g_ptr_array_new ();
-
-  lk_test_collect_widgets (GTK_WIDGET (window), GTK_TYPE_CHECK_BUTTON, toggles);
-  for (guint i = 0; i < toggles->len; i++)
-    if (g_strcmp0 (gtk_check_button_get_label (g_ptr_array_index (toggles, i)), label) == 0)
-      return g_ptr_array_index (toggles, i);
-  return NULL;
-}
-
 typedef struct
 {
   GListModel *model;
@@ -233,13 +201,11 @@ phase_filter (LkWindow *window,
               Probe    *probe)
 {
   GListModel *results = lk_window_get_results (window);
-  GtkCheckButton *android = filter_toggle (window, "Android");
+  GtkCheckButton *android = lk_test_find_check_button (GTK_WIDGET (window), "Android");
   guint all = g_list_model_get_n_items (results);
   Count without = { results, all - count_platform (results, LK_PLATFORM_ANDROID) };
   Count with = { results, all };
 
-  if (android == NULL)
-    return FALSE;
   phase_begin (probe);
   for (guint i = 0; i < 2; i++)
     {

@@ -150,20 +150,6 @@ shows_expected (gpointer data)
   return position == g_list_model_get_n_items (results);
 }
 
-static GtkCheckButton *
-filter_toggle (Fixture    *fixture,
-               const char *label)
-{
-  g_autoptr(GPtrArray) toggles = g_ptr_array_new ();
-
-  lk_test_collect_widgets (GTK_WIDGET (fixture->window), GTK_TYPE_CHECK_BUTTON, toggles);
-  for (guint i = 0; i < toggles->len; i++)
-    if (g_strcmp0 (gtk_check_button_get_label (g_ptr_array_index (toggles, i)), label) == 0)
-      return g_ptr_array_index (toggles, i);
-  g_error ("no filter toggle %s", label);
-  return NULL;
-}
-
 static void
 check_shown (Shown    *shown,
              gboolean  no_android,
@@ -180,8 +166,8 @@ test_ranked_and_filtered (Fixture       *fixture,
 {
   g_autoptr(GPtrArray) all = expected_for (fixture, "");
   g_autoptr(GPtrArray) found = NULL;
-  GtkCheckButton *android = filter_toggle (fixture, "Android");
-  GtkCheckButton *personal = filter_toggle (fixture, "Personal");
+  GtkCheckButton *android = lk_test_find_check_button (GTK_WIDGET (fixture->window), "Android");
+  GtkCheckButton *personal = lk_test_find_check_button (GTK_WIDGET (fixture->window), "Personal");
   GListModel *results = lk_window_get_results (fixture->window);
   Shown shown = { fixture, all, FALSE, FALSE };
 

@@ -649,14 +649,7 @@ static GtkCheckButton *
 filter_toggle (Fixture    *fixture,
                const char *label)
 {
-  g_autoptr(GPtrArray) toggles = g_ptr_array_new ();
-
-  lk_test_collect_widgets (GTK_WIDGET (fixture->window), GTK_TYPE_CHECK_BUTTON, toggles);
-  for (guint i = 0; i < toggles->len; i++)
-    if (g_strcmp0 (gtk_check_button_get_label (g_ptr_array_index (toggles, i)), label) == 0)
-      return g_ptr_array_index (toggles, i);
-  g_error ("no filter toggle %s", label);
-  return NULL;
+  return lk_test_find_check_button (GTK_WIDGET (fixture->window), label);
 }
 
 /* Devices of @platform (-1: any) and @owner (NULL: any). */
