@@ -13,6 +13,7 @@
 #include "lk-capability.h"
 #include "lk-device-list.h"
 #include "lk-device-query.h"
+#include "lk-device-row.h"
 #include "lk-sandbox.h"
 #include "lk-window.h"
 
@@ -150,6 +151,33 @@ shows_expected (gpointer data)
   return position == g_list_model_get_n_items (results);
 }
 
+/* A long list's rows fill in a few per frame: soon every row the list view holds shows a
+ * device, and one the list shows (not one a filter has just hidden). */
+static gboolean
+rows_filled (gpointer data)
+{
+  Fixture *fixture = data;
+  GListModel *results = lk_window_get_results (fixture->window);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  g_autoptr(GHashTable) shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+    {
+      g_autoptr(LkDevice) item = g_list_model_get_item (results, i);
+
+      g_hash_table_add (shown, g_strdup (lk_device_get_id (item)));
+    }
+  lk_test_collect_widgets (GTK_WIDGET (fixture->window), LK_TYPE_DEVICE_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      LkDevice *device = lk_device_row_get_device (g_ptr_array_index (rows, i));
+
+      if (device == NULL || !g_hash_table_contains (shown, lk_device_get_id (device)))
+        return FALSE;
+    }
+  return rows->len > 0;
+}
+
 static void
 check_shown (Shown    *shown,
              gboolean  no_android,
@@ -158,6 +186,7 @@ check_shown (Shown    *shown,
   shown->no_android = no_android;
   shown->no_personal = no_personal;
   g_assert_true (lk_test_wait_until (shows_expected, shown, 60000));
+  g_assert_true (lk_test_wait_until (rows_filled, shown->fixture, 10000));
 }
 
 static void
