@@ -698,11 +698,11 @@ setup_row_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (item, lk_device_row_new ());
 }
 
-/* A long list's rows are filled in a few per frame, those nearest the middle of the view
- * first: after a change of every item or a scrollbar jump GTK 4.8's list view binds and
- * measures up to 200 rows at once, ~1 ms each on the benchmark's machine. A row waits a frame
- * or two, blank, instead of the window freezing. */
-#define FILL_LATER_ABOVE 5000
+/* A list longer than a screenful has its rows filled in a few per frame, those nearest the
+ * middle of the view first: after its first page, a change of every item or a scrollbar jump,
+ * GTK 4.8's list view binds and measures up to 200 rows at once, ~1 ms each on the benchmark's
+ * machine. A row waits a frame or two, blank, instead of the window freezing. */
+#define FILL_LATER_ABOVE 200
 #define FILL_BUDGET_US 3000
 
 static void
