@@ -81,55 +81,41 @@ start_demo_sandbox (Cli     *cli,
 }
 
 /* Where sign-in goes: the demo sandbox, or the cloud / custom authority from the options,
- * falling back to the settings the window uses. */
+ * falling back to the settings the window uses (read as its sign-in dialog reads them). */
 static LkSignInConfig *
 sign_in_config (Cli     *cli,
                 GError **error)
 {
-  g_autofree char *cloud_nick = NULL;
-  g_autofree char *tenant = NULL;
-  g_autofree char *client_id = NULL;
-  g_autofree char *authority = NULL;
-  g_autofree char *graph_url = NULL;
-  LkCloud cloud = LK_CLOUD_GLOBAL;
+  LkSignInOverrides overrides = { cli->cloud, cli->authority, cli->graph_url, cli->tenant, cli->client_id };
+  g_autoptr(LkSignInConfig) config = NULL;
 
   if (cli->demo)
     {
-      authority = lk_sandbox_get_authority_url (cli->sandbox);
-      graph_url = lk_sandbox_get_graph_url (cli->sandbox);
+      g_autofree char *authority = lk_sandbox_get_authority_url (cli->sandbox);
+      g_autofree char *graph_url = lk_sandbox_get_graph_url (cli->sandbox);
+
       return lk_sign_in_config_new (LK_CLOUD_CUSTOM, authority, graph_url,
                                     lk_sandbox_get_tenant_id (cli->sandbox),
                                     lk_sandbox_get_client_id (cli->sandbox));
     }
 
-  cloud_nick = cli->cloud != NULL ? g_strdup (cli->cloud)
-               : cli->settings != NULL ? g_settings_get_string (cli->settings, "cloud") : NULL;
-  if (cli->authority != NULL)
-    cloud = LK_CLOUD_CUSTOM;
-  else if (cloud_nick != NULL && !lk_cloud_from_nick (cloud_nick, &cloud))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("Unknown cloud “%s”: use global, us-gov-gcc-high, us-gov-dod, china or custom."),
-                   cloud_nick);
-      return NULL;
-    }
-  tenant = setting (cli, cli->tenant, "tenant");
-  client_id = setting (cli, cli->client_id, "client-id");
-  authority = setting (cli, cli->authority, "custom-authority");
-  graph_url = setting (cli, cli->graph_url, "custom-graph-url");
-  if (client_id == NULL || *client_id == '\0')
+  config = lk_settings_get_sign_in_config (cli->settings, &overrides, error);
+  if (config == NULL)
+    return NULL;
+  if (config->client_id == NULL || *config->client_id == '\0')
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                            _("No application (client) ID. Register Latchkey in your tenant (see the README, “Connecting to your tenant”) and pass --client-id."));
       return NULL;
     }
-  if (cloud == LK_CLOUD_CUSTOM && (authority == NULL || *authority == '\0' || graph_url == NULL || *graph_url == '\0'))
+  if (config->cloud == LK_CLOUD_CUSTOM
+      && (config->authority == NULL || *config->authority == '\0' || config->graph_url == NULL || *config->graph_url == '\0'))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                            _("A custom cloud needs both --authority and --graph-url."));
       return NULL;
     }
-  return lk_sign_in_config_new (cloud, authority, graph_url, tenant, client_id);
+  return g_steal_pointer (&config);
 }
 
 static gboolean
@@ -411,6 +397,7 @@ int
 cmd_accounts (Cli *cli)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) shown = g_ptr_array_new_with_free_func (g_object_unref);
   GListModel *model;
   LkAccount *active;
 
@@ -420,21 +407,19 @@ cmd_accounts (Cli *cli)
     return report_error (cli, error);
   model = G_LIST_MODEL (cli->accounts);
   active = pick_account (cli);
-  if (cli->json)
-    g_print ("[");
-  for (guint i = 0, shown = 0; i < g_list_model_get_n_items (model); i++)
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
       g_autoptr(LkAccount) account = g_list_model_get_item (model, i);
 
       if (cli->demo && !account_matches (cli, account))
         continue;
       if (cli->json)
-        lk_cli_print_account_json (account, account == active, shown++ > 0);
+        g_ptr_array_add (shown, g_steal_pointer (&account));
       else
         lk_cli_print_account (account, account == active);
     }
   if (cli->json)
-    g_print ("]\n");
+    lk_cli_print_accounts_json (shown, active);
   else if (g_list_model_get_n_items (model) == 0)
     g_print (_("No accounts. Sign in with “latchkey-cli sign-in”.\n"));
   return EXIT_OK;

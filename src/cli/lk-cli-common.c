@@ -130,18 +130,6 @@ report_error (Cli          *cli,
   return exit_code_for_error (error);
 }
 
-char *
-setting (Cli        *cli,
-         const char *option,
-         const char *key)
-{
-  if (option != NULL)
-    return g_strdup (option);
-  if (cli->settings != NULL)
-    return g_settings_get_string (cli->settings, key);
-  return NULL;
-}
-
 /* LATCHKEY_GRAPH_TIMEOUTS=IDLE:BUDGET (seconds) overrides the Graph client's bounds: for very
  * slow links, and for tests that must not wait two minutes for a silent server. */
 void

@@ -77,10 +77,6 @@ GAsyncResult *cli_wait                 (Cli           *cli);
 /* Prints @error for people (inert text, request ids) and returns the exit code for it. */
 int           report_error             (Cli           *cli,
                                         const GError  *error);
-/* @option when given, else the setting @key, else NULL. */
-char         *setting                  (Cli           *cli,
-                                        const char    *option,
-                                        const char    *key);
 void          apply_timeouts           (LkGraphClient *client);
 void          waiting_cb               (LkGraphClient *client,
                                         guint          seconds,

@@ -137,6 +137,7 @@ main (int   argc,
   Cli cli = { 0 };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *api_version = NULL;
   int status;
   GOptionEntry entries[] = {
     { "demo", 0, 0, G_OPTION_ARG_NONE, &cli.demo,
@@ -197,10 +198,9 @@ main (int   argc,
     }
   /* The option, else the setting the window honours (an admin pinned to v1.0 stays there). */
   cli.settings = lk_settings_new_if_installed ();
-  if (cli.api_version == NULL)
-    cli.api_version = setting (&cli, NULL, "api-version");
-  if (cli.api_version == NULL)
-    cli.api_version = g_strdup ("beta");
+  api_version = lk_settings_get_api_version (cli.settings, cli.api_version);
+  g_free (cli.api_version);
+  cli.api_version = g_steal_pointer (&api_version);
   if (!g_str_equal (cli.api_version, "beta") && !g_str_equal (cli.api_version, "v1.0"))
     {
       g_printerr (_("Unknown API version “%s”: use beta or v1.0.\n"), cli.api_version);

@@ -322,6 +322,60 @@ test_demo_isolation (void)
   g_assert_nonnull (strstr (out, "#real-search\nexit 4\n"));
 }
 
+/* The text printed after the line @marker in @out, up to the next marker. */
+static char *
+text_after (const char *out,
+            const char *marker)
+{
+  const char *start = strstr (out, marker);
+
+  g_assert_nonnull (start);
+  start += strlen (marker);
+  return g_strndup (start, strcspn (start, "#"));
+}
+
+/* accounts --json is one document written by a generator, as search --json is: exactly the
+ * bytes json-glib's pretty generator makes of it, with no accounts and with one. */
+static void
+test_accounts_json (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *none = NULL;
+  g_autofree char *one = NULL;
+  g_autofree char *generated = NULL;
+  g_autofree char *regenerated = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *account;
+
+  if (!run_in_private_keyring ("echo '#none'; \"$CLI\" --demo --json accounts\n"
+                               "\"$CLI\" --demo --json search rossi >/dev/null\n"
+                               "echo '#one'; \"$CLI\" --demo --json accounts\n"
+                               "echo '#'\n", &out))
+    {
+      g_test_skip ("dbus-run-session or gnome-keyring-daemon is missing");
+      return;
+    }
+  none = text_after (out, "#none\n");
+  g_assert_cmpstr (none, ==, "[]\n");
+  one = text_after (out, "#one\n");
+  g_assert_true (json_parser_load_from_data (parser, one, -1, &error));
+  g_assert_no_error (error);
+  json_generator_set_root (generator, json_parser_get_root (parser));
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  generated = json_generator_to_data (generator, NULL);
+  regenerated = g_strconcat (generated, "\n", NULL);
+  g_assert_cmpstr (one, ==, regenerated);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (json_parser_get_root (parser))), ==, 1);
+  account = json_array_get_object_element (json_node_get_array (json_parser_get_root (parser)), 0);
+  g_assert_cmpstr (json_object_get_string_member (account, "username"), ==,
+                   "giulia.bianchi@contoso-demo.onmicrosoft.com");
+  g_assert_true (json_object_get_boolean_member (account, "active"));
+  g_assert_true (json_object_get_boolean_member (account, "canResetPasscodes"));
+}
+
 /* The admin's part: opens the sign-in address as a browser would, and follows the redirect
  * to the CLI's listener. */
 static gpointer
@@ -1277,6 +1331,7 @@ main (int   argc,
   g_test_add_func ("/cli/demo/search-table", test_demo_search_table);
   g_test_add_func ("/cli/demo/account-reused", test_demo_account_reused);
   g_test_add_func ("/cli/demo/isolation", test_demo_isolation);
+  g_test_add_func ("/cli/accounts/json", test_accounts_json);
   g_test_add ("/cli/token-stdin/search", Fixture, NULL, setup, test_token_stdin_search, teardown);
   g_test_add ("/cli/settings/api-version", Fixture, NULL, setup, test_api_version_setting, teardown);
   g_test_add ("/cli/show", Fixture, NULL, setup, test_show, teardown);

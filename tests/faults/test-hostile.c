@@ -48,6 +48,7 @@ typedef struct
   const char *command;     /* search, show, status, history */
   const char *arg;         /* NULL: DEVICE_ID (search: "") */
   gboolean    json;
+  gboolean    jsonl;       /* search --jsonl: the stream-only listing */
   const char *timeouts;    /* LATCHKEY_GRAPH_TIMEOUTS for this row, or NULL */
   gboolean    terminal;    /* run on a pseudo-terminal (script(1)): stdout and stderr merged */
   int         exit_code;
@@ -431,6 +432,16 @@ setup_foreign_link (Hostile *h)
   lk_sandbox_add_fault (h->sandbox, &fault);
 }
 
+/* Every link different, every page the demo tenant's devices again, for ever. */
+static void
+setup_endless_chain (Hostile *h)
+{
+  LkFault fault = { .kind = LK_FAULT_ENDLESS_NEXT_LINK, .method = "GET", .path_contains = DEVICES,
+                    .times = 1000 };
+
+  lk_sandbox_add_fault (h->sandbox, &fault);
+}
+
 /* http://127.0.0.1:PORT@evil.example.com/…: the host is evil.example.com. */
 static void
 setup_userinfo_link (Hostile *h)
@@ -610,6 +621,14 @@ static const Row rows[] = {
     .min_requests = 2, .max_requests = 2, .max_seconds = 20 },
   { "paging/back-loop", setup_back_loop, "search", "", .exit_code = 1, .message = "already read",
     .min_requests = 3, .max_requests = 3, .max_seconds = 20 },
+  /* A chain of distinct links ends after 8 pages in a row bring no new device: the first page
+   * and 8 more, and at most the 2 requested ahead. */
+  { "paging/endless-chain", setup_endless_chain, "search", "", .exit_code = 1,
+    .message = "sent 8 pages in a row without a new device", .min_requests = 9, .max_requests = 11,
+    .max_seconds = 20 },
+  { "paging/endless-chain-jsonl", setup_endless_chain, "search", "", .jsonl = TRUE, .exit_code = 1,
+    .message = "sent 8 pages in a row without a new device", .min_requests = 9, .max_requests = 11,
+    .max_seconds = 20 },
   { "paging/duplicate-device", setup_duplicate, "search", "", .json = TRUE, .exit_code = 0,
     .min_requests = 2, .max_requests = 2, .max_seconds = 20, .check = check_two_devices },
   /* 5. bounded waits: 1 s idle, 3 s budget (LATCHKEY_GRAPH_TIMEOUTS) */
@@ -727,9 +746,9 @@ run_cli (Hostile    *h,
       argv[1] = "history";
       argv[2] = NULL;
     }
-  else if (row->json)
+  else if (row->json || row->jsonl)
     {
-      argv[4] = "--json";
+      argv[4] = row->jsonl ? "--jsonl" : "--json";
       argv[5] = row->command;
       argv[6] = arg;
     }
