@@ -117,17 +117,25 @@ run_in_private_keyring (const char  *script,
   return TRUE;
 }
 
+/* The text printed after the line @marker in @out, up to the next marker. */
+static char *
+text_after (const char *out,
+            const char *marker)
+{
+  const char *start = strstr (out, marker);
+
+  g_assert_nonnull (start);
+  start += strlen (marker);
+  return g_strndup (start, strcspn (start, "#"));
+}
+
 /* The JSON array printed after the line @marker in @out. */
 static JsonArray *
 array_after (const char *out,
              const char *marker)
 {
-  const char *start = strstr (out, marker);
-  g_autofree char *text = NULL;
+  g_autofree char *text = text_after (out, marker);
 
-  g_assert_nonnull (start);
-  start += strlen (marker);
-  text = g_strndup (start, strcspn (start, "#"));
   return parse_array (text);
 }
 
@@ -167,18 +175,6 @@ test_demo_isolation (void)
   g_assert_cmpuint (json_array_get_length (real_after_sign_in), ==, 1);
   /* Not signed in (exit 4), not "connection refused" to a demo tenant long gone. */
   g_assert_nonnull (strstr (out, "#real-search\nexit 4\n"));
-}
-
-/* The text printed after the line @marker in @out, up to the next marker. */
-static char *
-text_after (const char *out,
-            const char *marker)
-{
-  const char *start = strstr (out, marker);
-
-  g_assert_nonnull (start);
-  start += strlen (marker);
-  return g_strndup (start, strcspn (start, "#"));
 }
 
 /* accounts --json is one document written by a generator, as search --json is: exactly the

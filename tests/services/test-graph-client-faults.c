@@ -236,6 +236,32 @@ test_foreign_next_link (Fixture       *fixture,
   g_assert_cmpuint (pages.n_pages, ==, 1);
 }
 
+/* Links that never repeat, pages that never bring a new device: the listing ends after the
+ * first page and eight barren ones, whether it keeps its devices or only streams them. */
+static void
+test_endless_next_links (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  LkFault fault = { .kind = LK_FAULT_ENDLESS_NEXT_LINK, .method = "GET", .path_contains = "managedDevices",
+                    .times = 1000 };
+
+  lk_sandbox_add_fault (fixture->sandbox, &fault);
+  for (guint stream_only = 0; stream_only <= 1; stream_only++)
+    {
+      Pages pages = { 0 };
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) devices = NULL;
+
+      lk_graph_client_set_stream_only (fixture->client, stream_only);
+      devices = list (fixture, "", &pages, &error);
+      g_assert_null (devices);
+      g_assert_error (error, LK_GRAPH_ERROR, LK_GRAPH_ERROR_INVALID_RESPONSE);
+      g_assert_nonnull (strstr (error->message, "8 pages in a row without a new device"));
+      g_assert_cmpuint (pages.n_pages, ==, 9);
+      g_assert_cmpuint (pages.last_total, ==, 9 * 1000);
+    }
+}
+
 static void
 test_plain_http_refused (void)
 {
@@ -309,6 +335,7 @@ main (int   argc,
   ADD ("/graph/expired-token-refreshed", test_expired_token_refreshed, setup_demo, NULL);
   ADD ("/graph/expired-static-token", test_expired_static_token, setup_demo, NULL);
   ADD ("/graph/foreign-next-link", test_foreign_next_link, setup_generated, GUINT_TO_POINTER (1500));
+  ADD ("/graph/endless-next-links", test_endless_next_links, setup_generated, GUINT_TO_POINTER (1500));
   ADD ("/graph/body-cap", test_body_cap, setup_demo, NULL);
   ADD ("/graph/forbidden-reason", test_forbidden_reason, setup_demo, NULL);
 
