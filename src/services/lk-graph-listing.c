@@ -423,9 +423,15 @@ deliver_page (GTask *task,
   for (guint i = 0; i < page->devices->len; i++)
     {
       LkDevice *device = g_ptr_array_index (page->devices, i);
+      const char *id = lk_device_get_id (device);
 
-      if (g_hash_table_add (listing->seen, (gpointer) lk_device_get_id (device)))
-        g_ptr_array_add (fresh, device);
+      /* Not g_hash_table_add() alone: on a repeat it would keep the new key, the id of the
+       * device dropped below, and the next lookup would read freed memory. */
+      if (!g_hash_table_contains (listing->seen, id))
+        {
+          g_hash_table_add (listing->seen, (gpointer) id);
+          g_ptr_array_add (fresh, device);
+        }
       else
         {
           /* The page's ranking borrows the device dropped here: rankings are no use now. */
