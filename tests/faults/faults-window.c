@@ -9,23 +9,6 @@
 /* ---- window closed (a display is needed) --------------------------------------------------- */
 
 static gboolean
-spin_until (gboolean (*check) (gpointer),
-            gpointer  data,
-            guint     timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!check (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-  return TRUE;
-}
-
-static gboolean
 is_searching (gpointer data)
 {
   return g_strcmp0 (lk_window_get_state (data), "searching") == 0;
@@ -73,7 +56,7 @@ window_closed_search (FaultFixture *f,
   lk_window_search (window, "rossi");
   g_assert_true (is_searching (window));
   if (row->op == OP_SIGN_IN)
-    g_assert_true (spin_until (token_requested, f->sandbox, 5000));
+    g_assert_true (lk_test_wait_until (token_requested, f->sandbox, 5000));
   close_window (window);
 
   if (row->op == OP_SEARCH)
@@ -157,7 +140,7 @@ window_closed_reset (FaultFixture *f,
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.confirm", NULL);
   tracker = g_object_ref (lk_reset_wizard_get_tracker (wizard));
   lk_action_tracker_set_poll_interval (tracker, 50, 200);
-  g_assert_true (spin_until (post_sent, f->sandbox, 5000));
+  g_assert_true (lk_test_wait_until (post_sent, f->sandbox, 5000));
   close_window (wizard);
 
   end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
