@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib-object.h>
+#include <glib/gstdio.h>
 
 #include <json-glib/json-glib.h>
 
@@ -41,6 +42,25 @@ lk_test_wait_until (gboolean (*check) (gpointer),
       g_usleep (2000);
     }
   return TRUE;
+}
+
+/* Deletes @path and everything under it (a test's temporary folder). */
+G_GNUC_UNUSED static void
+lk_test_remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        lk_test_remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
 }
 
 /* The first of @devices (element-type LkDevice) whose capability comes from @rule (a rule id of

@@ -535,40 +535,52 @@ lk_cli_print_account (LkAccount *account,
                                         : _("not granted (search only)"));
 }
 
-void
-lk_cli_print_account_json (LkAccount *account,
-                           gboolean   active,
-                           gboolean   comma)
+static void
+write_account (LkJsonWriter *writer,
+               LkAccount    *account,
+               gboolean      active)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *safe = NULL;
+  lk_json_writer_begin_object (writer);
+  lk_json_writer_member (writer, "username");
+  lk_json_writer_string (writer, lk_account_get_username (account));
+  lk_json_writer_member (writer, "tenantId");
+  lk_json_writer_string (writer, lk_account_get_tenant_id (account));
+  lk_json_writer_member (writer, "cloud");
+  lk_json_writer_string (writer, lk_cloud_to_nick (lk_account_get_cloud (account)));
+  lk_json_writer_member (writer, "authority");
+  lk_json_writer_string (writer, lk_account_get_authority (account));
+  lk_json_writer_member (writer, "graphUrl");
+  lk_json_writer_string (writer, lk_account_get_graph_url (account));
+  lk_json_writer_member (writer, "active");
+  lk_json_writer_boolean (writer, active);
+  lk_json_writer_member (writer, "sessionOnly");
+  lk_json_writer_boolean (writer, lk_account_get_session_only (account));
+  lk_json_writer_member (writer, "needsSignIn");
+  lk_json_writer_boolean (writer, lk_account_get_needs_sign_in (account));
+  lk_json_writer_member (writer, "canResetPasscodes");
+  lk_json_writer_boolean (writer, lk_account_has_scope (account, LK_SCOPE_PRIVILEGED));
+  lk_json_writer_end_object (writer);
+}
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "username");
-  json_builder_add_string_value (builder, lk_account_get_username (account));
-  json_builder_set_member_name (builder, "tenantId");
-  json_builder_add_string_value (builder, lk_account_get_tenant_id (account));
-  json_builder_set_member_name (builder, "cloud");
-  json_builder_add_string_value (builder, lk_cloud_to_nick (lk_account_get_cloud (account)));
-  json_builder_set_member_name (builder, "authority");
-  json_builder_add_string_value (builder, lk_account_get_authority (account));
-  json_builder_set_member_name (builder, "graphUrl");
-  json_builder_add_string_value (builder, lk_account_get_graph_url (account));
-  json_builder_set_member_name (builder, "active");
-  json_builder_add_boolean_value (builder, active);
-  json_builder_set_member_name (builder, "sessionOnly");
-  json_builder_add_boolean_value (builder, lk_account_get_session_only (account));
-  json_builder_set_member_name (builder, "needsSignIn");
-  json_builder_add_boolean_value (builder, lk_account_get_needs_sign_in (account));
-  json_builder_set_member_name (builder, "canResetPasscodes");
-  json_builder_add_boolean_value (builder, lk_account_has_scope (account, LK_SCOPE_PRIVILEGED));
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  text = json_to_string (root, FALSE);
-  safe = lk_text_json_inert (text);
-  g_print ("%s%s", comma ? ",\n" : "\n", safe);
+/* One pretty array, as search --json writes its devices. */
+void
+lk_cli_print_accounts_json (GPtrArray *accounts,
+                            LkAccount *active)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  LkJsonWriter writer;
+
+  lk_json_writer_init (&writer, out, TRUE);
+  lk_json_writer_begin_array (&writer);
+  for (guint i = 0; i < accounts->len; i++)
+    {
+      LkAccount *account = g_ptr_array_index (accounts, i);
+
+      write_account (&writer, account, account == active);
+    }
+  lk_json_writer_end_array (&writer);
+  g_string_append_c (out, '\n');
+  out_finish (out);
 }
 
 void

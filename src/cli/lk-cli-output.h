@@ -27,10 +27,9 @@ void  lk_cli_print_action_result_json  (const char     *device_id,
 
 void  lk_cli_print_account             (LkAccount      *account,
                                         gboolean        active);
-/* One element of a JSON array; @comma: not the first. */
-void  lk_cli_print_account_json        (LkAccount      *account,
-                                        gboolean        active,
-                                        gboolean        comma);
+/* @accounts: LkAccount, in order; @active is marked "active". */
+void  lk_cli_print_accounts_json       (GPtrArray      *accounts,
+                                        LkAccount      *active);
 
 void  lk_cli_print_history             (GPtrArray      *entries);
 void  lk_cli_print_history_json        (GPtrArray      *entries);

@@ -22,7 +22,7 @@ sb_raw_size (const LkFault *fault)
 
 /* Marks which faults apply to this request; returns the first one that replaces the answer
  * (a copy, strings owned by the caller's SbFault-free) or NULL. DELAY, TRUNCATE, DROP,
- * DROP_MID_BODY, WRONG_TYPES and FOREIGN_NEXT_LINK only set flags on @req. */
+ * DROP_MID_BODY, WRONG_TYPES, FOREIGN_NEXT_LINK and ENDLESS_NEXT_LINK only set flags on @req. */
 SbFault *
 sb_take_faults (LkSandbox *self, SbRequest *req, const char *method, const char *path)
 {
@@ -64,6 +64,9 @@ sb_take_faults (LkSandbox *self, SbRequest *req, const char *method, const char 
           break;
         case LK_FAULT_FOREIGN_NEXT_LINK:
           req->foreign_next_link = TRUE;
+          break;
+        case LK_FAULT_ENDLESS_NEXT_LINK:
+          req->endless_next_link = TRUE;
           break;
         case LK_FAULT_STATUS:
         case LK_FAULT_MALFORMED:
@@ -213,6 +216,7 @@ sb_apply_graph_fault (SbRequest *req, SbFault *fault, const char *token, const c
     case LK_FAULT_WRONG_TYPES:
     case LK_FAULT_DROP:
     case LK_FAULT_FOREIGN_NEXT_LINK:
+    case LK_FAULT_ENDLESS_NEXT_LINK:
     default:
       g_assert_not_reached ();
     }

@@ -347,6 +347,20 @@ cursor_from_query (GHashTable *query, SbCursor *cursor, SbRequest *req)
   return TRUE;
 }
 
+/* ENDLESS_NEXT_LINK: the same page again (its cursor unchanged), under a link made different
+ * by a page number the next request brings back. */
+static void
+append_endless_link (GString *body, const char *base_url, const char *version,
+                     const SbCursor *cursor, GHashTable *query)
+{
+  const char *page = query != NULL ? g_hash_table_lookup (query, "page") : NULL;
+  guint64 n = page != NULL ? g_ascii_strtoull (page, NULL, 10) : 0;
+  g_autofree char *token = cursor_encode (cursor);
+
+  g_string_append_printf (body, ",\"@odata.nextLink\":\"%s/graph/%s/deviceManagement/managedDevices?$skiptoken=%s&page=%" G_GUINT64_FORMAT "\"",
+                          base_url, version, token, n + 1);
+}
+
 static void
 handle_list_devices (SbRequest *req, const char *version, GHashTable *query)
 {
@@ -413,7 +427,9 @@ handle_list_devices (SbRequest *req, const char *version, GHashTable *query)
     }
   g_string_append_c (body, ']');
 
-  if (next != G_MAXUINT || req->foreign_next_link)
+  if (req->endless_next_link)
+    append_endless_link (body, self->base_url, version, &cursor, query);
+  else if (next != G_MAXUINT || req->foreign_next_link)
     {
       g_autofree char *token = NULL;
 

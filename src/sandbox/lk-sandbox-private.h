@@ -317,6 +317,7 @@ typedef struct
   gboolean           drop_mid_body;
   gboolean           wrong_types;
   gboolean           foreign_next_link;
+  gboolean           endless_next_link;
   GBytes            *raw;           /* RAW: the whole answer */
   guint              raw_delay_ms;
 } SbRequest;

@@ -37,6 +37,10 @@ typedef enum
                                not counted by lk_sandbox_count_aborted() */
   LK_FAULT_EXPIRE_TOKEN,    /* 401 InvalidAuthenticationToken, and the token stays invalid */
   LK_FAULT_FOREIGN_NEXT_LINK, /* the page's @odata.nextLink points at https://evil.example.com */
+  LK_FAULT_ENDLESS_NEXT_LINK, /* a device list page is answered as asked, but always with an
+                               @odata.nextLink, each one different, to the same page again: a
+                               chain of distinct links that never ends and never brings a new
+                               device (give it a large @times) */
   LK_FAULT_HUGE_BODY,       /* 200 with a valid JSON body of @size bytes */
   LK_FAULT_FORBIDDEN,       /* 403 with @graph_code (e.g. "insufficient_claims"); Intune's own
                                bodies for "Forbidden" (the privileged permission missing, named in

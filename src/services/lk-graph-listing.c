@@ -127,6 +127,14 @@ parse_device_page (GBytes   *body,
  * piles up bodies in memory when reading is the slower half. */
 #define MAX_AHEAD 2
 
+/* A chain of nextLinks that are all different passes the loop check, and each page is bounded
+ * on its own (idle timeout, budget), but the listing would go on for ever. A page that brings
+ * no device the listing has not already got is allowed (Graph may send a short or even empty
+ * page with a nextLink, and its paging guide says to follow nextLink until none is left), but
+ * this many of them in a row is no listing: eight, a margin over the odd empty page while a
+ * hostile chain costs at most a few seconds of requests. */
+#define MAX_BARREN_PAGES 8
+
 typedef struct
 {
   Page   *page;
@@ -154,6 +162,8 @@ typedef struct
   GHashTable       *seen;         /* device ids, borrowed from the devices */
   gboolean          duplicates;   /* a device came twice: the rankings no longer fit, sort */
   GHashTable       *links;        /* every URL requested in this listing: a repeat is a loop */
+  guint             n_barren;     /* pages in a row that brought no new device, in this plan */
+  GHashTable       *page_prints;  /* this plan's pages, each its ids hashed (page_is_new) */
   guint             total;
   gint64            expected;
 
@@ -194,6 +204,7 @@ listing_free (Listing *listing)
   g_free (listing->held_link);
   g_clear_pointer (&listing->seen, g_hash_table_unref);
   g_clear_pointer (&listing->links, g_hash_table_unref);
+  g_clear_pointer (&listing->page_prints, g_hash_table_unref);
   g_clear_pointer (&listing->devices, g_ptr_array_unref);
   g_clear_pointer (&listing->rankings, g_ptr_array_unref);
   g_clear_object (&listing->query);
@@ -270,6 +281,8 @@ listing_next_plan (GTask *task)
 
   url = lk_graph_client_list_url (self, filters->len > 0 ? g_ptr_array_index (filters, listing->plan) : NULL);
   listing->plan++;
+  listing->n_barren = 0;
+  g_hash_table_remove_all (listing->page_prints);
   request_page (task, url);
 }
 
@@ -317,13 +330,51 @@ early_link_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static void
+note_barren (Listing  *listing,
+             gboolean  barren)
+{
+  listing->n_barren = barren ? listing->n_barren + 1 : 0;
+}
+
+/* Whether @page may bring something new: it has devices, and not the same ones in the same
+ * order as an earlier page of this plan. A hash of the ids (eight bytes a page) rather than
+ * the ids, because a stream-only listing of one plan keeps none (its memory stays flat at any
+ * tenant size) and this is all it can tell. Several plans legitimately list the same devices,
+ * so the hashes start again with each plan. */
+static gboolean
+page_is_new (Listing *listing,
+             Page    *page)
+{
+  guint64 print = 14695981039346656037ull;
+  guint64 *key;
+
+  if (page->devices->len == 0)
+    return FALSE;
+  for (guint i = 0; i < page->devices->len; i++)
+    for (const char *p = lk_device_get_id (g_ptr_array_index (page->devices, i)); ; p++)
+      {
+        /* FNV-1a over the ids, each ended by its NUL. */
+        print = (print ^ (guchar) *p) * 1099511628211ull;
+        if (*p == '\0')
+          break;
+      }
+  if (g_hash_table_contains (listing->page_prints, &print))
+    return FALSE;
+  key = g_new (guint64, 1);
+  *key = print;
+  g_hash_table_add (listing->page_prints, key);
+  return TRUE;
+}
+
 /* A stream-only listing's page: handed over and dropped. One plan reads each device once
  * (a service repeating one is passed on as sent: remembering every id would make memory grow
  * with the tenant); several plans find the same devices, so their ids are kept. */
 static void
-deliver_page_streamed (Listing *listing,
-                       Page    *page,
-                       guint    n_plans)
+deliver_page_streamed (Listing  *listing,
+                       Page     *page,
+                       guint     n_plans,
+                       gboolean  is_new)
 {
   g_autoptr(GPtrArray) fresh = g_ptr_array_new_full (page->devices->len, g_object_unref);
 
@@ -342,6 +393,7 @@ deliver_page_streamed (Listing *listing,
       g_ptr_array_add (fresh, device);
     }
   g_clear_pointer (&page->ranking, lk_device_ranking_free);
+  note_barren (listing, !is_new);
   listing->total += page->n_received;
   if (page->count >= 0 && listing->plan == 1)
     listing->expected = page->count;
@@ -356,12 +408,14 @@ deliver_page (GTask *task,
   Listing *listing = g_task_get_task_data (task);
   GPtrArray *filters = lk_device_query_get_filters (listing->query);
   g_autoptr(GPtrArray) fresh = NULL;
+  /* With one plan the ids kept tell a repeated page (nothing fresh below): no hash needed. */
+  gboolean is_new = listing->stream_only || filters->len > 1 ? page_is_new (listing, page) : TRUE;
 
   /* The page's references move to the listing; the caller borrows them. */
   g_ptr_array_set_free_func (page->devices, NULL);
   if (listing->stream_only)
     {
-      deliver_page_streamed (listing, page, filters->len);
+      deliver_page_streamed (listing, page, filters->len, is_new);
       return;
     }
   /* Several plans may find the same device, and a page may repeat one of an earlier page (a
@@ -370,9 +424,15 @@ deliver_page (GTask *task,
   for (guint i = 0; i < page->devices->len; i++)
     {
       LkDevice *device = g_ptr_array_index (page->devices, i);
+      const char *id = lk_device_get_id (device);
 
-      if (g_hash_table_add (listing->seen, (gpointer) lk_device_get_id (device)))
-        g_ptr_array_add (fresh, device);
+      /* Not g_hash_table_add() alone: on a repeat it would keep the new key, the id of the
+       * device dropped below, and the next lookup would read freed memory. */
+      if (!g_hash_table_contains (listing->seen, id))
+        {
+          g_hash_table_add (listing->seen, (gpointer) id);
+          g_ptr_array_add (fresh, device);
+        }
       else
         {
           /* The page's ranking borrows the device dropped here: rankings are no use now. */
@@ -384,6 +444,9 @@ deliver_page (GTask *task,
     }
   if (filters->len <= 1 && page->ranking != NULL && !listing->duplicates)
     g_ptr_array_add (listing->rankings, g_steal_pointer (&page->ranking));
+  /* One plan: a page of devices already listed is a repeat however it is cut. Several plans
+   * find the same devices by design, so there only an empty or repeated page counts. */
+  note_barren (listing, !is_new || (filters->len <= 1 && fresh->len == 0));
   if (fresh->len > 0)
     g_ptr_array_extend (listing->devices, fresh, NULL, NULL);
   /* Several plans are several listings of overlapping devices: their counts do not add up to
@@ -401,6 +464,18 @@ deliver_page (GTask *task,
 
   if (listing->page_func != NULL)
     listing->page_func (fresh, listing->total, listing->expected, listing->page_data);
+}
+
+static GError *
+barren_error (void)
+{
+  g_autofree char *message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                           "Microsoft Graph sent %u page in a row without a new device, each linking to yet another page, so the listing was stopped.",
+                                                           "Microsoft Graph sent %u pages in a row without a new device, each linking to yet another page, so the listing was stopped.",
+                                                           MAX_BARREN_PAGES),
+                                              MAX_BARREN_PAGES);
+
+  return lk_graph_error_new_literal_full (LK_GRAPH_ERROR_INVALID_RESPONSE, message, 200, NULL, NULL, NULL);
 }
 
 /* Hands over the pages that are next in order; returns FALSE once the listing has ended. */
@@ -435,6 +510,11 @@ deliver_arrived (GTask *task)
       deliver_page (task, page);
       early = g_hash_table_lookup (listing->followed, key);
       listing->n_delivered++;
+      if (listing->n_barren >= MAX_BARREN_PAGES && page->next_link != NULL)
+        {
+          listing_return_error (task, barren_error ());
+          return FALSE;
+        }
       if (early != NULL && g_strcmp0 (early, page->next_link) != 0)
         {
           /* lk_page_reader_find_next_link() agrees with the full reader by construction. */
@@ -542,6 +622,7 @@ lk_graph_client_list_devices_async (LkGraphClient       *self,
   listing->seen = g_hash_table_new_full (g_str_hash, g_str_equal,
                                          listing->stream_only ? g_free : NULL, NULL);
   listing->links = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  listing->page_prints = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   listing->expected = -1;
   listing->context = g_main_context_ref_thread_default ();
   listing->arrived = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) arrival_free);

@@ -110,7 +110,7 @@ lk_application_use_account (LkApplication *self,
 
   if (account != NULL)
     {
-      api_version = g_settings_get_string (self->settings, "api-version");
+      api_version = lk_settings_get_api_version (self->settings, NULL);
       client = lk_graph_client_new (lk_account_get_graph_url (account), api_version,
                                     LK_TOKEN_PROVIDER (account));
       lk_account_manager_set_active_account (self->accounts, account);

@@ -133,8 +133,8 @@ read_form (LkSignInDialog *self)
   g_settings_set_string (self->settings, "custom-authority", entry_text (self->authority_row));
   g_settings_set_string (self->settings, "custom-graph-url", entry_text (self->graph_row));
   show_error (self, NULL);
-  return lk_sign_in_config_new (cloud, entry_text (self->authority_row), entry_text (self->graph_row),
-                                tenant, client_id);
+  /* Read back as the CLI reads them: one sign-in from the same settings, wherever it starts. */
+  return lk_settings_get_sign_in_config (self->settings, NULL, NULL);
 }
 
 static void
@@ -325,30 +325,28 @@ lk_sign_in_dialog_class_init (LkSignInDialogClass *klass)
 static void
 lk_sign_in_dialog_init (LkSignInDialog *self)
 {
-  g_autofree char *cloud = NULL;
-  g_autofree char *tenant = NULL;
-  g_autofree char *client_id = NULL;
+  g_autoptr(LkSignInConfig) config = NULL;
   g_autofree char *authority = NULL;
   g_autofree char *graph_url = NULL;
-  LkCloud selected = LK_CLOUD_GLOBAL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   lk_widget_name_without_mnemonics (GTK_WIDGET (self));
   self->settings = lk_settings_new ();
   self->cancellable = g_cancellable_new ();
 
-  cloud = g_settings_get_string (self->settings, "cloud");
-  lk_cloud_from_nick (cloud, &selected);
-  adw_combo_row_set_selected (self->cloud_row, selected);
-  tenant = g_settings_get_string (self->settings, "tenant");
-  client_id = g_settings_get_string (self->settings, "client-id");
-  authority = g_settings_get_string (self->settings, "custom-authority");
-  graph_url = g_settings_get_string (self->settings, "custom-graph-url");
+  /* The schema's enum holds only known clouds: this cannot fail. */
+  config = lk_settings_get_sign_in_config (self->settings, NULL, NULL);
+  adw_combo_row_set_selected (self->cloud_row, config->cloud);
+  /* Another cloud's URLs are its own: the custom ones are kept for when it is picked again. */
+  authority = config->cloud == LK_CLOUD_CUSTOM ? g_strdup (config->authority)
+                                               : g_settings_get_string (self->settings, "custom-authority");
+  graph_url = config->cloud == LK_CLOUD_CUSTOM ? g_strdup (config->graph_url)
+                                               : g_settings_get_string (self->settings, "custom-graph-url");
   /* "organizations" is the setting's word for "no tenant chosen": the row says so instead. */
   gtk_editable_set_text (GTK_EDITABLE (self->tenant_row),
-                         g_str_equal (tenant, "organizations") ? "" : tenant);
+                         g_str_equal (config->tenant, "organizations") ? "" : config->tenant);
   gtk_link_button_set_uri (self->setup_link, SETUP_URL);
-  gtk_editable_set_text (GTK_EDITABLE (self->client_id_row), client_id);
+  gtk_editable_set_text (GTK_EDITABLE (self->client_id_row), config->client_id);
   gtk_editable_set_text (GTK_EDITABLE (self->authority_row), authority);
   gtk_editable_set_text (GTK_EDITABLE (self->graph_row), graph_url);
   cloud_changed_cb (self);

@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "../lk-test-common.h"
 #include "lk-sandbox.h"
 
 #define ALL_SCOPES "DeviceManagementManagedDevices.Read.All DeviceManagementManagedDevices.PrivilegedOperations.All"
@@ -48,6 +49,7 @@ typedef struct
   const char *command;     /* search, show, status, history */
   const char *arg;         /* NULL: DEVICE_ID (search: "") */
   gboolean    json;
+  gboolean    jsonl;       /* search --jsonl: the stream-only listing */
   const char *timeouts;    /* LATCHKEY_GRAPH_TIMEOUTS for this row, or NULL */
   gboolean    terminal;    /* run on a pseudo-terminal (script(1)): stdout and stderr merged */
   int         exit_code;
@@ -431,6 +433,16 @@ setup_foreign_link (Hostile *h)
   lk_sandbox_add_fault (h->sandbox, &fault);
 }
 
+/* Every link different, every page the demo tenant's devices again, for ever. */
+static void
+setup_endless_chain (Hostile *h)
+{
+  LkFault fault = { .kind = LK_FAULT_ENDLESS_NEXT_LINK, .method = "GET", .path_contains = DEVICES,
+                    .times = 1000 };
+
+  lk_sandbox_add_fault (h->sandbox, &fault);
+}
+
 /* http://127.0.0.1:PORT@evil.example.com/…: the host is evil.example.com. */
 static void
 setup_userinfo_link (Hostile *h)
@@ -610,6 +622,14 @@ static const Row rows[] = {
     .min_requests = 2, .max_requests = 2, .max_seconds = 20 },
   { "paging/back-loop", setup_back_loop, "search", "", .exit_code = 1, .message = "already read",
     .min_requests = 3, .max_requests = 3, .max_seconds = 20 },
+  /* A chain of distinct links ends after 8 pages in a row bring no new device: the first page
+   * and 8 more, and at most the 2 requested ahead. */
+  { "paging/endless-chain", setup_endless_chain, "search", "", .exit_code = 1,
+    .message = "sent 8 pages in a row without a new device", .min_requests = 9, .max_requests = 11,
+    .max_seconds = 20 },
+  { "paging/endless-chain-jsonl", setup_endless_chain, "search", "", .jsonl = TRUE, .exit_code = 1,
+    .message = "sent 8 pages in a row without a new device", .min_requests = 9, .max_requests = 11,
+    .max_seconds = 20 },
   { "paging/duplicate-device", setup_duplicate, "search", "", .json = TRUE, .exit_code = 0,
     .min_requests = 2, .max_requests = 2, .max_seconds = 20, .check = check_two_devices },
   /* 5. bounded waits: 1 s idle, 3 s budget (LATCHKEY_GRAPH_TIMEOUTS) */
@@ -669,33 +689,11 @@ hostile_setup (Hostile *h)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileEnumerator) children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                                                  G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
-                                                                  NULL, NULL);
-  GFileInfo *info;
-
-  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
-
-      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-        remove_tree (child);
-      else
-        g_unlink (child);
-      g_object_unref (info);
-    }
-  g_rmdir (path);
-}
-
-static void
 hostile_teardown (Hostile *h)
 {
   lk_sandbox_stop (h->sandbox);
   g_assert_finalize_object (h->sandbox);
-  remove_tree (h->state_dir);
+  lk_test_remove_tree (h->state_dir);
   g_free (h->state_dir);
   g_free (h->base_url);
   g_free (h->graph_url);
@@ -727,9 +725,9 @@ run_cli (Hostile    *h,
       argv[1] = "history";
       argv[2] = NULL;
     }
-  else if (row->json)
+  else if (row->json || row->jsonl)
     {
-      argv[4] = "--json";
+      argv[4] = row->jsonl ? "--jsonl" : "--json";
       argv[5] = row->command;
       argv[6] = arg;
     }

@@ -11,7 +11,9 @@
 
 #include "lk-application.h"
 #include "lk-demo-browser.h"
+#include "lk-graph-client.h"
 #include "lk-sandbox.h"
+#include "lk-settings.h"
 #include "lk-sign-in-dialog.h"
 #include "lk-window.h"
 
@@ -25,6 +27,7 @@ typedef struct
 
 static LkApplication *app;
 static const char *metainfo_path;
+static const char *cli_path;
 
 static gboolean
 window_settled (gpointer data)
@@ -425,6 +428,150 @@ test_sign_in_still_waiting (Fixture *f, gconstpointer data)
   lk_account_manager_set_open_uri_func (accounts, lk_demo_browser_open_uri, NULL, NULL);
 }
 
+/* The sign-in keys (and api-version) as the settings hold them: in this process's settings for
+ * the window, and in a keyfile under @config_home for the CLI. */
+static void
+write_sign_in_keys (Fixture *f, const char *config_home)
+{
+  g_autoptr(GSettings) settings = lk_settings_new ();
+  g_autoptr(GKeyFile) keyfile = g_key_file_new ();
+  g_autofree char *authority = lk_sandbox_get_authority_url (f->sandbox);
+  g_autofree char *graph = lk_sandbox_get_graph_url (f->sandbox);
+  g_autofree char *dir = g_build_filename (config_home, "glib-2.0", "settings", NULL);
+  g_autofree char *path = g_build_filename (dir, "keyfile", NULL);
+  g_autoptr(GError) error = NULL;
+  const char *keys[][2] = {
+    { "cloud", "custom" },
+    { "custom-authority", authority },
+    { "custom-graph-url", graph },
+    { "tenant", lk_sandbox_get_tenant_id (f->sandbox) },
+    { "client-id", lk_sandbox_get_client_id (f->sandbox) },
+    { "api-version", "v1.0" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autoptr(GVariant) value = g_variant_ref_sink (g_variant_new_string (keys[i][1]));
+      g_autofree char *text = g_variant_print (value, FALSE);
+
+      g_settings_set_string (settings, keys[i][0], keys[i][1]);
+      g_key_file_set_value (keyfile, "io/github/latchkey/Latchkey", keys[i][0], text);
+    }
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_key_file_save_to_file (keyfile, path, &error));
+  g_assert_no_error (error);
+}
+
+static void
+reset_sign_in_keys (void)
+{
+  g_autoptr(GSettings) settings = lk_settings_new ();
+  const char *keys[] = { "cloud", "custom-authority", "custom-graph-url", "tenant", "client-id", "api-version",
+                         "active-account" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_settings_reset (settings, keys[i]);
+}
+
+/* latchkey-cli with @config_home's keyfile as its settings; its stdout. */
+static char *
+run_cli_with_settings (const char *config_home, const char *const *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                                      | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  char *out = NULL;
+
+  g_ptr_array_add (argv, (gpointer) cli_path);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_subprocess_launcher_setenv (launcher, "GSETTINGS_BACKEND", "keyfile", TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config_home, TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error));
+  g_assert_no_error (error);
+  if (!g_subprocess_get_if_exited (process) || g_subprocess_get_exit_status (process) != 0)
+    g_printerr ("stdout: %s\nstderr: %s\n", out, err);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  return out;
+}
+
+static guint
+count_device_code_requests (Fixture *f)
+{
+  g_autofree char *path = g_strdup_printf ("/login/%s/oauth2/v2.0/devicecode", lk_sandbox_get_tenant_id (f->sandbox));
+
+  return lk_sandbox_count_requests (f->sandbox, "POST", path);
+}
+
+/* One reading of the settings for both faces: from the same keys (cloud, authority, Graph URL,
+ * tenant, client id, api-version) the sign-in dialog and latchkey-cli sign in to the same
+ * place, and list devices from the same API version. */
+static void
+test_sign_in_config_shared (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *config_home = g_dir_make_tmp ("latchkey-accounts-config-XXXXXX", &error);
+  const char *sign_in_args[] = { "--device-code", "sign-in", NULL };
+  const char *accounts_args[] = { "--json", "accounts", NULL };
+  const char *search_args[] = { "--json", "search", "giulia", NULL };
+  g_autoptr(LkAccount) signed_in = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *out = NULL;
+  LkSignInDialog *dialog;
+  gpointer weak;
+  JsonArray *listed;
+  JsonObject *account;
+  guint before;
+
+  g_assert_no_error (error);
+  write_sign_in_keys (f, config_home);
+  lk_sandbox_set_device_code_timing (f->sandbox, 1, 900);
+
+  /* The dialog: filled from the keys, it signs in with a code. */
+  dialog = lk_sign_in_dialog_new (lk_application_get_accounts (app), GTK_WINDOW (f->window));
+  weak = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), &weak);
+  g_signal_connect (dialog, "signed-in", G_CALLBACK (remember_account_cb), &signed_in);
+  gtk_window_present (GTK_WINDOW (dialog));
+  before = count_device_code_requests (f);
+  g_signal_emit_by_name (lk_test_find_widget (GTK_WIDGET (dialog), lk_test_is_button, "Use a _Code Instead"), "clicked");
+  g_assert_true (lk_test_wait_until (dialog_gone, &weak, 20000));
+  g_assert_nonnull (signed_in);
+  g_assert_cmpuint (count_device_code_requests (f), ==, before + 1);
+  lk_application_use_account (f->app, signed_in);
+  g_assert_true (lk_test_wait_until (window_connected, f->window, 20000));
+  g_assert_cmpstr (lk_graph_client_get_api_version (lk_window_get_client (f->window)), ==, "v1.0");
+
+  /* The CLI, from the same keys in its own settings. */
+  before = count_device_code_requests (f);
+  g_free (run_cli_with_settings (config_home, sign_in_args));
+  g_assert_cmpuint (count_device_code_requests (f), ==, before + 1);
+  out = run_cli_with_settings (config_home, accounts_args);
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  g_assert_no_error (error);
+  listed = json_node_get_array (json_parser_get_root (parser));
+  g_assert_cmpuint (json_array_get_length (listed), ==, 1);
+  account = json_array_get_object_element (listed, 0);
+  g_assert_cmpstr (json_object_get_string_member (account, "username"), ==, lk_account_get_username (signed_in));
+  g_assert_cmpstr (json_object_get_string_member (account, "tenantId"), ==, lk_account_get_tenant_id (signed_in));
+  g_assert_cmpstr (json_object_get_string_member (account, "cloud"), ==, lk_cloud_to_nick (lk_account_get_cloud (signed_in)));
+  g_assert_cmpstr (json_object_get_string_member (account, "authority"), ==, lk_account_get_authority (signed_in));
+  g_assert_cmpstr (json_object_get_string_member (account, "graphUrl"), ==, lk_account_get_graph_url (signed_in));
+  before = lk_sandbox_count_requests (f->sandbox, "GET", "/v1.0/deviceManagement/managedDevices");
+  g_free (run_cli_with_settings (config_home, search_args));
+  g_assert_cmpuint (lk_sandbox_count_requests (f->sandbox, "GET", "/v1.0/deviceManagement/managedDevices"), >, before);
+
+  reset_sign_in_keys ();
+  lk_test_remove_tree (config_home);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -432,14 +579,16 @@ main (int argc, char *argv[])
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
-  g_assert_cmpint (argc, >=, 2);
+  g_assert_cmpint (argc, >=, 3);
   metainfo_path = argv[1];
+  cli_path = argv[2];
 
   g_test_add ("/accounts/sign-in-again", Fixture, NULL, setup, test_sign_in_again, teardown);
   g_test_add ("/accounts/menu-and-sign-out", Fixture, NULL, setup, test_menu_and_sign_out, teardown);
   g_test_add ("/accounts/sign-in-page", Fixture, NULL, setup, test_sign_in_page, teardown);
   g_test_add ("/accounts/permission-step", Fixture, NULL, setup, test_permission_step, teardown);
   g_test_add ("/accounts/sign-in-still-waiting", Fixture, NULL, setup, test_sign_in_still_waiting, teardown);
+  g_test_add ("/accounts/sign-in-config-shared", Fixture, NULL, setup, test_sign_in_config_shared, teardown);
   status = g_test_run ();
   g_clear_object (&app);
   return status;

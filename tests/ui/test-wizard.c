@@ -239,24 +239,6 @@ found_in_files (const char *dir,
 }
 
 static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (path);
-      else
-        g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
-static void
 run_to_result (Fixture    *fixture,
                const char *rule,
                gboolean    expect_passcode)
@@ -816,7 +798,7 @@ main (int   argc,
   status = g_test_run ();
   /* A test failure keeps the folder, for a look at what was written. */
   if (status == 0)
-    remove_tree (xdg_root);
+    lk_test_remove_tree (xdg_root);
   g_free (xdg_root);
   return status;
 }

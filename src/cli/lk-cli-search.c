@@ -1,0 +1,93 @@
+/* lk-cli-search.c: finding devices (search, --json, --jsonl) and showing one. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lk-cli-common.h"
+#include "lk-cli-output.h"
+#include "lk-text.h"
+
+static void
+progress_cb (GPtrArray *devices,
+             guint      total,
+             gint64     expected,
+             gpointer   user_data)
+{
+  Cli *cli = user_data;
+
+  if (!cli->progress)
+    return;
+  /* Back to the start of the line and clear it, so the count updates in place. */
+  g_printerr ("\r\033[K");
+  if (expected > 0)
+    /* Translators: a progress line while a device list downloads. */
+    g_printerr (_("Loading devices… %u of %u"), total, (guint) expected);
+  else
+    g_printerr (_("Loading devices… %u"), total);
+}
+
+/* --jsonl: each page's devices go out as they arrive, and nothing is kept. */
+static void
+print_page_cb (GPtrArray *devices,
+               guint      total,
+               gint64     expected,
+               gpointer   user_data)
+{
+  guint *printed = user_data;
+
+  lk_cli_print_devices_jsonl (devices);
+  *printed += devices->len;
+}
+
+int
+cmd_search (Cli        *cli,
+            const char *text)
+{
+  g_autoptr(LkDeviceQuery) query = lk_device_query_new (text);
+  g_autoptr(GPtrArray) devices = NULL;
+  g_autoptr(GError) error = NULL;
+  guint printed = 0;
+
+  lk_graph_client_set_stream_only (cli->client, cli->jsonl);
+  lk_graph_client_list_devices_async (cli->client, query,
+                                      cli->jsonl ? print_page_cb : progress_cb,
+                                      cli->jsonl ? (gpointer) &printed : cli, NULL, NULL,
+                                      store_result_cb, cli);
+  devices = lk_graph_client_list_devices_finish (cli->client, cli_wait (cli), &error);
+  if (cli->progress)
+    g_printerr ("\r\033[K");
+  if (devices == NULL)
+    return report_error (cli, error);
+
+  /* The ranking needs every device before the first goes out; each is then written in turn. */
+  if (cli->json && !cli->jsonl)
+    lk_cli_print_devices_json (devices);
+  else if (!cli->json)
+    lk_cli_print_devices_table (devices);
+
+  if (devices->len == 0 && printed == 0)
+    {
+      g_autofree char *shown = lk_text_inert (text);
+
+      if (!cli->json)
+        g_printerr (_("No device matches “%s”.\n"), shown);
+      return EXIT_NOT_FOUND;
+    }
+  return EXIT_OK;
+}
+
+int
+cmd_show (Cli        *cli,
+          const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LkDevice) device = fetch_device (cli, id, &error);
+
+  if (device == NULL)
+    return report_error (cli, error);
+  if (cli->json)
+    lk_cli_print_device_json (device);
+  else
+    lk_cli_print_device_details (device);
+  return EXIT_OK;
+}
