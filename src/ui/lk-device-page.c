@@ -9,6 +9,7 @@
 #include "lk-device-page.h"
 #include "lk-graph-error.h"
 #include "lk-time-format.h"
+#include "lk-mnemonics.h"
 #include "lk-window.h"
 #include "lk-unlock-card.h"
 #include "lk-unlock-client.h"

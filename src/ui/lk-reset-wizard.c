@@ -14,6 +14,8 @@
 #include "lk-clipboard.h"
 #include "lk-reset-wizard.h"
 #include "lk-time-format.h"
+#include "lk-mnemonics.h"
+#include "lk-toasts.h"
 #include "lk-window.h"
 
 /* A copied passcode leaves the clipboard after this long, if the clipboard still holds it. */

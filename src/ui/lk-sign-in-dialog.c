@@ -7,7 +7,7 @@
 
 #include "lk-sign-in-dialog.h"
 #include "lk-settings.h"
-#include "lk-window.h"
+#include "lk-mnemonics.h"
 
 /* The registration steps; the metainfo lists the same address as the app's help URL. */
 #define SETUP_URL "https://github.com/latchkey/latchkey#connecting-to-your-tenant"
