@@ -6,7 +6,6 @@
 #include "lk-application.h"
 
 #include "lk-sign-in-dialog.h"
-#include "lk-settings.h"
 #include "lk-mnemonics.h"
 
 /* The registration steps; the metainfo lists the same address as the app's help URL. */
@@ -325,17 +324,23 @@ lk_sign_in_dialog_class_init (LkSignInDialogClass *klass)
 static void
 lk_sign_in_dialog_init (LkSignInDialog *self)
 {
+  gtk_widget_init_template (GTK_WIDGET (self));
+  lk_widget_name_without_mnemonics (GTK_WIDGET (self));
+  gtk_link_button_set_uri (self->setup_link, SETUP_URL);
+  self->cancellable = g_cancellable_new ();
+}
+
+/* Each dialog starts from what the settings say now: a change in Preferences shows in the next
+ * one without a restart. */
+static void
+fill_from_settings (LkSignInDialog *self)
+{
   g_autofree char *cloud = NULL;
   g_autofree char *tenant = NULL;
   g_autofree char *client_id = NULL;
   g_autofree char *authority = NULL;
   g_autofree char *graph_url = NULL;
   LkCloud selected = LK_CLOUD_GLOBAL;
-
-  gtk_widget_init_template (GTK_WIDGET (self));
-  lk_widget_name_without_mnemonics (GTK_WIDGET (self));
-  self->settings = lk_settings_new ();
-  self->cancellable = g_cancellable_new ();
 
   cloud = g_settings_get_string (self->settings, "cloud");
   lk_cloud_from_nick (cloud, &selected);
@@ -347,7 +352,6 @@ lk_sign_in_dialog_init (LkSignInDialog *self)
   /* "organizations" is the setting's word for "no tenant chosen": the row says so instead. */
   gtk_editable_set_text (GTK_EDITABLE (self->tenant_row),
                          g_str_equal (tenant, "organizations") ? "" : tenant);
-  gtk_link_button_set_uri (self->setup_link, SETUP_URL);
   gtk_editable_set_text (GTK_EDITABLE (self->client_id_row), client_id);
   gtk_editable_set_text (GTK_EDITABLE (self->authority_row), authority);
   gtk_editable_set_text (GTK_EDITABLE (self->graph_row), graph_url);
@@ -356,13 +360,17 @@ lk_sign_in_dialog_init (LkSignInDialog *self)
 
 LkSignInDialog *
 lk_sign_in_dialog_new (LkAccountManager *accounts,
+                       GSettings        *settings,
                        GtkWindow        *parent)
 {
   LkSignInDialog *self;
 
   g_return_val_if_fail (LK_IS_ACCOUNT_MANAGER (accounts), NULL);
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
 
   self = g_object_new (LK_TYPE_SIGN_IN_DIALOG, "transient-for", parent, NULL);
+  self->settings = g_object_ref (settings);
+  fill_from_settings (self);
   self->accounts = g_object_ref (accounts);
   self->device_code_id = g_signal_connect (accounts, "device-code", G_CALLBACK (device_code_cb), self);
   self->still_waiting_id = g_signal_connect (accounts, "browser-still-waiting",

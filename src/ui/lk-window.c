@@ -18,7 +18,6 @@
 #include "lk-mnemonics.h"
 #include "lk-toasts.h"
 #include "lk-window.h"
-#include "lk-settings.h"
 
 #define SEARCH_DELAY_MS 250
 
@@ -58,7 +57,6 @@ struct _LkWindow
   LkDeviceList         *store;
   GtkCustomFilter      *filter;
   GtkFilterListModel   *filtered;
-  GSettings            *settings;
 
   LkGraphClient        *client;
   gulong                throttled_id;
@@ -630,20 +628,6 @@ start_action_action (GtkWidget  *widget,
 
 /* --- object ----------------------------------------------------------------------------------- */
 
-static gboolean
-lk_window_close_request (GtkWindow *window)
-{
-  LkWindow *self = LK_WINDOW (window);
-  int width, height;
-
-  gtk_window_get_default_size (window, &width, &height);
-  g_settings_set_int (self->settings, "window-width", width);
-  g_settings_set_int (self->settings, "window-height", height);
-  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
-
-  return GTK_WINDOW_CLASS (lk_window_parent_class)->close_request (window);
-}
-
 static void
 lk_window_dispose (GObject *object)
 {
@@ -660,7 +644,6 @@ lk_window_dispose (GObject *object)
   g_clear_object (&self->filtered);
   g_clear_object (&self->filter);
   g_clear_object (&self->store);
-  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (lk_window_parent_class)->dispose (object);
 }
@@ -680,11 +663,9 @@ lk_window_class_init (LkWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = lk_window_dispose;
   object_class->finalize = lk_window_finalize;
-  window_class->close_request = lk_window_close_request;
 
   /* LkWindow::action-requested: the admin pressed the device page's action button. */
   signals[SIGNAL_ACTION_REQUESTED] =
@@ -756,12 +737,6 @@ lk_window_init (LkWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   lk_widget_name_without_mnemonics (GTK_WIDGET (self));
 
-  self->settings = lk_settings_new ();
-  gtk_window_set_default_size (GTK_WINDOW (self),
-                               g_settings_get_int (self->settings, "window-width"),
-                               g_settings_get_int (self->settings, "window-height"));
-  if (g_settings_get_boolean (self->settings, "window-maximized"))
-    gtk_window_maximize (GTK_WINDOW (self));
   if (g_str_equal (PROFILE, "development"))
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 

@@ -18,6 +18,8 @@
 #include "lk-graph-error.h"
 #include "lk-sandbox.h"
 #include "lk-window.h"
+#include "lk-window-size.h"
+#include "lk-settings.h"
 
 #define SCOPES "DeviceManagementManagedDevices.Read.All DeviceManagementManagedDevices.PrivilegedOperations.All"
 
@@ -751,11 +753,12 @@ static void
 test_size_saved (Fixture       *fixture,
                  gconstpointer  data)
 {
-  g_autoptr(GSettings) settings = g_settings_new ("io.github.latchkey.Latchkey");
+  g_autoptr(GSettings) settings = lk_settings_new ();
   LkWindow *window = fixture->window;
   LkWindow *next;
   int width, height;
 
+  lk_window_size_remember (GTK_WINDOW (window), settings);
   gtk_window_set_default_size (GTK_WINDOW (window), 880, 610);
   fixture->window = NULL;
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
@@ -765,6 +768,7 @@ test_size_saved (Fixture       *fixture,
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 610);
 
   next = lk_window_new (NULL);
+  lk_window_size_remember (GTK_WINDOW (next), settings);
   gtk_window_get_default_size (GTK_WINDOW (next), &width, &height);
   g_assert_cmpint (width, ==, 880);
   g_assert_cmpint (height, ==, 610);
