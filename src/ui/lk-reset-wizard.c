@@ -404,7 +404,7 @@ copy_action (GtkWidget  *widget,
                                           "Passcode copied — cleared from the clipboard in %u seconds",
                                           seconds),
                              seconds);
-  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (message));
+  adw_toast_overlay_add_toast (self->toasts, lk_toast_new_plain (message));
 }
 
 static void

@@ -44,18 +44,8 @@ static void
 setup (Fixture       *fixture,
        gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *graph_url = NULL;
-  g_autofree char *token = NULL;
-  g_autoptr(LkStaticToken) tokens = NULL;
-
-  fixture->sandbox = lk_sandbox_new ();
-  lk_sandbox_load_demo_tenant (fixture->sandbox);
-  g_assert_true (lk_sandbox_start (fixture->sandbox, &error));
-  graph_url = lk_sandbox_get_graph_url (fixture->sandbox);
-  token = lk_sandbox_mint_access_token (fixture->sandbox, SCOPES, 3600);
-  tokens = lk_static_token_new (token);
-  fixture->client = lk_graph_client_new (graph_url, "beta", LK_TOKEN_PROVIDER (tokens));
+  fixture->sandbox = lk_test_demo_sandbox ();
+  fixture->client = lk_test_demo_client (fixture->sandbox, SCOPES);
   lk_graph_client_set_backoff (fixture->client, 10, 40);
 
   fixture->window = lk_window_new (NULL);

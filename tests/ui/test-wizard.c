@@ -91,22 +91,14 @@ setup (Fixture       *fixture,
        gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *graph_url = NULL;
-  g_autofree char *token = NULL;
   g_autofree char *path = NULL;
-  g_autoptr(LkStaticToken) tokens = NULL;
   g_autoptr(LkDeviceQuery) query = lk_device_query_new ("");
 
   fixture->log = captured_log;
   g_string_truncate (captured_log, 0);
-  fixture->sandbox = lk_sandbox_new ();
-  lk_sandbox_load_demo_tenant (fixture->sandbox);
+  fixture->sandbox = lk_test_demo_sandbox ();
   lk_sandbox_set_action_timing (fixture->sandbox, 300, 300);
-  g_assert_true (lk_sandbox_start (fixture->sandbox, &error));
-  graph_url = lk_sandbox_get_graph_url (fixture->sandbox);
-  token = lk_sandbox_mint_access_token (fixture->sandbox, ALL_SCOPES, 3600);
-  tokens = lk_static_token_new (token);
-  fixture->client = lk_graph_client_new (graph_url, "beta", LK_TOKEN_PROVIDER (tokens));
+  fixture->client = lk_test_demo_client (fixture->sandbox, ALL_SCOPES);
   fixture->dir = g_dir_make_tmp ("latchkey-wizard-XXXXXX", &error);
   path = g_build_filename (fixture->dir, "history.jsonl", NULL);
   fixture->history = lk_action_history_new (path);
