@@ -292,7 +292,6 @@ main (int   argc,
   g_test_add ("/window/row-shows-matched-field", Fixture, NULL, setup, test_row_shows_matched_field, teardown);
   g_test_add ("/window/progress-counts-shown", Fixture, NULL, setup, test_progress_counts_shown, teardown);
   g_test_add ("/window/last-action-and-sync", Fixture, NULL, setup, test_last_action_and_sync, teardown);
-  g_test_add ("/window/last-action-by-script", Fixture, NULL, setup, test_last_action_by_script, teardown);
   g_test_add ("/window/mnemonics-accessible", Fixture, NULL, setup, test_mnemonics_accessible, teardown);
   g_test_add ("/window/property-values-selectable", Fixture, NULL, setup, test_property_values_selectable, teardown);
 

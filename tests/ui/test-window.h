@@ -51,5 +51,4 @@ void test_shared_ipad_page (Fixture *fixture, gconstpointer data);
 void test_action_requested (Fixture *fixture, gconstpointer data);
 void test_copy_device_id (Fixture *fixture, gconstpointer data);
 void test_last_action_and_sync (Fixture *fixture, gconstpointer data);
-void test_last_action_by_script (Fixture *fixture, gconstpointer data);
 void test_property_values_selectable (Fixture *fixture, gconstpointer data);
