@@ -227,7 +227,10 @@ append_intent_thread (GTask        *task,
 
   if (!lk_action_history_append (self, intent, &error))
     {
-      g_task_return_error (task, error);
+      g_task_return_new_error (task, error->domain, error->code,
+                               _("Nothing was sent: the action could not be recorded in the history first. %s"),
+                               error->message);
+      g_error_free (error);
       return;
     }
   /* Decided here, not in the callback: the sender may be gone because the main loop is. */

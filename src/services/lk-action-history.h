@@ -57,7 +57,7 @@ gboolean         lk_action_history_append     (LkActionHistory  *self,
                                                GError          **error);
 /* Appends @entry (copied), the intent of a request about to leave, on a worker thread: open,
  * write and fsync never block the caller's main loop. Only once it completes with TRUE may the
- * request be sent. Should @cancellable be cancelled by the time the intent is on disk (its
+ * request be sent; a failure's message says that nothing was sent, and why. Should @cancellable be cancelled by the time the intent is on disk (its
  * sender went away), the worker appends that it was not sent ("error") and the task fails
  * with G_IO_ERROR_CANCELLED: the caller must not send. */
 void             lk_action_history_append_intent_async  (LkActionHistory      *self,

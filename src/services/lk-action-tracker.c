@@ -366,9 +366,7 @@ intent_written_cb (GObject      *source,
     }
   if (!written)
     {
-      fail (self, g_error_new (error->domain, error->code,
-                               _("Nothing was sent: the action could not be recorded in the history first. %s"),
-                               error->message));
+      fail (self, g_steal_pointer (&error));
       return;
     }
   self->intent_written = TRUE;

@@ -280,15 +280,13 @@ rotated (gpointer sandbox)
   return lk_sandbox_count_rotations (sandbox) == 1;
 }
 
-/* Rotation: the typed name enables it; sent once; journaled. */
+/* Opens the FileVault rotation of Lorenzo's MacBook and confirms it with the typed name. */
 static void
-test_rotate (Fixture       *fixture,
-             gconstpointer  data)
+confirm_rotation (Fixture *fixture)
 {
   CardsWanted wanted = { fixture, 2 };
   AdwMessageDialog *dialog;
   GtkEditable *entry;
-  gpointer sent[] = { fixture, "sent" };
 
   show (fixture, "MacBook Pro di Lorenzo");
   g_assert_true (lk_test_wait_until (cards_shown, &wanted, 10000));
@@ -302,10 +300,49 @@ test_rotate (Fixture       *fixture,
   gtk_editable_set_text (entry, "MacBook Pro di Lorenzo");
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "rotate"));
   adw_message_dialog_response (dialog, "rotate");
+}
+
+/* Rotation: the typed name enables it; sent once; journaled. */
+static void
+test_rotate (Fixture       *fixture,
+             gconstpointer  data)
+{
+  gpointer sent[] = { fixture, "sent" };
+
+  confirm_rotation (fixture);
   g_assert_true (lk_test_wait_until (rotated, fixture->sandbox, 10000));
   g_assert_true (lk_test_wait_until (history_has, sent, 5000));
   g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "rotateFileVaultKey"), ==, 1);
   g_assert_nonnull (visible_label (GTK_WIDGET (lk_test_unlock_card (GTK_WIDGET (device_page (fixture)), LK_UNLOCK_FILEVAULT)), "checks in"));
+}
+
+static gboolean
+says_nothing_sent (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return visible_label (GTK_WIDGET (lk_test_unlock_card (GTK_WIDGET (device_page (fixture)), LK_UNLOCK_FILEVAULT)),
+                        "Nothing was sent:") != NULL;
+}
+
+/* No intent, no request: a history that cannot be written stops the rotation, and the card
+ * says why. */
+static void
+test_rotate_journal_unwritable (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autofree char *file = g_build_filename (fixture->dir, "not-a-folder", NULL);
+  g_autofree char *path = g_build_filename (file, "history.jsonl", NULL);
+  g_autoptr(LkActionHistory) unwritable = lk_action_history_new (path);
+
+  /* Its folder would have to be made inside a regular file: unwritable even for root. */
+  g_assert_true (g_file_set_contents (file, "", 0, NULL));
+  lk_device_page_set_history (device_page (fixture), unwritable);
+  confirm_rotation (fixture);
+  g_assert_true (lk_test_wait_until (says_nothing_sent, fixture, 10000));
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "rotateFileVaultKey"), ==, 0);
+  g_assert_cmpuint (lk_sandbox_count_rotations (fixture->sandbox), ==, 0);
+  g_unlink (file);
 }
 
 static gboolean
@@ -413,6 +450,8 @@ main (int   argc,
   g_test_add ("/unlock-cards/windows-bitlocker", Fixture, NULL, setup, test_windows_bitlocker, teardown);
   g_test_add ("/unlock-cards/rotate", Fixture, NULL, setup, test_rotate, teardown);
   g_test_add ("/unlock-cards/rotate-in-flight", Fixture, NULL, setup, test_rotate_in_flight, teardown);
+  g_test_add ("/unlock-cards/rotate-journal-unwritable", Fixture, NULL, setup, test_rotate_journal_unwritable,
+              teardown);
   g_test_add ("/unlock-cards/unavailable", Fixture, NULL, setup, test_unavailable, teardown);
   return g_test_run ();
 }
