@@ -72,11 +72,13 @@ AdwToast *
 lk_toast_new_for_tracker (LkActionTracker *tracker,
                           GtkWindow       *window)
 {
-  const char *device = lk_device_get_device_name (lk_action_tracker_get_device (tracker));
+  const char *device;
   g_autofree char *message = NULL;
   AdwToast *toast;
 
   g_return_val_if_fail (LK_IS_ACTION_TRACKER (tracker), NULL);
+
+  device = lk_device_get_device_name (lk_action_tracker_get_device (tracker));
 
   /* A passcode that came after its wizard was closed would be unreachable: offer it. The toast
    * stays until dismissed, and holds the tracker (and so the passcode) only that long. */
