@@ -273,6 +273,17 @@ lk_action_history_append_intent_finish (LkActionHistory  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+const char *
+lk_action_history_intent_get_client_request_id (GAsyncResult *result)
+{
+  LkHistoryEntry *intent;
+
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lk_action_history_append_intent_async, NULL);
+  intent = g_task_get_task_data (G_TASK (result));
+  return intent->client_request_id;
+}
+
 void
 lk_action_history_withdraw_intent (LkActionHistory *self,
                                    GAsyncResult    *result)

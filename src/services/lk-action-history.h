@@ -72,6 +72,8 @@ gboolean         lk_action_history_append_intent_finish (LkActionHistory      *s
  * after all: appends that the intent @result wrote was not sent. */
 void             lk_action_history_withdraw_intent      (LkActionHistory      *self,
                                                          GAsyncResult         *result);
+/* The client-request-id of the intent @result wrote: the one its request must carry. */
+const char      *lk_action_history_intent_get_client_request_id (GAsyncResult *result);
 /* Every readable entry, oldest first (element-type LkHistoryEntry); the records of one request
  * (same client-request-id) folded into one entry with the latest outcome and the first time. */
 GPtrArray       *lk_action_history_load       (LkActionHistory  *self,

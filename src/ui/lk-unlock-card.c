@@ -521,34 +521,19 @@ check_status_action (GtkWidget  *widget,
                                             checked_cb, g_object_ref (self));
 }
 
-typedef struct
-{
-  LkUnlockCard *card;
-  char         *client_request_id;
-} Rotation;
-
-static void
-rotation_free (Rotation *rotation)
-{
-  g_object_unref (rotation->card);
-  g_free (rotation->client_request_id);
-  g_free (rotation);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Rotation, rotation_free)
-
 static void
 rotation_journaled_cb (GObject      *source,
                        GAsyncResult *result,
                        gpointer      user_data)
 {
-  g_autoptr(Rotation) rotation = user_data;
-  LkUnlockCard *self = rotation->card;
+  g_autoptr(LkUnlockCard) self = user_data;
   g_autoptr(GError) error = NULL;
   gboolean written = lk_action_history_append_intent_finish (LK_ACTION_HISTORY (source), result, &error);
 
-  /* The card went away while the intent was written: nothing is sent, and the journal says so. */
-  if (g_cancellable_is_cancelled (self->cancellable))
+  /* The card left the window (closed, or another device shown; dispose also drops its
+   * cancellable) while the intent was written: nothing is sent, and the journal says so. */
+  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable)
+      || gtk_widget_get_root (GTK_WIDGET (self)) == NULL)
     {
       if (written)
         lk_action_history_withdraw_intent (LK_ACTION_HISTORY (source), result);
@@ -562,8 +547,8 @@ rotation_journaled_cb (GObject      *source,
     }
   lk_graph_client_post_action_with_id_async (self->client, lk_device_get_id (self->device),
                                              lk_unlock_kind_device_action (self->option.kind),
-                                             rotation->client_request_id, self->cancellable, rotated_cb,
-                                             g_object_ref (self));
+                                             lk_action_history_intent_get_client_request_id (result),
+                                             self->cancellable, rotated_cb, g_object_ref (self));
 }
 
 /* The intent is on disk before the request leaves (the same journal as a reset), written on a
@@ -571,16 +556,13 @@ rotation_journaled_cb (GObject      *source,
 static void
 send_rotation (LkUnlockCard *self)
 {
-  Rotation *rotation = g_new0 (Rotation, 1);
-  g_autoptr(LkHistoryEntry) intent = NULL;
+  g_autofree char *client_request_id = g_uuid_string_random ();
+  g_autoptr(LkHistoryEntry) intent = journal_entry (self, lk_unlock_kind_rotate_action (self->option.kind),
+                                                    "sending", NULL, NULL, client_request_id);
 
-  rotation->card = g_object_ref (self);
-  rotation->client_request_id = g_uuid_string_random ();
-  intent = journal_entry (self, lk_unlock_kind_rotate_action (self->option.kind), "sending", NULL, NULL,
-                          rotation->client_request_id);
   set_busy (self, TRUE);
   lk_action_history_append_intent_async (self->history, intent, self->cancellable, rotation_journaled_cb,
-                                         rotation);
+                                         g_object_ref (self));
 }
 
 static void

@@ -72,9 +72,12 @@ static void
 teardown (Fixture       *fixture,
           gconstpointer  data)
 {
-  g_object_ref (fixture->window);
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  lk_test_assert_finalized_soon (fixture->window);
+  if (fixture->window != NULL)
+    {
+      g_object_ref (fixture->window);
+      gtk_window_destroy (GTK_WINDOW (fixture->window));
+      lk_test_assert_finalized_soon (fixture->window);
+    }
   lk_test_assert_finalized_soon (fixture->client);
   g_clear_object (&fixture->history);
   g_unlink (fixture->history_path);
@@ -346,6 +349,33 @@ test_rotate_journal_unwritable (Fixture       *fixture,
 }
 
 static gboolean
+gone (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+/* The window closed while a rotation's intent is being written: nothing is sent later, and the
+ * journal closes the intent as not sent instead of leaving it "outcome unknown". */
+static void
+test_rotate_closed_while_journaling (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  gpointer not_sent[] = { fixture, "error" };
+  gpointer window;
+
+  confirm_rotation (fixture);
+  /* At once: the intent's completion cannot have run, it needs the main loop. */
+  window = g_steal_pointer (&fixture->window);
+  g_object_add_weak_pointer (window, &window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (lk_test_wait_until (history_has, not_sent, 10000));
+  g_assert_true (lk_test_wait_until (gone, &window, 5000));
+  g_assert_false (history_has ((gpointer[]) { fixture, "sent" }));
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "rotateFileVaultKey"), ==, 0);
+  g_assert_cmpuint (lk_sandbox_count_rotations (fixture->sandbox), ==, 0);
+}
+
+static gboolean
 no_rotate_dialog (gpointer data)
 {
   return rotate_dialog () == NULL;
@@ -452,6 +482,8 @@ main (int   argc,
   g_test_add ("/unlock-cards/rotate-in-flight", Fixture, NULL, setup, test_rotate_in_flight, teardown);
   g_test_add ("/unlock-cards/rotate-journal-unwritable", Fixture, NULL, setup, test_rotate_journal_unwritable,
               teardown);
+  g_test_add ("/unlock-cards/rotate-closed-while-journaling", Fixture, NULL, setup,
+              test_rotate_closed_while_journaling, teardown);
   g_test_add ("/unlock-cards/unavailable", Fixture, NULL, setup, test_unavailable, teardown);
   return g_test_run ();
 }
