@@ -96,3 +96,39 @@ lk_test_device_from (const char *members)
   g_assert_no_error (error);
   return device;
 }
+
+#if __has_include ("lk-sandbox.h") && __has_include ("lk-graph-client.h")
+/* Suites that link the services and the sandbox (the core's do not) also get these. */
+#include "lk-graph-client.h"
+#include "lk-sandbox.h"
+
+/* A sandbox holding the demo tenant, not yet started: a test may still set faults, device
+ * strings or timings. */
+G_GNUC_UNUSED static LkSandbox *
+lk_test_demo_sandbox (void)
+{
+  LkSandbox *sandbox = lk_sandbox_new ();
+
+  lk_sandbox_load_demo_tenant (sandbox);
+  return sandbox;
+}
+
+/* Starts @sandbox and returns a client of its Graph (beta) whose token was minted for
+ * @scopes (space-separated), valid an hour. */
+G_GNUC_UNUSED static LkGraphClient *
+lk_test_demo_client (LkSandbox  *sandbox,
+                     const char *scopes)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *graph_url = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr(LkStaticToken) tokens = NULL;
+
+  g_assert_true (lk_sandbox_start (sandbox, &error));
+  g_assert_no_error (error);
+  graph_url = lk_sandbox_get_graph_url (sandbox);
+  token = lk_sandbox_mint_access_token (sandbox, scopes, 3600);
+  tokens = lk_static_token_new (token);
+  return lk_graph_client_new (graph_url, "beta", LK_TOKEN_PROVIDER (tokens));
+}
+#endif

@@ -186,6 +186,112 @@ lk_action_history_append (LkActionHistory  *self,
   return TRUE;
 }
 
+static LkHistoryEntry *
+entry_copy (const LkHistoryEntry *entry)
+{
+  LkHistoryEntry *copy = lk_history_entry_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    *field_slot (copy, i) = g_strdup (*field_slot ((LkHistoryEntry *) entry, i));
+  return copy;
+}
+
+/* The outcome that closes an intent whose request never left: "error" reads as "not sent". */
+static void
+append_not_sent (LkActionHistory      *self,
+                 const LkHistoryEntry *intent)
+{
+  g_autoptr(LkHistoryEntry) outcome = lk_history_entry_new ();
+  g_autoptr(GError) error = NULL;
+
+  outcome->device_id = g_strdup (intent->device_id);
+  outcome->client_request_id = g_strdup (intent->client_request_id);
+  outcome->outcome = g_strdup ("error");
+  outcome->detail = g_strdup (_("Not sent: the action was abandoned before its request left"));
+  /* Not fatal: an intent alone reads as "outcome unknown", which holds a second send back. */
+  if (!lk_action_history_append (self, outcome, &error))
+    g_debug ("History: could not close an intent that was not sent: %s", error->message);
+}
+
+/* Worker thread: touches only the task's own entry and the history's path, which never
+ * changes after construction. */
+static void
+append_intent_thread (GTask        *task,
+                      gpointer      source,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  LkActionHistory *self = source;
+  LkHistoryEntry *intent = task_data;
+  GError *error = NULL;
+
+  if (!lk_action_history_append (self, intent, &error))
+    {
+      g_task_return_new_error (task, error->domain, error->code,
+                               _("Nothing was sent: the action could not be recorded in the history first. %s"),
+                               error->message);
+      g_error_free (error);
+      return;
+    }
+  /* Decided here, not in the callback: the sender may be gone because the main loop is. */
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      append_not_sent (self, intent);
+      g_task_return_error_if_cancelled (task);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+lk_action_history_append_intent_async (LkActionHistory      *self,
+                                       const LkHistoryEntry *entry,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (LK_IS_ACTION_HISTORY (self));
+  g_return_if_fail (entry != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lk_action_history_append_intent_async);
+  /* The worker's answer stands: an intent on disk and no cancellation seen means "send". */
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_set_task_data (task, entry_copy (entry), (GDestroyNotify) lk_history_entry_free);
+  g_task_run_in_thread (task, append_intent_thread);
+}
+
+gboolean
+lk_action_history_append_intent_finish (LkActionHistory  *self,
+                                        GAsyncResult     *result,
+                                        GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lk_action_history_append_intent_async, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+const char *
+lk_action_history_intent_get_client_request_id (GAsyncResult *result)
+{
+  LkHistoryEntry *intent;
+
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lk_action_history_append_intent_async, NULL);
+  intent = g_task_get_task_data (G_TASK (result));
+  return intent->client_request_id;
+}
+
+void
+lk_action_history_withdraw_intent (LkActionHistory *self,
+                                   GAsyncResult    *result)
+{
+  g_return_if_fail (g_task_is_valid (result, self));
+  append_not_sent (self, g_task_get_task_data (G_TASK (result)));
+}
+
 /* Later records of the same request (its outcome) fill in the first one; its time stays the
  * time the action was sent, and its client-request-id (the same) keys the fold's table. */
 static void

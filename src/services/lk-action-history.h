@@ -55,6 +55,25 @@ const char      *lk_action_history_get_path   (LkActionHistory  *self);
 gboolean         lk_action_history_append     (LkActionHistory  *self,
                                                LkHistoryEntry   *entry,
                                                GError          **error);
+/* Appends @entry (copied), the intent of a request about to leave, on a worker thread: open,
+ * write and fsync never block the caller's main loop. Only once it completes with TRUE may the
+ * request be sent; a failure's message says that nothing was sent, and why. Should @cancellable be cancelled by the time the intent is on disk (its
+ * sender went away), the worker appends that it was not sent ("error") and the task fails
+ * with G_IO_ERROR_CANCELLED: the caller must not send. */
+void             lk_action_history_append_intent_async  (LkActionHistory      *self,
+                                                         const LkHistoryEntry *entry,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+gboolean         lk_action_history_append_intent_finish (LkActionHistory      *self,
+                                                         GAsyncResult         *result,
+                                                         GError              **error);
+/* For a caller that got TRUE from lk_action_history_append_intent_finish() and will not send
+ * after all: appends that the intent @result wrote was not sent. */
+void             lk_action_history_withdraw_intent      (LkActionHistory      *self,
+                                                         GAsyncResult         *result);
+/* The client-request-id of the intent @result wrote: the one its request must carry. */
+const char      *lk_action_history_intent_get_client_request_id (GAsyncResult *result);
 /* Every readable entry, oldest first (element-type LkHistoryEntry); the records of one request
  * (same client-request-id) folded into one entry with the latest outcome and the first time. */
 GPtrArray       *lk_action_history_load       (LkActionHistory  *self,

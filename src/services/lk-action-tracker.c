@@ -37,6 +37,7 @@ struct _LkActionTracker
   guint            poll_ms;
   guint            poll_source;
   gboolean         sent;
+  gboolean         intent_written; /* the journal holds this action's "sending" record */
   GCancellable    *cancellable;
 };
 
@@ -74,15 +75,12 @@ lk_tracker_state_to_string (LkTrackerState state)
 }
 
 
-static gboolean
-try_record (LkActionTracker  *self,
-            const char       *outcome,
-            GError          **error)
+static LkHistoryEntry *
+entry_for (LkActionTracker *self,
+           const char      *outcome)
 {
-  g_autoptr(LkHistoryEntry) entry = lk_history_entry_new ();
+  LkHistoryEntry *entry = lk_history_entry_new ();
 
-  if (self->history == NULL)
-    return TRUE;
   entry->admin = g_strdup (self->admin);
   entry->tenant = g_strdup (self->tenant);
   entry->device_id = g_strdup (lk_device_get_id (self->device));
@@ -97,16 +95,22 @@ try_record (LkActionTracker  *self,
     entry->prior_result_start = g_strdup ("none");
   else if (self->baseline_start != NULL)
     entry->prior_result_start = g_date_time_format_iso8601 (self->baseline_start);
-  return lk_action_history_append (self->history, entry, error);
+  return entry;
 }
 
+/* An outcome, under the intent's client-request-id. Without an intent in the journal (it
+ * could not be written, so nothing was sent) there is nothing to record it against. */
 static void
 record (LkActionTracker *self,
         const char      *outcome)
 {
+  g_autoptr(LkHistoryEntry) entry = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!try_record (self, outcome, &error))
+  if (self->history == NULL || !self->intent_written)
+    return;
+  entry = entry_for (self, outcome);
+  if (!lk_action_history_append (self->history, entry, &error))
     g_warning ("Could not record the action: %s", error->message);
 }
 
@@ -331,23 +335,65 @@ sent_cb (GObject      *source,
 static void
 post (LkActionTracker *self)
 {
-  GError *error = NULL;
-
   g_clear_pointer (&self->sent_at, g_date_time_unref);
   self->sent_at = g_date_time_new_now_utc ();
-  /* The journal names the request before it leaves: if the process dies while it is on its
-   * way, the record is there (outcome unknown) and nothing invites a second send. No record,
-   * no request. */
-  g_free (self->client_request_id);
-  self->client_request_id = g_uuid_string_random ();
-  if (!try_record (self, "sending", &error))
-    {
-      fail (self, error);
-      return;
-    }
   lk_graph_client_post_action_with_id_async (self->client, lk_device_get_id (self->device),
                                              LK_DEVICE_ACTION_RESET_PASSCODE, self->client_request_id,
                                              self->cancellable, sent_cb, g_object_ref (self));
+}
+
+/* The journal step does not keep the tracker alive: whoever holds the tracker (the
+ * application, the CLI) decides whether the action goes. One dropped while its intent was
+ * being written sends nothing, and the journal says so (lk_action_history_append_intent_async). */
+static void
+intent_written_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GWeakRef *weak = user_data;
+  g_autoptr(LkActionTracker) self = g_weak_ref_get (weak);
+  g_autoptr(GError) error = NULL;
+  gboolean written;
+
+  g_weak_ref_clear (weak);
+  g_free (weak);
+  written = lk_action_history_append_intent_finish (LK_ACTION_HISTORY (source), result, &error);
+  if (self == NULL || g_cancellable_is_cancelled (self->cancellable))
+    {
+      if (written)
+        lk_action_history_withdraw_intent (LK_ACTION_HISTORY (source), result);
+      return;
+    }
+  if (!written)
+    {
+      fail (self, g_steal_pointer (&error));
+      return;
+    }
+  self->intent_written = TRUE;
+  post (self);
+}
+
+/* The journal names the request before it leaves: if the process dies while it is on its way,
+ * the record is there (outcome unknown) and nothing invites a second send. No record, no
+ * request. The write (with its fsync) runs on a worker, never on the main loop. */
+static void
+journal_then_post (LkActionTracker *self)
+{
+  g_autoptr(LkHistoryEntry) intent = NULL;
+  GWeakRef *weak;
+
+  g_free (self->client_request_id);
+  self->client_request_id = g_uuid_string_random ();
+  if (self->history == NULL)
+    {
+      post (self);
+      return;
+    }
+  intent = entry_for (self, "sending");
+  weak = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (weak, self);
+  lk_action_history_append_intent_async (self->history, intent, self->cancellable,
+                                         intent_written_cb, weak);
 }
 
 static void
@@ -376,7 +422,7 @@ baseline_cb (GObject      *source,
       if (reset != NULL && lk_action_result_get_start (reset) != NULL)
         self->baseline_start = g_date_time_ref (lk_action_result_get_start (reset));
     }
-  post (self);
+  journal_then_post (self);
 }
 
 void

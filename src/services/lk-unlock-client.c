@@ -90,6 +90,30 @@ lk_unlock_kind_reveal_action (LkUnlockKind kind)
     }
 }
 
+LkHistoryEntry *
+lk_unlock_journal_entry_new (LkDevice   *device,
+                             const char *admin,
+                             const char *tenant,
+                             const char *action,
+                             const char *outcome,
+                             const char *detail,
+                             const char *request_id,
+                             const char *client_request_id)
+{
+  LkHistoryEntry *entry = lk_history_entry_new ();
+
+  entry->admin = g_strdup (admin);
+  entry->tenant = g_strdup (tenant);
+  entry->device_id = g_strdup (lk_device_get_id (device));
+  entry->device_name = g_strdup (lk_device_get_device_name (device));
+  entry->action = g_strdup (action);
+  entry->outcome = g_strdup (outcome);
+  entry->detail = g_strdup (detail);
+  entry->request_id = g_strdup (request_id);
+  entry->client_request_id = g_strdup (client_request_id);
+  return entry;
+}
+
 gboolean
 lk_unlock_journal (LkActionHistory  *history,
                    LkDevice         *device,
@@ -102,17 +126,9 @@ lk_unlock_journal (LkActionHistory  *history,
                    const char       *client_request_id,
                    GError          **error)
 {
-  g_autoptr(LkHistoryEntry) entry = lk_history_entry_new ();
+  g_autoptr(LkHistoryEntry) entry = lk_unlock_journal_entry_new (device, admin, tenant, action, outcome, detail,
+                                                                  request_id, client_request_id);
 
-  entry->admin = g_strdup (admin);
-  entry->tenant = g_strdup (tenant);
-  entry->device_id = g_strdup (lk_device_get_id (device));
-  entry->device_name = g_strdup (lk_device_get_device_name (device));
-  entry->action = g_strdup (action);
-  entry->outcome = g_strdup (outcome);
-  entry->detail = g_strdup (detail);
-  entry->request_id = g_strdup (request_id);
-  entry->client_request_id = g_strdup (client_request_id);
   return lk_action_history_append (history, entry, error);
 }
 

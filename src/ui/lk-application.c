@@ -19,6 +19,7 @@
 #include "lk-sandbox.h"
 #include "lk-sign-in-dialog.h"
 #include "lk-window.h"
+#include "lk-window-size.h"
 #include "lk-settings.h"
 
 struct _LkApplication
@@ -123,6 +124,13 @@ lk_application_use_account (LkApplication *self,
       lk_window_set_client (window, client);
     }
   update_actions (self);
+}
+
+GSettings *
+lk_application_get_settings (LkApplication *self)
+{
+  g_return_val_if_fail (LK_IS_APPLICATION (self), NULL);
+  return self->settings;
 }
 
 LkAccountManager *
@@ -323,6 +331,7 @@ lk_application_activate (GApplication *application)
     }
 
   window = lk_window_new (GTK_APPLICATION (self));
+  lk_window_size_remember (GTK_WINDOW (window), self->settings);
   g_signal_connect_object (window, "action-requested", G_CALLBACK (action_requested_cb), self, 0);
   lk_bench_hooks_watch (window);
   lk_window_set_demo (window, self->demo);
@@ -412,7 +421,7 @@ sign_in_activated (GSimpleAction *action,
 {
   LkApplication *self = user_data;
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-  LkSignInDialog *dialog = lk_sign_in_dialog_new (self->accounts, window);
+  LkSignInDialog *dialog = lk_sign_in_dialog_new (self->accounts, self->settings, window);
 
   g_signal_connect_object (dialog, "signed-in", G_CALLBACK (lk_application_use_account), self,
                            G_CONNECT_SWAPPED);
@@ -550,6 +559,18 @@ active_account_changed_cb (LkAccountManager *accounts,
     lk_graph_client_set_token_provider (client, LK_TOKEN_PROVIDER (account));
 }
 
+/* The window's searches read the version Preferences now names, not the one of the last
+ * sign-in: the client is made again for the same account. */
+static void
+api_version_changed_cb (LkApplication *self)
+{
+  LkAccount *account = lk_account_manager_get_active_account (self->accounts);
+  LkWindow *window = main_window (self);
+
+  if (account != NULL && window != NULL && lk_window_get_client (window) != NULL)
+    lk_application_use_account (self, account);
+}
+
 /* The step before a browser asks for more permissions: say which and why, in the window. */
 static void
 consent_needed_cb (LkAccountManager *accounts,
@@ -579,6 +600,8 @@ lk_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
   g_signal_connect_object (self->accounts, "consent-needed", G_CALLBACK (consent_needed_cb), self, 0);
   g_signal_connect_object (self->accounts, "notify::active-account", G_CALLBACK (active_account_changed_cb), self, 0);
+  g_signal_connect_object (self->settings, "changed::api-version", G_CALLBACK (api_version_changed_cb), self,
+                           G_CONNECT_SWAPPED);
   update_actions (self);
 }
 

@@ -12,6 +12,9 @@ G_DECLARE_FINAL_TYPE (LkApplication, lk_application, LK, APPLICATION, AdwApplica
 
 LkApplication    *lk_application_new          (void);
 LkAccountManager *lk_application_get_accounts (LkApplication *self);
+/* The one GSettings of the running program: every window and dialog reads and writes this
+ * one, so a change made in Preferences is seen everywhere at once. */
+GSettings        *lk_application_get_settings (LkApplication *self);
 /* Connects the window to @account (NULL: signed out). */
 void              lk_application_use_account  (LkApplication *self,
                                                LkAccount     *account);

@@ -9,6 +9,7 @@
 #include "lk-device-page.h"
 #include "lk-graph-error.h"
 #include "lk-time-format.h"
+#include "lk-mnemonics.h"
 #include "lk-window.h"
 #include "lk-unlock-card.h"
 #include "lk-unlock-client.h"
@@ -357,7 +358,12 @@ describe_journal_entry (const LkHistoryEntry *entry,
   what = g_strdup_printf (_("Last action: %s — %s"), action != NULL ? action : "—", lk_history_outcome_label (outcome));
   /* Translators: the first %s is e.g. "3 hours ago (30/11/2026 09:12:44)", the second the
    * admin's user name. */
-  who = g_strdup_printf (_("Sent %s by %s"), when, admin != NULL ? admin : "—");
+  if (admin != NULL && *admin != '\0')
+    who = g_strdup_printf (_("Sent %s by %s"), when, admin);
+  else
+    /* Translators: sent by `latchkey-cli --access-token-stdin`, which knows no user name;
+     * %s is e.g. "3 hours ago (30/11/2026 09:12:44)". */
+    who = g_strdup_printf (_("Sent %s by a script"), when);
   return g_strjoin ("\n", what, who, NULL);
 }
 

@@ -8,7 +8,8 @@
 
 #include "lk-device-labels.h"
 #include "lk-history-window.h"
-#include "lk-window.h"
+#include "lk-mnemonics.h"
+#include "lk-toasts.h"
 
 struct _LkHistoryWindow
 {

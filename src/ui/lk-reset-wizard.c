@@ -14,6 +14,8 @@
 #include "lk-clipboard.h"
 #include "lk-reset-wizard.h"
 #include "lk-time-format.h"
+#include "lk-mnemonics.h"
+#include "lk-toasts.h"
 #include "lk-window.h"
 
 /* A copied passcode leaves the clipboard after this long, if the clipboard still holds it. */
@@ -402,7 +404,7 @@ copy_action (GtkWidget  *widget,
                                           "Passcode copied — cleared from the clipboard in %u seconds",
                                           seconds),
                              seconds);
-  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (message));
+  adw_toast_overlay_add_toast (self->toasts, lk_toast_new_plain (message));
 }
 
 static void

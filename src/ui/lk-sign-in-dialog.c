@@ -6,8 +6,7 @@
 #include "lk-application.h"
 
 #include "lk-sign-in-dialog.h"
-#include "lk-settings.h"
-#include "lk-window.h"
+#include "lk-mnemonics.h"
 
 /* The registration steps; the metainfo lists the same address as the app's help URL. */
 #define SETUP_URL "https://github.com/latchkey/latchkey#connecting-to-your-tenant"
@@ -325,14 +324,20 @@ lk_sign_in_dialog_class_init (LkSignInDialogClass *klass)
 static void
 lk_sign_in_dialog_init (LkSignInDialog *self)
 {
+  gtk_widget_init_template (GTK_WIDGET (self));
+  lk_widget_name_without_mnemonics (GTK_WIDGET (self));
+  gtk_link_button_set_uri (self->setup_link, SETUP_URL);
+  self->cancellable = g_cancellable_new ();
+}
+
+/* Each dialog starts from what the settings say now: a change in Preferences shows in the next
+ * one without a restart. */
+static void
+fill_from_settings (LkSignInDialog *self)
+{
   g_autoptr(LkSignInConfig) config = NULL;
   g_autofree char *authority = NULL;
   g_autofree char *graph_url = NULL;
-
-  gtk_widget_init_template (GTK_WIDGET (self));
-  lk_widget_name_without_mnemonics (GTK_WIDGET (self));
-  self->settings = lk_settings_new ();
-  self->cancellable = g_cancellable_new ();
 
   /* The schema's enum holds only known clouds: this cannot fail. */
   config = lk_settings_get_sign_in_config (self->settings, NULL, NULL);
@@ -345,7 +350,6 @@ lk_sign_in_dialog_init (LkSignInDialog *self)
   /* "organizations" is the setting's word for "no tenant chosen": the row says so instead. */
   gtk_editable_set_text (GTK_EDITABLE (self->tenant_row),
                          g_str_equal (config->tenant, "organizations") ? "" : config->tenant);
-  gtk_link_button_set_uri (self->setup_link, SETUP_URL);
   gtk_editable_set_text (GTK_EDITABLE (self->client_id_row), config->client_id);
   gtk_editable_set_text (GTK_EDITABLE (self->authority_row), authority);
   gtk_editable_set_text (GTK_EDITABLE (self->graph_row), graph_url);
@@ -354,13 +358,17 @@ lk_sign_in_dialog_init (LkSignInDialog *self)
 
 LkSignInDialog *
 lk_sign_in_dialog_new (LkAccountManager *accounts,
+                       GSettings        *settings,
                        GtkWindow        *parent)
 {
   LkSignInDialog *self;
 
   g_return_val_if_fail (LK_IS_ACCOUNT_MANAGER (accounts), NULL);
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
 
   self = g_object_new (LK_TYPE_SIGN_IN_DIALOG, "transient-for", parent, NULL);
+  self->settings = g_object_ref (settings);
+  fill_from_settings (self);
   self->accounts = g_object_ref (accounts);
   self->device_code_id = g_signal_connect (accounts, "device-code", G_CALLBACK (device_code_cb), self);
   self->still_waiting_id = g_signal_connect (accounts, "browser-still-waiting",

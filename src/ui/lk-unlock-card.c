@@ -87,6 +87,21 @@ account_manager (LkUnlockCard *self)
   return LK_IS_APPLICATION (app) ? lk_application_get_accounts (LK_APPLICATION (app)) : NULL;
 }
 
+static LkHistoryEntry *
+journal_entry (LkUnlockCard *self,
+               const char   *action,
+               const char   *outcome,
+               const char   *detail,
+               const char   *request_id,
+               const char   *client_request_id)
+{
+  LkAccount *account = active_account (self);
+
+  return lk_unlock_journal_entry_new (self->device, account != NULL ? lk_account_get_username (account) : NULL,
+                                      account != NULL ? lk_account_get_tenant_id (account) : NULL,
+                                      action, outcome, detail, request_id, client_request_id);
+}
+
 static void
 journal (LkUnlockCard *self,
          const char   *action,
@@ -95,13 +110,10 @@ journal (LkUnlockCard *self,
          const char   *request_id,
          const char   *client_request_id)
 {
-  LkAccount *account = active_account (self);
+  g_autoptr(LkHistoryEntry) entry = journal_entry (self, action, outcome, detail, request_id, client_request_id);
   g_autoptr(GError) error = NULL;
 
-  if (!lk_unlock_journal (self->history, self->device,
-                          account != NULL ? lk_account_get_username (account) : NULL,
-                          account != NULL ? lk_account_get_tenant_id (account) : NULL,
-                          action, outcome, detail, request_id, client_request_id, &error))
+  if (!lk_action_history_append (self->history, entry, &error))
     g_warning ("Could not write the history: %s", error->message);
 }
 
@@ -510,17 +522,47 @@ check_status_action (GtkWidget  *widget,
 }
 
 static void
+rotation_journaled_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(LkUnlockCard) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean written = lk_action_history_append_intent_finish (LK_ACTION_HISTORY (source), result, &error);
+
+  /* The card left the window (closed, or another device shown; dispose also drops its
+   * cancellable) while the intent was written: nothing is sent, and the journal says so. */
+  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable)
+      || gtk_widget_get_root (GTK_WIDGET (self)) == NULL)
+    {
+      if (written)
+        lk_action_history_withdraw_intent (LK_ACTION_HISTORY (source), result);
+      return;
+    }
+  if (!written)
+    {
+      set_busy (self, FALSE);
+      show_error (self, error);
+      return;
+    }
+  lk_graph_client_post_action_with_id_async (self->client, lk_device_get_id (self->device),
+                                             lk_unlock_kind_device_action (self->option.kind),
+                                             lk_action_history_intent_get_client_request_id (result),
+                                             self->cancellable, rotated_cb, g_object_ref (self));
+}
+
+/* The intent is on disk before the request leaves (the same journal as a reset), written on a
+ * worker so that the window never waits for the disk; no intent, no request. */
+static void
 send_rotation (LkUnlockCard *self)
 {
   g_autofree char *client_request_id = g_uuid_string_random ();
+  g_autoptr(LkHistoryEntry) intent = journal_entry (self, lk_unlock_kind_rotate_action (self->option.kind),
+                                                    "sending", NULL, NULL, client_request_id);
 
   set_busy (self, TRUE);
-  /* The intent is on disk before the request leaves (the same journal as a reset). */
-  journal (self, lk_unlock_kind_rotate_action (self->option.kind), "sending", NULL, NULL, client_request_id);
-  lk_graph_client_post_action_with_id_async (self->client, lk_device_get_id (self->device),
-                                             lk_unlock_kind_device_action (self->option.kind),
-                                             client_request_id, self->cancellable, rotated_cb,
-                                             g_object_ref (self));
+  lk_action_history_append_intent_async (self->history, intent, self->cancellable, rotation_journaled_cb,
+                                         g_object_ref (self));
 }
 
 static void

@@ -16,9 +16,9 @@
 #include "lk-device-page.h"
 #include "lk-device-row.h"
 #include "lk-graph-error.h"
-#include "lk-reset-wizard.h"
+#include "lk-mnemonics.h"
+#include "lk-toasts.h"
 #include "lk-window.h"
-#include "lk-settings.h"
 
 #define SEARCH_DELAY_MS 250
 
@@ -58,7 +58,6 @@ struct _LkWindow
   LkDeviceList         *store;   /* what the list shows: the toggles filter it */
   GPtrArray            *unfilled; /* bound GtkListItems (borrowed: unbind takes them out) */
   guint                 fill_tick;
-  GSettings            *settings;
 
   LkGraphClient        *client;
   gulong                throttled_id;
@@ -306,67 +305,6 @@ lk_window_show_error (LkWindow     *self,
   set_state (self, "error");
 }
 
-static void
-name_without_mnemonic (GtkWidget *widget)
-{
-  g_autofree char *label = NULL;
-  gboolean use_underline = FALSE;
-  GString *name;
-
-  g_object_get (widget, "label", &label, "use-underline", &use_underline, NULL);
-  if (label == NULL || !use_underline)
-    return;
-  name = g_string_new (NULL);
-  /* As GTK shows it: an underline marks the next character, "__" is one underline. */
-  for (const char *p = label; *p != '\0'; p++)
-    {
-      if (*p == '_' && p[1] != '\0')
-        p++;
-      g_string_append_c (name, *p);
-    }
-  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, name->str, -1);
-  g_string_free (name, TRUE);
-}
-
-static void
-mnemonic_label_changed_cb (GtkWidget  *widget,
-                           GParamSpec *pspec,
-                           gpointer    user_data)
-{
-  name_without_mnemonic (widget);
-}
-
-/* GTK 4.8 names a button after its label as written, underline and all: a screen reader would
- * read "_Reset". Names every button under @root (and again whenever its label changes) after
- * the label as shown. Labels themselves get this right. */
-void
-lk_widget_name_without_mnemonics (GtkWidget *root)
-{
-  GObjectClass *klass = G_OBJECT_GET_CLASS (root);
-
-  if (!GTK_IS_LABEL (root) && g_object_class_find_property (klass, "use-underline") != NULL
-      && g_object_class_find_property (klass, "label") != NULL
-      && G_PARAM_SPEC_VALUE_TYPE (g_object_class_find_property (klass, "label")) == G_TYPE_STRING
-      && g_object_get_data (G_OBJECT (root), "lk-named-without-mnemonic") == NULL)
-    {
-      g_object_set_data (G_OBJECT (root), "lk-named-without-mnemonic", GINT_TO_POINTER (TRUE));
-      name_without_mnemonic (root);
-      g_signal_connect (root, "notify::label", G_CALLBACK (mnemonic_label_changed_cb), NULL);
-      g_signal_connect (root, "notify::use-underline", G_CALLBACK (mnemonic_label_changed_cb), NULL);
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    lk_widget_name_without_mnemonics (child);
-}
-
-AdwToast *
-lk_toast_new_plain (const char *message)
-{
-  g_autofree char *escaped = g_markup_escape_text (message, -1);
-
-  return adw_toast_new (escaped);
-}
-
 void
 lk_window_add_toast (LkWindow   *self,
                      const char *message)
@@ -375,91 +313,13 @@ lk_window_add_toast (LkWindow   *self,
   adw_toast_overlay_add_toast (self->toast_overlay, lk_toast_new_plain (message));
 }
 
-/* The toast lives in the window, so the window outlives any click on it. */
-static void
-show_passcode_cb (AdwToast        *toast,
-                  LkActionTracker *tracker)
-{
-  GtkWindow *window = g_object_get_data (G_OBJECT (toast), "lk-window");
-  LkResetWizard *wizard = lk_reset_wizard_find_for_tracker (tracker);
-
-  if (wizard == NULL)
-    wizard = lk_reset_wizard_new_for_tracker (lk_action_tracker_get_client (tracker), tracker, window);
-  if (wizard != NULL)
-    gtk_window_present (GTK_WINDOW (wizard));
-}
-
-/* Each outcome its own sentence, so that a language words it as it needs; the device name is
- * the one placeholder. */
-static char *
-outcome_message (LkActionKind    kind,
-                 LkTrackerState  state,
-                 const char     *device)
-{
-  switch (state)
-    {
-    case LK_TRACKER_DONE:
-      switch (kind)
-        {
-        case LK_ACTION_KIND_REMOVE_PASSCODE:
-          return g_strdup_printf (_("The passcode of %s was removed"), device);
-        case LK_ACTION_KIND_RESET_DEVICE_PASSCODE:
-          return g_strdup_printf (_("The device passcode of %s was reset"), device);
-        case LK_ACTION_KIND_RESET_WORK_PROFILE_PASSCODE:
-          return g_strdup_printf (_("The work-profile passcode of %s was reset"), device);
-        case LK_ACTION_KIND_RESET_PASSCODE:
-        case LK_ACTION_KIND_NONE:
-        default:
-          return g_strdup_printf (_("The passcode of %s was reset"), device);
-        }
-    case LK_TRACKER_FAILED:
-      return g_strdup_printf (_("%s reported that the passcode action failed"), device);
-    case LK_TRACKER_NOT_SUPPORTED:
-      return g_strdup_printf (_("%s does not support the passcode action"), device);
-    case LK_TRACKER_CANCELED:
-      return g_strdup_printf (_("The passcode action on %s was canceled in Intune"), device);
-    case LK_TRACKER_READY:
-    case LK_TRACKER_SENDING:
-    case LK_TRACKER_CHECKING:
-    case LK_TRACKER_PENDING:
-    case LK_TRACKER_ACTIVE:
-    case LK_TRACKER_ERROR:
-    default:
-      return g_strdup_printf (_("The passcode action on %s did not succeed: History has the details"), device);
-    }
-}
-
 void
 lk_window_add_tracker_toast (LkWindow        *self,
                              LkActionTracker *tracker)
 {
-  const char *device = lk_device_get_device_name (lk_action_tracker_get_device (tracker));
-  g_autofree char *message = NULL;
-  AdwToast *toast;
-
   g_return_if_fail (LK_IS_WINDOW (self));
   g_return_if_fail (LK_IS_ACTION_TRACKER (tracker));
-
-  /* A passcode that came after its wizard was closed would be unreachable: offer it. The toast
-   * stays until dismissed, and holds the tracker (and so the passcode) only that long. */
-  if (lk_action_tracker_get_state (tracker) == LK_TRACKER_DONE
-      && lk_action_tracker_get_passcode (tracker) != NULL
-      && lk_reset_wizard_find_for_tracker (tracker) == NULL)
-    {
-      message = g_strdup_printf (_("New passcode for %s is ready"), device);
-      toast = lk_toast_new_plain (message);
-      adw_toast_set_button_label (toast, _("Show"));
-      adw_toast_set_timeout (toast, 0);
-      adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-      g_object_set_data (G_OBJECT (toast), "lk-window", self);
-      g_signal_connect_data (toast, "button-clicked", G_CALLBACK (show_passcode_cb),
-                             g_object_ref (tracker), (GClosureNotify) (void (*) (void)) g_object_unref, 0);
-      adw_toast_overlay_add_toast (self->toast_overlay, toast);
-      return;
-    }
-  message = outcome_message (lk_action_tracker_get_kind (tracker), lk_action_tracker_get_state (tracker),
-                             device != NULL ? device : _("Unnamed device"));
-  lk_window_add_toast (self, message);
+  adw_toast_overlay_add_toast (self->toast_overlay, lk_toast_new_for_tracker (tracker, GTK_WINDOW (self)));
 }
 
 static void
@@ -856,20 +716,6 @@ start_action_action (GtkWidget  *widget,
 
 /* --- object ----------------------------------------------------------------------------------- */
 
-static gboolean
-lk_window_close_request (GtkWindow *window)
-{
-  LkWindow *self = LK_WINDOW (window);
-  int width, height;
-
-  gtk_window_get_default_size (window, &width, &height);
-  g_settings_set_int (self->settings, "window-width", width);
-  g_settings_set_int (self->settings, "window-height", height);
-  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
-
-  return GTK_WINDOW_CLASS (lk_window_parent_class)->close_request (window);
-}
-
 static void
 lk_window_dispose (GObject *object)
 {
@@ -884,7 +730,6 @@ lk_window_dispose (GObject *object)
   g_clear_object (&self->client);
   /* No gtk_widget_dispose_template(): the libadwaita parent owns and unparents the content. */
   g_clear_object (&self->store);
-  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (lk_window_parent_class)->dispose (object);
 }
@@ -905,11 +750,9 @@ lk_window_class_init (LkWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = lk_window_dispose;
   object_class->finalize = lk_window_finalize;
-  window_class->close_request = lk_window_close_request;
 
   /* LkWindow::action-requested: the admin pressed the device page's action button. */
   signals[SIGNAL_ACTION_REQUESTED] =
@@ -981,12 +824,6 @@ lk_window_init (LkWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   lk_widget_name_without_mnemonics (GTK_WIDGET (self));
 
-  self->settings = lk_settings_new ();
-  gtk_window_set_default_size (GTK_WINDOW (self),
-                               g_settings_get_int (self->settings, "window-width"),
-                               g_settings_get_int (self->settings, "window-height"));
-  if (g_settings_get_boolean (self->settings, "window-maximized"))
-    gtk_window_maximize (GTK_WINDOW (self));
   if (g_str_equal (PROFILE, "development"))
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 

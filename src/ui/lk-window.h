@@ -27,13 +27,9 @@ void           lk_window_set_account_label (LkWindow      *self,
 void           lk_window_show_connecting   (LkWindow      *self);
 void           lk_window_show_error        (LkWindow      *self,
                                             const GError  *error);
-/* AdwToast titles are markup (libadwaita 1.2): a toast showing @message as plain text. */
-AdwToast      *lk_toast_new_plain          (const char    *message);
-void           lk_widget_name_without_mnemonics (GtkWidget *root);
 void           lk_window_add_toast         (LkWindow      *self,
                                             const char    *message);
-/* The toast for a finished action. A passcode that arrived after its wizard was closed gets
- * "New passcode for … is ready" and a Show button that reopens the wizard at its result. */
+/* The toast for a finished action (lk_toast_new_for_tracker()). */
 void           lk_window_add_tracker_toast (LkWindow        *self,
                                             LkActionTracker *tracker);
 

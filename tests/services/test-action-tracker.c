@@ -389,6 +389,112 @@ test_dispose_mid_tracking (Fixture       *fixture,
   g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "GET", "deviceActionResults"), ==, gets);
 }
 
+/* A history path that cannot be written whoever runs the test (root included): its folder
+ * would have to be made inside a regular file. */
+static LkActionHistory *
+unwritable_history (Fixture *fixture)
+{
+  g_autofree char *file = g_build_filename (fixture->dir, "not-a-folder", NULL);
+  g_autofree char *path = g_build_filename (file, "history.jsonl", NULL);
+
+  g_assert_true (g_file_set_contents (file, "", 0, NULL));
+  g_object_unref (fixture->history);
+  fixture->history = lk_action_history_new (path);
+  return fixture->history;
+}
+
+/* No record, no request: an intent that cannot be written sends nothing, and says so. */
+static void
+test_journal_unwritable (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *file = g_build_filename (fixture->dir, "not-a-folder", NULL);
+  LkActionTracker *tracker;
+
+  unwritable_history (fixture);
+  tracker = new_tracker (fixture, "android-dedicated");
+  lk_action_tracker_send (tracker);
+  g_assert_true (wait_finished (tracker, 10000));
+  g_assert_cmpint (lk_action_tracker_get_state (tracker), ==, LK_TRACKER_ERROR);
+  g_assert_cmpstr (fixture->states->str, ==, "sending error");
+  g_assert_true (g_str_has_prefix (lk_action_tracker_get_error (tracker)->message, "Nothing was sent:"));
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "resetPasscode"), ==, 0);
+  g_assert_cmpuint (lk_sandbox_count_queued_actions (fixture->sandbox), ==, 0);
+  g_assert_cmpuint (fixture->n_finished, ==, 1);
+  g_object_unref (tracker);
+  g_unlink (file);
+}
+
+/* The intent is on disk, under the request's own client-request-id, before the POST arrives. */
+static void
+test_intent_before_post (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  LkFault hold = { .kind = LK_FAULT_DELAY, .method = "POST", .path_contains = "resetPasscode",
+                   .delay_ms = 1500 };
+  g_autoptr(LkActionTracker) tracker = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autofree char *crid = NULL;
+  LkHistoryEntry *entry;
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  lk_sandbox_add_fault (fixture->sandbox, &hold);
+  tracker = new_tracker (fixture, "android-dedicated");
+  lk_action_tracker_send (tracker);
+  while (lk_sandbox_count_requests (fixture->sandbox, "POST", "resetPasscode") == 0
+         && g_get_monotonic_time () < end)
+    spin (1);
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "resetPasscode"), ==, 1);
+  /* The answer is held back: the tracker has not seen it, so nothing after the intent exists. */
+  g_assert_cmpint (lk_action_tracker_get_state (tracker), ==, LK_TRACKER_SENDING);
+  crid = lk_sandbox_get_last_header (fixture->sandbox, "resetPasscode", "client-request-id");
+  entries = lk_action_history_load (fixture->history, NULL);
+  g_assert_nonnull (entries);
+  g_assert_cmpuint (entries->len, ==, 1);
+  entry = g_ptr_array_index (entries, 0);
+  g_assert_cmpstr (entry->outcome, ==, "sending");
+  g_assert_cmpstr (entry->client_request_id, ==, crid);
+  g_assert_true (wait_finished (tracker, 20000));
+  g_assert_cmpint (lk_action_tracker_get_state (tracker), ==, LK_TRACKER_DONE);
+}
+
+static gboolean
+history_closed (Fixture *fixture)
+{
+  g_autoptr(GPtrArray) entries = lk_action_history_load (fixture->history, NULL);
+
+  return entries != NULL && entries->len == 1
+         && g_strcmp0 (((LkHistoryEntry *) g_ptr_array_index (entries, 0))->outcome, "error") == 0;
+}
+
+/* Dropped by its last holder while its intent is being written (a wizard closed with no
+ * application to keep the action going): nothing is sent later behind anyone's back, and
+ * the journal does not leave the intent open as "outcome unknown". */
+static void
+test_dropped_while_journaling (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  LkActionTracker *tracker = new_tracker (fixture, "android-dedicated");
+  gpointer weak = tracker;
+  g_autofree char *history = NULL;
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  g_object_add_weak_pointer (G_OBJECT (tracker), &weak);
+  lk_action_tracker_send (tracker);
+  /* Only the read of the earlier results holds it now: it ends right after starting the
+   * journal step, which does not keep it. */
+  g_object_unref (tracker);
+  while (!history_closed (fixture) && g_get_monotonic_time () < end)
+    spin (5);
+  g_assert_null (weak);
+  g_assert_true (history_closed (fixture));
+  history = history_text (fixture);
+  g_assert_nonnull (strstr (history, "\"outcome\":\"sending\""));
+  spin (300);
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "resetPasscode"), ==, 0);
+  g_assert_cmpuint (lk_sandbox_count_queued_actions (fixture->sandbox), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -405,6 +511,9 @@ main (int   argc,
   ADD ("/tracker/outcome-unknown", test_outcome_unknown);
   ADD ("/tracker/earlier-result-not-ours", test_earlier_result_not_ours);
   ADD ("/tracker/dispose-mid-tracking", test_dispose_mid_tracking);
+  ADD ("/tracker/journal-unwritable", test_journal_unwritable);
+  ADD ("/tracker/intent-before-post", test_intent_before_post);
+  ADD ("/tracker/dropped-while-journaling", test_dropped_while_journaling);
 #undef ADD
 
   return g_test_run ();

@@ -28,6 +28,7 @@
 #include "lk-device-page.h"
 #include "lk-history-window.h"
 #include "lk-reset-wizard.h"
+#include "lk-settings.h"
 #include "lk-sign-in-dialog.h"
 #include "lk-sandbox.h"
 #include "lk-unlock-card.h"
@@ -503,7 +504,8 @@ main (int   argc,
   if (argc > 5 && g_str_equal (argv[5], "--sign-in"))
     {
       g_autoptr(LkAccountManager) accounts = lk_account_manager_new ();
-      LkSignInDialog *dialog = lk_sign_in_dialog_new (accounts, NULL);
+      g_autoptr(GSettings) settings = lk_settings_new ();
+      LkSignInDialog *dialog = lk_sign_in_dialog_new (accounts, settings, NULL);
       gboolean saved;
 
       gtk_window_destroy (GTK_WINDOW (window));

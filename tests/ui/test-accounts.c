@@ -12,6 +12,8 @@
 #include "lk-application.h"
 #include "lk-demo-browser.h"
 #include "lk-graph-client.h"
+
+#include "lk-preferences-window.h"
 #include "lk-sandbox.h"
 #include "lk-settings.h"
 #include "lk-sign-in-dialog.h"
@@ -311,7 +313,8 @@ fill_in_sandbox (Fixture *f, LkSignInDialog *dialog)
 static void
 test_sign_in_page (Fixture *f, gconstpointer data)
 {
-  LkSignInDialog *dialog = lk_sign_in_dialog_new (lk_application_get_accounts (app), GTK_WINDOW (f->window));
+  LkSignInDialog *dialog = lk_sign_in_dialog_new (lk_application_get_accounts (app), lk_application_get_settings (app),
+                                                  GTK_WINDOW (f->window));
   gpointer weak = dialog;
   g_autofree char *metainfo = NULL;
   g_autofree char *link_entry = NULL;
@@ -414,7 +417,7 @@ static void
 test_sign_in_still_waiting (Fixture *f, gconstpointer data)
 {
   LkAccountManager *accounts = lk_application_get_accounts (app);
-  LkSignInDialog *dialog = lk_sign_in_dialog_new (accounts, GTK_WINDOW (f->window));
+  LkSignInDialog *dialog = lk_sign_in_dialog_new (accounts, lk_application_get_settings (app), GTK_WINDOW (f->window));
 
   lk_account_manager_set_open_uri_func (accounts, browser_never_returns, NULL, NULL);
   lk_account_manager_set_browser_options (accounts, FALSE, 200, 20000);
@@ -535,7 +538,7 @@ test_sign_in_config_shared (Fixture *f, gconstpointer data)
   lk_sandbox_set_device_code_timing (f->sandbox, 1, 900);
 
   /* The dialog: filled from the keys, it signs in with a code. */
-  dialog = lk_sign_in_dialog_new (lk_application_get_accounts (app), GTK_WINDOW (f->window));
+  dialog = lk_sign_in_dialog_new (lk_application_get_accounts (app), lk_application_get_settings (app), GTK_WINDOW (f->window));
   weak = dialog;
   g_object_add_weak_pointer (G_OBJECT (dialog), &weak);
   g_signal_connect (dialog, "signed-in", G_CALLBACK (remember_account_cb), &signed_in);
@@ -570,6 +573,81 @@ test_sign_in_config_shared (Fixture *f, gconstpointer data)
 
   reset_sign_in_keys ();
   lk_test_remove_tree (config_home);
+
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
+        return window;
+    }
+  return NULL;
+}
+
+static gpointer
+template_child (GtkWindow  *window,
+                GType       type,
+                const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (window), type, name);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+static gboolean
+client_on_v1 (gpointer window)
+{
+  LkGraphClient *client = lk_window_get_client (window);
+
+  return client != NULL && g_strcmp0 (lk_graph_client_get_api_version (client), "v1.0") == 0;
+}
+
+/* One GSettings for the whole program: what Preferences changes, the window's next search and
+ * the next sign-in dialog follow at once, without a restart. */
+static void
+test_preferences_apply_now (Fixture *f, gconstpointer data)
+{
+  g_autoptr(LkAccount) account = sign_in (f);
+  GSettings *settings = lk_application_get_settings (f->app);
+  GtkWindow *preferences;
+  GtkWindow *dialog;
+
+  g_assert_cmpstr (lk_graph_client_get_api_version (lk_window_get_client (f->window)), ==, "beta");
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "preferences", NULL);
+  preferences = find_toplevel (LK_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (preferences);
+  adw_combo_row_set_selected (template_child (preferences, LK_TYPE_PREFERENCES_WINDOW, "api_version_row"), 1);
+  gtk_editable_set_text (template_child (preferences, LK_TYPE_PREFERENCES_WINDOW, "tenant_row"),
+                         "fabrikam.onmicrosoft.com");
+
+  /* The window: its next search reads v1.0, for the same account. */
+  g_assert_true (lk_test_wait_until (client_on_v1, f->window, 5000));
+  g_assert_true (lk_test_wait_until (window_settled, f->window, 20000));
+  lk_sandbox_reset_log (f->sandbox);
+  lk_window_search (f->window, "rossi");
+  g_assert_true (lk_test_wait_until (window_settled, f->window, 20000));
+  g_assert_cmpstr (lk_window_get_state (f->window), ==, "results");
+  g_assert_cmpuint (lk_sandbox_count_requests (f->sandbox, "GET", "/v1.0/deviceManagement/managedDevices"), >, 0);
+  g_assert_cmpuint (lk_sandbox_count_requests (f->sandbox, "GET", "/beta/"), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (lk_application_get_accounts (f->app))), ==, 1);
+
+  /* The next sign-in dialog starts from the tenant Preferences set. */
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "sign-in", NULL);
+  dialog = find_toplevel (LK_TYPE_SIGN_IN_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (gtk_editable_get_text (template_child (dialog, LK_TYPE_SIGN_IN_DIALOG, "tenant_row")), ==,
+                   "fabrikam.onmicrosoft.com");
+
+  gtk_window_destroy (dialog);
+  gtk_window_destroy (preferences);
+  g_settings_reset (settings, "tenant");
+  g_settings_reset (settings, "api-version");
 }
 
 int
@@ -589,6 +667,8 @@ main (int argc, char *argv[])
   g_test_add ("/accounts/permission-step", Fixture, NULL, setup, test_permission_step, teardown);
   g_test_add ("/accounts/sign-in-still-waiting", Fixture, NULL, setup, test_sign_in_still_waiting, teardown);
   g_test_add ("/accounts/sign-in-config-shared", Fixture, NULL, setup, test_sign_in_config_shared, teardown);
+
+  g_test_add ("/accounts/preferences-apply-now", Fixture, NULL, setup, test_preferences_apply_now, teardown);
   status = g_test_run ();
   g_clear_object (&app);
   return status;

@@ -53,21 +53,13 @@ setup (Fixture       *fixture,
        gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *graph_url = NULL;
-  g_autofree char *token = NULL;
   g_autofree char *path = NULL;
-  g_autoptr(LkStaticToken) tokens = NULL;
 
-  fixture->sandbox = lk_sandbox_new ();
-  lk_sandbox_load_demo_tenant (fixture->sandbox);
+  fixture->sandbox = lk_test_demo_sandbox ();
   lk_sandbox_set_action_timing (fixture->sandbox, 300, 300);
   g_assert_true (lk_sandbox_set_device_string (fixture->sandbox, IOS_ID, "deviceName", IOS_NAME));
   g_assert_true (lk_sandbox_set_device_string (fixture->sandbox, ANDROID_ID, "deviceName", ANDROID_NAME));
-  g_assert_true (lk_sandbox_start (fixture->sandbox, &error));
-  graph_url = lk_sandbox_get_graph_url (fixture->sandbox);
-  token = lk_sandbox_mint_access_token (fixture->sandbox, SCOPES, 3600);
-  tokens = lk_static_token_new (token);
-  fixture->client = lk_graph_client_new (graph_url, "beta", LK_TOKEN_PROVIDER (tokens));
+  fixture->client = lk_test_demo_client (fixture->sandbox, SCOPES);
   fixture->dir = g_dir_make_tmp ("latchkey-hostile-window-XXXXXX", &error);
   path = g_build_filename (fixture->dir, "history.jsonl", NULL);
   fixture->history = lk_action_history_new (path);

@@ -54,18 +54,8 @@ static void
 setup (Fixture       *fixture,
        gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *graph_url = NULL;
-  g_autofree char *token = NULL;
-  g_autoptr(LkStaticToken) tokens = NULL;
-
-  fixture->sandbox = lk_sandbox_new ();
-  lk_sandbox_load_demo_tenant (fixture->sandbox);
-  g_assert_true (lk_sandbox_start (fixture->sandbox, &error));
-  graph_url = lk_sandbox_get_graph_url (fixture->sandbox);
-  token = lk_sandbox_mint_access_token (fixture->sandbox, SCOPES, 3600);
-  tokens = lk_static_token_new (token);
-  fixture->client = lk_graph_client_new (graph_url, "beta", LK_TOKEN_PROVIDER (tokens));
+  fixture->sandbox = lk_test_demo_sandbox ();
+  fixture->client = lk_test_demo_client (fixture->sandbox, SCOPES);
   fixture->dir = g_dir_make_tmp ("latchkey-unlock-XXXXXX", NULL);
   fixture->history_path = g_build_filename (fixture->dir, "history.jsonl", NULL);
   fixture->history = lk_action_history_new (fixture->history_path);
@@ -82,9 +72,12 @@ static void
 teardown (Fixture       *fixture,
           gconstpointer  data)
 {
-  g_object_ref (fixture->window);
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  lk_test_assert_finalized_soon (fixture->window);
+  if (fixture->window != NULL)
+    {
+      g_object_ref (fixture->window);
+      gtk_window_destroy (GTK_WINDOW (fixture->window));
+      lk_test_assert_finalized_soon (fixture->window);
+    }
   lk_test_assert_finalized_soon (fixture->client);
   g_clear_object (&fixture->history);
   g_unlink (fixture->history_path);
@@ -290,15 +283,13 @@ rotated (gpointer sandbox)
   return lk_sandbox_count_rotations (sandbox) == 1;
 }
 
-/* Rotation: the typed name enables it; sent once; journaled. */
+/* Opens the FileVault rotation of Lorenzo's MacBook and confirms it with the typed name. */
 static void
-test_rotate (Fixture       *fixture,
-             gconstpointer  data)
+confirm_rotation (Fixture *fixture)
 {
   CardsWanted wanted = { fixture, 2 };
   AdwMessageDialog *dialog;
   GtkEditable *entry;
-  gpointer sent[] = { fixture, "sent" };
 
   show (fixture, "MacBook Pro di Lorenzo");
   g_assert_true (lk_test_wait_until (cards_shown, &wanted, 10000));
@@ -312,10 +303,76 @@ test_rotate (Fixture       *fixture,
   gtk_editable_set_text (entry, "MacBook Pro di Lorenzo");
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "rotate"));
   adw_message_dialog_response (dialog, "rotate");
+}
+
+/* Rotation: the typed name enables it; sent once; journaled. */
+static void
+test_rotate (Fixture       *fixture,
+             gconstpointer  data)
+{
+  gpointer sent[] = { fixture, "sent" };
+
+  confirm_rotation (fixture);
   g_assert_true (lk_test_wait_until (rotated, fixture->sandbox, 10000));
   g_assert_true (lk_test_wait_until (history_has, sent, 5000));
   g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "rotateFileVaultKey"), ==, 1);
   g_assert_nonnull (visible_label (GTK_WIDGET (lk_test_unlock_card (GTK_WIDGET (device_page (fixture)), LK_UNLOCK_FILEVAULT)), "checks in"));
+}
+
+static gboolean
+says_nothing_sent (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return visible_label (GTK_WIDGET (lk_test_unlock_card (GTK_WIDGET (device_page (fixture)), LK_UNLOCK_FILEVAULT)),
+                        "Nothing was sent:") != NULL;
+}
+
+/* No intent, no request: a history that cannot be written stops the rotation, and the card
+ * says why. */
+static void
+test_rotate_journal_unwritable (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autofree char *file = g_build_filename (fixture->dir, "not-a-folder", NULL);
+  g_autofree char *path = g_build_filename (file, "history.jsonl", NULL);
+  g_autoptr(LkActionHistory) unwritable = lk_action_history_new (path);
+
+  /* Its folder would have to be made inside a regular file: unwritable even for root. */
+  g_assert_true (g_file_set_contents (file, "", 0, NULL));
+  lk_device_page_set_history (device_page (fixture), unwritable);
+  confirm_rotation (fixture);
+  g_assert_true (lk_test_wait_until (says_nothing_sent, fixture, 10000));
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "rotateFileVaultKey"), ==, 0);
+  g_assert_cmpuint (lk_sandbox_count_rotations (fixture->sandbox), ==, 0);
+  g_unlink (file);
+}
+
+static gboolean
+gone (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+/* The window closed while a rotation's intent is being written: nothing is sent later, and the
+ * journal closes the intent as not sent instead of leaving it "outcome unknown". */
+static void
+test_rotate_closed_while_journaling (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  gpointer not_sent[] = { fixture, "error" };
+  gpointer window;
+
+  confirm_rotation (fixture);
+  /* At once: the intent's completion cannot have run, it needs the main loop. */
+  window = g_steal_pointer (&fixture->window);
+  g_object_add_weak_pointer (window, &window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (lk_test_wait_until (history_has, not_sent, 10000));
+  g_assert_true (lk_test_wait_until (gone, &window, 5000));
+  g_assert_false (history_has ((gpointer[]) { fixture, "sent" }));
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "rotateFileVaultKey"), ==, 0);
+  g_assert_cmpuint (lk_sandbox_count_rotations (fixture->sandbox), ==, 0);
 }
 
 static gboolean
@@ -423,6 +480,10 @@ main (int   argc,
   g_test_add ("/unlock-cards/windows-bitlocker", Fixture, NULL, setup, test_windows_bitlocker, teardown);
   g_test_add ("/unlock-cards/rotate", Fixture, NULL, setup, test_rotate, teardown);
   g_test_add ("/unlock-cards/rotate-in-flight", Fixture, NULL, setup, test_rotate_in_flight, teardown);
+  g_test_add ("/unlock-cards/rotate-journal-unwritable", Fixture, NULL, setup, test_rotate_journal_unwritable,
+              teardown);
+  g_test_add ("/unlock-cards/rotate-closed-while-journaling", Fixture, NULL, setup,
+              test_rotate_closed_while_journaling, teardown);
   g_test_add ("/unlock-cards/unavailable", Fixture, NULL, setup, test_unavailable, teardown);
   return g_test_run ();
 }

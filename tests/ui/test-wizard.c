@@ -8,6 +8,7 @@
 #include "lk-graph-error.h"
 #include "lk-history-window.h"
 #include "lk-reset-wizard.h"
+#include "lk-settings.h"
 #include "lk-sign-in-dialog.h"
 #include "lk-sandbox.h"
 #include "lk-window.h"
@@ -90,22 +91,14 @@ setup (Fixture       *fixture,
        gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *graph_url = NULL;
-  g_autofree char *token = NULL;
   g_autofree char *path = NULL;
-  g_autoptr(LkStaticToken) tokens = NULL;
   g_autoptr(LkDeviceQuery) query = lk_device_query_new ("");
 
   fixture->log = captured_log;
   g_string_truncate (captured_log, 0);
-  fixture->sandbox = lk_sandbox_new ();
-  lk_sandbox_load_demo_tenant (fixture->sandbox);
+  fixture->sandbox = lk_test_demo_sandbox ();
   lk_sandbox_set_action_timing (fixture->sandbox, 300, 300);
-  g_assert_true (lk_sandbox_start (fixture->sandbox, &error));
-  graph_url = lk_sandbox_get_graph_url (fixture->sandbox);
-  token = lk_sandbox_mint_access_token (fixture->sandbox, ALL_SCOPES, 3600);
-  tokens = lk_static_token_new (token);
-  fixture->client = lk_graph_client_new (graph_url, "beta", LK_TOKEN_PROVIDER (tokens));
+  fixture->client = lk_test_demo_client (fixture->sandbox, ALL_SCOPES);
   fixture->dir = g_dir_make_tmp ("latchkey-wizard-XXXXXX", &error);
   path = g_build_filename (fixture->dir, "history.jsonl", NULL);
   fixture->history = lk_action_history_new (path);
@@ -532,6 +525,36 @@ test_closed_mid_tracking_records (Fixture       *fixture,
   g_object_unref (tracker);
 }
 
+/* The history cannot be written: the wizard says nothing was sent, and nothing was. */
+static void
+test_journal_unwritable (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  LkDevice *device = lk_test_device_with_rule (fixture->devices, "android-dedicated");
+  g_autofree char *file = g_build_filename (fixture->dir, "not-a-folder", NULL);
+  g_autofree char *path = g_build_filename (file, "history.jsonl", NULL);
+  g_autoptr(LkActionHistory) history = lk_action_history_new (path);
+  LkResetWizard *wizard;
+
+  /* Its folder would have to be made inside a regular file: unwritable even for root. */
+  g_assert_true (g_file_set_contents (file, "", 0, NULL));
+  wizard = lk_reset_wizard_new (fixture->client, device, history,
+                                "giulia.bianchi@contoso-demo.onmicrosoft.com",
+                                "8b1f3c52-6d4e-4a7b-9c2d-1e5f7a9b3c4d", ALL_SCOPES, NULL);
+  gtk_window_present (GTK_WINDOW (wizard));
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
+  gtk_editable_set_text (confirm_entry (wizard), lk_device_get_device_name (device));
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.confirm", NULL);
+  g_assert_true (wait_for_page (wizard, "result", 10000));
+  g_assert_nonnull (lk_test_find_widget (GTK_WIDGET (wizard), lk_test_is_label, "The Action Was Not Sent"));
+  g_assert_true (g_str_has_prefix (lk_action_tracker_get_error (lk_reset_wizard_get_tracker (wizard))->message,
+                                   "Nothing was sent:"));
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "resetPasscode"), ==, 0);
+  close_wizard (wizard);
+  g_unlink (file);
+}
+
 static gboolean
 tracker_finished (gpointer data)
 {
@@ -715,6 +738,7 @@ test_close_keys (Fixture       *fixture,
 {
   LkDevice *device = lk_test_device_with_rule (fixture->devices, "ios-corporate");
   g_autoptr(LkAccountManager) accounts = lk_account_manager_new ();
+  g_autoptr(GSettings) settings = lk_settings_new ();
 
   assert_closes_on (GTK_WINDOW (lk_reset_wizard_new (fixture->client, device, fixture->history, NULL, NULL,
                                                      ALL_SCOPES, NULL)),
@@ -722,8 +746,8 @@ test_close_keys (Fixture       *fixture,
   assert_closes_on (GTK_WINDOW (open_at_confirm (fixture, device, ALL_SCOPES)), GDK_KEY_w, GDK_CONTROL_MASK);
   assert_closes_on (GTK_WINDOW (lk_history_window_new (fixture->history, NULL)), GDK_KEY_Escape, 0);
   assert_closes_on (GTK_WINDOW (lk_history_window_new (fixture->history, NULL)), GDK_KEY_w, GDK_CONTROL_MASK);
-  assert_closes_on (GTK_WINDOW (lk_sign_in_dialog_new (accounts, NULL)), GDK_KEY_Escape, 0);
-  assert_closes_on (GTK_WINDOW (lk_sign_in_dialog_new (accounts, NULL)), GDK_KEY_w, GDK_CONTROL_MASK);
+  assert_closes_on (GTK_WINDOW (lk_sign_in_dialog_new (accounts, settings, NULL)), GDK_KEY_Escape, 0);
+  assert_closes_on (GTK_WINDOW (lk_sign_in_dialog_new (accounts, settings, NULL)), GDK_KEY_w, GDK_CONTROL_MASK);
 }
 
 /* Mnemonics stay out of accessible names: a screen reader says "Continue", not "underscore
@@ -734,8 +758,9 @@ test_mnemonics_accessible (Fixture       *fixture,
 {
   LkDevice *device = lk_test_device_with_rule (fixture->devices, "android-dedicated");
   g_autoptr(LkAccountManager) accounts = lk_account_manager_new ();
+  g_autoptr(GSettings) settings = lk_settings_new ();
   LkResetWizard *wizard = open_at_confirm (fixture, device, ALL_SCOPES);
-  GtkWindow *sign_in = GTK_WINDOW (lk_sign_in_dialog_new (accounts, NULL));
+  GtkWindow *sign_in = GTK_WINDOW (lk_sign_in_dialog_new (accounts, settings, NULL));
   GtkWindow *history;
   GtkWidget *leaky = gtk_button_new_with_mnemonic ("_Reset");
   g_autofree char *leak = NULL;
@@ -789,6 +814,7 @@ main (int   argc,
   g_test_add ("/wizard/forbidden", Fixture, NULL, setup, test_forbidden_message, teardown);
   g_test_add ("/wizard/timeout-not-resent", Fixture, NULL, setup, test_timeout_not_resent, teardown);
   g_test_add ("/wizard/closed-mid-tracking", Fixture, NULL, setup, test_closed_mid_tracking_records, teardown);
+  g_test_add ("/wizard/journal-unwritable", Fixture, NULL, setup, test_journal_unwritable, teardown);
   g_test_add ("/wizard/passcode-after-close", Fixture, NULL, setup, test_passcode_after_close, teardown);
   g_test_add ("/wizard/header-navigation", Fixture, NULL, setup, test_header_navigation, teardown);
   g_test_add ("/wizard/name-any-case", Fixture, NULL, setup, test_name_any_case, teardown);
