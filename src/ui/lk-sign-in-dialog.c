@@ -7,6 +7,7 @@
 
 #include "lk-sign-in-dialog.h"
 #include "lk-mnemonics.h"
+#include "lk-settings.h"
 
 /* The registration steps; the metainfo lists the same address as the app's help URL. */
 #define SETUP_URL "https://github.com/latchkey/latchkey#connecting-to-your-tenant"

@@ -573,6 +573,7 @@ test_sign_in_config_shared (Fixture *f, gconstpointer data)
 
   reset_sign_in_keys ();
   lk_test_remove_tree (config_home);
+}
 
 static GtkWindow *
 find_toplevel (GType type)
