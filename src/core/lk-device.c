@@ -298,6 +298,13 @@ lk_device_get_last_sync (LkDevice *self)
   return date_time (&lk_device_get_extra (self)->last_sync, self->last_sync_us);
 }
 
+gint64
+lk_device_get_last_sync_us (LkDevice *self)
+{
+  g_return_val_if_fail (LK_IS_DEVICE (self), NO_DATE);
+  return self->last_sync_us;
+}
+
 GDateTime *
 lk_device_get_enrolled (LkDevice *self)
 {
