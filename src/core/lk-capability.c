@@ -505,6 +505,7 @@ static char *
 format_stale_note (LkDevice *device)
 {
   gint64 last_sync_us = lk_device_get_last_sync_us (device);
+  g_autoptr(GDateTime) whole = NULL;
   g_autoptr(GDateTime) local = NULL;
   g_autofree char *when = NULL;
 
@@ -514,7 +515,10 @@ format_stale_note (LkDevice *device)
    * was most of what a million-device listing held besides the devices. */
   if (g_get_real_time () - last_sync_us < LK_STALE_CHECK_IN_DAYS * G_TIME_SPAN_DAY)
     return NULL;
-  local = g_date_time_to_local (lk_device_get_last_sync (device));
+  /* Not the device's own (cached) GDateTime: most classified devices are never shown. */
+  whole = g_date_time_new_from_unix_utc ((last_sync_us - (last_sync_us < 0 ? G_USEC_PER_SEC - 1 : 0))
+                                         / G_USEC_PER_SEC);
+  local = g_date_time_to_local (whole);
   when = g_date_time_format (local, "%x");
   /* Translators: %s is a date. */
   return g_strdup_printf (_("This device last checked in on %s: the action waits for its next check-in."), when);

@@ -107,7 +107,9 @@ typedef struct
 } LkDeviceExtra;
 
 /* A listing holds every device it finds (a million of them for a big tenant), so every byte
- * here counts: 136 bytes, where the pointer-per-member layout took 232. Read-only once built. */
+ * here counts: 128 bytes (GSlice's size class), where the pointer-per-member layout took 232
+ * (240). The LkDeviceExtra, when there is one, is in the GObject's qdata, which every GObject
+ * has anyway. Read-only once built. */
 struct _LkDevice
 {
   GObject        parent_instance;
@@ -117,12 +119,13 @@ struct _LkDevice
   /* Microseconds since 1970; LK_DEVICE_NO_DATE: never or unknown. */
   gint64         last_sync_us;
   gint64         enrolled_us;
-  LkDeviceExtra *extra;           /* NULL until needed; set once, atomically */
   guint32        strings[N_STRING_MEMBERS];
   gint8          is_supervised;   /* -1 unknown, 0, 1 */
 };
 
 /* The device's LkDeviceExtra, made (once, whatever thread asks) when it has none. */
 LkDeviceExtra   *lk_device_get_extra           (LkDevice *self);
+/* The same, or NULL when it has none. */
+LkDeviceExtra   *lk_device_peek_extra          (LkDevice *self);
 
 G_END_DECLS

@@ -15,6 +15,8 @@
 
 G_DEFINE_FINAL_TYPE (LkDevice, lk_device, G_TYPE_OBJECT)
 
+G_STATIC_ASSERT (sizeof (LkDevice) <= 128 || GLIB_SIZEOF_VOID_P != 8);
+
 enum
 {
   PROP_0,
@@ -98,20 +100,37 @@ extra_free (LkDeviceExtra *extra)
   g_free (extra);
 }
 
+static GQuark
+extra_quark (void)
+{
+  static gsize quark = 0;
+
+  if (g_once_init_enter (&quark))
+    g_once_init_leave (&quark, g_quark_from_static_string ("lk-device-extra"));
+  return (GQuark) quark;
+}
+
+LkDeviceExtra *
+lk_device_peek_extra (LkDevice *self)
+{
+  return g_object_get_qdata (G_OBJECT (self), extra_quark ());
+}
+
 LkDeviceExtra *
 lk_device_get_extra (LkDevice *self)
 {
-  LkDeviceExtra *extra = g_atomic_pointer_get (&self->extra);
+  LkDeviceExtra *extra = lk_device_peek_extra (self);
 
   if (extra != NULL)
     return extra;
   extra = g_new0 (LkDeviceExtra, 1);
   extra->is_shared_device = -1;
   /* Devices are read-only once built, so two threads may race here: one wins. */
-  if (!g_atomic_pointer_compare_and_exchange (&self->extra, NULL, extra))
+  if (!g_object_replace_qdata (G_OBJECT (self), extra_quark (), NULL, extra,
+                               (GDestroyNotify) extra_free, NULL))
     {
       extra_free (extra);
-      extra = g_atomic_pointer_get (&self->extra);
+      extra = lk_device_peek_extra (self);
     }
   return extra;
 }
@@ -122,7 +141,6 @@ lk_device_finalize (GObject *object)
   LkDevice *self = LK_DEVICE (object);
 
   g_free (self->block);
-  g_clear_pointer (&self->extra, extra_free);
 
   G_OBJECT_CLASS (lk_device_parent_class)->finalize (object);
 }
@@ -317,8 +335,11 @@ lk_device_get_enrolled (LkDevice *self)
 const char *const *
 lk_device_get_problems (LkDevice *self)
 {
+  LkDeviceExtra *extra;
+
   g_return_val_if_fail (LK_IS_DEVICE (self), NULL);
-  return self->extra != NULL ? (const char *const *) self->extra->problems : NULL;
+  extra = lk_device_peek_extra (self);
+  return extra != NULL ? (const char *const *) extra->problems : NULL;
 }
 
 static void
@@ -472,13 +493,19 @@ lk_device_id_is_valid (const char *id)
 const char *
 lk_device_get_azure_ad_device_id (LkDevice *self)
 {
+  LkDeviceExtra *extra;
+
   g_return_val_if_fail (LK_IS_DEVICE (self), NULL);
-  return self->extra != NULL ? self->extra->azure_ad_device_id : NULL;
+  extra = lk_device_peek_extra (self);
+  return extra != NULL ? extra->azure_ad_device_id : NULL;
 }
 
 int
 lk_device_get_is_shared_device (LkDevice *self)
 {
+  LkDeviceExtra *extra;
+
   g_return_val_if_fail (LK_IS_DEVICE (self), -1);
-  return self->extra != NULL ? self->extra->is_shared_device : -1;
+  extra = lk_device_peek_extra (self);
+  return extra != NULL ? extra->is_shared_device : -1;
 }
