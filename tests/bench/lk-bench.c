@@ -687,8 +687,13 @@ typedef struct
   char       *self_path;
   char       *graph_url;
   char       *token;
+  /* A second sandbox that writes each page's @odata.nextLink before "value" (Graph writes it
+   * after): the listing rows are measured against both. */
+  char       *graph_url_first;
+  char       *token_first;
   GHashTable *samples;   /* "series/key" -> GArray of double */
   guint       latency_ms;
+  guint       n_devices;
 } Bench;
 
 static void
@@ -825,6 +830,23 @@ measure (Bench      *bench,
   return measure_argv (bench, series, argv);
 }
 
+/* The same measurement against the sandbox that writes the nextLink first. */
+static gboolean
+measure_next_link_first (Bench      *bench,
+                         const char *series,
+                         const char *mode)
+{
+  char *url = bench->graph_url, *token = bench->token;
+  gboolean ok;
+
+  bench->graph_url = bench->graph_url_first;
+  bench->token = bench->token_first;
+  ok = measure (bench, series, mode, NULL);
+  bench->graph_url = url;
+  bench->token = token;
+  return ok;
+}
+
 static int
 compare_doubles (gconstpointer a,
                  gconstpointer b)
@@ -921,8 +943,13 @@ derive_increase (Bench      *bench,
   GArray *base = g_hash_table_lookup (bench->samples, base_name);
 
   for (guint i = 0; peak != NULL && base != NULL && i < MIN (peak->len, base->len); i++)
-    record (bench, series, "rss_increase_kb",
-            g_array_index (peak, double, i) - g_array_index (base, double, i));
+    {
+      double increase = g_array_index (peak, double, i) - g_array_index (base, double, i);
+
+      record (bench, series, "rss_increase_kb", increase);
+      /* What holding one device costs: the listing's own increase over the devices it holds. */
+      record (bench, series, "bytes_per_device", increase * 1024 / bench->n_devices);
+    }
 }
 
 static void
@@ -945,6 +972,7 @@ report (Bench *bench,
 {
   double t_lk, t_raw, t_peer, rss_lk, rss_peer, stall;
   double t_curl, t_json, t_table, rss_json, rss_table, t_peer_json, rss_peer_json;
+  double t_lk_first, t_curl_first;
 
   derive_rate (bench, "latchkey", n_devices);
   derive_rate (bench, "raw", n_devices);
@@ -960,6 +988,8 @@ report (Bench *bench,
   t_raw = show (bench, "raw floor (SoupSession, no parsing)", "raw", "seconds", "s", 1);
   t_peer = show (bench, "@microsoft/microsoft-graph-client (Node)", "peer", "seconds", "s", 1);
   t_curl = show (bench, "curl floor (one connection, to /dev/null)", "curl", "seconds", "s", 1);
+  t_lk_first = show (bench, "Latchkey, nextLink before value", "latchkey-first", "seconds", "s", 1);
+  t_curl_first = show (bench, "curl floor, nextLink before value", "curl-first", "seconds", "s", 1);
   printf ("\nlatchkey-cli search \"\" as run, output to a file\n");
   t_json = show (bench, "--json", "cli-json", "seconds", "s", 1);
   t_table = show (bench, "table", "cli-table", "seconds", "s", 1);
@@ -981,6 +1011,7 @@ report (Bench *bench,
   show (bench, "Latchkey: CPU time, main thread", "latchkey", "main_cpu_seconds", "s", 1);
   rss_lk = show (bench, "peak RSS, Latchkey", "latchkey", "peak_rss_kb", "MB", 1 / 1024.0);
   show (bench, "  of which the listing (VmHWM - VmRSS before)", "latchkey", "rss_increase_kb", "MB", 1 / 1024.0);
+  show (bench, "  per held device (that increase / devices)", "latchkey", "bytes_per_device", "B", 1);
   show (bench, "peak RSS, raw floor", "raw", "peak_rss_kb", "MB", 1 / 1024.0);
   rss_peer = show (bench, "peak RSS, peer (maxRSS)", "peer", "peak_rss_kb", "MB", 1 / 1024.0);
 
@@ -1023,7 +1054,8 @@ report (Bench *bench,
   print_ratio ("time Latchkey/peer", t_lk / t_peer, 1 / 3.0);
   print_ratio ("time Latchkey/raw floor", t_lk / t_raw, 1.5);
   print_ratio ("peak RSS Latchkey/peer", rss_lk / rss_peer, 0.5);
-  print_ratio ("time listing/curl floor", t_lk / t_curl, 2);
+  print_ratio ("time listing/curl floor (nextLink after value)", t_lk / t_curl, 2);
+  print_ratio ("time listing/curl floor (nextLink before value)", t_lk_first / t_curl_first, 2);
   print_ratio ("time latchkey-cli --json/peer", t_json / t_peer, 1 / 3.0);
   print_ratio ("time latchkey-cli table/peer", t_table / t_peer, 1 / 3.0);
   print_ratio ("peak RSS latchkey-cli --json/peer", rss_json / rss_peer, 0.5);
@@ -1068,7 +1100,7 @@ check_series (Bench      *bench,
 static gboolean
 check (Bench    *bench,
        guint     n_devices,
-       guint     runs,
+       gboolean  cli_rows,
        gboolean  breakdown)
 {
   static const char *listings[] = { "latchkey", "stall", "classify" };
@@ -1076,10 +1108,17 @@ check (Bench    *bench,
   double pages = ceil (n_devices / 1000.0);
   gboolean ok = TRUE;
 
+  ok &= check_series (bench, "latchkey", "devices", n_devices, n_devices);
+  ok &= check_series (bench, "latchkey", "pages", pages, pages);
+  ok &= check_series (bench, "latchkey-first", "devices", n_devices, n_devices);
+  ok &= check_series (bench, "latchkey-first", "pages", pages, pages);
+  if (g_hash_table_contains (bench->samples, "peer/devices"))
+    ok &= check_series (bench, "peer", "devices", n_devices, n_devices);
+  if (cli_rows)
+    return ok;
   for (guint i = 0; i < G_N_ELEMENTS (listings); i++)
     ok &= check_series (bench, listings[i], "devices", n_devices, n_devices);
   ok &= check_series (bench, "raw", "pages", pages, pages);
-  ok &= check_series (bench, "latchkey", "pages", pages, pages);
   ok &= check_series (bench, "stall", "ticks", 1, G_MAXDOUBLE);
   ok &= check_series (bench, "classify", "devices_per_second", 1, G_MAXDOUBLE);
   for (guint i = 0; i < G_N_ELEMENTS (searches); i++)
@@ -1091,19 +1130,17 @@ check (Bench    *bench,
     {
       ok &= check_series (bench, "parse-only", "devices", n_devices, n_devices);
     }
-  if (g_hash_table_contains (bench->samples, "peer/devices"))
-    ok &= check_series (bench, "peer", "devices", n_devices, n_devices);
-  (void) runs;
   return ok;
 }
 
 /* The sandbox in a process of its own: "GRAPH_URL TOKEN" on its first line; it serves until
  * its standard input closes. */
 static GSubprocess *
-start_server (Bench  *bench,
-              guint   n_devices,
-              guint   latency_ms,
-              GError **error)
+start_server (Bench     *bench,
+              guint      n_devices,
+              guint      latency_ms,
+              gboolean   next_link_first,
+              GError   **error)
 {
   g_autofree char *dir = g_path_get_dirname (bench->self_path);
   g_autofree char *serve = g_build_filename (dir, "lk-sandbox-serve", NULL);
@@ -1115,7 +1152,7 @@ start_server (Bench  *bench,
   char *space;
 
   process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, error,
-                              serve, count, latency, NULL);
+                              serve, count, latency, next_link_first ? "--next-link-first" : NULL, NULL);
   if (process == NULL)
     return NULL;
   input = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
@@ -1128,8 +1165,8 @@ start_server (Bench  *bench,
       return NULL;
     }
   *space = '\0';
-  bench->graph_url = g_strdup (line);
-  bench->token = g_strdup (space + 1);
+  *(next_link_first ? &bench->graph_url_first : &bench->graph_url) = g_strdup (line);
+  *(next_link_first ? &bench->token_first : &bench->token) = g_strdup (space + 1);
   explicit_bzero (space + 1, strlen (space + 1));
   return g_steal_pointer (&process);
 }
@@ -1241,7 +1278,7 @@ main (int   argc,
   g_autofree char *peer_dir = NULL;
   g_autofree char *schemas = NULL;
   int n_devices = 100000, runs = 5, latency_ms = 0;
-  gboolean no_peer = FALSE, no_cold = FALSE, breakdown = FALSE, checked = FALSE;
+  gboolean no_peer = FALSE, no_cold = FALSE, breakdown = FALSE, checked = FALSE, cli_rows = FALSE;
   GOptionEntry entries[] = {
     { "devices", 'n', 0, G_OPTION_ARG_INT, &n_devices, "Devices in the sandbox (100000)", "N" },
     { "runs", 'r', 0, G_OPTION_ARG_INT, &runs, "Runs of each measurement (5)", "R" },
@@ -1250,6 +1287,7 @@ main (int   argc,
     { "no-cold-start", 0, 0, G_OPTION_ARG_NONE, &no_cold, "Do not measure latchkey --demo's start", NULL },
     { "check", 0, 0, G_OPTION_ARG_NONE, &checked, "Fail unless every measurement saw every device", NULL },
     { "breakdown", 0, 0, G_OPTION_ARG_NONE, &breakdown, "Also measure the page reader and the ranking alone", NULL },
+    { "cli-rows", 0, 0, G_OPTION_ARG_NONE, &cli_rows, "Only the listing, curl, CLI and peer rows (no window, search, classification or start)", NULL },
     { "latchkey", 0, 0, G_OPTION_ARG_FILENAME, &latchkey, "The GUI binary for the cold start", "PATH" },
     { "peer-dir", 0, 0, G_OPTION_ARG_FILENAME, &peer_dir, "Where the Node peer is", "DIR" },
     { "child", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &child, NULL, NULL },
@@ -1260,6 +1298,7 @@ main (int   argc,
   g_autoptr(GOptionContext) context = g_option_context_new ("- Latchkey's benchmarks");
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) server = NULL;
+  g_autoptr(GSubprocess) server_first = NULL;
   g_auto(GStrv) picked = g_new0 (char *, 4);
   Bench bench = { 0 };
   int status = 0;
@@ -1280,6 +1319,7 @@ main (int   argc,
 
   bench.self_path = g_file_read_link ("/proc/self/exe", NULL);
   bench.latency_ms = (guint) latency_ms;
+  bench.n_devices = (guint) n_devices;
   /* The build's compiled schemas, for the cold start of the window. */
   g_setenv ("GSETTINGS_SCHEMA_DIR", LK_BENCH_SCHEMA_DIR, FALSE);
   bench.samples = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
@@ -1289,8 +1329,10 @@ main (int   argc,
     no_peer = TRUE;
 
   g_printerr ("lk-bench: generating %d devices...\n", n_devices);
-  server = start_server (&bench, (guint) n_devices, (guint) latency_ms, &error);
-  if (server == NULL)
+  server = start_server (&bench, (guint) n_devices, (guint) latency_ms, FALSE, &error);
+  if (server != NULL)
+    server_first = start_server (&bench, (guint) n_devices, (guint) latency_ms, TRUE, &error);
+  if (server == NULL || server_first == NULL)
     {
       g_printerr ("lk-bench: %s\n", error != NULL ? error->message : "no sandbox");
       status = 1;
@@ -1318,8 +1360,11 @@ main (int   argc,
       g_printerr ("lk-bench: run %d of %d\n", i + 1, runs);
       /* Interleaved, so a drift of the machine touches every series alike. */
       ok &= measure (&bench, "latchkey", "list", NULL);
-      ok &= measure (&bench, "raw", "raw", NULL);
+      if (!cli_rows)
+        ok &= measure (&bench, "raw", "raw", NULL);
       ok &= measure (&bench, "curl", "curl", NULL);
+      ok &= measure_next_link_first (&bench, "latchkey-first", "list");
+      ok &= measure_next_link_first (&bench, "curl-first", "curl");
       if (!no_peer)
         measure_peer (&bench, peer_dir, FALSE);
       ok &= measure (&bench, "cli-json", "cli", "json");
@@ -1327,6 +1372,10 @@ main (int   argc,
         measure_peer (&bench, peer_dir, TRUE);
       ok &= measure (&bench, "cli-table", "cli", "table");
       ok &= measure (&bench, "cli-jsonl", "cli", "jsonl");
+      if (!ok)
+        status = 1;
+      if (cli_rows)
+        continue;
       ok &= measure (&bench, "stall", "stall", NULL);
       ok &= measure (&bench, "search-name", "search", picked[0]);
       ok &= measure (&bench, "search-upn", "search", picked[1]);
@@ -1343,7 +1392,7 @@ main (int   argc,
   if (latchkey == NULL)
     latchkey = g_strdup (LK_BENCH_LATCHKEY);
   schemas = g_build_filename (g_getenv ("GSETTINGS_SCHEMA_DIR"), "gschemas.compiled", NULL);
-  if (!no_cold && g_file_test (latchkey, G_FILE_TEST_IS_EXECUTABLE) && have_program ("xvfb-run")
+  if (!no_cold && !cli_rows && g_file_test (latchkey, G_FILE_TEST_IS_EXECUTABLE) && have_program ("xvfb-run")
       && g_file_test (schemas, G_FILE_TEST_EXISTS))
     {
       g_printerr ("lk-bench: cold start of %s\n", latchkey);
@@ -1353,12 +1402,18 @@ main (int   argc,
     g_printerr ("lk-bench: no GUI binary, compiled schemas or xvfb-run: no start of the window\n");
 
   report (&bench, (guint) n_devices, (guint) runs, picked);
-  if (checked && !check (&bench, (guint) n_devices, (guint) runs, breakdown))
+  if (checked && !check (&bench, (guint) n_devices, cli_rows, breakdown))
     status = 1;
 
 out:
   if (server != NULL)
     stop_server (server);
+  if (server_first != NULL)
+    stop_server (server_first);
+  if (bench.token_first != NULL)
+    explicit_bzero (bench.token_first, strlen (bench.token_first));
+  g_free (bench.token_first);
+  g_free (bench.graph_url_first);
   if (bench.token != NULL)
     explicit_bzero (bench.token, strlen (bench.token));
   g_free (bench.token);
