@@ -151,18 +151,32 @@ row_clear (Row *row)
     g_clear_pointer (&row->owned[c], g_free);
 }
 
-/* Pads by characters, not bytes: names are often Italian ("Città", "Niccolò"). */
+/* Characters, not bytes: names are often Italian ("Città", "Niccolò"). The cells are valid
+ * UTF-8 (inert text), so every byte but a continuation byte starts one; g_utf8_strlen() twice
+ * per cell was a twelfth of the table's time. */
+static glong
+text_width (const char *text)
+{
+  glong n = 0;
+
+  for (const char *p = text; *p != '\0'; p++)
+    n += ((guchar) *p & 0xc0) != 0x80;
+  return n;
+}
+
 static void
 append_row (GString     *out,
             const Row   *row,
             const glong *widths)
 {
+  static const char spaces[] = "                                                                ";
+
   for (guint c = 0; c < N_COLUMNS; c++)
     {
       g_string_append (out, row->text[c]);
       if (c + 1 < N_COLUMNS)
-        for (glong i = g_utf8_strlen (row->text[c], -1); i < widths[c] + 2; i++)
-          g_string_append_c (out, ' ');
+        for (glong pad = widths[c] + 2 - text_width (row->text[c]); pad > 0; pad -= sizeof spaces - 1)
+          g_string_append_len (out, spaces, MIN (pad, (glong) sizeof spaces - 1));
     }
   g_string_append_c (out, '\n');
 }
@@ -172,7 +186,7 @@ widen (glong     *widths,
        const Row *row)
 {
   for (guint c = 0; c < N_COLUMNS; c++)
-    widths[c] = MAX (widths[c], g_utf8_strlen (row->text[c], -1));
+    widths[c] = MAX (widths[c], text_width (row->text[c]));
 }
 
 /* Two passes over the devices: the widths need every row, and keeping a million rows' strings
