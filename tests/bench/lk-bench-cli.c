@@ -20,6 +20,7 @@ typedef struct
   double seconds;       /* fork to exit */
   double first_byte;    /* fork to the first byte on stdout; -1: none */
   double peak_rss_kb;   /* the kernel's, for that process alone */
+  double cpu_seconds;   /* user + system, for that process alone: what the load does not move */
   double bytes;
 } Timed;
 
@@ -82,6 +83,8 @@ run_timed (const char *const *argv,
     return FALSE;
   timed->seconds = (g_get_monotonic_time () - start) / 1e6;
   timed->peak_rss_kb = usage.ru_maxrss;
+  timed->cpu_seconds = usage.ru_utime.tv_sec + usage.ru_stime.tv_sec
+                       + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
   return WIFEXITED (status) && WEXITSTATUS (status) == 0;
 }
 
@@ -110,8 +113,9 @@ lk_bench_child_cli (const char *graph_url,
       g_printerr ("lk-bench: %s search failed\n", cli);
       return 1;
     }
-  printf ("{\"seconds\": %.4f, \"first_row\": %.4f, \"peak_rss_kb\": %.0f, \"bytes\": %.0f}\n",
-          timed.seconds, timed.first_byte, timed.peak_rss_kb, timed.bytes);
+  printf ("{\"seconds\": %.4f, \"first_row\": %.4f, \"peak_rss_kb\": %.0f, \"bytes\": %.0f, "
+          "\"cpu_seconds\": %.4f}\n",
+          timed.seconds, timed.first_byte, timed.peak_rss_kb, timed.bytes, timed.cpu_seconds);
   return 0;
 }
 

@@ -837,7 +837,7 @@ report (Bench *bench,
 {
   double t_lk, t_raw, t_peer, rss_lk, rss_peer, stall;
   double t_curl, t_json, t_table, rss_json, rss_table, t_peer_json, rss_peer_json;
-  double t_lk_first, t_curl_first;
+  double t_lk_first, t_curl_first, cpu_json, cpu_table, cpu_peer_json;
 
   derive_rate (bench, "latchkey", n_devices);
   derive_rate (bench, "raw", n_devices);
@@ -867,6 +867,9 @@ report (Bench *bench,
   t_peer_json = show (bench, "Graph SDK, then JSON.stringify into a file", "peer-json", "seconds", "s", 1);
   rss_peer_json = show (bench, "peak RSS, Graph SDK printing", "peer-json", "peak_rss_kb", "MB", 1 / 1024.0);
   show (bench, "Graph SDK: first page", "peer", "first_page", "s", 1);
+  cpu_json = show (bench, "CPU time, --json (whole process)", "cli-json", "cpu_seconds", "s", 1);
+  cpu_table = show (bench, "CPU time, table", "cli-table", "cpu_seconds", "s", 1);
+  cpu_peer_json = show (bench, "CPU time, Graph SDK printing", "peer-json", "cpu_seconds", "s", 1);
   show (bench, "peak RSS, curl", "curl", "peak_rss_kb", "MB", 1 / 1024.0);
   show (bench, "devices/s, Latchkey", "latchkey", "devices_per_second", "k/s", 1e-3);
   show (bench, "devices/s, raw floor", "raw", "devices_per_second", "k/s", 1e-3);
@@ -927,6 +930,8 @@ report (Bench *bench,
   print_ratio ("peak RSS latchkey-cli table/peer", rss_table / rss_peer, 0.5);
   print_ratio ("time latchkey-cli --json/SDK printing", t_json / t_peer_json, 1 / 3.0);
   print_ratio ("peak RSS latchkey-cli --json/SDK printing", rss_json / rss_peer_json, 0.5);
+  print_ratio ("CPU time latchkey-cli --json/SDK printing", cpu_json / cpu_peer_json, 1 / 3.0);
+  print_ratio ("CPU time latchkey-cli table/SDK printing", cpu_table / cpu_peer_json, 1 / 3.0);
   if (!isnan (stall))
     {
       Stats s;
@@ -1096,6 +1101,8 @@ measure_peer (Bench      *bench,
   record (bench, series, "first_page", json_object_get_double_member_with_default (result, "first_page", 0));
   record (bench, series, "devices", json_object_get_double_member (result, "devices"));
   record (bench, series, "peak_rss_kb", json_object_get_double_member (result, "peak_rss_kb"));
+  if (json_object_has_member (result, "cpu_seconds"))
+    record (bench, series, "cpu_seconds", json_object_get_double_member (result, "cpu_seconds"));
 }
 
 /* Cold start, in a private X server, session bus and keyring (tests/bench/cold-start.sh runs
