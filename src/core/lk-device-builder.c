@@ -12,7 +12,6 @@
 #include "lk-json.h"
 
 #define NO_DATE LK_DEVICE_NO_DATE
-#define members lk_device_members
 
 /* --- dates ------------------------------------------------------------------------------------ */
 
@@ -180,7 +179,7 @@ is_member (LkDeviceMember  member,
            const char     *name,
            gsize           len)
 {
-  return members[member].len == len && memcmp (members[member].name, name, len) == 0;
+  return lk_device_members[member].len == len && memcmp (lk_device_members[member].name, name, len) == 0;
 }
 
 LkDeviceMember
@@ -249,7 +248,7 @@ note_problem (LkDeviceBuilder *builder,
   /* Translators: %s is a Microsoft Graph member name such as "osVersion". */
   g_ptr_array_add (builder->problems,
                    g_strdup_printf (_("Microsoft Graph sent “%s” with an unexpected type; it is shown as unknown."),
-                                    members[member].name));
+                                    lk_device_members[member].name));
 }
 
 /* g_string_append_len() without its call and checks: a page appends ~15 000 values. */
@@ -291,7 +290,7 @@ set_text (LkDeviceBuilder *builder,
   guint32 slot = 0;
 
   /* Graph sends "" for unknown text: the same as absent. */
-  if (len > 0 && members[member].interned)
+  if (len > 0 && lk_device_members[member].interned)
     slot = intern (builder, member, value, len);
   if (len > 0 && slot == 0)
     {

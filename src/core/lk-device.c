@@ -11,7 +11,6 @@
 #include "lk-json-writer.h"
 
 #define NO_DATE LK_DEVICE_NO_DATE
-#define members lk_device_members
 
 G_DEFINE_FINAL_TYPE (LkDevice, lk_device, G_TYPE_OBJECT)
 
@@ -154,7 +153,7 @@ lk_device_get_property (GObject    *object,
   LkDevice *self = LK_DEVICE (object);
 
   for (guint i = 1; i < N_STRING_MEMBERS; i++)
-    if (members[i].prop == prop_id)
+    if (lk_device_members[i].prop == prop_id)
       {
         g_value_set_string (value, device_string (self, i));
         return;
@@ -210,10 +209,10 @@ lk_device_class_init (LkDeviceClass *klass)
         name = "owner-type";
       else
         {
-          g_autofree char *generated = property_name (members[i].name);
+          g_autofree char *generated = property_name (lk_device_members[i].name);
           name = g_intern_string (generated);
         }
-      props[members[i].prop] = g_param_spec_string (name, NULL, NULL, NULL,
+      props[lk_device_members[i].prop] = g_param_spec_string (name, NULL, NULL, NULL,
                                                     G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
     }
   props[PROP_IS_SUPERVISED] = g_param_spec_int ("is-supervised", NULL, NULL, -1, 1, -1,
@@ -369,9 +368,9 @@ lk_device_to_json (LkDevice *self)
       const char *value = device_string (self, i);
 
       if (value != NULL)
-        json_object_set_string_member (object, members[i].name, value);
+        json_object_set_string_member (object, lk_device_members[i].name, value);
       else
-        json_object_set_null_member (object, members[i].name);
+        json_object_set_null_member (object, lk_device_members[i].name);
     }
   if (self->is_supervised >= 0)
     json_object_set_boolean_member (object, "isSupervised", self->is_supervised == 1);
@@ -476,7 +475,7 @@ lk_device_write_json_members (LkDevice     *self,
   lk_json_writer_string (writer, device_string (self, MEMBER_ID));
   for (guint i = 1; i < MEMBER_ID; i++)
     {
-      lk_json_writer_member (writer, members[i].name);
+      lk_json_writer_member (writer, lk_device_members[i].name);
       lk_json_writer_string (writer, device_string (self, i));
     }
   lk_json_writer_member (writer, "isSupervised");
