@@ -221,25 +221,36 @@ static void
 test_many_distinct_values (void)
 {
   g_autoptr(GPtrArray) devices = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(JsonObject) object = json_object_new ();
 
-  for (guint i = 0; i < 70000; i++)
+  /* Three fresh values a device: past the bound long before the last one. Built from one
+   * object changed in place: parsing 24 000 texts was most of the test's time. */
+  for (guint i = 0; i < 24000; i++)
     {
-      g_autofree char *text = g_strdup_printf ("{\"id\":\"m%u\",\"model\":\"model-%u\",\"manufacturer\":\"maker-%u\"}",
-                                               i, i, i);
+      g_autofree char *id = g_strdup_printf ("m%u", i);
+      g_autofree char *model = g_strdup_printf ("model-%u", i);
+      g_autofree char *maker = g_strdup_printf ("maker-%u", i);
+      g_autofree char *version = g_strdup_printf ("version-%u", i);
 
-      g_ptr_array_add (devices, device (text, NULL));
+      json_object_set_string_member (object, "id", id);
+      json_object_set_string_member (object, "model", model);
+      json_object_set_string_member (object, "manufacturer", maker);
+      json_object_set_string_member (object, "osVersion", version);
+      g_ptr_array_add (devices, lk_device_new_from_json (object, NULL));
     }
   for (guint i = 0; i < devices->len; i += 997)
     {
       g_autofree char *model = g_strdup_printf ("model-%u", i);
       g_autofree char *maker = g_strdup_printf ("maker-%u", i);
+      g_autofree char *version = g_strdup_printf ("version-%u", i);
 
       g_assert_cmpstr (lk_device_get_model (g_ptr_array_index (devices, i)), ==, model);
       g_assert_cmpstr (lk_device_get_manufacturer (g_ptr_array_index (devices, i)), ==, maker);
+      g_assert_cmpstr (lk_device_get_os_version (g_ptr_array_index (devices, i)), ==, version);
     }
-  g_assert_cmpstr (lk_device_get_model (g_ptr_array_index (devices, 69999)), ==, "model-69999");
+  g_assert_cmpstr (lk_device_get_model (g_ptr_array_index (devices, 23999)), ==, "model-23999");
   /* Past the bound, a fresh value is the device's own copy. */
-  g_assert_cmpuint (g_quark_try_string ("maker-69999"), ==, 0);
+  g_assert_cmpuint (g_quark_try_string ("version-23999"), ==, 0);
 }
 
 static void
