@@ -151,18 +151,32 @@ row_clear (Row *row)
     g_clear_pointer (&row->owned[c], g_free);
 }
 
-/* Pads by characters, not bytes: names are often Italian ("Città", "Niccolò"). */
+/* Characters, not bytes: names are often Italian ("Città", "Niccolò"). The cells are valid
+ * UTF-8 (inert text), so every byte but a continuation byte starts one; g_utf8_strlen() twice
+ * per cell was a twelfth of the table's time. */
+static glong
+text_width (const char *text)
+{
+  glong n = 0;
+
+  for (const char *p = text; *p != '\0'; p++)
+    n += ((guchar) *p & 0xc0) != 0x80;
+  return n;
+}
+
 static void
 append_row (GString     *out,
             const Row   *row,
             const glong *widths)
 {
+  static const char spaces[] = "                                                                ";
+
   for (guint c = 0; c < N_COLUMNS; c++)
     {
       g_string_append (out, row->text[c]);
       if (c + 1 < N_COLUMNS)
-        for (glong i = g_utf8_strlen (row->text[c], -1); i < widths[c] + 2; i++)
-          g_string_append_c (out, ' ');
+        for (glong pad = widths[c] + 2 - text_width (row->text[c]); pad > 0; pad -= sizeof spaces - 1)
+          g_string_append_len (out, spaces, MIN (pad, (glong) sizeof spaces - 1));
     }
   g_string_append_c (out, '\n');
 }
@@ -172,7 +186,7 @@ widen (glong     *widths,
        const Row *row)
 {
   for (guint c = 0; c < N_COLUMNS; c++)
-    widths[c] = MAX (widths[c], g_utf8_strlen (row->text[c], -1));
+    widths[c] = MAX (widths[c], text_width (row->text[c]));
 }
 
 /* Two passes over the devices: the widths need every row, and keeping a million rows' strings
@@ -245,17 +259,79 @@ write_capability (LkJsonWriter *writer,
   lk_json_writer_end_object (writer);
 }
 
+/* Capabilities as written, by what decides their bytes (the rule, the reason, the stale
+ * note): a million devices share a few dozen, and escaping their sentences again for every
+ * device was a tenth of --json's time. Bounded, since a reason may quote a device's own text. */
+#define MAX_CACHED_CAPABILITIES 256
+
+typedef struct
+{
+  GHashTable *written;   /* key → GString of the capability's JSON */
+  GString    *key;
+} CapabilityCache;
+
+static void
+string_free (gpointer string)
+{
+  g_string_free (string, TRUE);
+}
+
+static void
+capability_cache_init (CapabilityCache *cache)
+{
+  cache->written = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, string_free);
+  cache->key = g_string_new (NULL);
+}
+
+static void
+capability_cache_clear (CapabilityCache *cache)
+{
+  g_hash_table_unref (cache->written);
+  g_string_free (cache->key, TRUE);
+}
+
+static void
+write_capability_cached (LkJsonWriter    *writer,
+                         LkCapability    *capability,
+                         CapabilityCache *cache)
+{
+  const char *stale = lk_capability_get_stale_note (capability);
+  GString *json;
+  LkJsonWriter apart;
+
+  g_string_assign (cache->key, lk_capability_get_rule_id (capability));
+  g_string_append_c (cache->key, '\n');
+  g_string_append (cache->key, lk_capability_get_reason (capability));
+  g_string_append_c (cache->key, '\n');
+  g_string_append (cache->key, stale != NULL ? stale : "");
+  json = g_hash_table_lookup (cache->written, cache->key->str);
+  if (json == NULL && g_hash_table_size (cache->written) >= MAX_CACHED_CAPABILITIES)
+    {
+      write_capability (writer, capability);
+      return;
+    }
+  if (json == NULL)
+    {
+      json = g_string_new (NULL);
+      lk_json_writer_init_at (&apart, json, writer->pretty, writer->depth);
+      write_capability (&apart, capability);
+      g_hash_table_insert (cache->written, g_strdup (cache->key->str), json);
+    }
+  lk_json_writer_raw (writer, json->str, json->len);
+}
+
 /* A managedDevice with the capability Latchkey sees in it: one element of --json's array. */
 static void
-write_device (LkJsonWriter *writer,
-              LkDevice     *device)
+write_device (LkJsonWriter    *writer,
+              LkDevice        *device,
+              CapabilityCache *cache)
 {
   g_autoptr(LkCapability) capability = lk_capability_new_for_device (device);
 
   lk_json_writer_begin_object (writer);
   lk_device_write_json_members (device, writer);
   lk_json_writer_member (writer, "capability");
-  write_capability (writer, capability);
+  write_capability_cached (writer, capability, cache);
   lk_json_writer_end_object (writer);
 }
 
@@ -265,15 +341,18 @@ lk_cli_print_devices_json (GPtrArray *devices)
 {
   g_autoptr(GString) out = g_string_sized_new (OUT_CHUNK + 8192);
   LkJsonWriter writer;
+  CapabilityCache cache;
 
+  capability_cache_init (&cache);
   lk_json_writer_init (&writer, out, TRUE);
   lk_json_writer_begin_array (&writer);
   for (guint i = 0; i < devices->len; i++)
     {
-      write_device (&writer, g_ptr_array_index (devices, i));
+      write_device (&writer, g_ptr_array_index (devices, i), &cache);
       out_maybe_flush (out);
     }
   lk_json_writer_end_array (&writer);
+  capability_cache_clear (&cache);
   g_string_append_c (out, '\n');
   out_finish (out);
 }
@@ -282,16 +361,19 @@ void
 lk_cli_print_devices_jsonl (GPtrArray *devices)
 {
   g_autoptr(GString) out = g_string_sized_new (OUT_CHUNK + 8192);
+  CapabilityCache cache;
 
+  capability_cache_init (&cache);
   for (guint i = 0; i < devices->len; i++)
     {
       LkJsonWriter writer;
 
       lk_json_writer_init (&writer, out, FALSE);
-      write_device (&writer, g_ptr_array_index (devices, i));
+      write_device (&writer, g_ptr_array_index (devices, i), &cache);
       g_string_append_c (out, '\n');
       out_maybe_flush (out);
     }
+  capability_cache_clear (&cache);
   out_finish (out);
 }
 
@@ -300,9 +382,12 @@ lk_cli_print_device_json (LkDevice *device)
 {
   g_autoptr(GString) out = g_string_new (NULL);
   LkJsonWriter writer;
+  CapabilityCache cache;
 
+  capability_cache_init (&cache);
   lk_json_writer_init (&writer, out, TRUE);
-  write_device (&writer, device);
+  write_device (&writer, device, &cache);
+  capability_cache_clear (&cache);
   g_string_append_c (out, '\n');
   out_finish (out);
 }

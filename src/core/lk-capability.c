@@ -502,17 +502,23 @@ format_reason (Row         row,
  * time (or never) gets a caveat"). This caveat changes the outcome, so it is also the badge's
  * warning (lk_capability_get_stale_note). */
 static char *
-format_stale_note (GDateTime *last_sync)
+format_stale_note (LkDevice *device)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  gint64 last_sync_us = lk_device_get_last_sync_us (device);
+  g_autoptr(GDateTime) whole = NULL;
   g_autoptr(GDateTime) local = NULL;
   g_autofree char *when = NULL;
 
-  if (last_sync == NULL)
+  if (last_sync_us == G_MININT64)
     return g_strdup (_("This device has never checked in with Intune: the action waits until it does."));
-  if (g_date_time_difference (now, last_sync) < LK_STALE_CHECK_IN_DAYS * G_TIME_SPAN_DAY)
+  /* Compared in microseconds: a GDateTime per device classified (kept by the device for ever)
+   * was most of what a million-device listing held besides the devices. */
+  if (g_get_real_time () - last_sync_us < LK_STALE_CHECK_IN_DAYS * G_TIME_SPAN_DAY)
     return NULL;
-  local = g_date_time_to_local (last_sync);
+  /* Not the device's own (cached) GDateTime: most classified devices are never shown. */
+  whole = g_date_time_new_from_unix_utc ((last_sync_us - (last_sync_us < 0 ? G_USEC_PER_SEC - 1 : 0))
+                                         / G_USEC_PER_SEC);
+  local = g_date_time_to_local (whole);
   when = g_date_time_format (local, "%x");
   /* Translators: %s is a date. */
   return g_strdup_printf (_("This device last checked in on %s: the action waits for its next check-in."), when);
@@ -540,7 +546,7 @@ lk_capability_new_for_device (LkDevice *device)
   for (guint i = 0; i < G_N_ELEMENTS (rule->caveats) && rule->caveats[i] != NULL; i++)
     g_ptr_array_add (caveats, g_strdup (_(rule->caveats[i])));
   if (lk_capability_can_act (self))
-    self->stale_note = format_stale_note (lk_device_get_last_sync (device));
+    self->stale_note = format_stale_note (device);
   if (self->stale_note != NULL)
     g_ptr_array_add (caveats, g_strdup (self->stale_note));
   g_ptr_array_add (caveats, NULL);

@@ -1,5 +1,6 @@
 /* lk-device-private.h: building LkDevices member by member, for the two JSON readers (the
- * streaming page reader and lk_device_new_from_json()), so every member has one set of rules. */
+ * streaming page reader and lk_device_new_from_json()), so every member has one set of rules;
+ * and the device's compact layout, shared by lk-device.c and lk-device-builder.c. */
 #pragma once
 
 #include "lk-device.h"
@@ -43,5 +44,88 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkDeviceBuilder, lk_device_builder_free)
 /* The device name casefolded (accents kept, as lk_device_query folds words), for ranking:
  * computed once when the device is built, never NULL. */
 const char      *lk_device_get_sort_key        (LkDevice *self);
+
+/* --- the layout (lk-device.c and lk-device-builder.c only) ------------------------------------ */
+
+#define LK_DEVICE_NO_DATE G_MININT64
+
+/* The members Latchkey reads. The string ones come first, in property order, so the JSON
+ * readers, the getters and the writer share one list. Slot 0 of a device's strings is its
+ * sort key. */
+enum
+{
+  LK_DEVICE_SORT_KEY = 0,
+  MEMBER_DEVICE_NAME = 1,
+  MEMBER_USER_PRINCIPAL_NAME,
+  MEMBER_USER_DISPLAY_NAME,
+  MEMBER_EMAIL_ADDRESS,
+  MEMBER_SERIAL_NUMBER,
+  MEMBER_IMEI,
+  MEMBER_OPERATING_SYSTEM,
+  MEMBER_OS_VERSION,
+  MEMBER_MODEL,
+  MEMBER_MANUFACTURER,
+  MEMBER_ENROLLMENT_TYPE,
+  MEMBER_OWNER_TYPE,
+  MEMBER_MANAGEMENT_AGENT,
+  MEMBER_DEVICE_TYPE,
+  MEMBER_JOIN_TYPE,
+  MEMBER_COMPLIANCE_STATE,
+  MEMBER_ID,
+  N_STRING_MEMBERS,
+  MEMBER_BETA_OWNER_TYPE = N_STRING_MEMBERS,   /* beta's ownerType */
+  MEMBER_IS_SUPERVISED,
+  MEMBER_LAST_SYNC,
+  MEMBER_ENROLLED,
+  N_MEMBERS
+};
+
+typedef struct
+{
+  const char *name;
+  guint       len;
+  guint       prop;
+  gboolean    interned;  /* repeats across devices: kept as a GQuark, not in the block */
+} LkDeviceMemberInfo;
+
+extern const LkDeviceMemberInfo lk_device_members[N_MEMBERS];
+
+/* A string slot: 0 for none, an offset + 1 into the device's block, or LK_DEVICE_QUARK | a
+ * GQuark for the values that repeat across thousands of devices (OS, model, enrollment…). Four
+ * bytes where a pointer took eight, and the repeated text is not in every device's block. */
+#define LK_DEVICE_QUARK 0x80000000u
+
+/* What few devices need: made when first needed. The dates are made from the microseconds
+ * when asked; the rest only by a single-device GET or a device with wrong-typed members. */
+typedef struct
+{
+  GDateTime *last_sync;
+  GDateTime *enrolled;
+  GStrv      problems;
+  char      *azure_ad_device_id; /* the Entra device id, single-device GET only; NULL: unknown */
+  int        is_shared_device;   /* hardwareInformation, single-device GET only; -1: unknown */
+} LkDeviceExtra;
+
+/* A listing holds every device it finds (a million of them for a big tenant), so every byte
+ * here counts: 128 bytes (GSlice's size class), where the pointer-per-member layout took 232
+ * (240). The LkDeviceExtra, when there is one, is in the GObject's qdata, which every GObject
+ * has anyway. Read-only once built. */
+struct _LkDevice
+{
+  GObject        parent_instance;
+
+  /* The strings that differ device to device, one after another in one allocation. */
+  char          *block;
+  /* Microseconds since 1970; LK_DEVICE_NO_DATE: never or unknown. */
+  gint64         last_sync_us;
+  gint64         enrolled_us;
+  guint32        strings[N_STRING_MEMBERS];
+  gint8          is_supervised;   /* -1 unknown, 0, 1 */
+};
+
+/* The device's LkDeviceExtra, made (once, whatever thread asks) when it has none. */
+LkDeviceExtra   *lk_device_get_extra           (LkDevice *self);
+/* The same, or NULL when it has none. */
+LkDeviceExtra   *lk_device_peek_extra          (LkDevice *self);
 
 G_END_DECLS

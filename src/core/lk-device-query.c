@@ -395,13 +395,17 @@ lk_device_query_score (LkDeviceQuery *self,
 #define KEY_WORDS 3
 #define PREFIX_BYTES (KEY_WORDS * 8)
 
+#define ID_BYTES 4
+#define MAX_SCORE ((1u << 30) - 1)
+
+/* 40 bytes: a million-device listing holds one per device until its final merge. */
 typedef struct
 {
   guint64   key[KEY_WORDS];
-  guint64   id;
-  guint     score;
-  guint     key_longer : 1;   /* the key goes on past the prefix */
-  guint     id_longer : 1;
+  guint32   id;
+  guint32   score : 30;       /* clamped: no query comes near it */
+  guint32   key_longer : 1;   /* the key goes on past the prefix */
+  guint32   id_longer : 1;
   LkDevice *device;
 } Ranked;
 
@@ -431,14 +435,14 @@ ranked_init (Ranked        *ranked,
   const char *key = lk_device_get_sort_key (device);
   const char *id = lk_device_get_id (device);
   gsize key_len = strnlen (key, PREFIX_BYTES + 1);
-  gsize id_len = strnlen (id, 9);
+  gsize id_len = strnlen (id, ID_BYTES + 1);
 
   for (guint w = 0; w < KEY_WORDS; w++)
     ranked->key[w] = big_endian (key, w * 8, key_len);
-  ranked->id = big_endian (id, 0, id_len);
+  ranked->id = (guint32) (big_endian (id, 0, id_len) >> (64 - 8 * ID_BYTES));
   ranked->key_longer = key_len > PREFIX_BYTES;
-  ranked->id_longer = id_len > 8;
-  ranked->score = lk_device_query_score (query, device);
+  ranked->id_longer = id_len > ID_BYTES;
+  ranked->score = MIN (lk_device_query_score (query, device), MAX_SCORE);
   ranked->device = device;
 }
 
@@ -467,7 +471,7 @@ compare_ranked (gconstpointer a,
   if (x->id != y->id)
     return x->id < y->id ? -1 : 1;
   if (x->id_longer && y->id_longer)
-    return strcmp (lk_device_get_id (x->device) + 8, lk_device_get_id (y->device) + 8);
+    return strcmp (lk_device_get_id (x->device) + ID_BYTES, lk_device_get_id (y->device) + ID_BYTES);
   return (int) x->id_longer - (int) y->id_longer;
 }
 

@@ -50,6 +50,8 @@ const char *lk_device_get_compliance_state     (LkDevice *self);
 /* -1 unknown (missing or wrong type), 0 false, 1 true */
 int         lk_device_get_is_supervised        (LkDevice *self);
 GDateTime  *lk_device_get_last_sync            (LkDevice *self);  /* NULL: never or unknown */
+/* The same in microseconds since 1970, without making a GDateTime; G_MININT64: never or unknown. */
+gint64      lk_device_get_last_sync_us         (LkDevice *self);
 /* Whether the device is a Shared iPad (hardwareInformation.isSharedDevice, read only by a
  * single-device GET that selects it): -1 unknown, 0 no, 1 yes. */
 int         lk_device_get_is_shared_device     (LkDevice *self);

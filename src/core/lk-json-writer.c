@@ -16,6 +16,16 @@ lk_json_writer_init (LkJsonWriter *writer,
   writer->pretty = pretty;
 }
 
+void
+lk_json_writer_init_at (LkJsonWriter *writer,
+                        GString      *out,
+                        gboolean      pretty,
+                        guint         depth)
+{
+  lk_json_writer_init (writer, out, pretty);
+  writer->base = depth;
+}
+
 /* g_string_append_len() is a call into GLib per piece; a million devices have ~40 million
  * pieces. Appended here in place, the buffer grown by GString when full. */
 static inline void
@@ -48,6 +58,7 @@ indent (LkJsonWriter *writer,
 {
   static const char spaces[] = "                                ";
 
+  level += writer->base;
   for (guint i = 0; i < level; i += 16)
     put (writer->out, spaces, 2 * MIN (16, level - i));
 }
@@ -76,6 +87,18 @@ append_char (GString  *out,
     }
 }
 
+/* Bytes copied as they are: printable ASCII but '"' and '\\'. */
+#define PLAIN_16(c) PLAIN (c), PLAIN (c + 1), PLAIN (c + 2), PLAIN (c + 3), PLAIN (c + 4), \
+  PLAIN (c + 5), PLAIN (c + 6), PLAIN (c + 7), PLAIN (c + 8), PLAIN (c + 9), PLAIN (c + 10), \
+  PLAIN (c + 11), PLAIN (c + 12), PLAIN (c + 13), PLAIN (c + 14), PLAIN (c + 15)
+#define PLAIN(c) ((c) >= 0x20 && (c) < 0x7f && (c) != '"' && (c) != '\\')
+static const guint8 plain[256] = {
+  PLAIN_16 (0x00), PLAIN_16 (0x10), PLAIN_16 (0x20), PLAIN_16 (0x30),
+  PLAIN_16 (0x40), PLAIN_16 (0x50), PLAIN_16 (0x60), PLAIN_16 (0x70),
+};
+#undef PLAIN
+#undef PLAIN_16
+
 static void
 append_string (GString    *out,
                const char *text)
@@ -88,8 +111,11 @@ append_string (GString    *out,
       const char *run = p;
       gunichar c;
 
-      /* Most bytes are printable ASCII: copied in runs. */
-      while ((guchar) *p >= 0x20 && (guchar) *p < 0x7f && *p != '"' && *p != '\\')
+      /* Most bytes are printable ASCII: copied in runs, found by a table (the NUL stops too),
+       * four bytes a turn; the compares it replaced were a sixth of --json's time. */
+      while (plain[(guchar) p[0]] && plain[(guchar) p[1]] && plain[(guchar) p[2]] && plain[(guchar) p[3]])
+        p += 4;
+      while (plain[(guchar) *p])
         p++;
       put (out, run, p - run);
       if (*p == '\0')
@@ -211,6 +237,15 @@ lk_json_writer_boolean (LkJsonWriter *writer,
 {
   begin_value (writer);
   put (writer->out, value ? "true" : "false", value ? 4 : 5);
+}
+
+void
+lk_json_writer_raw (LkJsonWriter *writer,
+                    const char   *json,
+                    gsize         len)
+{
+  begin_value (writer);
+  put (writer->out, json, len);
 }
 
 void

@@ -18,6 +18,7 @@ typedef struct _LkJsonWriter
   GString    *out;
   gboolean    pretty;
   guint       depth;
+  guint       base;                              /* indent of a value written apart (init_at) */
   const char *name;                              /* of the next member, borrowed */
   guint       count[LK_JSON_WRITER_MAX_DEPTH];   /* values so far in each open container */
   gboolean    object[LK_JSON_WRITER_MAX_DEPTH];
@@ -26,6 +27,16 @@ typedef struct _LkJsonWriter
 void lk_json_writer_init         (LkJsonWriter *writer,
                                   GString      *out,
                                   gboolean      pretty);
+/* For a value written apart, into @out, to be put at nesting @depth of another writer's
+ * document with lk_json_writer_raw(): the same bytes it would have written there. */
+void lk_json_writer_init_at      (LkJsonWriter *writer,
+                                  GString      *out,
+                                  gboolean      pretty,
+                                  guint         depth);
+/* Writes a value that a writer made with lk_json_writer_init_at() at this depth wrote. */
+void lk_json_writer_raw          (LkJsonWriter *writer,
+                                  const char   *json,
+                                  gsize         len);
 void lk_json_writer_begin_object (LkJsonWriter *writer);
 void lk_json_writer_end_object   (LkJsonWriter *writer);
 void lk_json_writer_begin_array  (LkJsonWriter *writer);

@@ -361,6 +361,38 @@ append_endless_link (GString *body, const char *base_url, const char *version,
                           base_url, version, token, n + 1);
 }
 
+/* The index of the first matching device past this page (@top of them from @from), or
+ * G_MAXUINT when the page is the last. Called with the lock held. */
+static guint
+page_end (LkSandbox *self, SbFilter *filter, guint from, guint top)
+{
+  GArray *devices = self->devices->devices;
+  guint n = 0;
+
+  for (guint i = from; i < devices->len; i++)
+    {
+      if (!sb_filter_matches (filter, &g_array_index (devices, SbDevice, i)))
+        continue;
+      if (n++ == top)
+        return i;
+    }
+  return G_MAXUINT;
+}
+
+static void
+append_next_link (GString *body, SbRequest *req, SbCursor *cursor, guint next, const char *version)
+{
+  g_autofree char *token = NULL;
+
+  if (next == G_MAXUINT && !req->foreign_next_link)
+    return;
+  cursor->offset = next != G_MAXUINT ? next : req->self->devices->devices->len;
+  token = cursor_encode (cursor);
+  g_string_append_printf (body, ",\"@odata.nextLink\":\"%s/graph/%s/deviceManagement/managedDevices?$skiptoken=%s\"",
+                          req->foreign_next_link ? "https://evil.example.com" : req->self->base_url,
+                          version, token);
+}
+
 static void
 handle_list_devices (SbRequest *req, const char *version, GHashTable *query)
 {
@@ -371,7 +403,7 @@ handle_list_devices (SbRequest *req, const char *version, GHashTable *query)
   g_autofree char *bad = NULL;
   GString *body;
   guint32 mask;
-  guint n_written = 0, i, n_devices, next = G_MAXUINT;
+  guint n_written = 0, i, n_devices, from, next;
 
   if (!cursor_from_query (query, &cursor, req))
     {
@@ -405,19 +437,19 @@ handle_list_devices (SbRequest *req, const char *version, GHashTable *query)
       g_string_append_printf (body, ",\"@odata.count\":%u", total);
     }
 
+  /* Where the page ends is known before it is written, so the link can go either side. */
+  from = cursor.offset;
+  next = page_end (self, filter, from, cursor.top);
+  if (self->next_link_first)
+    append_next_link (body, req, &cursor, next, version);
   g_string_append (body, ",\"value\":[");
-  for (i = MIN (cursor.offset, n_devices); i < n_devices; i++)
+  for (i = MIN (from, n_devices); i < MIN (next, n_devices); i++)
     {
       SbDevice *dev = &g_array_index (self->devices->devices, SbDevice, i);
       g_autofree char *actions = NULL;
 
       if (!sb_filter_matches (filter, dev))
         continue;
-      if (n_written == cursor.top)
-        {
-          next = i;
-          break;
-        }
       if (n_written > 0)
         g_string_append_c (body, ',');
       if ((mask & (1u << SB_F_DEVICE_ACTION_RESULTS)) != 0)
@@ -426,18 +458,12 @@ handle_list_devices (SbRequest *req, const char *version, GHashTable *query)
       n_written++;
     }
   g_string_append_c (body, ']');
-
-  if (req->endless_next_link)
-    append_endless_link (body, self->base_url, version, &cursor, query);
-  else if (next != G_MAXUINT || req->foreign_next_link)
+  if (!self->next_link_first)
     {
-      g_autofree char *token = NULL;
-
-      cursor.offset = next != G_MAXUINT ? next : n_devices;
-      token = cursor_encode (&cursor);
-      g_string_append_printf (body, ",\"@odata.nextLink\":\"%s/graph/%s/deviceManagement/managedDevices?$skiptoken=%s\"",
-                              req->foreign_next_link ? "https://evil.example.com" : self->base_url,
-                              version, token);
+      if (req->endless_next_link)
+        append_endless_link (body, self->base_url, version, &cursor, query);
+      else
+        append_next_link (body, req, &cursor, next, version);
     }
   g_mutex_unlock (&self->lock);
   g_string_append_c (body, '}');

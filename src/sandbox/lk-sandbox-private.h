@@ -272,6 +272,7 @@ struct _LkSandbox
   guint         n_rate_limited;
   guint         latency_min_ms;
   guint         latency_max_ms;
+  gboolean      next_link_first;
   guint         pending_ms;
   guint         active_ms;
   guint         dc_interval_s;

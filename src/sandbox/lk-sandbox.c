@@ -581,6 +581,16 @@ lk_sandbox_set_latency (LkSandbox *self, guint min_ms, guint max_ms)
 }
 
 void
+lk_sandbox_set_next_link_first (LkSandbox *self, gboolean first)
+{
+  g_return_if_fail (LK_IS_SANDBOX (self));
+
+  g_mutex_lock (&self->lock);
+  self->next_link_first = first;
+  g_mutex_unlock (&self->lock);
+}
+
+void
 lk_sandbox_set_action_timing (LkSandbox *self, guint pending_ms, guint active_ms)
 {
   g_return_if_fail (LK_IS_SANDBOX (self));

@@ -166,6 +166,9 @@ guint       lk_sandbox_count_queued_actions (LkSandbox *self);
 void        lk_sandbox_set_passcode        (LkSandbox *self, const char *passcode);
 /* Added to every answer, to feel like the real service (demo: 80–250 ms). */
 void        lk_sandbox_set_latency         (LkSandbox *self, guint min_ms, guint max_ms);
+/* Whether a list page writes @odata.nextLink before "value". Graph writes it after (the
+ * default); a client must find it either way, and the benchmark measures both. */
+void        lk_sandbox_set_next_link_first (LkSandbox *self, gboolean first);
 /* How long resetPasscode stays pending, then active, before done. */
 void        lk_sandbox_set_action_timing   (LkSandbox *self, guint pending_ms, guint active_ms);
 

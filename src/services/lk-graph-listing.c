@@ -11,6 +11,7 @@
 #include "lk-graph-client-private.h"
 #include "lk-page-reader.h"
 #include "lk-graph-error.h"
+#include "lk-id-set.h"
 #include "lk-memory.h"
 
 typedef struct
@@ -159,7 +160,8 @@ typedef struct
   gboolean          stream_only;  /* pages go to page_func and are dropped; seen owns its ids */
   GPtrArray        *devices;      /* every match so far */
   GPtrArray        *rankings;     /* each page's, for the final ranking (one plan only) */
-  GHashTable       *seen;         /* device ids, borrowed from the devices */
+  GHashTable       *seen;         /* stream-only: the ids it owns, when several plans */
+  LkIdSet          *ids;          /* otherwise: the ids of devices, by index into devices */
   gboolean          duplicates;   /* a device came twice: the rankings no longer fit, sort */
   GHashTable       *links;        /* every URL requested in this listing: a repeat is a loop */
   guint             n_barren;     /* pages in a row that brought no new device, in this plan */
@@ -203,6 +205,7 @@ listing_free (Listing *listing)
   g_clear_pointer (&listing->followed, g_hash_table_unref);
   g_free (listing->held_link);
   g_clear_pointer (&listing->seen, g_hash_table_unref);
+  g_clear_pointer (&listing->ids, lk_id_set_free);
   g_clear_pointer (&listing->links, g_hash_table_unref);
   g_clear_pointer (&listing->page_prints, g_hash_table_unref);
   g_clear_pointer (&listing->devices, g_ptr_array_unref);
@@ -401,6 +404,25 @@ deliver_page_streamed (Listing  *listing,
     listing->page_func (fresh, listing->total, listing->expected, listing->page_data);
 }
 
+/* The devices delivered so far, then the page's fresh ones: the ids LkIdSet indexes. */
+typedef struct
+{
+  GPtrArray *devices;
+  GPtrArray *fresh;
+} Delivered;
+
+static const char *
+delivered_id (guint    index,
+              gpointer user_data)
+{
+  Delivered *delivered = user_data;
+  GPtrArray *in = index < delivered->devices->len ? delivered->devices : delivered->fresh;
+
+  if (in == delivered->fresh)
+    index -= delivered->devices->len;
+  return lk_device_get_id (g_ptr_array_index (in, index));
+}
+
 static void
 deliver_page (GTask *task,
               Page  *page)
@@ -424,15 +446,11 @@ deliver_page (GTask *task,
   for (guint i = 0; i < page->devices->len; i++)
     {
       LkDevice *device = g_ptr_array_index (page->devices, i);
-      const char *id = lk_device_get_id (device);
+      Delivered delivered = { listing->devices, fresh };
 
-      /* Not g_hash_table_add() alone: on a repeat it would keep the new key, the id of the
-       * device dropped below, and the next lookup would read freed memory. */
-      if (!g_hash_table_contains (listing->seen, id))
-        {
-          g_hash_table_add (listing->seen, (gpointer) id);
-          g_ptr_array_add (fresh, device);
-        }
+      if (lk_id_set_add (listing->ids, lk_device_get_id (device), listing->devices->len + fresh->len,
+                         delivered_id, &delivered))
+        g_ptr_array_add (fresh, device);
       else
         {
           /* The page's ranking borrows the device dropped here: rankings are no use now. */
@@ -619,8 +637,10 @@ lk_graph_client_list_devices_async (LkGraphClient       *self,
   listing->devices = g_ptr_array_new_with_free_func (g_object_unref);
   listing->rankings = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_device_ranking_free);
   listing->stream_only = self->stream_only;
-  listing->seen = g_hash_table_new_full (g_str_hash, g_str_equal,
-                                         listing->stream_only ? g_free : NULL, NULL);
+  if (listing->stream_only)
+    listing->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  else
+    listing->ids = lk_id_set_new ();
   listing->links = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   listing->page_prints = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   listing->expected = -1;

@@ -14,6 +14,10 @@ typedef struct
   char       *self_path;
   char       *graph_url;
   char       *token;
+  /* A second sandbox that writes each page's @odata.nextLink before "value" (Graph writes it
+   * after): the listing rows are measured against both. */
+  char       *graph_url_first;
+  char       *token_first;
   GHashTable *samples;   /* "series/key" -> GArray of double */
   guint       latency_ms;
   guint       n_devices;

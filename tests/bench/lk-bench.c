@@ -37,6 +37,7 @@
 #include "lk-graph-client.h"
 #include "lk-memory.h"
 #include "lk-sandbox.h"
+#include "lk-bench-cli.h"
 
 #include "lk-bench-private.h"
 #include "lk-bench-proc.h"
@@ -192,7 +193,7 @@ child_list (LkGraphClient *client,
   return 0;
 }
 
-static char *
+char *
 first_page_url (const char *graph_url,
                 const char *select,
                 guint       top)
@@ -203,7 +204,7 @@ first_page_url (const char *graph_url,
 
 /* GETs *@url and replaces it with the page's nextLink (NULL after the last), found by a string
  * search (the sandbox writes it after "value", as Graph does); adds the body's size to @bytes. */
-static gboolean
+gboolean
 raw_page (SoupSession  *session,
           const char   *authorization,
           char        **url,
@@ -428,142 +429,6 @@ child_pick (const char *graph_url,
   return 0;
 }
 
-typedef struct
-{
-  double seconds;       /* fork to exit */
-  double first_byte;    /* fork to the first byte on stdout; -1: none */
-  double peak_rss_kb;   /* the kernel's, for that process alone */
-  double bytes;
-} Timed;
-
-/* Copies the child's stdout into @out (a file, or /dev/null), noting when the first byte came. */
-static void
-drain (int     from,
-       int     out,
-       gint64  start,
-       Timed  *timed)
-{
-  static char buffer[256 * 1024];
-  gssize n;
-
-  timed->first_byte = -1;
-  while ((n = read (from, buffer, sizeof buffer)) > 0)
-    {
-      if (timed->first_byte < 0)
-        timed->first_byte = (g_get_monotonic_time () - start) / 1e6;
-      timed->bytes += n;
-      if (write (out, buffer, n) != n)
-        g_printerr ("lk-bench: short write\n");
-    }
-}
-
-/* Runs @argv with @input (small) on stdin, its stdout copied into @out_path. Called before any
- * thread exists, so fork is safe. */
-static gboolean
-run_timed (const char *const *argv,
-           const char        *input,
-           const char        *out_path,
-           Timed             *timed)
-{
-  gint64 start = g_get_monotonic_time ();
-  struct rusage usage;
-  int in[2], from[2], out, status;
-  pid_t pid;
-
-  if (pipe (in) != 0 || pipe (from) != 0)
-    return FALSE;
-  pid = fork ();
-  if (pid == 0)
-    {
-      dup2 (in[0], STDIN_FILENO);
-      dup2 (from[1], STDOUT_FILENO);
-      close (in[1]);
-      close (from[0]);
-      execvp (argv[0], (char *const *) argv);
-      _exit (127);
-    }
-  close (in[0]);
-  close (from[1]);
-  if (write (in[1], input, strlen (input)) < 0)
-    g_printerr ("lk-bench: could not write to %s\n", argv[0]);
-  close (in[1]);
-  out = open (out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  drain (from[0], out, start, timed);
-  close (from[0]);
-  close (out);
-  if (pid < 0 || wait4 (pid, &status, 0, &usage) != pid)
-    return FALSE;
-  timed->seconds = (g_get_monotonic_time () - start) / 1e6;
-  timed->peak_rss_kb = usage.ru_maxrss;
-  return WIFEXITED (status) && WEXITSTATUS (status) == 0;
-}
-
-/* latchkey-cli as an admin runs it, its output written to a file: "json", "table" or "jsonl". */
-static int
-child_cli (const char *graph_url,
-           const char *token,
-           const char *mode)
-{
-  const char *cli = g_getenv ("LK_BENCH_CLI") != NULL ? g_getenv ("LK_BENCH_CLI") : LK_BENCH_CLI;
-  const char *flag = g_str_equal (mode, "json") ? "--json" : g_str_equal (mode, "jsonl") ? "--jsonl" : "--access-token-stdin";
-  const char *argv[] = { cli, "--graph-url", graph_url, "--access-token-stdin", flag, "search", "", NULL };
-  g_autofree char *input = g_strconcat (token, "\n", NULL);
-  g_autofree char *out = g_build_filename (g_get_tmp_dir (), "lk-bench-cli-XXXXXX", NULL);
-  Timed timed = { 0 };
-  gboolean ok;
-  int fd = g_mkstemp (out);
-
-  if (fd < 0)
-    return 1;
-  close (fd);
-  ok = run_timed (argv, input, out, &timed);
-  g_unlink (out);
-  if (!ok)
-    {
-      g_printerr ("lk-bench: %s search failed\n", cli);
-      return 1;
-    }
-  printf ("{\"seconds\": %.4f, \"first_row\": %.4f, \"peak_rss_kb\": %.0f, \"bytes\": %.0f}\n",
-          timed.seconds, timed.first_byte, timed.peak_rss_kb, timed.bytes);
-  return 0;
-}
-
-/* curl, the thinnest reader there is, fetching the same pages over one connection. The page
- * URLs come from a walk first (not timed): curl cannot find a nextLink itself. The token goes
- * in curl's config on stdin, never on its command line. */
-static int
-child_curl (const char *graph_url,
-            const char *token)
-{
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *authorization = g_strconcat ("Bearer ", token, NULL);
-  g_autofree char *url = first_page_url (graph_url, LK_DEVICE_SELECT_BETA, 1000);
-  g_autoptr(GString) config = g_string_new ("globoff\nsilent\nfail\n");
-  const char *argv[] = { "curl", "--config", "-", NULL };
-  Timed timed = { 0 };
-  guint64 bytes = 0;
-  guint pages = 0;
-
-  g_string_append_printf (config, "header = \"Authorization: %s\"\n", authorization);
-  while (url != NULL)
-    {
-      g_string_append_printf (config, "url = \"%s\"\noutput = \"/dev/null\"\n", url);
-      pages++;
-      if (!raw_page (session, authorization, &url, &bytes))
-        return 1;
-    }
-  g_clear_object (&session);
-  if (!run_timed (argv, config->str, "/dev/null", &timed))
-    {
-      g_printerr ("lk-bench: curl failed (is it installed?)\n");
-      return 1;
-    }
-  explicit_bzero (config->str, config->len);
-  printf ("{\"seconds\": %.4f, \"peak_rss_kb\": %.0f, \"pages\": %u}\n", timed.seconds,
-          timed.peak_rss_kb, pages);
-  return 0;
-}
-
 static int
 child_main (const char *mode,
             const char *graph_url,
@@ -587,9 +452,9 @@ child_main (const char *mode,
   if (g_str_equal (mode, "pick"))
     return child_pick (graph_url, token);
   if (g_str_equal (mode, "cli") && text != NULL)
-    return child_cli (graph_url, token, text);
+    return lk_bench_child_cli (graph_url, token, text);
   if (g_str_equal (mode, "curl"))
-    return child_curl (graph_url, token);
+    return lk_bench_child_curl (graph_url, token);
   if (g_str_equal (mode, "parse-only"))
     return child_parse_only (graph_url, token);
 
@@ -743,6 +608,23 @@ measure (Bench      *bench,
   return measure_argv (bench, series, argv);
 }
 
+/* The same measurement against the sandbox that writes the nextLink first. */
+static gboolean
+measure_next_link_first (Bench      *bench,
+                         const char *series,
+                         const char *mode)
+{
+  char *url = bench->graph_url, *token = bench->token;
+  gboolean ok;
+
+  bench->graph_url = bench->graph_url_first;
+  bench->token = bench->token_first;
+  ok = measure (bench, series, mode, NULL);
+  bench->graph_url = url;
+  bench->token = token;
+  return ok;
+}
+
 static int
 compare_doubles (gconstpointer a,
                  gconstpointer b)
@@ -833,8 +715,13 @@ derive_increase (Bench      *bench,
   GArray *base = g_hash_table_lookup (bench->samples, base_name);
 
   for (guint i = 0; peak != NULL && base != NULL && i < MIN (peak->len, base->len); i++)
-    record (bench, series, "rss_increase_kb",
-            g_array_index (peak, double, i) - g_array_index (base, double, i));
+    {
+      double increase = g_array_index (peak, double, i) - g_array_index (base, double, i);
+
+      record (bench, series, "rss_increase_kb", increase);
+      /* What holding one device costs: the listing's own increase over the devices it holds. */
+      record (bench, series, "bytes_per_device", increase * 1024 / bench->n_devices);
+    }
 }
 
 static void
@@ -857,6 +744,7 @@ report (Bench *bench,
 {
   double t_lk, t_raw, t_peer, rss_lk, rss_peer;
   double t_curl, t_json, t_table, rss_json, rss_table, t_peer_json, rss_peer_json;
+  double t_lk_first, t_curl_first, cpu_json, cpu_table, cpu_peer_json;
 
   derive_rate (bench, "latchkey", n_devices);
   derive_rate (bench, "raw", n_devices);
@@ -872,6 +760,8 @@ report (Bench *bench,
   t_raw = show (bench, "raw floor (SoupSession, no parsing)", "raw", "seconds", "s", 1);
   t_peer = show (bench, "@microsoft/microsoft-graph-client (Node)", "peer", "seconds", "s", 1);
   t_curl = show (bench, "curl floor (one connection, to /dev/null)", "curl", "seconds", "s", 1);
+  t_lk_first = show (bench, "Latchkey, nextLink before value", "latchkey-first", "seconds", "s", 1);
+  t_curl_first = show (bench, "curl floor, nextLink before value", "curl-first", "seconds", "s", 1);
   printf ("\nlatchkey-cli search \"\" as run, output to a file\n");
   t_json = show (bench, "--json", "cli-json", "seconds", "s", 1);
   t_table = show (bench, "table", "cli-table", "seconds", "s", 1);
@@ -884,6 +774,9 @@ report (Bench *bench,
   t_peer_json = show (bench, "Graph SDK, then JSON.stringify into a file", "peer-json", "seconds", "s", 1);
   rss_peer_json = show (bench, "peak RSS, Graph SDK printing", "peer-json", "peak_rss_kb", "MB", 1 / 1024.0);
   show (bench, "Graph SDK: first page", "peer", "first_page", "s", 1);
+  cpu_json = show (bench, "CPU time, --json (whole process)", "cli-json", "cpu_seconds", "s", 1);
+  cpu_table = show (bench, "CPU time, table", "cli-table", "cpu_seconds", "s", 1);
+  cpu_peer_json = show (bench, "CPU time, Graph SDK printing", "peer-json", "cpu_seconds", "s", 1);
   show (bench, "peak RSS, curl", "curl", "peak_rss_kb", "MB", 1 / 1024.0);
   show (bench, "devices/s, Latchkey", "latchkey", "devices_per_second", "k/s", 1e-3);
   show (bench, "devices/s, raw floor", "raw", "devices_per_second", "k/s", 1e-3);
@@ -893,6 +786,7 @@ report (Bench *bench,
   show (bench, "Latchkey: CPU time, main thread", "latchkey", "main_cpu_seconds", "s", 1);
   rss_lk = show (bench, "peak RSS, Latchkey", "latchkey", "peak_rss_kb", "MB", 1 / 1024.0);
   show (bench, "  of which the listing (VmHWM - VmRSS before)", "latchkey", "rss_increase_kb", "MB", 1 / 1024.0);
+  show (bench, "  per held device (that increase / devices)", "latchkey", "bytes_per_device", "B", 1);
   show (bench, "peak RSS, raw floor", "raw", "peak_rss_kb", "MB", 1 / 1024.0);
   rss_peer = show (bench, "peak RSS, peer (maxRSS)", "peer", "peak_rss_kb", "MB", 1 / 1024.0);
 
@@ -924,7 +818,8 @@ report (Bench *bench,
   print_ratio ("time Latchkey/peer", t_lk / t_peer, 1 / 3.0);
   print_ratio ("time Latchkey/raw floor", t_lk / t_raw, 1.5);
   print_ratio ("peak RSS Latchkey/peer", rss_lk / rss_peer, 0.5);
-  print_ratio ("time listing/curl floor", t_lk / t_curl, 2);
+  print_ratio ("time listing/curl floor (nextLink after value)", t_lk / t_curl, 2);
+  print_ratio ("time listing/curl floor (nextLink before value)", t_lk_first / t_curl_first, 2);
   print_ratio ("time latchkey-cli --json/peer", t_json / t_peer, 1 / 3.0);
   print_ratio ("time latchkey-cli table/peer", t_table / t_peer, 1 / 3.0);
   print_ratio ("peak RSS latchkey-cli --json/peer", rss_json / rss_peer, 0.5);
@@ -932,6 +827,8 @@ report (Bench *bench,
   print_ratio ("time latchkey-cli --json/SDK printing", t_json / t_peer_json, 1 / 3.0);
   print_ratio ("peak RSS latchkey-cli --json/SDK printing", rss_json / rss_peer_json, 0.5);
   lk_bench_window_report_goals (bench);
+  print_ratio ("CPU time latchkey-cli --json/SDK printing", cpu_json / cpu_peer_json, 1 / 3.0);
+  print_ratio ("CPU time latchkey-cli table/SDK printing", cpu_table / cpu_peer_json, 1 / 3.0);
 }
 
 /* --check: every listing saw every device, every search found its device, nothing is missing
@@ -962,7 +859,7 @@ check_series (Bench      *bench,
 static gboolean
 check (Bench    *bench,
        guint     n_devices,
-       guint     runs,
+       gboolean  cli_rows,
        gboolean  breakdown)
 {
   static const char *listings[] = { "latchkey", "stall", "classify" };
@@ -970,10 +867,17 @@ check (Bench    *bench,
   double pages = ceil (n_devices / 1000.0);
   gboolean ok = TRUE;
 
+  ok &= check_series (bench, "latchkey", "devices", n_devices, n_devices);
+  ok &= check_series (bench, "latchkey", "pages", pages, pages);
+  ok &= check_series (bench, "latchkey-first", "devices", n_devices, n_devices);
+  ok &= check_series (bench, "latchkey-first", "pages", pages, pages);
+  if (g_hash_table_contains (bench->samples, "peer/devices"))
+    ok &= check_series (bench, "peer", "devices", n_devices, n_devices);
+  if (cli_rows)
+    return ok;
   for (guint i = 0; i < G_N_ELEMENTS (listings); i++)
     ok &= check_series (bench, listings[i], "devices", n_devices, n_devices);
   ok &= check_series (bench, "raw", "pages", pages, pages);
-  ok &= check_series (bench, "latchkey", "pages", pages, pages);
   ok &= check_series (bench, "stall", "ticks", 1, G_MAXDOUBLE);
   ok &= check_series (bench, "classify", "devices_per_second", 1, G_MAXDOUBLE);
   for (guint i = 0; i < G_N_ELEMENTS (searches); i++)
@@ -986,19 +890,17 @@ check (Bench    *bench,
       ok &= check_series (bench, "parse-only", "devices", n_devices, n_devices);
     }
   ok &= lk_bench_window_check (bench);
-  if (g_hash_table_contains (bench->samples, "peer/devices"))
-    ok &= check_series (bench, "peer", "devices", n_devices, n_devices);
-  (void) runs;
   return ok;
 }
 
 /* The sandbox in a process of its own: "GRAPH_URL TOKEN" on its first line; it serves until
  * its standard input closes. */
 static GSubprocess *
-start_server (Bench  *bench,
-              guint   n_devices,
-              guint   latency_ms,
-              GError **error)
+start_server (Bench     *bench,
+              guint      n_devices,
+              guint      latency_ms,
+              gboolean   next_link_first,
+              GError   **error)
 {
   g_autofree char *dir = g_path_get_dirname (bench->self_path);
   g_autofree char *serve = g_build_filename (dir, "lk-sandbox-serve", NULL);
@@ -1010,7 +912,7 @@ start_server (Bench  *bench,
   char *space;
 
   process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, error,
-                              serve, count, latency, NULL);
+                              serve, count, latency, next_link_first ? "--next-link-first" : NULL, NULL);
   if (process == NULL)
     return NULL;
   input = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
@@ -1023,8 +925,8 @@ start_server (Bench  *bench,
       return NULL;
     }
   *space = '\0';
-  bench->graph_url = g_strdup (line);
-  bench->token = g_strdup (space + 1);
+  *(next_link_first ? &bench->graph_url_first : &bench->graph_url) = g_strdup (line);
+  *(next_link_first ? &bench->token_first : &bench->token) = g_strdup (space + 1);
   explicit_bzero (space + 1, strlen (space + 1));
   return g_steal_pointer (&process);
 }
@@ -1089,6 +991,8 @@ measure_peer (Bench      *bench,
   record (bench, series, "first_page", json_object_get_double_member_with_default (result, "first_page", 0));
   record (bench, series, "devices", json_object_get_double_member (result, "devices"));
   record (bench, series, "peak_rss_kb", json_object_get_double_member (result, "peak_rss_kb"));
+  if (json_object_has_member (result, "cpu_seconds"))
+    record (bench, series, "cpu_seconds", json_object_get_double_member (result, "cpu_seconds"));
 }
 
 int
@@ -1101,7 +1005,7 @@ main (int   argc,
   g_autofree char *latchkey = NULL;
   g_autofree char *peer_dir = NULL;
   int n_devices = 100000, runs = 5, latency_ms = 0;
-  gboolean no_peer = FALSE, no_cold = FALSE, breakdown = FALSE, checked = FALSE;
+  gboolean no_peer = FALSE, no_cold = FALSE, breakdown = FALSE, checked = FALSE, cli_rows = FALSE;
   gboolean no_window = FALSE, window_only = FALSE;
   GOptionEntry entries[] = {
     { "devices", 'n', 0, G_OPTION_ARG_INT, &n_devices, "Devices in the sandbox (100000)", "N" },
@@ -1113,6 +1017,7 @@ main (int   argc,
     { "window-only", 0, 0, G_OPTION_ARG_NONE, &window_only, "Measure only the window (its rows and its start)", NULL },
     { "check", 0, 0, G_OPTION_ARG_NONE, &checked, "Fail unless every measurement saw every device", NULL },
     { "breakdown", 0, 0, G_OPTION_ARG_NONE, &breakdown, "Also measure the page reader and the ranking alone", NULL },
+    { "cli-rows", 0, 0, G_OPTION_ARG_NONE, &cli_rows, "Only the listing, curl, CLI and peer rows (no window, search, classification or start)", NULL },
     { "latchkey", 0, 0, G_OPTION_ARG_FILENAME, &latchkey, "The GUI binary for the cold start", "PATH" },
     { "peer-dir", 0, 0, G_OPTION_ARG_FILENAME, &peer_dir, "Where the Node peer is", "DIR" },
     { "child", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &child, NULL, NULL },
@@ -1123,6 +1028,7 @@ main (int   argc,
   g_autoptr(GOptionContext) context = g_option_context_new ("- Latchkey's benchmarks");
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) server = NULL;
+  g_autoptr(GSubprocess) server_first = NULL;
   g_auto(GStrv) picked = g_new0 (char *, 4);
   Bench bench = { 0 };
   int status = 0;
@@ -1153,8 +1059,10 @@ main (int   argc,
     no_peer = TRUE;
 
   g_printerr ("lk-bench: generating %d devices...\n", n_devices);
-  server = start_server (&bench, (guint) n_devices, (guint) latency_ms, &error);
-  if (server == NULL)
+  server = start_server (&bench, (guint) n_devices, (guint) latency_ms, FALSE, &error);
+  if (server != NULL)
+    server_first = start_server (&bench, (guint) n_devices, (guint) latency_ms, TRUE, &error);
+  if (server == NULL || server_first == NULL)
     {
       g_printerr ("lk-bench: %s\n", error != NULL ? error->message : "no sandbox");
       status = 1;
@@ -1182,8 +1090,11 @@ main (int   argc,
       g_printerr ("lk-bench: run %d of %d\n", i + 1, runs);
       /* Interleaved, so a drift of the machine touches every series alike. */
       ok &= measure (&bench, "latchkey", "list", NULL);
-      ok &= measure (&bench, "raw", "raw", NULL);
+      if (!cli_rows)
+        ok &= measure (&bench, "raw", "raw", NULL);
       ok &= measure (&bench, "curl", "curl", NULL);
+      ok &= measure_next_link_first (&bench, "latchkey-first", "list");
+      ok &= measure_next_link_first (&bench, "curl-first", "curl");
       if (!no_peer)
         measure_peer (&bench, peer_dir, FALSE);
       ok &= measure (&bench, "cli-json", "cli", "json");
@@ -1191,6 +1102,10 @@ main (int   argc,
         measure_peer (&bench, peer_dir, TRUE);
       ok &= measure (&bench, "cli-table", "cli", "table");
       ok &= measure (&bench, "cli-jsonl", "cli", "jsonl");
+      if (!ok)
+        status = 1;
+      if (cli_rows)
+        continue;
       ok &= measure (&bench, "stall", "stall", NULL);
       ok &= measure (&bench, "search-name", "search", picked[0]);
       ok &= measure (&bench, "search-upn", "search", picked[1]);
@@ -1206,16 +1121,23 @@ main (int   argc,
 
   if (latchkey == NULL)
     latchkey = g_strdup (LK_BENCH_LATCHKEY);
-  if (!lk_bench_window_measure (&bench, latchkey, (guint) runs, !no_cold, !no_window))
+  /* --cli-rows: the CLI and its peers only, no window. */
+  if (!lk_bench_window_measure (&bench, latchkey, (guint) runs, !no_cold && !cli_rows, !no_window && !cli_rows))
     status = 1;
 
   report (&bench, (guint) n_devices, (guint) runs, picked);
-  if (checked && !check (&bench, (guint) n_devices, (guint) runs, breakdown))
+  if (checked && !check (&bench, (guint) n_devices, cli_rows, breakdown))
     status = 1;
 
 out:
   if (server != NULL)
     stop_server (server);
+  if (server_first != NULL)
+    stop_server (server_first);
+  if (bench.token_first != NULL)
+    explicit_bzero (bench.token_first, strlen (bench.token_first));
+  g_free (bench.token_first);
+  g_free (bench.graph_url_first);
   if (bench.token != NULL)
     explicit_bzero (bench.token, strlen (bench.token));
   g_free (bench.token);

@@ -1,6 +1,6 @@
 /* lk-sandbox-serve.c: the sandbox in a process of its own, for benchmarks.
  *
- *   lk-sandbox-serve N_DEVICES [LATENCY_MS]
+ *   lk-sandbox-serve N_DEVICES [LATENCY_MS] [--next-link-first]
  *
  * Prints "GRAPH_URL TOKEN" on one line, then serves until standard input closes, so the
  * client measured (Latchkey or the Node peer) carries none of the server's memory or CPU.
@@ -26,6 +26,9 @@ main (int   argc,
   /* Graph answers a page in 100–500 ms; the default measures the client, not the wait. */
   if (argc > 2)
     lk_sandbox_set_latency (sandbox, (guint) atoi (argv[2]), (guint) atoi (argv[2]));
+  /* Graph writes the link after "value"; the benchmark measures both. */
+  if (argc > 3 && g_str_equal (argv[3], "--next-link-first"))
+    lk_sandbox_set_next_link_first (sandbox, TRUE);
   if (!lk_sandbox_start (sandbox, &error))
     {
       g_printerr ("%s\n", error->message);

@@ -184,6 +184,75 @@ test_properties_and_interning (void)
   g_assert_cmpstr (lk_device_get_imei (a), ==, "35 678901 234567 8");
 }
 
+/* The compact layout keeps every value as sent: the e-mail kept once when it is the UPN, a
+ * name already in one case as its own sort key, the repeated values shared, and a device's
+ * own text apart from every other device's. */
+static void
+test_compact_layout (void)
+{
+  g_autoptr(LkDevice) a = device ("{\"id\":\"c1\",\"deviceName\":\"desktop-7f3k\",\"userPrincipalName\":\"anna@contoso.it\","
+                                  "\"emailAddress\":\"anna@contoso.it\",\"model\":\"Latitude 7440\",\"osVersion\":\"10.0.22631.4460\","
+                                  "\"manufacturer\":\"Dell Inc.\"}", NULL);
+  g_autoptr(LkDevice) b = device ("{\"id\":\"c2\",\"deviceName\":\"DESKTOP-9Q\",\"userPrincipalName\":\"bea@contoso.it\","
+                                  "\"emailAddress\":\"bea@fabrikam.it\",\"model\":\"Latitude 7440\",\"osVersion\":\"\","
+                                  "\"manufacturer\":\"Dell Inc.\"}", NULL);
+  g_autoptr(JsonObject) again = lk_device_to_json (a);
+
+  g_assert_cmpstr (lk_device_get_email_address (a), ==, "anna@contoso.it");
+  g_assert_true (lk_device_get_email_address (a) == lk_device_get_user_principal_name (a));
+  g_assert_cmpstr (lk_device_get_email_address (b), ==, "bea@fabrikam.it");
+  g_assert_cmpstr (lk_device_get_user_principal_name (b), ==, "bea@contoso.it");
+  g_assert_true (lk_device_get_model (a) == lk_device_get_model (b));
+  g_assert_true (lk_device_get_manufacturer (a) == lk_device_get_manufacturer (b));
+  g_assert_cmpstr (lk_device_get_os_version (a), ==, "10.0.22631.4460");
+  g_assert_null (lk_device_get_os_version (b));
+  g_assert_cmpstr (lk_device_get_device_name (b), ==, "DESKTOP-9Q");
+  g_assert_cmpstr (json_object_get_string_member (again, "emailAddress"), ==, "anna@contoso.it");
+  g_assert_cmpstr (json_object_get_string_member (again, "model"), ==, "Latitude 7440");
+  /* Only single-device GETs carry these. */
+  g_assert_null (lk_device_get_azure_ad_device_id (a));
+  g_assert_cmpint (lk_device_get_is_shared_device (a), ==, -1);
+  g_assert_null (lk_device_get_problems (a));
+}
+
+/* A hostile service sending a fresh model per device must not grow the process's interned
+ * text for ever: past a bound the values go in the devices' own blocks, still exact. */
+static void
+test_many_distinct_values (void)
+{
+  g_autoptr(GPtrArray) devices = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(JsonObject) object = json_object_new ();
+
+  /* Three fresh values a device: past the bound long before the last one. Built from one
+   * object changed in place: parsing 24 000 texts was most of the test's time. */
+  for (guint i = 0; i < 24000; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("m%u", i);
+      g_autofree char *model = g_strdup_printf ("model-%u", i);
+      g_autofree char *maker = g_strdup_printf ("maker-%u", i);
+      g_autofree char *version = g_strdup_printf ("version-%u", i);
+
+      json_object_set_string_member (object, "id", id);
+      json_object_set_string_member (object, "model", model);
+      json_object_set_string_member (object, "manufacturer", maker);
+      json_object_set_string_member (object, "osVersion", version);
+      g_ptr_array_add (devices, lk_device_new_from_json (object, NULL));
+    }
+  for (guint i = 0; i < devices->len; i += 997)
+    {
+      g_autofree char *model = g_strdup_printf ("model-%u", i);
+      g_autofree char *maker = g_strdup_printf ("maker-%u", i);
+      g_autofree char *version = g_strdup_printf ("version-%u", i);
+
+      g_assert_cmpstr (lk_device_get_model (g_ptr_array_index (devices, i)), ==, model);
+      g_assert_cmpstr (lk_device_get_manufacturer (g_ptr_array_index (devices, i)), ==, maker);
+      g_assert_cmpstr (lk_device_get_os_version (g_ptr_array_index (devices, i)), ==, version);
+    }
+  g_assert_cmpstr (lk_device_get_model (g_ptr_array_index (devices, 23999)), ==, "model-23999");
+  /* Past the bound, a fresh value is the device's own copy. */
+  g_assert_cmpuint (g_quark_try_string ("version-23999"), ==, 0);
+}
+
 static void
 test_full_round_trip (void)
 {
@@ -273,6 +342,8 @@ main (int   argc,
   g_test_add_func ("/device/dates-like-glib", test_dates_like_glib);
   g_test_add_func ("/device/properties-and-interning", test_properties_and_interning);
   g_test_add_func ("/device/full-round-trip", test_full_round_trip);
+  g_test_add_func ("/device/compact-layout", test_compact_layout);
+  g_test_add_func ("/device/many-distinct-values", test_many_distinct_values);
 
   return g_test_run ();
 }

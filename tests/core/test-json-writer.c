@@ -2,6 +2,7 @@
  * lk_text_json_inert() wrote together, and a device the members lk_device_to_json() makes. */
 #include "config.h"
 
+#include <string.h>
 #include <json-glib/json-glib.h>
 
 #include "lk-device.h"
@@ -146,6 +147,63 @@ test_device_dates (void)
     }
 }
 
+static void
+write_inner (LkJsonWriter *writer)
+{
+  lk_json_writer_begin_object (writer);
+  lk_json_writer_member (writer, "label");
+  lk_json_writer_string (writer, "Reset \"passcode\"\n");
+  lk_json_writer_member (writer, "caveats");
+  lk_json_writer_begin_array (writer);
+  lk_json_writer_string (writer, "one");
+  lk_json_writer_end_array (writer);
+  lk_json_writer_member (writer, "empty");
+  lk_json_writer_begin_object (writer);
+  lk_json_writer_end_object (writer);
+  lk_json_writer_end_object (writer);
+}
+
+/* A value written apart (as the CLI caches capabilities) and put in with lk_json_writer_raw()
+ * is the same bytes as the value written in place, pretty or compact. */
+static void
+test_raw_like_in_place (void)
+{
+  for (guint pretty = 0; pretty < 2; pretty++)
+    {
+      g_autoptr(GString) direct = g_string_new (NULL);
+      g_autoptr(GString) spliced = g_string_new (NULL);
+      g_autoptr(GString) apart = g_string_new (NULL);
+      LkJsonWriter a, b, c;
+
+      lk_json_writer_init (&a, direct, pretty);
+      lk_json_writer_init (&b, spliced, pretty);
+      lk_json_writer_begin_array (&a);
+      lk_json_writer_begin_array (&b);
+      for (guint i = 0; i < 2; i++)
+        {
+          lk_json_writer_begin_object (&a);
+          lk_json_writer_begin_object (&b);
+          lk_json_writer_member (&a, "id");
+          lk_json_writer_member (&b, "id");
+          lk_json_writer_string (&a, "x");
+          lk_json_writer_string (&b, "x");
+          lk_json_writer_member (&a, "capability");
+          lk_json_writer_member (&b, "capability");
+          write_inner (&a);
+          g_string_truncate (apart, 0);
+          lk_json_writer_init_at (&c, apart, pretty, b.depth);
+          write_inner (&c);
+          lk_json_writer_raw (&b, apart->str, apart->len);
+          lk_json_writer_end_object (&a);
+          lk_json_writer_end_object (&b);
+        }
+      lk_json_writer_end_array (&a);
+      lk_json_writer_end_array (&b);
+      g_assert_cmpstr (spliced->str, ==, direct->str);
+      g_assert_nonnull (strstr (direct->str, pretty ? "\n      \"label\" : " : "\"label\":"));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -154,5 +212,6 @@ main (int   argc,
 
   g_test_add_func ("/json-writer/like-generator", test_like_generator);
   g_test_add_func ("/json-writer/device-dates", test_device_dates);
+  g_test_add_func ("/json-writer/raw-like-in-place", test_raw_like_in_place);
   return g_test_run ();
 }

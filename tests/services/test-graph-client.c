@@ -29,6 +29,30 @@ test_paging (Fixture       *fixture,
   g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "GET", "$skip="), ==, 0);
 }
 
+/* Graph writes @odata.nextLink after "value"; a page that writes it first must list the same
+ * devices in the same order, and the link must still be followed whole. */
+static void
+test_paging_next_link_first (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  Pages pages = { 0 }, pages_first = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) after = list (fixture, "", &pages, &error);
+  g_autoptr(GPtrArray) first = NULL;
+
+  g_assert_no_error (error);
+  lk_sandbox_set_next_link_first (fixture->sandbox, TRUE);
+  first = list (fixture, "", &pages_first, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (after->len, ==, 2500);
+  g_assert_cmpuint (first->len, ==, after->len);
+  g_assert_cmpuint (pages_first.n_pages, ==, 3);
+  for (guint i = 0; i < after->len; i++)
+    g_assert_cmpstr (lk_device_get_id (g_ptr_array_index (first, i)), ==,
+                     lk_device_get_id (g_ptr_array_index (after, i)));
+  g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "GET", "skiptoken"), ==, 4);
+}
+
 static void
 test_headers (Fixture       *fixture,
               gconstpointer  data)
@@ -372,6 +396,7 @@ main (int   argc,
   g_test_add_func ("/graph/policy/backoff", test_backoff);
   g_test_add_func ("/graph/policy/url", test_url_policy);
   ADD ("/graph/paging", test_paging, setup_generated, GUINT_TO_POINTER (2500));
+  ADD ("/graph/paging/next-link-first", test_paging_next_link_first, setup_generated, GUINT_TO_POINTER (2500));
   ADD ("/graph/cancel-mid-paging", test_cancel_mid_paging, setup_generated, GUINT_TO_POINTER (5000));
   ADD ("/graph/headers", test_headers, setup_demo, NULL);
   ADD ("/graph/search/apostrophe", test_search_apostrophe, setup_demo, NULL);

@@ -72,5 +72,7 @@ const iterator = new PageIterator(client, first, (device) => {
 await iterator.iterate();
 if (out) writeDevices(out, devices);
 const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+const cpu = process.cpuUsage();
 console.log(JSON.stringify({ seconds, first_page: firstPage, devices: devices.length,
-                             peak_rss_kb: process.resourceUsage().maxRSS }));
+                             peak_rss_kb: process.resourceUsage().maxRSS,
+                             cpu_seconds: (cpu.user + cpu.system) / 1e6 }));

@@ -1,0 +1,524 @@
+/* lk-device-builder.c: LkDevices built member by member, for the streaming page reader and for
+ * lk_device_new_from_json(): Graph's dates read without a GDateTime, repeated values interned,
+ * a device's other strings copied into one block. */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "lk-device.h"
+#include "lk-device-private.h"
+#include "lk-graph-error.h"
+#include "lk-json.h"
+
+#define NO_DATE LK_DEVICE_NO_DATE
+
+/* --- dates ------------------------------------------------------------------------------------ */
+
+static int
+digits (const char *p,
+        guint       n)
+{
+  int value = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (!g_ascii_isdigit (p[i]))
+        return -1;
+      value = value * 10 + (p[i] - '0');
+    }
+  return value;
+}
+
+/* Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+static gint64
+days_from_civil (gint64 y,
+                 guint  m,
+                 guint  d)
+{
+  gint64 era, yoe, doy, doe;
+
+  y -= m <= 2;
+  era = (y >= 0 ? y : y - 399) / 400;
+  yoe = y - era * 400;
+  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/* Graph's "2024-05-20T10:15:30.1234567Z" without a GDateTime; anything else (an offset, a
+ * leap second…) goes to GLib's parser. */
+static gboolean
+parse_date_fast (const char *p,
+                 gsize       len,
+                 gint64     *us)
+{
+  int year, month, day, hour, minute, second;
+  gint64 fraction = 0;
+  gsize i = 19;
+
+  if (len < 20 || p[4] != '-' || p[7] != '-' || p[10] != 'T'
+      || p[13] != ':' || p[16] != ':')
+    return FALSE;
+  year = digits (p, 4);
+  month = digits (p + 5, 2);
+  day = digits (p + 8, 2);
+  hour = digits (p + 11, 2);
+  minute = digits (p + 14, 2);
+  second = digits (p + 17, 2);
+  if (year < 1 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23
+      || minute < 0 || minute > 59 || second < 0 || second > 59
+      || day > g_date_get_days_in_month ((GDateMonth) month, (GDateYear) year))
+    return FALSE;
+  if (p[i] == '.' || p[i] == ',')
+    {
+      guint n = 0;
+
+      for (i++; i < len && g_ascii_isdigit (p[i]); i++, n++)
+        if (n < 6)
+          fraction = fraction * 10 + (p[i] - '0');
+      if (n == 0)
+        return FALSE;
+      for (; n < 6; n++)
+        fraction *= 10;
+    }
+  if (i + 1 != len || p[i] != 'Z')
+    return FALSE;
+  *us = ((days_from_civil (year, (guint) month, (guint) day) * 24 + hour) * 60 + minute) * 60 + second;
+  *us = *us * G_USEC_PER_SEC + fraction;
+  return TRUE;
+}
+
+/* NO_DATE for text that is not a date, and for year 1, which Graph writes for "never". */
+static gint64
+parse_date (const char *value,
+            gsize       len)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GDateTime) when = NULL;
+  gint64 us;
+
+  if (parse_date_fast (value, len, &us))
+    return us < days_from_civil (2, 1, 1) * 86400 * G_USEC_PER_SEC ? NO_DATE : us;
+
+  text = g_strndup (value, len);
+  when = g_date_time_new_from_iso8601 (text, NULL);
+  if (when == NULL || g_date_time_get_year (when) <= 1)
+    return NO_DATE;
+  return g_date_time_to_unix (when) * G_USEC_PER_SEC + g_date_time_get_microsecond (when);
+}
+
+/* --- building member by member ---------------------------------------------------------------- */
+
+/* Direct-mapped cache of the interned values seen lately, shared by every member: "Android" or
+ * "SM-S911B" again costs a hash and a compare instead of GQuark's global lock. */
+#define N_CACHED 256
+
+/* How many distinct values the builders may intern, process-wide: interned text is never
+ * freed, so a hostile service sending a fresh model name per device must not grow it without
+ * bound. Past it values go in the device's block like any other. */
+#define MAX_INTERNED 65536
+
+typedef struct
+{
+  const char *text;   /* the quark's string */
+  guint32     len;
+  guint32     slot;   /* LK_DEVICE_QUARK | quark */
+  guint       member;
+} Cached;
+
+struct _LkDeviceBuilder
+{
+  GString        *values;                    /* the current device's strings, each NUL-ended */
+  guint32         slots[N_STRING_MEMBERS];   /* as LkDevice's, offsets into values */
+  guint32         beta_owner_type;
+  int             is_supervised;
+  gint64          last_sync_us;
+  gint64          enrolled_us;
+  GPtrArray      *problems;
+  Cached          cache[N_CACHED];
+  /* The member that followed each member last time. */
+  LkDeviceMember  previous;
+  LkDeviceMember  next[N_MEMBERS];
+};
+
+static int n_interned;
+
+LkDeviceBuilder *
+lk_device_builder_new (void)
+{
+  LkDeviceBuilder *builder = g_new0 (LkDeviceBuilder, 1);
+
+  builder->values = g_string_sized_new (512);
+  lk_device_builder_begin (builder);
+  return builder;
+}
+
+void
+lk_device_builder_free (LkDeviceBuilder *builder)
+{
+  g_string_free (builder->values, TRUE);
+  g_clear_pointer (&builder->problems, g_ptr_array_unref);
+  g_free (builder);
+}
+
+void
+lk_device_builder_begin (LkDeviceBuilder *builder)
+{
+  g_string_truncate (builder->values, 0);
+  memset (builder->slots, 0, sizeof builder->slots);
+  builder->beta_owner_type = 0;
+  builder->is_supervised = -1;
+  builder->last_sync_us = builder->enrolled_us = NO_DATE;
+  g_clear_pointer (&builder->problems, g_ptr_array_unref);
+  builder->previous = LK_DEVICE_MEMBER_OTHER;
+}
+
+static gboolean
+is_member (LkDeviceMember  member,
+           const char     *name,
+           gsize           len)
+{
+  return lk_device_members[member].len == len && memcmp (lk_device_members[member].name, name, len) == 0;
+}
+
+LkDeviceMember
+lk_device_builder_member (LkDeviceBuilder *builder,
+                          const char      *name,
+                          gsize            len)
+{
+  LkDeviceMember guess = builder->next[builder->previous];
+  LkDeviceMember found = LK_DEVICE_MEMBER_OTHER;
+
+  if (guess != LK_DEVICE_MEMBER_OTHER && is_member (guess, name, len))
+    found = guess;
+  else
+    for (LkDeviceMember i = 1; i < N_MEMBERS; i++)
+      if (is_member (i, name, len))
+        {
+          found = i;
+          break;
+        }
+  builder->next[builder->previous] = found;
+  builder->previous = found;
+  return found;
+}
+
+/* The slot of @value interned, or 0 when no more values may be interned. */
+static guint32
+intern (LkDeviceBuilder *builder,
+        LkDeviceMember   member,
+        const char      *value,
+        gsize            len)
+{
+  guint hash = member;
+  Cached *cached;
+  g_autofree char *text = NULL;
+  GQuark quark;
+
+  for (gsize i = 0; i < len; i++)
+    hash = hash * 31 + (guchar) value[i];
+  cached = &builder->cache[(hash ^ (hash >> 8)) % N_CACHED];
+  if (cached->text != NULL && cached->member == member && cached->len == len
+      && memcmp (cached->text, value, len) == 0)
+    return cached->slot;
+
+  text = g_strndup (value, len);
+  quark = g_quark_try_string (text);
+  if (quark == 0)
+    {
+      if (g_atomic_int_get (&n_interned) >= MAX_INTERNED)
+        return 0;
+      g_atomic_int_inc (&n_interned);
+      quark = g_quark_from_string (text);
+    }
+  cached->text = g_quark_to_string (quark);
+  cached->len = (guint32) len;
+  cached->member = member;
+  cached->slot = LK_DEVICE_QUARK | quark;
+  return cached->slot;
+}
+
+static void
+note_problem (LkDeviceBuilder *builder,
+              LkDeviceMember   member)
+{
+  if (builder->problems == NULL)
+    builder->problems = g_ptr_array_new_with_free_func (g_free);
+  /* Translators: %s is a Microsoft Graph member name such as "osVersion". */
+  g_ptr_array_add (builder->problems,
+                   g_strdup_printf (_("Microsoft Graph sent “%s” with an unexpected type; it is shown as unknown."),
+                                    lk_device_members[member].name));
+}
+
+/* g_string_append_len() without its call and checks: a page appends ~15 000 values. */
+static guint32
+append_value (LkDeviceBuilder *builder,
+              const char      *value,
+              gsize            len)
+{
+  GString *values = builder->values;
+  gsize at = values->len;
+
+  if (at + len + 1 >= values->allocated_len)
+    g_string_set_size (values, MAX (at + len + 1, values->allocated_len * 2));
+  memcpy (values->str + at, value, len);
+  values->str[at + len] = '\0';
+  values->len = at + len + 1;
+  return (guint32) at + 1;
+}
+
+/* The e-mail address is most often the UPN again: the device keeps it once. */
+static gboolean
+same_as_upn (LkDeviceBuilder *builder,
+             const char      *value,
+             gsize            len)
+{
+  guint32 upn = builder->slots[MEMBER_USER_PRINCIPAL_NAME];
+
+  return upn != 0 && (upn & LK_DEVICE_QUARK) == 0
+         && strlen (builder->values->str + upn - 1) == len
+         && memcmp (builder->values->str + upn - 1, value, len) == 0;
+}
+
+static void
+set_text (LkDeviceBuilder *builder,
+          LkDeviceMember   member,
+          const char      *value,
+          gsize            len)
+{
+  guint32 slot = 0;
+
+  /* Graph sends "" for unknown text: the same as absent. */
+  if (len > 0 && lk_device_members[member].interned)
+    slot = intern (builder, member, value, len);
+  if (len > 0 && slot == 0)
+    {
+      if (member == MEMBER_EMAIL_ADDRESS && same_as_upn (builder, value, len))
+        slot = builder->slots[MEMBER_USER_PRINCIPAL_NAME];
+      else if (len < G_MAXINT32 - builder->values->len)
+        slot = append_value (builder, value, len);
+    }
+  builder->slots[member] = slot;
+}
+
+void
+lk_device_builder_set_string (LkDeviceBuilder *builder,
+                              LkDeviceMember   member,
+                              const char      *value,
+                              gsize            len)
+{
+  switch (member)
+    {
+    case LK_DEVICE_MEMBER_OTHER:
+      break;
+    case MEMBER_BETA_OWNER_TYPE:
+      if (len > 0)
+        builder->beta_owner_type = intern (builder, member, value, len);
+      break;
+    case MEMBER_LAST_SYNC:
+      builder->last_sync_us = parse_date (value, len);
+      break;
+    case MEMBER_ENROLLED:
+      builder->enrolled_us = parse_date (value, len);
+      break;
+    case MEMBER_IS_SUPERVISED:
+      lk_device_builder_wrong_type (builder, member);
+      break;
+    default:
+      set_text (builder, member, value, len);
+      break;
+    }
+}
+
+void
+lk_device_builder_set_boolean (LkDeviceBuilder *builder,
+                               LkDeviceMember   member,
+                               gboolean         value)
+{
+  if (member == MEMBER_IS_SUPERVISED)
+    builder->is_supervised = value ? 1 : 0;
+  else if (member != LK_DEVICE_MEMBER_OTHER)
+    lk_device_builder_wrong_type (builder, member);
+}
+
+void
+lk_device_builder_wrong_type (LkDeviceBuilder *builder,
+                              LkDeviceMember   member)
+{
+  if (member == LK_DEVICE_MEMBER_OTHER)
+    return;
+  if (member == MEMBER_ID)
+    {
+      builder->slots[MEMBER_ID] = 0;
+      return;
+    }
+  note_problem (builder, member);
+}
+
+/* The name in one case, for ranking, written at @out (room for its length + 1); FALSE when
+ * the name has other characters than ASCII (the caller folds it instead). *@changed says
+ * whether it differs from the name. */
+static gboolean
+ascii_sort_key (const char *name,
+                char       *out,
+                gboolean   *changed)
+{
+  *changed = FALSE;
+  for (; *name != '\0'; name++, out++)
+    {
+      if ((guchar) *name >= 0x80)
+        return FALSE;
+      *out = *name >= 'A' && *name <= 'Z' ? *name + ('a' - 'A') : *name;
+      *changed |= *out != *name;
+    }
+  *out = '\0';
+  return TRUE;
+}
+
+/* Copies the strings into @self's block, the sort key after them unless it is the name. */
+static void
+fill_block (LkDevice        *self,
+            LkDeviceBuilder *builder)
+{
+  gsize size = builder->values->len, key_len;
+  guint32 name_slot = builder->slots[MEMBER_DEVICE_NAME];
+  const char *name = name_slot != 0 && (name_slot & LK_DEVICE_QUARK) == 0
+                     ? builder->values->str + name_slot - 1 : NULL;
+  g_autofree char *folded = NULL;
+  gboolean changed = FALSE;
+
+  key_len = name != NULL ? strlen (name) : 0;
+  self->block = g_malloc (size + key_len + 1);
+  memcpy (self->block, builder->values->str, size);
+  if (name == NULL)
+    return;
+  if (!ascii_sort_key (name, self->block + size, &changed))
+    {
+      g_autofree char *normalized = g_utf8_normalize (name, -1, G_NORMALIZE_DEFAULT_COMPOSE);
+
+      folded = g_utf8_casefold (normalized != NULL ? normalized : name, -1);
+      key_len = strlen (folded);
+      changed = strcmp (folded, name) != 0;
+      if (changed)
+        {
+          self->block = g_realloc (self->block, size + key_len + 1);
+          memcpy (self->block + size, folded, key_len + 1);
+        }
+    }
+  if (!changed)
+    {
+      /* Already in one case: the key is the name; the room for it goes back. */
+      self->block = g_realloc (self->block, MAX (size, 1));
+      self->strings[LK_DEVICE_SORT_KEY] = name_slot;
+    }
+  else
+    self->strings[LK_DEVICE_SORT_KEY] = (guint32) size + 1;
+}
+
+LkDevice *
+lk_device_builder_finish (LkDeviceBuilder  *builder,
+                          GError          **error)
+{
+  LkDevice *self;
+
+  if (builder->slots[MEMBER_ID] == 0)
+    {
+      g_propagate_error (error, lk_graph_error_new_literal_full (LK_GRAPH_ERROR_INVALID_RESPONSE,
+                                                                 _("Microsoft Graph sent a device without an ID."),
+                                                                 200, NULL, NULL, NULL));
+      return NULL;
+    }
+
+  self = g_object_new (LK_TYPE_DEVICE, NULL);
+  for (guint i = 1; i < N_STRING_MEMBERS; i++)
+    self->strings[i] = builder->slots[i];
+  fill_block (self, builder);
+  if (self->strings[MEMBER_OWNER_TYPE] == 0)
+    self->strings[MEMBER_OWNER_TYPE] = builder->beta_owner_type;
+  self->is_supervised = (gint8) builder->is_supervised;
+  self->last_sync_us = builder->last_sync_us;
+  self->enrolled_us = builder->enrolled_us;
+  if (builder->problems != NULL)
+    {
+      g_ptr_array_add (builder->problems, NULL);
+      lk_device_get_extra (self)->problems = (GStrv) g_ptr_array_free (g_steal_pointer (&builder->problems), FALSE);
+    }
+  return self;
+}
+
+/* --- one entity, through json-glib ------------------------------------------------------------ */
+
+/* Graph beta's hardwareInformation says whether an iPad is a Shared iPad: isSharedDevice
+ * ("Shared iPad"), and sharedDeviceCachedUsers lists its users. Graph returns it only on a
+ * single-device GET that selects it
+ * (learn.microsoft.com/graph/api/resources/intune-devices-hardwareinformation?view=graph-rest-beta). */
+static int
+shared_device_from (JsonObject *hardware)
+{
+  JsonArray *users;
+
+  if (hardware == NULL)
+    return -1;
+  users = lk_json_get_array (hardware, "sharedDeviceCachedUsers");
+  if (users != NULL && json_array_get_length (users) > 0)
+    return 1;
+  if (lk_json_member_has_wrong_type (hardware, "isSharedDevice", G_TYPE_BOOLEAN)
+      || !json_object_has_member (hardware, "isSharedDevice")
+      || json_object_get_null_member (hardware, "isSharedDevice"))
+    return -1;
+  return lk_json_get_boolean (hardware, "isSharedDevice", FALSE) ? 1 : 0;
+}
+
+LkDevice *
+lk_device_new_from_json (JsonObject  *object,
+                         GError     **error)
+{
+  g_autoptr(LkDeviceBuilder) builder = lk_device_builder_new ();
+  LkDevice *device;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+
+  g_return_val_if_fail (object != NULL, NULL);
+
+  /* In document order, like the page reader: the notes come out in the same order. */
+  json_object_iter_init_ordered (&iter, object);
+  while (json_object_iter_next_ordered (&iter, &name, &node))
+    {
+      LkDeviceMember member = lk_device_builder_member (builder, name, strlen (name));
+      GType type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+
+      if (member == LK_DEVICE_MEMBER_OTHER || JSON_NODE_HOLDS_NULL (node))
+        continue;
+      if (type == G_TYPE_STRING)
+        {
+          const char *value = json_node_get_string (node);
+
+          /* json-glib allows a string node without a string; that is null. */
+          if (value != NULL)
+            lk_device_builder_set_string (builder, member, value, strlen (value));
+        }
+      else if (type == G_TYPE_BOOLEAN)
+        lk_device_builder_set_boolean (builder, member, json_node_get_boolean (node));
+      else
+        lk_device_builder_wrong_type (builder, member);
+    }
+  device = lk_device_builder_finish (builder, error);
+  if (device != NULL)
+    {
+      int shared = shared_device_from (lk_json_get_object (object, "hardwareInformation"));
+      const char *entra_id = lk_json_get_string (object, "azureADDeviceId", NULL);
+
+      /* Only a single-device GET selects these: a listing's devices carry no room for them. */
+      if (shared >= 0 || entra_id != NULL)
+        {
+          LkDeviceExtra *extra = lk_device_get_extra (device);
+
+          extra->is_shared_device = shared;
+          extra->azure_ad_device_id = g_strdup (entra_id);
+        }
+    }
+  return device;
+}
+
