@@ -8,15 +8,14 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <math.h>
 
 #include "lk-auth-error.h"
 #include "lk-capability.h"
 #include "lk-device-list.h"
 #include "lk-device-page.h"
-#include "lk-device-row.h"
 #include "lk-graph-error.h"
 #include "lk-mnemonics.h"
+#include "lk-result-rows.h"
 #include "lk-toasts.h"
 #include "lk-window.h"
 
@@ -56,15 +55,12 @@ struct _LkWindow
   GMenu                *accounts_section;
 
   LkDeviceList         *store;   /* what the list shows: the toggles filter it */
-  GPtrArray            *unfilled; /* bound GtkListItems (borrowed: unbind takes them out) */
-  guint                 fill_tick;
 
   LkGraphClient        *client;
   gulong                throttled_id;
   gulong                waiting_id;
   GCancellable         *search_cancellable;
   char                 *last_query;
-  LkQueryKind           query_kind;   /* of last_query: rows show the field it matched */
   gboolean              demo;
   gboolean              setting_text;
 };
@@ -445,7 +441,7 @@ start_search (LkWindow   *self,
   set_state (self, "searching");
   gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
   query = lk_device_query_new (self->last_query);
-  self->query_kind = lk_device_query_get_kind (query);
+  lk_result_rows_set_query_kind (gtk_list_view_get_factory (self->list_view), lk_device_query_get_kind (query));
   /* The page callback never runs after cancellation, and dispose cancels: no reference needed
    * for it. The completion keeps the window alive until the cancelled request winds down. */
   lk_graph_client_list_devices_async (self->client, query, page_cb, self, NULL,
@@ -550,98 +546,6 @@ list_activate_cb (LkWindow *self,
     lk_window_show_device (self, device);
 }
 
-static void
-setup_row_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              gpointer                  user_data)
-{
-  gtk_list_item_set_child (item, lk_device_row_new ());
-}
-
-/* A list longer than a screenful has its rows filled in a few per frame, those nearest the
- * middle of the view first: after its first page, a change of every item or a scrollbar jump,
- * GTK 4.8's list view binds and measures up to 200 rows at once, ~1 ms each on the benchmark's
- * machine. A row waits a frame or two, blank, instead of the window freezing. */
-#define FILL_LATER_ABOVE 200
-#define FILL_BUDGET_US 3000
-
-static void
-fill_row (LkWindow    *self,
-          GtkListItem *item)
-{
-  lk_device_row_set_matched (LK_DEVICE_ROW (gtk_list_item_get_child (item)), self->query_kind);
-  lk_device_row_set_device (LK_DEVICE_ROW (gtk_list_item_get_child (item)), gtk_list_item_get_item (item));
-}
-
-/* The unfilled row nearest the middle of what the list shows. */
-static guint
-nearest_unfilled (LkWindow *self)
-{
-  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
-  double upper = MAX (gtk_adjustment_get_upper (adjustment), 1);
-  double middle = (gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment) / 2)
-                  / upper * g_list_model_get_n_items (G_LIST_MODEL (self->store));
-  guint best = 0;
-  double best_distance = G_MAXDOUBLE;
-
-  for (guint i = 0; i < self->unfilled->len; i++)
-    {
-      double distance = fabs (gtk_list_item_get_position (g_ptr_array_index (self->unfilled, i)) - middle);
-
-      if (distance < best_distance)
-        {
-          best = i;
-          best_distance = distance;
-        }
-    }
-  return best;
-}
-
-static gboolean
-fill_rows_cb (GtkWidget     *widget,
-              GdkFrameClock *clock,
-              gpointer       user_data)
-{
-  LkWindow *self = user_data;
-  gint64 deadline = g_get_monotonic_time () + FILL_BUDGET_US;
-
-  while (self->unfilled->len > 0 && g_get_monotonic_time () < deadline)
-    fill_row (self, g_ptr_array_steal_index_fast (self->unfilled, nearest_unfilled (self)));
-  if (self->unfilled->len > 0)
-    return G_SOURCE_CONTINUE;
-  self->fill_tick = 0;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-bind_row_cb (GtkSignalListItemFactory *factory,
-             GtkListItem              *item,
-             gpointer                  user_data)
-{
-  LkWindow *self = user_data;
-
-  if (lk_device_list_get_n_all (self->store) <= FILL_LATER_ABOVE)
-    {
-      fill_row (self, item);
-      return;
-    }
-  lk_device_row_set_device (LK_DEVICE_ROW (gtk_list_item_get_child (item)), NULL);
-  g_ptr_array_add (self->unfilled, item);
-  if (self->fill_tick == 0)
-    self->fill_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->list_view), fill_rows_cb, self, NULL);
-}
-
-static void
-unbind_row_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               gpointer                  user_data)
-{
-  LkWindow *self = user_data;
-
-  g_ptr_array_remove_fast (self->unfilled, item);
-  lk_device_row_set_device (LK_DEVICE_ROW (gtk_list_item_get_child (item)), NULL);
-}
-
 /* --- actions ---------------------------------------------------------------------------------- */
 
 static void
@@ -740,7 +644,6 @@ lk_window_finalize (GObject *object)
   LkWindow *self = LK_WINDOW (object);
 
   g_free (self->last_query);
-  g_ptr_array_unref (self->unfilled);
 
   G_OBJECT_CLASS (lk_window_parent_class)->finalize (object);
 }
@@ -810,7 +713,7 @@ static void
 lk_window_init (LkWindow *self)
 {
   static gboolean icons_added;
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkListItemFactory) factory = NULL;
   GtkSelectionModel *selection;
 
   /* AdwApplication adds its resource icons by itself; a window made without one (tests, the
@@ -828,7 +731,6 @@ lk_window_init (LkWindow *self)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
   self->store = lk_device_list_new ();
-  self->unfilled = g_ptr_array_new ();
   lk_device_list_set_class_func (self->store, device_class);
   /* A long ranked list takes the streamed one's place a little after the search ends. */
   g_signal_connect_object (self->store, "notify::settled", G_CALLBACK (store_settled_cb), self, G_CONNECT_SWAPPED);
@@ -840,9 +742,7 @@ lk_window_init (LkWindow *self)
   gtk_list_view_set_model (self->list_view, selection);
   g_object_unref (selection);
 
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
+  factory = lk_result_rows_new (self->list_view, self->store);
   gtk_list_view_set_factory (self->list_view, factory);
 
   g_object_set (self->search_entry, "search-delay", SEARCH_DELAY_MS, NULL);
