@@ -1,5 +1,5 @@
 /* lk-bench-cli.h: lk-bench's CLI-as-run and curl children (lk-bench-cli.c), and the page
- * helpers of lk-bench.c they share. */
+ * helpers of lk-bench-children.c they share. */
 #pragma once
 
 #include <libsoup/soup.h>
@@ -14,7 +14,7 @@ int       lk_bench_child_cli  (const char *graph_url,
 int       lk_bench_child_curl (const char *graph_url,
                                const char *token);
 
-/* In lk-bench.c: the listing's first page, and one page read raw (*@url becomes its nextLink). */
+/* In lk-bench-children.c: the listing's first page, and one page read raw (*@url becomes its nextLink). */
 char     *first_page_url      (const char   *graph_url,
                                const char   *select,
                                guint         top);

@@ -1,5 +1,6 @@
-/* lk-bench-private.h: what lk-bench.c (the driver, the listing and CLI rows) shares with
- * lk-bench-window.c (the window's rows and its start). */
+/* lk-bench-private.h: what lk-bench's files share: lk-bench.c (the driver),
+ * lk-bench-children.c (what its children measure), lk-bench-report.c (the statistics, the
+ * table and --check) and lk-bench-window.c (the window's rows and its start). */
 #pragma once
 
 #include <glib.h>
@@ -40,6 +41,14 @@ JsonObject *run_json     (Bench              *bench,
 gboolean    measure_argv (Bench              *bench,
                           const char         *series,
                           const char * const *argv);
+gboolean    have_program (const char         *name);
+
+/* lk-bench-children.c: "--child MODE", the measurement one child makes. */
+int         child_main   (const char         *mode,
+                          const char         *graph_url,
+                          const char         *text);
+
+/* lk-bench-report.c */
 gboolean    stats        (Bench              *bench,
                           const char         *series,
                           const char         *key,
@@ -50,7 +59,14 @@ double      show         (Bench              *bench,
                           const char         *key,
                           const char         *unit,
                           double              scale);
-gboolean    have_program (const char         *name);
+void        report       (Bench              *bench,
+                          guint               n_devices,
+                          guint               runs,
+                          char              **picked);
+gboolean    check        (Bench              *bench,
+                          guint               n_devices,
+                          gboolean            cli_rows,
+                          gboolean            breakdown);
 
 /* lk-bench-window.c */
 int      lk_bench_window_child_cold   (const char *hook,

@@ -1,7 +1,7 @@
 /* lk-bench-window.c: lk-bench's rows for the window: a million devices streamed, ranked,
  * filtered, searched and scrolled in the real LkWindow (lk-bench-window-child, under
  * cold-start.sh's Xvfb), and `latchkey --demo`'s start to its first frame and first result.
- * The driver and the table's other rows are in lk-bench.c (README, "Performance").
+ * The driver is in lk-bench.c, the table's other rows in lk-bench-report.c (README, "Performance").
  */
 #include "config.h"
 
