@@ -1,4 +1,8 @@
-/* lk-action-history.c: the local journal of every passcode action. */
+/* lk-action-history.c: the local journal of every passcode action.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <errno.h>
@@ -111,10 +115,11 @@ ends_with_newline (int fd)
   return last == '\n';
 }
 
-gboolean
-lk_action_history_append (LkActionHistory  *self,
-                          LkHistoryEntry   *entry,
-                          GError          **error)
+static gboolean
+append_line (LkActionHistory  *self,
+             LkHistoryEntry   *entry,
+             gboolean          durable,
+             GError          **error)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -174,7 +179,7 @@ lk_action_history_append (LkActionHistory  *self,
     }
   /* The "about to send" record must be on disk before the request leaves: a crash or a
    * SIGKILL right after must still find it. */
-  if (fsync (fd) != 0)
+  if (durable && fsync (fd) != 0)
     {
       int saved = errno;
       close (fd);
@@ -184,6 +189,22 @@ lk_action_history_append (LkActionHistory  *self,
     }
   close (fd);
   return TRUE;
+}
+
+gboolean
+lk_action_history_append (LkActionHistory  *self,
+                          LkHistoryEntry   *entry,
+                          GError          **error)
+{
+  return append_line (self, entry, TRUE, error);
+}
+
+gboolean
+lk_action_history_append_outcome (LkActionHistory  *self,
+                                  LkHistoryEntry   *entry,
+                                  GError          **error)
+{
+  return append_line (self, entry, FALSE, error);
 }
 
 static LkHistoryEntry *

@@ -7,6 +7,9 @@
  * entry. An intent with nothing after it (the process was killed) reads as "outcome unknown".
  * Each line is one write() with O_APPEND, so a crash can cost at most the line being written;
  * a damaged line is skipped when reading.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
@@ -51,10 +54,16 @@ G_DECLARE_FINAL_TYPE (LkActionHistory, lk_action_history, LK, ACTION_HISTORY, GO
 /* @path: NULL for the default file in the XDG state dir. */
 LkActionHistory *lk_action_history_new        (const char       *path);
 const char      *lk_action_history_get_path   (LkActionHistory  *self);
-/* Appends one line; fills in the time when it is NULL. */
+/* Appends one line and waits until it is on disk (fsync); fills in the time when it is NULL. */
 gboolean         lk_action_history_append     (LkActionHistory  *self,
                                                LkHistoryEntry   *entry,
                                                GError          **error);
+/* The same without waiting for the disk: for an outcome, which may be lost in a crash (the
+ * intent before it then reads "outcome unknown", which holds a second send back) and so need
+ * not stall the main loop on fsync. */
+gboolean         lk_action_history_append_outcome (LkActionHistory  *self,
+                                                   LkHistoryEntry   *entry,
+                                                   GError          **error);
 /* Appends @entry (copied), the intent of a request about to leave, on a worker thread: open,
  * write and fsync never block the caller's main loop. Only once it completes with TRUE may the
  * request be sent; a failure's message says that nothing was sent, and why. Should @cancellable be cancelled by the time the intent is on disk (its

@@ -1,4 +1,8 @@
-/* lk-unlock-card.c: one unlock option of a Windows PC or a Mac on the device page. */
+/* lk-unlock-card.c: one unlock option of a Windows PC or a Mac on the device page.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>
@@ -113,7 +117,8 @@ journal (LkUnlockCard *self,
   g_autoptr(LkHistoryEntry) entry = journal_entry (self, action, outcome, detail, request_id, client_request_id);
   g_autoptr(GError) error = NULL;
 
-  if (!lk_action_history_append (self->history, entry, &error))
+  /* After the request, on the main thread: not waiting for fsync (see lk-action-history.h). */
+  if (!lk_action_history_append_outcome (self->history, entry, &error))
     g_warning ("Could not write the history: %s", error->message);
 }
 
