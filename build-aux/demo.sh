@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-FileCopyrightText: 2026 The Latchkey authors
+# SPDX-License-Identifier: GPL-3.0-or-later
 # One command from a fresh Debian 12 checkout to Latchkey running on the built-in demo tenant:
 # installs what is missing, builds, and starts the window (or, without a display, the CLI).
 set -eu

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-FileCopyrightText: 2026 The Latchkey authors
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Installs Latchkey's build and test dependencies on Debian 12 when any is missing.
 # Sourced by demo.sh and test.sh; safe to run again (it only installs what is absent).
 set -eu

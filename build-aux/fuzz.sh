@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-FileCopyrightText: 2026 The Latchkey authors
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Builds the libFuzzer harnesses (tests/fuzz) with clang + ASan + UBSan and runs each for a
 # bounded time on a scratch copy of its seed corpus. Fails when any harness crashes, leaks,
 # hits undefined behaviour or times out; the input that did it is kept in $BUILD/fuzz-findings.

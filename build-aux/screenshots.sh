@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-FileCopyrightText: 2026 The Latchkey authors
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Renders data/screenshots/*.png from the real window on the demo tenant, under Xvfb.
 set -eu
 cd "$(dirname "$0")/.."

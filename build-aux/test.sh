@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-FileCopyrightText: 2026 The Latchkey authors
+# SPDX-License-Identifier: GPL-3.0-or-later
 # One command from a fresh Debian 12 checkout to the whole test suite passing: installs what is
 # missing, builds, and runs `meson test` inside a private session (Xvfb, its own D-Bus, and an
 # unlocked throw-away gnome-keyring), so nothing touches the user's real keyring or display.

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-FileCopyrightText: 2026 The Latchkey authors
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs the non-UI test suites (core, services but token-store, sandbox, cli, and the load test
 # of faults) of a normal build under valgrind memcheck and fails on any memory error or
 # definite leak. About two minutes on a 2-core machine; .ci/run runs it. By hand:

@@ -1,4 +1,8 @@
-/* lk-test-common.h: helpers more than one test suite needs. */
+/* lk-test-common.h: helpers more than one test suite needs.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <glib-object.h>

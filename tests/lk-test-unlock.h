@@ -1,4 +1,8 @@
-/* lk-test-unlock.h: the device page's unlock cards, for the tests that drive them under Xvfb. */
+/* lk-test-unlock.h: the device page's unlock cards, for the tests that drive them under Xvfb.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include "lk-test-widgets.h"

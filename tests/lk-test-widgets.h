@@ -1,4 +1,8 @@
-/* lk-test-widgets.h: finding widgets in real windows, for the tests that run under Xvfb. */
+/* lk-test-widgets.h: finding widgets in real windows, for the tests that run under Xvfb.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <string.h>

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-FileCopyrightText: 2026 The Latchkey authors
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs a test program in a D-Bus session of its own with an empty, unlocked gnome-keyring, so
 # what it finds in the keyring is only what it put there — whatever the tests running beside it
 # (build-aux/test.sh runs two at a time on one shared keyring) save, clear or lock.

@@ -1,5 +1,9 @@
 /* lk-cli-accounts.c: signing in, the accounts, and connecting a command to Microsoft Graph
- * (a signed-in account, the demo tenant, or a token on standard input). */
+ * (a signed-in account, the demo tenant, or a token on standard input).
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <stdio.h>

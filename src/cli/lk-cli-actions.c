@@ -1,5 +1,9 @@
 /* lk-cli-actions.c: the passcode actions — reset, status, sync — their journal, the check
- * for an action already on its way, and the history. */
+ * for an action already on its way, and the history.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

@@ -1,4 +1,8 @@
-/* lk-cli-common.c: waiting, errors and the reads latchkey-cli's commands share. */
+/* lk-cli-common.c: waiting, errors and the reads latchkey-cli's commands share.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <stdio.h>

@@ -5,6 +5,9 @@
  * accounts, connecting a command to Graph), lk-cli-search.c (search, show), lk-cli-actions.c
  * (reset, status, sync, history, the in-flight check), lk-cli-unlock.c (unlock, laps,
  * bitlocker, filevault, rotate) and lk-cli-output.c (how devices and results are printed).
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 

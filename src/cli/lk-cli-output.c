@@ -1,4 +1,8 @@
-/* lk-cli-output.c: how latchkey-cli prints devices, for people and for scripts. */
+/* lk-cli-output.c: how latchkey-cli prints devices, for people and for scripts.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <stdio.h>

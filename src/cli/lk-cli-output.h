@@ -1,4 +1,8 @@
-/* lk-cli-output.h: how latchkey-cli prints devices, for people and for scripts. */
+/* lk-cli-output.h: how latchkey-cli prints devices, for people and for scripts.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <glib.h>

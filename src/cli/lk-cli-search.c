@@ -1,4 +1,8 @@
-/* lk-cli-search.c: finding devices (search, --json, --jsonl) and showing one. */
+/* lk-cli-search.c: finding devices (search, --json, --jsonl) and showing one.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <glib/gi18n.h>

@@ -1,5 +1,9 @@
 /* lk-cli-unlock.c: unlock options (Windows LAPS, BitLocker, FileVault, macOS managed admin):
- * listing them, revealing a secret, rotating one. */
+ * listing them, revealing a secret, rotating one.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

@@ -3,6 +3,9 @@
  * Same code path as the window: the Graph client over libsoup, the core's query and capability
  * rules; --demo runs it all against the in-process sandbox over loopback HTTP. This file holds
  * the options and sends each command to its file (see lk-cli-common.h for the map).
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 

@@ -1,4 +1,8 @@
-/* lk-action-result.h: one entry of a managedDevice's deviceActionResults. */
+/* lk-action-result.h: one entry of a managedDevice's deviceActionResults.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <glib-object.h>

@@ -17,6 +17,9 @@
  *            https://learn.microsoft.com/intune/intune-service/enrollment/ios-user-enrollment-supported-actions
  * Microsoft's pages change; where an older and a newer page disagree, the newer wins and the
  * row says so (fully managed Android).
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 

@@ -3,6 +3,9 @@
  * One table in lk-capability.c implements DESIGN.md "Capability rules"; each row cites the
  * Microsoft documentation it comes from. Missing or contradictory facts give UNKNOWN with what is
  * missing, never SUPPORTED.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 

@@ -1,4 +1,8 @@
-/* lk-cloud.c: the national clouds (hosts from Microsoft's national cloud deployment docs). */
+/* lk-cloud.c: the national clouds (hosts from Microsoft's national cloud deployment docs).
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

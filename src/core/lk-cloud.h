@@ -1,6 +1,9 @@
 /* lk-cloud.h: the Microsoft clouds Latchkey can sign in to, and their Graph hosts.
  *
  * The nicks match the "cloud" enum of the GSettings schema.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 

@@ -1,6 +1,10 @@
 /* lk-device-builder.c: LkDevices built member by member, for the streaming page reader and for
  * lk_device_new_from_json(): Graph's dates read without a GDateTime, repeated values interned,
- * a device's other strings copied into one block. */
+ * a device's other strings copied into one block.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

@@ -5,6 +5,9 @@
  * (https://learn.microsoft.com/graph/api/resources/intune-devices-deviceenrollmenttype?view=graph-rest-beta
  * and its neighbours). Where the Intune admin center names a value, its name is used (it is what
  * the admin will look for there), and its Italian translation is the admin center's own.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 

@@ -5,6 +5,9 @@
  * show these translated labels instead, and keep the raw value where support needs it (a
  * tooltip, the JSON output). An empty value gives NULL; a value Latchkey does not know is
  * returned as it is, so a new Graph value still shows something true.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 

@@ -1,4 +1,8 @@
-/* lk-device-list.c: the devices a search found, as a GListModel for the window's list. */
+/* lk-device-list.c: the devices a search found, as a GListModel for the window's list.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include "lk-device-list.h"

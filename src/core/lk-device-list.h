@@ -7,6 +7,9 @@
  * It filters too (a GtkFilterListModel checked a million devices on the main thread at every
  * toggle): each device gets a class (a number below 32) once, as it arrives, and a filter is a
  * set of classes, so filtering a million devices is a scan of a million bytes.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 

@@ -1,6 +1,10 @@
 /* lk-device-private.h: building LkDevices member by member, for the two JSON readers (the
  * streaming page reader and lk_device_new_from_json()), so every member has one set of rules;
- * and the device's compact layout, shared by lk-device.c and lk-device-builder.c. */
+ * and the device's compact layout, shared by lk-device.c and lk-device-builder.c.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include "lk-device.h"

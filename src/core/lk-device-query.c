@@ -1,4 +1,8 @@
-/* lk-device-query.c: what the admin typed → Graph $filter plans + the client-side re-check. */
+/* lk-device-query.c: what the admin typed → Graph $filter plans + the client-side re-check.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

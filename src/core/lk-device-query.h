@@ -4,6 +4,9 @@
  * is silently ignored and returns every device, `or` across different functions may be dropped,
  * $orderby is ignored. So a query becomes one or more *plans* (each one $filter sent as its own
  * listing, results merged by id), and every result is re-checked and ranked here.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 

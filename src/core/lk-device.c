@@ -1,4 +1,8 @@
-/* lk-device.c: one Intune managedDevice, from Graph's v1.0 or beta JSON. */
+/* lk-device.c: one Intune managedDevice, from Graph's v1.0 or beta JSON.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

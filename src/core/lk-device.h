@@ -2,6 +2,9 @@
  *
  * Enum-valued members (deviceEnrollmentType, managedDeviceOwnerType, …) are kept as the strings
  * Graph sent, so values Microsoft adds later survive; the capability engine interprets them.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 

@@ -1,4 +1,8 @@
-/* lk-graph-error.c: the Graph error model. */
+/* lk-graph-error.c: the Graph error model.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

@@ -3,6 +3,9 @@
  * Every GError in LK_GRAPH_ERROR carries the facts support needs: Graph's own error code
  * (e.g. "Authorization_RequestDenied"), the HTTP status, request-id and client-request-id.
  * The message is already translated and never holds a secret.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 

@@ -1,4 +1,8 @@
-/* lk-id-set.c: open addressing with linear probing over (hash, index + 1) pairs. */
+/* lk-id-set.c: open addressing with linear probing over (hash, index + 1) pairs.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

@@ -1,7 +1,11 @@
 /* lk-id-set.h: which ids a listing has seen, for its duplicate check. Eight bytes a slot (an
  * id's hash and where the caller keeps the id), at most three quarters full: a GHashTable of
  * borrowed ids took twelve a slot, at most fifteen sixteenths full but doubled on growth,
- * about 25 bytes per device at a million and half as much again while it grew. */
+ * about 25 bytes per device at a million and half as much again while it grew.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <glib.h>

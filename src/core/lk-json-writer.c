@@ -1,4 +1,8 @@
-/* lk-json-writer.c: JSON written value by value into a buffer, without a tree. */
+/* lk-json-writer.c: JSON written value by value into a buffer, without a tree.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

@@ -1,4 +1,8 @@
-/* lk-json.c: JSON getters that take a default and never trust the type of a member. */
+/* lk-json.c: JSON getters that take a default and never trust the type of a member.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

@@ -1,4 +1,8 @@
-/* lk-json.h: JSON getters that take a default and never trust the type of a member. */
+/* lk-json.h: JSON getters that take a default and never trust the type of a member.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <json-glib/json-glib.h>

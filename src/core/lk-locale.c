@@ -1,4 +1,8 @@
-/* lk-locale.c: the locale and the translations, for both programs. */
+/* lk-locale.c: the locale and the translations, for both programs.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <locale.h>

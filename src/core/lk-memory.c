@@ -1,4 +1,8 @@
-/* lk-memory.c: malloc tuned for listings of 100 000 devices. */
+/* lk-memory.c: malloc tuned for listings of 100 000 devices.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <malloc.h>

@@ -5,6 +5,9 @@
  * listing's CPU time (see README "Performance"). With malloc told to keep what it has (no
  * trimming, large blocks from the heap), each page of Graph's answer can fault in the memory
  * its devices will take in one system call, before reading them.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 

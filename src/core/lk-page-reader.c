@@ -1,4 +1,8 @@
-/* lk-page-reader.c: one page of a managedDevices listing, read straight from the bytes. */
+/* lk-page-reader.c: one page of a managedDevices listing, read straight from the bytes.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <stdlib.h>

@@ -4,6 +4,9 @@
  * then copying the devices out of it was most of a listing's time (see README "Performance"),
  * so the page is scanned once and each LkDevice is filled as its members go by. Anything that
  * is not valid JSON is an LK_GRAPH_ERROR_INVALID_RESPONSE naming the byte offset.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 

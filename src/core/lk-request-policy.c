@@ -1,4 +1,8 @@
-/* lk-request-policy.c: the pure rules of the Graph send path. */
+/* lk-request-policy.c: the pure rules of the Graph send path.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <math.h>

@@ -1,5 +1,9 @@
 /* lk-request-policy.h: the pure rules of the Graph send path, kept apart so they can be tested
- * without a network: where a bearer token may go, how long to wait before a retry. */
+ * without a network: where a bearer token may go, how long to wait before a retry.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <glib.h>

@@ -1,4 +1,8 @@
-/* lk-secret.c: random values and wiping, for every layer that holds a secret. */
+/* lk-secret.c: random values and wiping, for every layer that holds a secret.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <errno.h>

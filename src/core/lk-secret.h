@@ -1,4 +1,8 @@
-/* lk-secret.h: secrets in memory: made from the kernel's random numbers, wiped when done. */
+/* lk-secret.h: secrets in memory: made from the kernel's random numbers, wiped when done.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <gio/gio.h>

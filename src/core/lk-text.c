@@ -2,7 +2,11 @@
  *
  * Device names, user names, models and serials are typed by the people who use the devices:
  * printed raw, an OSC 52 sequence in a name writes the admin's clipboard, "ESC[2J" clears the
- * screen, a newline forges a table row and U+202E reverses the columns after it. */
+ * screen, a newline forges a table row and U+202E reverses the columns after it.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

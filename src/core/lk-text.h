@@ -1,4 +1,8 @@
-/* lk-text.h: server- and history-supplied text made safe to print on a terminal. */
+/* lk-text.h: server- and history-supplied text made safe to print on a terminal.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <glib.h>

@@ -1,4 +1,8 @@
-/* lk-time-format.c: "3 hours ago", the way an admin reads a last check-in. */
+/* lk-time-format.c: "3 hours ago", the way an admin reads a last check-in.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <glib/gi18n.h>

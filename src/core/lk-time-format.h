@@ -1,4 +1,8 @@
-/* lk-time-format.h: "3 hours ago", the way an admin reads a last check-in. */
+/* lk-time-format.h: "3 hours ago", the way an admin reads a last check-in.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <glib.h>

@@ -26,6 +26,9 @@
  *             is created when the Mac enrolls through Automated Device Enrollment.
  *             https://learn.microsoft.com/graph/api/intune-devices-manageddevice-retrievemacosmanageddevicelocaladminaccountdetail?view=graph-rest-beta
  *             https://learn.microsoft.com/intune/intune-service/enrollment/macos-laps
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 

@@ -5,6 +5,9 @@
  * whether each is available and why not; each row cites Microsoft's documentation. The helpers
  * decode and format the secrets Graph returns. Secrets are plain char arrays the caller wipes
  * (lk_unlock_secret_free() does).
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 

@@ -1,4 +1,8 @@
-/* lk-demo-browser.c: the "browser" of the demo tenant's auto-approved sign-in. */
+/* lk-demo-browser.c: the "browser" of the demo tenant's auto-approved sign-in.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <libsoup/soup.h>

@@ -4,6 +4,9 @@
  * run headless (CI, the CLI over SSH). This plays the user's browser instead: it fetches the
  * sandbox's authorize URL, which approves at once, and follows its redirect to Latchkey's
  * loopback listener — so --demo runs the real PKCE code path end to end.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 

@@ -1,6 +1,9 @@
 /* lk-sandbox-devices.c: the sandbox's managedDevices: the demo tenant fixture (a JSON file in
  * a GResource), the deterministic generator for benchmarks, and a direct JSON writer, so a
  * 1000-device page is a few string appends per member rather than a JsonNode tree.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 

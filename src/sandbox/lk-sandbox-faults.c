@@ -1,5 +1,9 @@
 /* lk-sandbox-faults.c: faults injected into answers (lk_sandbox_add_fault): statuses, Graph
- * errors, malformed and huge bodies, raw answers, truncated bodies and dropped connections. */
+ * errors, malformed and huge bodies, raw answers, truncated bodies and dropped connections.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <errno.h>

@@ -2,6 +2,9 @@
  * service's observed quirks: startswith behaves like contains, an `or` mixing eq and contains
  * keeps only its left-most operand, and anything unsupported (another member, another
  * function, a syntax error) makes the service drop the whole filter silently.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 

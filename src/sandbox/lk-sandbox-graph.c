@@ -1,5 +1,9 @@
 /* lk-sandbox-graph.c: the emulated Intune Graph API: managedDevices (list, get, $select,
- * paging), device actions and their results, permissions and throttling. */
+ * paging), device actions and their results, permissions and throttling.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <errno.h>

@@ -1,6 +1,10 @@
 /* lk-sandbox-identity.c: the emulated Entra ID (Microsoft identity platform v2.0): OpenID
  * configuration, authorize, token (authorization code + PKCE, device code, refresh), the
- * demo sign-in page, and the tokens it mints. */
+ * demo sign-in page, and the tokens it mints.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <errno.h>

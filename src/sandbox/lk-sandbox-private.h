@@ -1,6 +1,9 @@
 /* lk-sandbox-private.h: the sandbox's device store, OData filter and JSON writer, shared by
  * lk-sandbox.c (server), lk-sandbox-devices.c (fixtures, generator, serialization) and
  * lk-sandbox-filter.c. Not part of the public API.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 

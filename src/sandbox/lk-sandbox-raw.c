@@ -3,7 +3,11 @@
  * body), at full speed or one byte at a time.
  *
  * A slow answer is written by a thread of its own, so the sandbox keeps serving other requests
- * meanwhile; lk_sandbox_stop() stops and joins every writer (sb_raw_writers_stop()). */
+ * meanwhile; lk_sandbox_stop() stops and joins every writer (sb_raw_writers_stop()).
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

@@ -1,5 +1,9 @@
 /* lk-sandbox-server.c: the sandbox's HTTP server: one request's state and replies, routing,
- * delays and disconnects, and the thread it runs on. */
+ * delays and disconnects, and the thread it runs on.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <errno.h>

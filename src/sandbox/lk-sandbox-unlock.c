@@ -17,6 +17,9 @@
  * The directory endpoints also need the signed-in user to hold a directory role (Cloud Device
  * Administrator, Helpdesk Administrator…): without one, 403 Authorization_RequestDenied.
  * Sources: the Graph pages cited in src/core/lk-unlock-options.c.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 

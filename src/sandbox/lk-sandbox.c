@@ -6,6 +6,9 @@
  * own thread and GMainContext, public functions on any thread. Answers are delayed (latency,
  * DELAY faults, nothing else) by pausing the message and unpausing it from a timeout on the
  * sandbox context, never by sleeping the thread, so one slow answer never blocks another.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 

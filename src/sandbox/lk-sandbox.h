@@ -17,6 +17,9 @@
  * 90072, 50126, 65004) answers as Entra documents that error: its OAuth error, and an
  * error_description starting "AADSTS<n>: ".
  * lk_sandbox_start/stop are meant for one owning thread.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 

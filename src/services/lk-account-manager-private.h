@@ -1,5 +1,9 @@
 /* lk-account-manager-private.h: the manager's HTTP session, for the services and tests that
- * speak to the identity platform themselves. */
+ * speak to the identity platform themselves.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <libsoup/soup.h>

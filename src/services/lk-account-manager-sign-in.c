@@ -1,5 +1,9 @@
 /* lk-account-manager-sign-in.c: LkAccountManager's sign-ins (browser, device code) and
- * incremental consent. */
+ * incremental consent.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

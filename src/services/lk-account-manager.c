@@ -1,4 +1,8 @@
-/* lk-account-manager.c: accounts, sign-in and sign-out, keyring or session-only. */
+/* lk-account-manager.c: accounts, sign-in and sign-out, keyring or session-only.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

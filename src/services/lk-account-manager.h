@@ -3,6 +3,9 @@
  * Loads accounts from the keyring, signs in (browser PKCE or device code) and out, and keeps
  * the active account. Without a usable keyring it runs "session-only": accounts live in
  * memory and are gone when the app quits; secrets are never written anywhere else.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 

@@ -1,5 +1,9 @@
 /* lk-account-private.h: making an LkAccount, which takes transport types the UI never sees
- * (the account manager, and tests). */
+ * (the account manager, and tests).
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <libsoup/soup.h>

@@ -1,4 +1,8 @@
-/* lk-account.c: an account's tokens: in memory, refreshed one at a time, rotated safely. */
+/* lk-account.c: an account's tokens: in memory, refreshed one at a time, rotated safely.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <glib/gi18n.h>

@@ -4,6 +4,9 @@
  * before expiry, one refresh at a time (concurrent callers wait for the one in flight); a
  * rotated refresh token is saved to the keyring before the old one is dropped; invalid_grant
  * marks the account "needs-sign-in" and removes its keyring item.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 

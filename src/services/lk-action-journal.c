@@ -1,4 +1,8 @@
-/* lk-action-journal.c: the journal read together with deviceActionResults. */
+/* lk-action-journal.c: the journal read together with deviceActionResults.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <glib/gi18n.h>

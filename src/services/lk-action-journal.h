@@ -3,6 +3,9 @@
  * The history (lk-action-history.h) knows what this computer sent, and when; the device's
  * deviceActionResults know what Intune did. Neither alone may decide whether a second passcode
  * action is safe to send, or whether a result shown is this attempt's.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 

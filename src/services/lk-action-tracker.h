@@ -4,6 +4,9 @@
  * growing interval (pending → active → done/failed/notSupported), records the outcome in the
  * history, and keeps going when the wizard that started it is closed. When the POST was sent
  * but no answer came, it never resends: the action results tell what happened.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 

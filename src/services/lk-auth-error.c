@@ -1,4 +1,8 @@
-/* lk-auth-error.c: the sign-in error domain. */
+/* lk-auth-error.c: the sign-in error domain.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

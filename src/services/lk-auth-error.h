@@ -1,6 +1,9 @@
 /* lk-auth-error.h: the one error domain of the sign-in layer, and secret-wiping helpers.
  *
  * Error messages are shown to the admin: they never carry a token, code or verifier.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 

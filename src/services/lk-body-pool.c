@@ -1,4 +1,8 @@
-/* lk-body-pool.c: a process-wide pool of the buffers Graph answers are read into. */
+/* lk-body-pool.c: a process-wide pool of the buffers Graph answers are read into.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

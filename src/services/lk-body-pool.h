@@ -1,6 +1,9 @@
 /* lk-body-pool.h: recycled buffers for the bodies of Graph's answers (a performance measure:
  * see lk-body-pool.c for why, and README "Performance" for what it buys). Thread-safe: a body
  * may be released by the worker thread that parsed it.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 

@@ -1,4 +1,8 @@
-/* lk-browser-flow.c: authorization code + PKCE with a one-shot loopback listener. */
+/* lk-browser-flow.c: authorization code + PKCE with a one-shot loopback listener.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <errno.h>

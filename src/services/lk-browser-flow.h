@@ -3,6 +3,9 @@
  * A SoupServer on the loopback addresses (127.0.0.1 and ::1, one ephemeral port) takes
  * exactly one redirect to "/", checks the state, answers a page and shuts down; stray
  * requests (/favicon.ico, or "/" without code/error) get 404/400 and do not end the flow.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 

@@ -1,4 +1,8 @@
-/* lk-device-code-flow.c: device code sign-in, polling with a GSource. */
+/* lk-device-code-flow.c: device code sign-in, polling with a GSource.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <glib/gi18n.h>

@@ -3,6 +3,9 @@
  * The fallback when no browser can come back to us. The user code and verification URI are
  * reported through the "code-received" signal so the UI or CLI can show them; the token
  * endpoint is polled from a GSource, never a sleep.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 

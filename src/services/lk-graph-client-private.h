@@ -1,5 +1,8 @@
 /* lk-graph-client-private.h: what the three files of LkGraphClient share (lk-graph-client.c,
  * lk-graph-request.c, lk-graph-listing.c). Not for use outside them.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 

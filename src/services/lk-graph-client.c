@@ -1,6 +1,9 @@
 /* lk-graph-client.c: Microsoft Graph (Intune managedDevices) over libsoup, asynchronously: the
  * object, its URL builders and parsers, and the single requests. The request engine is in
  * lk-graph-request.c, the device listing in lk-graph-listing.c.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 

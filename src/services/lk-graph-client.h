@@ -3,6 +3,9 @@
  * One send path signs, sends, decodes, maps errors and retries; paging, throttling and the
  * 401-refresh live there once. Bearer tokens go only to the configured Graph host, over HTTPS
  * (plain HTTP only to loopback).
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 

@@ -1,6 +1,9 @@
 /* lk-graph-listing.c: LkGraphClient's device listing: pages requested ahead (a page's nextLink
  * is followed as soon as it is seen, before the page is read), read in worker threads, handed
  * to the caller in order, then ranked.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 

@@ -3,6 +3,9 @@
  * Every request goes through lk_graph_send_async(): check where the token may go, wait out a
  * shared throttle, get a token, send, read the body under a size cap, then either parse it (in
  * a thread when it is large) or map the failure to LK_GRAPH_ERROR, retrying where that is safe.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 

@@ -1,4 +1,8 @@
-/* lk-oidc.c: OpenID Connect discovery and token endpoint requests over libsoup. */
+/* lk-oidc.c: OpenID Connect discovery and token endpoint requests over libsoup.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

@@ -1,6 +1,9 @@
 /* lk-oidc.h: OpenID Connect discovery and the OAuth 2.0 token endpoint.
  *
  * Every endpoint must be https, or plain http on a loopback address (the sandbox).
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 

@@ -1,4 +1,8 @@
-/* lk-open-uri.h: how a sign-in opens the browser. */
+/* lk-open-uri.h: how a sign-in opens the browser.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <glib.h>

@@ -1,4 +1,8 @@
-/* lk-rate-limiter.c: two sliding windows of send times (all requests, writes), oldest first. */
+/* lk-rate-limiter.c: two sliding windows of send times (all requests, writes), oldest first.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include "lk-rate-limiter.h"

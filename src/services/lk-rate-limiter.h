@@ -2,6 +2,9 @@
  * the client side, so a long listing or a batch of actions slows down instead of earning 429s.
  *
  * Threading: not locked; the owner (LkGraphClient) uses it from its main thread only.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 

@@ -1,4 +1,8 @@
-/* lk-settings.c: Latchkey's GSettings schema, named once, and what sign-in reads from it. */
+/* lk-settings.c: Latchkey's GSettings schema, named once, and what sign-in reads from it.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <glib/gi18n.h>

@@ -1,4 +1,8 @@
-/* lk-token-provider.c: the token provider interface, and the static token. */
+/* lk-token-provider.c: the token provider interface, and the static token.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

@@ -2,6 +2,9 @@
  *
  * Implemented by the account (refreshing from the keyring) and by a static token
  * (--access-token-stdin). The token returned is a secret: callers never log it.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 

@@ -1,4 +1,8 @@
-/* lk-token-store-private.h: the libsecret schema, for the store and its tests. */
+/* lk-token-store-private.h: the libsecret schema, for the store and its tests.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <libsecret/secret.h>

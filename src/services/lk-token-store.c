@@ -1,4 +1,8 @@
-/* lk-token-store.c: the keyring item of each account, through libsecret's async API. */
+/* lk-token-store.c: the keyring item of each account, through libsecret's async API.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

@@ -5,6 +5,9 @@
  * is no plaintext fallback: without a usable keyring the errors are
  * LK_AUTH_ERROR_KEYRING_UNAVAILABLE or LK_AUTH_ERROR_KEYRING_LOCKED and callers offer a
  * session-only sign-in.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 

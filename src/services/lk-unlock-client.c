@@ -2,6 +2,9 @@
  *
  * Every request goes through lk_graph_client_get_json_async() (the one send path: token,
  * throttling, caps, nextLink host check). Paths and facts: src/core/lk-unlock-options.c.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 

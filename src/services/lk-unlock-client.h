@@ -4,6 +4,9 @@
  * A secret is fetched only when asked for (never prefetched), returned once, and never logged.
  * Errors are LK_GRAPH_ERROR with request ids; a 404 means nothing is escrowed and says so, a 403
  * names the permission and the role the read needs.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 

@@ -3,6 +3,9 @@
  * One place decides which account the window talks to: the keyring's active account, a fresh
  * sign-in, or — with --demo — the auto-approved account of the in-process sandbox, reached
  * through exactly the same sign-in, keyring and Graph code as a real tenant.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 

@@ -1,4 +1,8 @@
-/* lk-application.h: Latchkey's application: accounts, the session, and the window. */
+/* lk-application.h: Latchkey's application: accounts, the session, and the window.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <adwaita.h>

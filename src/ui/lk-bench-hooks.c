@@ -1,4 +1,8 @@
-/* lk-bench-hooks.c: what tests/bench measures of the window (README, "Performance"). */
+/* lk-bench-hooks.c: what tests/bench measures of the window (README, "Performance").
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include "lk-bench-hooks.h"

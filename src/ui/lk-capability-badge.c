@@ -1,4 +1,8 @@
-/* lk-capability-badge.c: a device's passcode capability at a glance. */
+/* lk-capability-badge.c: a device's passcode capability at a glance.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <glib/gi18n.h>

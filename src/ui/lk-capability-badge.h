@@ -1,5 +1,9 @@
 /* lk-capability-badge.h: a device's passcode capability at a glance — icon, text, tooltip,
- * accessible label; never colour alone. */
+ * accessible label; never colour alone.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <gtk/gtk.h>

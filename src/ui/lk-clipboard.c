@@ -1,4 +1,8 @@
-/* lk-clipboard.c: copying a secret so that it does not stay on the clipboard. */
+/* lk-clipboard.c: copying a secret so that it does not stay on the clipboard.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include "lk-clipboard.h"

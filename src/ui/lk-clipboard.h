@@ -1,4 +1,8 @@
-/* lk-clipboard.h: copying a secret so that it does not stay on the clipboard. */
+/* lk-clipboard.h: copying a secret so that it does not stay on the clipboard.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <gtk/gtk.h>

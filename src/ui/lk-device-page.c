@@ -1,4 +1,8 @@
-/* lk-device-page.c: everything about one device, its passcode capability, and the action. */
+/* lk-device-page.c: everything about one device, its passcode capability, and the action.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <glib/gi18n.h>

@@ -1,4 +1,8 @@
-/* lk-device-page.h: everything about one device, its passcode capability, and the action. */
+/* lk-device-page.h: everything about one device, its passcode capability, and the action.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <adwaita.h>

@@ -1,4 +1,8 @@
-/* lk-device-row.c: one device in the search results. */
+/* lk-device-row.c: one device in the search results.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <glib/gi18n.h>

@@ -1,4 +1,8 @@
-/* lk-device-row.h: one device in the search results. */
+/* lk-device-row.h: one device in the search results.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <gtk/gtk.h>

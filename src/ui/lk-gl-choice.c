@@ -6,6 +6,9 @@
  * thread-safe, so this runs first in main(), before anything can start a thread; it is never
  * undone (that would be after threads exist): the browser a sign-in opens is launched without
  * it instead (lk-browser-flow.c).
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 

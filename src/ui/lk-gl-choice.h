@@ -1,4 +1,8 @@
-/* lk-gl-choice.h: no GL without a GPU (see lk-gl-choice.c for the measurement). */
+/* lk-gl-choice.h: no GL without a GPU (see lk-gl-choice.c for the measurement).
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <glib.h>

@@ -1,4 +1,8 @@
-/* lk-history-window.c: the passcode actions sent from this computer, exportable as CSV. */
+/* lk-history-window.c: the passcode actions sent from this computer, exportable as CSV.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

@@ -1,4 +1,8 @@
-/* lk-history-window.h: the passcode actions sent from this computer, exportable as CSV. */
+/* lk-history-window.h: the passcode actions sent from this computer, exportable as CSV.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <adwaita.h>

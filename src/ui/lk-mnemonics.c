@@ -1,4 +1,8 @@
-/* lk-mnemonics.c: accessible names for widgets whose labels carry a mnemonic underline. */
+/* lk-mnemonics.c: accessible names for widgets whose labels carry a mnemonic underline.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include "lk-mnemonics.h"

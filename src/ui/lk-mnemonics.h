@@ -1,4 +1,8 @@
-/* lk-mnemonics.h: accessible names for widgets whose labels carry a mnemonic underline. */
+/* lk-mnemonics.h: accessible names for widgets whose labels carry a mnemonic underline.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <gtk/gtk.h>

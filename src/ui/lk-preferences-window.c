@@ -1,4 +1,8 @@
-/* lk-preferences-window.c: the settings an admin may change, bound to GSettings both ways. */
+/* lk-preferences-window.c: the settings an admin may change, bound to GSettings both ways.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include "lk-cloud.h"

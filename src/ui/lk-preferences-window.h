@@ -1,5 +1,9 @@
 /* lk-preferences-window.h: the settings an admin may change (API version, sign-in defaults,
- * clipboard delay), bound to the application's GSettings. */
+ * clipboard delay), bound to the application's GSettings.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <adwaita.h>

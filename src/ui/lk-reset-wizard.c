@@ -1,4 +1,8 @@
-/* lk-reset-wizard.c: remove or reset a passcode — a wizard that cannot be misfired. */
+/* lk-reset-wizard.c: remove or reset a passcode — a wizard that cannot be misfired.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

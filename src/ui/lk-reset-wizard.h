@@ -1,6 +1,9 @@
 /* lk-reset-wizard.h: remove or reset a passcode — a wizard that cannot be misfired.
  *
  * Device → what will happen → type the device name → sent exactly once → tracking → result.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 

@@ -4,6 +4,9 @@
  * middle of the view first: after its first page, a change of every item or a scrollbar jump,
  * GTK 4.8's list view binds and measures up to 200 rows at once, ~1 ms each on the benchmark's
  * machine. A row waits a frame or two, blank, instead of the window freezing.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 

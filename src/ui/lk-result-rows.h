@@ -1,4 +1,8 @@
-/* lk-result-rows.h: the rows of the results list, a long list's filled in a few per frame. */
+/* lk-result-rows.h: the rows of the results list, a long list's filled in a few per frame.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <gtk/gtk.h>

@@ -1,4 +1,8 @@
-/* lk-sign-in-dialog.h: sign in to a tenant — browser (PKCE) first, a device code as fallback. */
+/* lk-sign-in-dialog.h: sign in to a tenant — browser (PKCE) first, a device code as fallback.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <adwaita.h>

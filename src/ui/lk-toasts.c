@@ -1,4 +1,8 @@
-/* lk-toasts.c: toasts that show untrusted text, and the toast for a finished action. */
+/* lk-toasts.c: toasts that show untrusted text, and the toast for a finished action.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <glib/gi18n.h>

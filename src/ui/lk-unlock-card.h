@@ -5,6 +5,9 @@
  * it still holds it) and is wiped when the card goes. BitLocker lists the keys first and says,
  * before the first key read, that Microsoft audits it. *Rotate…* asks for the device name,
  * sends once and journals it. Every reveal and rotation is journaled without the secret.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 

@@ -1,4 +1,8 @@
-/* lk-window-size.h: a window that opens at the size it was closed at. */
+/* lk-window-size.h: a window that opens at the size it was closed at.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <gtk/gtk.h>

@@ -4,6 +4,9 @@
  * takes its place in one step), which also applies the platform/ownership toggles (as a set
  * of device classes, so a million devices filter in a few milliseconds), and a GtkListView
  * shows only what is on screen, so a million-device listing costs rows for one screenful.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 

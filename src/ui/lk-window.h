@@ -1,4 +1,8 @@
-/* lk-window.h: the main window: search, results with capability badges, the device page. */
+/* lk-window.h: the main window: search, results with capability badges, the device page.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <adwaita.h>

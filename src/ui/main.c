@@ -1,4 +1,8 @@
-/* main.c: latchkey, the window. */
+/* main.c: latchkey, the window.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <locale.h>

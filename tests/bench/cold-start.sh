@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-FileCopyrightText: 2026 The Latchkey authors
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs "$@" in a private X server (Xvfb), session bus and unlocked keyring, with a fresh home
 # and settings in memory: a cold `latchkey --demo` for lk-bench (--child cold-frame/-result).
 set -eu

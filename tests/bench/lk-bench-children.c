@@ -3,6 +3,9 @@
  * page reader and ranking alone (--breakdown), the capability classification, and the devices
  * picked for the searches. Each prints one JSON line for the driver in lk-bench.c; the CLI and
  * curl children are in lk-bench-cli.c, the window's in lk-bench-window-child.c.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 

@@ -1,6 +1,10 @@
 /* lk-bench-cli.c: lk-bench's children that time another program as an admin runs it:
  * latchkey-cli search "" into a file, and curl fetching the same pages (the floor). Each
- * prints one JSON line for the driver in lk-bench.c. */
+ * prints one JSON line for the driver in lk-bench.c.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <fcntl.h>

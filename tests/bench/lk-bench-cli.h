@@ -1,5 +1,9 @@
 /* lk-bench-cli.h: lk-bench's CLI-as-run and curl children (lk-bench-cli.c), and the page
- * helpers of lk-bench-children.c they share. */
+ * helpers of lk-bench-children.c they share.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <libsoup/soup.h>

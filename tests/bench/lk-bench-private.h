@@ -1,6 +1,10 @@
 /* lk-bench-private.h: what lk-bench's files share: lk-bench.c (the driver),
  * lk-bench-children.c (what its children measure), lk-bench-report.c (the statistics, the
- * table and --check) and lk-bench-window.c (the window's rows and its start). */
+ * table and --check) and lk-bench-window.c (the window's rows and its start).
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <glib.h>

@@ -1,5 +1,9 @@
 /* lk-bench-proc.h: what a benchmark child reads of itself: /proc/self/status fields and precise
- * CPU times. Shared by lk-bench's children and lk-bench-window-child. */
+ * CPU times. Shared by lk-bench's children and lk-bench-window-child.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <string.h>

@@ -1,6 +1,9 @@
 /* lk-bench-report.c: lk-bench's statistics and report: each series' median, min–max and IQR,
  * the derived rates and memory, the table with its ratios and goals, and --check. The window's
  * rows of the table are in lk-bench-window.c.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 

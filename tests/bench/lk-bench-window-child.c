@@ -8,6 +8,9 @@
  * 1 ms probe on the main context, as lk-bench's "stall" row), the p99 frame (the frame clock
  * from before-paint to after-paint, a tick callback keeping it running) and the phase's
  * length; then the devices shown and the memory each held device costs.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 

@@ -2,6 +2,9 @@
  * filtered, searched and scrolled in the real LkWindow (lk-bench-window-child, under
  * cold-start.sh's Xvfb), and `latchkey --demo`'s start to its first frame and first result.
  * The driver is in lk-bench.c, the table's other rows in lk-bench-report.c (README, "Performance").
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 

@@ -19,6 +19,9 @@
  * This file is the driver: the sandbox, the rounds of children and the peer. What the children
  * measure is in lk-bench-children.c (the CLI and curl ones in lk-bench-cli.c), the statistics,
  * the table and --check in lk-bench-report.c, the window's rows in lk-bench-window.c.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 

@@ -4,6 +4,9 @@
  *
  * Prints "GRAPH_URL TOKEN" on one line, then serves until standard input closes, so the
  * client measured (Latchkey or the Node peer) carries none of the server's memory or CPU.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-FileCopyrightText: 2026 The Latchkey authors
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Latchkey's benchmarks side by side with Microsoft's Graph SDK for JavaScript (see README
 # "Performance"): builds lk-bench in $BUILD (default _build) and runs it.
 #

@@ -4,6 +4,9 @@
  * comparison; this test runs it with 1500 devices (two pages and a half), no Node peer and no
  * window, and --check makes it fail unless every listing saw every device and every search
  * found the device it looked for.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 

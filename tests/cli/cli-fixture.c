@@ -1,4 +1,8 @@
-/* cli-fixture.c: what the latchkey-cli test programs share (see cli-fixture.h). */
+/* cli-fixture.c: what the latchkey-cli test programs share (see cli-fixture.h).
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include "cli-fixture.h"

@@ -3,7 +3,11 @@
  *
  * The tests are split by theme: test-cli.c (search, show, settings, exit codes, ids, JSON),
  * test-cli-accounts.c (the demo tenant, sign-in, accounts), test-cli-actions.c (reset, status,
- * the journal) and test-cli-unlock.c (LAPS, BitLocker, FileVault, rotation). */
+ * the journal) and test-cli-unlock.c (LAPS, BitLocker, FileVault, rotation).
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <string.h>

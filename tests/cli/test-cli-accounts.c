@@ -1,4 +1,8 @@
-/* test-cli-accounts.c: latchkey-cli's demo tenant, sign-in and accounts. */
+/* test-cli-accounts.c: latchkey-cli's demo tenant, sign-in and accounts.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <libsoup/soup.h>

@@ -1,5 +1,9 @@
 /* test-cli-actions.c: latchkey-cli's passcode actions — reset, status — and the journal that
- * keeps them honest (outcome unknown, 403s, SIGKILL at every point). */
+ * keeps them honest (outcome unknown, 403s, SIGKILL at every point).
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <signal.h>

@@ -1,6 +1,10 @@
 /* test-cli-streaming.c: latchkey-cli's search output, written device by device, is byte for byte
  * the document the json-glib tree and the cell-by-cell table made before (issue 18). The old
- * way is kept here as the reference, fed the same devices through the same client. */
+ * way is kept here as the reference, fed the same devices through the same client.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

@@ -1,5 +1,9 @@
 /* test-cli-unlock.c: latchkey-cli's unlock options — LAPS, BitLocker, FileVault — revealed and
- * rotated against the sandbox. */
+ * rotated against the sandbox.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 

@@ -1,5 +1,9 @@
 /* test-cli.c: latchkey-cli as a script would use it, against a sandbox over loopback HTTP:
- * search, show, settings, exit codes, device ids and JSON output. */
+ * search, show, settings, exit codes, device ids and JSON output.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 

@@ -1,4 +1,8 @@
-/* test-action-result.c: deviceActionResults entries, their states, and the passcode they hold. */
+/* test-action-result.c: deviceActionResults entries, their states, and the passcode they hold.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

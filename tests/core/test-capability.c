@@ -1,4 +1,8 @@
-/* test-capability.c: every row of the capability table, and the edge cases around it. */
+/* test-capability.c: every row of the capability table, and the edge cases around it.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 #include "../lk-test-common.h"
 

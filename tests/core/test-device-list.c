@@ -1,5 +1,9 @@
 /* test-device-list.c: the window's list model: pages appended, the ranked list taking their
- * place in one change, and references kept right throughout. */
+ * place in one change, and references kept right throughout.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include "lk-device-list.h"

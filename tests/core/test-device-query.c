@@ -1,4 +1,8 @@
-/* test-device-query.c: classification, $filter plans, escaping, and client-side ranking. */
+/* test-device-query.c: classification, $filter plans, escaping, and client-side ranking.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include "lk-device-query.h"

@@ -1,4 +1,8 @@
-/* test-device.c: LkDevice from Graph JSON (v1.0 and beta shapes), including the bad kinds. */
+/* test-device.c: LkDevice from Graph JSON (v1.0 and beta shapes), including the bad kinds.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

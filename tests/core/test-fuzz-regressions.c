@@ -1,6 +1,10 @@
 /* test-fuzz-regressions.c: inputs the libFuzzer harnesses (tests/fuzz) found, kept as plain
  * unit tests so the normal and sanitizer suites guard them too (the fuzz corpus has the same
- * inputs under tests/fuzz/corpus/). G_DEBUG=fatal-warnings makes any critical a failure. */
+ * inputs under tests/fuzz/corpus/). G_DEBUG=fatal-warnings makes any critical a failure.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include "lk-account-private.h"

@@ -1,4 +1,8 @@
-/* test-graph-error.c: Intune's real 403 bodies tell their reasons apart. */
+/* test-graph-error.c: Intune's real 403 bodies tell their reasons apart.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

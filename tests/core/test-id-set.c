@@ -1,4 +1,8 @@
-/* test-id-set.c: the listing's duplicate check. */
+/* test-id-set.c: the listing's duplicate check.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include "lk-id-set.h"

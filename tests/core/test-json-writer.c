@@ -1,5 +1,9 @@
 /* test-json-writer.c: LkJsonWriter writes the bytes json-glib's generator and
- * lk_text_json_inert() wrote together, and a device the members lk_device_to_json() makes. */
+ * lk_text_json_inert() wrote together, and a device the members lk_device_to_json() makes.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

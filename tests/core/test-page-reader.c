@@ -1,4 +1,8 @@
-/* test-page-reader.c: the streaming page reader against the JSON Graph sends, and worse. */
+/* test-page-reader.c: the streaming page reader against the JSON Graph sends, and worse.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

@@ -1,4 +1,8 @@
-/* test-unlock-options.c: the unlock options table, and Microsoft's example bodies parsed. */
+/* test-unlock-options.c: the unlock options table, and Microsoft's example bodies parsed.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 #include "../lk-test-common.h"
 

@@ -1,5 +1,9 @@
 /* test-untrusted-text.c: the capped JSON reader (lk_json_parse*) and the terminal sanitiser
- * (lk_text_inert, lk_text_json_inert), on the hostile inputs the hostile table sends whole. */
+ * (lk_text_inert, lk_text_json_inert), on the hostile inputs the hostile table sends whole.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

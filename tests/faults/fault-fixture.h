@@ -1,6 +1,10 @@
 /* fault-fixture.h: what the fault matrix and the load test share: a sandbox, a real account
  * signed in to it (session-only: its refresh token lives in memory), a Graph client that gets
- * its tokens from that account, and a history file for the tracker. */
+ * its tokens from that account, and a history file for the tracker.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include "../lk-test-common.h"

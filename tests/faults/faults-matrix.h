@@ -1,6 +1,10 @@
 /* faults-matrix.h: the fault matrix's rows and what runs them, shared by its files:
  * test-faults.c (the helpers, a row's run, main), faults-rows.c (the table), faults-run.c (a
- * search, sign-in, reset, keyring or unlock row) and faults-window.c (the window-closed rows). */
+ * search, sign-in, reset, keyring or unlock row) and faults-window.c (the window-closed rows).
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <adwaita.h>

@@ -1,4 +1,8 @@
-/* faults-rows.c: the fault matrix, a row per fault and operation (see test-faults.c). */
+/* faults-rows.c: the fault matrix, a row per fault and operation (see test-faults.c).
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include "faults-matrix.h"

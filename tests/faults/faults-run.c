@@ -1,4 +1,8 @@
-/* faults-run.c: how the fault matrix runs a search, sign-in, reset, keyring or unlock row. */
+/* faults-run.c: how the fault matrix runs a search, sign-in, reset, keyring or unlock row.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include "faults-matrix.h"

@@ -1,5 +1,9 @@
 /* faults-window.c: the fault matrix's window-closed rows: the window (or wizard) that started a
- * request is closed while it runs (needs a display: meson test faults-ui). */
+ * request is closed while it runs (needs a display: meson test faults-ui).
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include "faults-matrix.h"

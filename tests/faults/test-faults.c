@@ -8,6 +8,9 @@
  *
  * The keyring-absent row runs in a child process whose session bus leads nowhere. The window-closed rows need a display:
  * they run in a second process (meson test 'faults-ui', LK_FAULTS_UI=1) under Xvfb.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 

@@ -9,6 +9,9 @@
  * requests the sandbox saw (nothing followed that must not be, nothing sent twice). Every
  * plain-text output of every row is checked to be terminal-safe. The window's rows (markup)
  * are in tests/ui/test-hostile-window.c.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 

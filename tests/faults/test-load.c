@@ -2,7 +2,11 @@
  * the sandbox enforcing Intune's per-app limits, with the client's own limiter set to the same
  * numbers. Nothing may fail, the sandbox may never have to answer 429, every reset is POSTed
  * exactly once, and what arrives in any window stays within the limit. Time is scaled: the
- * window is shorter than Intune's 20 s. */
+ * window is shorter than Intune's 20 s.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include "lk-graph-client.h"

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 The Latchkey authors
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The Flatpak manifests parse, match the build's app id and command, and ask for nothing beyond
 least privilege: network, ipc, wayland, fallback-x11, dri. No org.freedesktop.secrets talk-name
 (libsecret uses the Secret portal inside the sandbox) and no filesystem access (the CSV export

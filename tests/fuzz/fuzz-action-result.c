@@ -1,6 +1,10 @@
 /* fuzz-action-result.c: a managedDevice's deviceActionResults as Graph sends them (the beta
  * entity, a bare array, or a single result object). The resetPasscode entry may carry a
- * passcode: it is read and wiped like the app does. */
+ * passcode: it is read and wiped like the app does.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include "fuzz-common.h"

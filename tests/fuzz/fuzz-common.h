@@ -1,5 +1,9 @@
 /* fuzz-common.h: what every harness shares. Header-only (static functions) so each harness
- * stays one C file plus this. */
+ * stays one C file plus this.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <stddef.h>

@@ -3,7 +3,11 @@
  *
  * Two parsers read these bytes: lk_page_reader_parse(), the hand-written scanner the listing
  * uses, and json-glib + lk_device_new_from_json() for single entities. Both run on every
- * input; every device that comes out is read back, serialized, scored and sorted. */
+ * input; every device that comes out is read back, serialized, scored and sorted.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include "fuzz-common.h"

@@ -1,6 +1,10 @@
 /* fuzz-device-query.c: what the admin types (or pastes) into the search box becomes OData
  * $filter text sent to Graph. The invariant that matters: every quote in a filter is part of a
- * properly escaped literal, so the typed text can never close a literal and add clauses. */
+ * properly escaped literal, so the typed text can never close a literal and add clauses.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include "fuzz-common.h"

@@ -4,7 +4,11 @@
  *
  * Input layout: 2 bytes of status (big-endian, folded into 100–599), then the body; the
  * request-id header is the body up to its first NUL when it has one (made valid UTF-8, as
- * libsoup does). */
+ * libsoup does).
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include "fuzz-common.h"

@@ -4,7 +4,11 @@
  *
  * Beyond not crashing: whatever the reader accepts is never nested deeper than
  * LK_JSON_MAX_DEPTH (json-glib recurses per level: the cap is what keeps a worker thread's
- * stack safe), and what it refuses is refused with an LK_JSON_ERROR. */
+ * stack safe), and what it refuses is refused with an LK_JSON_ERROR.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include "fuzz-common.h"

@@ -10,7 +10,11 @@
  * lk_auth_error_from_oauth() and lk_oidc_url_is_acceptable().
  *
  * Input layout: the first byte's low bit picks the HTTP status (even: 200, odd: 400), the rest
- * is the response body. */
+ * is the response body.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <netinet/in.h>

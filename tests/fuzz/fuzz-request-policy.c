@@ -2,7 +2,11 @@
  * header value, and an "@odata.nextLink" (or any URL) a bearer token might follow.
  *
  * Input layout: "<value or url>\n<graph root>"; without a newline the graph root is the
- * production one. The invariants checked are the ones lk-graph-client.c relies on. */
+ * production one. The invariants checked are the ones lk-graph-client.c relies on.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <math.h>

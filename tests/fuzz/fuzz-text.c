@@ -3,7 +3,11 @@
  * line by line through the capped reader (anyone with the user's rights may edit it).
  *
  * Beyond not crashing: the output is valid UTF-8 with no control, DEL, C1 or bidi control
- * character a terminal would obey, and the JSON form parses back to the exact same strings. */
+ * character a terminal would obey, and the JSON form parses back to the exact same strings.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <glib/gstdio.h>

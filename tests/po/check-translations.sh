@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-FileCopyrightText: 2026 The Latchkey authors
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Fails when a source file with translatable strings is missing from po/POTFILES.in, when the
 # template has strings that po/it.po lacks, or when it.po has untranslated or fuzzy entries.
 set -eu

@@ -1,4 +1,8 @@
-/* sandbox-fixture.c: what the sandbox test programs share (see sandbox-fixture.h). */
+/* sandbox-fixture.c: what the sandbox test programs share (see sandbox-fixture.h).
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

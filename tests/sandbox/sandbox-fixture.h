@@ -3,7 +3,11 @@
  *
  * The tests are split by theme: test-sandbox.c (Graph: paging, filters, $select, devices,
  * scopes, unlock routes, fixtures, the generator), test-sandbox-actions.c (device actions and
- * fault injection) and test-sandbox-identity.c (Entra ID). */
+ * fault injection) and test-sandbox-identity.c (Entra ID).
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <json-glib/json-glib.h>

@@ -1,5 +1,9 @@
 /* test-sandbox-actions.c: the sandbox's device actions (their progression and outcomes) and its
- * fault injection, over real HTTP. */
+ * fault injection, over real HTTP.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include "sandbox-fixture.h"

@@ -1,5 +1,9 @@
 /* test-sandbox-identity.c: the sandbox's Entra ID over real HTTP, as sign-in will see it:
- * discovery, PKCE, authorize errors, device code, refresh rotation, OAuth faults. */
+ * discovery, PKCE, authorize errors, device code, refresh rotation, OAuth faults.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

@@ -1,6 +1,10 @@
 /* test-sandbox.c: the sandbox over real HTTP, as the Graph client will see it: paging, filter
  * quirks, $select and versions, single devices, scopes, unlock routes, the demo fixtures and
- * the generator. */
+ * the generator.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include "sandbox-fixture.h"

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-FileCopyrightText: 2026 The Latchkey authors
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs test-secret-hygiene in a session of its own: a fresh HOME and XDG folders, its own D-Bus
 # and its own unlocked gnome-keyring, whose files land in that XDG_DATA_HOME. Everything the app,
 # the CLI and the libraries they load write during the session is then under one folder, which

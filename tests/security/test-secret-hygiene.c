@@ -10,6 +10,9 @@
  * looked for in every log line (debug included: this process's and the CLI's standard error),
  * the action history, the GSettings keyfile and every file under HOME and the XDG folders.
  * Only gnome-keyring's own folder may hold a token.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 

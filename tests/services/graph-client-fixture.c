@@ -1,4 +1,8 @@
-/* graph-client-fixture.c: what the Graph client tests share (see graph-client-fixture.h). */
+/* graph-client-fixture.c: what the Graph client tests share (see graph-client-fixture.h).
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include "graph-client-fixture.h"

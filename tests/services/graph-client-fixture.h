@@ -3,7 +3,11 @@
  * fast retries, and waiting for a result.
  *
  * The tests: test-graph-client.c (listing, actions, throttle, rate limit, request policy) and
- * test-graph-client-faults.c (the sandbox's faults against the one send path). */
+ * test-graph-client-faults.c (the sandbox's faults against the one send path).
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include "../lk-test-common.h"

@@ -1,6 +1,10 @@
 /* test-account.c: LkAccount as a token provider (session-only, no keyring needed): refresh,
  * rotation, one refresh at a time, force refresh after a 401, invalid_grant; and the
- * manager's sign-in paths. */
+ * manager's sign-in paths.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include "lk-account-manager-private.h"

@@ -1,4 +1,8 @@
-/* test-action-history.c: the journal of passcode actions — append, read back, CSV, damage. */
+/* test-action-history.c: the journal of passcode actions — append, read back, CSV, damage.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

@@ -1,4 +1,8 @@
-/* test-action-tracker.c: one passcode action followed to its end, against the sandbox. */
+/* test-action-tracker.c: one passcode action followed to its end, against the sandbox.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include "../lk-test-common.h"

@@ -1,5 +1,9 @@
 /* test-graph-client-faults.c: the Graph send path against the sandbox's faults — Retry-After,
- * backoff, server errors, drops, bad bodies, expired tokens, foreign links, the body cap, 403s. */
+ * backoff, server errors, drops, bad bodies, expired tokens, foreign links, the body cap, 403s.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

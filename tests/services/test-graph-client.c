@@ -1,5 +1,9 @@
 /* test-graph-client.c: the Graph send path against the sandbox, over real loopback HTTP: the
- * listing, actions, the shared throttle and rate limiter, and the pure request policy. */
+ * listing, actions, the shared throttle and rate limiter, and the pure request policy.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

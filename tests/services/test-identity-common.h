@@ -1,4 +1,8 @@
-/* test-identity-common.h: shared helpers of the sign-in tests (sandbox, fake browser, loop). */
+/* test-identity-common.h: shared helpers of the sign-in tests (sandbox, fake browser, loop).
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <string.h>

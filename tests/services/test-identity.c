@@ -1,4 +1,8 @@
-/* test-identity.c: browser (PKCE) and device code sign-in against the sandbox, over HTTP. */
+/* test-identity.c: browser (PKCE) and device code sign-in against the sandbox, over HTTP.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include "lk-browser-flow.h"

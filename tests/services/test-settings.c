@@ -1,5 +1,9 @@
 /* test-settings.c: the one reading of the sign-in settings (lk_settings_get_sign_in_config)
- * and of the API version, which the CLI, the sign-in dialog and the application share. */
+ * and of the API version, which the CLI, the sign-in dialog and the application share.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

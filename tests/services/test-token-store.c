@@ -3,7 +3,11 @@
  * reaches the log or a file.
  *
  * Without org.freedesktop.secrets on the bus the keyring tests skip, unless
- * LK_TEST_REQUIRE_KEYRING=1, then they fail. */
+ * LK_TEST_REQUIRE_KEYRING=1, then they fail.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <glib/gstdio.h>

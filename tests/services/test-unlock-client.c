@@ -1,5 +1,9 @@
 /* test-unlock-client.c: LAPS, BitLocker, FileVault and the macOS admin account, read and rotated
- * through the real Graph client against the sandbox over loopback HTTP. */
+ * through the real Graph client against the sandbox over loopback HTTP.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

@@ -14,6 +14,9 @@
  *
  * RULE opens the device page of the first result whose capability row is RULE.
  * Run under Xvfb by build-aux/screenshots.sh; not a test.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 

@@ -1,6 +1,10 @@
 /* test-accounts.c: the real application's accounts against the sandbox — Sign In Again after a
  * revoked sign-in, the account menu, and signing out of one of several accounts. Runs in a
- * keyring of its own (tests/run-private-keyring.sh), under Xvfb. */
+ * keyring of its own (tests/run-private-keyring.sh), under Xvfb.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

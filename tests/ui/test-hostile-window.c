@@ -5,6 +5,9 @@
  * once the wizard is closed) and the no-results page show them as typed, and a silent Graph
  * shows the wait in the search's progress line. Invalid markup would log a Gtk-WARNING, which
  * G_DEBUG=fatal-warnings turns into a failure. The CLI rows are in tests/faults/test-hostile.c.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 

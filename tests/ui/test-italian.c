@@ -1,4 +1,8 @@
-/* test-italian.c: the window and the wizard in Italian (LANGUAGE=it), as Italian teams see them. */
+/* test-italian.c: the window and the wizard in Italian (LANGUAGE=it), as Italian teams see them.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include "../lk-test-widgets.h"

@@ -1,4 +1,8 @@
-/* test-preferences.c: the Preferences window under Xvfb, bound to the settings both ways. */
+/* test-preferences.c: the Preferences window under Xvfb, bound to the settings both ways.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <adwaita.h>

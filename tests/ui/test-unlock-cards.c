@@ -1,6 +1,10 @@
 /* test-unlock-cards.c: the device page's unlock cards in the real window under Xvfb, against the
  * sandbox over loopback HTTP: nothing read before Show, hidden until revealed, the clipboard
- * cleared, the BitLocker audit notice, rotation with the typed name, the journal. */
+ * cleared, the BitLocker audit notice, rotation with the typed name, the journal.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include "../lk-test-widgets.h"

@@ -1,5 +1,9 @@
 /* test-window-device-page.c: the window's device page: its action, what the journal and
- * Intune say of the last one, and the values support asks for. */
+ * Intune say of the last one, and the values support asks for.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <stdio.h>

@@ -1,4 +1,8 @@
-/* test-window-fixture.c: the real window on a demo sandbox, and helpers the window tests share. */
+/* test-window-fixture.c: the real window on a demo sandbox, and helpers the window tests share.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <stdio.h>

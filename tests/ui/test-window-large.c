@@ -1,7 +1,11 @@
 /* test-window-large.c: the real window with a generated tenant of 25 000 devices (more than the
  * device list classifies on the main thread, and than it changes in one step): the ranked
  * order it shows and what the platform and ownership toggles leave are exactly those of the
- * devices sorted afresh, before and after a new search. Not timed: lk-bench times this. */
+ * devices sorted afresh, before and after a new search. Not timed: lk-bench times this.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include "../lk-test-widgets.h"

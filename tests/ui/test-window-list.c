@@ -1,5 +1,9 @@
 /* test-window-list.c: the window's results list: badges, filters, selection, keyboard and
- * what a screen reader hears. */
+ * what a screen reader hears.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <stdio.h>

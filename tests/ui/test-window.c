@@ -1,5 +1,9 @@
 /* test-window.c: the real window under Xvfb, searching the sandbox over loopback HTTP: the
- * search and its states. Every window test is registered here, in one order. */
+ * search and its states. Every window test is registered here, in one order.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <stdio.h>

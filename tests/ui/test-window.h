@@ -1,6 +1,10 @@
 /* test-window.h: what the window's test files share — the fixture (the real window, a demo
  * sandbox over loopback HTTP) and its helpers in test-window-fixture.c — and the tests that
- * test-window.c registers, in one order, from the files of each theme. */
+ * test-window.c registers, in one order, from the files of each theme.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
 
 #include <adwaita.h>

@@ -1,4 +1,8 @@
-/* test-wizard.c: the reset/remove wizard under Xvfb, against the sandbox. */
+/* test-wizard.c: the reset/remove wizard under Xvfb, against the sandbox.
+ *
+ * SPDX-FileCopyrightText: 2026 The Latchkey authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <string.h>

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Latchkey authors
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The peer: @microsoft/microsoft-graph-client with its PageIterator, listing every device from
 // the same sandbox Latchkey reads, with the same $select and $top. Prints one JSON line.
 //   LK_BENCH_TOKEN=… node list-devices.mjs GRAPH_URL [OUT]
