@@ -94,12 +94,14 @@ journal (Cli            *cli,
          const char     *client_request_id)
 {
   g_autoptr(LkActionHistory) history = lk_action_history_new (NULL);
+  g_autoptr(LkHistoryEntry) entry = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!lk_unlock_journal (history, device, cli->account != NULL ? lk_account_get_username (cli->account) : NULL,
-                          cli->account != NULL ? lk_account_get_tenant_id (cli->account) : NULL,
-                          action, outcome, detail != NULL ? detail : cli->reason, request_id,
-                          client_request_id, &error))
+  entry = lk_unlock_journal_entry_new (device, cli->account != NULL ? lk_account_get_username (cli->account) : NULL,
+                                       cli->account != NULL ? lk_account_get_tenant_id (cli->account) : NULL,
+                                       action, outcome, detail != NULL ? detail : cli->reason, request_id,
+                                       client_request_id);
+  if (!lk_action_history_append (history, entry, &error))
     g_printerr (_("Could not write the history: %s\n"), error->message);
 }
 

@@ -117,24 +117,6 @@ lk_unlock_journal_entry_new (LkDevice   *device,
   return entry;
 }
 
-gboolean
-lk_unlock_journal (LkActionHistory  *history,
-                   LkDevice         *device,
-                   const char       *admin,
-                   const char       *tenant,
-                   const char       *action,
-                   const char       *outcome,
-                   const char       *detail,
-                   const char       *request_id,
-                   const char       *client_request_id,
-                   GError          **error)
-{
-  g_autoptr(LkHistoryEntry) entry = lk_unlock_journal_entry_new (device, admin, tenant, action, outcome, detail,
-                                                                  request_id, client_request_id);
-
-  return lk_action_history_append (history, entry, error);
-}
-
 static gboolean
 return_if_invalid (GTask      *task,
                    const char *id)

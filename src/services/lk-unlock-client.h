@@ -62,8 +62,10 @@ LkUnlockSecret *lk_unlock_client_reveal_finish         (LkUnlockClient      *sel
 /* The history's name of a reveal of @kind ("revealLocalAdminPassword"…); a rotation is
  * journaled under lk_unlock_kind_rotate_action(). */
 const char     *lk_unlock_kind_reveal_action           (LkUnlockKind         kind);
-/* The journal line of a reveal or rotation, not yet written (a rotation's intent is written
- * with lk_action_history_append_intent_async()). */
+/* The journal line of a reveal or rotation — who, tenant, device, which secret kind, outcome,
+ * request ids; never the secret. @detail: the admin's reason or an error message. Not yet
+ * written: lk_action_history_append() writes it (a rotation's intent,
+ * lk_action_history_append_intent_async()). */
 LkHistoryEntry *lk_unlock_journal_entry_new            (LkDevice            *device,
                                                         const char          *admin,
                                                         const char          *tenant,
@@ -72,18 +74,6 @@ LkHistoryEntry *lk_unlock_journal_entry_new            (LkDevice            *dev
                                                         const char          *detail,
                                                         const char          *request_id,
                                                         const char          *client_request_id);
-/* Appends one journal line of a reveal or rotation — who, tenant, device, which secret kind,
- * outcome, request ids; never the secret. @detail: the admin's reason or an error message. */
-gboolean        lk_unlock_journal                      (LkActionHistory     *history,
-                                                        LkDevice            *device,
-                                                        const char          *admin,
-                                                        const char          *tenant,
-                                                        const char          *action,
-                                                        const char          *outcome,
-                                                        const char          *detail,
-                                                        const char          *request_id,
-                                                        const char          *client_request_id,
-                                                        GError             **error);
 
 /* The Intune action that rotates @kind's secret. */
 LkDeviceAction  lk_unlock_kind_device_action           (LkUnlockKind         kind);

@@ -395,16 +395,19 @@ test_journal_not_a_passcode_action (Fixture       *fixture,
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GError) error = NULL;
   g_autoptr(LkDevice) device = NULL;
+  g_autoptr(LkHistoryEntry) rotation = NULL;
+  g_autoptr(LkHistoryEntry) reveal = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
 
   g_assert_true (json_parser_load_from_data (parser, "{\"id\":\"" MAC_ADE "\",\"deviceName\":\"Mac\"}", -1, NULL));
   device = lk_device_new_from_json (json_node_get_object (json_parser_get_root (parser)), &error);
   g_assert_no_error (error);
-  g_assert_true (lk_unlock_journal (history, device, "admin@contoso", "tenant", "rotateFileVaultKey", "sent",
-                                    "INC-1", NULL, "0f9e6c1a-2b3d-4e5f-8a9b-0c1d2e3f4a5b", &error));
-  g_assert_true (lk_unlock_journal (history, device, "admin@contoso", "tenant",
-                                    lk_unlock_kind_reveal_action (LK_UNLOCK_FILEVAULT), "revealed",
-                                    NULL, "r", "c", &error));
+  rotation = lk_unlock_journal_entry_new (device, "admin@contoso", "tenant", "rotateFileVaultKey", "sent",
+                                          "INC-1", NULL, "0f9e6c1a-2b3d-4e5f-8a9b-0c1d2e3f4a5b");
+  reveal = lk_unlock_journal_entry_new (device, "admin@contoso", "tenant",
+                                        lk_unlock_kind_reveal_action (LK_UNLOCK_FILEVAULT), "revealed", NULL, "r", "c");
+  g_assert_true (lk_action_history_append (history, rotation, &error));
+  g_assert_true (lk_action_history_append (history, reveal, &error));
   entries = lk_action_history_load (history, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (entries->len, ==, 2);
