@@ -126,8 +126,11 @@ send_and_follow (Cli          *cli,
   if (state == LK_TRACKER_ERROR
       && lk_graph_error_get_forbidden_reason (lk_action_tracker_get_error (tracker)) == LK_FORBIDDEN_MULTI_ADMIN_APPROVAL)
     {
-      /* Not an error: the request waits for a second administrator. */
-      g_printerr ("%s\n", lk_action_tracker_get_error (tracker)->message);
+      /* Not an error: the request waits for a second administrator. Its message may carry
+       * Graph's own words: inert on the terminal like every other server text. */
+      g_autofree char *message = lk_text_inert (lk_action_tracker_get_error (tracker)->message);
+
+      g_printerr ("%s\n", message);
       return EXIT_AWAITING_APPROVAL;
     }
   if (state == LK_TRACKER_ERROR)

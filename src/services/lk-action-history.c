@@ -229,8 +229,9 @@ append_not_sent (LkActionHistory      *self,
   outcome->client_request_id = g_strdup (intent->client_request_id);
   outcome->outcome = g_strdup ("error");
   outcome->detail = g_strdup (_("Not sent: the action was abandoned before its request left"));
-  /* Not fatal: an intent alone reads as "outcome unknown", which holds a second send back. */
-  if (!lk_action_history_append (self, outcome, &error))
+  /* Not fatal, and so not synced: an intent alone reads as "outcome unknown", which holds a
+   * second send back. (lk_action_history_withdraw_intent() calls this on the main thread.) */
+  if (!lk_action_history_append_outcome (self, outcome, &error))
     g_debug ("History: could not close an intent that was not sent: %s", error->message);
 }
 
