@@ -146,7 +146,7 @@ set_state (LkActionTracker *self,
            LkTrackerState   state)
 {
   /* A "finished" handler may drop the last outside reference (the application's registry). */
-  g_autoptr(LkActionTracker) keep = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr(LkActionTracker) keep = g_object_ref (self);
 
   if (self->state == state)
     return;

@@ -450,7 +450,7 @@ static void
 browser_opened (LkBrowserFlow *self,
                 const GError  *error)
 {
-  g_autoptr(LkBrowserFlow) keep = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr(LkBrowserFlow) keep = g_object_ref (self);
 
   if (self->task == NULL || self->redirected)
     return;

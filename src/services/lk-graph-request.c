@@ -468,7 +468,7 @@ request_transport_error (GTask  *task,
 {
   Request *req = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
-  g_autoptr(GError) owned = error;
+  G_GNUC_UNUSED g_autoptr(GError) owned = error;
 
   g_debug ("Graph: %s transport error: %s", req->method, error->message);
 
