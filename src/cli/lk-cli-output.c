@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "lk-device-labels.h"
+#include "lk-cli-chunks.h"
 #include "lk-cli-output.h"
 #include "lk-json-writer.h"
 #include "lk-text.h"
@@ -60,42 +61,6 @@ user_text (LkDevice *device)
   if (lk_device_get_user_principal_name (device) != NULL)
     return lk_device_get_user_principal_name (device);
   return or_dash (lk_device_get_user_display_name (device));
-}
-
-/* --- buffered standard output -------------------------------------------------------------- */
-
-/* Big listings go out in chunks of this size: not a write() per cell, not one giant string. */
-#define OUT_CHUNK (64 * 1024)
-
-/* Writes @out to stdout and empties it. g_print() would flush stdout every call; this keeps its
- * conversion to a non-UTF-8 console charset, so the bytes are the same as it wrote. @out must
- * end on a character boundary. */
-static void
-out_flush (GString *out)
-{
-  const char *charset;
-
-  if (out->len == 0)
-    return;
-  if (g_get_console_charset (&charset))
-    fwrite (out->str, 1, out->len, stdout);
-  else
-    g_print ("%s", out->str);
-  g_string_truncate (out, 0);
-}
-
-static void
-out_maybe_flush (GString *out)
-{
-  if (out->len >= OUT_CHUNK)
-    out_flush (out);
-}
-
-static void
-out_finish (GString *out)
-{
-  out_flush (out);
-  fflush (stdout);
 }
 
 /* --- the table ------------------------------------------------------------------------------- */
@@ -193,45 +158,85 @@ widen (glong     *widths,
     widths[c] = MAX (widths[c], text_width (row->text[c]));
 }
 
-/* Two passes over the devices: the widths need every row, and keeping a million rows' strings
- * would cost far more than making them twice. Only each row's label (an interned pointer) is
- * kept between the passes, so each device is classified once. */
+typedef struct
+{
+  GPtrArray   *devices;
+  const char **labels;         /* each device's, written by its chunk's measure_chunk() */
+  glong       *chunk_widths;   /* N_COLUMNS for each chunk, written by that chunk */
+  glong        widths[N_COLUMNS];
+} Table;
+
+static void
+measure_chunk (guint    chunk,
+               guint    start,
+               guint    end,
+               GString *out,
+               gpointer user_data)
+{
+  Table *table = user_data;
+  glong *widths = table->chunk_widths + (gsize) chunk * N_COLUMNS;
+
+  for (guint i = start; i < end; i++)
+    {
+      Row row = { { NULL } };
+
+      row_fill (&row, g_ptr_array_index (table->devices, i), NULL);
+      table->labels[i] = row.text[3];
+      widen (widths, &row);
+      row_clear (&row);
+    }
+}
+
+static void
+format_table_chunk (guint    chunk,
+                    guint    start,
+                    guint    end,
+                    GString *out,
+                    gpointer user_data)
+{
+  Table *table = user_data;
+
+  for (guint i = start; i < end; i++)
+    {
+      Row row = { { NULL } };
+
+      row_fill (&row, g_ptr_array_index (table->devices, i), table->labels[i]);
+      append_row (out, &row, table->widths);
+      row_clear (&row);
+    }
+}
+
+/* Two passes over the devices, each in chunks on several threads: the widths need every row,
+ * and keeping a million rows' strings would cost far more than making them twice. Only each
+ * row's label (an interned pointer) is kept between the passes, so each device is classified
+ * once. */
 void
 lk_cli_print_devices_table (GPtrArray *devices)
 {
   Row header = { { C_("column", "NAME"), C_("column", "USER"), C_("column", "PLATFORM"),
                    C_("column", "PASSCODE ACTION"), C_("column", "ID") }, { NULL } };
   g_autofree const char **labels = NULL;
+  g_autofree glong *chunk_widths = NULL;
   g_autoptr(GString) out = NULL;
-  glong widths[N_COLUMNS] = { 0 };
+  guint n_chunks = lk_cli_chunk_count (devices->len);
+  Table table = { devices };
 
   if (devices->len == 0)
     return;
 
-  labels = g_new (const char *, devices->len);
-  widen (widths, &header);
-  for (guint i = 0; i < devices->len; i++)
-    {
-      Row row = { { NULL } };
+  table.labels = labels = g_new (const char *, devices->len);
+  table.chunk_widths = chunk_widths = g_new0 (glong, (gsize) n_chunks * N_COLUMNS);
+  lk_cli_write_chunked (devices->len, measure_chunk, &table);
+  widen (table.widths, &header);
+  for (guint i = 0; i < n_chunks; i++)
+    for (guint c = 0; c < N_COLUMNS; c++)
+      table.widths[c] = MAX (table.widths[c], chunk_widths[(gsize) i * N_COLUMNS + c]);
 
-      row_fill (&row, g_ptr_array_index (devices, i), NULL);
-      labels[i] = row.text[3];
-      widen (widths, &row);
-      row_clear (&row);
-    }
-
-  out = g_string_sized_new (OUT_CHUNK + 4096);
-  append_row (out, &header, widths);
-  for (guint i = 0; i < devices->len; i++)
-    {
-      Row row = { { NULL } };
-
-      row_fill (&row, g_ptr_array_index (devices, i), labels[i]);
-      append_row (out, &row, widths);
-      row_clear (&row);
-      out_maybe_flush (out);
-    }
-  out_finish (out);
+  out = g_string_new (NULL);
+  append_row (out, &header, table.widths);
+  lk_cli_out_flush (out);
+  lk_cli_write_chunked (devices->len, format_table_chunk, &table);
+  lk_cli_out_finish (out);
 }
 
 /* --- JSON ------------------------------------------------------------------------------------ */
@@ -339,32 +344,45 @@ write_device (LkJsonWriter    *writer,
   lk_json_writer_end_object (writer);
 }
 
-/* Written device by device, in the ranked order, into chunks of OUT_CHUNK. */
-void
-lk_cli_print_devices_json (GPtrArray *devices)
+static void
+format_json_chunk (guint    chunk,
+                   guint    start,
+                   guint    end,
+                   GString *out,
+                   gpointer user_data)
 {
-  g_autoptr(GString) out = g_string_sized_new (OUT_CHUNK + 8192);
+  GPtrArray *devices = user_data;
   LkJsonWriter writer;
   CapabilityCache cache;
 
   capability_cache_init (&cache);
+  lk_json_writer_init_in_array (&writer, out, TRUE, start);
+  for (guint i = start; i < end; i++)
+    write_device (&writer, g_ptr_array_index (devices, i), &cache);
+  capability_cache_clear (&cache);
+}
+
+/* Written device by device, in the ranked order, in chunks formatted on several threads. */
+void
+lk_cli_print_devices_json (GPtrArray *devices)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  LkJsonWriter writer;
+
   lk_json_writer_init (&writer, out, TRUE);
   lk_json_writer_begin_array (&writer);
-  for (guint i = 0; i < devices->len; i++)
-    {
-      write_device (&writer, g_ptr_array_index (devices, i), &cache);
-      out_maybe_flush (out);
-    }
+  lk_cli_out_flush (out);
+  lk_cli_write_chunked (devices->len, format_json_chunk, devices);
+  lk_json_writer_init_in_array (&writer, out, TRUE, devices->len);
   lk_json_writer_end_array (&writer);
-  capability_cache_clear (&cache);
   g_string_append_c (out, '\n');
-  out_finish (out);
+  lk_cli_out_finish (out);
 }
 
 void
 lk_cli_print_devices_jsonl (GPtrArray *devices)
 {
-  g_autoptr(GString) out = g_string_sized_new (OUT_CHUNK + 8192);
+  g_autoptr(GString) out = g_string_new (NULL);
   CapabilityCache cache;
 
   capability_cache_init (&cache);
@@ -375,10 +393,10 @@ lk_cli_print_devices_jsonl (GPtrArray *devices)
       lk_json_writer_init (&writer, out, FALSE);
       write_device (&writer, g_ptr_array_index (devices, i), &cache);
       g_string_append_c (out, '\n');
-      out_maybe_flush (out);
+      lk_cli_out_maybe_flush (out);
     }
   capability_cache_clear (&cache);
-  out_finish (out);
+  lk_cli_out_finish (out);
 }
 
 void
@@ -393,7 +411,7 @@ lk_cli_print_device_json (LkDevice *device)
   write_device (&writer, device, &cache);
   capability_cache_clear (&cache);
   g_string_append_c (out, '\n');
-  out_finish (out);
+  lk_cli_out_finish (out);
 }
 
 /* What json-glib's generator writes, made safe for a terminal (see lk_text_json_inert()). */
@@ -669,7 +687,7 @@ lk_cli_print_accounts_json (GPtrArray *accounts,
     }
   lk_json_writer_end_array (&writer);
   g_string_append_c (out, '\n');
-  out_finish (out);
+  lk_cli_out_finish (out);
 }
 
 void
