@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
@@ -200,10 +201,32 @@ format_table_chunk (guint    chunk,
     {
       Row row = { { NULL } };
 
-      row_fill (&row, g_ptr_array_index (table->devices, i), table->labels[i]);
+      row_fill (&row, g_ptr_array_index (table->devices, i), table->labels != NULL ? table->labels[i] : NULL);
       append_row (out, &row, table->widths);
       row_clear (&row);
     }
+}
+
+static void
+header_fill (Row *header)
+{
+  *header = (Row) { { C_("column", "NAME"), C_("column", "USER"), C_("column", "PLATFORM"),
+                      C_("column", "PASSCODE ACTION"), C_("column", "ID") }, { NULL } };
+}
+
+/* The second pass, in chunks on several threads; @table's labels may be NULL (each row is then
+ * classified here). */
+static void
+print_rows (Table *table)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  Row header;
+
+  header_fill (&header);
+  append_row (out, &header, table->widths);
+  lk_cli_out_flush (out);
+  lk_cli_write_chunked (table->devices->len, format_table_chunk, table);
+  lk_cli_out_finish (out);
 }
 
 /* Two passes over the devices, each in chunks on several threads: the widths need every row,
@@ -213,13 +236,11 @@ format_table_chunk (guint    chunk,
 void
 lk_cli_print_devices_table (GPtrArray *devices)
 {
-  Row header = { { C_("column", "NAME"), C_("column", "USER"), C_("column", "PLATFORM"),
-                   C_("column", "PASSCODE ACTION"), C_("column", "ID") }, { NULL } };
   g_autofree const char **labels = NULL;
   g_autofree glong *chunk_widths = NULL;
-  g_autoptr(GString) out = NULL;
   guint n_chunks = lk_cli_chunk_count (devices->len);
   Table table = { devices };
+  Row header;
 
   if (devices->len == 0)
     return;
@@ -227,16 +248,89 @@ lk_cli_print_devices_table (GPtrArray *devices)
   table.labels = labels = g_new (const char *, devices->len);
   table.chunk_widths = chunk_widths = g_new0 (glong, (gsize) n_chunks * N_COLUMNS);
   lk_cli_write_chunked (devices->len, measure_chunk, &table);
+  header_fill (&header);
   widen (table.widths, &header);
   for (guint i = 0; i < n_chunks; i++)
     for (guint c = 0; c < N_COLUMNS; c++)
       table.widths[c] = MAX (table.widths[c], chunk_widths[(gsize) i * N_COLUMNS + c]);
+  print_rows (&table);
+}
 
-  out = g_string_new (NULL);
-  append_row (out, &header, table.widths);
-  lk_cli_out_flush (out);
-  lk_cli_write_chunked (devices->len, format_table_chunk, &table);
-  lk_cli_out_finish (out);
+/* The first pass while the listing runs: the widths do not depend on the order, and the pages
+ * are measured on a thread of their own as they arrive, while the CLI mostly waits for the
+ * next one. Only the rows are left for when the devices are ranked (each device is then
+ * classified a second time: cheaper than keeping its label until its place is known). */
+struct _LkCliTableMeasure
+{
+  GThreadPool *pool;                /* one thread: pages are measured one after the other */
+  glong        widths[N_COLUMNS];   /* that thread's until lk_cli_print_devices_table_measured() */
+};
+
+static void
+measure_page (gpointer data,
+              gpointer user_data)
+{
+  g_autoptr(GPtrArray) devices = data;
+  LkCliTableMeasure *measure = user_data;
+
+  for (guint i = 0; i < devices->len; i++)
+    {
+      Row row = { { NULL } };
+
+      row_fill (&row, g_ptr_array_index (devices, i), NULL);
+      widen (measure->widths, &row);
+      row_clear (&row);
+    }
+}
+
+LkCliTableMeasure *
+lk_cli_table_measure_new (void)
+{
+  LkCliTableMeasure *measure = g_new0 (LkCliTableMeasure, 1);
+
+  /* Exclusive: its thread exists from here, so a push cannot fail for want of one. */
+  measure->pool = g_thread_pool_new (measure_page, measure, 1, TRUE, NULL);
+  return measure;
+}
+
+void
+lk_cli_table_measure_add (LkCliTableMeasure *measure,
+                          GPtrArray         *devices)
+{
+  /* The devices are read-only once built: the thread may read them while the listing goes on. */
+  GPtrArray *page = g_ptr_array_copy (devices, (GCopyFunc) (void (*) (void)) g_object_ref, NULL);
+
+  g_ptr_array_set_free_func (page, g_object_unref);
+  if (measure->pool != NULL)
+    g_thread_pool_push (measure->pool, page, NULL);
+  else
+    measure_page (page, measure);
+}
+
+void
+lk_cli_table_measure_free (LkCliTableMeasure *measure)
+{
+  if (measure->pool != NULL)
+    g_thread_pool_free (measure->pool, FALSE, TRUE);
+  g_free (measure);
+}
+
+void
+lk_cli_print_devices_table_measured (GPtrArray         *devices,
+                                     LkCliTableMeasure *measure)
+{
+  Table table = { devices };
+  Row header;
+
+  /* Every page measured (the thread joined) before its widths are read. */
+  if (measure->pool != NULL)
+    g_thread_pool_free (g_steal_pointer (&measure->pool), FALSE, TRUE);
+  if (devices->len == 0)
+    return;
+  header_fill (&header);
+  memcpy (table.widths, measure->widths, sizeof table.widths);
+  widen (table.widths, &header);
+  print_rows (&table);
 }
 
 /* --- JSON ------------------------------------------------------------------------------------ */
