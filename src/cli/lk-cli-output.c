@@ -97,20 +97,47 @@ row_set (Row        *row,
     row->text[column] = row->owned[column] = lk_text_inert (text);
 }
 
-/* @label: the capability's, when the caller knows it (it costs a classification). */
+/* Labels by what decides them (LkCapabilityInputs → interned label), so that a device like one
+ * already seen is not classified. Bounded like the JSON's capabilities. */
+#define MAX_CACHED_LABELS 256
+
+static GHashTable *
+labels_new (void)
+{
+  return g_hash_table_new_full (lk_capability_inputs_hash, lk_capability_inputs_equal, g_free, NULL);
+}
+
+/* @device's capability label, interned: kept between the table's passes, it must outlive the
+ * capability. The label does not depend on the date, only on the inputs. */
+static const char *
+label_for (GHashTable *labels,
+           LkDevice   *device)
+{
+  g_autoptr(LkCapability) capability = NULL;
+  LkCapabilityInputs inputs;
+  const char *label;
+
+  (void) lk_capability_get_inputs (device, 0, &inputs);
+  label = g_hash_table_lookup (labels, &inputs);
+  if (label != NULL)
+    return label;
+  capability = lk_capability_new_for_device (device);
+  label = g_intern_string (lk_capability_get_label (capability));
+  if (g_hash_table_size (labels) < MAX_CACHED_LABELS)
+    g_hash_table_insert (labels, g_memdup2 (&inputs, sizeof inputs), (gpointer) label);
+  return label;
+}
+
+/* @label: the device's capability label (label_for()). */
 static void
 row_fill (Row        *row,
           LkDevice   *device,
           const char *label)
 {
-  g_autoptr(LkCapability) capability = label == NULL ? lk_capability_new_for_device (device) : NULL;
-
   row_set (row, 0, lk_device_get_device_name (device));
   row_set (row, 1, user_text (device));
   row->text[2] = row->owned[2] = platform_text (device);
-  row->text[3] = label != NULL ? label : lk_capability_get_label (capability);
-  /* Interned: kept between the passes, it must outlive the capability. */
-  row->text[3] = g_intern_string (row->text[3]);
+  row->text[3] = label;
   row_set (row, 4, lk_device_get_id (device));
 }
 
@@ -176,12 +203,14 @@ measure_chunk (guint    chunk,
 {
   Table *table = user_data;
   glong *widths = table->chunk_widths + (gsize) chunk * N_COLUMNS;
+  g_autoptr(GHashTable) labels = labels_new ();
 
   for (guint i = start; i < end; i++)
     {
+      LkDevice *device = g_ptr_array_index (table->devices, i);
       Row row = { { NULL } };
 
-      row_fill (&row, g_ptr_array_index (table->devices, i), NULL);
+      row_fill (&row, device, label_for (labels, device));
       table->labels[i] = row.text[3];
       widen (widths, &row);
       row_clear (&row);
@@ -196,12 +225,14 @@ format_table_chunk (guint    chunk,
                     gpointer user_data)
 {
   Table *table = user_data;
+  g_autoptr(GHashTable) labels = table->labels == NULL ? labels_new () : NULL;
 
   for (guint i = start; i < end; i++)
     {
+      LkDevice *device = g_ptr_array_index (table->devices, i);
       Row row = { { NULL } };
 
-      row_fill (&row, g_ptr_array_index (table->devices, i), table->labels != NULL ? table->labels[i] : NULL);
+      row_fill (&row, device, table->labels != NULL ? table->labels[i] : label_for (labels, device));
       append_row (out, &row, table->widths);
       row_clear (&row);
     }
@@ -272,12 +303,14 @@ measure_page (gpointer data,
 {
   g_autoptr(GPtrArray) devices = data;
   LkCliTableMeasure *measure = user_data;
+  g_autoptr(GHashTable) labels = labels_new ();
 
   for (guint i = 0; i < devices->len; i++)
     {
+      LkDevice *device = g_ptr_array_index (devices, i);
       Row row = { { NULL } };
 
-      row_fill (&row, g_ptr_array_index (devices, i), NULL);
+      row_fill (&row, device, label_for (labels, device));
       widen (measure->widths, &row);
       row_clear (&row);
     }
@@ -369,8 +402,10 @@ write_capability (LkJsonWriter *writer,
 
 typedef struct
 {
-  GHashTable *written;   /* key → GString of the capability's JSON */
+  GHashTable *written;     /* key → GString of the capability's JSON */
   GString    *key;
+  GHashTable *by_inputs;   /* LkCapabilityInputs → a GString of written: no classification */
+  gint64      now_us;
 } CapabilityCache;
 
 static void
@@ -384,16 +419,21 @@ capability_cache_init (CapabilityCache *cache)
 {
   cache->written = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, string_free);
   cache->key = g_string_new (NULL);
+  cache->by_inputs = g_hash_table_new_full (lk_capability_inputs_hash, lk_capability_inputs_equal,
+                                            g_free, NULL);
+  cache->now_us = g_get_real_time ();
 }
 
 static void
 capability_cache_clear (CapabilityCache *cache)
 {
+  g_hash_table_unref (cache->by_inputs);
   g_hash_table_unref (cache->written);
   g_string_free (cache->key, TRUE);
 }
 
-static void
+/* Returns the JSON written, kept in @cache, or NULL when the cache is full. */
+static GString *
 write_capability_cached (LkJsonWriter    *writer,
                          LkCapability    *capability,
                          CapabilityCache *cache)
@@ -411,7 +451,7 @@ write_capability_cached (LkJsonWriter    *writer,
   if (json == NULL && g_hash_table_size (cache->written) >= MAX_CACHED_CAPABILITIES)
     {
       write_capability (writer, capability);
-      return;
+      return NULL;
     }
   if (json == NULL)
     {
@@ -421,6 +461,35 @@ write_capability_cached (LkJsonWriter    *writer,
       g_hash_table_insert (cache->written, g_strdup (cache->key->str), json);
     }
   lk_json_writer_raw (writer, json->str, json->len);
+  return json;
+}
+
+/* A device's capability, written once per kind of device: most devices are like one already
+ * written (the same platform, version, enrollment…), and then neither classified nor hashed
+ * by their words (making the capability and its key was a fifth of --json's time). */
+static void
+write_device_capability (LkJsonWriter    *writer,
+                         LkDevice        *device,
+                         CapabilityCache *cache)
+{
+  g_autoptr(LkCapability) capability = NULL;
+  LkCapabilityInputs inputs;
+  gboolean same_words = lk_capability_get_inputs (device, cache->now_us, &inputs);
+  GString *json = same_words ? g_hash_table_lookup (cache->by_inputs, &inputs) : NULL;
+  const char *stale;
+
+  if (json != NULL)
+    {
+      lk_json_writer_raw (writer, json->str, json->len);
+      return;
+    }
+  capability = lk_capability_new_for_device (device);
+  json = write_capability_cached (writer, capability, cache);
+  stale = lk_capability_get_stale_note (capability);
+  /* The capability looked at the clock after now_us: only a note this device's inputs decide. */
+  if (json != NULL && same_words && (stale == NULL || inputs.never_checked_in)
+      && g_hash_table_size (cache->by_inputs) < MAX_CACHED_CAPABILITIES)
+    g_hash_table_insert (cache->by_inputs, g_memdup2 (&inputs, sizeof inputs), json);
 }
 
 /* A managedDevice with the capability Latchkey sees in it: one element of --json's array. */
@@ -429,12 +498,10 @@ write_device (LkJsonWriter    *writer,
               LkDevice        *device,
               CapabilityCache *cache)
 {
-  g_autoptr(LkCapability) capability = lk_capability_new_for_device (device);
-
   lk_json_writer_begin_object (writer);
   lk_device_write_json_members (device, writer);
   lk_json_writer_member (writer, "capability");
-  write_capability_cached (writer, capability, cache);
+  write_device_capability (writer, device, cache);
   lk_json_writer_end_object (writer);
 }
 
