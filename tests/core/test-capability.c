@@ -425,8 +425,8 @@ test_inputs_decide (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *renamed = g_strdup_printf ("\"deviceName\":\"Other %u\",\"serialNumber\":\"S%u\",\"userPrincipalName\":\"u%u@x.y\",%s",
-                                                  i, i, i, cases[i].json);
+      g_autofree char *renamed = g_strdup_printf ("\"serialNumber\":\"S%u\",\"userPrincipalName\":\"u%u@x.y\"%s%s",
+                                                  i, i, *cases[i].json != '\0' ? "," : "", cases[i].json);
       LkDevice *device = lk_test_device_from (cases[i].json);
       g_autoptr(LkDevice) twin = lk_test_device_from (renamed);
       g_autoptr(LkCapability) capability = lk_capability_new_for_device (device);
