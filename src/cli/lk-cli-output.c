@@ -10,7 +10,9 @@
 #include <json-glib/json-glib.h>
 
 #include "lk-device-labels.h"
+#include "lk-cli-chunks.h"
 #include "lk-cli-output.h"
+#include "lk-cli-output-private.h"
 #include "lk-json-writer.h"
 #include "lk-text.h"
 
@@ -31,8 +33,8 @@ lk_cli_support_id (LkSupport support)
     }
 }
 
-static const char *
-or_dash (const char *text)
+const char *
+lk_cli_or_dash (const char *text)
 {
   return text != NULL && *text != '\0' ? text : "—";
 }
@@ -41,197 +43,25 @@ or_dash (const char *text)
 static char *
 inert (const char *text)
 {
-  return lk_text_inert (or_dash (text));
+  return lk_text_inert (lk_cli_or_dash (text));
 }
 
-static char *
-platform_text (LkDevice *device)
+char *
+lk_cli_platform_text (LkDevice *device)
 {
-  g_autofree char *platform = g_strjoin (" ", or_dash (lk_device_get_operating_system (device)),
+  g_autofree char *platform = g_strjoin (" ", lk_cli_or_dash (lk_device_get_operating_system (device)),
                                          lk_device_get_os_version (device) != NULL ? lk_device_get_os_version (device) : "",
                                          NULL);
 
   return lk_text_inert (platform);
 }
 
-static const char *
-user_text (LkDevice *device)
+const char *
+lk_cli_user_text (LkDevice *device)
 {
   if (lk_device_get_user_principal_name (device) != NULL)
     return lk_device_get_user_principal_name (device);
-  return or_dash (lk_device_get_user_display_name (device));
-}
-
-/* --- buffered standard output -------------------------------------------------------------- */
-
-/* Big listings go out in chunks of this size: not a write() per cell, not one giant string. */
-#define OUT_CHUNK (64 * 1024)
-
-/* Writes @out to stdout and empties it. g_print() would flush stdout every call; this keeps its
- * conversion to a non-UTF-8 console charset, so the bytes are the same as it wrote. @out must
- * end on a character boundary. */
-static void
-out_flush (GString *out)
-{
-  const char *charset;
-
-  if (out->len == 0)
-    return;
-  if (g_get_console_charset (&charset))
-    fwrite (out->str, 1, out->len, stdout);
-  else
-    g_print ("%s", out->str);
-  g_string_truncate (out, 0);
-}
-
-static void
-out_maybe_flush (GString *out)
-{
-  if (out->len >= OUT_CHUNK)
-    out_flush (out);
-}
-
-static void
-out_finish (GString *out)
-{
-  out_flush (out);
-  fflush (stdout);
-}
-
-/* --- the table ------------------------------------------------------------------------------- */
-
-enum { N_COLUMNS = 5 };
-
-/* One row's cells as people see them (never raw Graph text); most are plain ASCII, shown as
- * they are without a copy. */
-typedef struct
-{
-  const char *text[N_COLUMNS];
-  char       *owned[N_COLUMNS];
-} Row;
-
-static gboolean
-plain_ascii (const char *text)
-{
-  for (const char *p = text; *p != '\0'; p++)
-    if ((guchar) *p < 0x20 || (guchar) *p >= 0x7f)
-      return FALSE;
-  return TRUE;
-}
-
-static void
-row_set (Row        *row,
-         guint       column,
-         const char *text)
-{
-  text = or_dash (text);
-  if (plain_ascii (text))
-    row->text[column] = text;
-  else
-    row->text[column] = row->owned[column] = lk_text_inert (text);
-}
-
-/* @label: the capability's, when the caller knows it (it costs a classification). */
-static void
-row_fill (Row        *row,
-          LkDevice   *device,
-          const char *label)
-{
-  g_autoptr(LkCapability) capability = label == NULL ? lk_capability_new_for_device (device) : NULL;
-
-  row_set (row, 0, lk_device_get_device_name (device));
-  row_set (row, 1, user_text (device));
-  row->text[2] = row->owned[2] = platform_text (device);
-  row->text[3] = label != NULL ? label : lk_capability_get_label (capability);
-  /* Interned: kept between the passes, it must outlive the capability. */
-  row->text[3] = g_intern_string (row->text[3]);
-  row_set (row, 4, lk_device_get_id (device));
-}
-
-static void
-row_clear (Row *row)
-{
-  for (guint c = 0; c < N_COLUMNS; c++)
-    g_clear_pointer (&row->owned[c], g_free);
-}
-
-/* Characters, not bytes: names are often Italian ("Città", "Niccolò"). The cells are valid
- * UTF-8 (inert text), so every byte but a continuation byte starts one; g_utf8_strlen() twice
- * per cell was a twelfth of the table's time. */
-static glong
-text_width (const char *text)
-{
-  glong n = 0;
-
-  for (const char *p = text; *p != '\0'; p++)
-    n += ((guchar) *p & 0xc0) != 0x80;
-  return n;
-}
-
-static void
-append_row (GString     *out,
-            const Row   *row,
-            const glong *widths)
-{
-  static const char spaces[] = "                                                                ";
-
-  for (guint c = 0; c < N_COLUMNS; c++)
-    {
-      g_string_append (out, row->text[c]);
-      if (c + 1 < N_COLUMNS)
-        for (glong pad = widths[c] + 2 - text_width (row->text[c]); pad > 0; pad -= sizeof spaces - 1)
-          g_string_append_len (out, spaces, MIN (pad, (glong) sizeof spaces - 1));
-    }
-  g_string_append_c (out, '\n');
-}
-
-static void
-widen (glong     *widths,
-       const Row *row)
-{
-  for (guint c = 0; c < N_COLUMNS; c++)
-    widths[c] = MAX (widths[c], text_width (row->text[c]));
-}
-
-/* Two passes over the devices: the widths need every row, and keeping a million rows' strings
- * would cost far more than making them twice. Only each row's label (an interned pointer) is
- * kept between the passes, so each device is classified once. */
-void
-lk_cli_print_devices_table (GPtrArray *devices)
-{
-  Row header = { { C_("column", "NAME"), C_("column", "USER"), C_("column", "PLATFORM"),
-                   C_("column", "PASSCODE ACTION"), C_("column", "ID") }, { NULL } };
-  g_autofree const char **labels = NULL;
-  g_autoptr(GString) out = NULL;
-  glong widths[N_COLUMNS] = { 0 };
-
-  if (devices->len == 0)
-    return;
-
-  labels = g_new (const char *, devices->len);
-  widen (widths, &header);
-  for (guint i = 0; i < devices->len; i++)
-    {
-      Row row = { { NULL } };
-
-      row_fill (&row, g_ptr_array_index (devices, i), NULL);
-      labels[i] = row.text[3];
-      widen (widths, &row);
-      row_clear (&row);
-    }
-
-  out = g_string_sized_new (OUT_CHUNK + 4096);
-  append_row (out, &header, widths);
-  for (guint i = 0; i < devices->len; i++)
-    {
-      Row row = { { NULL } };
-
-      row_fill (&row, g_ptr_array_index (devices, i), labels[i]);
-      append_row (out, &row, widths);
-      row_clear (&row);
-      out_maybe_flush (out);
-    }
-  out_finish (out);
+  return lk_cli_or_dash (lk_device_get_user_display_name (device));
 }
 
 /* --- JSON ------------------------------------------------------------------------------------ */
@@ -270,8 +100,10 @@ write_capability (LkJsonWriter *writer,
 
 typedef struct
 {
-  GHashTable *written;   /* key → GString of the capability's JSON */
+  GHashTable *written;     /* key → GString of the capability's JSON */
   GString    *key;
+  GHashTable *by_inputs;   /* LkCapabilityInputs → a GString of written: no classification */
+  gint64      now_us;
 } CapabilityCache;
 
 static void
@@ -285,16 +117,21 @@ capability_cache_init (CapabilityCache *cache)
 {
   cache->written = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, string_free);
   cache->key = g_string_new (NULL);
+  cache->by_inputs = g_hash_table_new_full (lk_capability_inputs_hash, lk_capability_inputs_equal,
+                                            g_free, NULL);
+  cache->now_us = g_get_real_time ();
 }
 
 static void
 capability_cache_clear (CapabilityCache *cache)
 {
+  g_hash_table_unref (cache->by_inputs);
   g_hash_table_unref (cache->written);
   g_string_free (cache->key, TRUE);
 }
 
-static void
+/* Returns the JSON written, kept in @cache, or NULL when the cache is full. */
+static GString *
 write_capability_cached (LkJsonWriter    *writer,
                          LkCapability    *capability,
                          CapabilityCache *cache)
@@ -312,7 +149,7 @@ write_capability_cached (LkJsonWriter    *writer,
   if (json == NULL && g_hash_table_size (cache->written) >= MAX_CACHED_CAPABILITIES)
     {
       write_capability (writer, capability);
-      return;
+      return NULL;
     }
   if (json == NULL)
     {
@@ -322,6 +159,35 @@ write_capability_cached (LkJsonWriter    *writer,
       g_hash_table_insert (cache->written, g_strdup (cache->key->str), json);
     }
   lk_json_writer_raw (writer, json->str, json->len);
+  return json;
+}
+
+/* A device's capability, written once per kind of device: most devices are like one already
+ * written (the same platform, version, enrollment…), and then neither classified nor hashed
+ * by their words (making the capability and its key was a fifth of --json's time). */
+static void
+write_device_capability (LkJsonWriter    *writer,
+                         LkDevice        *device,
+                         CapabilityCache *cache)
+{
+  g_autoptr(LkCapability) capability = NULL;
+  LkCapabilityInputs inputs;
+  gboolean same_words = lk_capability_get_inputs (device, cache->now_us, &inputs);
+  GString *json = same_words ? g_hash_table_lookup (cache->by_inputs, &inputs) : NULL;
+  const char *stale;
+
+  if (json != NULL)
+    {
+      lk_json_writer_raw (writer, json->str, json->len);
+      return;
+    }
+  capability = lk_capability_new_for_device (device);
+  json = write_capability_cached (writer, capability, cache);
+  stale = lk_capability_get_stale_note (capability);
+  /* The capability looked at the clock after now_us: only a note this device's inputs decide. */
+  if (json != NULL && same_words && (stale == NULL || inputs.never_checked_in)
+      && g_hash_table_size (cache->by_inputs) < MAX_CACHED_CAPABILITIES)
+    g_hash_table_insert (cache->by_inputs, g_memdup2 (&inputs, sizeof inputs), json);
 }
 
 /* A managedDevice with the capability Latchkey sees in it: one element of --json's array. */
@@ -330,41 +196,52 @@ write_device (LkJsonWriter    *writer,
               LkDevice        *device,
               CapabilityCache *cache)
 {
-  g_autoptr(LkCapability) capability = lk_capability_new_for_device (device);
-
   lk_json_writer_begin_object (writer);
   lk_device_write_json_members (device, writer);
   lk_json_writer_member (writer, "capability");
-  write_capability_cached (writer, capability, cache);
+  write_device_capability (writer, device, cache);
   lk_json_writer_end_object (writer);
 }
 
-/* Written device by device, in the ranked order, into chunks of OUT_CHUNK. */
-void
-lk_cli_print_devices_json (GPtrArray *devices)
+static void
+format_json_chunk (guint    chunk,
+                   guint    start,
+                   guint    end,
+                   GString *out,
+                   gpointer user_data)
 {
-  g_autoptr(GString) out = g_string_sized_new (OUT_CHUNK + 8192);
+  GPtrArray *devices = user_data;
   LkJsonWriter writer;
   CapabilityCache cache;
 
   capability_cache_init (&cache);
+  lk_json_writer_init_in_array (&writer, out, TRUE, start);
+  for (guint i = start; i < end; i++)
+    write_device (&writer, g_ptr_array_index (devices, i), &cache);
+  capability_cache_clear (&cache);
+}
+
+/* Written device by device, in the ranked order, in chunks formatted on several threads. */
+void
+lk_cli_print_devices_json (GPtrArray *devices)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  LkJsonWriter writer;
+
   lk_json_writer_init (&writer, out, TRUE);
   lk_json_writer_begin_array (&writer);
-  for (guint i = 0; i < devices->len; i++)
-    {
-      write_device (&writer, g_ptr_array_index (devices, i), &cache);
-      out_maybe_flush (out);
-    }
+  lk_cli_out_flush (out);
+  lk_cli_write_chunked (devices->len, format_json_chunk, devices);
+  lk_json_writer_init_in_array (&writer, out, TRUE, devices->len);
   lk_json_writer_end_array (&writer);
-  capability_cache_clear (&cache);
   g_string_append_c (out, '\n');
-  out_finish (out);
+  lk_cli_out_finish (out);
 }
 
 void
 lk_cli_print_devices_jsonl (GPtrArray *devices)
 {
-  g_autoptr(GString) out = g_string_sized_new (OUT_CHUNK + 8192);
+  g_autoptr(GString) out = g_string_new (NULL);
   CapabilityCache cache;
 
   capability_cache_init (&cache);
@@ -375,10 +252,10 @@ lk_cli_print_devices_jsonl (GPtrArray *devices)
       lk_json_writer_init (&writer, out, FALSE);
       write_device (&writer, g_ptr_array_index (devices, i), &cache);
       g_string_append_c (out, '\n');
-      out_maybe_flush (out);
+      lk_cli_out_maybe_flush (out);
     }
   capability_cache_clear (&cache);
-  out_finish (out);
+  lk_cli_out_finish (out);
 }
 
 void
@@ -393,7 +270,7 @@ lk_cli_print_device_json (LkDevice *device)
   write_device (&writer, device, &cache);
   capability_cache_clear (&cache);
   g_string_append_c (out, '\n');
-  out_finish (out);
+  lk_cli_out_finish (out);
 }
 
 /* What json-glib's generator writes, made safe for a terminal (see lk_text_json_inert()). */
@@ -435,7 +312,7 @@ void
 lk_cli_print_device_details (LkDevice *device)
 {
   g_autoptr(LkCapability) capability = lk_capability_new_for_device (device);
-  g_autofree char *platform = platform_text (device);
+  g_autofree char *platform = lk_cli_platform_text (device);
   g_autofree char *last_sync = format_date (lk_device_get_last_sync (device));
   g_autofree char *enrolled = format_date (lk_device_get_enrolled (device));
   const char *const *caveats = lk_capability_get_caveats (capability);
@@ -478,12 +355,12 @@ void
 lk_cli_print_action_preview (LkDevice     *device,
                              LkCapability *capability)
 {
-  g_autofree char *platform = platform_text (device);
+  g_autofree char *platform = lk_cli_platform_text (device);
   const char *const *caveats = lk_capability_get_caveats (capability);
   g_autofree char *name = inert (lk_device_get_device_name (device));
 
   g_print ("%s — %s\n", lk_capability_get_label (capability), name);
-  print_field (_("User"), user_text (device));
+  print_field (_("User"), lk_cli_user_text (device));
   print_field (_("Platform"), platform);
   print_field (_("Serial number"), lk_device_get_serial_number (device));
   g_print ("  %s\n", lk_capability_get_reason (capability));
@@ -669,7 +546,7 @@ lk_cli_print_accounts_json (GPtrArray *accounts,
     }
   lk_json_writer_end_array (&writer);
   g_string_append_c (out, '\n');
-  out_finish (out);
+  lk_cli_out_finish (out);
 }
 
 void

@@ -20,6 +20,20 @@ G_BEGIN_DECLS
  * of the whole document. --json is one pretty array, --jsonl one compact object a line. */
 void  lk_cli_print_devices_table       (GPtrArray      *devices);
 void  lk_cli_print_devices_json        (GPtrArray      *devices);
+
+/* The table's column widths, measured page by page while the listing runs, on a thread of its
+ * own; lk_cli_print_devices_table_measured() then only makes the rows. @devices: the devices
+ * a page brought (borrowed). Every page of the listing must be added. */
+typedef struct _LkCliTableMeasure LkCliTableMeasure;
+LkCliTableMeasure *lk_cli_table_measure_new   (void);
+void  lk_cli_table_measure_add        (LkCliTableMeasure *measure,
+                                       GPtrArray         *devices);
+void  lk_cli_table_measure_free       (LkCliTableMeasure *measure);
+/* As lk_cli_print_devices_table(), with the widths @measure took of these same devices. */
+void  lk_cli_print_devices_table_measured (GPtrArray         *devices,
+                                           LkCliTableMeasure *measure);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkCliTableMeasure, lk_cli_table_measure_free)
+
 void  lk_cli_print_devices_jsonl       (GPtrArray      *devices);
 void  lk_cli_print_device_details      (LkDevice       *device);
 void  lk_cli_print_device_json         (LkDevice       *device);

@@ -30,6 +30,25 @@ progress_cb (GPtrArray *devices,
     g_printerr (_("Loading devices… %u"), total);
 }
 
+/* The table: each page's devices are measured for the columns' widths while the next comes. */
+typedef struct
+{
+  Cli               *cli;
+  LkCliTableMeasure *measure;
+} Measuring;
+
+static void
+measure_page_cb (GPtrArray *devices,
+                 guint      total,
+                 gint64     expected,
+                 gpointer   user_data)
+{
+  Measuring *measuring = user_data;
+
+  lk_cli_table_measure_add (measuring->measure, devices);
+  progress_cb (devices, total, expected, measuring->cli);
+}
+
 /* --jsonl: each page's devices go out as they arrive, and nothing is kept. */
 static void
 print_page_cb (GPtrArray *devices,
@@ -51,11 +70,13 @@ cmd_search (Cli        *cli,
   g_autoptr(GPtrArray) devices = NULL;
   g_autoptr(GError) error = NULL;
   guint printed = 0;
+  g_autoptr(LkCliTableMeasure) measure = !cli->json ? lk_cli_table_measure_new () : NULL;
+  Measuring measuring = { cli, measure };
+  LkDevicePageFunc page_func = cli->jsonl ? print_page_cb : measure != NULL ? measure_page_cb : progress_cb;
+  gpointer page_data = cli->jsonl ? (gpointer) &printed : measure != NULL ? (gpointer) &measuring : cli;
 
   lk_graph_client_set_stream_only (cli->client, cli->jsonl);
-  lk_graph_client_list_devices_async (cli->client, query,
-                                      cli->jsonl ? print_page_cb : progress_cb,
-                                      cli->jsonl ? (gpointer) &printed : cli, NULL, NULL,
+  lk_graph_client_list_devices_async (cli->client, query, page_func, page_data, NULL, NULL,
                                       store_result_cb, cli);
   devices = lk_graph_client_list_devices_finish (cli->client, cli_wait (cli), &error);
   if (cli->progress)
@@ -67,7 +88,7 @@ cmd_search (Cli        *cli,
   if (cli->json && !cli->jsonl)
     lk_cli_print_devices_json (devices);
   else if (!cli->json)
-    lk_cli_print_devices_table (devices);
+    lk_cli_print_devices_table_measured (devices, measure);
 
   if (devices->len == 0 && printed == 0)
     {

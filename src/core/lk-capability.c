@@ -557,6 +557,62 @@ lk_capability_new_for_device (LkDevice *device)
   return self;
 }
 
+/* Every member classify(), format_reason() and format_stale_note() read, and nothing else: a
+ * member read there and missing here would give two different devices one capability's words
+ * in the CLI (test-cli-streaming compares its output with a capability made per device). */
+gboolean
+lk_capability_get_inputs (LkDevice           *device,
+                          gint64              now_us,
+                          LkCapabilityInputs *inputs)
+{
+  gint64 last_sync_us;
+
+  g_return_val_if_fail (LK_IS_DEVICE (device), FALSE);
+
+  last_sync_us = lk_device_get_last_sync_us (device);
+  inputs->operating_system = lk_device_get_operating_system (device);
+  inputs->os_version = lk_device_get_os_version (device);
+  inputs->model = lk_device_get_model (device);
+  inputs->enrollment_type = lk_device_get_enrollment_type (device);
+  inputs->device_type = lk_device_get_device_type (device);
+  inputs->owner_type = lk_device_get_owner_type (device);
+  inputs->management_agent = lk_device_get_management_agent (device);
+  inputs->is_shared_device = lk_device_get_is_shared_device (device);
+  inputs->never_checked_in = last_sync_us == G_MININT64;
+  return inputs->never_checked_in || now_us - last_sync_us < LK_STALE_CHECK_IN_DAYS * G_TIME_SPAN_DAY;
+}
+
+guint
+lk_capability_inputs_hash (gconstpointer data)
+{
+  const LkCapabilityInputs *inputs = data;
+  const char *strings[] = { inputs->operating_system, inputs->os_version, inputs->model,
+                            inputs->enrollment_type, inputs->device_type, inputs->owner_type,
+                            inputs->management_agent };
+  guint hash = (guint) inputs->is_shared_device * 31 + (guint) inputs->never_checked_in;
+
+  for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
+    hash = hash * 33 + (strings[i] != NULL ? g_str_hash (strings[i]) : 0);
+  return hash;
+}
+
+gboolean
+lk_capability_inputs_equal (gconstpointer a_data,
+                            gconstpointer b_data)
+{
+  const LkCapabilityInputs *a = a_data, *b = b_data;
+
+  return a->is_shared_device == b->is_shared_device
+         && a->never_checked_in == b->never_checked_in
+         && g_strcmp0 (a->operating_system, b->operating_system) == 0
+         && g_strcmp0 (a->os_version, b->os_version) == 0
+         && g_strcmp0 (a->model, b->model) == 0
+         && g_strcmp0 (a->enrollment_type, b->enrollment_type) == 0
+         && g_strcmp0 (a->device_type, b->device_type) == 0
+         && g_strcmp0 (a->owner_type, b->owner_type) == 0
+         && g_strcmp0 (a->management_agent, b->management_agent) == 0;
+}
+
 LkSupport
 lk_capability_get_support (LkCapability *self)
 {

@@ -78,6 +78,34 @@ gboolean      lk_capability_can_act          (LkCapability *self);
 gboolean      lk_capability_returns_passcode (LkCapability *self);
 
 LkPlatform    lk_platform_from_operating_system (const char *operating_system);
+
+/* Everything of a device that lk_capability_new_for_device() reads, for a caller that classifies
+ * many devices and keeps what it made of each distinct kind (the CLI writes a capability's JSON
+ * once per kind): devices with equal inputs get capabilities with the same words. The strings
+ * are the device's, borrowed. */
+typedef struct
+{
+  const char *operating_system;
+  const char *os_version;
+  const char *model;
+  const char *enrollment_type;
+  const char *device_type;
+  const char *owner_type;
+  const char *management_agent;
+  int         is_shared_device;
+  gboolean    never_checked_in;
+} LkCapabilityInputs;
+
+/* Fills @inputs; FALSE when the words also depend on the date (a device that can take the
+ * action and has not checked in since before LK_STALE_CHECK_IN_DAYS before @now_us: its
+ * caveat names the day), so equal inputs do not mean the same words. The support, action,
+ * label and rule depend on @inputs alone either way. */
+gboolean      lk_capability_get_inputs       (LkDevice           *device,
+                                              gint64              now_us,
+                                              LkCapabilityInputs *inputs);
+guint         lk_capability_inputs_hash      (gconstpointer       inputs);
+gboolean      lk_capability_inputs_equal     (gconstpointer       a,
+                                              gconstpointer       b);
 const char   *lk_action_kind_to_label           (LkActionKind kind);  /* translated */
 const char   *lk_action_kind_to_state_label     (LkActionKind kind);  /* translated */
 

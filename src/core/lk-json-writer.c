@@ -30,6 +30,18 @@ lk_json_writer_init_at (LkJsonWriter *writer,
   writer->base = depth;
 }
 
+void
+lk_json_writer_init_in_array (LkJsonWriter *writer,
+                              GString      *out,
+                              gboolean      pretty,
+                              guint         n_before)
+{
+  lk_json_writer_init (writer, out, pretty);
+  writer->depth = 1;
+  writer->object[0] = FALSE;
+  writer->count[0] = n_before;
+}
+
 /* g_string_append_len() is a call into GLib per piece; a million devices have ~40 million
  * pieces. Appended here in place, the buffer grown by GString when full. */
 static inline void

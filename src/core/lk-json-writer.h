@@ -37,6 +37,13 @@ void lk_json_writer_init_at      (LkJsonWriter *writer,
                                   GString      *out,
                                   gboolean      pretty,
                                   guint         depth);
+/* For elements of an array at the top of a document another writer began, after @n_before
+ * elements: the same bytes that writer would write for them, so a long array can be written in
+ * pieces apart. Ending the array on such a writer (@n_before: every element) closes it. */
+void lk_json_writer_init_in_array (LkJsonWriter *writer,
+                                   GString      *out,
+                                   gboolean      pretty,
+                                   guint         n_before);
 /* Writes a value that a writer made with lk_json_writer_init_at() at this depth wrote. */
 void lk_json_writer_raw          (LkJsonWriter *writer,
                                   const char   *json,

@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "lk-capability.h"
+#include "lk-cli-chunks.h"
 #include "lk-cli-output.h"
 #include "lk-device-query.h"
 #include "lk-graph-client.h"
@@ -27,17 +28,18 @@ typedef struct
   char      *token;
 } Tenant;
 
+/* @n_generated: 0 for the demo tenant. */
 static void
-tenant_start (Tenant  *tenant,
-              gboolean demo)
+tenant_start (Tenant *tenant,
+              guint   n_generated)
 {
   g_autoptr(GError) error = NULL;
 
   tenant->sandbox = lk_sandbox_new ();
-  if (demo)
+  if (n_generated == 0)
     lk_sandbox_load_demo_tenant (tenant->sandbox);
   else
-    lk_sandbox_generate_devices (tenant->sandbox, 2500, 18);
+    lk_sandbox_generate_devices (tenant->sandbox, n_generated, 18);
   g_assert_true (lk_sandbox_start (tenant->sandbox, &error));
   tenant->graph_url = lk_sandbox_get_graph_url (tenant->sandbox);
   tenant->token = lk_sandbox_mint_access_token (tenant->sandbox, "DeviceManagementManagedDevices.Read.All", 3600);
@@ -346,7 +348,7 @@ test_demo_tenant (void)
 {
   Tenant tenant = { 0 };
 
-  tenant_start (&tenant, TRUE);
+  tenant_start (&tenant, 0);
   assert_same_search (&tenant, "");
   assert_same_search (&tenant, "ana");
   tenant_stop (&tenant);
@@ -367,7 +369,7 @@ test_generated_tenant (void)
   g_autoptr(GPtrArray) devices = NULL;
   const char *members[] = { "deviceName", "userDisplayName", "model", "serialNumber", "osVersion" };
 
-  tenant_start (&tenant, FALSE);
+  tenant_start (&tenant, 2500);
   devices = list_devices (&tenant, "", NULL);
   g_assert_cmpuint (devices->len, ==, 2500);
   for (guint i = 0; i < 40; i++)
@@ -394,6 +396,25 @@ test_generated_tenant (void)
   tenant_stop (&tenant);
 }
 
+/* --json and the table are formatted in chunks of LK_CLI_CHUNK_ITEMS devices on several
+ * threads: an odd number of devices in several chunks, the last holding one, is still the one
+ * document, and so is a search matching some of them. */
+static void
+test_chunked (void)
+{
+  Tenant tenant = { 0 };
+  guint n = 3 * LK_CLI_CHUNK_ITEMS + 1;
+  g_autoptr(GPtrArray) devices = NULL;
+
+  tenant_start (&tenant, n);
+  devices = list_devices (&tenant, "", NULL);
+  g_assert_cmpuint (devices->len, ==, n);
+  g_assert_cmpuint (lk_cli_chunk_count (n), ==, 4);
+  assert_same_search (&tenant, "");
+  assert_same_search (&tenant, "a");
+  tenant_stop (&tenant);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -404,5 +425,6 @@ main (int   argc,
 
   g_test_add_func ("/cli/streaming/demo-tenant", test_demo_tenant);
   g_test_add_func ("/cli/streaming/generated-tenant", test_generated_tenant);
+  g_test_add_func ("/cli/streaming/chunked", test_chunked);
   return g_test_run ();
 }

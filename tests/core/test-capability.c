@@ -397,6 +397,59 @@ test_demo_covers_every_row (void)
       g_error ("the demo tenant has no device for the capability row %s", rows[i]);
 }
 
+static char *
+words_of (LkCapability *capability)
+{
+  g_autofree char *caveats = g_strjoinv ("\n", (char **) lk_capability_get_caveats (capability));
+
+  return g_strdup_printf ("%s|%s|%s|%s", lk_capability_get_rule_id (capability),
+                          lk_capability_get_label (capability), lk_capability_get_reason (capability),
+                          caveats);
+}
+
+/* The CLI writes a capability once per kind of device (lk_capability_get_inputs()): devices with
+ * equal inputs must get the same words, whatever else differs; every case here with other words
+ * has other inputs; and a device whose words name a date is never said to share them. */
+static void
+test_inputs_decide (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) old = g_date_time_add_days (now, -40);
+  g_autofree char *old_text = g_date_time_format_iso8601 (old);
+  g_autofree char *stale_json = g_strdup_printf ("\"operatingSystem\":\"Android\",\"osVersion\":\"13\",\"deviceEnrollmentType\":\"androidEnterpriseDedicatedDevice\",\"lastSyncDateTime\":\"%s\"", old_text);
+  g_autoptr(LkDevice) stale = lk_test_device_from (stale_json);
+  LkCapabilityInputs inputs[G_N_ELEMENTS (cases)];
+  g_autoptr(GPtrArray) words = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) devices = g_ptr_array_new_with_free_func (g_object_unref);
+  LkCapabilityInputs other;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *renamed = g_strdup_printf ("\"serialNumber\":\"S%u\",\"userPrincipalName\":\"u%u@x.y\"%s%s",
+                                                  i, i, *cases[i].json != '\0' ? "," : "", cases[i].json);
+      LkDevice *device = lk_test_device_from (cases[i].json);
+      g_autoptr(LkDevice) twin = lk_test_device_from (renamed);
+      g_autoptr(LkCapability) capability = lk_capability_new_for_device (device);
+      g_autoptr(LkCapability) twin_capability = lk_capability_new_for_device (twin);
+      g_autofree char *twin_words = words_of (twin_capability);
+
+      g_ptr_array_add (devices, device);
+      g_assert_true (lk_capability_get_inputs (device, g_get_real_time (), &inputs[i]));
+      g_assert_true (lk_capability_get_inputs (twin, g_get_real_time (), &other));
+      g_assert_true (lk_capability_inputs_equal (&inputs[i], &other));
+      g_assert_cmpuint (lk_capability_inputs_hash (&inputs[i]), ==, lk_capability_inputs_hash (&other));
+      g_ptr_array_add (words, words_of (capability));
+      g_assert_cmpstr (g_ptr_array_index (words, i), ==, twin_words);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (cases); j++)
+      if (!g_str_equal (g_ptr_array_index (words, i), g_ptr_array_index (words, j)))
+        g_assert_false (lk_capability_inputs_equal (&inputs[i], &inputs[j]));
+
+  g_assert_false (lk_capability_get_inputs (stale, g_get_real_time (), &other));
+  g_assert_false (other.never_checked_in);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -414,6 +467,7 @@ main (int   argc,
   g_test_add_func ("/capability/reasons-name-the-facts", test_reasons_name_the_facts);
   g_test_add_func ("/capability/demo-covers-every-row", test_demo_covers_every_row);
   g_test_add_func ("/capability/current-documentation", test_current_documentation);
+  g_test_add_func ("/capability/inputs-decide", test_inputs_decide);
 
   return g_test_run ();
 }

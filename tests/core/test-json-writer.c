@@ -208,6 +208,40 @@ test_raw_like_in_place (void)
     }
 }
 
+/* An array written in pieces, each by a writer of its own (as the CLI writes a long listing in
+ * chunks on several threads), is the same bytes as the array written in one go, pretty or
+ * compact, of any length, cut anywhere. */
+static void
+test_array_in_pieces (void)
+{
+  for (guint pretty = 0; pretty < 2; pretty++)
+    for (guint n = 0; n < 6; n++)
+      for (guint cut = 0; cut <= n; cut++)
+        {
+          g_autoptr(GString) direct = g_string_new (NULL);
+          g_autoptr(GString) pieces = g_string_new (NULL);
+          LkJsonWriter a, b;
+
+          lk_json_writer_init (&a, direct, pretty);
+          lk_json_writer_begin_array (&a);
+          for (guint i = 0; i < n; i++)
+            write_inner (&a);
+          lk_json_writer_end_array (&a);
+
+          lk_json_writer_init (&b, pieces, pretty);
+          lk_json_writer_begin_array (&b);
+          lk_json_writer_init_in_array (&b, pieces, pretty, 0);
+          for (guint i = 0; i < cut; i++)
+            write_inner (&b);
+          lk_json_writer_init_in_array (&b, pieces, pretty, cut);
+          for (guint i = cut; i < n; i++)
+            write_inner (&b);
+          lk_json_writer_init_in_array (&b, pieces, pretty, n);
+          lk_json_writer_end_array (&b);
+          g_assert_cmpstr (pieces->str, ==, direct->str);
+        }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -217,5 +251,6 @@ main (int   argc,
   g_test_add_func ("/json-writer/like-generator", test_like_generator);
   g_test_add_func ("/json-writer/device-dates", test_device_dates);
   g_test_add_func ("/json-writer/raw-like-in-place", test_raw_like_in_place);
+  g_test_add_func ("/json-writer/array-in-pieces", test_array_in_pieces);
   return g_test_run ();
 }
