@@ -479,15 +479,11 @@ write_hardware_information (GString *out, const Ctx *c)
                         "\"deviceLicensingLastErrorDescription\":null}");
 }
 
-/* Only a Configuration Manager co-managed Windows PC has them; v1.0 documents six features. */
+/* The three Configuration Manager members: only a co-managed Windows PC has them (the caller
+ * writes null for the others); v1.0 documents six of the features. */
 static void
 write_configuration_manager_features (GString *out, const Ctx *c)
 {
-  if (!co_managed (c))
-    {
-      g_string_append (out, "null");
-      return;
-    }
   g_string_append (out, "{\"inventory\":true,\"modernApps\":true,\"resourceAccess\":false,"
                         "\"deviceConfiguration\":false,\"compliancePolicy\":");
   append_bool (out, below (c, M_CONFIGURATION_MANAGER_CLIENT_ENABLED_FEATURES, 0, 2));
@@ -505,11 +501,6 @@ write_configuration_manager_features (GString *out, const Ctx *c)
 static void
 write_configuration_manager_health (GString *out, const Ctx *c)
 {
-  if (!co_managed (c))
-    {
-      g_string_append (out, "null");
-      return;
-    }
   g_string_append (out, "{\"state\":\"healthy\",\"errorCode\":0,\"lastSyncDateTime\":");
   append_date (out, c->dev->last_sync);
   g_string_append_c (out, '}');
@@ -518,11 +509,6 @@ write_configuration_manager_health (GString *out, const Ctx *c)
 static void
 write_configuration_manager_information (GString *out, const Ctx *c)
 {
-  if (!co_managed (c))
-    {
-      g_string_append (out, "null");
-      return;
-    }
   g_string_append (out, "{\"clientIdentifier\":\"GUID:");
   append_hex (out, draw (c, M_CONFIGURATION_MANAGER_CLIENT_INFORMATION, 1), 16, TRUE);
   append_hex (out, draw (c, M_CONFIGURATION_MANAGER_CLIENT_INFORMATION, 2), 16, TRUE);
@@ -716,7 +702,16 @@ write_extra (GString *out, const Ctx *c, Member m)
         return;
       }
     case M_CONFIGURATION_MANAGER_CLIENT_ENABLED_FEATURES:
-      write_configuration_manager_features (out, c);
+    case M_CONFIGURATION_MANAGER_CLIENT_HEALTH_STATE:
+    case M_CONFIGURATION_MANAGER_CLIENT_INFORMATION:
+      if (!co_managed (c))
+        g_string_append (out, "null");
+      else if (m == M_CONFIGURATION_MANAGER_CLIENT_ENABLED_FEATURES)
+        write_configuration_manager_features (out, c);
+      else if (m == M_CONFIGURATION_MANAGER_CLIENT_HEALTH_STATE)
+        write_configuration_manager_health (out, c);
+      else
+        write_configuration_manager_information (out, c);
       return;
     case M_WI_FI_MAC_ADDRESS:
       if (c->platform == P_LINUX)
@@ -810,12 +805,6 @@ write_extra (GString *out, const Ctx *c, Member m)
     case M_REMOTE_ASSISTANCE_SESSION_ERROR_DETAILS:
     case M_NOTES:
       g_string_append (out, "null");
-      return;
-    case M_CONFIGURATION_MANAGER_CLIENT_HEALTH_STATE:
-      write_configuration_manager_health (out, c);
-      return;
-    case M_CONFIGURATION_MANAGER_CLIENT_INFORMATION:
-      write_configuration_manager_information (out, c);
       return;
     case M_ETHERNET_MAC_ADDRESS:
       if (c->single && windows)
