@@ -730,7 +730,9 @@ write_extra (GString *out, const Ctx *c, Member m)
         return;
       }
     case M_MEID:
-      if (c->platform == P_IPHONE && dev->s[SB_F_IMEI] != NULL)
+      /* An iPhone's MEID is its IMEI without the check digit (a test may set any IMEI). */
+      if (c->platform == P_IPHONE && dev->s[SB_F_IMEI] != NULL && strlen (dev->s[SB_F_IMEI]) == 15
+          && strspn (dev->s[SB_F_IMEI], "0123456789") == 15)
         {
           g_string_append_c (out, '"');
           g_string_append_len (out, dev->s[SB_F_IMEI], 14);
