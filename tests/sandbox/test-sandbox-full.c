@@ -267,6 +267,7 @@ test_page_reader (Fixture *f, gconstpointer data)
   g_autoptr(GBytes) full_body = NULL;
   LkPageContents lean = { 0 }, full = { 0 };
   g_autoptr(GError) error = NULL;
+  g_autofree char *next_link = NULL;
   gsize lean_len, full_len;
   const char *lean_data, *full_data;
 
@@ -304,7 +305,8 @@ test_page_reader (Fixture *f, gconstpointer data)
       /* Nothing of the members it did not ask for came in (no Entra id from a list). */
       g_assert_null (lk_device_get_azure_ad_device_id (a));
     }
-  g_assert_cmpstr (lk_page_reader_find_next_link (full_data, full_len), ==, full.next_link);
+  next_link = lk_page_reader_find_next_link (full_data, full_len);
+  g_assert_cmpstr (next_link, ==, full.next_link);
   lk_page_contents_clear (&full);
   lk_page_contents_clear (&lean);
 }
