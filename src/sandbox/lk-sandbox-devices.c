@@ -204,14 +204,14 @@ write_hardware_information (GString        *out,
   g_string_append (out, "]}");
 }
 
-static void
-write_member (GString        *out,
-              const SbDevice *dev,
-              SbField         field,
-              gboolean        beta,
-              const char     *actions_json,
-              gboolean        wrong_types,
-              gboolean        single)
+void
+sb_device_write_member (GString        *out,
+                        const SbDevice *dev,
+                        SbField         field,
+                        gboolean        beta,
+                        const char     *actions_json,
+                        gboolean        wrong_types,
+                        gboolean        single)
 {
   const char *value;
 
@@ -295,7 +295,7 @@ sb_device_write_json (GString        *out,
       if (!first)
         g_string_append_c (out, ',');
       first = FALSE;
-      write_member (out, dev, i, beta, actions_json, wrong_types, single);
+      sb_device_write_member (out, dev, i, beta, actions_json, wrong_types, single);
     }
   g_string_append_c (out, '}');
 }
@@ -566,11 +566,18 @@ device_name_for (SbDeviceSet     *set,
 }
 
 void
-sb_device_set_generate (SbDeviceSet *set, guint n, guint32 seed, gint64 now)
+sb_device_set_generate (SbDeviceSet *set,
+                        guint        n,
+                        guint32      seed,
+                        gint64       now,
+                        gboolean     full)
 {
   guint64 state = seed;
 
   g_return_if_fail (set->devices->len == 0);
+
+  set->full = full;
+  set->seed = seed;
 
   for (guint i = 0; i < n; i++)
     {

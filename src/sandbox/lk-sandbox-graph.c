@@ -213,6 +213,52 @@ parse_select (const char *select, gboolean beta, guint32 *mask, char **bad)
   return TRUE;
 }
 
+/* What a $select asks of a device: SbFields for the generated or demo devices, documented
+ * members for full ones. */
+typedef struct
+{
+  gboolean     full;
+  guint32      mask;      /* lean: a bit per SbField */
+  SbMemberMask members;   /* full: a bit per documented member */
+} SbSelection;
+
+/* Lock not held: reads the set's kind and the ignore-select switch under it. */
+static gboolean
+parse_selection (LkSandbox *self, const char *select, gboolean beta, SbSelection *sel, char **bad)
+{
+  gboolean ignore;
+
+  g_mutex_lock (&self->lock);
+  sel->full = self->devices->full;
+  ignore = self->ignore_select;
+  g_mutex_unlock (&self->lock);
+
+  if (sel->full ? !sb_full_select_parse (select, beta, &sel->members, bad)
+                : !parse_select (select, beta, &sel->mask, bad))
+    return FALSE;
+  /* The issue-18 benchmark's fake Graph: the $select was read, then not applied. */
+  if (ignore && sel->full)
+    sb_full_select_parse (NULL, beta, &sel->members, NULL);
+  else if (ignore)
+    sel->mask = all_fields (beta);
+  return TRUE;
+}
+
+/* Lock held. */
+static void
+write_device (GString *out, LkSandbox *self, const SbDevice *dev, const SbSelection *sel,
+              gboolean beta, gboolean wrong_types, gboolean single)
+{
+  g_autofree char *actions = NULL;
+
+  if (sel->full || (sel->mask & (1u << SB_F_DEVICE_ACTION_RESULTS)) != 0)
+    actions = actions_json_locked (self, dev);
+  if (sel->full)
+    sb_full_device_write_json (out, self->devices, dev, &sel->members, beta, actions, wrong_types, single);
+  else
+    sb_device_write_json (out, dev, sel->mask, beta, actions, wrong_types, single);
+}
+
 static void
 reply_bad_select (SbRequest *req, const char *member)
 {
@@ -229,13 +275,12 @@ handle_get_device (SbRequest *req, const char *version, const char *id, GHashTab
   gboolean beta = g_str_equal (version, "beta");
   const char *select = query != NULL ? g_hash_table_lookup (query, "$select") : NULL;
   g_autofree char *bad = NULL;
-  g_autofree char *actions = NULL;
   g_autoptr(GString) entity = NULL;
-  guint32 mask;
+  SbSelection sel;
   SbDevice *dev;
   GString *body;
 
-  if (!parse_select (select, beta, &mask, &bad))
+  if (!parse_selection (self, select, beta, &sel, &bad))
     {
       reply_bad_select (req, bad);
       return;
@@ -249,9 +294,8 @@ handle_get_device (SbRequest *req, const char *version, const char *id, GHashTab
       sb_reply_graph_error (req, 404, "ResourceNotFound", "Resource not found");
       return;
     }
-  actions = actions_json_locked (self, dev);
   entity = g_string_new (NULL);
-  sb_device_write_json (entity, dev, mask, beta, actions, req->wrong_types, TRUE);
+  write_device (entity, self, dev, &sel, beta, req->wrong_types, TRUE);
   body = g_string_new (NULL);
   g_string_append_printf (body, "{\"@odata.context\":\"%s/graph/%s/$metadata#deviceManagement/managedDevices/$entity\",",
                           self->base_url, version);
@@ -406,7 +450,7 @@ handle_list_devices (SbRequest *req, const char *version, GHashTable *query)
   g_autoptr(SbFilter) filter = NULL;
   g_autofree char *bad = NULL;
   GString *body;
-  guint32 mask;
+  SbSelection sel;
   guint n_written = 0, i, n_devices, from, next;
 
   if (!cursor_from_query (query, &cursor, req))
@@ -414,7 +458,7 @@ handle_list_devices (SbRequest *req, const char *version, GHashTable *query)
       cursor_clear (&cursor);
       return;
     }
-  if (!parse_select (cursor.select, beta, &mask, &bad))
+  if (!parse_selection (self, cursor.select, beta, &sel, &bad))
     {
       reply_bad_select (req, bad);
       cursor_clear (&cursor);
@@ -422,7 +466,7 @@ handle_list_devices (SbRequest *req, const char *version, GHashTable *query)
     }
   filter = sb_filter_parse (cursor.filter);
 
-  body = g_string_sized_new (cursor.top * 700 + 512);
+  body = g_string_sized_new (cursor.top * (sel.full ? 4200 : 700) + 512);
   g_mutex_lock (&self->lock);
   g_string_append_printf (body, "{\"@odata.context\":\"%s/graph/%s/$metadata#deviceManagement/managedDevices",
                           self->base_url, version);
@@ -450,15 +494,12 @@ handle_list_devices (SbRequest *req, const char *version, GHashTable *query)
   for (i = MIN (from, n_devices); i < MIN (next, n_devices); i++)
     {
       SbDevice *dev = &g_array_index (self->devices->devices, SbDevice, i);
-      g_autofree char *actions = NULL;
 
       if (!sb_filter_matches (filter, dev))
         continue;
       if (n_written > 0)
         g_string_append_c (body, ',');
-      if ((mask & (1u << SB_F_DEVICE_ACTION_RESULTS)) != 0)
-        actions = actions_json_locked (self, dev);
-      sb_device_write_json (body, dev, mask, beta, actions, req->wrong_types, FALSE);
+      write_device (body, self, dev, &sel, beta, req->wrong_types, FALSE);
       n_written++;
     }
   g_string_append_c (body, ']');

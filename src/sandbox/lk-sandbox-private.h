@@ -59,13 +59,23 @@ typedef struct
   GStringChunk *chunk;
   GArray       *devices;   /* of SbDevice */
   GHashTable   *by_id;     /* id (in chunk) → index + 1 */
+  /* Full managedDevice objects (lk-sandbox-full-device.c): the members beyond SbDevice are
+   * made from @seed and the device's index each time a page is written, never stored. */
+  gboolean      full;
+  guint32       seed;
 } SbDeviceSet;
 
 SbDeviceSet *sb_device_set_new           (void);
 void         sb_device_set_free          (SbDeviceSet *set);
 SbDevice    *sb_device_set_lookup        (SbDeviceSet *set, const char *id);
 gboolean     sb_device_set_load_demo     (SbDeviceSet *set, gint64 now, GError **error);
-void         sb_device_set_generate      (SbDeviceSet *set, guint n, guint32 seed, gint64 now);
+/* @full: every member of the documented beta managedDevice (see sb_full_device_write_json);
+ * the members SbDevice holds are the same as without it for the same @seed. */
+void         sb_device_set_generate      (SbDeviceSet *set,
+                                          guint        n,
+                                          guint32      seed,
+                                          gint64       now,
+                                          gboolean     full);
 
 const char  *sb_field_name               (SbField field);
 gboolean     sb_field_from_name          (const char *name, gboolean beta, SbField *out_field);
@@ -82,6 +92,37 @@ void         sb_device_write_json        (GString        *out,
                                           const char     *actions_json,
                                           gboolean        wrong_types,
                                           gboolean        single);
+
+/* One member ("name":value) of @dev, as sb_device_write_json writes it. */
+void         sb_device_write_member      (GString        *out,
+                                          const SbDevice *dev,
+                                          SbField         field,
+                                          gboolean        beta,
+                                          const char     *actions_json,
+                                          gboolean        wrong_types,
+                                          gboolean        single);
+
+/* Full managedDevice objects (lk-sandbox-full-device.c): every member of the documented beta
+ * resource, in its documented order; v1.0 gets the members v1.0 documents. A $select names
+ * members of this set (a bit per member, in that order). */
+typedef struct
+{
+  guint64 bits[2];
+} SbMemberMask;
+
+gboolean     sb_full_select_parse        (const char     *select,
+                                          gboolean        beta,
+                                          SbMemberMask   *mask,
+                                          char          **bad);
+/* @dev: one of @set's devices (its extra members are made from its index and the set's seed). */
+void         sb_full_device_write_json   (GString            *out,
+                                          const SbDeviceSet  *set,
+                                          const SbDevice     *dev,
+                                          const SbMemberMask *mask,
+                                          gboolean            beta,
+                                          const char         *actions_json,
+                                          gboolean            wrong_types,
+                                          gboolean            single);
 
 /* JSON helpers. */
 void         sb_json_append_string       (GString *out, const char *value);
@@ -276,6 +317,7 @@ struct _LkSandbox
   guint         latency_min_ms;
   guint         latency_max_ms;
   gboolean      next_link_first;
+  gboolean      ignore_select;    /* the issue-18 benchmark's fake Graph (lk_sandbox_set_ignore_select) */
   guint         pending_ms;
   guint         active_ms;
   guint         dc_interval_s;

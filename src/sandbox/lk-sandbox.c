@@ -199,15 +199,29 @@ lk_sandbox_load_demo_tenant (LkSandbox *self)
   sb_unlock_store_load_demo (self->unlock, g_get_real_time () / G_USEC_PER_SEC);
 }
 
-void
-lk_sandbox_generate_devices (LkSandbox *self, guint n, guint32 seed)
+static void
+generate_devices (LkSandbox *self, guint n, guint32 seed, gboolean full)
 {
   SbDeviceSet *set = sb_device_set_new ();
 
+  sb_device_set_generate (set, n, seed, g_get_real_time () / G_USEC_PER_SEC, full);
+  replace_devices (self, set);
+}
+
+void
+lk_sandbox_generate_devices (LkSandbox *self, guint n, guint32 seed)
+{
   g_return_if_fail (LK_IS_SANDBOX (self));
 
-  sb_device_set_generate (set, n, seed, g_get_real_time () / G_USEC_PER_SEC);
-  replace_devices (self, set);
+  generate_devices (self, n, seed, FALSE);
+}
+
+void
+lk_sandbox_generate_full_devices (LkSandbox *self, guint n, guint32 seed)
+{
+  g_return_if_fail (LK_IS_SANDBOX (self));
+
+  generate_devices (self, n, seed, TRUE);
 }
 
 guint
@@ -590,6 +604,16 @@ lk_sandbox_set_next_link_first (LkSandbox *self, gboolean first)
 
   g_mutex_lock (&self->lock);
   self->next_link_first = first;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+lk_sandbox_set_ignore_select (LkSandbox *self, gboolean ignore)
+{
+  g_return_if_fail (LK_IS_SANDBOX (self));
+
+  g_mutex_lock (&self->lock);
+  self->ignore_select = ignore;
   g_mutex_unlock (&self->lock);
 }
 

@@ -90,8 +90,16 @@ void        lk_sandbox_load_demo_tenant    (LkSandbox *self);
 /* The demo tenant's fixture (demo-tenant.json), registered on first use: never by a program
  * that does not ask for the demo. */
 GResource  *lk_sandbox_get_demo_fixtures   (void);
-/* Replaces the devices with @n generated ones; same @seed, same devices. */
+/* Replaces the devices with @n generated ones; same @seed, same devices. Each holds the ~24
+ * members Latchkey reads (~0.8 kB of JSON when it $selects them). */
 void        lk_sandbox_generate_devices    (LkSandbox *self, guint n, guint32 seed);
+/* The same devices as lk_sandbox_generate_devices() with the same @seed, each a full
+ * managedDevice: every member of Graph beta's documented resource (hardwareInformation,
+ * deviceHealthAttestationState, usersLoggedOn, chassisType…; v1.0 gets v1.0's members) with
+ * varied values, ~3.5–4 kB per device without $select, as a real tenant answers. $select still
+ * trims it, to any documented member. The extra members are written from the seed as each page
+ * is, so a million devices cost no more memory than lean ones. */
+void        lk_sandbox_generate_full_devices (LkSandbox *self, guint n, guint32 seed);
 guint       lk_sandbox_get_n_devices       (LkSandbox *self);
 
 gboolean    lk_sandbox_start               (LkSandbox *self, GError **error);
@@ -172,6 +180,12 @@ void        lk_sandbox_set_latency         (LkSandbox *self, guint min_ms, guint
 /* Whether a list page writes @odata.nextLink before "value". Graph writes it after (the
  * default); a client must find it either way, and the benchmark measures both. */
 void        lk_sandbox_set_next_link_first (LkSandbox *self, gboolean first);
+/* BENCHMARKS ONLY. Real Graph honours $select (the sandbox does too, by default): a client that
+ * asks for 21 members of a managedDevice gets those 21. The independent benchmark of issue 18
+ * ran its own fake Graph, which ignored $select and sent every member of every device (~3.9 kB
+ * each); this switch reproduces that, so its conditions can be measured. Lists and single GETs
+ * then answer as if no $select had been given; an unknown member in $select is still a 400. */
+void        lk_sandbox_set_ignore_select   (LkSandbox *self, gboolean ignore);
 /* How long resetPasscode stays pending, then active, before done. */
 void        lk_sandbox_set_action_timing   (LkSandbox *self, guint pending_ms, guint active_ms);
 

@@ -24,6 +24,9 @@ typedef struct
   char       *graph_url_first;
   char       *token_first;
   GHashTable *samples;   /* "series/key" -> GArray of double */
+  /* --tenant: "lean" (the ~21 members Latchkey reads), "full" (every documented member,
+   * trimmed by $select as Graph does) or "full-ignore-select" (issue 18's fake Graph). */
+  const char *tenant;
   guint       latency_ms;
   guint       n_devices;
 } Bench;

@@ -123,6 +123,27 @@ print_ratio (const char *label,
             ratio <= goal ? "met" : "NOT MET");
 }
 
+/* The condition every row ran under, and what it put on the wire per device. */
+static void
+report_tenant (Bench *bench,
+               guint  n_devices)
+{
+  static const char *const what[][2] = {
+    { "lean", "devices with the members Latchkey reads; every reader $selects 21 of them" },
+    { "full", "full managedDevice objects, every documented member; $select honoured, as Graph does" },
+    { "full-ignore-select", "full managedDevice objects sent whole whatever the $select, as issue 18's fake Graph" },
+  };
+  Stats s;
+
+  for (guint i = 0; i < G_N_ELEMENTS (what); i++)
+    if (g_str_equal (bench->tenant, what[i][0]))
+      printf ("Tenant: %s (%s)\n", what[i][0], what[i][1]);
+  if (stats (bench, "curl", "wire_bytes", &s))
+    printf ("Mean bytes per device on the wire: %.0f (page bodies as curl reads them / devices)\n",
+            s.median / n_devices);
+  printf ("\n");
+}
+
 void
 report (Bench *bench,
         guint  n_devices,
@@ -140,6 +161,7 @@ report (Bench *bench,
   derive_increase (bench, "raw");
 
   printf ("\nLatchkey benchmarks: %u devices, %u runs each; median, min–max, IQR\n\n", n_devices, runs);
+  report_tenant (bench, n_devices);
   if (bench->latency_ms > 0)
     printf ("The sandbox waits %u ms before each answer.\n\n", bench->latency_ms);
   printf ("Full listing (sandbox in its own process)\n");

@@ -202,13 +202,24 @@ start_server (Bench     *bench,
   g_autofree char *serve = g_build_filename (dir, "lk-sandbox-serve", NULL);
   g_autofree char *count = g_strdup_printf ("%u", n_devices);
   g_autofree char *latency = g_strdup_printf ("%u", latency_ms);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GDataInputStream) input = NULL;
   g_autofree char *line = NULL;
   char *space;
 
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, error,
-                              serve, count, latency, next_link_first ? "--next-link-first" : NULL, NULL);
+  g_ptr_array_add (argv, serve);
+  g_ptr_array_add (argv, count);
+  g_ptr_array_add (argv, latency);
+  if (next_link_first)
+    g_ptr_array_add (argv, "--next-link-first");
+  if (g_str_has_prefix (bench->tenant, "full"))
+    g_ptr_array_add (argv, "--full-devices");
+  if (g_str_equal (bench->tenant, "full-ignore-select"))
+    g_ptr_array_add (argv, "--ignore-select");
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, error);
   if (process == NULL)
     return NULL;
   input = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
@@ -300,6 +311,7 @@ main (int   argc,
   g_autofree char *text = NULL;
   g_autofree char *latchkey = NULL;
   g_autofree char *peer_dir = NULL;
+  g_autofree char *tenant = NULL;
   int n_devices = 100000, runs = 5, latency_ms = 0;
   gboolean no_peer = FALSE, no_cold = FALSE, breakdown = FALSE, checked = FALSE, cli_rows = FALSE;
   gboolean no_window = FALSE, window_only = FALSE;
@@ -314,6 +326,7 @@ main (int   argc,
     { "check", 0, 0, G_OPTION_ARG_NONE, &checked, "Fail unless every measurement saw every device", NULL },
     { "breakdown", 0, 0, G_OPTION_ARG_NONE, &breakdown, "Also measure the page reader and the ranking alone", NULL },
     { "cli-rows", 0, 0, G_OPTION_ARG_NONE, &cli_rows, "Only the listing, curl, CLI and peer rows (no window, search, classification or start)", NULL },
+    { "tenant", 0, 0, G_OPTION_ARG_STRING, &tenant, "lean (the default: the members Latchkey reads), full (every documented managedDevice member, ~4 kB; $select honoured as Graph does) or full-ignore-select (full devices whatever the $select, as issue 18's fake Graph)", "KIND" },
     { "latchkey", 0, 0, G_OPTION_ARG_FILENAME, &latchkey, "The GUI binary for the cold start", "PATH" },
     { "peer-dir", 0, 0, G_OPTION_ARG_FILENAME, &peer_dir, "Where the Node peer is", "DIR" },
     { "child", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &child, NULL, NULL },
@@ -342,6 +355,13 @@ main (int   argc,
       g_printerr ("lk-bench: --devices and --runs must be positive\n");
       return 2;
     }
+  if (tenant != NULL && !g_str_equal (tenant, "lean") && !g_str_equal (tenant, "full")
+      && !g_str_equal (tenant, "full-ignore-select"))
+    {
+      g_printerr ("lk-bench: --tenant is lean, full or full-ignore-select\n");
+      return 2;
+    }
+  bench.tenant = tenant != NULL ? tenant : "lean";
 
   bench.self_path = g_file_read_link ("/proc/self/exe", NULL);
   bench.latency_ms = (guint) latency_ms;
@@ -354,7 +374,7 @@ main (int   argc,
   if (!no_peer && !peer_ready (peer_dir))
     no_peer = TRUE;
 
-  g_printerr ("lk-bench: generating %d devices...\n", n_devices);
+  g_printerr ("lk-bench: generating %d devices (%s tenant)...\n", n_devices, bench.tenant);
   server = start_server (&bench, (guint) n_devices, (guint) latency_ms, FALSE, &error);
   if (server != NULL)
     server_first = start_server (&bench, (guint) n_devices, (guint) latency_ms, TRUE, &error);

@@ -10,6 +10,8 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
+#include <string.h>
 #include <gio/gio.h>
 
 #define BENCH_TIMEOUT_S 90
@@ -80,13 +82,33 @@ test_small_tenant (void)
   g_assert_nonnull (strstr (out, "not measured"));
 }
 
+/* Issue 18's conditions: full devices sent whole whatever the $select. The report says so, with
+ * the bytes each device took on the wire (~4 kB; lean ones ~0.7 kB). */
+static void
+test_full_tenant (void)
+{
+  const char *args[] = { "--devices", "1500", "--runs", "1", "--no-peer", "--cli-rows",
+                         "--tenant", "full-ignore-select", "--check", NULL };
+  g_autofree char *out = NULL;
+  const char *bytes;
+
+  g_assert_cmpint (run_bench (args, &out), ==, 0);
+  g_assert_nonnull (strstr (out, "Tenant: full-ignore-select"));
+  bytes = strstr (out, "Mean bytes per device on the wire: ");
+  g_assert_nonnull (bytes);
+  g_assert_cmpint (atoi (bytes + strlen ("Mean bytes per device on the wire: ")), >, 3500);
+}
+
 static void
 test_bad_arguments (void)
 {
   const char *args[] = { "--runs", "0", NULL };
+  const char *tenant[] = { "--tenant", "huge", NULL };
   g_autofree char *out = NULL;
+  g_autofree char *out_tenant = NULL;
 
   g_assert_cmpint (run_bench (args, &out), ==, 2);
+  g_assert_cmpint (run_bench (tenant, &out_tenant), ==, 2);
 }
 
 int
@@ -95,6 +117,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/bench/small-tenant", test_small_tenant);
+  g_test_add_func ("/bench/full-tenant", test_full_tenant);
   g_test_add_func ("/bench/bad-arguments", test_bad_arguments);
   return g_test_run ();
 }

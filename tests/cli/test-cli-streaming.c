@@ -28,21 +28,40 @@ typedef struct
   char      *token;
 } Tenant;
 
-/* @n_generated: 0 for the demo tenant. */
+typedef enum
+{
+  TENANT_DEMO,
+  TENANT_LEAN,                /* generated: the members Latchkey reads */
+  TENANT_FULL_IGNORE_SELECT,  /* the same devices, every documented member, $select ignored */
+} TenantKind;
+
 static void
-tenant_start (Tenant *tenant,
-              guint   n_generated)
+tenant_start_n (Tenant     *tenant,
+                TenantKind  kind,
+                guint       n_generated)
 {
   g_autoptr(GError) error = NULL;
 
   tenant->sandbox = lk_sandbox_new ();
-  if (n_generated == 0)
+  if (kind == TENANT_DEMO)
     lk_sandbox_load_demo_tenant (tenant->sandbox);
-  else
+  else if (kind == TENANT_LEAN)
     lk_sandbox_generate_devices (tenant->sandbox, n_generated, 18);
+  else
+    {
+      lk_sandbox_generate_full_devices (tenant->sandbox, n_generated, 18);
+      lk_sandbox_set_ignore_select (tenant->sandbox, TRUE);
+    }
   g_assert_true (lk_sandbox_start (tenant->sandbox, &error));
   tenant->graph_url = lk_sandbox_get_graph_url (tenant->sandbox);
   tenant->token = lk_sandbox_mint_access_token (tenant->sandbox, "DeviceManagementManagedDevices.Read.All", 3600);
+}
+
+static void
+tenant_start (Tenant     *tenant,
+              TenantKind  kind)
+{
+  tenant_start_n (tenant, kind, 2500);
 }
 
 static void
@@ -348,7 +367,7 @@ test_demo_tenant (void)
 {
   Tenant tenant = { 0 };
 
-  tenant_start (&tenant, 0);
+  tenant_start (&tenant, TENANT_DEMO);
   assert_same_search (&tenant, "");
   assert_same_search (&tenant, "ana");
   tenant_stop (&tenant);
@@ -369,7 +388,7 @@ test_generated_tenant (void)
   g_autoptr(GPtrArray) devices = NULL;
   const char *members[] = { "deviceName", "userDisplayName", "model", "serialNumber", "osVersion" };
 
-  tenant_start (&tenant, 2500);
+  tenant_start (&tenant, TENANT_LEAN);
   devices = list_devices (&tenant, "", NULL);
   g_assert_cmpuint (devices->len, ==, 2500);
   for (guint i = 0; i < 40; i++)
@@ -406,13 +425,56 @@ test_chunked (void)
   guint n = 3 * LK_CLI_CHUNK_ITEMS + 1;
   g_autoptr(GPtrArray) devices = NULL;
 
-  tenant_start (&tenant, n);
+  tenant_start_n (&tenant, TENANT_LEAN, n);
   devices = list_devices (&tenant, "", NULL);
   g_assert_cmpuint (devices->len, ==, n);
   g_assert_cmpuint (lk_cli_chunk_count (n), ==, 4);
   assert_same_search (&tenant, "");
   assert_same_search (&tenant, "a");
   tenant_stop (&tenant);
+}
+
+/* Issue 18's benchmark sent every member of every device (~4 kB each) whatever the $select:
+ * the CLI reads only what it needs, so its documents are the lean tenant's, byte for byte. */
+static void
+test_full_tenant (void)
+{
+  Tenant lean = { 0 }, full = { 0 };
+  g_autofree char *lean_json = NULL, *full_json = NULL;
+  g_autofree char *lean_table = NULL, *full_table = NULL;
+  g_autofree char *lean_show = NULL, *full_show = NULL;
+  g_autoptr(GPtrArray) devices = NULL;
+  const char *id;
+
+  /* Made in the same second, so their dates (seconds from now) are the same. Two pages and a
+   * half: the lean tenant's documents are checked against the reference above. */
+  for (;;)
+    {
+      gint64 before = g_get_real_time () / G_USEC_PER_SEC;
+
+      tenant_start_n (&lean, TENANT_LEAN, 1500);
+      tenant_start_n (&full, TENANT_FULL_IGNORE_SELECT, 1500);
+      if (g_get_real_time () / G_USEC_PER_SEC == before)
+        break;
+      tenant_stop (&lean);
+      tenant_stop (&full);
+    }
+  lean_json = run_cli (&lean, "--json", "search", "");
+  full_json = run_cli (&full, "--json", "search", "");
+  g_assert_cmpuint (strlen (lean_json), >, 3 * 64 * 1024);
+  g_assert_nonnull (strstr (lean_json, "\"id\""));
+  g_assert_cmpstr (full_json, ==, lean_json);
+  lean_table = run_cli (&lean, NULL, "search", "");
+  full_table = run_cli (&full, NULL, "search", "");
+  g_assert_cmpstr (full_table, ==, lean_table);
+
+  devices = list_devices (&full, "", NULL);
+  id = lk_device_get_id (g_ptr_array_index (devices, 7));
+  lean_show = run_cli (&lean, "--json", "show", id);
+  full_show = run_cli (&full, "--json", "show", id);
+  g_assert_cmpstr (full_show, ==, lean_show);
+  tenant_stop (&lean);
+  tenant_stop (&full);
 }
 
 int
@@ -426,5 +488,6 @@ main (int   argc,
   g_test_add_func ("/cli/streaming/demo-tenant", test_demo_tenant);
   g_test_add_func ("/cli/streaming/generated-tenant", test_generated_tenant);
   g_test_add_func ("/cli/streaming/chunked", test_chunked);
+  g_test_add_func ("/cli/streaming/full-tenant", test_full_tenant);
   return g_test_run ();
 }

@@ -325,9 +325,9 @@ test_generator (void)
   SbDevice *first_a, *first_b, *last_a, *last_b;
   gint64 start;
 
-  sb_device_set_generate (a, 5000, 42, 1700000000);
-  sb_device_set_generate (b, 5000, 42, 1700000000);
-  sb_device_set_generate (c, 5000, 43, 1700000000);
+  sb_device_set_generate (a, 5000, 42, 1700000000, FALSE);
+  sb_device_set_generate (b, 5000, 42, 1700000000, FALSE);
+  sb_device_set_generate (c, 5000, 43, 1700000000, FALSE);
   first_a = &g_array_index (a->devices, SbDevice, 0);
   first_b = &g_array_index (b->devices, SbDevice, 0);
   last_a = &g_array_index (a->devices, SbDevice, 4999);
@@ -357,7 +357,7 @@ test_generator (void)
   /* 100 000 devices in reasonable time (generous for sanitizer builds) */
   start = g_get_monotonic_time ();
   a = sb_device_set_new ();
-  sb_device_set_generate (a, 100000, 1, 1700000000);
+  sb_device_set_generate (a, 100000, 1, 1700000000, FALSE);
   g_assert_cmpuint (a->devices->len, ==, 100000);
   g_test_message ("100000 devices generated in %" G_GINT64_FORMAT " ms",
                   (g_get_monotonic_time () - start) / 1000);
