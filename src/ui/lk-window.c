@@ -3,7 +3,9 @@
  * A search streams pages from the Graph client into an LkDeviceList (the ranked result then
  * takes its place in one step), which also applies the platform/ownership toggles (as a set
  * of device classes, so a million devices filter in a few milliseconds), and a GtkListView
- * shows only what is on screen, so a million-device listing costs rows for one screenful.
+ * shows only what is on screen, so a million-device listing costs rows for one screenful. The
+ * list view's items are the list's positions (lk-result-slots.c), so a change of every device
+ * keeps its rows: the selection is the open device's, found again after each such change.
  *
  * SPDX-FileCopyrightText: 2026 The Latchkey authors
  * SPDX-License-Identifier: GPL-3.0-or-later
