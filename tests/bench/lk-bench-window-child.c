@@ -199,8 +199,8 @@ count_platform (GListModel *model,
 }
 
 /* LK_BENCH_WINDOW_SHOT=FILE.png: the screen after Android is first turned off (ImageMagick's
- * `import`, in the benchmark's X server), and the first devices the list holds on stderr, to
- * compare with the rows in the picture. Nothing without it. */
+ * `import`, in the benchmark's X server), and the first devices the list holds in FILE.png.txt,
+ * to compare with the rows in the picture. Nothing without it. */
 static void
 shoot (LkWindow *window)
 {
@@ -208,6 +208,8 @@ shoot (LkWindow *window)
   GListModel *results = lk_window_get_results (window);
   const char *argv[] = { "import", "-window", "root", path, NULL };
   g_autoptr(GError) error = NULL;
+  g_autoptr(GString) shown = g_string_new (NULL);
+  g_autofree char *list = NULL;
 
   if (path == NULL)
     return;
@@ -218,8 +220,12 @@ shoot (LkWindow *window)
     {
       g_autoptr(LkDevice) device = g_list_model_get_item (results, i);
 
-      g_printerr ("shown %u: %s (%s)\n", i, lk_device_get_device_name (device), lk_device_get_operating_system (device));
+      g_string_append_printf (shown, "%u: %s (%s)\n", i, lk_device_get_device_name (device),
+                              lk_device_get_operating_system (device));
     }
+  list = g_strconcat (path, ".txt", NULL);
+  if (!g_file_set_contents (list, shown->str, -1, &error))
+    g_printerr ("lk-bench-window-child: %s\n", error->message);
 }
 
 /* Android off, then on again, twice; each time the list must show the right count. */
