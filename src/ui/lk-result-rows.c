@@ -60,10 +60,14 @@ fill_row (Rows        *rows,
           GtkListItem *item)
 {
   LkResultSlot *slot = gtk_list_item_get_item (item);
+  LkDevice *device = slot != NULL ? lk_result_slot_get_device (slot) : NULL;
+  GtkWidget *row = gtk_list_item_get_child (item);
 
-  lk_device_row_set_matched (LK_DEVICE_ROW (gtk_list_item_get_child (item)), rows->kind);
-  lk_device_row_set_device (LK_DEVICE_ROW (gtk_list_item_get_child (item)),
-                            slot != NULL ? lk_result_slot_get_device (slot) : NULL);
+  lk_device_row_set_matched (LK_DEVICE_ROW (row), rows->kind);
+  lk_device_row_set_device (LK_DEVICE_ROW (row), device);
+  /* Past the end of the devices while the list view is told of a shorter list a step at a
+   * time (lk-result-slots.c): nothing to show, not the last device's labels. */
+  gtk_widget_set_opacity (row, device != NULL ? 1 : 0);
 }
 
 /* The unfilled row nearest the middle of what the list shows. */
@@ -112,7 +116,9 @@ static void
 fill_or_queue (Rows        *rows,
                GtkListItem *item)
 {
-  if (lk_device_list_get_n_all (rows->store) <= FILL_LATER_ABOVE)
+  LkResultSlot *slot = gtk_list_item_get_item (item);
+
+  if (lk_device_list_get_n_all (rows->store) <= FILL_LATER_ABOVE || lk_result_slot_get_device (slot) == NULL)
     {
       g_ptr_array_remove_fast (rows->unfilled, item);
       fill_row (rows, item);

@@ -107,6 +107,7 @@ struct _LkResultSlots
   GListModel *devices;
   GHashTable *live;      /* position → LkResultSlot, not a reference: a slot leaves as it goes */
   guint       n_items;   /* as last said to the list view */
+  guint       pace_id;   /* the next step towards the devices' length */
 };
 
 static GType
@@ -163,6 +164,68 @@ lk_result_slots_model_init (GListModelInterface *iface)
 G_DEFINE_FINAL_TYPE_WITH_CODE (LkResultSlots, lk_result_slots, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, lk_result_slots_model_init))
 
+/* GTK 4.8's list view makes (or destroys) a row for every item it is told of within the ~200
+ * it keeps around its view, in the items-changed signal itself: ~1 ms a row on the benchmark's
+ * machine, 0.1–0.3 s for a first page or a list emptied. Past PACE_ABOVE such items the list
+ * view is told of PACE_STEP at a time, one step per idle turn (frames are painted between);
+ * the items past the end of the devices meanwhile are slots without a device. */
+#define PACE_ABOVE 48
+#define PACE_STEP 16
+#define ROWS_KEPT 256
+
+static gboolean pace_cb (gpointer user_data);
+
+/* Where the list view's length goes next on its way to @now. */
+static guint
+next_length (LkResultSlots *self,
+             guint          now)
+{
+  guint before = self->n_items;
+  guint highest = 0;
+  GHashTableIter iter;
+  gpointer key;
+
+  if (now > before)
+    /* Rows are made only near the top of a new list: past ROWS_KEPT items, none. */
+    return now - before <= PACE_ABOVE || before >= ROWS_KEPT ? now : before + PACE_STEP;
+  /* Rows are destroyed only where slots are alive (each row holds its slot). */
+  g_hash_table_iter_init (&iter, self->live);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (GPOINTER_TO_UINT (key) >= now)
+      highest = MAX (highest, GPOINTER_TO_UINT (key) + 1);
+  if (highest <= now + PACE_ABOVE)
+    return now;
+  if (highest < before)
+    return highest;
+  return MAX (now, before - PACE_STEP);
+}
+
+/* Tells the list view of one step towards the devices' length, and schedules the next. */
+static void
+pace (LkResultSlots *self)
+{
+  guint before = self->n_items;
+  guint now = g_list_model_get_n_items (self->devices);
+  guint next = next_length (self, now);
+
+  self->n_items = next;
+  if (next != before)
+    g_list_model_items_changed (G_LIST_MODEL (self), MIN (before, next), before > next ? before - next : 0,
+                                next > before ? next - before : 0);
+  if (self->n_items != g_list_model_get_n_items (self->devices) && self->pace_id == 0)
+    self->pace_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, pace_cb, self, NULL);
+}
+
+static gboolean
+pace_cb (gpointer user_data)
+{
+  LkResultSlots *self = user_data;
+
+  self->pace_id = 0;
+  pace (self);
+  return G_SOURCE_REMOVE;
+}
+
 /* The devices from @position on changed: each slot alive there takes its device now, then
  * the list view hears only what changed at the end. An append (the streamed pages) touches
  * no slot; a change of every device touches the few hundred GTK holds. */
@@ -173,8 +236,6 @@ devices_changed_cb (GListModel    *devices,
                     guint          added,
                     LkResultSlots *self)
 {
-  guint before = self->n_items;
-  guint now = g_list_model_get_n_items (devices);
   g_autoptr(GPtrArray) moved = g_ptr_array_new_with_free_func (g_object_unref);
   GHashTableIter iter;
   gpointer key, slot;
@@ -191,10 +252,7 @@ devices_changed_cb (GListModel    *devices,
 
       slot_set_device (each, device);
     }
-  self->n_items = now;
-  if (now != before)
-    g_list_model_items_changed (G_LIST_MODEL (self), MIN (before, now), before > now ? before - now : 0,
-                                now > before ? now - before : 0);
+  pace (self);
 }
 
 static void
@@ -204,6 +262,7 @@ lk_result_slots_dispose (GObject *object)
   GHashTableIter iter;
   gpointer slot;
 
+  g_clear_handle_id (&self->pace_id, g_source_remove);
   if (self->devices != NULL)
     g_signal_handlers_disconnect_by_func (self->devices, devices_changed_cb, self);
   g_clear_object (&self->devices);

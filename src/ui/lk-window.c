@@ -220,8 +220,9 @@ open_position (LkWindow *self,
 }
 
 /* The list view's items are positions (lk-result-slots.c): after the devices change, the
- * selected position is the open device's again, not whichever device took its place. */
-static void
+ * selected position is the open device's again, not whichever device took its place. Returns
+ * that position in the list (the list view may not have been told of it yet: see below). */
+static guint
 select_open_device (LkWindow *self)
 {
   GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (self->list_view));
@@ -230,6 +231,7 @@ select_open_device (LkWindow *self)
 
   if (gtk_single_selection_get_selected (selection) != position)
     gtk_single_selection_set_selected (selection, position);
+  return position;
 }
 
 static void
@@ -243,16 +245,29 @@ store_changed_cb (LkWindow *self,
     select_open_device (self);
 }
 
+/* A long list grows in the list view a few rows per idle turn: the open device's row may come
+ * after the change that brought it. */
+static void
+slots_changed_cb (LkWindow *self,
+                  guint     position,
+                  guint     removed,
+                  guint     added)
+{
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (self->list_view));
+
+  if (added > 0 && lk_device_page_get_device (self->device_page) != NULL
+      && gtk_single_selection_get_selected (selection) == GTK_INVALID_LIST_POSITION)
+    select_open_device (self);
+}
+
 /* The device pane never shows a device the list does not: a device left over from an earlier
  * search, beside "No Devices Found" or other results, would invite acting on the wrong one. */
 static void
 sync_device_pane (LkWindow *self)
 {
-  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (self->list_view));
   LkDevice *device = lk_device_page_get_device (self->device_page);
 
-  select_open_device (self);
-  if (device == NULL || gtk_single_selection_get_selected (selection) != GTK_INVALID_LIST_POSITION)
+  if (select_open_device (self) != GTK_INVALID_LIST_POSITION || device == NULL)
     return;
   lk_device_page_set_device (self->device_page, NULL);
   if (adw_leaflet_get_folded (self->leaflet)
@@ -773,8 +788,10 @@ lk_window_init (LkWindow *self)
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (selection), GTK_INVALID_LIST_POSITION);
   gtk_list_view_set_model (self->list_view, selection);
   g_object_unref (selection);
-  /* After the slots have followed the change (they connected first). */
+  /* After the slots and the selection have followed the change (they connected first). */
   g_signal_connect_object (self->store, "items-changed", G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_single_selection_get_model (GTK_SINGLE_SELECTION (selection)), "items-changed",
+                           G_CALLBACK (slots_changed_cb), self, G_CONNECT_SWAPPED);
 
   factory = lk_result_rows_new (self->list_view, self->store);
   gtk_list_view_set_factory (self->list_view, factory);
