@@ -220,8 +220,9 @@ shoot (LkWindow *window)
     {
       g_autoptr(LkDevice) device = g_list_model_get_item (results, i);
 
-      g_string_append_printf (shown, "%u: %s (%s)\n", i, lk_device_get_device_name (device),
-                              lk_device_get_operating_system (device));
+      g_string_append_printf (shown, "%u: %s, %s, %s %s\n", i, lk_device_get_device_name (device),
+                              lk_device_get_user_display_name (device), lk_device_get_operating_system (device),
+                              lk_device_get_os_version (device));
     }
   list = g_strconcat (path, ".txt", NULL);
   if (!g_file_set_contents (list, shown->str, -1, &error))
