@@ -3,9 +3,8 @@
  * A search streams pages from the Graph client into an LkDeviceList (the ranked result then
  * takes its place in one step), which also applies the platform/ownership toggles (as a set
  * of device classes, so a million devices filter in a few milliseconds), and a GtkListView
- * shows only what is on screen, so a million-device listing costs rows for one screenful. The
- * list view's items are the list's positions (lk-result-slots.c), so a change of every device
- * keeps its rows: the selection is the open device's, found again after each such change.
+ * shows only what is on screen, so a million-device listing costs rows for one screenful, and
+ * its items are positions (lk-result-slots.c), so a change of every device keeps its rows.
  *
  * SPDX-FileCopyrightText: 2026 The Latchkey authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -62,6 +61,7 @@ struct _LkWindow
 
   LkDeviceList         *store;   /* what the list shows: the toggles filter it */
   LkDevice             *listed_open; /* the store's instance of the open device, if found */
+  guint                 selection_to_come; /* its position, until the list view has it */
 
   LkGraphClient        *client;
   gulong                throttled_id;
@@ -201,8 +201,7 @@ filter_toggled_cb (LkWindow *self)
 
 /* --- states ----------------------------------------------------------------------------------- */
 
-/* The open device's position in the list, found by the list's own instance of it once a new
- * list has been searched by id (a scan of pointers after that). */
+/* The open device's position: by id once per new list, then by its instance there (pointers). */
 static guint
 open_position (LkWindow *self,
                LkDevice *device)
@@ -221,7 +220,8 @@ open_position (LkWindow *self,
 
 /* The list view's items are positions (lk-result-slots.c): after the devices change, the
  * selected position is the open device's again, not whichever device took its place. Returns
- * that position in the list (the list view may not have been told of it yet: see below). */
+ * that position in the list; a long list reaches the list view a few rows per idle turn, so
+ * a row still to come is selected when it comes (slots_changed_cb()). */
 static guint
 select_open_device (LkWindow *self)
 {
@@ -231,6 +231,8 @@ select_open_device (LkWindow *self)
 
   if (gtk_single_selection_get_selected (selection) != position)
     gtk_single_selection_set_selected (selection, position);
+  self->selection_to_come = gtk_single_selection_get_selected (selection) != position ? position
+                                                                                     : GTK_INVALID_LIST_POSITION;
   return position;
 }
 
@@ -245,19 +247,20 @@ store_changed_cb (LkWindow *self,
     select_open_device (self);
 }
 
-/* A long list grows in the list view a few rows per idle turn: the open device's row may come
- * after the change that brought it. */
 static void
-slots_changed_cb (LkWindow *self,
-                  guint     position,
-                  guint     removed,
-                  guint     added)
+slots_changed_cb (LkWindow   *self,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  GListModel *slots)
 {
-  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (self->list_view));
+  guint to_come = self->selection_to_come;
 
-  if (added > 0 && lk_device_page_get_device (self->device_page) != NULL
-      && gtk_single_selection_get_selected (selection) == GTK_INVALID_LIST_POSITION)
-    select_open_device (self);
+  /* GTK_INVALID_LIST_POSITION (none to come) is past any length. */
+  if (to_come >= g_list_model_get_n_items (slots))
+    return;
+  self->selection_to_come = GTK_INVALID_LIST_POSITION;
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (self->list_view)), to_come);
 }
 
 /* The device pane never shows a device the list does not: a device left over from an earlier
@@ -790,6 +793,7 @@ lk_window_init (LkWindow *self)
   g_object_unref (selection);
   /* After the slots and the selection have followed the change (they connected first). */
   g_signal_connect_object (self->store, "items-changed", G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+  self->selection_to_come = GTK_INVALID_LIST_POSITION;
   g_signal_connect_object (gtk_single_selection_get_model (GTK_SINGLE_SELECTION (selection)), "items-changed",
                            G_CALLBACK (slots_changed_cb), self, G_CONNECT_SWAPPED);
 

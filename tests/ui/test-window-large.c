@@ -261,6 +261,10 @@ test_rows_follow (Fixture       *fixture,
   g_autoptr(GPtrArray) before = NULL;
   g_autoptr(GPtrArray) after = NULL;
   Shown shown = { fixture, all, FALSE, FALSE };
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (window_rows_view (fixture->window)));
+  LkDevicePage *page = LK_DEVICE_PAGE (lk_test_find_widget (GTK_WIDGET (fixture->window), lk_test_is_type,
+                                                            GSIZE_TO_POINTER (LK_TYPE_DEVICE_PAGE)));
+  g_autoptr(LkDevice) open = NULL;
   guint n_all;
 
   lk_sandbox_add_fault (fixture->sandbox, &hold);
@@ -280,11 +284,15 @@ test_rows_follow (Fixture       *fixture,
   window_rows_assert_count (fixture->window, n_all);
   g_assert_true (lk_test_wait_until (window_rows_in_list_order, fixture->window, 10000));
 
-  /* The whole listing, ranked. */
+  /* The whole listing, ranked: the device left open is found in it and selected again. */
   lk_sandbox_clear_faults (fixture->sandbox);
+  open = g_object_ref (lk_device_page_get_device (page));
   lk_window_search (fixture->window, "");
   check_shown (&shown, FALSE, FALSE);
   window_rows_assert_count (fixture->window, N_DEVICES);
+  g_assert_true (lk_device_page_get_device (page) == open);
+  g_assert_cmpstr (lk_device_get_id (lk_result_slot_get_device (gtk_single_selection_get_selected_item (selection))),
+                   ==, lk_device_get_id (open));
   window_rows_assert_open_devices (fixture->window);
 
   /* Android off: GTK keeps its rows (the same widgets), which show the devices now there. */
@@ -299,15 +307,11 @@ test_rows_follow (Fixture       *fixture,
     g_assert_true (g_ptr_array_find (before, g_ptr_array_index (after, i), NULL));
 
   /* The open device stays selected across the filter, found where it moved. */
-  {
-    LkDevice *open = lk_device_row_get_device (g_ptr_array_index (after, after->len / 2));
-    GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (window_rows_view (fixture->window)));
-
-    lk_window_show_device (fixture->window, open);
-    gtk_check_button_set_active (android, TRUE);
-    g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, lk_device_list_find (results, open));
-    g_assert_true (lk_result_slot_get_device (gtk_single_selection_get_selected_item (selection)) == open);
-  }
+  g_set_object (&open, lk_device_row_get_device (g_ptr_array_index (after, after->len / 2)));
+  lk_window_show_device (fixture->window, open);
+  gtk_check_button_set_active (android, TRUE);
+  g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, lk_device_list_find (results, open));
+  g_assert_true (lk_result_slot_get_device (gtk_single_selection_get_selected_item (selection)) == open);
 }
 
 int
