@@ -21,7 +21,6 @@ struct _LkDeviceList
   GArray            *shown;      /* guint positions in devices of the shown ones; NULL: all shown */
   guint              generation; /* bumped by every change: a late classification is dropped */
   gboolean           classifying;
-  gboolean           emptied;    /* between the two halves of a split change: no items */
 };
 
 enum
@@ -43,8 +42,6 @@ lk_device_list_get_item_type (GListModel *model)
 static guint
 n_shown (LkDeviceList *self)
 {
-  if (self->emptied)
-    return 0;
   return self->shown != NULL ? self->shown->len : self->devices->len;
 }
 
@@ -140,45 +137,19 @@ lk_device_list_new (void)
   return g_object_new (LK_TYPE_DEVICE_LIST, NULL);
 }
 
-/* GTK 4.8's list view, when rows it holds (up to 200 around the visible ones) are among the
- * removed items, looks every added item up to find their rows again: ~0.5 µs each, 0.2–0.6 s
- * for a million. Said as two changes (all out, then all in) it drops its rows and makes them
- * anew instead, ~1 ms a row on the benchmark's machine. A new list (the ranking) has other
- * devices on screen anyway: split above SPLIT_NEW_ABOVE. A filter keeps most of the devices
- * on screen, whose rows the lookups save: split only where the lookups cost more. */
-#define SPLIT_NEW_ABOVE 10000
-#define SPLIT_FILTERED_ABOVE 300000
-
-static void
-replaced_split (LkDeviceList *self,
-                guint         position,
-                guint         removed,
-                guint         added,
-                guint         split_above)
-{
-  if (removed == 0 && added == 0)
-    return;
-  if (position == 0 && removed > 0 && added > split_above)
-    {
-      /* Every item goes, then the new ones come: the list reads as empty in between. */
-      self->emptied = TRUE;
-      g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
-      self->emptied = FALSE;
-      g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, added);
-    }
-  else
-    g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
-  if (removed != added)
-    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_N_ITEMS]);
-}
-
+/* One change, whatever its size: the window's list view sees only its slots
+ * (lk-result-slots.c), which turn a change of every device into a change at the end. */
 static void
 replaced (LkDeviceList *self,
           guint         position,
           guint         removed,
           guint         added)
 {
-  replaced_split (self, position, removed, added, SPLIT_NEW_ABOVE);
+  if (removed == 0 && added == 0)
+    return;
+  g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
+  if (removed != added)
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_N_ITEMS]);
 }
 
 static gpointer
@@ -427,7 +398,54 @@ lk_device_list_set_filter (LkDeviceList *self,
   before = n_shown (self);
   self->filter = classes;
   refilter (self);
-  replaced_split (self, 0, before, n_shown (self), SPLIT_FILTERED_ABOVE);
+  replaced (self, 0, before, n_shown (self));
+}
+
+/* The shown position of the device held at @index: positions in shown ascend with indices. */
+static guint
+shown_position (LkDeviceList *self,
+                guint         index)
+{
+  guint low = 0, high;
+
+  if (self->shown == NULL)
+    return index;
+  high = self->shown->len;
+  while (low < high)
+    {
+      guint middle = low + (high - low) / 2;
+      guint at = g_array_index (self->shown, guint, middle);
+
+      if (at == index)
+        return middle;
+      if (at < index)
+        low = middle + 1;
+      else
+        high = middle;
+    }
+  return G_MAXUINT;
+}
+
+guint
+lk_device_list_find (LkDeviceList *self,
+                     LkDevice     *device)
+{
+  gpointer *held;
+  const char *id;
+
+  g_return_val_if_fail (LK_IS_DEVICE_LIST (self), G_MAXUINT);
+  g_return_val_if_fail (LK_IS_DEVICE (device), G_MAXUINT);
+
+  /* The same object first: a scan of pointers, ~1 ms for a million. */
+  held = self->devices->pdata;
+  for (guint i = 0; i < self->devices->len; i++)
+    if (held[i] == (gpointer) device)
+      return shown_position (self, i);
+  id = lk_device_get_id (device);
+  for (guint i = 0; id != NULL && i < self->devices->len; i++)
+    if (g_strcmp0 (lk_device_get_id (held[i]), id) == 0)
+      return shown_position (self, i);
+  return G_MAXUINT;
 }
 
 guint

@@ -8,6 +8,9 @@
  * toggle): each device gets a class (a number below 32) once, as it arrives, and a filter is a
  * set of classes, so filtering a million devices is a scan of a million bytes.
  *
+ * Every change is said as one items-changed signal, however large: the window's list view
+ * does not watch this list but its positions (lk-result-slots.c in the UI).
+ *
  * SPDX-FileCopyrightText: 2026 The Latchkey authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -44,6 +47,10 @@ void          lk_device_list_set_class_func (LkDeviceList      *self,
 /* Shows only the devices whose class has its bit set in @classes (G_MAXUINT32: every device). */
 void          lk_device_list_set_filter     (LkDeviceList      *self,
                                              guint32            classes);
+/* The position among the shown devices of @device (the same object, else the first held with
+ * its id), or G_MAXUINT when none is shown. A scan: the same object is found fastest. */
+guint         lk_device_list_find           (LkDeviceList      *self,
+                                             LkDevice          *device);
 /* Every device held, shown or not. */
 guint         lk_device_list_get_n_all      (LkDeviceList      *self);
 /* FALSE while a long ranked list is being classified in a worker, before it takes the place of

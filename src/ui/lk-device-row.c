@@ -79,6 +79,16 @@ collapse_spaces (char *text)
   *out = '\0';
 }
 
+/* A row takes a new device in place (lk-result-slots.c): a label whose text stays is left
+ * alone, so Pango does not measure it again. */
+static void
+set_text (GtkLabel   *label,
+          const char *text)
+{
+  if (g_strcmp0 (gtk_label_get_label (label), text) != 0)
+    gtk_label_set_label (label, text);
+}
+
 static void
 update (LkDeviceRow *self)
 {
@@ -88,6 +98,7 @@ update (LkDeviceRow *self)
   g_autofree char *accessible = NULL;
   const char *user;
   const char *name;
+  const char *icon;
 
   if (self->device == NULL)
     return;
@@ -98,12 +109,12 @@ update (LkDeviceRow *self)
   if (user == NULL)
     user = lk_device_get_user_principal_name (self->device);
 
-  gtk_image_set_from_icon_name (self->platform_icon,
-                                platform_icon_name (lk_capability_get_platform (capability),
-                                                    lk_device_get_device_type (self->device),
-                                                    lk_device_get_model (self->device)));
-  gtk_label_set_label (self->name_label, name != NULL ? name : _("Unnamed device"));
-  gtk_label_set_label (self->user_label, user != NULL ? user : _("No user"));
+  icon = platform_icon_name (lk_capability_get_platform (capability), lk_device_get_device_type (self->device),
+                             lk_device_get_model (self->device));
+  if (g_strcmp0 (gtk_image_get_icon_name (self->platform_icon), icon) != 0)
+    gtk_image_set_from_icon_name (self->platform_icon, icon);
+  set_text (self->name_label, name != NULL ? name : _("Unnamed device"));
+  set_text (self->user_label, user != NULL ? user : _("No user"));
   last_sync = lk_format_relative_time_in_sentence (lk_device_get_last_sync (self->device), NULL);
   if (self->matched == LK_QUERY_KIND_SERIAL && lk_device_get_serial_number (self->device) != NULL)
     /* Translators: "iOS 17.4 · Serial number F2LXK3 · Last check-in 3 hours ago" */
@@ -125,7 +136,7 @@ update (LkDeviceRow *self)
                                lk_device_get_model (self->device) != NULL ? lk_device_get_model (self->device) : _("Unknown model"),
                                last_sync);
   collapse_spaces (details);
-  gtk_label_set_label (self->details_label, details);
+  set_text (self->details_label, details);
   lk_capability_badge_set_device (self->badge, self->device);
 
   /* Translators: what a screen reader says for a search result: device, user, passcode state. */

@@ -1,9 +1,13 @@
 /* lk-result-rows.c: the rows of the results list, a long list's filled in a few per frame.
  *
+ * Each row shows a slot (lk-result-slots.c) and follows its "device": when the results change
+ * the list view keeps its rows and each one takes its new device in place.
+ *
  * A list longer than a screenful has its rows filled in a few per frame, those nearest the
- * middle of the view first: after its first page, a change of every item or a scrollbar jump,
- * GTK 4.8's list view binds and measures up to 200 rows at once, ~1 ms each on the benchmark's
- * machine. A row waits a frame or two, blank, instead of the window freezing.
+ * middle of the view first: after its first page or a scrollbar jump GTK 4.8's list view binds
+ * and measures up to 200 rows at once, and a change of every device changes as many rows in
+ * place, ~1 ms each on the benchmark's machine. A row waits a frame or two (blank when new,
+ * else still showing its last device, and holding none) instead of the window freezing.
  *
  * SPDX-FileCopyrightText: 2026 The Latchkey authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -14,6 +18,7 @@
 
 #include "lk-device-row.h"
 #include "lk-result-rows.h"
+#include "lk-result-slots.h"
 
 #define FILL_LATER_ABOVE 200
 #define FILL_BUDGET_US 3000
@@ -54,8 +59,15 @@ static void
 fill_row (Rows        *rows,
           GtkListItem *item)
 {
-  lk_device_row_set_matched (LK_DEVICE_ROW (gtk_list_item_get_child (item)), rows->kind);
-  lk_device_row_set_device (LK_DEVICE_ROW (gtk_list_item_get_child (item)), gtk_list_item_get_item (item));
+  LkResultSlot *slot = gtk_list_item_get_item (item);
+  LkDevice *device = slot != NULL ? lk_result_slot_get_device (slot) : NULL;
+  GtkWidget *row = gtk_list_item_get_child (item);
+
+  lk_device_row_set_matched (LK_DEVICE_ROW (row), rows->kind);
+  lk_device_row_set_device (LK_DEVICE_ROW (row), device);
+  /* Past the end of the devices while the list view is told of a shorter list a step at a
+   * time (lk-result-slots.c): nothing to show, not the last device's labels. */
+  gtk_widget_set_opacity (row, device != NULL ? 1 : 0);
 }
 
 /* The unfilled row nearest the middle of what the list shows. */
@@ -98,6 +110,35 @@ fill_rows_cb (GtkWidget     *widget,
   return G_SOURCE_REMOVE;
 }
 
+/* Fills @item's row now when the list is short, else soon: it shows no device meanwhile (its
+ * labels, until then, the last one's). */
+static void
+fill_or_queue (Rows        *rows,
+               GtkListItem *item)
+{
+  LkResultSlot *slot = gtk_list_item_get_item (item);
+
+  if (lk_device_list_get_n_all (rows->store) <= FILL_LATER_ABOVE || lk_result_slot_get_device (slot) == NULL)
+    {
+      g_ptr_array_remove_fast (rows->unfilled, item);
+      fill_row (rows, item);
+      return;
+    }
+  lk_device_row_set_device (LK_DEVICE_ROW (gtk_list_item_get_child (item)), NULL);
+  if (!g_ptr_array_find (rows->unfilled, item, NULL))
+    g_ptr_array_add (rows->unfilled, item);
+  if (rows->fill_tick == 0)
+    rows->fill_tick = gtk_widget_add_tick_callback (GTK_WIDGET (rows->view), fill_rows_cb, rows, NULL);
+}
+
+static void
+slot_device_cb (LkResultSlot *slot,
+                GParamSpec   *pspec,
+                GtkListItem  *item)
+{
+  fill_or_queue (g_object_get_data (G_OBJECT (item), "lk-result-rows"), item);
+}
+
 static void
 bind_row_cb (GtkSignalListItemFactory *factory,
              GtkListItem              *item,
@@ -105,15 +146,9 @@ bind_row_cb (GtkSignalListItemFactory *factory,
 {
   Rows *rows = user_data;
 
-  if (lk_device_list_get_n_all (rows->store) <= FILL_LATER_ABOVE)
-    {
-      fill_row (rows, item);
-      return;
-    }
-  lk_device_row_set_device (LK_DEVICE_ROW (gtk_list_item_get_child (item)), NULL);
-  g_ptr_array_add (rows->unfilled, item);
-  if (rows->fill_tick == 0)
-    rows->fill_tick = gtk_widget_add_tick_callback (GTK_WIDGET (rows->view), fill_rows_cb, rows, NULL);
+  g_object_set_data (G_OBJECT (item), "lk-result-rows", rows);
+  g_signal_connect (gtk_list_item_get_item (item), "notify::device", G_CALLBACK (slot_device_cb), item);
+  fill_or_queue (rows, item);
 }
 
 static void
@@ -123,6 +158,7 @@ unbind_row_cb (GtkSignalListItemFactory *factory,
 {
   Rows *rows = user_data;
 
+  g_signal_handlers_disconnect_by_func (gtk_list_item_get_item (item), slot_device_cb, item);
   g_ptr_array_remove_fast (rows->unfilled, item);
   lk_device_row_set_device (LK_DEVICE_ROW (gtk_list_item_get_child (item)), NULL);
 }

@@ -3,7 +3,8 @@
  * A search streams pages from the Graph client into an LkDeviceList (the ranked result then
  * takes its place in one step), which also applies the platform/ownership toggles (as a set
  * of device classes, so a million devices filter in a few milliseconds), and a GtkListView
- * shows only what is on screen, so a million-device listing costs rows for one screenful.
+ * shows only what is on screen, so a million-device listing costs rows for one screenful, and
+ * its items are positions (lk-result-slots.c), so a change of every device keeps its rows.
  *
  * SPDX-FileCopyrightText: 2026 The Latchkey authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -19,6 +20,7 @@
 #include "lk-graph-error.h"
 #include "lk-mnemonics.h"
 #include "lk-result-rows.h"
+#include "lk-result-slots.h"
 #include "lk-toasts.h"
 #include "lk-window.h"
 
@@ -58,6 +60,8 @@ struct _LkWindow
   GMenu                *accounts_section;
 
   LkDeviceList         *store;   /* what the list shows: the toggles filter it */
+  LkDevice             *listed_open; /* the store's instance of the open device, if found */
+  guint                 selection_to_come; /* its position, until the list view has it */
 
   LkGraphClient        *client;
   gulong                throttled_id;
@@ -197,20 +201,66 @@ filter_toggled_cb (LkWindow *self)
 
 /* --- states ----------------------------------------------------------------------------------- */
 
+/* The open device's position: by id once per new list, then by its instance there (pointers). */
 static guint
-position_of (GListModel *model,
-             LkDevice   *device)
+open_position (LkWindow *self,
+               LkDevice *device)
 {
-  const char *id = lk_device_get_id (device);
+  guint position = GTK_INVALID_LIST_POSITION;
 
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(LkDevice) item = g_list_model_get_item (model, i);
+  if (self->listed_open != NULL && g_strcmp0 (lk_device_get_id (self->listed_open), lk_device_get_id (device)) == 0)
+    position = lk_device_list_find (self->store, self->listed_open);
+  if (position == GTK_INVALID_LIST_POSITION)
+    position = lk_device_list_find (self->store, device);
+  g_clear_object (&self->listed_open);
+  if (position != GTK_INVALID_LIST_POSITION)
+    self->listed_open = g_list_model_get_item (G_LIST_MODEL (self->store), position);
+  return position;
+}
 
-      if (item == device || g_strcmp0 (lk_device_get_id (item), id) == 0)
-        return i;
-    }
-  return GTK_INVALID_LIST_POSITION;
+/* The list view's items are positions (lk-result-slots.c): after the devices change, the
+ * selected position is the open device's again, not whichever device took its place. Returns
+ * that position in the list; a long list reaches the list view a few rows per idle turn, so
+ * a row still to come is selected when it comes (slots_changed_cb()). */
+static guint
+select_open_device (LkWindow *self)
+{
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (self->list_view));
+  LkDevice *device = lk_device_page_get_device (self->device_page);
+  guint position = device != NULL ? open_position (self, device) : GTK_INVALID_LIST_POSITION;
+
+  if (gtk_single_selection_get_selected (selection) != position)
+    gtk_single_selection_set_selected (selection, position);
+  self->selection_to_come = gtk_single_selection_get_selected (selection) != position ? position
+                                                                                     : GTK_INVALID_LIST_POSITION;
+  return position;
+}
+
+static void
+store_changed_cb (LkWindow *self,
+                  guint     position,
+                  guint     removed,
+                  guint     added)
+{
+  /* Pages streaming in are appended: no shown device moves. */
+  if (removed > 0)
+    select_open_device (self);
+}
+
+static void
+slots_changed_cb (LkWindow   *self,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  GListModel *slots)
+{
+  guint to_come = self->selection_to_come;
+
+  /* GTK_INVALID_LIST_POSITION (none to come) is past any length. */
+  if (to_come >= g_list_model_get_n_items (slots))
+    return;
+  self->selection_to_come = GTK_INVALID_LIST_POSITION;
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (self->list_view)), to_come);
 }
 
 /* The device pane never shows a device the list does not: a device left over from an earlier
@@ -218,14 +268,9 @@ position_of (GListModel *model,
 static void
 sync_device_pane (LkWindow *self)
 {
-  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (self->list_view));
   LkDevice *device = lk_device_page_get_device (self->device_page);
-  guint position = GTK_INVALID_LIST_POSITION;
 
-  if (device != NULL)
-    position = position_of (G_LIST_MODEL (self->store), device);
-  gtk_single_selection_set_selected (selection, position);
-  if (device == NULL || position != GTK_INVALID_LIST_POSITION)
+  if (select_open_device (self) != GTK_INVALID_LIST_POSITION || device == NULL)
     return;
   lk_device_page_set_device (self->device_page, NULL);
   if (adw_leaflet_get_folded (self->leaflet)
@@ -637,6 +682,7 @@ lk_window_dispose (GObject *object)
   g_clear_object (&self->client);
   /* No gtk_widget_dispose_template(): the libadwaita parent owns and unparents the content. */
   g_clear_object (&self->store);
+  g_clear_object (&self->listed_open);
 
   G_OBJECT_CLASS (lk_window_parent_class)->dispose (object);
 }
@@ -738,12 +784,18 @@ lk_window_init (LkWindow *self)
   /* A long ranked list takes the streamed one's place a little after the search ends. */
   g_signal_connect_object (self->store, "notify::settled", G_CALLBACK (store_settled_cb), self, G_CONNECT_SWAPPED);
   filter_toggled_cb (self);
-  selection = GTK_SELECTION_MODEL (gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->store))));
+  /* The list view shows positions, which keep its rows across a change of every device. */
+  selection = GTK_SELECTION_MODEL (gtk_single_selection_new (G_LIST_MODEL (lk_result_slots_new (G_LIST_MODEL (self->store)))));
   gtk_single_selection_set_autoselect (GTK_SINGLE_SELECTION (selection), FALSE);
   gtk_single_selection_set_can_unselect (GTK_SINGLE_SELECTION (selection), TRUE);
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (selection), GTK_INVALID_LIST_POSITION);
   gtk_list_view_set_model (self->list_view, selection);
   g_object_unref (selection);
+  /* After the slots and the selection have followed the change (they connected first). */
+  g_signal_connect_object (self->store, "items-changed", G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+  self->selection_to_come = GTK_INVALID_LIST_POSITION;
+  g_signal_connect_object (gtk_single_selection_get_model (GTK_SINGLE_SELECTION (selection)), "items-changed",
+                           G_CALLBACK (slots_changed_cb), self, G_CONNECT_SWAPPED);
 
   factory = lk_result_rows_new (self->list_view, self->store);
   gtk_list_view_set_factory (self->list_view, factory);

@@ -198,6 +198,37 @@ count_platform (GListModel *model,
   return n;
 }
 
+/* LK_BENCH_WINDOW_SHOT=FILE.png: the screen after Android is first turned off (ImageMagick's
+ * `import`, in the benchmark's X server), and the first devices the list holds in FILE.png.txt,
+ * to compare with the rows in the picture. Nothing without it. */
+static void
+shoot (LkWindow *window)
+{
+  const char *path = g_getenv ("LK_BENCH_WINDOW_SHOT");
+  GListModel *results = lk_window_get_results (window);
+  const char *argv[] = { "import", "-window", "root", path, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) shown = g_string_new (NULL);
+  g_autofree char *list = NULL;
+
+  if (path == NULL)
+    return;
+  run_for (1500);
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, &error))
+    g_printerr ("lk-bench-window-child: %s\n", error->message);
+  for (guint i = 0; i < MIN (g_list_model_get_n_items (results), 12); i++)
+    {
+      g_autoptr(LkDevice) device = g_list_model_get_item (results, i);
+
+      g_string_append_printf (shown, "%u: %s, %s, %s %s\n", i, lk_device_get_device_name (device),
+                              lk_device_get_user_display_name (device), lk_device_get_operating_system (device),
+                              lk_device_get_os_version (device));
+    }
+  list = g_strconcat (path, ".txt", NULL);
+  if (!g_file_set_contents (list, shown->str, -1, &error))
+    g_printerr ("lk-bench-window-child: %s\n", error->message);
+}
+
 /* Android off, then on again, twice; each time the list must show the right count. */
 static gboolean
 phase_filter (LkWindow *window,
@@ -215,6 +246,8 @@ phase_filter (LkWindow *window,
       gtk_check_button_set_active (android, FALSE);
       if (!wait_until (has_count, &without, 60))
         return FALSE;
+      if (i == 0)
+        shoot (window);
       run_for (300);
       gtk_check_button_set_active (android, TRUE);
       if (!wait_until (has_count, &with, 60))
@@ -336,6 +369,13 @@ phase_stream (LkWindow      *window,
 }
 
 static gboolean
+failed (const char *phase)
+{
+  g_printerr ("lk-bench-window-child: %s did not end as expected in time\n", phase);
+  return FALSE;
+}
+
+static gboolean
 run (LkWindow      *window,
      LkGraphClient *client,
      guint          n_devices,
@@ -352,11 +392,15 @@ run (LkWindow      *window,
   gtk_widget_add_tick_callback (GTK_WIDGET (window), keep_painting_cb, NULL, NULL);
   run_for (500);
 
-  return phase_stream (window, client, n_devices, probe)
-         && phase_filter (window, probe)
-         && phase_scroll (window, probe, FALSE, "scroll")
-         && phase_scroll (window, probe, TRUE, "jump")
-         && phase_query (window, probe);
+  if (!phase_stream (window, client, n_devices, probe))
+    return failed ("streaming");
+  if (!phase_filter (window, probe))
+    return failed ("the filter");
+  if (!phase_scroll (window, probe, FALSE, "scroll") || !phase_scroll (window, probe, TRUE, "jump"))
+    return failed ("scrolling");
+  if (!phase_query (window, probe))
+    return failed ("typing");
+  return TRUE;
 }
 
 int

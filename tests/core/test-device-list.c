@@ -197,11 +197,11 @@ test_filter_by_class (void)
   while (!lk_device_list_is_settled (list))
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 30000);
-  /* Said as two changes: every item out, every new one in. */
-  g_assert_cmpuint (calls, ==, 2);
+  /* Said as one change, however large (the window's list view sees positions, not this). */
+  g_assert_cmpuint (calls, ==, 1);
   lk_device_list_set_filter (list, 1u << 2);
   g_assert_true (shows_every_third (G_LIST_MODEL (list), 30000, 2));
-  g_assert_cmpuint (calls, ==, 3);
+  g_assert_cmpuint (calls, ==, 2);
 
   lk_device_list_set_filter (list, (1u << 0) | (1u << 2));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 20000);

@@ -1,7 +1,10 @@
 /* test-window-large.c: the real window with a generated tenant of 25 000 devices (more than the
  * device list classifies on the main thread, and than it changes in one step): the ranked
  * order it shows and what the platform and ownership toggles leave are exactly those of the
- * devices sorted afresh, before and after a new search. Not timed: lk-bench times this.
+ * devices sorted afresh, before and after a new search; and that the rows GTK shows hold, in
+ * their order, the devices at their positions, open the device shown when activated, and are
+ * kept (the same widgets) when a filter changes every device behind them. Not timed: lk-bench
+ * times this.
  *
  * SPDX-FileCopyrightText: 2026 The Latchkey authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -17,9 +20,12 @@
 #include "lk-capability.h"
 #include "lk-device-list.h"
 #include "lk-device-query.h"
+#include "lk-device-page.h"
 #include "lk-device-row.h"
+#include "lk-result-slots.h"
 #include "lk-sandbox.h"
 #include "lk-window.h"
+#include "window-rows.h"
 
 #define N_DEVICES 25000
 #define SCOPES "DeviceManagementManagedDevices.Read.All"
@@ -232,6 +238,82 @@ test_ranked_and_filtered (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (results), ==, N_DEVICES);
 }
 
+static gboolean
+has_n_items (gpointer data)
+{
+  Fixture *fixture = data;
+
+  /* Three pages of 1000: the fourth is held. */
+  return g_list_model_get_n_items (lk_window_get_results (fixture->window)) >= 3000;
+}
+
+/* The rows follow the devices: while pages stream in, after the ranking and after a filter,
+ * which changes every device behind the rows GTK keeps. */
+static void
+test_rows_follow (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  /* The fourth page waits: the listing is caught half-way, pages shown, search going on. */
+  LkFault hold = { .kind = LK_FAULT_DELAY, .path_contains = "/managedDevices", .skip = 3, .delay_ms = 60000 };
+  GtkCheckButton *android = lk_test_find_check_button (GTK_WIDGET (fixture->window), "Android");
+  LkDeviceList *results = LK_DEVICE_LIST (lk_window_get_results (fixture->window));
+  g_autoptr(GPtrArray) all = expected_for (fixture, "");
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  Shown shown = { fixture, all, FALSE, FALSE };
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (window_rows_view (fixture->window)));
+  LkDevicePage *page = LK_DEVICE_PAGE (lk_test_find_widget (GTK_WIDGET (fixture->window), lk_test_is_type,
+                                                            GSIZE_TO_POINTER (LK_TYPE_DEVICE_PAGE)));
+  g_autoptr(LkDevice) open = NULL;
+  guint n_all;
+
+  lk_sandbox_add_fault (fixture->sandbox, &hold);
+  lk_window_set_client (fixture->window, fixture->client);
+  g_assert_true (lk_test_wait_until (has_n_items, fixture, 60000));
+  n_all = lk_device_list_get_n_all (results);
+  g_assert_cmpuint (n_all, <, N_DEVICES);
+  window_rows_assert_count (fixture->window, n_all);
+  window_rows_assert_open_devices (fixture->window);
+
+  /* A filter while the pages stream. */
+  gtk_check_button_set_active (android, FALSE);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (results)), <, n_all);
+  window_rows_assert_count (fixture->window, g_list_model_get_n_items (G_LIST_MODEL (results)));
+  window_rows_assert_open_devices (fixture->window);
+  gtk_check_button_set_active (android, TRUE);
+  window_rows_assert_count (fixture->window, n_all);
+  g_assert_true (lk_test_wait_until (window_rows_in_list_order, fixture->window, 10000));
+
+  /* The whole listing, ranked: the device left open is found in it and selected again. */
+  lk_sandbox_clear_faults (fixture->sandbox);
+  open = g_object_ref (lk_device_page_get_device (page));
+  lk_window_search (fixture->window, "");
+  check_shown (&shown, FALSE, FALSE);
+  window_rows_assert_count (fixture->window, N_DEVICES);
+  g_assert_true (lk_device_page_get_device (page) == open);
+  g_assert_cmpstr (lk_device_get_id (lk_result_slot_get_device (gtk_single_selection_get_selected_item (selection))),
+                   ==, lk_device_get_id (open));
+  window_rows_assert_open_devices (fixture->window);
+
+  /* Android off: GTK keeps its rows (the same widgets), which show the devices now there. */
+  before = window_rows_collect (fixture->window);
+  gtk_check_button_set_active (android, FALSE);
+  check_shown (&shown, TRUE, FALSE);
+  window_rows_assert_count (fixture->window, g_list_model_get_n_items (G_LIST_MODEL (results)));
+  window_rows_assert_open_devices (fixture->window);
+  after = window_rows_collect (fixture->window);
+  g_assert_cmpuint (after->len, ==, before->len);
+  for (guint i = 0; i < after->len; i++)
+    g_assert_true (g_ptr_array_find (before, g_ptr_array_index (after, i), NULL));
+
+  /* The open device stays selected across the filter, found where it moved. */
+  g_set_object (&open, lk_device_row_get_device (g_ptr_array_index (after, after->len / 2)));
+  lk_window_show_device (fixture->window, open);
+  gtk_check_button_set_active (android, TRUE);
+  g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, lk_device_list_find (results, open));
+  g_assert_true (lk_result_slot_get_device (gtk_single_selection_get_selected_item (selection)) == open);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -239,5 +321,6 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   g_test_add ("/window-large/ranked-and-filtered", Fixture, NULL, setup, test_ranked_and_filtered, teardown);
+  g_test_add ("/window-large/rows-follow", Fixture, NULL, setup, test_rows_follow, teardown);
   return g_test_run ();
 }

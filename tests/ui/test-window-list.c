@@ -23,6 +23,7 @@
 #include "lk-sandbox.h"
 #include "lk-window.h"
 #include "test-window.h"
+#include "window-rows.h"
 
 static LkDeviceRow *
 row_for (Fixture  *fixture,
@@ -220,6 +221,44 @@ test_filters (Fixture       *fixture,
   gtk_check_button_set_active (personal, TRUE);
   g_assert_cmpuint (g_list_model_get_n_items (results), ==, all);
   g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "GET", "managedDevices"), ==, requests);
+}
+
+/* A filter changes the devices behind the rows GTK keeps: each row then shows the device at
+ * its position, opens it when activated, and the list view counts what the list holds. */
+void
+test_rows_follow_filter (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  GListModel *results = lk_window_get_results (fixture->window);
+  GtkCheckButton *android = filter_toggle (fixture, "Android");
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  guint all, n_android;
+
+  lk_window_set_demo (fixture->window, TRUE);
+  search_all (fixture, "");
+  all = g_list_model_get_n_items (results);
+  n_android = count_matching (results, LK_PLATFORM_ANDROID, NULL);
+  window_rows_assert_count (fixture->window, all);
+  window_rows_assert_open_devices (fixture->window);
+  before = window_rows_collect (fixture->window);
+
+  gtk_check_button_set_active (android, FALSE);
+  window_rows_assert_count (fixture->window, all - n_android);
+  g_assert_true (lk_test_wait_until (window_rows_in_list_order, fixture->window, 10000));
+  after = window_rows_collect (fixture->window);
+  /* The same row widgets, fewer of them: the list only lost devices at its end. */
+  g_assert_cmpuint (after->len, <=, before->len);
+  for (guint i = 0; i < after->len; i++)
+    g_assert_true (g_ptr_array_find (before, g_ptr_array_index (after, i), NULL));
+  for (guint i = 0; i < after->len; i++)
+    g_assert_cmpint (lk_platform_from_operating_system (lk_device_get_operating_system (
+                       lk_device_row_get_device (g_ptr_array_index (after, i)))), !=, LK_PLATFORM_ANDROID);
+  window_rows_assert_open_devices (fixture->window);
+
+  gtk_check_button_set_active (android, TRUE);
+  window_rows_assert_count (fixture->window, all);
+  window_rows_assert_open_devices (fixture->window);
 }
 
 static GtkWidget *

@@ -284,6 +284,7 @@ main (int   argc,
   g_test_add ("/window/signed-out", Fixture, NULL, setup, test_signed_out, teardown);
   g_test_add ("/window/empty-query", Fixture, NULL, setup, test_empty_query, teardown);
   g_test_add ("/window/filters", Fixture, NULL, setup, test_filters, teardown);
+  g_test_add ("/window/rows-follow-filter", Fixture, NULL, setup, test_rows_follow_filter, teardown);
   g_test_add ("/window/typing-debounced", Fixture, NULL, setup, test_typing_debounced, teardown);
   g_test_add ("/window/size-saved", Fixture, NULL, setup, test_size_saved, teardown);
   g_test_add ("/window/filtered-empty", Fixture, NULL, setup, test_filtered_empty, teardown);

@@ -40,6 +40,7 @@ gboolean label_contains (GtkWidget *widget, gconstpointer text);
 /* test-window-list.c: the results list, its badges, filters and keyboard */
 void test_badges (Fixture *fixture, gconstpointer data);
 void test_filters (Fixture *fixture, gconstpointer data);
+void test_rows_follow_filter (Fixture *fixture, gconstpointer data);
 void test_filtered_empty (Fixture *fixture, gconstpointer data);
 void test_pane_follows_results (Fixture *fixture, gconstpointer data);
 void test_scroll_reset (Fixture *fixture, gconstpointer data);
