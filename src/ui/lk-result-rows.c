@@ -6,8 +6,8 @@
  * A list longer than a screenful has its rows filled in a few per frame, those nearest the
  * middle of the view first: after its first page or a scrollbar jump GTK 4.8's list view binds
  * and measures up to 200 rows at once, and a change of every device changes as many rows in
- * place, ~1 ms each on the benchmark's machine. A row waits a frame or two (blank when new,
- * else still showing its last device, and holding none) instead of the window freezing.
+ * place, ~1 ms each on the benchmark's machine. A row waits a frame or two, blank (never showing
+ * its last device's labels while its position holds another), instead of the window freezing.
  *
  * SPDX-FileCopyrightText: 2026 The Latchkey authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -110,8 +110,7 @@ fill_rows_cb (GtkWidget     *widget,
   return G_SOURCE_REMOVE;
 }
 
-/* Fills @item's row now when the list is short, else soon: it shows no device meanwhile (its
- * labels, until then, the last one's). */
+/* Fills @item's row now when the list is short, else soon: it is blank meanwhile. */
 static void
 fill_or_queue (Rows        *rows,
                GtkListItem *item)
@@ -124,7 +123,10 @@ fill_or_queue (Rows        *rows,
       fill_row (rows, item);
       return;
     }
+  /* Blank until filled: a row must never show one device's labels while activating it opens
+   * another (the list activates by position). Opacity only repaints; no measuring. */
   lk_device_row_set_device (LK_DEVICE_ROW (gtk_list_item_get_child (item)), NULL);
+  gtk_widget_set_opacity (gtk_list_item_get_child (item), 0);
   if (!g_ptr_array_find (rows->unfilled, item, NULL))
     g_ptr_array_add (rows->unfilled, item);
   if (rows->fill_tick == 0)

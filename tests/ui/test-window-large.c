@@ -35,6 +35,7 @@ typedef struct
   LkSandbox     *sandbox;
   LkGraphClient *client;
   LkWindow      *window;
+  guint          blank_rows;  /* seen blank right after a change of the list */
 } Fixture;
 
 static void
@@ -250,6 +251,12 @@ has_n_items (gpointer data)
 /* The rows follow the devices: while pages stream in, after the ranking and after a filter,
  * which changes every device behind the rows GTK keeps. */
 static void
+count_blank_rows (Fixture *fixture)
+{
+  fixture->blank_rows += window_rows_assert_honest (fixture->window);
+}
+
+static void
 test_rows_follow (Fixture       *fixture,
                   gconstpointer  data)
 {
@@ -266,6 +273,7 @@ test_rows_follow (Fixture       *fixture,
                                                             GSIZE_TO_POINTER (LK_TYPE_DEVICE_PAGE)));
   g_autoptr(LkDevice) open = NULL;
   guint n_all;
+  gulong blank_id;
 
   lk_sandbox_add_fault (fixture->sandbox, &hold);
   lk_window_set_client (fixture->window, fixture->client);
@@ -297,11 +305,15 @@ test_rows_follow (Fixture       *fixture,
 
   /* Android off: GTK keeps its rows (the same widgets), which show the devices now there. */
   before = window_rows_collect (fixture->window);
+  blank_id = g_signal_connect_swapped (results, "items-changed", G_CALLBACK (count_blank_rows), fixture);
   gtk_check_button_set_active (android, FALSE);
   check_shown (&shown, TRUE, FALSE);
   window_rows_assert_count (fixture->window, g_list_model_get_n_items (G_LIST_MODEL (results)));
   window_rows_assert_open_devices (fixture->window);
   after = window_rows_collect (fixture->window);
+  g_signal_handler_disconnect (results, blank_id);
+  /* The rows were blank between the change and their filling, never another device's. */
+  g_assert_cmpuint (fixture->blank_rows, >, 0);
   g_assert_cmpuint (after->len, ==, before->len);
   for (guint i = 0; i < after->len; i++)
     g_assert_true (g_ptr_array_find (before, g_ptr_array_index (after, i), NULL));

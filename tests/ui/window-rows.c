@@ -79,6 +79,33 @@ window_rows_assert_count (LkWindow *window,
   g_assert_true (lk_test_wait_until (counts_agree, window, 10000));
 }
 
+guint
+window_rows_assert_honest (LkWindow *window)
+{
+  GtkListView *view = window_rows_view (window);
+  guint blank = 0;
+
+  for (GtkWidget *item = gtk_widget_get_first_child (GTK_WIDGET (view)); item != NULL;
+       item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (item);
+      LkDevice *device;
+
+      if (!LK_IS_DEVICE_ROW (row))
+        continue;
+      device = lk_device_row_get_device (LK_DEVICE_ROW (row));
+      if (device == NULL)
+        {
+          g_assert_cmpfloat (gtk_widget_get_opacity (row), ==, 0);
+          blank++;
+          continue;
+        }
+      g_assert_cmpfloat (gtk_widget_get_opacity (row), ==, 1);
+      g_assert_true (lk_device_list_find (LK_DEVICE_LIST (lk_window_get_results (window)), device) != G_MAXUINT);
+    }
+  return blank;
+}
+
 /* Opening a device can change what the list view holds (the pane beside it takes its width),
  * and a row bound anew fills a frame later: the rows are waited for before each. */
 void

@@ -19,5 +19,9 @@ void         window_rows_assert_count        (LkWindow *window,
 /* Rows from the first to the last, activated as a click or Enter does, open the device they
  * show and select it. */
 void         window_rows_assert_open_devices (LkWindow *window);
+/* Right after a change, before any row is filled again: every row shows the device at its
+ * position or nothing (blank), never a device that position no longer holds. Returns how many
+ * were blank. */
+guint        window_rows_assert_honest       (LkWindow *window);
 /* The rows the list view holds now (LkDeviceRow, borrowed), in their order. */
 GPtrArray   *window_rows_collect             (LkWindow *window);
