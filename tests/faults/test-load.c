@@ -68,16 +68,13 @@ action_cb (GObject      *source,
   batch->pending--;
 }
 
+/* No deadline of its own: how long a batch takes depends on the machine, and a hang is caught
+ * by meson's timeout for this test. */
 static void
 wait_batch (Batch *batch)
 {
-  gint64 end = g_get_monotonic_time () + 50 * G_USEC_PER_SEC;
-
   while (batch->pending > 0)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, end);
-      g_main_context_iteration (NULL, TRUE);
-    }
+    g_main_context_iteration (NULL, TRUE);
   g_assert_cmpuint (batch->failed, ==, 0);
 }
 

@@ -95,7 +95,7 @@ expected_for (Fixture    *fixture,
   GPtrArray *sorted;
 
   lk_graph_client_list_devices_async (fixture->client, query, NULL, NULL, NULL, NULL, listed_cb, &listed);
-  g_assert_true (lk_test_wait_until (is_set, &listed, 60000));
+  g_assert_true (lk_test_wait_until (is_set, &listed));
   sorted = g_ptr_array_copy (listed, (GCopyFunc) (void (*) (void)) g_object_ref, NULL);
   g_ptr_array_set_free_func (sorted, g_object_unref);
   /* Shuffled first, so the sort alone makes the order. */
@@ -189,8 +189,8 @@ check_shown (Shown    *shown,
 {
   shown->no_android = no_android;
   shown->no_personal = no_personal;
-  g_assert_true (lk_test_wait_until (shows_expected, shown, 60000));
-  g_assert_true (lk_test_wait_until (rows_filled, shown->fixture, 10000));
+  g_assert_true (lk_test_wait_until (shows_expected, shown));
+  g_assert_true (lk_test_wait_until (rows_filled, shown->fixture));
 }
 
 static void
