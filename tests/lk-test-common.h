@@ -12,13 +12,40 @@
 
 #include "lk-capability.h"
 
+/* How long a test waits for something it expects before it gives up and fails: LK_TEST_WAIT_S
+ * seconds (60, or that variable of the environment; build-aux/valgrind.sh raises it). A wait
+ * ends as soon as its condition holds, so the ceiling costs a passing test nothing; it only has
+ * to outlast a slow machine (a busy 2-core CI runner, ASan, valgrind), never to measure one. A
+ * test stops at its first failed assertion, so at most one wait runs out: meson's timeout for
+ * each test is larger than the test's own time under ASan plus one ceiling. A wait whose
+ * deadline is what a test checks (a timeout that must fire) keeps its own. */
+#define LK_TEST_WAIT_S_DEFAULT 60
+
+G_GNUC_UNUSED static guint
+lk_test_wait_s (void)
+{
+  const char *text = g_getenv ("LK_TEST_WAIT_S");
+  guint64 seconds = 0;
+
+  if (text != NULL && !g_ascii_string_to_unsigned (text, 10, 1, 24 * 3600, &seconds, NULL))
+    g_error ("LK_TEST_WAIT_S=%s: not a number of seconds", text);
+  return seconds > 0 ? (guint) seconds : LK_TEST_WAIT_S_DEFAULT;
+}
+
+/* The monotonic time (g_get_monotonic_time()) at which a wait that starts now gives up. */
+G_GNUC_UNUSED static gint64
+lk_test_deadline (void)
+{
+  return g_get_monotonic_time () + (gint64) lk_test_wait_s () * G_USEC_PER_SEC;
+}
+
 /* Like g_assert_finalize_object(), but lets a parser thread that just handed back its result
  * drop its reference to the task (and so to the client or window) first. */
 G_GNUC_UNUSED static void
 lk_test_assert_finalized_soon (gpointer object)
 {
   gpointer weak = object;
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  gint64 deadline = lk_test_deadline ();
 
   g_object_add_weak_pointer (object, &weak);
   g_object_unref (object);
@@ -30,13 +57,13 @@ lk_test_assert_finalized_soon (gpointer object)
   g_assert_null (weak);
 }
 
-/* Runs the main context until @check (@data) holds; FALSE after @timeout_ms without it. */
+/* Runs the main context until @check (@data) holds; FALSE if it still does not after the
+ * shared ceiling (lk_test_wait_s()). */
 G_GNUC_UNUSED static gboolean
 lk_test_wait_until (gboolean (*check) (gpointer),
-                    gpointer  data,
-                    guint     timeout_ms)
+                    gpointer  data)
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  gint64 deadline = lk_test_deadline ();
 
   while (!check (data))
     {

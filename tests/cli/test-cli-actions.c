@@ -227,7 +227,7 @@ kill_when (GSubprocess *process,
            Fixture     *fixture,
            Condition    condition)
 {
-  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  gint64 end = lk_test_deadline ();
 
   while (!condition (fixture) && g_get_monotonic_time () < end)
     g_usleep (5000);

@@ -15,6 +15,8 @@
 #include "lk-request-policy.h"
 #include "lk-token-store.h"
 
+#include "../lk-test-common.h"
+
 /* A body of only whitespace is valid JSON to json-glib with no root node; reading it as an
  * object raised a json-glib critical. */
 static void
@@ -142,7 +144,7 @@ test_oidc_empty_token_answer (void)
   url = g_strdup_printf ("http://127.0.0.1:%d/token", g_uri_get_port (uris->data));
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
 
-  give_up = g_timeout_add_seconds (10, give_up_cb, NULL);
+  give_up = g_timeout_add_seconds (lk_test_wait_s (), give_up_cb, NULL);
   lk_oidc_token_request_async (session, url, params, NULL, token_done_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);

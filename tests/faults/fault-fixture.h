@@ -49,7 +49,7 @@ fault_fixture_sign_in (FaultFixture *f)
   LkAccount *account;
 
   lk_account_manager_sign_in_browser_async (f->manager, f->config, NULL, async_wait_cb, &w);
-  account = lk_account_manager_sign_in_browser_finish (f->manager, async_wait (&w, 30), &error);
+  account = lk_account_manager_sign_in_browser_finish (f->manager, async_wait (&w), &error);
   g_object_unref (w.result);
   g_assert_no_error (error);
   return account;
@@ -128,7 +128,7 @@ fault_fixture_find_device (FaultFixture *f,
   AsyncWait w = { 0 };
 
   lk_graph_client_list_devices_async (f->client, query, NULL, NULL, NULL, NULL, async_wait_cb, &w);
-  devices = lk_graph_client_list_devices_finish (f->client, async_wait (&w, 30), &error);
+  devices = lk_graph_client_list_devices_finish (f->client, async_wait (&w), &error);
   g_object_unref (w.result);
   g_assert_no_error (error);
   lk_sandbox_reset_log (f->sandbox);

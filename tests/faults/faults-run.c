@@ -16,6 +16,8 @@ typedef struct
   GHashTable *ids;      /* every device id a page handed over */
   guint       n_pages;
   guint       n_repeated;
+  LkSandbox  *sandbox;
+  guint       ticks_in_flight;  /* ticks after the sandbox had the request, before a page */
   gint64      last_tick;
   gint64      longest_stall;
 } Pages;
@@ -34,7 +36,8 @@ page_cb (GPtrArray *devices,
       pages->n_repeated++;
 }
 
-/* How long the main loop went without running a 10 ms tick. */
+/* A 10 ms tick: whether the main loop ran while the answer was being read and parsed, and (a
+ * figure reported, never asserted: a busy machine stalls everything) its longest stall. */
 static gboolean
 tick_cb (gpointer user_data)
 {
@@ -43,6 +46,8 @@ tick_cb (gpointer user_data)
 
   pages->longest_stall = MAX (pages->longest_stall, now - pages->last_tick);
   pages->last_tick = now;
+  if (pages->n_pages == 0 && count_op_requests (pages->sandbox, OP_SEARCH) > 0)
+    pages->ticks_in_flight++;
   return G_SOURCE_CONTINUE;
 }
 
@@ -54,17 +59,19 @@ run_search (FaultFixture *f,
   g_autoptr(GPtrArray) devices = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) final_ids = g_hash_table_new (g_str_hash, g_str_equal);
-  Pages pages = { .ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL) };
+  Pages pages = { .ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL),
+                  .sandbox = f->sandbox };
   AsyncWait w = { 0 };
   guint tick;
 
   pages.last_tick = g_get_monotonic_time ();
   tick = g_timeout_add (10, tick_cb, &pages);
   lk_graph_client_list_devices_async (f->client, query, page_cb, &pages, NULL, NULL, async_wait_cb, &w);
-  devices = lk_graph_client_list_devices_finish (f->client, async_wait (&w, 60), &error);
+  devices = lk_graph_client_list_devices_finish (f->client, async_wait (&w), &error);
   g_object_unref (w.result);
   g_source_remove (tick);
-  g_test_message ("longest main-loop stall: %" G_GINT64_FORMAT " ms", pages.longest_stall / 1000);
+  g_test_message ("longest main-loop stall: %" G_GINT64_FORMAT " ms; %u ticks between the request"
+                  " and the first page", pages.longest_stall / 1000, pages.ticks_in_flight);
 
   assert_seen (row, error);
   /* Nothing handed over twice, page by page or in the final list. */
@@ -78,9 +85,10 @@ run_search (FaultFixture *f,
         g_assert_true (g_hash_table_add (final_ids, (gpointer) lk_device_get_id (g_ptr_array_index (devices, i))));
       g_assert_cmpuint (g_hash_table_size (pages.ids), ==, devices->len);
     }
-  /* 50 MB is read and parsed without freezing the window for seconds. */
+  /* 50 MB is read and parsed without taking the window's loop: it kept running between the
+   * request and the page (a structural check; how long it stalled depends on the machine). */
   if (row->fault.kind == LK_FAULT_HUGE_BODY)
-    g_assert_cmpint (pages.longest_stall, <, 2 * G_USEC_PER_SEC);
+    g_assert_cmpuint (pages.ticks_in_flight, >, 0);
   g_hash_table_unref (pages.ids);
 }
 
@@ -157,7 +165,7 @@ run_reset (FaultFixture *f,
   lk_action_tracker_set_checking_limit (tracker, 1500);
   lk_action_tracker_send (tracker);
   lk_action_tracker_send (tracker);   /* a double click */
-  end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  end = lk_test_deadline ();
   while (!lk_action_tracker_is_finished (tracker) && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (lk_action_tracker_is_finished (tracker));
@@ -190,7 +198,7 @@ load_accounts (LkAccountManager  *manager,
   gboolean ok;
 
   lk_account_manager_load_async (manager, NULL, async_wait_cb, &w);
-  ok = lk_account_manager_load_finish (manager, async_wait (&w, 30), error);
+  ok = lk_account_manager_load_finish (manager, async_wait (&w), error);
   g_object_unref (w.result);
   return ok;
 }
@@ -306,14 +314,14 @@ run_unlock (FaultFixture *f,
     {
       lk_graph_client_post_action_with_id_async (graph, target.id, LK_DEVICE_ACTION_ROTATE_FILEVAULT_KEY,
                                                  NULL, NULL, async_wait_cb, &w);
-      g_assert_cmpint (lk_graph_client_post_action_finish_full (graph, async_wait (&w, 60), NULL, NULL, &error),
+      g_assert_cmpint (lk_graph_client_post_action_finish_full (graph, async_wait (&w), NULL, NULL, &error),
                        ==, row->seen == SEEN_OK);
       g_assert_cmpuint (lk_sandbox_count_rotations (f->sandbox) - rotations, ==, (guint) row->queued);
     }
   else
     {
       lk_unlock_client_reveal_async (unlock, target.kind, target.id, NULL, async_wait_cb, &w);
-      secret = lk_unlock_client_reveal_finish (unlock, async_wait (&w, 60), &error);
+      secret = lk_unlock_client_reveal_finish (unlock, async_wait (&w), &error);
       g_assert_true ((secret != NULL) == (row->seen == SEEN_OK));
       if (secret != NULL)
         g_assert_cmpstr (secret->secret, ==, target.secret);

@@ -28,7 +28,7 @@ static void
 close_window (gpointer window)
 {
   gpointer weak = window;
-  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  gint64 end = lk_test_deadline ();
 
   g_object_add_weak_pointer (G_OBJECT (window), &weak);
   gtk_window_destroy (GTK_WINDOW (window));
@@ -60,7 +60,7 @@ window_closed_search (FaultFixture *f,
   lk_window_search (window, "rossi");
   g_assert_true (is_searching (window));
   if (row->op == OP_SIGN_IN)
-    g_assert_true (lk_test_wait_until (token_requested, f->sandbox, 5000));
+    g_assert_true (lk_test_wait_until (token_requested, f->sandbox));
   close_window (window);
 
   if (row->op == OP_SEARCH)
@@ -84,7 +84,7 @@ window_closed_search (FaultFixture *f,
     g_autoptr(GError) error = NULL;
     g_autofree char *token = NULL;
     g_autoptr(LkStoredAccount) stored = NULL;
-    gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    gint64 end = lk_test_deadline ();
 
     do
       {
@@ -144,10 +144,10 @@ window_closed_reset (FaultFixture *f,
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.confirm", NULL);
   tracker = g_object_ref (lk_reset_wizard_get_tracker (wizard));
   lk_action_tracker_set_poll_interval (tracker, 50, 200);
-  g_assert_true (lk_test_wait_until (post_sent, f->sandbox, 5000));
+  g_assert_true (lk_test_wait_until (post_sent, f->sandbox));
   close_window (wizard);
 
-  end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  end = lk_test_deadline ();
   while (!lk_action_tracker_is_finished (tracker) && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpint (lk_action_tracker_get_state (tracker), ==, LK_TRACKER_DONE);

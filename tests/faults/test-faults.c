@@ -81,7 +81,7 @@ get_token (LkAccount  *account,
   char *token;
 
   lk_token_provider_get_token_async (LK_TOKEN_PROVIDER (account), force, NULL, async_wait_cb, &w);
-  token = lk_token_provider_get_token_finish (LK_TOKEN_PROVIDER (account), async_wait (&w, 60), error);
+  token = lk_token_provider_get_token_finish (LK_TOKEN_PROVIDER (account), async_wait (&w), error);
   g_object_unref (w.result);
   return token;
 }

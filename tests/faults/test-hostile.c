@@ -4,9 +4,12 @@
  * answers and gzip bombs, redirects elsewhere, absurd tokens on standard input — against the
  * real latchkey-cli (and so the real Graph client) over loopback HTTP to the sandbox.
  *
- * Each row asserts what the admin is told (a message and an exit code), that it happened in a
- * bounded time (loose bounds: a busy CI machine is slow, never 10x slow), and how many Graph
- * requests the sandbox saw (nothing followed that must not be, nothing sent twice). Every
+ * Each row asserts what the admin is told (a message and an exit code) and how many Graph
+ * requests the sandbox saw (nothing followed that must not be, nothing sent twice). Its time
+ * is reported, not asserted (no test asserts a duration: a busy machine is slow, not broken):
+ * a wait row proves its bound by the message of the timeout that ended it, against a server
+ * stalled for ten minutes, and a CLI that did not bound its wait would hang into meson's
+ * timeout. Every
  * plain-text output of every row is checked to be terminal-safe. The window's rows (markup)
  * are in tests/ui/test-hostile-window.c.
  *
@@ -59,7 +62,6 @@ typedef struct
   const char *message;     /* in stdout or stderr; NULL: none asserted */
   guint       min_requests; /* Graph requests the sandbox saw */
   guint       max_requests;
-  double      max_seconds;
   CheckFunc   check;
 } Row;
 
@@ -191,13 +193,6 @@ under_valgrind (void)
   const char *preload = g_getenv ("LD_PRELOAD");
 
   return preload != NULL && strstr (preload, "vgpreload") != NULL;
-}
-
-/* Under valgrind the bounds stay, ten times looser. */
-static double
-time_scale (void)
-{
-  return under_valgrind () ? 10.0 : 1.0;
 }
 
 static guint
@@ -597,78 +592,75 @@ check_long_token_sent (Hostile *h, const char *out, const char *err)
 static const Row rows[] = {
   /* 1. terminal injection: shown visibly, one row per device; --json exact */
   { "terminal/search", setup_evil_name, "search", "Evil", .exit_code = 0,
-    .min_requests = 1, .max_requests = 2, .max_seconds = 20, .check = check_evil_table },
+    .min_requests = 1, .max_requests = 2, .check = check_evil_table },
   { "terminal/search-json", setup_evil_name, "search", "Evil", .json = TRUE, .exit_code = 0,
-    .min_requests = 1, .max_requests = 2, .max_seconds = 20, .check = check_evil_json },
+    .min_requests = 1, .max_requests = 2, .check = check_evil_json },
   { "terminal/show", setup_evil_name, "show", .exit_code = 0,
-    .min_requests = 1, .max_requests = 1, .max_seconds = 20, .check = check_evil_details },
+    .min_requests = 1, .max_requests = 1, .check = check_evil_details },
   /* Before its prompt, reset reads the device and, to refuse a second send, its action results. */
   { "terminal/reset-prompt", setup_evil_prompt, "reset", .exit_code = 8, .message = "Nothing was sent",
-    .min_requests = 1, .max_requests = 2, .max_seconds = 20, .check = check_evil_prompt },
+    .min_requests = 1, .max_requests = 2, .check = check_evil_prompt },
   { "terminal/status-passcode", setup_evil_passcode, "status", .exit_code = 0,
-    .min_requests = 1, .max_requests = 1, .max_seconds = 20, .check = check_evil_passcode },
+    .min_requests = 1, .max_requests = 1, .check = check_evil_passcode },
   { "terminal/error-message", setup_evil_error, "show", .exit_code = 1, .message = "Request ID: id\\x1b[2J",
-    .min_requests = 1, .max_requests = 1, .max_seconds = 20, .check = check_evil_error },
+    .min_requests = 1, .max_requests = 1, .check = check_evil_error },
   { "terminal/history", setup_evil_history, "history", .exit_code = 0,
-    .min_requests = 0, .max_requests = 0, .max_seconds = 20, .check = check_history },
+    .min_requests = 0, .max_requests = 0, .check = check_history },
   /* 3. nesting: refused before json-glib recurses, not retried */
   { "json/deep-device", setup_deep_device, "show", .exit_code = 1, .message = "nested deeper than 64",
-    .min_requests = 1, .max_requests = 1, .max_seconds = 20 },
+    .min_requests = 1, .max_requests = 1 },
   { "json/deep-action-results", setup_deep_device, "status", .exit_code = 1, .message = "nested deeper than 64",
-    .min_requests = 1, .max_requests = 1, .max_seconds = 20 },
+    .min_requests = 1, .max_requests = 1 },
   { "json/deep-error", setup_deep_error, "show", .exit_code = 6, .message = "Microsoft Graph had an internal error",
-    .min_requests = 1, .max_requests = 1, .max_seconds = 20 },
+    .min_requests = 1, .max_requests = 1 },
   { "json/deep-page", setup_deep_page, "search", "", .exit_code = 1, .message = "nested too deeply",
-    .min_requests = 1, .max_requests = 1, .max_seconds = 20 },
+    .min_requests = 1, .max_requests = 1 },
   /* 4. nextLink loops end; a device twice is listed once */
   { "paging/self-loop", setup_self_loop, "search", "", .exit_code = 1, .message = "already read",
-    .min_requests = 2, .max_requests = 2, .max_seconds = 20 },
+    .min_requests = 2, .max_requests = 2 },
   { "paging/back-loop", setup_back_loop, "search", "", .exit_code = 1, .message = "already read",
-    .min_requests = 3, .max_requests = 3, .max_seconds = 20 },
+    .min_requests = 3, .max_requests = 3 },
   /* A chain of distinct links ends after 8 pages in a row bring no new device: the first page
    * and 8 more, and at most the 2 requested ahead. */
   { "paging/endless-chain", setup_endless_chain, "search", "", .exit_code = 1,
-    .message = "sent 8 pages in a row without a new device", .min_requests = 9, .max_requests = 11,
-    .max_seconds = 20 },
+    .message = "sent 8 pages in a row without a new device", .min_requests = 9, .max_requests = 11 },
   { "paging/endless-chain-jsonl", setup_endless_chain, "search", "", .jsonl = TRUE, .exit_code = 1,
-    .message = "sent 8 pages in a row without a new device", .min_requests = 9, .max_requests = 11,
-    .max_seconds = 20 },
+    .message = "sent 8 pages in a row without a new device", .min_requests = 9, .max_requests = 11 },
   { "paging/duplicate-device", setup_duplicate, "search", "", .json = TRUE, .exit_code = 0,
-    .min_requests = 2, .max_requests = 2, .max_seconds = 20, .check = check_two_devices },
+    .min_requests = 2, .max_requests = 2, .check = check_two_devices },
   /* 5. bounded waits: 1 s idle, 3 s budget (LATCHKEY_GRAPH_TIMEOUTS) */
   { "wait/silent-server", setup_silent, "show", .timeouts = TIMEOUTS_SHORT, .exit_code = 6,
-    .message = "did not answer within", .min_requests = 1, .max_requests = 3, .max_seconds = 15 },
+    .message = "did not answer within", .min_requests = 1, .max_requests = 3 },
   { "wait/trickle", setup_trickle, "show", .timeouts = TIMEOUTS_SHORT, .exit_code = 6,
-    .message = "did not answer within", .min_requests = 1, .max_requests = 1, .max_seconds = 15 },
+    .message = "did not answer within", .min_requests = 1, .max_requests = 1 },
   { "wait/terminal-progress", setup_slow, "show", .timeouts = "10:30", .terminal = TRUE, .exit_code = 0,
-    .message = "Waiting for Microsoft Graph… 2 s (giving up after 30 s)", .min_requests = 1, .max_requests = 1,
-    .max_seconds = 20 },
+    .message = "Waiting for Microsoft Graph… 2 s (giving up after 30 s)", .min_requests = 1, .max_requests = 1 },
   /* 6. gzip: judged by the bytes on the wire; a bomb is capped */
   { "gzip/small-answer", setup_gzip, "show", .exit_code = 0,
-    .min_requests = 1, .max_requests = 1, .max_seconds = 20, .check = check_gzip },
+    .min_requests = 1, .max_requests = 1, .check = check_gzip },
   { "gzip/bomb", setup_gzip_bomb, "show", .exit_code = 1, .message = "larger than Latchkey accepts",
-    .min_requests = 1, .max_requests = 1, .max_seconds = 30 },
+    .min_requests = 1, .max_requests = 1 },
   { "size/huge-content-length", setup_huge_length, "search", "", .exit_code = 1, .message = "larger than Latchkey accepts",
-    .min_requests = 1, .max_requests = 1, .max_seconds = 20 },
+    .min_requests = 1, .max_requests = 1 },
   /* 7. --access-token-stdin */
   { "token/over-64-kib", setup_token_huge, "show", .exit_code = 1, .message = "more than 64 KiB",
-    .min_requests = 0, .max_requests = 0, .max_seconds = 20 },
+    .min_requests = 0, .max_requests = 0 },
   { "token/long-read-whole", setup_token_long, "show", .exit_code = 4,
-    .min_requests = 1, .max_requests = 1, .max_seconds = 20, .check = check_long_token_sent },
+    .min_requests = 1, .max_requests = 1, .check = check_long_token_sent },
   /* 8. redirects: never followed, the host named */
   { "redirect/foreign-host", setup_redirect_foreign, "show", .exit_code = 1, .message = "evil.example.com",
-    .min_requests = 1, .max_requests = 1, .max_seconds = 20 },
+    .min_requests = 1, .max_requests = 1 },
   { "redirect/same-host", setup_redirect_same, "show", .exit_code = 1, .message = "does not follow redirects",
-    .min_requests = 1, .max_requests = 1, .max_seconds = 20 },
+    .min_requests = 1, .max_requests = 1 },
   /* covered before, kept in the table */
   { "link/foreign-next-link", setup_foreign_link, "search", "", .exit_code = 1, .message = "evil.example.com",
-    .min_requests = 1, .max_requests = 1, .max_seconds = 20 },
+    .min_requests = 1, .max_requests = 1 },
   { "link/userinfo-trick", setup_userinfo_link, "search", "", .exit_code = 1, .message = "evil.example.com",
-    .min_requests = 1, .max_requests = 1, .max_seconds = 20 },
+    .min_requests = 1, .max_requests = 1 },
   { "json/lone-surrogate", setup_lone_surrogate, "search", "", .exit_code = 1, .message = "lone surrogate",
-    .min_requests = 1, .max_requests = 1, .max_seconds = 20 },
+    .min_requests = 1, .max_requests = 1 },
   { "json/nul-escape", setup_nul_escape, "show", .exit_code = 0,
-    .min_requests = 1, .max_requests = 1, .max_seconds = 20, .check = check_nul },
+    .min_requests = 1, .max_requests = 1, .check = check_nul },
 };
 
 /* --- running ------------------------------------------------------------------------------- */
@@ -802,7 +794,6 @@ test_row (gconstpointer data)
     g_error ("%s: “%s” not said\nstdout: %s\nstderr: %s", row->name, row->message, out, err);
   g_assert_cmpuint (requests, >=, row->min_requests);
   g_assert_cmpuint (requests, <=, row->max_requests);
-  g_assert_cmpfloat (seconds, <, row->max_seconds * time_scale ());
   assert_inert (out);
   assert_inert (err);
   if (row->check != NULL)

@@ -29,6 +29,15 @@ typedef struct
 static const Limits intune_scaled = { 2000, 200, 2000 };
 static const Limits tight = { 250, 25, 1000 };
 
+/* The client keeps 2 % more than the service's window (lk-rate-limiter.c) for the jitter
+ * between a request leaving and the service counting it: 400 ms at Intune's 20 s window, but
+ * 20-40 ms at the windows scaled down here, less than a busy machine's scheduling delays (the
+ * sandbox counts arrivals on a thread of its own, which a loaded CPU holds back): under ASan on
+ * a loaded 2-core machine 26 writes were counted in a 1 s window of 25. The client is given the
+ * margin it has against Intune, in absolute time, so the test is as sensitive to jitter as
+ * the product is, not ten times more. */
+#define INTUNE_MARGIN_MS 400
+
 typedef struct
 {
   guint pending;
@@ -68,16 +77,13 @@ action_cb (GObject      *source,
   batch->pending--;
 }
 
+/* No deadline of its own: how long a batch takes depends on the machine, and a hang is caught
+ * by meson's timeout for this test. */
 static void
 wait_batch (Batch *batch)
 {
-  gint64 end = g_get_monotonic_time () + 50 * G_USEC_PER_SEC;
-
   while (batch->pending > 0)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, end);
-      g_main_context_iteration (NULL, TRUE);
-    }
+    g_main_context_iteration (NULL, TRUE);
   g_assert_cmpuint (batch->failed, ==, 0);
 }
 
@@ -119,7 +125,8 @@ test_load (gconstpointer data)
   g_assert_cmpuint (devices->len, ==, N_LOOKUPS);
 
   lk_sandbox_set_rate_limit (sandbox, limits->requests, limits->writes, limits->window_ms);
-  lk_graph_client_set_rate_limit (client, limits->requests, limits->writes, limits->window_ms);
+  lk_graph_client_set_rate_limit (client, limits->requests, limits->writes,
+                                  limits->window_ms + INTUNE_MARGIN_MS);
   lk_sandbox_reset_log (sandbox);
 
   start = g_get_monotonic_time ();

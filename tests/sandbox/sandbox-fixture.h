@@ -16,17 +16,12 @@
 #include "lk-device.h"
 #include "lk-sandbox.h"
 
+#include "../lk-test-common.h"
+
 #define SCOPES_ALL "https://graph.microsoft.com/DeviceManagementManagedDevices.Read.All " \
                    "https://graph.microsoft.com/DeviceManagementManagedDevices.PrivilegedOperations.All"
 #define DEDICATED_ID "ZEBRA-TC52-MAG03"
 #define LK_DEVICE_SELECT_BETA_TEST LK_DEVICE_SELECT_BETA
-
-/* Time budgets for the scale tests: sanitizers make everything ~50x slower. */
-#if defined(__SANITIZE_ADDRESS__)
-#define SCALE_BUDGET_S 120
-#else
-#define SCALE_BUDGET_S 10
-#endif
 
 typedef struct
 {

@@ -31,7 +31,7 @@ action_result (Fixture *f, const char *id, JsonNode **keep)
 static const char *
 wait_for_state (Fixture *f, const char *id, const char *state, char **out_passcode)
 {
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gint64 deadline = lk_test_deadline ();
 
   while (g_get_monotonic_time () < deadline)
     {
@@ -159,13 +159,14 @@ test_fault_delay_and_latency (Fixture *f, gconstpointer data)
   gint64 start;
   g_autoptr(GBytes) a = NULL, b = NULL, c = NULL;
 
+  /* Lower bounds only: that a delay happened can be timed, that one did not cannot (a busy
+   * machine makes any request slow). That a fault stops after its `times` is shown by the
+   * status faults above, whose answers tell which requests they hit. */
   lk_sandbox_add_fault (f->sandbox, &fault);
   start = g_get_monotonic_time ();
   a = send_ok (f, "GET", url, f->token, NULL, 200, NULL);
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 400 * 1000);
-  start = g_get_monotonic_time ();
   b = send_ok (f, "GET", url, f->token, NULL, 200, NULL);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 400 * 1000);
 
   lk_sandbox_set_latency (f->sandbox, 100, 150);
   start = g_get_monotonic_time ();
@@ -272,13 +273,15 @@ cancel_cb (gpointer data)
 static void
 test_count_aborted (Fixture *f, gconstpointer data)
 {
-  LkFault fault = { .kind = LK_FAULT_DELAY, .path_contains = "/managedDevices", .delay_ms = 5000 };
+  /* Held back an hour, longer than any run of this test: an abort counted can only be the
+   * server noticing the cancellation while it waited, never the delay ending. */
+  LkFault fault = { .kind = LK_FAULT_DELAY, .path_contains = "/managedDevices", .delay_ms = 3600 * 1000 };
   g_autofree char *url = list_url (f, "beta", "$top", "1", NULL);
   g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autofree char *auth = g_strdup_printf ("Bearer %s", f->token);
   AsyncResult r = { 0 };
-  gint64 deadline = g_get_monotonic_time () + 4 * G_USEC_PER_SEC;
+  gint64 deadline = lk_test_deadline ();
 
   lk_sandbox_add_fault (f->sandbox, &fault);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
@@ -290,7 +293,7 @@ test_count_aborted (Fixture *f, gconstpointer data)
   g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&r.error);
 
-  /* well before the 5 s delay ends, the server knows the client went away */
+  /* long before the delay ends, the server knows the client went away */
   while (lk_sandbox_count_aborted (f->sandbox) == 0 && g_get_monotonic_time () < deadline)
     g_usleep (10 * 1000);
   g_assert_cmpuint (lk_sandbox_count_aborted (f->sandbox), ==, 1);

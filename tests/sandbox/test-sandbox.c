@@ -354,14 +354,14 @@ test_generator (void)
   sb_device_set_free (b);
   sb_device_set_free (c);
 
-  /* 100 000 devices in reasonable time (generous for sanitizer builds) */
+  /* 100 000 devices: the time is reported, not asserted (no test asserts a duration; a slow or
+   * busy machine is not a bug), and a hang is caught by meson's timeout. */
   start = g_get_monotonic_time ();
   a = sb_device_set_new ();
   sb_device_set_generate (a, 100000, 1, 1700000000, FALSE);
   g_assert_cmpuint (a->devices->len, ==, 100000);
   g_test_message ("100000 devices generated in %" G_GINT64_FORMAT " ms",
                   (g_get_monotonic_time () - start) / 1000);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, SCALE_BUDGET_S * G_USEC_PER_SEC);
   sb_device_set_free (a);
 }
 
@@ -376,7 +376,8 @@ test_big_tenant_pages (Fixture *f, gconstpointer data)
   g_assert_cmpuint (lk_sandbox_get_n_devices (f->sandbox), ==, 100000);
   url = list_url (f, "beta", "$select", LK_DEVICE_SELECT_BETA_TEST, NULL);
   start = g_get_monotonic_time ();
-  /* five 1000-device pages: the sandbox must not be a listing benchmark's bottleneck */
+  /* five 1000-device pages of a big tenant; how fast (the sandbox must not be a listing
+   * benchmark's bottleneck) is the benchmark's to measure, the time here only reported */
   while (url != NULL && pages < 5)
     {
       g_autoptr(JsonNode) root = get_json (f, url, 200);
@@ -387,7 +388,6 @@ test_big_tenant_pages (Fixture *f, gconstpointer data)
       pages++;
     }
   g_test_message ("5 pages of 1000 in %" G_GINT64_FORMAT " ms", (g_get_monotonic_time () - start) / 1000);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, SCALE_BUDGET_S * G_USEC_PER_SEC);
 }
 
 #define DEMO_FIXTURE "/io/github/latchkey/Latchkey/sandbox/demo-tenant.json"

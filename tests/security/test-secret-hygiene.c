@@ -308,7 +308,7 @@ reset_in_wizard (LkResetWizard *wizard,
   gtk_editable_set_text (GTK_EDITABLE (entry), lk_device_get_device_name (device));
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.confirm", NULL);
   lk_action_tracker_set_poll_interval (lk_reset_wizard_get_tracker (wizard), 200, 500);
-  g_assert_true (lk_test_wait_until (wizard_at_result, wizard, 30000));
+  g_assert_true (lk_test_wait_until (wizard_at_result, wizard));
 
   passcode = lk_sandbox_dup_last_passcode (sandbox);
   g_assert_nonnull (passcode);
@@ -350,18 +350,18 @@ reveal_in_card (LkWindow     *window,
   LkUnlockCard *card;
 
   lk_window_search (window, name);
-  if (!lk_test_wait_until (search_done, window, 20000))
+  if (!lk_test_wait_until (search_done, window))
     g_error ("searching %s: the window is %s", name, lk_window_get_state (window));
   lk_window_show_device (window, result_named (window, name));
-  g_assert_true (lk_test_wait_until (card_shown, &wanted, 20000));
+  g_assert_true (lk_test_wait_until (card_shown, &wanted));
   card = lk_test_unlock_card (page, kind);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "unlock-card.show", NULL));
   if (kind == LK_UNLOCK_BITLOCKER)
     {
-      g_assert_true (lk_test_wait_until (lk_test_unlock_keys_listed, card, 30000));
+      g_assert_true (lk_test_wait_until (lk_test_unlock_keys_listed, card));
       g_signal_emit_by_name (lk_test_find_widget (GTK_WIDGET (card), lk_test_is_visible_button, "_Show"), "clicked");
     }
-  g_assert_true (lk_test_wait_until (lk_test_unlock_card_has_secret, card, 30000));
+  g_assert_true (lk_test_wait_until (lk_test_unlock_card_has_secret, card));
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (lk_test_find_widget (GTK_WIDGET (card), lk_test_is_visible_button, "_Reveal")), TRUE);
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (lk_test_find_widget (GTK_WIDGET (card), lk_test_is_visible_button, "_Spell Out")), TRUE);
   g_assert_true (lk_test_find_widget (GTK_WIDGET (card), lk_test_is_label, lk_unlock_card_get_secret (card)) != NULL);
@@ -390,15 +390,15 @@ window_session (void)
   g_application_activate (G_APPLICATION (app));
   window = LK_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
   g_assert_nonnull (window);
-  g_assert_true (lk_test_wait_until (window_connected, window, 20000));
+  g_assert_true (lk_test_wait_until (window_connected, window));
 
   lk_window_search (window, "rossi");
-  g_assert_true (lk_test_wait_until (search_done, window, 20000));
+  g_assert_true (lk_test_wait_until (search_done, window));
   device = result_named (window, "GALAXY-S23-MROSSI");
   lk_window_show_device (window, device);
   /* The device page reads the device and its actions before it offers one. */
   page = lk_test_find_widget (GTK_WIDGET (window), lk_test_is_type, GSIZE_TO_POINTER (LK_TYPE_DEVICE_PAGE));
-  g_assert_true (lk_test_wait_until ((gboolean (*) (gpointer)) lk_device_page_get_can_act, page, 20000));
+  g_assert_true (lk_test_wait_until ((gboolean (*) (gpointer)) lk_device_page_get_can_act, page));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.start-action", NULL);
   wizard = open_wizard ();
   g_assert_nonnull (wizard);

@@ -134,7 +134,7 @@ deadline_cb (gpointer user_data)
 GAsyncResult *
 wait_for_result (GAsyncResult **slot)
 {
-  guint deadline = g_timeout_add_seconds (30, deadline_cb, NULL);
+  guint deadline = g_timeout_add_seconds (lk_test_wait_s (), deadline_cb, NULL);
 
   while (*slot == NULL)
     g_main_context_iteration (NULL, TRUE);

@@ -27,7 +27,7 @@ sign_in_browser (LkAccountManager *manager, LkSignInConfig *config, GError **err
   LkAccount *account;
 
   lk_account_manager_sign_in_browser_async (manager, config, NULL, async_wait_cb, &w);
-  account = lk_account_manager_sign_in_browser_finish (manager, async_wait (&w, 30), error);
+  account = lk_account_manager_sign_in_browser_finish (manager, async_wait (&w), error);
   g_object_unref (w.result);
   return account;
 }
@@ -73,7 +73,7 @@ get_token (LkAccount *account, gboolean force, GError **error)
   char *token;
 
   lk_token_provider_get_token_async (LK_TOKEN_PROVIDER (account), force, NULL, async_wait_cb, &w);
-  token = lk_token_provider_get_token_finish (LK_TOKEN_PROVIDER (account), async_wait (&w, 30), error);
+  token = lk_token_provider_get_token_finish (LK_TOKEN_PROVIDER (account), async_wait (&w), error);
   g_object_unref (w.result);
   return token;
 }
@@ -137,7 +137,7 @@ test_refresh_rotation (Fixture *f, gconstpointer data)
   oidc = discover (lk_account_manager_get_session (f->manager), f->sandbox);
   lk_oidc_token_request_async (lk_account_manager_get_session (f->manager), oidc->token_endpoint,
                                params, NULL, async_wait_cb, &w);
-  replay = lk_oidc_token_request_finish (async_wait (&w, 20), &error);
+  replay = lk_oidc_token_request_finish (async_wait (&w), &error);
   g_object_unref (w.result);
   g_assert_error (error, LK_AUTH_ERROR, LK_AUTH_ERROR_INVALID_GRANT);
   g_assert_null (replay);
@@ -239,7 +239,7 @@ test_manager_device_code_and_sign_out (Fixture *f, gconstpointer data)
   lk_sandbox_set_device_code_timing (f->sandbox, 0, 60);
   g_signal_connect (f->manager, "device-code", G_CALLBACK (device_code_cb), &got_code);
   lk_account_manager_sign_in_device_code_async (f->manager, f->config, NULL, async_wait_cb, &w);
-  account = lk_account_manager_sign_in_device_code_finish (f->manager, async_wait (&w, 30), &error);
+  account = lk_account_manager_sign_in_device_code_finish (f->manager, async_wait (&w), &error);
   g_object_unref (w.result);
   g_assert_no_error (error);
   g_assert_true (got_code);
@@ -248,7 +248,7 @@ test_manager_device_code_and_sign_out (Fixture *f, gconstpointer data)
   g_assert_true (lk_account_manager_get_active_account (f->manager) == account);
 
   lk_account_manager_sign_out_async (f->manager, account, NULL, async_wait_cb, &out);
-  g_assert_true (lk_account_manager_sign_out_finish (f->manager, async_wait (&out, 20), &error));
+  g_assert_true (lk_account_manager_sign_out_finish (f->manager, async_wait (&out), &error));
   g_object_unref (out.result);
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->manager)), ==, 0);
@@ -319,7 +319,7 @@ request_scopes (Fixture *f, const char *scopes, GError **error)
   LkAccount *account;
 
   lk_account_manager_request_scopes_async (f->manager, f->account, scopes, NULL, async_wait_cb, &w);
-  account = lk_account_manager_request_scopes_finish (f->manager, async_wait (&w, 30), error);
+  account = lk_account_manager_request_scopes_finish (f->manager, async_wait (&w), error);
   g_object_unref (w.result);
   return account;
 }
@@ -359,7 +359,7 @@ test_incremental_consent (Fixture *f, gconstpointer data)
 
     lk_oidc_token_request_async (lk_account_manager_get_session (f->manager), oidc->token_endpoint,
                                  params, NULL, async_wait_cb, &w);
-    sneaked = lk_oidc_token_request_finish (async_wait (&w, 20), &error);
+    sneaked = lk_oidc_token_request_finish (async_wait (&w), &error);
     g_clear_object (&w.result);
     g_assert_null (sneaked);
     g_assert_nonnull (strstr (error->message, "\nAADSTS65001: "));

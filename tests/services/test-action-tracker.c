@@ -132,10 +132,9 @@ new_tracker (Fixture    *fixture,
 }
 
 static gboolean
-wait_finished (LkActionTracker *tracker,
-               guint            timeout_ms)
+wait_finished (LkActionTracker *tracker)
 {
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  gint64 end = lk_test_deadline ();
 
   while (!lk_action_tracker_is_finished (tracker))
     {
@@ -157,6 +156,26 @@ spin (guint ms)
       g_main_context_iteration (NULL, FALSE);
       g_usleep (1000);
     }
+}
+
+/* Waits (up to the shared ceiling) until @tracker is in @state or finished; FALSE if not in
+ * @state then. A spin of a fixed time would be a deadline a busy machine can miss. */
+static gboolean
+wait_state (LkActionTracker *tracker,
+            LkTrackerState   state)
+{
+  gint64 end = lk_test_deadline ();
+
+  while (lk_action_tracker_get_state (tracker) != state && !lk_action_tracker_is_finished (tracker)
+         && g_get_monotonic_time () < end)
+    spin (1);
+  return lk_action_tracker_get_state (tracker) == state;
+}
+
+static gboolean
+gone (gpointer data)
+{
+  return *(gpointer *) data == NULL;
 }
 
 static char *
@@ -182,7 +201,7 @@ test_reset_done (Fixture       *fixture,
   g_assert_cmpint (lk_action_tracker_get_state (tracker), ==, LK_TRACKER_READY);
   lk_action_tracker_send (tracker);
   lk_action_tracker_send (tracker);
-  g_assert_true (wait_finished (tracker, 10000));
+  g_assert_true (wait_finished (tracker));
   lk_action_tracker_send (tracker);
   spin (100);
 
@@ -222,7 +241,7 @@ test_backoff (Fixture       *fixture,
   lk_sandbox_set_action_timing (fixture->sandbox, 3000, 100);
   tracker = new_tracker (fixture, "android-dedicated");
   lk_action_tracker_send (tracker);
-  g_assert_true (wait_finished (tracker, 15000));
+  g_assert_true (wait_finished (tracker));
   g_assert_cmpint (lk_action_tracker_get_state (tracker), ==, LK_TRACKER_DONE);
   /* 100, 200, 400, 400 … ms over ~3.1 s: about ten reads (one before sending); at a fixed 100 ms
    * it would be thirty. */
@@ -242,10 +261,9 @@ test_sync_device (Fixture       *fixture,
   tracker = new_tracker (fixture, "ios-corporate");
   lk_action_tracker_set_poll_interval (tracker, 100, 5000);
   lk_action_tracker_send (tracker);
-  spin (500);
-  g_assert_cmpint (lk_action_tracker_get_state (tracker), ==, LK_TRACKER_PENDING);
+  g_assert_true (wait_state (tracker, LK_TRACKER_PENDING));
   lk_action_tracker_sync_device (tracker);
-  g_assert_true (wait_finished (tracker, 10000));
+  g_assert_true (wait_finished (tracker));
   g_assert_cmpint (lk_action_tracker_get_state (tracker), ==, LK_TRACKER_DONE);
   g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "syncDevice"), ==, 1);
   g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "resetPasscode"), ==, 1);
@@ -262,7 +280,7 @@ test_not_supported (Fixture       *fixture,
   g_autofree char *history = NULL;
 
   lk_action_tracker_send (tracker);
-  g_assert_true (wait_finished (tracker, 10000));
+  g_assert_true (wait_finished (tracker));
   g_assert_cmpint (lk_action_tracker_get_state (tracker), ==, LK_TRACKER_NOT_SUPPORTED);
   g_assert_null (lk_action_tracker_get_passcode (tracker));
   history = history_text (fixture);
@@ -284,7 +302,7 @@ test_forbidden (Fixture       *fixture,
   lk_sandbox_add_fault (fixture->sandbox, &fault);
   tracker = new_tracker (fixture, "android-dedicated");
   lk_action_tracker_send (tracker);
-  g_assert_true (wait_finished (tracker, 10000));
+  g_assert_true (wait_finished (tracker));
   g_assert_cmpint (lk_action_tracker_get_state (tracker), ==, LK_TRACKER_ERROR);
   g_object_get (tracker, "last-error", &error, NULL);
   g_assert_error (error, LK_GRAPH_ERROR, LK_GRAPH_ERROR_FORBIDDEN);
@@ -312,7 +330,7 @@ test_missing_scope (Fixture       *fixture,
   fixture->client = client_with_scopes (fixture, "DeviceManagementManagedDevices.Read.All");
   tracker = new_tracker (fixture, "android-dedicated");
   lk_action_tracker_send (tracker);
-  g_assert_true (wait_finished (tracker, 10000));
+  g_assert_true (wait_finished (tracker));
   g_assert_cmpint (lk_action_tracker_get_state (tracker), ==, LK_TRACKER_ERROR);
   g_assert_error (lk_action_tracker_get_error (tracker), LK_GRAPH_ERROR, LK_GRAPH_ERROR_FORBIDDEN);
 }
@@ -331,7 +349,7 @@ test_outcome_unknown (Fixture       *fixture,
   lk_sandbox_add_fault (fixture->sandbox, &slow);
   tracker = new_tracker (fixture, "android-byod-work-profile");
   lk_action_tracker_send (tracker);
-  g_assert_true (wait_finished (tracker, 20000));
+  g_assert_true (wait_finished (tracker));
   g_assert_cmpint (lk_action_tracker_get_state (tracker), ==, LK_TRACKER_DONE);
   g_assert_true (g_str_has_prefix (fixture->states->str, "sending checking "));
   g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "resetPasscode"), ==, 1);
@@ -356,12 +374,13 @@ test_earlier_result_not_ours (Fixture       *fixture,
   g_autoptr(LkActionTracker) second = NULL;
 
   lk_action_tracker_send (first);
-  g_assert_true (wait_finished (first, 10000));
+  g_assert_true (wait_finished (first));
   g_assert_cmpint (lk_action_tracker_get_state (first), ==, LK_TRACKER_DONE);
 
   lk_sandbox_add_fault (fixture->sandbox, &drop);
   second = new_tracker (fixture, "android-dedicated");
   lk_action_tracker_send (second);
+  g_assert_true (wait_state (second, LK_TRACKER_CHECKING));
   spin (2000);
   /* Still looking: it neither claims the earlier "done" nor sends again. */
   g_assert_cmpint (lk_action_tracker_get_state (second), ==, LK_TRACKER_CHECKING);
@@ -383,11 +402,9 @@ test_dispose_mid_tracking (Fixture       *fixture,
   weak = tracker;
   g_object_add_weak_pointer (G_OBJECT (tracker), &weak);
   lk_action_tracker_send (tracker);
-  spin (600);
-  g_assert_cmpint (lk_action_tracker_get_state (tracker), ==, LK_TRACKER_PENDING);
+  g_assert_true (wait_state (tracker, LK_TRACKER_PENDING));
   g_object_unref (tracker);
-  spin (300);
-  g_assert_null (weak);
+  g_assert_true (lk_test_wait_until (gone, &weak));
   gets = lk_sandbox_count_requests (fixture->sandbox, "GET", "deviceActionResults");
   spin (800);
   g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "GET", "deviceActionResults"), ==, gets);
@@ -418,7 +435,7 @@ test_journal_unwritable (Fixture       *fixture,
   unwritable_history (fixture);
   tracker = new_tracker (fixture, "android-dedicated");
   lk_action_tracker_send (tracker);
-  g_assert_true (wait_finished (tracker, 10000));
+  g_assert_true (wait_finished (tracker));
   g_assert_cmpint (lk_action_tracker_get_state (tracker), ==, LK_TRACKER_ERROR);
   g_assert_cmpstr (fixture->states->str, ==, "sending error");
   g_assert_true (g_str_has_prefix (lk_action_tracker_get_error (tracker)->message, "Nothing was sent:"));
@@ -440,7 +457,7 @@ test_intent_before_post (Fixture       *fixture,
   g_autoptr(GPtrArray) entries = NULL;
   g_autofree char *crid = NULL;
   LkHistoryEntry *entry;
-  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gint64 end = lk_test_deadline ();
 
   lk_sandbox_add_fault (fixture->sandbox, &hold);
   tracker = new_tracker (fixture, "android-dedicated");
@@ -458,7 +475,7 @@ test_intent_before_post (Fixture       *fixture,
   entry = g_ptr_array_index (entries, 0);
   g_assert_cmpstr (entry->outcome, ==, "sending");
   g_assert_cmpstr (entry->client_request_id, ==, crid);
-  g_assert_true (wait_finished (tracker, 20000));
+  g_assert_true (wait_finished (tracker));
   g_assert_cmpint (lk_action_tracker_get_state (tracker), ==, LK_TRACKER_DONE);
 }
 
@@ -481,7 +498,7 @@ test_dropped_while_journaling (Fixture       *fixture,
   LkActionTracker *tracker = new_tracker (fixture, "android-dedicated");
   gpointer weak = tracker;
   g_autofree char *history = NULL;
-  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gint64 end = lk_test_deadline ();
 
   g_object_add_weak_pointer (G_OBJECT (tracker), &weak);
   lk_action_tracker_send (tracker);

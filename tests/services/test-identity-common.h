@@ -12,6 +12,8 @@
 #include "lk-oidc.h"
 #include "lk-sandbox.h"
 
+#include "../lk-test-common.h"
+
 typedef enum
 {
   BROWSER_NORMAL,
@@ -144,7 +146,8 @@ fake_browser_open (const char *uri, gpointer user_data, GError **error)
   return TRUE;
 }
 
-/* Runs the default main context until *@done, failing the test after @timeout_s. */
+/* Runs the default main context until *@done, failing the test after the shared ceiling
+ * (lk_test_wait_s()). */
 G_GNUC_UNUSED static gboolean
 loop_timeout_cb (gpointer data)
 {
@@ -153,9 +156,9 @@ loop_timeout_cb (gpointer data)
 }
 
 G_GNUC_UNUSED static void
-run_until (gboolean *done, guint timeout_s)
+run_until (gboolean *done)
 {
-  guint id = g_timeout_add_seconds (timeout_s, loop_timeout_cb, NULL);
+  guint id = g_timeout_add_seconds (lk_test_wait_s (), loop_timeout_cb, NULL);
 
   while (!*done)
     g_main_context_iteration (NULL, TRUE);
@@ -178,9 +181,9 @@ async_wait_cb (GObject *source, GAsyncResult *result, gpointer data)
 }
 
 G_GNUC_UNUSED static GAsyncResult *
-async_wait (AsyncWait *w, guint timeout_s)
+async_wait (AsyncWait *w)
 {
-  run_until (&w->done, timeout_s);
+  run_until (&w->done);
   return w->result;
 }
 
@@ -206,7 +209,7 @@ discover (SoupSession *session, LkSandbox *sandbox)
 
   lk_oidc_discover_async (session, authority, lk_sandbox_get_tenant_id (sandbox), NULL,
                           async_wait_cb, &w);
-  config = lk_oidc_discover_finish (async_wait (&w, 20), &error);
+  config = lk_oidc_discover_finish (async_wait (&w), &error);
   g_assert_no_error (error);
   g_assert_nonnull (config);
   g_object_unref (w.result);

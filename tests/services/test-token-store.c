@@ -130,7 +130,7 @@ load (LkAccountManager *manager, GError **error)
   gboolean ok;
 
   lk_account_manager_load_async (manager, NULL, async_wait_cb, &w);
-  ok = lk_account_manager_load_finish (manager, async_wait (&w, 20), error);
+  ok = lk_account_manager_load_finish (manager, async_wait (&w), error);
   g_object_unref (w.result);
   return ok;
 }
@@ -143,7 +143,7 @@ sign_in (LkAccountManager *manager, LkSignInConfig *config)
   LkAccount *account;
 
   lk_account_manager_sign_in_browser_async (manager, config, NULL, async_wait_cb, &w);
-  account = lk_account_manager_sign_in_browser_finish (manager, async_wait (&w, 30), &error);
+  account = lk_account_manager_sign_in_browser_finish (manager, async_wait (&w), &error);
   g_object_unref (w.result);
   g_assert_no_error (error);
   return account;
@@ -156,7 +156,7 @@ get_token (LkAccount *account, gboolean force, GError **error)
   char *token;
 
   lk_token_provider_get_token_async (LK_TOKEN_PROVIDER (account), force, NULL, async_wait_cb, &w);
-  token = lk_token_provider_get_token_finish (LK_TOKEN_PROVIDER (account), async_wait (&w, 30), error);
+  token = lk_token_provider_get_token_finish (LK_TOKEN_PROVIDER (account), async_wait (&w), error);
   g_object_unref (w.result);
   return token;
 }
@@ -169,7 +169,7 @@ load_stored (void)
   GPtrArray *accounts;
 
   lk_token_store_load_all_async (LK_TOKEN_STORE_FLAGS_NO_PROMPT, NULL, async_wait_cb, &w);
-  accounts = lk_token_store_load_all_finish (async_wait (&w, 20), &error);
+  accounts = lk_token_store_load_all_finish (async_wait (&w), &error);
   g_object_unref (w.result);
   g_assert_no_error (error);
   return accounts;
@@ -249,7 +249,7 @@ test_multiple_and_sign_out (Fixture *f, gconstpointer data)
   other->refresh_token = g_strdup ("not-a-real-refresh-token");
   other->cloud = g_strdup ("global");
   lk_token_store_save_async (other, NULL, async_wait_cb, &w);
-  g_assert_true (lk_token_store_save_finish (async_wait (&w, 20), &error));
+  g_assert_true (lk_token_store_save_finish (async_wait (&w), &error));
   g_assert_no_error (error);
   g_clear_object (&w.result);
 
@@ -263,7 +263,7 @@ test_multiple_and_sign_out (Fixture *f, gconstpointer data)
 
   w.done = FALSE;
   lk_account_manager_sign_out_async (manager, account, NULL, async_wait_cb, &w);
-  g_assert_true (lk_account_manager_sign_out_finish (manager, async_wait (&w, 20), &error));
+  g_assert_true (lk_account_manager_sign_out_finish (manager, async_wait (&w), &error));
   g_assert_no_error (error);
   g_clear_object (&w.result);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (manager)), ==, 1);
@@ -309,7 +309,7 @@ save_stored (LkStoredAccount *stored)
   AsyncWait w = { 0 };
 
   lk_token_store_save_async (stored, NULL, async_wait_cb, &w);
-  g_assert_true (lk_token_store_save_finish (async_wait (&w, 20), &error));
+  g_assert_true (lk_token_store_save_finish (async_wait (&w), &error));
   g_assert_no_error (error);
   g_object_unref (w.result);
 }

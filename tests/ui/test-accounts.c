@@ -76,7 +76,7 @@ sign_in (Fixture *f)
   account = lk_account_manager_sign_in_browser_finish (accounts, wait_result (&result), &error);
   g_assert_no_error (error);
   lk_application_use_account (f->app, account);
-  g_assert_true (lk_test_wait_until (window_connected, f->window, 20000));
+  g_assert_true (lk_test_wait_until (window_connected, f->window));
   return account;
 }
 
@@ -116,7 +116,7 @@ setup (Fixture *f, gconstpointer data)
   f->app = app;
   f->window = LK_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
   g_assert_nonnull (f->window);
-  g_assert_true (lk_test_wait_until (accounts_loaded, f->window, 20000));
+  g_assert_true (lk_test_wait_until (accounts_loaded, f->window));
 }
 
 static gboolean
@@ -141,7 +141,7 @@ teardown (Fixture *f, gconstpointer data)
       g_assert_true (lk_account_manager_sign_out_finish (accounts, wait_result (&result), NULL));
     }
   lk_application_use_account (app, NULL);
-  g_assert_true (lk_test_wait_until (signed_out, app, 20000));
+  g_assert_true (lk_test_wait_until (signed_out, app));
   lk_sandbox_set_id_token_claim (f->sandbox, "preferred_username", NULL);
   lk_sign_in_config_free (f->config);
   lk_sandbox_stop (f->sandbox);
@@ -166,18 +166,18 @@ test_sign_in_again (Fixture *f, gconstpointer data)
   lk_sandbox_revoke_refresh_tokens (f->sandbox);
   lk_sandbox_expire_access_tokens (f->sandbox);
   lk_window_search (f->window, "rossi");
-  g_assert_true (lk_test_wait_until (window_settled, f->window, 20000));
+  g_assert_true (lk_test_wait_until (window_settled, f->window));
   g_assert_cmpstr (lk_window_get_state (f->window), ==, "error");
   g_assert_nonnull (lk_test_find_widget (GTK_WIDGET (f->window), is_visible_actionable, "app.sign-in-again"));
   g_assert_null (lk_test_find_widget (GTK_WIDGET (f->window), is_visible_actionable, "win.retry"));
 
   lk_sandbox_reset_log (f->sandbox);
   g_action_group_activate_action (G_ACTION_GROUP (f->app), "sign-in-again", NULL);
-  g_assert_true (lk_test_wait_until (window_connected, f->window, 20000));
+  g_assert_true (lk_test_wait_until (window_connected, f->window));
   /* The same tenant in the path; the same client id, or the sandbox would have refused it. */
   g_assert_cmpuint (lk_sandbox_count_requests (f->sandbox, "GET", authorize), ==, 1);
   lk_window_search (f->window, "rossi");
-  g_assert_true (lk_test_wait_until (window_settled, f->window, 20000));
+  g_assert_true (lk_test_wait_until (window_settled, f->window));
   g_assert_cmpstr (lk_window_get_state (f->window), !=, "error");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (lk_application_get_accounts (f->app))), ==, 1);
 }
@@ -228,7 +228,7 @@ test_menu_and_sign_out (Fixture *f, gconstpointer data)
   g_assert_cmpstr (g_variant_get_string (state, NULL), ==, lk_account_get_key (second));
 
   g_action_group_activate_action (G_ACTION_GROUP (f->app), "sign-out", NULL);
-  g_assert_true (lk_test_wait_until (window_connected, f->window, 20000));
+  g_assert_true (lk_test_wait_until (window_connected, f->window));
   g_assert_true (lk_account_manager_get_active_account (accounts) == first);
   g_assert_cmpint (g_menu_model_get_n_items (G_MENU_MODEL (menu)), ==, 1);
   g_clear_pointer (&state, g_variant_unref);
@@ -240,9 +240,9 @@ test_menu_and_sign_out (Fixture *f, gconstpointer data)
 
   /* The last account too: the sign-in page comes back, and a toast says it was done. */
   g_action_group_activate_action (G_ACTION_GROUP (f->app), "sign-out", NULL);
-  g_assert_true (lk_test_wait_until (signed_out, f->app, 20000));
+  g_assert_true (lk_test_wait_until (signed_out, f->app));
   /* It follows the previous toast when that one times out. */
-  g_assert_true (lk_test_wait_until (last_sign_out_toast_shown, f->window, 20000));
+  g_assert_true (lk_test_wait_until (last_sign_out_toast_shown, f->window));
 }
 
 static gboolean
@@ -363,7 +363,7 @@ test_sign_in_page (Fixture *f, gconstpointer data)
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "code");
   g_assert_nonnull (lk_test_find_widget (GTK_WIDGET (dialog), lk_test_is_label, "Asking the sign-in service for a code…"));
 
-  g_assert_true (lk_test_wait_until (dialog_gone, &weak, 20000));
+  g_assert_true (lk_test_wait_until (dialog_gone, &weak));
   g_assert_nonnull (signed_in);
   g_assert_cmpstr (lk_account_get_username (signed_in), ==, lk_sandbox_get_username (f->sandbox));
 }
@@ -389,7 +389,7 @@ test_permission_step (Fixture *f, gconstpointer data)
   lk_account_manager_request_scopes_async (accounts, account, "DeviceLocalCredential.Read.All", NULL,
                                            store_result_cb, &result);
   /* Toasts queue: an earlier one may still be showing. */
-  g_assert_true (lk_test_wait_until (shows_permission_toast, f->window, 15000));
+  g_assert_true (lk_test_wait_until (shows_permission_toast, f->window));
   wider = lk_account_manager_request_scopes_finish (accounts, wait_result (&result), &error);
   g_assert_no_error (error);
   g_assert_true (lk_account_has_scope (wider, "DeviceLocalCredential.Read.All"));
@@ -428,7 +428,7 @@ test_sign_in_still_waiting (Fixture *f, gconstpointer data)
   gtk_window_present (GTK_WINDOW (dialog));
   fill_in_sandbox (f, dialog);
   g_signal_emit_by_name (lk_test_find_widget (GTK_WIDGET (dialog), lk_test_is_button, "Sign In with _Browser"), "clicked");
-  g_assert_true (lk_test_wait_until (says_still_waiting, dialog, 10000));
+  g_assert_true (lk_test_wait_until (says_still_waiting, dialog));
 
   gtk_window_destroy (GTK_WINDOW (dialog));
   lk_account_manager_set_browser_options (accounts, FALSE, 0, 0);
@@ -549,11 +549,11 @@ test_sign_in_config_shared (Fixture *f, gconstpointer data)
   gtk_window_present (GTK_WINDOW (dialog));
   before = count_device_code_requests (f);
   g_signal_emit_by_name (lk_test_find_widget (GTK_WIDGET (dialog), lk_test_is_button, "Use a _Code Instead"), "clicked");
-  g_assert_true (lk_test_wait_until (dialog_gone, &weak, 20000));
+  g_assert_true (lk_test_wait_until (dialog_gone, &weak));
   g_assert_nonnull (signed_in);
   g_assert_cmpuint (count_device_code_requests (f), ==, before + 1);
   lk_application_use_account (f->app, signed_in);
-  g_assert_true (lk_test_wait_until (window_connected, f->window, 20000));
+  g_assert_true (lk_test_wait_until (window_connected, f->window));
   g_assert_cmpstr (lk_graph_client_get_api_version (lk_window_get_client (f->window)), ==, "v1.0");
 
   /* The CLI, from the same keys in its own settings. */
@@ -632,11 +632,11 @@ test_preferences_apply_now (Fixture *f, gconstpointer data)
                          "fabrikam.onmicrosoft.com");
 
   /* The window: its next search reads v1.0, for the same account. */
-  g_assert_true (lk_test_wait_until (client_on_v1, f->window, 5000));
-  g_assert_true (lk_test_wait_until (window_settled, f->window, 20000));
+  g_assert_true (lk_test_wait_until (client_on_v1, f->window));
+  g_assert_true (lk_test_wait_until (window_settled, f->window));
   lk_sandbox_reset_log (f->sandbox);
   lk_window_search (f->window, "rossi");
-  g_assert_true (lk_test_wait_until (window_settled, f->window, 20000));
+  g_assert_true (lk_test_wait_until (window_settled, f->window));
   g_assert_cmpstr (lk_window_get_state (f->window), ==, "results");
   g_assert_cmpuint (lk_sandbox_count_requests (f->sandbox, "GET", "/v1.0/deviceManagement/managedDevices"), >, 0);
   g_assert_cmpuint (lk_sandbox_count_requests (f->sandbox, "GET", "/beta/"), ==, 0);

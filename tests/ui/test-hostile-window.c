@@ -116,7 +116,7 @@ search (Fixture    *fixture,
   StateWait wait = { fixture->window, state };
 
   lk_window_search (fixture->window, text);
-  g_assert_true (lk_test_wait_until (state_is, &wait, 20000));
+  g_assert_true (lk_test_wait_until (state_is, &wait));
 }
 
 static LkDevice *
@@ -185,7 +185,7 @@ reset_and_close (Fixture  *fixture,
   lk_action_tracker_set_poll_interval (tracker, 200, 500);
   g_signal_connect_object (tracker, "finished", G_CALLBACK (finished_cb), fixture->window, 0);
   gtk_window_destroy (GTK_WINDOW (wizard));
-  g_assert_true (lk_test_wait_until (tracker_finished, tracker, 20000));
+  g_assert_true (lk_test_wait_until (tracker_finished, tracker));
   g_assert_cmpint (lk_action_tracker_get_state (tracker), ==, LK_TRACKER_DONE);
 }
 
@@ -222,12 +222,12 @@ test_search_and_reset (Fixture       *fixture,
     g_main_context_iteration (NULL, FALSE);
   g_assert_true (window_shows (fixture->window, IOS_NAME));
   reset_and_close (fixture, ios);
-  g_assert_true (lk_test_wait_until (shows_done, fixture->window, 5000));
+  g_assert_true (lk_test_wait_until (shows_done, fixture->window));
 
   search (fixture, "AT&T<x>", "results");
   android = result_with_id (fixture, ANDROID_ID);
   reset_and_close (fixture, android);
-  g_assert_true (lk_test_wait_until (shows_passcode_ready, fixture->window, 5000));
+  g_assert_true (lk_test_wait_until (shows_passcode_ready, fixture->window));
   g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "resetPasscode"), ==, 2);
 }
 
@@ -265,8 +265,8 @@ test_waiting_progress (Fixture       *fixture,
   lk_sandbox_add_fault (fixture->sandbox, &slow);
   lk_graph_client_set_timeout (fixture->client, 10);
   lk_window_search (fixture->window, "giulia");
-  g_assert_true (lk_test_wait_until (shows_waiting, fixture->window, 8000));
-  g_assert_true (lk_test_wait_until (state_is, &results, 20000));
+  g_assert_true (lk_test_wait_until (shows_waiting, fixture->window));
+  g_assert_true (lk_test_wait_until (state_is, &results));
 }
 
 int

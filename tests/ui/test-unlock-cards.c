@@ -136,7 +136,7 @@ show (Fixture    *fixture,
   g_autoptr(LkDevice) device = NULL;
 
   lk_window_search (fixture->window, name);
-  g_assert_true (lk_test_wait_until (found_and_settled, &wanted, 20000));
+  g_assert_true (lk_test_wait_until (found_and_settled, &wanted));
   device = find_result (fixture, name);
   lk_window_show_device (fixture->window, device);
 }
@@ -209,14 +209,14 @@ test_windows_laps (Fixture       *fixture,
   gpointer revealed[] = { fixture, "revealed" };
 
   show (fixture, "DESKTOP-7QK2L9M");
-  g_assert_true (lk_test_wait_until (cards_shown, &wanted, 10000));
+  g_assert_true (lk_test_wait_until (cards_shown, &wanted));
   laps = lk_test_unlock_card (GTK_WIDGET (device_page (fixture)), LK_UNLOCK_LAPS);
   /* Never prefetched. */
   g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, NULL, "deviceLocalCredentials"), ==, 0);
   g_assert_null (lk_unlock_card_get_secret (laps));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (laps), "unlock-card.show", NULL));
-  g_assert_true (lk_test_wait_until (lk_test_unlock_card_has_secret, laps, 10000));
+  g_assert_true (lk_test_wait_until (lk_test_unlock_card_has_secret, laps));
   g_assert_cmpstr (lk_unlock_card_get_secret (laps), ==, WIN_LAPS);
   g_assert_nonnull (visible_label (GTK_WIDGET (laps), "••••••"));
   g_assert_null (visible_label (GTK_WIDGET (laps), WIN_LAPS));
@@ -230,9 +230,9 @@ test_windows_laps (Fixture       *fixture,
   lk_unlock_card_set_clipboard_timeout (laps, 100);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (laps), "unlock-card.copy", NULL));
   g_assert_false (clipboard_empty (laps));
-  g_assert_true (lk_test_wait_until (clipboard_empty, laps, 5000));
+  g_assert_true (lk_test_wait_until (clipboard_empty, laps));
 
-  g_assert_true (lk_test_wait_until (history_has, revealed, 1000));
+  g_assert_true (lk_test_wait_until (history_has, revealed));
   g_assert_true (g_file_get_contents (fixture->history_path, &history_text, NULL, NULL));
   g_assert_nonnull (strstr (history_text, "revealLocalAdminPassword"));
   g_assert_null (strstr (history_text, WIN_LAPS));
@@ -251,16 +251,16 @@ test_windows_bitlocker (Fixture       *fixture,
   LkUnlockCard *bitlocker;
 
   show (fixture, "LAPTOP-SOBRIEN");
-  g_assert_true (lk_test_wait_until (cards_shown, &wanted, 10000));
+  g_assert_true (lk_test_wait_until (cards_shown, &wanted));
   bitlocker = lk_test_unlock_card (GTK_WIDGET (device_page (fixture)), LK_UNLOCK_BITLOCKER);
   g_assert_nonnull (visible_label (GTK_WIDGET (bitlocker), "with your name"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (bitlocker), "unlock-card.show", NULL));
-  g_assert_true (lk_test_wait_until (lk_test_unlock_keys_listed, bitlocker, 10000));
+  g_assert_true (lk_test_wait_until (lk_test_unlock_keys_listed, bitlocker));
   g_assert_cmpuint (lk_sandbox_count_key_reads (fixture->sandbox), ==, 0);
   g_assert_nonnull (visible_label (GTK_WIDGET (bitlocker), "Removable data drive"));
 
   g_signal_emit_by_name (lk_test_find_widget (GTK_WIDGET (bitlocker), lk_test_is_visible_button, "_Show"), "clicked");
-  g_assert_true (lk_test_wait_until (lk_test_unlock_card_has_secret, bitlocker, 10000));
+  g_assert_true (lk_test_wait_until (lk_test_unlock_card_has_secret, bitlocker));
   g_assert_true (g_regex_match_simple ("^([0-9]{6}-){7}[0-9]{6}$", lk_unlock_card_get_secret (bitlocker), 0, 0));
   g_assert_cmpuint (lk_sandbox_count_key_reads (fixture->sandbox), ==, 1);
   g_assert_null (visible_label (GTK_WIDGET (bitlocker), "with your name"));
@@ -296,7 +296,7 @@ confirm_rotation (Fixture *fixture)
   GtkEditable *entry;
 
   show (fixture, "MacBook Pro di Lorenzo");
-  g_assert_true (lk_test_wait_until (cards_shown, &wanted, 10000));
+  g_assert_true (lk_test_wait_until (cards_shown, &wanted));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (lk_test_unlock_card (GTK_WIDGET (device_page (fixture)), LK_UNLOCK_FILEVAULT)), "unlock-card.rotate", NULL));
   dialog = rotate_dialog ();
   g_assert_nonnull (dialog);
@@ -317,8 +317,8 @@ test_rotate (Fixture       *fixture,
   gpointer sent[] = { fixture, "sent" };
 
   confirm_rotation (fixture);
-  g_assert_true (lk_test_wait_until (rotated, fixture->sandbox, 10000));
-  g_assert_true (lk_test_wait_until (history_has, sent, 5000));
+  g_assert_true (lk_test_wait_until (rotated, fixture->sandbox));
+  g_assert_true (lk_test_wait_until (history_has, sent));
   g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "rotateFileVaultKey"), ==, 1);
   g_assert_nonnull (visible_label (GTK_WIDGET (lk_test_unlock_card (GTK_WIDGET (device_page (fixture)), LK_UNLOCK_FILEVAULT)), "checks in"));
 }
@@ -346,7 +346,7 @@ test_rotate_journal_unwritable (Fixture       *fixture,
   g_assert_true (g_file_set_contents (file, "", 0, NULL));
   lk_device_page_set_history (device_page (fixture), unwritable);
   confirm_rotation (fixture);
-  g_assert_true (lk_test_wait_until (says_nothing_sent, fixture, 10000));
+  g_assert_true (lk_test_wait_until (says_nothing_sent, fixture));
   g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "rotateFileVaultKey"), ==, 0);
   g_assert_cmpuint (lk_sandbox_count_rotations (fixture->sandbox), ==, 0);
   g_unlink (file);
@@ -372,8 +372,8 @@ test_rotate_closed_while_journaling (Fixture       *fixture,
   window = g_steal_pointer (&fixture->window);
   g_object_add_weak_pointer (window, &window);
   gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_true (lk_test_wait_until (history_has, not_sent, 10000));
-  g_assert_true (lk_test_wait_until (gone, &window, 5000));
+  g_assert_true (lk_test_wait_until (history_has, not_sent));
+  g_assert_true (lk_test_wait_until (gone, &window));
   g_assert_false (history_has ((gpointer[]) { fixture, "sent" }));
   g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "rotateFileVaultKey"), ==, 0);
   g_assert_cmpuint (lk_sandbox_count_rotations (fixture->sandbox), ==, 0);
@@ -410,7 +410,7 @@ test_rotate_in_flight (Fixture       *fixture,
   test_rotate (fixture, data);
   /* adw_message_dialog_response() answers without closing, as a click would. */
   gtk_window_destroy (GTK_WINDOW (rotate_dialog ()));
-  g_assert_true (lk_test_wait_until (no_rotate_dialog, NULL, 5000));
+  g_assert_true (lk_test_wait_until (no_rotate_dialog, NULL));
   filevault = lk_test_unlock_card (GTK_WIDGET (device_page (fixture)), LK_UNLOCK_FILEVAULT);
   g_assert_null (lk_test_find_widget (GTK_WIDGET (filevault), lk_test_is_visible_button, "R_otate…"));
   g_assert_nonnull (lk_test_find_widget (GTK_WIDGET (filevault), lk_test_is_visible_button, "Check _Status"));
@@ -424,13 +424,13 @@ test_rotate_in_flight (Fixture       *fixture,
   g_assert_nonnull (visible_label (GTK_WIDGET (filevault), "Checking"));
   checked[0] = filevault;
   checked[1] = "may have reached Intune";
-  g_assert_true (lk_test_wait_until (card_says, checked, 10000));
+  g_assert_true (lk_test_wait_until (card_says, checked));
   g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "rotateFileVaultKey"), ==, 1);
 
   /* The journal holds it back on a page opened afresh; the macOS admin account is another kind. */
   show (fixture, "DESKTOP-7QK2L9M");
   show (fixture, "MacBook Pro di Lorenzo");
-  g_assert_true (lk_test_wait_until (cards_shown, &two, 10000));
+  g_assert_true (lk_test_wait_until (cards_shown, &two));
   filevault = lk_test_unlock_card (GTK_WIDGET (device_page (fixture)), LK_UNLOCK_FILEVAULT);
   g_assert_nonnull (lk_test_find_widget (GTK_WIDGET (filevault), lk_test_is_visible_button, "Check _Status"));
   admin = lk_test_unlock_card (GTK_WIDGET (device_page (fixture)), LK_UNLOCK_MACOS_ADMIN);
@@ -447,7 +447,7 @@ test_rotate_in_flight (Fixture       *fixture,
   g_assert_true (lk_action_history_append (fixture->history, old, NULL));
   show (fixture, "DESKTOP-7QK2L9M");
   show (fixture, "MacBook Pro di Lorenzo");
-  g_assert_true (lk_test_wait_until (cards_shown, &two, 10000));
+  g_assert_true (lk_test_wait_until (cards_shown, &two));
   filevault = lk_test_unlock_card (GTK_WIDGET (device_page (fixture)), LK_UNLOCK_FILEVAULT);
   g_assert_nonnull (lk_test_find_widget (GTK_WIDGET (filevault), lk_test_is_visible_button, "R_otate…"));
   g_assert_null (lk_test_find_widget (GTK_WIDGET (filevault), lk_test_is_visible_button, "Check _Status"));
@@ -463,14 +463,14 @@ test_unavailable (Fixture       *fixture,
   LkUnlockCard *laps;
 
   show (fixture, "PC-MAGAZZINO-03");
-  g_assert_true (lk_test_wait_until (cards_shown, &two, 10000));
+  g_assert_true (lk_test_wait_until (cards_shown, &two));
   laps = lk_test_unlock_card (GTK_WIDGET (device_page (fixture)), LK_UNLOCK_LAPS);
   g_assert_nonnull (visible_label (GTK_WIDGET (laps), "Entra joined or hybrid joined"));
   g_assert_null (lk_test_find_widget (GTK_WIDGET (laps), lk_test_is_visible_button, "Show"));
   g_assert_null (lk_test_find_widget (GTK_WIDGET (laps), lk_test_is_visible_button, "R_otate…"));
 
   show (fixture, "ubuntu-mrossi");
-  g_assert_true (lk_test_wait_until (cards_shown, &none, 10000));
+  g_assert_true (lk_test_wait_until (cards_shown, &none));
 }
 
 int

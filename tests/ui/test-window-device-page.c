@@ -141,7 +141,7 @@ test_pending_action_blocks (Fixture       *fixture,
   intent->client_request_id = g_strdup ("0f9e6c1a-2b3d-4e5f-8a9b-0c1d2e3f4a5b");
   g_assert_true (lk_action_history_append (history, intent, &error));
   lk_window_show_device (fixture->window, dedicated);
-  g_assert_true (lk_test_wait_until (check_button_shown, fixture, 10000));
+  g_assert_true (lk_test_wait_until (check_button_shown, fixture));
   g_assert_false (action_button_shown (fixture));
   label = gtk_label_get_label (GTK_LABEL (find_label (GTK_WIDGET (page), "may have reached Intune")));
   g_assert_nonnull (strstr (label, "outcome unknown"));
@@ -153,12 +153,12 @@ test_pending_action_blocks (Fixture       *fixture,
   lk_sandbox_set_action_timing (fixture->sandbox, 60000, 1000);
   lk_graph_client_post_action_async (fixture->client, lk_device_get_id (dedicated), LK_DEVICE_ACTION_RESET_PASSCODE,
                                      NULL, posted_cb, &posted);
-  g_assert_true (lk_test_wait_until (posted_done, &posted, 10000));
+  g_assert_true (lk_test_wait_until (posted_done, &posted));
   g_assert_true (lk_graph_client_post_action_finish (fixture->client, posted.result, NULL));
   g_clear_object (&posted.result);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "device-page.check-status", NULL));
-  g_assert_true (lk_test_wait_until (resolved_to_pending, history, 10000));
-  g_assert_true (lk_test_wait_until (check_button_shown, fixture, 10000));
+  g_assert_true (lk_test_wait_until (resolved_to_pending, history));
+  g_assert_true (lk_test_wait_until (check_button_shown, fixture));
   label = gtk_label_get_label (GTK_LABEL (find_label (GTK_WIDGET (page), "already in Intune")));
   g_assert_nonnull (strstr (label, "Pending"));
   g_assert_false (action_button_shown (fixture));
@@ -195,13 +195,13 @@ test_shared_ipad_page (Fixture       *fixture,
   g_assert_nonnull (ipad);
 
   lk_window_show_device (fixture->window, shared);
-  g_assert_true (lk_test_wait_until ((gboolean (*) (gpointer)) lk_device_page_get_device, page, 1000));
-  g_assert_true (lk_test_wait_until (shared_verdict_shown, page, 10000));
+  g_assert_true (lk_test_wait_until ((gboolean (*) (gpointer)) lk_device_page_get_device, page));
+  g_assert_true (lk_test_wait_until (shared_verdict_shown, page));
   g_assert_false (lk_device_page_get_can_act (page));
   g_assert_false (action_button_shown (fixture));
 
   lk_window_show_device (fixture->window, ipad);
-  g_assert_true (lk_test_wait_until (action_button_shown, fixture, 10000));
+  g_assert_true (lk_test_wait_until (action_button_shown, fixture));
   g_assert_true (lk_device_page_get_can_act (page));
 }
 
@@ -218,7 +218,7 @@ test_action_requested (Fixture       *fixture,
   g_signal_connect (fixture->window, "action-requested", G_CALLBACK (action_requested_cb), &requested);
   lk_window_show_device (fixture->window, iphone);
   /* The page first reads the device and its action results: then the action is offered. */
-  g_assert_true (lk_test_wait_until ((gboolean (*) (gpointer)) lk_device_page_get_can_act, device_page (fixture), 10000));
+  g_assert_true (lk_test_wait_until ((gboolean (*) (gpointer)) lk_device_page_get_can_act, device_page (fixture)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.start-action", NULL));
   g_assert_nonnull (requested.requested);
   g_assert_cmpstr (lk_device_get_id (requested.requested), ==, lk_device_get_id (iphone));
@@ -330,7 +330,7 @@ test_last_action_and_sync (Fixture       *fixture,
   g_assert_no_error (error);
 
   lk_window_show_device (fixture->window, dedicated);
-  g_assert_true (lk_test_wait_until (last_action_shown, fixture, 10000));
+  g_assert_true (lk_test_wait_until (last_action_shown, fixture));
   label = gtk_label_get_label (GTK_LABEL (find_label (GTK_WIDGET (page), "Last action:")));
   g_assert_nonnull (strstr (label, "— Done"));
   g_assert_nonnull (strstr (label, "by giulia.bianchi@contoso-\u2060demo.onmicrosoft.com"));
@@ -342,30 +342,30 @@ test_last_action_and_sync (Fixture       *fixture,
   g_assert_true (lk_action_history_append (history, done, NULL));
   lk_window_show_device (fixture->window, iphone);
   lk_window_show_device (fixture->window, dedicated);
-  g_assert_true (lk_test_wait_until (last_action_by_script_shown, fixture, 10000));
+  g_assert_true (lk_test_wait_until (last_action_by_script_shown, fixture));
   label = gtk_label_get_label (GTK_LABEL (find_label (GTK_WIDGET (page), "Last action:")));
   g_assert_null (strstr (label, "by —"));
 
   /* A device with no action anywhere shows none. */
   lk_window_show_device (fixture->window, iphone);
-  g_assert_true (lk_test_wait_until ((gboolean (*) (gpointer)) lk_device_page_get_can_act, page, 10000));
+  g_assert_true (lk_test_wait_until ((gboolean (*) (gpointer)) lk_device_page_get_can_act, page));
   g_assert_null (find_label (GTK_WIDGET (page), "Last action:"));
 
   /* Sent from elsewhere (here: straight to Graph, not through the journal): Intune's result. */
   lk_graph_client_post_action_async (fixture->client, lk_device_get_id (iphone), LK_DEVICE_ACTION_RESET_PASSCODE,
                                      NULL, posted_cb, &posted);
-  g_assert_true (lk_test_wait_until (posted_done, &posted, 10000));
+  g_assert_true (lk_test_wait_until (posted_done, &posted));
   g_assert_true (lk_graph_client_post_action_finish (fixture->client, posted.result, NULL));
   g_clear_object (&posted.result);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "device-page.check-status", NULL));
-  g_assert_true (lk_test_wait_until (last_action_from_elsewhere, fixture, 10000));
+  g_assert_true (lk_test_wait_until (last_action_from_elsewhere, fixture));
 
   /* Sync Device: one request however often it is pressed while on its way, then a toast. */
   g_assert_true (sync_enabled (fixture));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "device-page.sync", NULL));
   g_assert_false (sync_enabled (fixture));
   gtk_widget_activate_action (GTK_WIDGET (page), "device-page.sync", NULL);
-  g_assert_true (lk_test_wait_until (sync_toast_shown, fixture->window, 10000));
+  g_assert_true (lk_test_wait_until (sync_toast_shown, fixture->window));
   g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "syncDevice"), ==, 1);
   g_assert_true (sync_enabled (fixture));
   g_assert_nonnull (lk_test_find_widget (GTK_WIDGET (fixture->window), label_contains, lk_device_get_device_name (iphone)));
@@ -430,7 +430,7 @@ test_property_values_selectable (Fixture       *fixture,
   g_assert_nonnull (android);
   g_assert_null (lk_device_get_azure_ad_device_id (android));
   lk_window_show_device (fixture->window, android);
-  g_assert_true (lk_test_wait_until (entra_id_shown, page, 10000));
+  g_assert_true (lk_test_wait_until (entra_id_shown, page));
   details = lk_device_page_get_device (page);
   g_assert_true (lk_is_guid (lk_device_get_azure_ad_device_id (details)));
   /* Asked for by the page's GETs only (those that also ask for hardwareInformation, on beta). */

@@ -67,7 +67,7 @@ search (Fixture    *fixture,
         const char *text)
 {
   lk_window_search (fixture->window, text);
-  g_assert_true (lk_test_wait_until (search_settled, fixture->window, 20000));
+  g_assert_true (lk_test_wait_until (search_settled, fixture->window));
 }
 
 /* Not only the first page: the listing has ended (its progress line is gone). */
@@ -86,7 +86,7 @@ search_all (Fixture    *fixture,
             const char *text)
 {
   lk_window_search (fixture->window, text);
-  g_assert_true (lk_test_wait_until (search_complete, fixture->window, 20000));
+  g_assert_true (lk_test_wait_until (search_complete, fixture->window));
 }
 
 /* The first demo device whose capability @match accepts. */

@@ -102,7 +102,7 @@ expected_for (Fixture    *fixture,
   GPtrArray *sorted;
 
   lk_graph_client_list_devices_async (fixture->client, query, NULL, NULL, NULL, NULL, listed_cb, &listed);
-  g_assert_true (lk_test_wait_until (is_set, &listed, 60000));
+  g_assert_true (lk_test_wait_until (is_set, &listed));
   sorted = g_ptr_array_copy (listed, (GCopyFunc) (void (*) (void)) g_object_ref, NULL);
   g_ptr_array_set_free_func (sorted, g_object_unref);
   /* Shuffled first, so the sort alone makes the order. */
@@ -196,8 +196,8 @@ check_shown (Shown    *shown,
 {
   shown->no_android = no_android;
   shown->no_personal = no_personal;
-  g_assert_true (lk_test_wait_until (shows_expected, shown, 60000));
-  g_assert_true (lk_test_wait_until (rows_filled, shown->fixture, 10000));
+  g_assert_true (lk_test_wait_until (shows_expected, shown));
+  g_assert_true (lk_test_wait_until (rows_filled, shown->fixture));
 }
 
 static void
@@ -277,7 +277,7 @@ test_rows_follow (Fixture       *fixture,
 
   lk_sandbox_add_fault (fixture->sandbox, &hold);
   lk_window_set_client (fixture->window, fixture->client);
-  g_assert_true (lk_test_wait_until (has_n_items, fixture, 60000));
+  g_assert_true (lk_test_wait_until (has_n_items, fixture));
   n_all = lk_device_list_get_n_all (results);
   g_assert_cmpuint (n_all, <, N_DEVICES);
   window_rows_assert_count (fixture->window, n_all);
@@ -290,7 +290,7 @@ test_rows_follow (Fixture       *fixture,
   window_rows_assert_open_devices (fixture->window);
   gtk_check_button_set_active (android, TRUE);
   window_rows_assert_count (fixture->window, n_all);
-  g_assert_true (lk_test_wait_until (window_rows_in_list_order, fixture->window, 10000));
+  g_assert_true (lk_test_wait_until (window_rows_in_list_order, fixture->window));
 
   /* The whole listing, ranked: the device left open is found in it and selected again. */
   lk_sandbox_clear_faults (fixture->sandbox);

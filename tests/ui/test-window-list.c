@@ -245,7 +245,7 @@ test_rows_follow_filter (Fixture       *fixture,
 
   gtk_check_button_set_active (android, FALSE);
   window_rows_assert_count (fixture->window, all - n_android);
-  g_assert_true (lk_test_wait_until (window_rows_in_list_order, fixture->window, 10000));
+  g_assert_true (lk_test_wait_until (window_rows_in_list_order, fixture->window));
   after = window_rows_collect (fixture->window);
   /* The same row widgets, fewer of them: the list only lost devices at its end. */
   g_assert_cmpuint (after->len, <=, before->len);

@@ -67,10 +67,9 @@ spin (guint ms)
 
 static gboolean
 wait_for_page (LkResetWizard *wizard,
-               const char    *page,
-               guint          timeout_ms)
+               const char    *page)
 {
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  gint64 end = lk_test_deadline ();
 
   while (g_strcmp0 (lk_reset_wizard_get_page (wizard), page) != 0)
     {
@@ -78,6 +77,22 @@ wait_for_page (LkResetWizard *wizard,
         return FALSE;
       g_main_context_iteration (NULL, FALSE);
       g_usleep (2000);
+    }
+  return TRUE;
+}
+
+/* Runs the loop until a label of @root reads @text (up to the shared ceiling). */
+static gboolean
+wait_for_label (GtkWidget  *root,
+                const char *text)
+{
+  gint64 end = lk_test_deadline ();
+
+  while (lk_test_find_widget (root, lk_test_is_label, text) == NULL)
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      spin (2);
     }
   return TRUE;
 }
@@ -184,9 +199,12 @@ close_wizard (LkResetWizard *wizard)
 {
   gpointer weak = wizard;
 
+  gint64 end = lk_test_deadline ();
+
   g_object_add_weak_pointer (G_OBJECT (wizard), &weak);
   gtk_window_destroy (GTK_WINDOW (wizard));
-  spin (50);
+  while (weak != NULL && g_get_monotonic_time () < end)
+    spin (2);
   g_assert_null (weak);
 }
 
@@ -256,9 +274,9 @@ run_to_result (Fixture    *fixture,
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.confirm", NULL);
   tracker = lk_reset_wizard_get_tracker (wizard);
   g_assert_nonnull (tracker);
-  g_assert_true (wait_for_page (wizard, "tracking", 5000));
+  g_assert_true (wait_for_page (wizard, "tracking"));
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.sync", NULL);
-  g_assert_true (wait_for_page (wizard, "result", 20000));
+  g_assert_true (wait_for_page (wizard, "result"));
   g_assert_cmpint (lk_action_tracker_get_state (tracker), ==, LK_TRACKER_DONE);
   g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "resetPasscode"), ==, 1);
 
@@ -271,9 +289,8 @@ run_to_result (Fixture    *fixture,
       passcode = g_strdup (lk_action_tracker_get_passcode (tracker));
       gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.copy", NULL);
       /* Said, with when the clipboard forgets it. */
-      spin (100);
-      g_assert_nonnull (lk_test_find_widget (GTK_WIDGET (wizard), lk_test_is_label,
-                                             "Passcode copied — cleared from the clipboard in 60 seconds"));
+      g_assert_true (wait_for_label (GTK_WIDGET (wizard),
+                                     "Passcode copied — cleared from the clipboard in 60 seconds"));
     }
   else
     g_assert_null (lk_action_tracker_get_passcode (tracker));
@@ -363,11 +380,12 @@ test_reveal_copy_clear (Fixture       *fixture,
   g_autofree char *copied = NULL;
   g_autofree char *other = NULL;
   GtkWidget *reveal;
+  gint64 end;
 
   lk_reset_wizard_set_clipboard_timeout (wizard, 300);
   gtk_editable_set_text (confirm_entry (wizard), lk_device_get_device_name (device));
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.confirm", NULL);
-  g_assert_true (wait_for_page (wizard, "result", 20000));
+  g_assert_true (wait_for_page (wizard, "result"));
   tracker = lk_reset_wizard_get_tracker (wizard);
   passcode = g_strdup (lk_action_tracker_get_passcode (tracker));
   g_assert_nonnull (passcode);
@@ -385,7 +403,9 @@ test_reveal_copy_clear (Fixture       *fixture,
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.copy", NULL);
   copied = clipboard_text (clipboard);
   g_assert_cmpstr (copied, ==, passcode);
-  spin (600);
+  end = lk_test_deadline ();
+  while (gdk_clipboard_get_content (clipboard) != NULL && g_get_monotonic_time () < end)
+    spin (2);
   g_assert_null (gdk_clipboard_get_content (clipboard));
 
   /* Copied, then replaced by the admin: the timer must not wipe their text. */
@@ -457,7 +477,7 @@ test_forbidden_message (Fixture       *fixture,
   wizard = open_at_confirm (fixture, device, ALL_SCOPES);
   gtk_editable_set_text (confirm_entry (wizard), lk_device_get_device_name (device));
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.confirm", NULL);
-  g_assert_true (wait_for_page (wizard, "result", 10000));
+  g_assert_true (wait_for_page (wizard, "result"));
   tracker = lk_reset_wizard_get_tracker (wizard);
   g_assert_cmpint (lk_action_tracker_get_state (tracker), ==, LK_TRACKER_ERROR);
   g_assert_cmpint (lk_graph_error_get_forbidden_reason (lk_action_tracker_get_error (tracker)), ==,
@@ -483,7 +503,7 @@ test_timeout_not_resent (Fixture       *fixture,
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.confirm", NULL);
   tracker = g_object_ref (lk_reset_wizard_get_tracker (wizard));
   lk_action_tracker_set_poll_interval (tracker, 200, 500);
-  g_assert_true (wait_for_page (wizard, "result", 30000));
+  g_assert_true (wait_for_page (wizard, "result"));
   /* The state came from deviceActionResults; the POST was never sent twice. */
   g_assert_cmpint (lk_action_tracker_get_state (tracker), ==, LK_TRACKER_DONE);
   g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "POST", "resetPasscode"), ==, 1);
@@ -506,7 +526,7 @@ test_closed_mid_tracking_records (Fixture       *fixture,
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.confirm", NULL);
   tracker = g_object_ref (lk_reset_wizard_get_tracker (wizard));
   lk_action_tracker_set_poll_interval (tracker, 200, 500);
-  g_assert_true (wait_for_page (wizard, "tracking", 5000));
+  g_assert_true (wait_for_page (wizard, "tracking"));
   close_wizard (wizard);
 
   /* Reopened from the device page: the same action, at its tracking step, nothing sent again. */
@@ -517,7 +537,7 @@ test_closed_mid_tracking_records (Fixture       *fixture,
   close_wizard (wizard);
 
   /* The application keeps the tracker: here, this reference does. */
-  end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  end = lk_test_deadline ();
   while (!lk_action_tracker_is_finished (tracker) && g_get_monotonic_time () < end)
     spin (20);
   g_assert_cmpint (lk_action_tracker_get_state (tracker), ==, LK_TRACKER_DONE);
@@ -550,7 +570,7 @@ test_journal_unwritable (Fixture       *fixture,
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
   gtk_editable_set_text (confirm_entry (wizard), lk_device_get_device_name (device));
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.confirm", NULL);
-  g_assert_true (wait_for_page (wizard, "result", 10000));
+  g_assert_true (wait_for_page (wizard, "result"));
   g_assert_nonnull (lk_test_find_widget (GTK_WIDGET (wizard), lk_test_is_label, "The Action Was Not Sent"));
   g_assert_true (g_str_has_prefix (lk_action_tracker_get_error (lk_reset_wizard_get_tracker (wizard))->message,
                                    "Nothing was sent:"));
@@ -601,15 +621,14 @@ test_passcode_after_close (Fixture       *fixture,
   tracker = g_object_ref (lk_reset_wizard_get_tracker (wizard));
   lk_action_tracker_set_poll_interval (tracker, 200, 500);
   g_signal_connect_object (tracker, "finished", G_CALLBACK (finished_cb), window, 0);
-  g_assert_true (wait_for_page (wizard, "tracking", 5000));
+  g_assert_true (wait_for_page (wizard, "tracking"));
   close_wizard (wizard);
 
-  g_assert_true (lk_test_wait_until (tracker_finished, tracker, 20000));
+  g_assert_true (lk_test_wait_until (tracker_finished, tracker));
   g_assert_cmpint (lk_action_tracker_get_state (tracker), ==, LK_TRACKER_DONE);
   passcode = g_strdup (lk_action_tracker_get_passcode (tracker));
   g_assert_nonnull (passcode);
-  spin (50);
-  g_assert_true (lk_test_find_widget (GTK_WIDGET (window), lk_test_is_label, title) != NULL);
+  g_assert_true (wait_for_label (GTK_WIDGET (window), title));
   show = lk_test_find_widget (GTK_WIDGET (window), lk_test_is_button, "Show");
   g_assert_nonnull (show);
   g_signal_emit_by_name (show, "clicked");
@@ -625,7 +644,7 @@ test_passcode_after_close (Fixture       *fixture,
   /* Closing the result wipes the passcode; the toast is gone with its reference. */
   close_wizard (wizard);
   g_assert_null (lk_action_tracker_get_passcode (tracker));
-  g_assert_true (lk_test_wait_until (toast_gone, window, 5000));
+  g_assert_true (lk_test_wait_until (toast_gone, window));
   g_object_ref (window);
   gtk_window_destroy (GTK_WINDOW (window));
   lk_test_assert_finalized_soon (window);
@@ -732,7 +751,7 @@ assert_closes_on (GtkWindow       *window,
   g_object_add_weak_pointer (G_OBJECT (window), &weak);
   gtk_window_present (window);
   g_assert_true (lk_test_press_shortcut (GTK_WIDGET (window), keyval, modifiers));
-  g_assert_true (lk_test_wait_until (gone, &weak, 2000));
+  g_assert_true (lk_test_wait_until (gone, &weak));
 }
 
 /* Escape and Ctrl+W close the wizard, the sign-in dialog and History. */

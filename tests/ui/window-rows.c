@@ -76,7 +76,7 @@ window_rows_assert_count (LkWindow *window,
                           guint     expected)
 {
   g_assert_cmpuint (g_list_model_get_n_items (lk_window_get_results (window)), ==, expected);
-  g_assert_true (lk_test_wait_until (counts_agree, window, 10000));
+  g_assert_true (lk_test_wait_until (counts_agree, window));
 }
 
 guint
@@ -121,7 +121,7 @@ window_rows_assert_open_devices (LkWindow *window)
       LkDeviceRow *row;
       LkDevice *device;
 
-      g_assert_true (lk_test_wait_until (window_rows_in_list_order, window, 10000));
+      g_assert_true (lk_test_wait_until (window_rows_in_list_order, window));
       rows = window_rows_collect (window);
       row = g_ptr_array_index (rows, k * (rows->len - 1) / 7);
       device = lk_device_row_get_device (row);
