@@ -401,28 +401,51 @@ is_mapped_scrolled (GtkWidget     *widget,
   return GTK_IS_SCROLLED_WINDOW (widget) && gtk_widget_get_mapped (widget);
 }
 
-/* Each device opens at the top of its page. */
+typedef struct
+{
+  Fixture       *fixture;
+  GtkAdjustment *adjustment;
+} PageScroll;
+
+/* The page's own scrolled window (not the one inside its "No Device Selected" status page) is
+ * laid out with more than a screenful in it. */
+static gboolean
+page_scrollable (gpointer data)
+{
+  PageScroll *scroll = data;
+  GtkWidget *scrolled = lk_test_find_widget (GTK_WIDGET (device_page (scroll->fixture)), is_mapped_scrolled, NULL);
+
+  if (scrolled == NULL)
+    return FALSE;
+  scroll->adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  return gtk_adjustment_get_upper (scroll->adjustment) > gtk_adjustment_get_page_size (scroll->adjustment) + 100;
+}
+
+static gboolean
+page_at_top (gpointer data)
+{
+  return gtk_adjustment_get_value (((PageScroll *) data)->adjustment) == 0;
+}
+
+/* Each device opens at the top of its page. Waits for layout, not for a time: under ASan on a
+ * busy machine a frame can take longer than any fixed pause. */
 void
 test_scroll_reset (Fixture       *fixture,
                    gconstpointer  data)
 {
   g_autoptr(LkDevice) iphone = device_with_rule (fixture, "ios-corporate");
   g_autoptr(LkDevice) android = device_with_rule (fixture, "android-dedicated");
-  GtkScrolledWindow *scrolled;
-  GtkAdjustment *adjustment;
+  PageScroll scroll = { fixture, NULL };
 
   lk_window_show_device (fixture->window, iphone);
-  settle ();
-  /* The page's own, not the one inside its "No Device Selected" status page. */
-  scrolled = GTK_SCROLLED_WINDOW (lk_test_find_widget (GTK_WIDGET (device_page (fixture)), is_mapped_scrolled, NULL));
-  adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
-  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >, gtk_adjustment_get_page_size (adjustment) + 100);
-  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
-  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >, 100);
+  g_assert_true (lk_test_wait_until (page_scrollable, &scroll));
+  gtk_adjustment_set_value (scroll.adjustment, gtk_adjustment_get_upper (scroll.adjustment));
+  g_assert_cmpfloat (gtk_adjustment_get_value (scroll.adjustment), >, 100);
 
   lk_window_show_device (fixture->window, android);
+  g_assert_true (lk_test_wait_until (page_at_top, &scroll));
   settle ();
-  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
+  g_assert_cmpfloat (gtk_adjustment_get_value (scroll.adjustment), ==, 0);
 }
 
 static gboolean
