@@ -32,11 +32,32 @@ typedef struct
   guint        stray_400;
   guint        final_status;
   char        *final_body;  /* the page the listener answered the redirect with */
+  GThread     *thread;      /* the browser playing now or last: joined before it is freed */
+  gint         finished;    /* atomic: that thread has stopped touching this struct */
 } FakeBrowser;
+
+static gboolean
+fake_browser_finished (gpointer data)
+{
+  return g_atomic_int_get (&((FakeBrowser *) data)->finished);
+}
+
+/* Waits for the browser thread to end, serving the main context meanwhile (its last request
+ * may be to a listener running there): a sign-in can complete, and a test end, before the
+ * browser has read the page it was redirected to. */
+static void
+fake_browser_join (FakeBrowser *b)
+{
+  if (b->thread == NULL)
+    return;
+  g_assert_true (lk_test_wait_until (fake_browser_finished, b));
+  g_thread_join (g_steal_pointer (&b->thread));
+}
 
 G_GNUC_UNUSED static void
 fake_browser_free (FakeBrowser *b)
 {
+  fake_browser_join (b);
   g_clear_object (&b->session);
   g_free (b->base);
   g_free (b->location);
@@ -130,6 +151,7 @@ browser_thread (gpointer data)
 out:
   g_clear_object (&b->session);
   g_main_context_pop_thread_default (context);
+  g_atomic_int_set (&b->finished, TRUE);
   return NULL;
 }
 
@@ -140,9 +162,11 @@ fake_browser_open (const char *uri, gpointer user_data, GError **error)
 {
   FakeBrowser *b = user_data;
 
+  fake_browser_join (b);
   g_free (b->location);
   b->location = g_strdup (uri);
-  g_thread_unref (g_thread_new ("fake-browser", browser_thread, b));
+  g_atomic_int_set (&b->finished, FALSE);
+  b->thread = g_thread_new ("fake-browser", browser_thread, b);
   return TRUE;
 }
 
