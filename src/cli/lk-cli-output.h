@@ -18,7 +18,6 @@ G_BEGIN_DECLS
 
 /* The devices go out in order, written one by one into a buffered stdout: no tree, no string
  * of the whole document. --json is one pretty array, --jsonl one compact object a line. */
-void  lk_cli_print_devices_table       (GPtrArray      *devices);
 void  lk_cli_print_devices_json        (GPtrArray      *devices);
 
 /* The table's column widths, measured page by page while the listing runs, on a thread of its
@@ -29,7 +28,7 @@ LkCliTableMeasure *lk_cli_table_measure_new   (void);
 void  lk_cli_table_measure_add        (LkCliTableMeasure *measure,
                                        GPtrArray         *devices);
 void  lk_cli_table_measure_free       (LkCliTableMeasure *measure);
-/* As lk_cli_print_devices_table(), with the widths @measure took of these same devices. */
+/* The plain table of @devices, with the widths @measure took of these same devices. */
 void  lk_cli_print_devices_table_measured (GPtrArray         *devices,
                                            LkCliTableMeasure *measure);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkCliTableMeasure, lk_cli_table_measure_free)

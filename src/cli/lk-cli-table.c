@@ -138,33 +138,8 @@ widen (glong     *widths,
 typedef struct
 {
   GPtrArray   *devices;
-  const char **labels;         /* each device's, written by its chunk's measure_chunk() */
-  glong       *chunk_widths;   /* N_COLUMNS for each chunk, written by that chunk */
   glong        widths[N_COLUMNS];
 } Table;
-
-static void
-measure_chunk (guint    chunk,
-               guint    start,
-               guint    end,
-               GString *out,
-               gpointer user_data)
-{
-  Table *table = user_data;
-  glong *widths = table->chunk_widths + (gsize) chunk * N_COLUMNS;
-  g_autoptr(GHashTable) labels = labels_new ();
-
-  for (guint i = start; i < end; i++)
-    {
-      LkDevice *device = g_ptr_array_index (table->devices, i);
-      Row row = { { NULL } };
-
-      row_fill (&row, device, label_for (labels, device));
-      table->labels[i] = row.text[3];
-      widen (widths, &row);
-      row_clear (&row);
-    }
-}
 
 static void
 format_table_chunk (guint    chunk,
@@ -174,14 +149,14 @@ format_table_chunk (guint    chunk,
                     gpointer user_data)
 {
   Table *table = user_data;
-  g_autoptr(GHashTable) labels = table->labels == NULL ? labels_new () : NULL;
+  g_autoptr(GHashTable) labels = labels_new ();
 
   for (guint i = start; i < end; i++)
     {
       LkDevice *device = g_ptr_array_index (table->devices, i);
       Row row = { { NULL } };
 
-      row_fill (&row, device, table->labels != NULL ? table->labels[i] : label_for (labels, device));
+      row_fill (&row, device, label_for (labels, device));
       append_row (out, &row, table->widths);
       row_clear (&row);
     }
@@ -194,8 +169,7 @@ header_fill (Row *header)
                       C_("column", "PASSCODE ACTION"), C_("column", "ID") }, { NULL } };
 }
 
-/* The second pass, in chunks on several threads; @table's labels may be NULL (each row is then
- * classified here). */
+/* The rows, in chunks on several threads, with the widths measured during the listing. */
 static void
 print_rows (Table *table)
 {
@@ -207,33 +181,6 @@ print_rows (Table *table)
   lk_cli_out_flush (out);
   lk_cli_write_chunked (table->devices->len, format_table_chunk, table);
   lk_cli_out_finish (out);
-}
-
-/* Two passes over the devices, each in chunks on several threads: the widths need every row,
- * and keeping a million rows' strings would cost far more than making them twice. Only each
- * row's label (an interned pointer) is kept between the passes, so each device is classified
- * once. */
-void
-lk_cli_print_devices_table (GPtrArray *devices)
-{
-  g_autofree const char **labels = NULL;
-  g_autofree glong *chunk_widths = NULL;
-  guint n_chunks = lk_cli_chunk_count (devices->len);
-  Table table = { devices };
-  Row header;
-
-  if (devices->len == 0)
-    return;
-
-  table.labels = labels = g_new (const char *, devices->len);
-  table.chunk_widths = chunk_widths = g_new0 (glong, (gsize) n_chunks * N_COLUMNS);
-  lk_cli_write_chunked (devices->len, measure_chunk, &table);
-  header_fill (&header);
-  widen (table.widths, &header);
-  for (guint i = 0; i < n_chunks; i++)
-    for (guint c = 0; c < N_COLUMNS; c++)
-      table.widths[c] = MAX (table.widths[c], chunk_widths[(gsize) i * N_COLUMNS + c]);
-  print_rows (&table);
 }
 
 /* The first pass while the listing runs: the widths do not depend on the order, and the pages

@@ -90,13 +90,6 @@ lk_result_slot_get_device (LkResultSlot *self)
   return self->device;
 }
 
-guint
-lk_result_slot_get_position (LkResultSlot *self)
-{
-  g_return_val_if_fail (LK_IS_RESULT_SLOT (self), 0);
-  return self->position;
-}
-
 /* --- the model -------------------------------------------------------------------------------- */
 
 /* Main thread only. */

@@ -28,7 +28,6 @@ G_DECLARE_FINAL_TYPE (LkResultSlot, lk_result_slot, LK, RESULT_SLOT, GObject)
 /* The device at the slot's position now (NULL once the list is shorter); "notify::device"
  * says it changed. */
 LkDevice *lk_result_slot_get_device   (LkResultSlot *self);
-guint     lk_result_slot_get_position (LkResultSlot *self);
 
 #define LK_TYPE_RESULT_SLOTS (lk_result_slots_get_type ())
 G_DECLARE_FINAL_TYPE (LkResultSlots, lk_result_slots, LK, RESULT_SLOTS, GObject)
