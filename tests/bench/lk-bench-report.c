@@ -152,13 +152,14 @@ report (Bench *bench,
 {
   double t_lk, t_raw, t_peer, rss_lk, rss_peer;
   double t_curl, t_json, t_table, rss_json, rss_table, t_peer_json, rss_peer_json;
-  double t_lk_first, t_curl_first, cpu_json, cpu_table, cpu_peer_json;
+  double t_lk_first, t_curl_first, cpu_json, cpu_table, cpu_peer_json, held_lk, held_peer;
 
   derive_rate (bench, "latchkey", n_devices);
   derive_rate (bench, "raw", n_devices);
   derive_rate (bench, "peer", n_devices);
   derive_increase (bench, "latchkey");
   derive_increase (bench, "raw");
+  derive_increase (bench, "peer");
 
   printf ("\nLatchkey benchmarks: %u devices, %u runs each; median, min–max, IQR\n\n", n_devices, runs);
   report_tenant (bench, n_devices);
@@ -195,9 +196,11 @@ report (Bench *bench,
   show (bench, "Latchkey: CPU time, main thread", "latchkey", "main_cpu_seconds", "s", 1);
   rss_lk = show (bench, "peak RSS, Latchkey", "latchkey", "peak_rss_kb", "MB", 1 / 1024.0);
   show (bench, "  of which the listing (VmHWM - VmRSS before)", "latchkey", "rss_increase_kb", "MB", 1 / 1024.0);
-  show (bench, "  per held device (that increase / devices)", "latchkey", "bytes_per_device", "B", 1);
+  held_lk = show (bench, "  per held device (that increase / devices)", "latchkey", "bytes_per_device", "B", 1);
   show (bench, "peak RSS, raw floor", "raw", "peak_rss_kb", "MB", 1 / 1024.0);
   rss_peer = show (bench, "peak RSS, peer (maxRSS)", "peer", "peak_rss_kb", "MB", 1 / 1024.0);
+  show (bench, "  of which the listing (maxRSS - RSS before)", "peer", "rss_increase_kb", "MB", 1 / 1024.0);
+  held_peer = show (bench, "  per held device (that increase / devices)", "peer", "bytes_per_device", "B", 1);
 
   lk_bench_window_report (bench);
 
@@ -227,6 +230,15 @@ report (Bench *bench,
   print_ratio ("time Latchkey/peer", t_lk / t_peer, 1 / 3.0);
   print_ratio ("time Latchkey/raw floor", t_lk / t_raw, 1.5);
   print_ratio ("peak RSS Latchkey/peer", rss_lk / rss_peer, 0.5);
+  print_ratio ("memory per held device Latchkey/peer", held_lk / held_peer, 0.25);
+  {
+    Stats window;
+
+    /* The window's RSS per device after its listing (lk-bench-window-child.c) against what the
+     * SDK's listing grew by per device: the window holds the ranked list, slots and rows too. */
+    print_ratio ("memory per held device window/peer",
+                 stats (bench, "window", "rss_bytes_per_device", &window) ? window.median / held_peer : NAN, 0.25);
+  }
   print_ratio ("time listing/curl floor (nextLink after value)", t_lk / t_curl, 2);
   print_ratio ("time listing/curl floor (nextLink before value)", t_lk_first / t_curl_first, 2);
   print_ratio ("time latchkey-cli --json/peer", t_json / t_peer, 1 / 3.0);

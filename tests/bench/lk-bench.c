@@ -298,6 +298,8 @@ measure_peer (Bench      *bench,
   record (bench, series, "first_page", json_object_get_double_member_with_default (result, "first_page", 0));
   record (bench, series, "devices", json_object_get_double_member (result, "devices"));
   record (bench, series, "peak_rss_kb", json_object_get_double_member (result, "peak_rss_kb"));
+  if (json_object_has_member (result, "base_rss_kb"))
+    record (bench, series, "base_rss_kb", json_object_get_double_member (result, "base_rss_kb"));
   if (json_object_has_member (result, "cpu_seconds"))
     record (bench, series, "cpu_seconds", json_object_get_double_member (result, "cpu_seconds"));
 }
