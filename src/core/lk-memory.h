@@ -2,7 +2,7 @@
  *
  * A full listing builds ~65 MB of devices in the parsing threads. Touched page by page, that
  * is ~16 000 page faults, each several microseconds on a virtual machine: a fifth of the
- * listing's CPU time (see README "Performance"). With malloc told to keep what it has (no
+ * listing's CPU time (see tests/bench/HISTORY.md). With malloc told to keep what it has (no
  * trimming, large blocks from the heap), each page of Graph's answer can fault in the memory
  * its devices will take in one system call, before reading them.
  *

@@ -1,7 +1,7 @@
 /* lk-page-reader.h: one page of a managedDevices listing, read straight from the bytes.
  *
  * A 100 000-device tenant is 100 pages of ~800 kB. Building a json-glib node tree for each and
- * then copying the devices out of it was most of a listing's time (see README "Performance"),
+ * then copying the devices out of it was most of a listing's time (see tests/bench/HISTORY.md),
  * so the page is scanned once and each LkDevice is filled as its members go by. Anything that
  * is not valid JSON is an LK_GRAPH_ERROR_INVALID_RESPONSE naming the byte offset.
  *

@@ -1,5 +1,5 @@
 /* lk-body-pool.h: recycled buffers for the bodies of Graph's answers (a performance measure:
- * see lk-body-pool.c for why, and README "Performance" for what it buys). Thread-safe: a body
+ * see lk-body-pool.c for why, and tests/bench/HISTORY.md for what it buys). Thread-safe: a body
  * may be released by the worker thread that parsed it.
  *
  * SPDX-FileCopyrightText: 2026 The Latchkey authors
