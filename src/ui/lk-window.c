@@ -464,6 +464,9 @@ start_search (LkWindow   *self,
   g_cancellable_cancel (self->search_cancellable);
   g_clear_object (&self->search_cancellable);
   lk_device_list_remove_all (self->store);
+  /* A new search's results start at the top. The rows GTK holds are there by now, blank
+   * (lk-result-slots.c gathers them at the list's new end): none is made for it. */
+  gtk_adjustment_set_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view)), 0);
   g_free (self->last_query);
   self->last_query = g_strstrip (g_strdup (text));
 
@@ -764,6 +767,7 @@ lk_window_init (LkWindow *self)
   static gboolean icons_added;
   g_autoptr(GtkListItemFactory) factory = NULL;
   GtkSelectionModel *selection;
+  LkResultSlots *slots;
 
   /* AdwApplication adds its resource icons by itself; a window made without one (tests, the
    * screenshot tool) finds them too. */
@@ -785,7 +789,9 @@ lk_window_init (LkWindow *self)
   g_signal_connect_object (self->store, "notify::settled", G_CALLBACK (store_settled_cb), self, G_CONNECT_SWAPPED);
   filter_toggled_cb (self);
   /* The list view shows positions, which keep its rows across a change of every device. */
-  selection = GTK_SELECTION_MODEL (gtk_single_selection_new (G_LIST_MODEL (lk_result_slots_new (G_LIST_MODEL (self->store)))));
+  slots = lk_result_slots_new (G_LIST_MODEL (self->store));
+  lk_result_slots_pace_by (slots, GTK_WIDGET (self->list_view));
+  selection = GTK_SELECTION_MODEL (gtk_single_selection_new (G_LIST_MODEL (slots)));
   gtk_single_selection_set_autoselect (GTK_SINGLE_SELECTION (selection), FALSE);
   gtk_single_selection_set_can_unselect (GTK_SINGLE_SELECTION (selection), TRUE);
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (selection), GTK_INVALID_LIST_POSITION);
