@@ -12,6 +12,7 @@
 #include <gtk/gtk.h>
 
 #include "../lk-test-common.h"
+#include "../lk-test-devices.h"
 
 #include "lk-device-list.h"
 #include "lk-result-slots.h"
@@ -31,23 +32,6 @@ typedef struct
 {
   guint position, removed, added, paints;
 } Change;
-
-static GPtrArray *
-make_devices (guint       n,
-              const char *prefix)
-{
-  GPtrArray *array = g_ptr_array_new_with_free_func (g_object_unref);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(JsonObject) object = json_object_new ();
-      g_autofree char *id = g_strdup_printf ("%s%u", prefix, i);
-
-      json_object_set_string_member (object, "id", id);
-      g_ptr_array_add (array, lk_device_new_from_json (object, NULL));
-    }
-  return array;
-}
 
 static void
 slots_changed_cb (GListModel *model,
@@ -131,7 +115,7 @@ static void
 test_growth_in_steps (Fixture       *fixture,
                       gconstpointer  data)
 {
-  g_autoptr(GPtrArray) page = make_devices (1000, "a");
+  g_autoptr(GPtrArray) page = lk_test_devices_with_ids (1000, "a");
   g_autoptr(GPtrArray) held = NULL;
   guint steps = 0;
 
@@ -162,8 +146,8 @@ static void
 test_shrink_gathers_rows (Fixture       *fixture,
                           gconstpointer  data)
 {
-  g_autoptr(GPtrArray) all = make_devices (10000, "a");
-  g_autoptr(GPtrArray) found = make_devices (3, "b");
+  g_autoptr(GPtrArray) all = lk_test_devices_with_ids (10000, "a");
+  g_autoptr(GPtrArray) found = lk_test_devices_with_ids (3, "b");
   g_autoptr(GPtrArray) held = NULL;
   Change *gathered;
 
@@ -272,7 +256,7 @@ static void
 test_paced_by_frames (Fixture       *fixture,
                       gconstpointer  data)
 {
-  g_autoptr(GPtrArray) all = make_devices (20000, "a");
+  g_autoptr(GPtrArray) all = lk_test_devices_with_ids (20000, "a");
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   GtkWidget *window = gtk_window_new ();
   GtkWidget *scrolled = gtk_scrolled_window_new ();
