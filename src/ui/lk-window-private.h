@@ -49,6 +49,8 @@ struct _LkWindow
   LkDeviceList         *store;   /* what the list shows: the toggles filter it */
   LkDevice             *listed_open; /* the store's instance of the open device, if found */
   guint                 selection_to_come; /* its position, until the list view has it */
+  guint                 scroll_tick;   /* a new search scrolls to the top after a frame */
+  guint                 scroll_frames;
 
   LkGraphClient        *client;
   gulong                throttled_id;

@@ -293,6 +293,33 @@ search_done_cb (GObject      *source,
     lk_window_show_listing (self);
 }
 
+/* A new search's results start at the top. The rows GTK holds are at the top already, blank
+ * (lk-result-slots.c gathers them at the list's new end), so none is made for it; but GTK 4.8
+ * scrolls only to items it has laid out (else it warns and ignores the value): the scroll
+ * waits for the frame after the one that lays them out. */
+static gboolean
+scroll_to_top_cb (GtkWidget     *widget,
+                  GdkFrameClock *clock,
+                  gpointer       user_data)
+{
+  LkWindow *self = user_data;
+
+  if (++self->scroll_frames < 2)
+    return G_SOURCE_CONTINUE;
+  self->scroll_tick = 0;
+  if (g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (self->list_view))) > 0)
+    gtk_adjustment_set_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view)), 0);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+scroll_to_top_soon (LkWindow *self)
+{
+  self->scroll_frames = 0;
+  if (self->scroll_tick == 0)
+    self->scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->list_view), scroll_to_top_cb, self, NULL);
+}
+
 static void
 start_search (LkWindow   *self,
               const char *text)
@@ -303,9 +330,7 @@ start_search (LkWindow   *self,
   g_cancellable_cancel (self->search_cancellable);
   g_clear_object (&self->search_cancellable);
   lk_device_list_remove_all (self->store);
-  /* A new search's results start at the top. The rows GTK holds are there by now, blank
-   * (lk-result-slots.c gathers them at the list's new end): none is made for it. */
-  gtk_adjustment_set_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view)), 0);
+  scroll_to_top_soon (self);
   g_free (self->last_query);
   self->last_query = g_strstrip (g_strdup (text));
 
