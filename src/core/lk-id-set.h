@@ -28,6 +28,8 @@ gboolean    lk_id_set_add   (LkIdSet       *set,
                              LkIdSetLookup  lookup,
                              gpointer       user_data);
 guint       lk_id_set_size  (LkIdSet *set);
+/* TRUE while the set moves its ids into a larger table, a few per add (for tests). */
+gboolean    lk_id_set_is_growing (LkIdSet *set);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkIdSet, lk_id_set_free)
 

@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <gtk/gtk.h>
+
 #include "lk-result-slots.h"
 
 /* --- a slot ----------------------------------------------------------------------------------- */
@@ -101,6 +103,9 @@ struct _LkResultSlots
   GHashTable *live;      /* position → LkResultSlot, not a reference: a slot leaves as it goes */
   guint       n_items;   /* as last said to the list view */
   guint       pace_id;   /* the next step towards the devices' length */
+  GtkWidget  *view;      /* weakly: whose frames pace the steps (lk_result_slots_pace_by()) */
+  guint       tick_id;   /* waiting for its next frame before the next step */
+  gulong      unmap_id;
 };
 
 static GType
@@ -159,55 +164,14 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (LkResultSlots, lk_result_slots, G_TYPE_OBJECT,
 
 /* GTK 4.8's list view makes (or destroys) a row for every item it is told of within the ~200
  * it keeps around its view, in the items-changed signal itself: ~1 ms a row on the benchmark's
- * machine, 0.1–0.3 s for a first page or a list emptied. Past PACE_ABOVE such items the list
- * view is told of PACE_STEP at a time, one step per idle turn (frames are painted between);
- * the items past the end of the devices meanwhile are slots without a device. */
-#define PACE_ABOVE 48
-#define PACE_STEP 16
+ * machine, 0.1–0.3 s for a first page or a list emptied, and the frame after it measures every
+ * new row again. So near its rows the list view is told of PACE_STEP items at a time, one step
+ * per frame of the view (lk_result_slots_pace_by()), else per idle turn; the items past the end
+ * of the devices meanwhile are slots without a device. */
+#define PACE_STEP 8
 #define ROWS_KEPT 256
 
-static gboolean pace_cb (gpointer user_data);
-
-/* Where the list view's length goes next on its way to @now. */
-static guint
-next_length (LkResultSlots *self,
-             guint          now)
-{
-  guint before = self->n_items;
-  guint highest = 0;
-  GHashTableIter iter;
-  gpointer key;
-
-  if (now > before)
-    /* Rows are made only near the top of a new list: past ROWS_KEPT items, none. */
-    return now - before <= PACE_ABOVE || before >= ROWS_KEPT ? now : before + PACE_STEP;
-  /* Rows are destroyed only where slots are alive (each row holds its slot). */
-  g_hash_table_iter_init (&iter, self->live);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (GPOINTER_TO_UINT (key) >= now)
-      highest = MAX (highest, GPOINTER_TO_UINT (key) + 1);
-  if (highest <= now + PACE_ABOVE)
-    return now;
-  if (highest < before)
-    return highest;
-  return MAX (now, before - PACE_STEP);
-}
-
-/* Tells the list view of one step towards the devices' length, and schedules the next. */
-static void
-pace (LkResultSlots *self)
-{
-  guint before = self->n_items;
-  guint now = g_list_model_get_n_items (self->devices);
-  guint next = next_length (self, now);
-
-  self->n_items = next;
-  if (next != before)
-    g_list_model_items_changed (G_LIST_MODEL (self), MIN (before, next), before > next ? before - next : 0,
-                                next > before ? next - before : 0);
-  if (self->n_items != g_list_model_get_n_items (self->devices) && self->pace_id == 0)
-    self->pace_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, pace_cb, self, NULL);
-}
+static void pace (LkResultSlots *self, gboolean step);
 
 static gboolean
 pace_cb (gpointer user_data)
@@ -215,8 +179,156 @@ pace_cb (gpointer user_data)
   LkResultSlots *self = user_data;
 
   self->pace_id = 0;
-  pace (self);
+  pace (self, TRUE);
   return G_SOURCE_REMOVE;
+}
+
+/* A frame of the view has begun: the next step comes once it is painted, the frame clock's
+ * phases (update, layout, paint) being one dispatch. Not at an idle priority: while frames
+ * follow each other closely, GDK's redraw would always come first. */
+static gboolean
+frame_cb (GtkWidget     *widget,
+          GdkFrameClock *clock,
+          gpointer       user_data)
+{
+  LkResultSlots *self = user_data;
+
+  self->tick_id = 0;
+  if (self->pace_id == 0)
+    self->pace_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, pace_cb, self, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_step (LkResultSlots *self)
+{
+  if (self->pace_id != 0 || self->tick_id != 0)
+    return;
+  /* An unmapped view has no frames: idle turns then. */
+  if (self->view != NULL && gtk_widget_get_mapped (self->view))
+    self->tick_id = gtk_widget_add_tick_callback (self->view, frame_cb, self, NULL);
+  else
+    self->pace_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, pace_cb, self, NULL);
+}
+
+static void
+view_unmapped_cb (LkResultSlots *self)
+{
+  if (self->tick_id == 0)
+    return;
+  gtk_widget_remove_tick_callback (self->view, self->tick_id);
+  self->tick_id = 0;
+  schedule_step (self);
+}
+
+static gint
+compare_positions (gconstpointer a,
+                   gconstpointer b)
+{
+  guint x = (*(LkResultSlot **) a)->position, y = (*(LkResultSlot **) b)->position;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The live slots from @from to before @to, with references, in the order of their positions.
+ * A slot past the list view's length may live on a little in a row GTK has not let go yet. */
+static GPtrArray *
+live_between (LkResultSlots *self,
+              guint          from,
+              guint          to)
+{
+  GPtrArray *slots = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  gpointer key, slot;
+
+  g_hash_table_iter_init (&iter, self->live);
+  while (g_hash_table_iter_next (&iter, &key, &slot))
+    if (GPOINTER_TO_UINT (key) >= from && GPOINTER_TO_UINT (key) < to)
+      g_ptr_array_add (slots, g_object_ref (slot));
+  g_ptr_array_sort (slots, compare_positions);
+  return slots;
+}
+
+static void
+items_changed (LkResultSlots *self,
+               guint          position,
+               guint          removed,
+               guint          added)
+{
+  self->n_items = self->n_items - removed + added;
+  g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
+}
+
+/* The list is to end at @now, and @past (the live slots past it, in order) are spread over a
+ * longer stretch: they take the positions now, now + 1, … (blank: no device is there), and
+ * the list view is told, in one change, that everything from now on was replaced by them.
+ * GTK 4.8 finds its rows again among the added items and keeps them, so the items between
+ * and around them, which have no row, go at once, without a row made or destroyed; the blank
+ * rows then go PACE_STEP a step. Told a step at a time instead, the list view made a new row
+ * for each one it lost, as long as items were left beside its rows: a search that dropped a
+ * million devices with the list scrolled down went on for many seconds. */
+static void
+gather (LkResultSlots *self,
+        guint          now,
+        GPtrArray     *past)
+{
+  for (guint i = 0; i < past->len; i++)
+    g_hash_table_remove (self->live, GUINT_TO_POINTER (((LkResultSlot *) g_ptr_array_index (past, i))->position));
+  for (guint i = 0; i < past->len; i++)
+    {
+      LkResultSlot *slot = g_ptr_array_index (past, i);
+
+      slot->position = now + i;
+      g_hash_table_insert (self->live, GUINT_TO_POINTER (slot->position), slot);
+      slot_set_device (slot, NULL);
+    }
+  items_changed (self, now, self->n_items - now, past->len);
+}
+
+/* What of a shrink to @now can be told at once: everything, when at most PACE_STEP rows are
+ * past @now; else, when the rows past it are spread out, everything but them (gather()).
+ * Returns whether it told the list view of a change. */
+static gboolean
+shrink_at_once (LkResultSlots *self,
+                guint          now)
+{
+  g_autoptr(GPtrArray) past = live_between (self, now, self->n_items);
+
+  if (past->len <= PACE_STEP)
+    items_changed (self, now, self->n_items - now, 0);
+  else if (self->n_items > now + past->len)
+    gather (self, now, past);
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/* Tells the list view what of the way to the devices' length needs no step, one step more
+ * when @step, and schedules the next. */
+static void
+pace (LkResultSlots *self,
+      gboolean       step)
+{
+  guint now = g_list_model_get_n_items (self->devices);
+  guint before = self->n_items;
+
+  if (now < before && !shrink_at_once (self, now) && step)
+    /* Rows are destroyed only where slots are alive (each row holds its slot), and those
+     * past now are together at the end by now. */
+    items_changed (self, before - PACE_STEP, PACE_STEP, 0);
+  else if (now > before)
+    {
+      /* Rows are made only near the rows GTK holds: at the top of a new list, or at the end
+       * of one whose last items have rows. Elsewhere none, and the growth goes at once. */
+      g_autoptr(GPtrArray) near_end = live_between (self, before > PACE_STEP ? before - PACE_STEP : 0, before);
+
+      if (now - before <= PACE_STEP || (before >= ROWS_KEPT && near_end->len == 0))
+        items_changed (self, before, 0, now - before);
+      else if (step)
+        items_changed (self, before, 0, PACE_STEP);
+    }
+  if (self->n_items != g_list_model_get_n_items (self->devices))
+    schedule_step (self);
 }
 
 /* The devices from @position on changed: each slot alive there takes its device now, then
@@ -229,15 +341,9 @@ devices_changed_cb (GListModel    *devices,
                     guint          added,
                     LkResultSlots *self)
 {
-  g_autoptr(GPtrArray) moved = g_ptr_array_new_with_free_func (g_object_unref);
-  GHashTableIter iter;
-  gpointer key, slot;
-
   /* Taken first, with references: a row that follows its slot may let another slot go. */
-  g_hash_table_iter_init (&iter, self->live);
-  while (g_hash_table_iter_next (&iter, &key, &slot))
-    if (GPOINTER_TO_UINT (key) >= position)
-      g_ptr_array_add (moved, g_object_ref (slot));
+  g_autoptr(GPtrArray) moved = live_between (self, position, G_MAXUINT);
+
   for (guint i = 0; i < moved->len; i++)
     {
       LkResultSlot *each = g_ptr_array_index (moved, i);
@@ -245,7 +351,10 @@ devices_changed_cb (GListModel    *devices,
 
       slot_set_device (each, device);
     }
-  pace (self);
+  /* What needs no step is told now (a shrink's gathering above all: the window scrolls a
+   * new search to the top); a step already waiting for its frame is not repeated, so pages
+   * arriving faster than frames add no steps between two frames. */
+  pace (self, self->pace_id == 0 && self->tick_id == 0);
 }
 
 static void
@@ -255,6 +364,7 @@ lk_result_slots_dispose (GObject *object)
   GHashTableIter iter;
   gpointer slot;
 
+  lk_result_slots_pace_by (self, NULL);
   g_clear_handle_id (&self->pace_id, g_source_remove);
   if (self->devices != NULL)
     g_signal_handlers_disconnect_by_func (self->devices, devices_changed_cb, self);
@@ -291,6 +401,47 @@ static void
 lk_result_slots_init (LkResultSlots *self)
 {
   self->live = g_hash_table_new (NULL, NULL);
+}
+
+/* The view went first (a step waiting for its frame would wait for ever): idle turns now. */
+static void
+view_gone_cb (gpointer  user_data,
+              GObject  *where_the_view_was)
+{
+  LkResultSlots *self = user_data;
+
+  self->view = NULL;
+  self->tick_id = 0;
+  self->unmap_id = 0;
+  if (self->n_items != g_list_model_get_n_items (self->devices))
+    schedule_step (self);
+}
+
+void
+lk_result_slots_pace_by (LkResultSlots *self,
+                         GtkWidget     *view)
+{
+  g_return_if_fail (LK_IS_RESULT_SLOTS (self));
+  g_return_if_fail (view == NULL || GTK_IS_WIDGET (view));
+
+  if (self->view == view)
+    return;
+  if (self->view != NULL)
+    {
+      if (self->tick_id != 0)
+        gtk_widget_remove_tick_callback (self->view, self->tick_id);
+      self->tick_id = 0;
+      g_clear_signal_handler (&self->unmap_id, self->view);
+      g_object_weak_unref (G_OBJECT (self->view), view_gone_cb, self);
+    }
+  self->view = view;
+  if (view != NULL)
+    {
+      g_object_weak_ref (G_OBJECT (view), view_gone_cb, self);
+      self->unmap_id = g_signal_connect_swapped (view, "unmap", G_CALLBACK (view_unmapped_cb), self);
+    }
+  if (self->devices != NULL && self->n_items != g_list_model_get_n_items (self->devices))
+    schedule_step (self);
 }
 
 LkResultSlots *

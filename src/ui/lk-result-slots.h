@@ -16,7 +16,7 @@
  */
 #pragma once
 
-#include <gio/gio.h>
+#include <gtk/gtk.h>
 
 #include "lk-device.h"
 
@@ -34,6 +34,11 @@ G_DECLARE_FINAL_TYPE (LkResultSlots, lk_result_slots, LK, RESULT_SLOTS, GObject)
 
 /* Slots for the positions of @devices (a GListModel of LkDevice, which must say a change of
  * its devices as an items-changed signal, as LkDeviceList does). */
-LkResultSlots *lk_result_slots_new (GListModel *devices);
+LkResultSlots *lk_result_slots_new     (GListModel    *devices);
+/* A long growth or shrink near the rows reaches the list view a step per frame of @view (the
+ * list view showing the slots; kept weakly), so GTK lays out each step's rows before the
+ * next; without one, or while it is unmapped, a step per idle turn. */
+void           lk_result_slots_pace_by (LkResultSlots *self,
+                                        GtkWidget     *view);
 
 G_END_DECLS

@@ -22,55 +22,9 @@
 #include "lk-result-rows.h"
 #include "lk-result-slots.h"
 #include "lk-toasts.h"
-#include "lk-window.h"
+#include "lk-window-private.h"
 
 #define SEARCH_DELAY_MS 250
-
-struct _LkWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  AdwToastOverlay      *toast_overlay;
-  AdwLeaflet           *leaflet;
-  GtkSearchEntry       *search_entry;
-  GtkRevealer          *demo_banner;
-  GtkStack             *stack;
-  AdwStatusPage        *no_results_page;
-  AdwStatusPage        *filtered_page;
-  GtkMenuButton        *filter_button;
-  AdwStatusPage        *error_page;
-  GtkLabel             *error_ids_label;
-  GtkWidget            *retry_button;
-  GtkWidget            *sign_in_again_button;
-  AdwStatusPage        *throttled_page;
-  GtkRevealer          *progress_revealer;
-  GtkLabel             *progress_label;
-  GtkProgressBar       *progress_bar;
-  GtkListView          *list_view;
-  GtkWidget            *device_pane;
-  LkDevicePage         *device_page;
-  AdwWindowTitle       *window_title;
-  GtkCheckButton       *filter_ios;
-  GtkCheckButton       *filter_android;
-  GtkCheckButton       *filter_windows;
-  GtkCheckButton       *filter_macos;
-  GtkCheckButton       *filter_other;
-  GtkCheckButton       *filter_corporate;
-  GtkCheckButton       *filter_personal;
-  GMenu                *accounts_section;
-
-  LkDeviceList         *store;   /* what the list shows: the toggles filter it */
-  LkDevice             *listed_open; /* the store's instance of the open device, if found */
-  guint                 selection_to_come; /* its position, until the list view has it */
-
-  LkGraphClient        *client;
-  gulong                throttled_id;
-  gulong                waiting_id;
-  GCancellable         *search_cancellable;
-  char                 *last_query;
-  gboolean              demo;
-  gboolean              setting_text;
-};
 
 G_DEFINE_FINAL_TYPE (LkWindow, lk_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -83,121 +37,6 @@ enum
 static guint signals[N_SIGNALS];
 
 static void start_search (LkWindow *self, const char *text);
-static void show_listing (LkWindow *self);
-
-/* --- filters ---------------------------------------------------------------------------------- */
-
-static gboolean
-platform_allowed (LkWindow   *self,
-                  LkPlatform  platform)
-{
-  switch (platform)
-    {
-    case LK_PLATFORM_IOS:
-    case LK_PLATFORM_VISIONOS:
-      return gtk_check_button_get_active (self->filter_ios);
-    case LK_PLATFORM_ANDROID:
-      return gtk_check_button_get_active (self->filter_android);
-    case LK_PLATFORM_WINDOWS:
-      return gtk_check_button_get_active (self->filter_windows);
-    case LK_PLATFORM_MACOS:
-      return gtk_check_button_get_active (self->filter_macos);
-    default:
-      return gtk_check_button_get_active (self->filter_other);
-    }
-}
-
-/* A device's class for the toggles: its platform and its owner (company, personal, other).
- * Pure: the list may run it in a worker. */
-enum { OWNER_COMPANY, OWNER_PERSONAL, OWNER_OTHER, N_OWNERS };
-
-static guint
-device_class (LkDevice *device)
-{
-  const char *owner = lk_device_get_owner_type (device);
-  LkPlatform platform = lk_platform_from_operating_system (lk_device_get_operating_system (device));
-  guint owned = g_strcmp0 (owner, "company") == 0    ? OWNER_COMPANY
-                : g_strcmp0 (owner, "personal") == 0 ? OWNER_PERSONAL
-                                                     : OWNER_OTHER;
-
-  return (guint) platform * N_OWNERS + owned;
-}
-
-G_STATIC_ASSERT (LK_PLATFORM_OTHER * N_OWNERS + OWNER_OTHER < 32);
-
-/* The classes the toggles let through. */
-static guint32
-shown_classes (LkWindow *self)
-{
-  guint32 classes = 0;
-
-  for (guint platform = 0; platform <= LK_PLATFORM_OTHER; platform++)
-    {
-      guint first = platform * N_OWNERS;
-
-      if (!platform_allowed (self, (LkPlatform) platform))
-        continue;
-      if (gtk_check_button_get_active (self->filter_corporate))
-        classes |= 1u << (first + OWNER_COMPANY);
-      if (gtk_check_button_get_active (self->filter_personal))
-        classes |= 1u << (first + OWNER_PERSONAL);
-      classes |= 1u << (first + OWNER_OTHER);
-    }
-  return classes;
-}
-
-#define N_FILTERS 7
-
-static void
-get_filter_buttons (LkWindow       *self,
-                    GtkCheckButton *buttons[N_FILTERS])
-{
-  buttons[0] = self->filter_ios;
-  buttons[1] = self->filter_android;
-  buttons[2] = self->filter_windows;
-  buttons[3] = self->filter_macos;
-  buttons[4] = self->filter_other;
-  buttons[5] = self->filter_corporate;
-  buttons[6] = self->filter_personal;
-}
-
-static gboolean
-any_filter_off (LkWindow *self)
-{
-  GtkCheckButton *buttons[N_FILTERS];
-
-  get_filter_buttons (self, buttons);
-  for (guint i = 0; i < N_FILTERS; i++)
-    if (!gtk_check_button_get_active (buttons[i]))
-      return TRUE;
-  return FALSE;
-}
-
-static void
-filter_toggled_cb (LkWindow *self)
-{
-  gboolean active;
-
-  if (self->store == NULL)
-    return;
-  active = any_filter_off (self);
-  /* Not by colour alone: the tooltip and what a screen reader says change with it. */
-  if (active)
-    gtk_widget_add_css_class (GTK_WIDGET (self->filter_button), "filter-active");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->filter_button), "filter-active");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->filter_button),
-                               active ? _("Filter by platform and ownership (some devices are hidden)")
-                                      : _("Filter by platform and ownership"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->filter_button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  active ? _("Filters are on: some devices are hidden") : "", -1);
-  /* With every box ticked there is no filter at all: the list then shows its devices as they
-   * are, without an index of the shown ones. */
-  lk_device_list_set_filter (self->store, active ? shown_classes (self) : G_MAXUINT32);
-  if (g_strcmp0 (lk_window_get_state (self), "results") == 0
-      || g_strcmp0 (lk_window_get_state (self), "filtered-empty") == 0)
-    show_listing (self);
-}
 
 /* --- states ----------------------------------------------------------------------------------- */
 
@@ -289,8 +128,8 @@ set_state (LkWindow   *self,
 }
 
 /* The listing, or why it is empty although devices were found. */
-static void
-show_listing (LkWindow *self)
+void
+lk_window_show_listing (LkWindow *self)
 {
   guint found = lk_device_list_get_n_all (self->store);
   g_autofree char *description = NULL;
@@ -405,7 +244,7 @@ page_cb (GPtrArray *devices,
   update_progress (self, total, expected);
   gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
   if (lk_device_list_get_n_all (self->store) > 0)
-    show_listing (self);
+    lk_window_show_listing (self);
   else if (g_strcmp0 (lk_window_get_state (self), "throttled") == 0)
     set_state (self, "searching");
 }
@@ -451,7 +290,34 @@ search_done_cb (GObject      *source,
   if (devices->len == 0)
     show_no_results (self);
   else
-    show_listing (self);
+    lk_window_show_listing (self);
+}
+
+/* A new search's results start at the top. The rows GTK holds are at the top already, blank
+ * (lk-result-slots.c gathers them at the list's new end), so none is made for it; but GTK 4.8
+ * scrolls only to items it has laid out (else it warns and ignores the value): the scroll
+ * waits for the frame after the one that lays them out. */
+static gboolean
+scroll_to_top_cb (GtkWidget     *widget,
+                  GdkFrameClock *clock,
+                  gpointer       user_data)
+{
+  LkWindow *self = user_data;
+
+  if (++self->scroll_frames < 2)
+    return G_SOURCE_CONTINUE;
+  self->scroll_tick = 0;
+  if (g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (self->list_view))) > 0)
+    gtk_adjustment_set_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view)), 0);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+scroll_to_top_soon (LkWindow *self)
+{
+  self->scroll_frames = 0;
+  if (self->scroll_tick == 0)
+    self->scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->list_view), scroll_to_top_cb, self, NULL);
 }
 
 static void
@@ -464,6 +330,7 @@ start_search (LkWindow   *self,
   g_cancellable_cancel (self->search_cancellable);
   g_clear_object (&self->search_cancellable);
   lk_device_list_remove_all (self->store);
+  scroll_to_top_soon (self);
   g_free (self->last_query);
   self->last_query = g_strstrip (g_strdup (text));
 
@@ -641,19 +508,6 @@ copy_action (GtkWidget  *widget,
 }
 
 static void
-show_all_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  LkWindow *self = LK_WINDOW (widget);
-  GtkCheckButton *buttons[N_FILTERS];
-
-  get_filter_buttons (self, buttons);
-  for (guint i = 0; i < N_FILTERS; i++)
-    gtk_check_button_set_active (buttons[i], TRUE);
-}
-
-static void
 start_action_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
@@ -744,13 +598,13 @@ lk_window_class_init (LkWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
-  gtk_widget_class_bind_template_callback (widget_class, filter_toggled_cb);
+  gtk_widget_class_bind_template_callback_full (widget_class, "filter_toggled_cb", G_CALLBACK (lk_window_filter_toggled_cb));
   gtk_widget_class_bind_template_callback (widget_class, list_activate_cb);
 
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "win.focus-search", NULL, focus_search_action);
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry_action);
-  gtk_widget_class_install_action (widget_class, "win.show-all", NULL, show_all_action);
+  gtk_widget_class_install_action (widget_class, "win.show-all", NULL, lk_window_show_all_action);
   gtk_widget_class_install_action (widget_class, "win.copy", "s", copy_action);
   gtk_widget_class_install_action (widget_class, "win.start-action", NULL, start_action_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.focus-search", NULL);
@@ -764,6 +618,7 @@ lk_window_init (LkWindow *self)
   static gboolean icons_added;
   g_autoptr(GtkListItemFactory) factory = NULL;
   GtkSelectionModel *selection;
+  LkResultSlots *slots;
 
   /* AdwApplication adds its resource icons by itself; a window made without one (tests, the
    * screenshot tool) finds them too. */
@@ -780,12 +635,14 @@ lk_window_init (LkWindow *self)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
   self->store = lk_device_list_new ();
-  lk_device_list_set_class_func (self->store, device_class);
+  lk_device_list_set_class_func (self->store, lk_window_device_class);
   /* A long ranked list takes the streamed one's place a little after the search ends. */
   g_signal_connect_object (self->store, "notify::settled", G_CALLBACK (store_settled_cb), self, G_CONNECT_SWAPPED);
-  filter_toggled_cb (self);
+  lk_window_filter_toggled_cb (self);
   /* The list view shows positions, which keep its rows across a change of every device. */
-  selection = GTK_SELECTION_MODEL (gtk_single_selection_new (G_LIST_MODEL (lk_result_slots_new (G_LIST_MODEL (self->store)))));
+  slots = lk_result_slots_new (G_LIST_MODEL (self->store));
+  lk_result_slots_pace_by (slots, GTK_WIDGET (self->list_view));
+  selection = GTK_SELECTION_MODEL (gtk_single_selection_new (G_LIST_MODEL (slots)));
   gtk_single_selection_set_autoselect (GTK_SINGLE_SELECTION (selection), FALSE);
   gtk_single_selection_set_can_unselect (GTK_SINGLE_SELECTION (selection), TRUE);
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (selection), GTK_INVALID_LIST_POSITION);

@@ -9,6 +9,7 @@
 #include "lk-device-list.h"
 
 #include "../lk-test-common.h"
+#include "../lk-test-devices.h"
 
 typedef struct
 {
@@ -27,29 +28,12 @@ items_changed_cb (GListModel *model,
   *change = (Change) { position, removed, added, change->calls + 1 };
 }
 
-static GPtrArray *
-devices (guint       n,
-         const char *prefix)
-{
-  GPtrArray *array = g_ptr_array_new_with_free_func (g_object_unref);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(JsonObject) object = json_object_new ();
-      g_autofree char *id = g_strdup_printf ("%s%u", prefix, i);
-
-      json_object_set_string_member (object, "id", id);
-      g_ptr_array_add (array, lk_device_new_from_json (object, NULL));
-    }
-  return array;
-}
-
 static void
 test_append_take_remove (void)
 {
   g_autoptr(LkDeviceList) list = lk_device_list_new ();
-  g_autoptr(GPtrArray) page1 = devices (3, "a");
-  g_autoptr(GPtrArray) page2 = devices (2, "b");
+  g_autoptr(GPtrArray) page1 = lk_test_devices_with_ids (3, "a");
+  g_autoptr(GPtrArray) page2 = lk_test_devices_with_ids (2, "b");
   g_autoptr(GPtrArray) ranked = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) empty = g_ptr_array_new ();
   g_autoptr(LkDevice) item = NULL;
@@ -104,8 +88,8 @@ static void
 test_release_in_steps (void)
 {
   g_autoptr(LkDeviceList) list = lk_device_list_new ();
-  g_autoptr(GPtrArray) streamed = devices (10000, "s");
-  g_autoptr(GPtrArray) ranked = devices (3, "r");
+  g_autoptr(GPtrArray) streamed = lk_test_devices_with_ids (10000, "s");
+  g_autoptr(GPtrArray) ranked = lk_test_devices_with_ids (3, "r");
   LkDevice *watched = g_object_ref (g_ptr_array_index (streamed, 9999));
   gpointer weak = watched;
   gint64 deadline = lk_test_deadline ();
@@ -170,7 +154,7 @@ static void
 test_filter_by_class (void)
 {
   g_autoptr(LkDeviceList) list = lk_device_list_new ();
-  g_autoptr(GPtrArray) streamed = devices (30000, "s");
+  g_autoptr(GPtrArray) streamed = lk_test_devices_with_ids (30000, "s");
   g_autoptr(GPtrArray) page = g_ptr_array_new ();
   g_autoptr(GPtrArray) ranked = g_ptr_array_new_with_free_func (g_object_unref);
   guint calls = 0;
