@@ -29,6 +29,7 @@ typedef struct
   LkDeviceList *store;      /* borrowed: the window holds it longer than the view's rows */
   GPtrArray    *unfilled;   /* bound GtkListItems (borrowed: unbind takes them out) */
   guint         fill_tick;
+  gint64        row_cost;   /* µs a row's filling and measuring took, a running average */
   LkQueryKind   kind;
 } Rows;
 
@@ -118,14 +119,22 @@ fill_rows_cb (GtkWidget     *widget,
               gpointer       user_data)
 {
   Rows *rows = user_data;
-  gint64 deadline = g_get_monotonic_time () + FILL_BUDGET_US;
+  gint64 now = g_get_monotonic_time ();
+  gint64 deadline = now + FILL_BUDGET_US;
 
-  while (rows->unfilled->len > 0 && g_get_monotonic_time () < deadline)
+  /* A row is begun only if one more of what a row has cost lately still fits (one at least,
+   * so the rows always fill): the budget is the frame's, not a floor it passes by a row. */
+  while (rows->unfilled->len > 0)
     {
       GtkListItem *item = g_ptr_array_steal_index_fast (rows->unfilled, nearest_unfilled (rows));
+      gint64 begun = now;
 
       fill_row (rows, item);
       measure_row (rows, item);
+      now = g_get_monotonic_time ();
+      rows->row_cost = rows->row_cost == 0 ? now - begun : (3 * rows->row_cost + (now - begun)) / 4;
+      if (now + rows->row_cost > deadline)
+        break;
     }
   if (rows->unfilled->len > 0)
     return G_SOURCE_CONTINUE;
