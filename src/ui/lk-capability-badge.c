@@ -20,6 +20,13 @@ struct _LkCapabilityBadge
   /* A PC, a Mac, a Linux or ChromeOS device: its unlock state instead of "Not supported". */
   const char   *unlock_state;
   char         *unlock_summary;
+
+  /* What it shows, so a row taking a device in the same state (the common case while a long
+   * list scrolls) changes nothing: no style recomputed, no label measured again. */
+  const char   *css_class;
+  gboolean      stale;
+  char         *tooltip;     /* shown on demand ("query-tooltip"), and the accessible description */
+  char         *accessible;
 };
 
 G_DEFINE_FINAL_TYPE (LkCapabilityBadge, lk_capability_badge, GTK_TYPE_WIDGET)
@@ -70,42 +77,83 @@ tooltip_for (LkCapability *capability)
   return g_string_free (text, FALSE);
 }
 
+static void
+set_css_class (LkCapabilityBadge *self,
+               const char        *css_class,
+               gboolean           stale)
+{
+  if (g_strcmp0 (self->css_class, css_class) != 0)
+    {
+      if (self->css_class != NULL)
+        gtk_widget_remove_css_class (GTK_WIDGET (self), self->css_class);
+      if (css_class != NULL)
+        gtk_widget_add_css_class (GTK_WIDGET (self), css_class);
+      self->css_class = css_class;
+    }
+  if (self->stale != stale)
+    {
+      if (stale)
+        gtk_widget_add_css_class (GTK_WIDGET (self), "stale");
+      else
+        gtk_widget_remove_css_class (GTK_WIDGET (self), "stale");
+      self->stale = stale;
+    }
+}
+
+/* Takes @tooltip and @accessible; the accessible properties change only with their words. */
+static void
+set_words (LkCapabilityBadge *self,
+           const char        *icon,
+           const char        *label,
+           char              *tooltip,
+           char              *accessible)
+{
+  if (g_strcmp0 (gtk_image_get_icon_name (GTK_IMAGE (self->icon)), icon) != 0)
+    gtk_image_set_from_icon_name (GTK_IMAGE (self->icon), icon);
+  if (g_strcmp0 (gtk_label_get_label (GTK_LABEL (self->label)), label) != 0)
+    gtk_label_set_label (GTK_LABEL (self->label), label);
+  if (g_strcmp0 (self->tooltip, tooltip) == 0 && g_strcmp0 (self->accessible, accessible) == 0)
+    {
+      g_free (tooltip);
+      g_free (accessible);
+      return;
+    }
+  g_free (self->tooltip);
+  self->tooltip = tooltip;
+  g_free (self->accessible);
+  self->accessible = accessible;
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip,
+                                  -1);
+}
+
 /* The unlock options are a state of the device, not a passcode action: the page shows them. */
 static void
 show_unlock_state (LkCapabilityBadge *self)
 {
   g_autofree char *passcode = tooltip_for (self->capability);
-  g_autofree char *tooltip = g_strdup_printf ("%s\n%s", self->unlock_summary, passcode);
   gboolean options = g_strcmp0 (self->unlock_state, C_("badge", "Unlock options")) == 0;
 
-  gtk_widget_remove_css_class (GTK_WIDGET (self), "stale");
-  gtk_widget_add_css_class (GTK_WIDGET (self), options ? "unlock" : "unsupported");
-  gtk_image_set_from_icon_name (GTK_IMAGE (self->icon), options ? "dialog-password-symbolic" : "action-unavailable-symbolic");
-  gtk_label_set_label (GTK_LABEL (self->label), self->unlock_state);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), tooltip);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, self->unlock_summary,
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip,
-                                  -1);
-  gtk_widget_set_visible (GTK_WIDGET (self), TRUE);
+  set_css_class (self, options ? "unlock" : "unsupported", FALSE);
+  set_words (self, options ? "dialog-password-symbolic" : "action-unavailable-symbolic", self->unlock_state,
+             g_strdup_printf ("%s\n%s", self->unlock_summary, passcode), g_strdup (self->unlock_summary));
 }
 
 static void
 update (LkCapabilityBadge *self)
 {
-  g_autofree char *tooltip = NULL;
-  g_autofree char *accessible = NULL;
   LkSupport support;
 
-  /* Hidden while it changes: a visible widget's new tooltip asks the display where the pointer
-   * is (an X round trip each), which was most of the time a list row took to bind while
-   * scrolling a big listing. Both branches below show it again. */
-  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
-  for (guint i = 0; i < G_N_ELEMENTS (support_classes); i++)
-    gtk_widget_remove_css_class (GTK_WIDGET (self), support_classes[i]);
-
+  /* The tooltip is made when the pointer asks for it ("query-tooltip"): setting a visible
+   * widget's tooltip text asks the display where the pointer is (an X round trip each), which
+   * was most of the time a list row took to bind while scrolling a big listing. */
+  gtk_widget_set_visible (GTK_WIDGET (self), self->capability != NULL);
   if (self->capability == NULL)
-    return;
+    {
+      set_css_class (self, NULL, FALSE);
+      return;
+    }
 
   if (self->unlock_state != NULL)
     {
@@ -113,22 +161,27 @@ update (LkCapabilityBadge *self)
       return;
     }
   support = lk_capability_get_support (self->capability);
-  gtk_widget_add_css_class (GTK_WIDGET (self), support_classes[support]);
-  if (lk_capability_get_stale_note (self->capability) != NULL)
-    gtk_widget_add_css_class (GTK_WIDGET (self), "stale");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self), "stale");
-  gtk_image_set_from_icon_name (GTK_IMAGE (self->icon), icon_for (self->capability));
-  gtk_label_set_label (GTK_LABEL (self->label), lk_capability_get_state_label (self->capability));
-  tooltip = tooltip_for (self->capability);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), tooltip);
-  /* Translators: what a screen reader says for a device's badge, e.g. "Passcode: Can remove passcode". */
-  accessible = g_strdup_printf (_("Passcode: %s"), lk_capability_get_state_label (self->capability));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip,
-                                  -1);
-  gtk_widget_set_visible (GTK_WIDGET (self), TRUE);
+  set_css_class (self, support_classes[support], lk_capability_get_stale_note (self->capability) != NULL);
+  set_words (self, icon_for (self->capability), lk_capability_get_state_label (self->capability),
+             tooltip_for (self->capability),
+             /* Translators: what a screen reader says for a device's badge, e.g. "Passcode: Can remove passcode". */
+             g_strdup_printf (_("Passcode: %s"), lk_capability_get_state_label (self->capability)));
+}
+
+static gboolean
+query_tooltip_cb (GtkWidget  *widget,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard,
+                  GtkTooltip *tooltip,
+                  gpointer    user_data)
+{
+  LkCapabilityBadge *self = LK_CAPABILITY_BADGE (widget);
+
+  if (self->capability == NULL || self->tooltip == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, self->tooltip);
+  return TRUE;
 }
 
 static void
@@ -140,6 +193,8 @@ lk_capability_badge_dispose (GObject *object)
   g_clear_pointer (&self->label, gtk_widget_unparent);
   g_clear_object (&self->capability);
   g_clear_pointer (&self->unlock_summary, g_free);
+  g_clear_pointer (&self->tooltip, g_free);
+  g_clear_pointer (&self->accessible, g_free);
 
   G_OBJECT_CLASS (lk_capability_badge_parent_class)->dispose (object);
 }
@@ -219,6 +274,8 @@ lk_capability_badge_init (LkCapabilityBadge *self)
   gtk_widget_set_parent (self->label, GTK_WIDGET (self));
   gtk_widget_set_valign (GTK_WIDGET (self), GTK_ALIGN_CENTER);
   gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
 }
 
 GtkWidget *
@@ -270,4 +327,11 @@ lk_capability_badge_get_text (LkCapabilityBadge *self)
 {
   g_return_val_if_fail (LK_IS_CAPABILITY_BADGE (self), NULL);
   return gtk_label_get_label (GTK_LABEL (self->label));
+}
+
+const char *
+lk_capability_badge_get_tooltip (LkCapabilityBadge *self)
+{
+  g_return_val_if_fail (LK_IS_CAPABILITY_BADGE (self), NULL);
+  return self->capability != NULL ? self->tooltip : NULL;
 }

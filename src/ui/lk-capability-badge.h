@@ -25,5 +25,8 @@ void          lk_capability_badge_set_device     (LkCapabilityBadge *self,
                                                   LkDevice          *device);
 /* The visible text, for tests. */
 const char   *lk_capability_badge_get_text       (LkCapabilityBadge *self);
+/* The tooltip's text (made when the pointer asks for it) and the accessible description;
+ * NULL with no capability. */
+const char   *lk_capability_badge_get_tooltip    (LkCapabilityBadge *self);
 
 G_END_DECLS

@@ -424,6 +424,80 @@ test_new_search_scrolled (Fixture       *fixture,
   g_assert_cmpuint (kept * 2, >=, after->len);
 }
 
+/* The scrollbar dragged: GTK rebinds every row it keeps to a far position each frame. */
+typedef struct
+{
+  Fixture       *fixture;
+  GtkAdjustment *adjustment;
+  guint          steps;
+  guint          frames;
+  guint          filled;      /* rows seen showing a device while the scrollbar moved */
+} Jump;
+
+static gboolean
+jump_cb (GtkWidget     *widget,
+         GdkFrameClock *clock,
+         gpointer       user_data)
+{
+  Jump *jump = user_data;
+  double span = gtk_adjustment_get_upper (jump->adjustment) - gtk_adjustment_get_page_size (jump->adjustment);
+
+  /* lk-bench's "jump": a far position each frame, all over the list. */
+  jump->steps++;
+  gtk_adjustment_set_value (jump->adjustment, span * ((jump->steps * 7919) % 1000) / 1000.0);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+jump_layout_cb (GdkFrameClock *clock,
+                Jump          *jump)
+{
+  g_autoptr(GPtrArray) rows = window_rows_collect (jump->fixture->window);
+
+  window_rows_assert_honest (jump->fixture->window);
+  for (guint i = 0; i < rows->len; i++)
+    jump->filled += lk_device_row_get_device (g_ptr_array_index (rows, i)) != NULL;
+  jump->frames++;
+}
+
+static gboolean
+jumped_enough (gpointer data)
+{
+  Jump *jump = data;
+
+  return jump->steps >= 40 && jump->frames >= 40;
+}
+
+static void
+test_rows_jump (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GPtrArray) all = expected_for (fixture, "");
+  Shown shown = { fixture, all, FALSE, FALSE };
+  GtkListView *view = window_rows_view (fixture->window);
+  GdkFrameClock *clock;
+  Jump jump = { fixture, gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view)), 0, 0, 0 };
+  gulong layout_id;
+  guint tick;
+
+  lk_window_set_client (fixture->window, fixture->client);
+  check_shown (&shown, FALSE, FALSE);
+  window_rows_assert_count (fixture->window, N_DEVICES);
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (view));
+  layout_id = g_signal_connect_after (clock, "layout", G_CALLBACK (jump_layout_cb), &jump);
+  tick = gtk_widget_add_tick_callback (GTK_WIDGET (view), jump_cb, &jump, NULL);
+  g_assert_true (lk_test_wait_until (jumped_enough, &jump));
+  gtk_widget_remove_tick_callback (GTK_WIDGET (view), tick);
+  g_signal_handler_disconnect (clock, layout_id);
+  /* Rows are filled while the scrollbar moves, a few each frame, never another's device. */
+  g_assert_cmpuint (jump.filled, >, 0);
+  g_test_message ("%u jumps, %u frames, %u rows seen filled", jump.steps, jump.frames, jump.filled);
+
+  /* Where it stopped, every row is filled, in the list's order, and opens what it shows. */
+  g_assert_true (lk_test_wait_until (rows_filled, fixture));
+  window_rows_assert_open_devices (fixture->window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -433,5 +507,6 @@ main (int   argc,
   g_test_add ("/window-large/ranked-and-filtered", Fixture, NULL, setup, test_ranked_and_filtered, teardown);
   g_test_add ("/window-large/rows-follow", Fixture, NULL, setup, test_rows_follow, teardown);
   g_test_add ("/window-large/new-search-scrolled", Fixture, NULL, setup, test_new_search_scrolled, teardown);
+  g_test_add ("/window-large/rows-jump", Fixture, NULL, setup, test_rows_jump, teardown);
   return g_test_run ();
 }

@@ -48,6 +48,24 @@ row_for (Fixture  *fixture,
 
 static void test_unlock_badges (Fixture *fixture);
 
+/* The badge's tooltip as the pointer gets it: made when GTK asks ("query-tooltip"). */
+static const char *
+badge_tooltip (LkCapabilityBadge *badge)
+{
+  GtkTooltip *tooltip = g_object_new (GTK_TYPE_TOOLTIP, NULL);
+  gboolean answered = FALSE;
+
+  g_assert_true (gtk_widget_get_has_tooltip (GTK_WIDGET (badge)));
+  g_signal_emit_by_name (badge, "query-tooltip", 1, 1, FALSE, tooltip, &answered);
+  g_object_unref (tooltip);
+  if (!answered)
+    return NULL;
+  /* Whatever the pointer is shown, a screen reader reads as the description. */
+  gtk_test_accessible_assert_property (badge, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                       lk_capability_badge_get_tooltip (badge));
+  return lk_capability_badge_get_tooltip (badge);
+}
+
 void
 test_badges (Fixture       *fixture,
              gconstpointer  data)
@@ -84,7 +102,7 @@ test_badges (Fixture       *fixture,
       badge = g_ptr_array_index (badges, 0);
       g_assert_cmpstr (lk_capability_badge_get_text (badge), ==, kinds[i].label);
       /* Never colour alone: text, tooltip and an accessible label. */
-      g_assert_nonnull (gtk_widget_get_tooltip_text (GTK_WIDGET (badge)));
+      g_assert_nonnull (badge_tooltip (badge));
       gtk_test_accessible_assert_property (badge, GTK_ACCESSIBLE_PROPERTY_LABEL, accessible);
     }
 
@@ -154,8 +172,8 @@ test_unlock_badges (Fixture *fixture)
       g_assert_cmpstr (lk_capability_badge_get_text (badge), ==, kinds[i].label);
       gtk_test_accessible_assert_property (badge, GTK_ACCESSIBLE_PROPERTY_LABEL, kinds[i].accessible);
       /* The tooltip names the options and still says why there is no passcode action. */
-      g_assert_true (g_str_has_prefix (gtk_widget_get_tooltip_text (GTK_WIDGET (badge)), kinds[i].accessible));
-      g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (GTK_WIDGET (badge)), "passcode"));
+      g_assert_true (g_str_has_prefix (badge_tooltip (badge), kinds[i].accessible));
+      g_assert_nonnull (strstr (badge_tooltip (badge), "passcode"));
 
       lk_window_show_device (fixture->window, device);
       badge = only_badge (GTK_WIDGET (device_page (fixture)));
@@ -565,8 +583,92 @@ test_badge_warning_only_when_stale (Fixture       *fixture,
       g_assert_cmpstr (gtk_image_get_icon_name (g_ptr_array_index (images, 0)), ==,
                        i == 0 ? "emblem-ok-symbolic" : "dialog-warning-symbolic");
       g_assert_true (gtk_widget_has_css_class (badge, "stale") == (i == 1));
-      g_assert_true ((strstr (gtk_widget_get_tooltip_text (badge), "checked in") != NULL) == (i == 1));
+      g_assert_true ((strstr (badge_tooltip (LK_CAPABILITY_BADGE (badge)), "checked in") != NULL) == (i == 1));
     }
+}
+
+static const char *const badge_classes[] = { "unknown", "unsupported", "supported", "unlock", "stale" };
+
+/* The badge's state classes, space-separated, in badge_classes' order. */
+static char *
+badge_class_list (GtkWidget *badge)
+{
+  GString *classes = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (badge_classes); i++)
+    if (gtk_widget_has_css_class (badge, badge_classes[i]))
+      g_string_append_printf (classes, "%s%s", classes->len > 0 ? " " : "", badge_classes[i]);
+  return g_string_free (classes, FALSE);
+}
+
+/* What a badge shows for @device, made by a badge that never showed another. */
+static void
+assert_badge_shows (LkCapabilityBadge *badge,
+                    LkDevice          *device)
+{
+  g_autoptr(LkCapabilityBadge) fresh = g_object_ref_sink (LK_CAPABILITY_BADGE (lk_capability_badge_new ()));
+  g_autofree char *classes = NULL;
+  g_autofree char *fresh_classes = NULL;
+  g_autoptr(GPtrArray) images = g_ptr_array_new ();
+  g_autoptr(GPtrArray) fresh_images = g_ptr_array_new ();
+
+  lk_capability_badge_set_device (fresh, device);
+  classes = badge_class_list (GTK_WIDGET (badge));
+  fresh_classes = badge_class_list (GTK_WIDGET (fresh));
+  g_assert_cmpstr (classes, ==, fresh_classes);
+  g_assert_cmpstr (lk_capability_badge_get_text (badge), ==, lk_capability_badge_get_text (fresh));
+  g_assert_cmpstr (badge_tooltip (badge), ==, badge_tooltip (fresh));
+  g_assert_nonnull (lk_capability_badge_get_tooltip (badge));
+  lk_test_collect_widgets (GTK_WIDGET (badge), GTK_TYPE_IMAGE, images);
+  lk_test_collect_widgets (GTK_WIDGET (fresh), GTK_TYPE_IMAGE, fresh_images);
+  g_assert_cmpstr (gtk_image_get_icon_name (g_ptr_array_index (images, 0)), ==,
+                   gtk_image_get_icon_name (g_ptr_array_index (fresh_images, 0)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (badge)));
+}
+
+/* A badge changes only what differs when a row takes another device (a long list scrolling):
+ * rebound through every state and back, to devices of the same state, it shows each device's
+ * words, classes and tooltip exactly as a new badge would. */
+void
+test_badge_rebound (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(LkCapabilityBadge) badge = g_object_ref_sink (LK_CAPABILITY_BADGE (lk_capability_badge_new ()));
+  g_autofree char *classes = NULL;
+  GtkTooltip *tooltip;
+  gboolean answered = TRUE;
+  GListModel *results;
+  guint same_state = 0;
+
+  lk_window_set_demo (fixture->window, TRUE);
+  search (fixture, "");
+  results = lk_window_get_results (fixture->window);
+  g_assert_cmpuint (g_list_model_get_n_items (results), >=, 10);
+  for (guint round = 0; round < 2; round++)
+    for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+      {
+        g_autoptr(LkDevice) device = g_list_model_get_item (results, i);
+        g_autofree char *before = NULL;
+        g_autofree char *after = NULL;
+
+        before = badge_class_list (GTK_WIDGET (badge));
+        lk_capability_badge_set_device (badge, device);
+        after = badge_class_list (GTK_WIDGET (badge));
+        same_state += g_str_equal (before, after);
+        assert_badge_shows (badge, device);
+      }
+  /* The demo tenant has neighbours in the same state: the case that changes nothing. */
+  g_assert_cmpuint (same_state, >, 0);
+
+  lk_capability_badge_set_device (badge, NULL);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (badge)));
+  g_assert_null (lk_capability_badge_get_tooltip (badge));
+  tooltip = g_object_new (GTK_TYPE_TOOLTIP, NULL);
+  g_signal_emit_by_name (badge, "query-tooltip", 1, 1, FALSE, tooltip, &answered);
+  g_object_unref (tooltip);
+  g_assert_false (answered);
+  classes = badge_class_list (GTK_WIDGET (badge));
+  g_assert_cmpstr (classes, ==, "");
 }
 
 /* A serial number or IMEI search shows, in the row, the field that matched. */

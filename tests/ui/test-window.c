@@ -293,6 +293,7 @@ main (int   argc,
   g_test_add ("/window/enter-focus", Fixture, NULL, setup, test_enter_focus, teardown);
   g_test_add ("/window/row-accessible-names", Fixture, NULL, setup, test_row_accessible_names, teardown);
   g_test_add ("/window/badge-warning-only-when-stale", Fixture, NULL, setup, test_badge_warning_only_when_stale, teardown);
+  g_test_add ("/window/badge-rebound", Fixture, NULL, setup, test_badge_rebound, teardown);
   g_test_add ("/window/copy-device-id", Fixture, NULL, setup, test_copy_device_id, teardown);
   g_test_add ("/window/row-shows-matched-field", Fixture, NULL, setup, test_row_shows_matched_field, teardown);
   g_test_add ("/window/progress-counts-shown", Fixture, NULL, setup, test_progress_counts_shown, teardown);

@@ -47,6 +47,7 @@ void test_scroll_reset (Fixture *fixture, gconstpointer data);
 void test_enter_focus (Fixture *fixture, gconstpointer data);
 void test_row_accessible_names (Fixture *fixture, gconstpointer data);
 void test_badge_warning_only_when_stale (Fixture *fixture, gconstpointer data);
+void test_badge_rebound (Fixture *fixture, gconstpointer data);
 void test_row_shows_matched_field (Fixture *fixture, gconstpointer data);
 void test_mnemonics_accessible (Fixture *fixture, gconstpointer data);
 
