@@ -320,39 +320,44 @@ scroll_to_top_soon (LkWindow *self)
     self->scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->list_view), scroll_to_top_cb, self, NULL);
 }
 
+/* The state to show instead of a listing, or NULL when start_search() lists devices. */
+static const char *
+why_no_search (LkWindow *self)
+{
+  if (self->client == NULL)
+    return "signed-out";
+  /* A real tenant may hold 200 000 devices: list them all only when asked. */
+  if (*self->last_query == '\0' && !self->demo)
+    return "empty";
+  if (!self->demo && !g_network_monitor_get_network_available (g_network_monitor_get_default ()))
+    return "offline";
+  return NULL;
+}
+
 static void
 start_search (LkWindow   *self,
               const char *text)
 {
   g_autoptr(LkDeviceQuery) query = NULL;
-  GNetworkMonitor *monitor = g_network_monitor_get_default ();
+  const char *no_search;
 
   g_cancellable_cancel (self->search_cancellable);
   g_clear_object (&self->search_cancellable);
-  lk_device_list_remove_all (self->store);
-  scroll_to_top_soon (self);
   g_free (self->last_query);
   self->last_query = g_strstrip (g_strdup (text));
-
-  if (self->client == NULL)
+  no_search = why_no_search (self);
+  /* Made before the list empties: the pane keeps its device while the listing may still bring
+   * it back (emptying a list still being classified says "settled", which closed it). */
+  if (no_search == NULL)
+    self->search_cancellable = g_cancellable_new ();
+  lk_device_list_remove_all (self->store);
+  scroll_to_top_soon (self);
+  if (no_search != NULL)
     {
-      set_state (self, "signed-out");
-      return;
-    }
-  /* A real tenant may hold 200 000 devices: list them all only when asked. */
-  if (*self->last_query == '\0' && !self->demo)
-    {
-      set_state (self, "empty");
-      return;
-    }
-  if (!self->demo && !g_network_monitor_get_network_available (monitor))
-    {
-      set_state (self, "offline");
+      set_state (self, no_search);
       return;
     }
 
-  /* Made first: the pane keeps its device while the listing may still bring it back. */
-  self->search_cancellable = g_cancellable_new ();
   set_state (self, "searching");
   gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
   query = lk_device_query_new (self->last_query);
