@@ -441,6 +441,28 @@ append_next_link (GString *body, SbRequest *req, SbCursor *cursor, guint next, c
                           version, token);
 }
 
+/* Whether a fault touches this answer: such answers are never taken from or kept in the page
+ * cache (lk_sandbox_set_page_cache). */
+static gboolean
+request_has_fault (const SbRequest *req)
+{
+  return req->delay_ms != 0 || req->truncate || req->drop || req->drop_after || req->drop_mid_body
+         || req->wrong_types || req->foreign_next_link || req->endless_next_link || req->raw != NULL;
+}
+
+/* The page cache's key for a list request, or NULL when the cache is off or the request is not
+ * plain. Lock held. */
+static char *
+page_cache_key (SbRequest *req, const char *version, const SbCursor *cursor)
+{
+  g_autofree char *token = NULL;
+
+  if (req->self->page_cache == NULL || request_has_fault (req))
+    return NULL;
+  token = cursor_encode (cursor);
+  return g_strconcat (version, ":", token, NULL);
+}
+
 static void
 handle_list_devices (SbRequest *req, const char *version, GHashTable *query)
 {
@@ -449,6 +471,8 @@ handle_list_devices (SbRequest *req, const char *version, GHashTable *query)
   SbCursor cursor = { 0 };
   g_autoptr(SbFilter) filter = NULL;
   g_autofree char *bad = NULL;
+  g_autofree char *cache_key = NULL;
+  GBytes *cached = NULL;
   GString *body;
   SbSelection sel;
   guint n_written = 0, i, n_devices, from, next;
@@ -466,8 +490,19 @@ handle_list_devices (SbRequest *req, const char *version, GHashTable *query)
     }
   filter = sb_filter_parse (cursor.filter);
 
-  body = g_string_sized_new (cursor.top * (sel.full ? 4200 : 700) + 512);
   g_mutex_lock (&self->lock);
+  cache_key = page_cache_key (req, version, &cursor);
+  if (cache_key != NULL && (cached = g_hash_table_lookup (self->page_cache, cache_key)) != NULL)
+    {
+      g_bytes_ref (cached);
+      self->page_cache_hits++;
+      g_mutex_unlock (&self->lock);
+      sb_set_json_bytes (req->msg, 200, GRAPH_JSON_TYPE, cached);
+      g_bytes_unref (cached);
+      cursor_clear (&cursor);
+      return;
+    }
+  body = g_string_sized_new (cursor.top * (sel.full ? 4200 : 700) + 512);
   g_string_append_printf (body, "{\"@odata.context\":\"%s/graph/%s/$metadata#deviceManagement/managedDevices",
                           self->base_url, version);
   if (cursor.select != NULL)
@@ -510,10 +545,19 @@ handle_list_devices (SbRequest *req, const char *version, GHashTable *query)
       else
         append_next_link (body, req, &cursor, next, version);
     }
-  g_mutex_unlock (&self->lock);
   g_string_append_c (body, '}');
   cursor_clear (&cursor);
-  sb_set_json (req->msg, 200, GRAPH_JSON_TYPE, body);
+  if (cache_key == NULL)
+    {
+      g_mutex_unlock (&self->lock);
+      sb_set_json (req->msg, 200, GRAPH_JSON_TYPE, body);
+      return;
+    }
+  cached = g_string_free_to_bytes (body);
+  g_hash_table_replace (self->page_cache, g_steal_pointer (&cache_key), g_bytes_ref (cached));
+  g_mutex_unlock (&self->lock);
+  sb_set_json_bytes (req->msg, 200, GRAPH_JSON_TYPE, cached);
+  g_bytes_unref (cached);
 }
 
 /* Intune's 403s, as its service writes them: the code says little ("Forbidden", or

@@ -318,6 +318,8 @@ struct _LkSandbox
   guint         latency_max_ms;
   gboolean      next_link_first;
   gboolean      ignore_select;    /* the issue-18 benchmark's fake Graph (lk_sandbox_set_ignore_select) */
+  GHashTable   *page_cache;       /* "version:cursor" → GBytes of the page (lk_sandbox_set_page_cache) */
+  guint         page_cache_hits;
   guint         pending_ms;
   guint         active_ms;
   guint         dc_interval_s;
@@ -406,6 +408,7 @@ void sb_reply_html (SbRequest *req, guint status, const char *title, const char 
 void sb_reply_oauth_error (SbRequest *req, guint status, const char *error, guint aadsts, const char *description);
 gpointer sb_server_thread (gpointer data);
 void sb_set_json (SoupServerMessage *msg, guint status, const char *type, GString *body);
+void sb_set_json_bytes (SoupServerMessage *msg, guint status, const char *type, GBytes *body);
 
 
 G_END_DECLS

@@ -73,6 +73,18 @@ sb_set_json (SoupServerMessage *msg, guint status, const char *type, GString *bo
                                     g_string_free (body, FALSE), len);
 }
 
+/* @body's bytes as they are, not copied (a cached page, lk_sandbox_set_page_cache). */
+void
+sb_set_json_bytes (SoupServerMessage *msg, guint status, const char *type, GBytes *body)
+{
+  SoupMessageBody *response = soup_server_message_get_response_body (msg);
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_message_headers_set_content_type (soup_server_message_get_response_headers (msg), type, NULL);
+  soup_message_body_truncate (response);
+  soup_message_body_append_bytes (response, body);
+}
+
 void
 sb_reply_graph_error (SbRequest  *req,
                    guint       status,

@@ -110,6 +110,7 @@ lk_sandbox_finalize (GObject *object)
   lk_sandbox_stop (self);
   sb_raw_writers_clear (&self->raw_writers);
   g_clear_pointer (&self->devices, sb_device_set_free);
+  g_clear_pointer (&self->page_cache, g_hash_table_unref);
   g_clear_pointer (&self->unlock, sb_unlock_store_free);
   g_clear_pointer (&self->actions, g_hash_table_unref);
   g_clear_pointer (&self->access_tokens, g_hash_table_unref);
@@ -614,6 +615,30 @@ lk_sandbox_set_ignore_select (LkSandbox *self, gboolean ignore)
 
   g_mutex_lock (&self->lock);
   self->ignore_select = ignore;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+lk_sandbox_set_page_cache (LkSandbox *self, gboolean cache)
+{
+  g_return_if_fail (LK_IS_SANDBOX (self));
+
+  g_mutex_lock (&self->lock);
+  g_clear_pointer (&self->page_cache, g_hash_table_unref);
+  if (cache)
+    self->page_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
+  self->page_cache_hits = 0;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+lk_sandbox_get_page_cache_stats (LkSandbox *self, guint *pages, guint *hits)
+{
+  g_return_if_fail (LK_IS_SANDBOX (self));
+
+  g_mutex_lock (&self->lock);
+  *pages = self->page_cache != NULL ? g_hash_table_size (self->page_cache) : 0;
+  *hits = self->page_cache_hits;
   g_mutex_unlock (&self->lock);
 }
 

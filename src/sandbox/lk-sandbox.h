@@ -186,6 +186,15 @@ void        lk_sandbox_set_next_link_first (LkSandbox *self, gboolean first);
  * each); this switch reproduces that, so its conditions can be measured. Lists and single GETs
  * then answer as if no $select had been given; an unknown member in $select is still a 400. */
 void        lk_sandbox_set_ignore_select   (LkSandbox *self, gboolean ignore);
+/* BENCHMARKS ONLY. Each device-list page is rendered once, then the same request (the same
+ * version, $select, $filter, $top, $count and place in the list) is answered with its bytes,
+ * as a fake Graph serving pre-rendered pages from memory does: the server then costs what a
+ * thin one would, not the rendering, so curl against it is a floor near the wire. The tenant's
+ * devices and actions must not change while it is on. Requests with injected faults are
+ * rendered as usual and not kept. */
+void        lk_sandbox_set_page_cache      (LkSandbox *self, gboolean cache);
+/* Pages the cache holds, and answers it gave (lk_sandbox_set_page_cache). */
+void        lk_sandbox_get_page_cache_stats (LkSandbox *self, guint *pages, guint *hits);
 /* How long resetPasscode stays pending, then active, before done. */
 void        lk_sandbox_set_action_timing   (LkSandbox *self, guint pending_ms, guint active_ms);
 

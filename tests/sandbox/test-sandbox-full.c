@@ -257,6 +257,67 @@ test_ignore_select (Fixture *f, gconstpointer data)
   g_assert_true (json_object_has_member (json_array_get_object_element (value_of (lean), 0), "hardwareInformation"));
 }
 
+/* The benchmark's page cache: the same request gets the same bytes without rendering them
+ * again, another request (another $top, the next page) its own; a request a fault touches is
+ * rendered, never served from or kept in the cache. */
+static void
+test_page_cache (Fixture *f, gconstpointer data)
+{
+  g_autofree char *url = list_url (f, "beta", "$select", LK_DEVICE_SELECT_BETA, "$top", "100", "$count", "true", NULL);
+  g_autofree char *other = list_url (f, "beta", "$select", LK_DEVICE_SELECT_BETA, "$top", "99", "$count", "true", NULL);
+  LkFault wrong = { .kind = LK_FAULT_WRONG_TYPES, .method = "GET", .path_contains = "managedDevices" };
+  g_autoptr(GBytes) first = NULL;
+  g_autoptr(GBytes) again = NULL;
+  g_autoptr(GBytes) shorter = NULL;
+  g_autoptr(GBytes) broken = NULL;
+  g_autoptr(GBytes) after = NULL;
+  g_autoptr(GBytes) next = NULL;
+  g_autoptr(GBytes) next_again = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *next_link = NULL;
+  guint pages, hits;
+
+  lk_sandbox_set_ignore_select (f->sandbox, TRUE);
+  lk_sandbox_set_page_cache (f->sandbox, TRUE);
+  first = send_ok (f, "GET", url, f->token, NULL, 200, NULL);
+  again = send_ok (f, "GET", url, f->token, NULL, 200, NULL);
+  g_assert_true (g_bytes_equal (first, again));
+  lk_sandbox_get_page_cache_stats (f->sandbox, &pages, &hits);
+  g_assert_cmpuint (pages, ==, 1);
+  g_assert_cmpuint (hits, ==, 1);
+
+  shorter = send_ok (f, "GET", other, f->token, NULL, 200, NULL);
+  g_assert_false (g_bytes_equal (first, shorter));
+  root = parse (first);
+  g_assert_cmpuint (json_array_get_length (value_of (root)), ==, 100);
+  next_link = g_strdup (json_object_get_string_member (json_node_get_object (root), "@odata.nextLink"));
+  next = send_ok (f, "GET", next_link, f->token, NULL, 200, NULL);
+  next_again = send_ok (f, "GET", next_link, f->token, NULL, 200, NULL);
+  g_assert_false (g_bytes_equal (first, next));
+  g_assert_true (g_bytes_equal (next, next_again));
+  lk_sandbox_get_page_cache_stats (f->sandbox, &pages, &hits);
+  g_assert_cmpuint (pages, ==, 3);
+  g_assert_cmpuint (hits, ==, 2);
+
+  lk_sandbox_add_fault (f->sandbox, &wrong);
+  broken = send_ok (f, "GET", url, f->token, NULL, 200, NULL);
+  g_assert_false (g_bytes_equal (first, broken));
+  after = send_ok (f, "GET", url, f->token, NULL, 200, NULL);
+  g_assert_true (g_bytes_equal (first, after));
+  lk_sandbox_get_page_cache_stats (f->sandbox, &pages, &hits);
+  g_assert_cmpuint (pages, ==, 3);
+  g_assert_cmpuint (hits, ==, 3);
+
+  /* Off: rendered each time again, nothing kept. */
+  lk_sandbox_set_page_cache (f->sandbox, FALSE);
+  g_clear_pointer (&again, g_bytes_unref);
+  again = send_ok (f, "GET", url, f->token, NULL, 200, NULL);
+  g_assert_true (g_bytes_equal (first, again));
+  lk_sandbox_get_page_cache_stats (f->sandbox, &pages, &hits);
+  g_assert_cmpuint (pages, ==, 0);
+  g_assert_cmpuint (hits, ==, 0);
+}
+
 /* Latchkey's page reader skips what it does not read: a full page gives the same devices as a
  * lean one, and the reader stays within its bounds. */
 static void
@@ -364,6 +425,7 @@ main (int   argc,
   ADD_FULL ("/sandbox/full/select-trims", test_select_trims);
   ADD_FULL ("/sandbox/full/ignore-select", test_ignore_select);
   ADD_FULL ("/sandbox/full/page-reader", test_page_reader);
+  ADD_FULL ("/sandbox/full/page-cache", test_page_cache);
   g_test_add_func ("/sandbox/full/deterministic", test_deterministic);
   return g_test_run ();
 }

@@ -1,7 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The Latchkey authors
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The peer: @microsoft/microsoft-graph-client with its PageIterator, listing every device from
-// the same sandbox Latchkey reads, with the same $select and $top. Prints one JSON line.
+// the same sandbox Latchkey reads, with the same $select, $top and $count (so the sandbox serves
+// both the same pages from memory). Prints one JSON line.
 //   LK_BENCH_TOKEN=… node list-devices.mjs GRAPH_URL [OUT]
 // With OUT, the devices are then written there as one pretty JSON array, as a script printing
 // what it found would (the same document shape `latchkey-cli search "" --json` writes): device
@@ -23,7 +24,7 @@ if (!graphUrl || !token) {
 const select =
   "id,deviceName,userPrincipalName,userDisplayName,emailAddress,serialNumber,imei," +
   "operatingSystem,osVersion,model,manufacturer,deviceEnrollmentType,managedDeviceOwnerType," +
-  "managementAgent,isSupervised,complianceState,lastSyncDateTime,enrolledDateTime,azureADDeviceId," +
+  "managementAgent,isSupervised,complianceState,lastSyncDateTime,enrolledDateTime," +
   "deviceType,ownerType,joinType";
 
 // The SDK's default chain, with its AuthenticationHandler swapped for one that also signs plain
@@ -68,7 +69,7 @@ function writeDevices(path, all) {
 const baseRssKb = process.memoryUsage().rss / 1024;
 const start = process.hrtime.bigint();
 const devices = [];
-const first = await client.api("/deviceManagement/managedDevices").select(select).top(1000).get();
+const first = await client.api("/deviceManagement/managedDevices").select(select).top(1000).count(true).get();
 const firstPage = Number(process.hrtime.bigint() - start) / 1e9;
 const iterator = new PageIterator(client, first, (device) => {
   devices.push(device);
