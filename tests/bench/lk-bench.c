@@ -189,10 +189,10 @@ measure_next_link_first (Bench      *bench,
   return ok;
 }
 
-/* The sandbox in a process of its own: "GRAPH_URL TOKEN" on its first line; it serves until
- * its standard input closes. */
+/* The sandbox in a process of its own: "GRAPH_URL TOKEN" on its first line, once its pages are
+ * rendered (lk-sandbox-serve.c); it serves until its standard input closes. */
 static GSubprocess *
-start_server (Bench     *bench,
+spawn_server (Bench     *bench,
               guint      n_devices,
               guint      latency_ms,
               gboolean   next_link_first,
@@ -203,10 +203,6 @@ start_server (Bench     *bench,
   g_autofree char *count = g_strdup_printf ("%u", n_devices);
   g_autofree char *latency = g_strdup_printf ("%u", latency_ms);
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GDataInputStream) input = NULL;
-  g_autofree char *line = NULL;
-  char *space;
 
   g_ptr_array_add (argv, serve);
   g_ptr_array_add (argv, count);
@@ -218,24 +214,33 @@ start_server (Bench     *bench,
   if (g_str_equal (bench->tenant, "full-ignore-select"))
     g_ptr_array_add (argv, "--ignore-select");
   g_ptr_array_add (argv, NULL);
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, error);
-  if (process == NULL)
-    return NULL;
-  input = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
-  line = g_data_input_stream_read_line (input, NULL, NULL, error);
+  return g_subprocess_newv ((const char * const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, error);
+}
+
+/* Waits for @process's first line and keeps its URL and token. */
+static gboolean
+server_ready (Bench        *bench,
+              GSubprocess  *process,
+              gboolean      next_link_first,
+              GError      **error)
+{
+  g_autoptr(GDataInputStream) input = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  g_autofree char *line = g_data_input_stream_read_line (input, NULL, NULL, error);
+  char *space;
+
   if (line == NULL || (space = strchr (line, ' ')) == NULL)
     {
       if (error != NULL && *error == NULL)
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "lk-sandbox-serve did not start");
       g_subprocess_force_exit (process);
-      return NULL;
+      return FALSE;
     }
   *space = '\0';
   *(next_link_first ? &bench->graph_url_first : &bench->graph_url) = g_strdup (line);
   *(next_link_first ? &bench->token_first : &bench->token) = g_strdup (space + 1);
   explicit_bzero (space + 1, strlen (space + 1));
-  return g_steal_pointer (&process);
+  return TRUE;
 }
 
 static void
@@ -376,11 +381,13 @@ main (int   argc,
   if (!no_peer && !peer_ready (peer_dir))
     no_peer = TRUE;
 
-  g_printerr ("lk-bench: generating %d devices (%s tenant)...\n", n_devices, bench.tenant);
-  server = start_server (&bench, (guint) n_devices, (guint) latency_ms, FALSE, &error);
+  g_printerr ("lk-bench: generating %d devices (%s tenant) and rendering their pages...\n", n_devices, bench.tenant);
+  /* Both at once: each renders its pages before it answers (lk-sandbox-serve.c). */
+  server = spawn_server (&bench, (guint) n_devices, (guint) latency_ms, FALSE, &error);
   if (server != NULL)
-    server_first = start_server (&bench, (guint) n_devices, (guint) latency_ms, TRUE, &error);
-  if (server == NULL || server_first == NULL)
+    server_first = spawn_server (&bench, (guint) n_devices, (guint) latency_ms, TRUE, &error);
+  if (server == NULL || server_first == NULL || !server_ready (&bench, server, FALSE, &error)
+      || !server_ready (&bench, server_first, TRUE, &error))
     {
       g_printerr ("lk-bench: %s\n", error != NULL ? error->message : "no sandbox");
       status = 1;
