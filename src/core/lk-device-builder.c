@@ -141,18 +141,46 @@ struct _LkDeviceBuilder
   gint64          enrolled_us;
   GPtrArray      *problems;
   Cached          cache[N_CACHED];
-  /* The member that followed each member last time. */
-  LkDeviceMember  previous;
-  LkDeviceMember  next[N_MEMBERS];
 };
 
 static int n_interned;
+
+/* The members Latchkey reads by the length of their names, for lk_device_builder_member(): a
+ * full managedDevice has ~120 members and Latchkey reads 21, so most names are looked up to
+ * find they are none of these. No two of them share a length and a first byte with more than
+ * a few others, and most other names fail at the length or the first byte. */
+#define MAX_NAME_LEN   32
+#define SAME_LENGTH    6
+
+static guint8 by_length[MAX_NAME_LEN + 1][SAME_LENGTH];
+
+static void
+index_members (void)
+{
+  static gsize indexed;
+
+  if (!g_once_init_enter (&indexed))
+    return;
+  for (LkDeviceMember i = 1; i < N_MEMBERS; i++)
+    {
+      guint len = lk_device_members[i].len;
+      guint k = 0;
+
+      g_assert (len <= MAX_NAME_LEN);
+      while (by_length[len][k] != 0)
+        k++;
+      g_assert (k < SAME_LENGTH);
+      by_length[len][k] = (guint8) i;
+    }
+  g_once_init_leave (&indexed, 1);
+}
 
 LkDeviceBuilder *
 lk_device_builder_new (void)
 {
   LkDeviceBuilder *builder = g_new0 (LkDeviceBuilder, 1);
 
+  index_members ();
   builder->values = g_string_sized_new (512);
   lk_device_builder_begin (builder);
   return builder;
@@ -175,15 +203,6 @@ lk_device_builder_begin (LkDeviceBuilder *builder)
   builder->is_supervised = -1;
   builder->last_sync_us = builder->enrolled_us = NO_DATE;
   g_clear_pointer (&builder->problems, g_ptr_array_unref);
-  builder->previous = LK_DEVICE_MEMBER_OTHER;
-}
-
-static gboolean
-is_member (LkDeviceMember  member,
-           const char     *name,
-           gsize           len)
-{
-  return lk_device_members[member].len == len && memcmp (lk_device_members[member].name, name, len) == 0;
 }
 
 LkDeviceMember
@@ -191,21 +210,24 @@ lk_device_builder_member (LkDeviceBuilder *builder,
                           const char      *name,
                           gsize            len)
 {
-  LkDeviceMember guess = builder->next[builder->previous];
-  LkDeviceMember found = LK_DEVICE_MEMBER_OTHER;
+  const guint8 *same;
 
-  if (guess != LK_DEVICE_MEMBER_OTHER && is_member (guess, name, len))
-    found = guess;
-  else
-    for (LkDeviceMember i = 1; i < N_MEMBERS; i++)
-      if (is_member (i, name, len))
-        {
-          found = i;
-          break;
-        }
-  builder->next[builder->previous] = found;
-  builder->previous = found;
-  return found;
+  g_assert (builder != NULL);   /* lk_device_builder_new() made the index */
+  if (len == 0 || len > MAX_NAME_LEN)
+    return LK_DEVICE_MEMBER_OTHER;
+  same = by_length[len];
+  for (guint k = 0; k < SAME_LENGTH && same[k] != 0; k++)
+    {
+      const char *candidate = lk_device_members[same[k]].name;
+      gsize i = 0;
+
+      /* A byte loop: most names differ in their first bytes, and memcmp's call cost more. */
+      while (i < len && candidate[i] == name[i])
+        i++;
+      if (i == len)
+        return same[k];
+    }
+  return LK_DEVICE_MEMBER_OTHER;
 }
 
 /* The slot of @value interned, or 0 when no more values may be interned. */

@@ -23,8 +23,8 @@ LkDeviceBuilder *lk_device_builder_new         (void);
 void             lk_device_builder_free        (LkDeviceBuilder *builder);
 /* Forgets the values so far: the next device starts. */
 void             lk_device_builder_begin       (LkDeviceBuilder *builder);
-/* @name need not be NUL-terminated. Guesses the member after the last one first: Graph writes
- * the members of every device in the same order. */
+/* @name need not be NUL-terminated. Takes a builder only because making one builds the index
+ * of member names it looks in. */
 LkDeviceMember   lk_device_builder_member      (LkDeviceBuilder *builder,
                                                 const char      *name,
                                                 gsize            len);
