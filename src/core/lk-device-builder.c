@@ -145,14 +145,7 @@ struct _LkDeviceBuilder
 
 static int n_interned;
 
-/* The members Latchkey reads by the length of their names, for lk_device_builder_member(): a
- * full managedDevice has ~120 members and Latchkey reads 21, so most names are looked up to
- * find they are none of these. No two of them share a length and a first byte with more than
- * a few others, and most other names fail at the length or the first byte. */
-#define MAX_NAME_LEN   32
-#define SAME_LENGTH    6
-
-static guint8 by_length[MAX_NAME_LEN + 1][SAME_LENGTH];
+guint8 lk_device_members_by_length[LK_DEVICE_MAX_NAME_LEN + 1][LK_DEVICE_SAME_LENGTH];
 
 static void
 index_members (void)
@@ -166,11 +159,11 @@ index_members (void)
       guint len = lk_device_members[i].len;
       guint k = 0;
 
-      g_assert (len <= MAX_NAME_LEN);
-      while (by_length[len][k] != 0)
+      g_assert (len <= LK_DEVICE_MAX_NAME_LEN);
+      while (lk_device_members_by_length[len][k] != 0)
         k++;
-      g_assert (k < SAME_LENGTH);
-      by_length[len][k] = (guint8) i;
+      g_assert (k < LK_DEVICE_SAME_LENGTH);
+      lk_device_members_by_length[len][k] = (guint8) i;
     }
   g_once_init_leave (&indexed, 1);
 }
@@ -203,31 +196,6 @@ lk_device_builder_begin (LkDeviceBuilder *builder)
   builder->is_supervised = -1;
   builder->last_sync_us = builder->enrolled_us = NO_DATE;
   g_clear_pointer (&builder->problems, g_ptr_array_unref);
-}
-
-LkDeviceMember
-lk_device_builder_member (LkDeviceBuilder *builder,
-                          const char      *name,
-                          gsize            len)
-{
-  const guint8 *same;
-
-  g_assert (builder != NULL);   /* lk_device_builder_new() made the index */
-  if (len == 0 || len > MAX_NAME_LEN)
-    return LK_DEVICE_MEMBER_OTHER;
-  same = by_length[len];
-  for (guint k = 0; k < SAME_LENGTH && same[k] != 0; k++)
-    {
-      const char *candidate = lk_device_members[same[k]].name;
-      gsize i = 0;
-
-      /* A byte loop: most names differ in their first bytes, and memcmp's call cost more. */
-      while (i < len && candidate[i] == name[i])
-        i++;
-      if (i == len)
-        return same[k];
-    }
-  return LK_DEVICE_MEMBER_OTHER;
 }
 
 /* The slot of @value interned, or 0 when no more values may be interned. */

@@ -40,6 +40,12 @@ static const guint8 string_stop[256] = {
   ['"'] = 1, ['\\'] = 1,
 };
 
+/* The bytes a number is read on with, after its first digit. */
+static const guint8 number_byte[256] = {
+  ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+  ['8'] = 1, ['9'] = 1, ['.'] = 1, ['e'] = 1, ['E'] = 1, ['+'] = 1, ['-'] = 1,
+};
+
 static gboolean
 fail (Scanner    *s,
       const char *what)
@@ -291,8 +297,7 @@ read_number (Scanner *s,
     s->p++;
   if (s->p >= s->end || !g_ascii_isdigit (*s->p))
     return fail (s, _("bad number"));
-  while (s->p < s->end && (g_ascii_isdigit (*s->p) || *s->p == '.' || *s->p == 'e' || *s->p == 'E'
-                           || *s->p == '+' || *s->p == '-'))
+  while (s->p < s->end && number_byte[(guchar) *s->p])
     s->p++;
   if (value != NULL)
     {
