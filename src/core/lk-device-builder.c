@@ -115,8 +115,10 @@ parse_date (const char *value,
 /* --- building member by member ---------------------------------------------------------------- */
 
 /* Direct-mapped cache of the interned values seen lately, shared by every member: "Android" or
- * "SM-S911B" again costs a hash and a compare instead of GQuark's global lock. */
-#define N_CACHED 256
+ * "SM-S911B" again costs a hash and a compare instead of GQuark's global lock. 1024 slots (24 kB
+ * a builder, one builder a page): with 256, a tenant's ~150 OS versions, models and enum
+ * values collided often enough to cost 3% of reading a full page. */
+#define N_CACHED 1024
 
 /* How many distinct values the builders may intern, process-wide: interned text is never
  * freed, so a hostile service sending a fresh model name per device must not grow it without
