@@ -23,11 +23,6 @@ LkDeviceBuilder *lk_device_builder_new         (void);
 void             lk_device_builder_free        (LkDeviceBuilder *builder);
 /* Forgets the values so far: the next device starts. */
 void             lk_device_builder_begin       (LkDeviceBuilder *builder);
-/* @name need not be NUL-terminated. Guesses the member after the last one first: Graph writes
- * the members of every device in the same order. */
-LkDeviceMember   lk_device_builder_member      (LkDeviceBuilder *builder,
-                                                const char      *name,
-                                                gsize            len);
 /* @value: @len bytes of valid UTF-8 without NUL, not necessarily NUL-terminated. */
 void             lk_device_builder_set_string  (LkDeviceBuilder *builder,
                                                 LkDeviceMember   member,
@@ -131,5 +126,40 @@ struct _LkDevice
 LkDeviceExtra   *lk_device_get_extra           (LkDevice *self);
 /* The same, or NULL when it has none. */
 LkDeviceExtra   *lk_device_peek_extra          (LkDevice *self);
+
+/* The members Latchkey reads by the length of their names, made by the first
+ * lk_device_builder_new(): a full managedDevice has ~120 members and Latchkey reads 21, so most
+ * names are looked up only to find they are none of these, and most fail at the length or the
+ * first byte. */
+#define LK_DEVICE_MAX_NAME_LEN 32
+#define LK_DEVICE_SAME_LENGTH  6
+extern guint8 lk_device_members_by_length[LK_DEVICE_MAX_NAME_LEN + 1][LK_DEVICE_SAME_LENGTH];
+
+/* @name need not be NUL-terminated. Inline: the page reader looks up ~120 names a device. The
+ * builder is asked for because making one builds the index. */
+static inline LkDeviceMember
+lk_device_builder_member (LkDeviceBuilder *builder,
+                          const char      *name,
+                          gsize            len)
+{
+  const guint8 *same;
+
+  (void) builder;
+  if (len == 0 || len > LK_DEVICE_MAX_NAME_LEN)
+    return LK_DEVICE_MEMBER_OTHER;
+  same = lk_device_members_by_length[len];
+  for (guint k = 0; k < LK_DEVICE_SAME_LENGTH && same[k] != 0; k++)
+    {
+      const char *candidate = lk_device_members[same[k]].name;
+      gsize i = 0;
+
+      /* A byte loop: most names differ in their first bytes, and memcmp's call costs more. */
+      while (i < len && candidate[i] == name[i])
+        i++;
+      if (i == len)
+        return same[k];
+    }
+  return LK_DEVICE_MEMBER_OTHER;
+}
 
 G_END_DECLS

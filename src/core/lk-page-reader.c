@@ -40,6 +40,12 @@ static const guint8 string_stop[256] = {
   ['"'] = 1, ['\\'] = 1,
 };
 
+/* The bytes a number is read on with, after its first digit. */
+static const guint8 number_byte[256] = {
+  ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+  ['8'] = 1, ['9'] = 1, ['.'] = 1, ['e'] = 1, ['E'] = 1, ['+'] = 1, ['-'] = 1,
+};
+
 static gboolean
 fail (Scanner    *s,
       const char *what)
@@ -120,7 +126,7 @@ read_hex4 (Scanner  *s,
 
 /* The run of plain bytes at s->p; ORs them into @high so non-ASCII is noticed. Strings are
  * most of a page's bytes: sixteen at a time where the CPU has SSE2 (every x86-64 does). */
-static const char *
+G_ALWAYS_INLINE static inline const char *
 plain_run (Scanner *s,
            guint8  *high)
 {
@@ -207,17 +213,13 @@ read_escape (Scanner *s)
   return TRUE;
 }
 
-/* Reads the JSON string at s->p (at the quote) into s->str and s->len: valid UTF-8, no NUL.
- * Most strings have no escape and are not copied at all. */
-static gboolean
-read_string (Scanner *s)
+/* The rest of read_string() once a string turns out to hold an escape, a control character,
+ * a byte above ASCII or no end: @run is the plain run read so far, @high its high bits. */
+G_NO_INLINE static gboolean
+read_string_rest (Scanner    *s,
+                  const char *run,
+                  guint8      high)
 {
-  const char *run;
-  guint8 high = 0;
-
-  if (!expect (s, '"'))
-    return FALSE;
-  run = plain_run (s, &high);
   if (s->p < s->end && *s->p == '"')
     {
       s->str = run;
@@ -250,7 +252,29 @@ read_string (Scanner *s)
   return TRUE;
 }
 
-static gboolean
+/* Reads the JSON string at s->p (at the quote) into s->str and s->len: valid UTF-8, no NUL.
+ * Most strings are plain ASCII: they are neither copied nor validated again, and this part,
+ * inlined where the reader spends its time, is all they cost. */
+G_ALWAYS_INLINE static inline gboolean
+read_string (Scanner *s)
+{
+  const char *run;
+  guint8 high = 0;
+
+  if (!expect (s, '"'))
+    return FALSE;
+  run = plain_run (s, &high);
+  if (G_LIKELY (s->p < s->end && *s->p == '"' && high == 0))
+    {
+      s->str = run;
+      s->len = (gsize) (s->p - run);
+      s->p++;
+      return TRUE;
+    }
+  return read_string_rest (s, run, high);
+}
+
+G_ALWAYS_INLINE static inline gboolean
 read_literal (Scanner    *s,
               const char *word)
 {
@@ -273,8 +297,7 @@ read_number (Scanner *s,
     s->p++;
   if (s->p >= s->end || !g_ascii_isdigit (*s->p))
     return fail (s, _("bad number"));
-  while (s->p < s->end && (g_ascii_isdigit (*s->p) || *s->p == '.' || *s->p == 'e' || *s->p == 'E'
-                           || *s->p == '+' || *s->p == '-'))
+  while (s->p < s->end && number_byte[(guchar) *s->p])
     s->p++;
   if (value != NULL)
     {
@@ -288,6 +311,24 @@ read_number (Scanner *s,
 }
 
 static gboolean skip_value (Scanner *s, int depth);
+
+/* skip_value() with the scalars inlined: the members Latchkey skips, and those of the objects
+ * it skips (hardwareInformation: a third of a full device), are mostly strings and nulls. */
+G_ALWAYS_INLINE static inline gboolean
+skip_member_value (Scanner *s,
+                   int      depth)
+{
+  if (G_LIKELY (s->p < s->end))
+    switch (*s->p)
+      {
+      case '"': return read_string (s);
+      case 'n': return read_literal (s, "null");
+      case 'f': return read_literal (s, "false");
+      case 't': return read_literal (s, "true");
+      default: break;
+      }
+  return skip_value (s, depth);
+}
 
 static gboolean
 skip_container (Scanner *s,
@@ -310,7 +351,7 @@ skip_container (Scanner *s,
           if (!read_string (s) || !expect (s, ':'))
             return FALSE;
         }
-      if (!skip_value (s, depth + 1))
+      if (!skip_member_value (s, depth + 1))
         return FALSE;
       skip_space (s);
       if (s->p < s->end && *s->p == ',')
@@ -348,8 +389,9 @@ typedef gboolean (*MemberFunc) (Scanner    *s,
                                 gsize       len,
                                 gpointer    data);
 
-/* Reads the object at s->p member by member; FALSE on malformed JSON or when @member says so. */
-static gboolean
+/* Reads the object at s->p member by member; FALSE on malformed JSON or when @member says so.
+ * Inlined, so each reader's @member is a direct call (or none). */
+G_ALWAYS_INLINE static inline gboolean
 read_object (Scanner    *s,
              MemberFunc  member,
              gpointer    data)
@@ -397,8 +439,9 @@ read_device_member (Scanner    *s,
 {
   LkDeviceMember member = lk_device_builder_member (s->builder, name, len);
 
+  /* Most members are none Latchkey reads, and most of those are strings. */
   if (member == LK_DEVICE_MEMBER_OTHER)
-    return skip_value (s, 2);
+    return skip_member_value (s, 2);
 
   switch (*s->p)
     {

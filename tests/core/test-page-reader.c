@@ -144,6 +144,161 @@ test_find_next_link (void)
     g_assert_null (lk_page_reader_find_next_link (bad[i], strlen (bad[i])));
 }
 
+/* The fast paths for what Latchkey skips (issue 18: a full managedDevice is ~120 members, 21
+ * read): a skipped member or object is still read whole, and what is wrong in it is the same
+ * error, at the same byte, as in a member Latchkey reads. The messages were taken from the
+ * reader before the fast paths. */
+static void
+test_skipped_errors (void)
+{
+  const struct
+  {
+    const char *json;
+    const char *what;
+  } cases[] = {
+    { "{\"value\":[{\"id\":\"a\",\"notes\":\"x\x01y\"}]}",
+      "control character in a string at byte 30" },
+    { "{\"value\":[{\"id\":\"a\",\"notes\":\"0123456789abcdef0123\x1f\"}]}",
+      "control character in a string at byte 49" },
+    { "{\"value\":[{\"id\":\"a\",\"notes\":\"bad \\q escape\"}]}",
+      "bad escape at byte 34" },
+    { "{\"value\":[{\"id\":\"a\",\"notes\":\"\\ud83d alone\"}]}",
+      "lone surrogate at byte 35" },
+    { "{\"value\":[{\"id\":\"a\",\"notes\":\"\\ude00\"}]}",
+      "lone surrogate at byte 35" },
+    { "{\"value\":[{\"id\":\"a\",\"notes\":\"nul \\u0000\"}]}",
+      "NUL in a string at byte 39" },
+    { "{\"value\":[{\"id\":\"a\",\"notes\":\"0123456789abcd\xc3\"}]}",
+      "invalid UTF-8 at byte 45" },
+    { "{\"value\":[{\"id\":\"a\",\"notes\":\"0123456789abcde\xc3(\"}]}",
+      "invalid UTF-8 at byte 47" },
+    { "{\"value\":[{\"id\":\"a\",\"notes\":\"\\u00e9\xff\"}]}",
+      "invalid UTF-8 at byte 37" },
+    { "{\"value\":[{\"id\":\"a\",\"hardwareInformation\":{\"imei\":null,\"wifiMac\":\"\x0a\"}}]}",
+      "control character in a string at byte 66" },
+    { "{\"value\":[{\"id\":\"a\",\"hardwareInformation\":{\"imei\":nul}}]}",
+      "unexpected character at byte 50" },
+    { "{\"value\":[{\"id\":\"a\",\"hardwareInformation\":{\"imei\" null}}]}",
+      "unexpected character at byte 50" },
+    { "{\"value\":[{\"id\":\"a\",\"hardwareInformation\":{\"imei\":null,}}]}",
+      "unexpected character at byte 55" },
+    { "{\"value\":[{\"id\":\"a\",\"hardwareInformation\":[1,,2]}]}",
+      "bad number at byte 45" },
+    { "{\"value\":[{\"id\":\"a\",\"hardwareInformation\":{\"a\":[1,2}}]}",
+      "unexpected character at byte 51" },
+    { "{\"value\":[{\"id\":\"a\",\"physicalMemoryInBytes\":-x}]}",
+      "bad number at byte 45" },
+    { "{\"value\":[{\"id\":\"a\",\"roleScopeTagIds\":[\"0\",\"2\"",
+      "unexpected end at byte 46" },
+    { "{\"value\":[{\"id\":\"a\",\"notes\":\"unterminated",
+      "unterminated string at byte 41" },
+    { "{\"value\":[{\"id\":\"a\",\"notes\":\"trailing backslash\\",
+      "truncated escape at byte 48" },
+    { "{\"value\":[{\"id\":\"a\",\"notes\":\"\\u12",
+      "truncated escape at byte 31" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      LkPageContents page = { 0 };
+      g_autoptr(GError) error = NULL;
+      g_autofree char *expected = g_strdup_printf ("(%s).", cases[i].what);
+
+      g_assert_false (lk_page_reader_parse (cases[i].json, strlen (cases[i].json), &page, &error));
+      g_assert_error (error, LK_GRAPH_ERROR, LK_GRAPH_ERROR_INVALID_RESPONSE);
+      g_assert_true (g_str_has_suffix (error->message, expected));
+      g_assert_null (page.devices);
+    }
+}
+
+/* A device like the full ones Graph sends: skipped members of every kind around the read ones,
+ * escapes and non-ASCII text in the skipped strings (across the reader's 16-byte steps). */
+static const char skipped_page[] =
+  "{\"@odata.context\":\"https://g/$metadata\",\"value\":[{\"id\":\"d1\",\"userId\":\"u\\\"1\\\\\","
+  "\"deviceName\":\"Caf\xc3\xa9 \\u00e8\",\"hardwareInformation\":{\"serialNumber\":null,\"totalStorageSpace\":0,"
+  "\"isSupervised\":false,\"sharedDeviceCachedUsers\":[],\"wiredIPv4Addresses\":[\"10.0.0.1\",\"\\u0031\"],"
+  "\"notes\":\"0123456789abcd\xc3\xa9\\\"\\/\\b\\f\\n\\r\\t\\ud83d\\ude00 \xe2\x82\xac end\"},"
+  "\"deviceNam\":\"not a member\",\"deviceNames\":\"nor this\",\"deviceNamf\":\"nor this\","
+  "\"managementState\":\"managed\",\"aVeryLongMemberNameLongerThanAnyMemberLatchkeyReads\":\"x\","
+  "\"\":\"empty name\",\"physicalMemoryInBytes\":-1.5E+3,\"skuNumber\":0,\"usersLoggedOn\":[{\"userId\":\"x\","
+  "\"lastLogOnDateTime\":\"2026-01-01T00:00:00Z\"}],\"roleScopeTagIds\":[\"0\",\"2\"],\"notes\":null,"
+  "\"managementAgent\":\"mdm\",\"operatingSystem\" : \"iOS\" ,\"isSupervised\":true,"
+  "\"model\":\"iPhone 15\",\"joinType\":\"unknown\",\"complianceState\":\"compliant\",\"enrolledDateTime\":\"2026-02-28T20:01:02Z\"},"
+  "{\"device\\u004eame\":\"escaped name\",\"id\":\"d2\"}],"
+  "\"@odata.nextLink\":\"https://g/beta/deviceManagement/managedDevices?$skiptoken=x\"}";
+
+static void
+test_skipped_members (void)
+{
+  LkPageContents page;
+  LkDevice *device;
+
+  parse_ok (skipped_page, &page);
+  g_assert_cmpuint (page.n_items, ==, 2);
+  g_assert_cmpuint (page.devices->len, ==, 2);
+  g_assert_cmpstr (page.next_link, ==, "https://g/beta/deviceManagement/managedDevices?$skiptoken=x");
+  device = g_ptr_array_index (page.devices, 0);
+  g_assert_cmpstr (lk_device_get_id (device), ==, "d1");
+  g_assert_cmpstr (lk_device_get_device_name (device), ==, "Café è");
+  g_assert_cmpstr (lk_device_get_operating_system (device), ==, "iOS");
+  g_assert_cmpstr (lk_device_get_management_agent (device), ==, "mdm");
+  g_assert_cmpstr (lk_device_get_model (device), ==, "iPhone 15");
+  g_assert_cmpint (lk_device_get_is_supervised (device), ==, 1);
+  g_assert_null (lk_device_get_serial_number (device));
+  g_assert_nonnull (lk_device_get_enrolled (device));
+  g_assert_null (lk_device_get_problems (device));
+  /* A member name written with an escape is the member. */
+  device = g_ptr_array_index (page.devices, 1);
+  g_assert_cmpstr (lk_device_get_device_name (device), ==, "escaped name");
+  lk_page_contents_clear (&page);
+}
+
+/* Cut anywhere, the page is an error, and the reader never looks past its end: each cut is its
+ * own allocation of exactly that size, so the sanitizer build catches a byte read beyond. */
+static void
+test_truncated_everywhere (void)
+{
+  gsize len = strlen (skipped_page);
+
+  for (gsize cut = 0; cut < len; cut++)
+    {
+      g_autofree char *copy = g_memdup2 (skipped_page, cut);
+      LkPageContents page = { 0 };
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (lk_page_reader_parse (copy, cut, &page, &error));
+      g_assert_error (error, LK_GRAPH_ERROR, LK_GRAPH_ERROR_INVALID_RESPONSE);
+      g_assert_null (page.devices);
+    }
+}
+
+/* MAX_DEPTH holds inside a skipped member: 60 levels are read, 70 are not. */
+static void
+test_skipped_depth (void)
+{
+  for (int levels = 60; levels <= 70; levels += 10)
+    {
+      GString *json = g_string_new ("{\"value\":[{\"id\":\"a\",\"x\":");
+      LkPageContents page = { 0 };
+      g_autoptr(GError) error = NULL;
+      gboolean ok;
+
+      for (int i = 0; i < levels; i++)
+        g_string_append (json, i % 2 == 0 ? "[" : "{\"k\":");
+      g_string_append (json, "\"deep\"");
+      for (int i = levels - 1; i >= 0; i--)
+        g_string_append_c (json, i % 2 == 0 ? ']' : '}');
+      g_string_append (json, "}]}");
+      ok = lk_page_reader_parse (json->str, json->len, &page, &error);
+      g_assert_true (ok == (levels == 60));
+      if (ok)
+        lk_page_contents_clear (&page);
+      else
+        g_assert_true (g_strrstr (error->message, "nested too deeply") != NULL);
+      g_string_free (json, TRUE);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -154,5 +309,9 @@ main (int   argc,
   g_test_add_func ("/page-reader/malformed", test_malformed);
   g_test_add_func ("/page-reader/deep-nesting", test_deep_nesting);
   g_test_add_func ("/page-reader/find-next-link", test_find_next_link);
+  g_test_add_func ("/page-reader/skipped-errors", test_skipped_errors);
+  g_test_add_func ("/page-reader/skipped-members", test_skipped_members);
+  g_test_add_func ("/page-reader/truncated-everywhere", test_truncated_everywhere);
+  g_test_add_func ("/page-reader/skipped-depth", test_skipped_depth);
   return g_test_run ();
 }
