@@ -7,11 +7,8 @@
 
 #include "lk-device-list.h"
 
-#include "lk-background.h"
-
-/* Main thread only, but for a classification in a background thread (classify_in_thread()),
- * which reads only the ranked array it was given (and the devices in it) until its task
- * returns, and a list given up, dropped there (release()). */
+/* Main thread only, but for a classification in a worker (classify_in_thread()), which reads
+ * only the ranked array it was given (and the devices in it) until its task returns. */
 struct _LkDeviceList
 {
   GObject            parent_instance;
@@ -219,19 +216,42 @@ lk_device_list_append (LkDeviceList *self,
   replaced (self, before, 0, n_shown (self) - before);
 }
 
-/* Dropping the last references to a million devices is ~1 s of freeing (4–5 ms for every 4096):
- * a list given up goes to a background thread, at a priority that yields to the main thread
- * (lk-background.c). A short one goes at once. Nothing borrows a held device without a
- * reference of its own, and a device's finalization touches nothing of the main thread. */
-#define RELEASE_AT_ONCE 4096
+/* Dropping the last references to a million devices (a search that replaces them) is ~1 s of
+ * freeing, 4–5 ms of the main loop for every 4096 devices: a long list given up goes in idle
+ * turns, each ending after RELEASE_BUDGET_US (checked every RELEASE_STEP devices), so a frame
+ * that falls due waits at most that long. On a thread instead (lower priority or not), the
+ * freeing took GLib's global locks (GObject's notify and signal locks, once or twice a device)
+ * that the main thread takes at every notification and signal: measured at 1 M in lk-bench,
+ * with the threads at nice 10, the main thread blocked in futex waits of 28–36 ms while a
+ * preempted low-priority thread held one (tests/bench/HISTORY.md, issue 18, seventh session). */
+#define RELEASE_STEP      256
+#define RELEASE_BUDGET_US 1000
+
+static gboolean
+release_step_cb (gpointer user_data)
+{
+  GPtrArray *old = user_data;
+  gint64 until = g_get_monotonic_time () + RELEASE_BUDGET_US;
+
+  do
+    {
+      guint n = MIN (old->len, RELEASE_STEP);
+
+      g_ptr_array_remove_range (old, old->len - n, n);
+    }
+  while (old->len > 0 && g_get_monotonic_time () < until);
+  return old->len > 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
 
 static void
 release (GPtrArray *old)
 {
-  if (old->len <= RELEASE_AT_ONCE)
-    g_ptr_array_unref (old);
-  else
-    lk_background_unref (old);
+  if (old->len <= RELEASE_STEP)
+    {
+      g_ptr_array_unref (old);
+      return;
+    }
+  g_idle_add_full (G_PRIORITY_LOW, release_step_cb, old, (GDestroyNotify) g_ptr_array_unref);
 }
 
 static void
@@ -345,7 +365,7 @@ lk_device_list_take_all (LkDeviceList *self,
   task = g_task_new (self, NULL, classified_cb, NULL);
   g_task_set_source_tag (task, lk_device_list_take_all);
   g_task_set_task_data (task, classification, (GDestroyNotify) classification_free);
-  lk_background_run_task (task, classify_in_thread);
+  g_task_run_in_thread (task, classify_in_thread);
 }
 
 void

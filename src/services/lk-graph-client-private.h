@@ -36,7 +36,6 @@ struct _LkGraphClient
   gsize            max_body;
   guint            page_size;
   gboolean         stream_only;  /* listings keep nothing: see lk_graph_client_set_stream_only */
-  gboolean         background_workers;  /* parse and sort on lk-background.c's threads */
 
   /* Monotonic time before which no request is sent: one 429 slows every request down. */
   gint64           throttled_until;
@@ -87,11 +86,6 @@ void     lk_graph_send_get_ids       (GAsyncResult        *result,
                                       const char         **client_request_id);
 void     lk_graph_forward_cancel_cb  (GCancellable        *cancellable,
                                       gpointer             user_data);
-/* Runs @func on a worker: lk-background.c's lowered threads with background_workers, else
- * GLib's (g_task_run_in_thread()). */
-void     lk_graph_run_in_worker      (LkGraphClient       *self,
-                                      GTask               *task,
-                                      GTaskThreadFunc      func);
 
 char    *lk_graph_client_devices_url (LkGraphClient       *self,
                                       const char          *device_id,

@@ -662,21 +662,6 @@ lk_graph_client_set_stream_only (LkGraphClient *self,
 }
 
 void
-lk_graph_client_set_background_workers (LkGraphClient *self,
-                                        gboolean       background)
-{
-  g_return_if_fail (LK_IS_GRAPH_CLIENT (self));
-  self->background_workers = !!background;
-}
-
-gboolean
-lk_graph_client_get_background_workers (LkGraphClient *self)
-{
-  g_return_val_if_fail (LK_IS_GRAPH_CLIENT (self), FALSE);
-  return self->background_workers;
-}
-
-void
 lk_graph_client_set_rate_limit (LkGraphClient *self,
                                 guint          requests,
                                 guint          writes,

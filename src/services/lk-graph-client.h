@@ -61,13 +61,6 @@ void        lk_graph_client_set_page_size    (LkGraphClient *self, guint top);
  * device once. Default FALSE. */
 void        lk_graph_client_set_stream_only  (LkGraphClient *self,
                                               gboolean       stream_only);
-/* With TRUE, pages are read and listings ranked on threads at a lower scheduling priority than
- * the caller's (lk-background.c), which yield to it as soon as it wakes: for a window, whose
- * main loop must keep its frames while a listing streams. Default FALSE, GLib's worker threads
- * at the usual priority: the CLI, where the listing's throughput is what counts. */
-void        lk_graph_client_set_background_workers (LkGraphClient *self,
-                                                    gboolean       background);
-gboolean    lk_graph_client_get_background_workers (LkGraphClient *self);
 /* Client-side rate limit, so a burst never trips Intune's throttling: at most @requests requests
  * and @writes POSTs per @window_ms (default Intune's 2000 and 200 per 20 s, per app and tenant). */
 void        lk_graph_client_set_rate_limit   (LkGraphClient *self,

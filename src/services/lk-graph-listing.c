@@ -288,7 +288,7 @@ listing_next_plan (GTask *task)
       listing->done = TRUE;
       g_task_set_source_tag (sort_task, listing_next_plan);
       g_task_set_task_data (sort_task, listing, NULL);
-      lk_graph_run_in_worker (self, sort_task, sort_in_thread);
+      g_task_run_in_thread (sort_task, sort_in_thread);
       return;
     }
 

@@ -14,7 +14,6 @@
 #include <libsoup/soup.h>
 
 #include "lk-graph-client-private.h"
-#include "lk-background.h"
 #include "lk-body-pool.h"
 #include "lk-secret.h"
 #include "lk-graph-error.h"
@@ -271,17 +270,6 @@ request_retry_later (GTask  *task,
 
 /* --- the answer ------------------------------------------------------------------------------ */
 
-void
-lk_graph_run_in_worker (LkGraphClient   *self,
-                        GTask           *task,
-                        GTaskThreadFunc  func)
-{
-  if (self->background_workers)
-    lk_background_run_task (task, func);
-  else
-    g_task_run_in_thread (task, func);
-}
-
 /* A large body is parsed in a worker by a task of its own, with no source object and nothing
  * in its data that belongs to the main thread: whichever thread drops a task's last reference
  * finalizes it, and the client (with its SoupSession) must only ever be finalized on its own
@@ -360,7 +348,7 @@ request_parse (GTask  *task,
       work->result_free = req->result_free;
       g_task_set_source_tag (parse_task, request_parse);
       g_task_set_task_data (parse_task, work, (GDestroyNotify) parse_work_free);
-      lk_graph_run_in_worker (req->client, parse_task, parse_in_thread);
+      g_task_run_in_thread (parse_task, parse_in_thread);
       return;
     }
 

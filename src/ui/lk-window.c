@@ -694,9 +694,6 @@ lk_window_set_client (LkWindow      *self,
   if (self->client != NULL)
     g_clear_signal_handler (&self->waiting_id, self->client);
   g_set_object (&self->client, client);
-  /* Its pages are read and ranked on threads that yield to this one: the frames come first. */
-  if (client != NULL)
-    lk_graph_client_set_background_workers (client, TRUE);
   if (client != NULL)
     self->throttled_id = g_signal_connect (client, "throttled", G_CALLBACK (throttled_cb), self);
   if (client != NULL)

@@ -7,16 +7,8 @@
 #include "config.h"
 
 #include <string.h>
-#ifdef __linux__
-#include <errno.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
 
 #include "graph-client-fixture.h"
-#include "lk-background.h"
-#include "lk-graph-client-private.h"
 #include "lk-request-policy.h"
 
 /* --- listing --------------------------------------------------------------------------------- */
@@ -39,75 +31,6 @@ test_paging (Fixture       *fixture,
   /* The nextLink is followed whole: the sandbox's opaque skiptoken, never a rebuilt $skip. */
   g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "GET", "skiptoken"), ==, 2);
   g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "GET", "$skip="), ==, 0);
-}
-
-#ifdef __linux__
-static int
-thread_nice (void)
-{
-  errno = 0;
-  return getpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid));
-}
-
-/* A ParseFunc that reports the nice value of the thread it ran on. */
-static gpointer
-parse_nice (GBytes   *body,
-            gpointer  parse_data,
-            GError  **error)
-{
-  return g_memdup2 ((int[]) { thread_nice () }, sizeof (int));
-}
-
-/* The nice value of the thread that parsed a page of 1000 devices (a worker's job). */
-static int
-nice_of_parse (Fixture *fixture)
-{
-  g_autofree char *url = lk_graph_client_list_url (fixture->client, NULL);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree int *nice = NULL;
-
-  lk_graph_send_async (fixture->client, &(LkGraphCall) { .method = "GET", .url = url, .parse = parse_nice,
-                                                          .result_free = g_free },
-                       NULL, store_result_cb, &result);
-  nice = lk_graph_send_finish (fixture->client, wait_for_result (&result), &error);
-  g_assert_no_error (error);
-  return *nice;
-}
-#endif
-
-/* The window's client reads its pages on threads below its main thread's priority; the CLI's
- * (the default) on GLib's, at the caller's, where throughput counts. The same devices either way. */
-static void
-test_background_workers (Fixture       *fixture,
-                         gconstpointer  data)
-{
-  Pages pages = { 0 }, background_pages = { 0 };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) usual = NULL;
-  g_autoptr(GPtrArray) background = NULL;
-
-  g_assert_false (lk_graph_client_get_background_workers (fixture->client));
-#ifdef __linux__
-  g_assert_cmpint (nice_of_parse (fixture), ==, thread_nice ());
-#endif
-  usual = list (fixture, "", &pages, &error);
-  g_assert_no_error (error);
-
-  lk_graph_client_set_background_workers (fixture->client, TRUE);
-  g_assert_true (lk_graph_client_get_background_workers (fixture->client));
-#ifdef __linux__
-  g_assert_cmpint (nice_of_parse (fixture), ==, MIN (thread_nice () + LK_BACKGROUND_NICE, 19));
-#endif
-  background = list (fixture, "", &background_pages, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (background->len, ==, 2500);
-  g_assert_cmpuint (background_pages.n_pages, ==, pages.n_pages);
-  g_assert_cmpuint (usual->len, ==, background->len);
-  for (guint i = 0; i < usual->len; i++)
-    g_assert_true (lk_device_get_id (g_ptr_array_index (usual, i)) != NULL
-                   && g_str_equal (lk_device_get_id (g_ptr_array_index (usual, i)),
-                                   lk_device_get_id (g_ptr_array_index (background, i))));
 }
 
 /* Graph writes @odata.nextLink after "value"; a page that writes it first must list the same
@@ -478,7 +401,6 @@ main (int   argc,
   g_test_add_func ("/graph/policy/url", test_url_policy);
   ADD ("/graph/paging", test_paging, setup_generated, GUINT_TO_POINTER (2500));
   ADD ("/graph/paging/next-link-first", test_paging_next_link_first, setup_generated, GUINT_TO_POINTER (2500));
-  ADD ("/graph/background-workers", test_background_workers, setup_generated, GUINT_TO_POINTER (2500));
   ADD ("/graph/cancel-mid-paging", test_cancel_mid_paging, setup_generated, GUINT_TO_POINTER (5000));
   ADD ("/graph/headers", test_headers, setup_demo, NULL);
   ADD ("/graph/search/apostrophe", test_search_apostrophe, setup_demo, NULL);

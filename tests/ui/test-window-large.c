@@ -213,8 +213,6 @@ test_ranked_and_filtered (Fixture       *fixture,
 
   g_assert_cmpuint (all->len, ==, N_DEVICES);
   lk_window_set_client (fixture->window, fixture->client);
-  /* Its pages are read on threads that yield to the window's (lk-background.c). */
-  g_assert_true (lk_graph_client_get_background_workers (fixture->client));
   check_shown (&shown, FALSE, FALSE);
   g_assert_cmpuint (lk_device_list_get_n_all (LK_DEVICE_LIST (results)), ==, N_DEVICES);
 
