@@ -222,7 +222,7 @@ lk_device_list_append (LkDeviceList *self,
  * that falls due waits at most that long. On a thread instead (lower priority or not), the
  * freeing took GLib's global locks (GObject's notify and signal locks, once or twice a device)
  * that the main thread takes at every notification and signal: measured at 1 M in lk-bench,
- * with the threads at nice 10, the main thread blocked in futex waits of 28–36 ms while a
+ * with the threads at nice 10, the main thread blocked in futex waits of 28–37 ms while a
  * preempted low-priority thread held one (tests/bench/HISTORY.md, issue 18, seventh session). */
 #define RELEASE_STEP      256
 #define RELEASE_BUDGET_US 1000
