@@ -219,11 +219,11 @@ lk_device_list_append (LkDeviceList *self,
 /* Dropping the last references to a million devices (a search that replaces them) is ~1 s of
  * freeing, 4–5 ms of the main loop for every 4096 devices: a long list given up goes in idle
  * turns, each ending after RELEASE_BUDGET_US (checked every RELEASE_STEP devices), so a frame
- * that falls due waits at most that long. On a thread instead (lower priority or not), the
- * freeing took GLib's global locks (GObject's notify and signal locks, once or twice a device)
- * that the main thread takes at every notification and signal: measured at 1 M in lk-bench,
- * with the threads at nice 10, the main thread blocked in futex waits of 28–37 ms while a
- * preempted low-priority thread held one (tests/bench/HISTORY.md, issue 18, seventh session). */
+ * that falls due waits at most that long. Not on a thread: finalizing a device takes GLib's
+ * global locks (GObject's notify and signal locks) that the main thread takes at every
+ * notification and signal; with such threads at nice 10 the main thread blocked in futex waits
+ * of 28–37 ms at 1 M in lk-bench while a preempted low-priority thread held one, and at the
+ * usual priority they would contend (tests/bench/HISTORY.md, issue 18, seventh session). */
 #define RELEASE_STEP      256
 #define RELEASE_BUDGET_US 1000
 
