@@ -216,17 +216,30 @@ lk_device_list_append (LkDeviceList *self,
   replaced (self, before, 0, n_shown (self) - before);
 }
 
-/* Dropping 100 000 references at once is several milliseconds of the main loop, after the
- * list has changed: a few thousand per idle turn instead. */
-#define RELEASE_STEP 4096
+/* Dropping the last references to a million devices (a search that replaces them) is ~1 s of
+ * freeing, 4–5 ms of the main loop for every 4096 devices: a long list given up goes in idle
+ * turns, each ending after RELEASE_BUDGET_US (checked every RELEASE_STEP devices), so a frame
+ * that falls due waits at most that long. Not on a thread: finalizing a device takes GLib's
+ * global locks (GObject's notify and signal locks) that the main thread takes at every
+ * notification and signal; with such threads at nice 10 the main thread blocked in futex waits
+ * of 28–37 ms at 1 M in lk-bench while a preempted low-priority thread held one, and at the
+ * usual priority they would contend (tests/bench/HISTORY.md, issue 18, seventh session). */
+#define RELEASE_STEP      256
+#define RELEASE_BUDGET_US 1000
 
 static gboolean
 release_step_cb (gpointer user_data)
 {
   GPtrArray *old = user_data;
-  guint n = MIN (old->len, RELEASE_STEP);
+  gint64 until = g_get_monotonic_time () + RELEASE_BUDGET_US;
 
-  g_ptr_array_remove_range (old, old->len - n, n);
+  do
+    {
+      guint n = MIN (old->len, RELEASE_STEP);
+
+      g_ptr_array_remove_range (old, old->len - n, n);
+    }
+  while (old->len > 0 && g_get_monotonic_time () < until);
   return old->len > 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
 

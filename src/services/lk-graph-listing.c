@@ -45,6 +45,7 @@ typedef struct
   LkDeviceQuery *query;
   GMainContext  *context;
   GTask         *listing;
+  GCancellable  *cancellable;  /* the listing's: a page of a listing given up is not read */
   guint          sequence;
 } PageJob;
 
@@ -52,6 +53,7 @@ static void
 page_job_free (PageJob *job)
 {
   g_object_unref (job->query);
+  g_object_unref (job->cancellable);
   g_main_context_unref (job->context);
   g_object_unref (job->listing);
   g_free (job);
@@ -84,7 +86,12 @@ parse_device_page (GBytes   *body,
   g_autoptr(Page) page = NULL;
   gsize len;
   const char *data = g_bytes_get_data (body, &len);
-  char *next_link = lk_page_reader_find_next_link (data, len);
+  char *next_link;
+
+  /* A new search cancels the one before, whose pages may still be waiting for a worker. */
+  if (g_cancellable_set_error_if_cancelled (job->cancellable, error))
+    return NULL;
+  next_link = lk_page_reader_find_next_link (data, len);
 
   /* Said before the ~5 ms of reading the devices, always through an idle: never re-entered
    * from here, and never before the listing's own bookkeeping for this page is done. */
@@ -605,6 +612,7 @@ request_page (GTask      *task,
   job->query = g_object_ref (listing->query);
   job->context = g_main_context_ref_thread_default ();
   job->listing = g_object_ref (task);
+  job->cancellable = g_object_ref (listing->cancellable);
   job->sequence = fetch->sequence;
   /* The nextLink is followed whole, and checked like any URL before a token goes with it. */
   lk_graph_send_async (self, &(LkGraphCall) { .method = "GET", .url = url, .parse = parse_device_page,
