@@ -17,6 +17,11 @@
 #include "lk-id-set.h"
 #include "lk-memory.h"
 
+/* A page holds at most 1000 devices ($top's ceiling), each ~0.4–0.5 kB once read (README
+ * "Performance": memory per held device). */
+#define MAX_PAGE_DEVICES      1000
+#define HELD_BYTES_PER_DEVICE 512
+
 typedef struct
 {
   GPtrArray *devices;      /* matching devices of this page */
@@ -108,8 +113,11 @@ parse_device_page (GBytes   *body,
       g_source_attach (idle, job->context);
     }
 
-  /* The devices take about as much memory as the page's text: present in one go. */
-  lk_memory_prefault (len);
+  /* What the page's devices will take, present in one go: about its text for the members
+   * Latchkey $selects (~0.7 kB a device on the wire, ~0.4 kB held), never more than a full
+   * page's devices hold, so a page of whole ~4 kB devices (a server ignoring $select) does not
+   * prefault 4 MB for 0.5 MB of devices. */
+  lk_memory_prefault (MIN (len, (gsize) MAX_PAGE_DEVICES * HELD_BYTES_PER_DEVICE));
   /* Streamed straight into devices: no JSON tree for the 1000 devices of a page. */
   if (!lk_page_reader_parse (data, len, &parsed, error))
     return NULL;
