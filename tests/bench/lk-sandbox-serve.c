@@ -24,10 +24,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
 #include "lk-device.h"
+#include "lk-page-reader.h"
 #include "lk-sandbox.h"
 
 /* Renders every page of the listing Latchkey asks for into the page cache: the same URL as
@@ -46,24 +46,21 @@ warm_page_cache (const char  *graph_url,
     {
       g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
       g_autoptr(GBytes) body = NULL;
-      g_autoptr(JsonParser) parser = json_parser_new ();
-      JsonObject *page;
+      const char *data;
+      gsize len;
 
       soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
       body = soup_session_send_and_read (session, msg, NULL, error);
       if (body == NULL)
         return FALSE;
-      if (soup_message_get_status (msg) != SOUP_STATUS_OK
-          || !json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), (gssize) g_bytes_get_size (body), error)
-          || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+      if (soup_message_get_status (msg) != SOUP_STATUS_OK)
         {
-          if (error != NULL && *error == NULL)
-            g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the sandbox answered %u", soup_message_get_status (msg));
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the sandbox answered %u", soup_message_get_status (msg));
           return FALSE;
         }
-      page = json_node_get_object (json_parser_get_root (parser));
+      data = g_bytes_get_data (body, &len);
       g_free (url);
-      url = g_strdup (json_object_get_string_member_with_default (page, "@odata.nextLink", NULL));
+      url = lk_page_reader_find_next_link (data, len);
     }
   return TRUE;
 }
