@@ -305,6 +305,64 @@ test_paced_by_frames (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* An animation: frames follow each other for as long as it runs. */
+static gboolean
+animating_cb (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* A page appended while the view is not shown (the window says "Searching…") waits for idle
+ * turns; once shown, while frames follow each other (an animation) and the main loop is busy
+ * between them (each turn here takes longer than a frame, so a frame is always due and an idle
+ * turn never comes), it reaches the view anyway, a step a frame. */
+static void
+test_shown_while_frames_follow (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(GPtrArray) all = lk_test_devices_with_ids (2000, "b");
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *stack = gtk_stack_new ();
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *view;
+  Rows rows = { 0, 0 };
+  gint64 deadline;
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), &rows);
+  view = gtk_list_view_new (GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (g_object_ref (fixture->slots)))),
+                            factory);
+  lk_result_slots_pace_by (fixture->slots, view);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
+  gtk_stack_add_named (GTK_STACK (stack), gtk_label_new ("Searching"), "searching");
+  gtk_stack_add_named (GTK_STACK (stack), scrolled, "results");
+  gtk_stack_set_visible_child_name (GTK_STACK (stack), "searching");
+  gtk_window_set_child (GTK_WINDOW (window), stack);
+  gtk_window_set_default_size (GTK_WINDOW (window), 300, 400);
+  gtk_window_present (GTK_WINDOW (window));
+  while (!gtk_widget_get_mapped (stack))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (gtk_widget_get_mapped (view));
+  gtk_widget_add_tick_callback (window, animating_cb, NULL, NULL);
+
+  lk_device_list_append (fixture->devices, all);
+  gtk_stack_set_visible_child_name (GTK_STACK (stack), "results");
+  g_assert_true (gtk_widget_get_mapped (view));
+  deadline = lk_test_deadline ();
+  while (!caught_up (fixture) && g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (25000);
+    }
+  g_test_message ("items told: %u of %u", g_list_model_get_n_items (G_LIST_MODEL (fixture->slots)), all->len);
+  g_assert_true (caught_up (fixture));
+  assert_honest (fixture, NULL);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -313,5 +371,6 @@ main (int   argc,
   g_test_add ("/result-slots/growth-in-steps", Fixture, NULL, setup, test_growth_in_steps, teardown);
   g_test_add ("/result-slots/shrink-gathers-rows", Fixture, NULL, setup, test_shrink_gathers_rows, teardown);
   g_test_add ("/result-slots/paced-by-frames", Fixture, NULL, setup, test_paced_by_frames, teardown);
+  g_test_add ("/result-slots/shown-while-frames-follow", Fixture, NULL, setup, test_shown_while_frames_follow, teardown);
   return g_test_run ();
 }
