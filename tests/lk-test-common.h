@@ -76,9 +76,10 @@ lk_test_wait_until (gboolean (*check) (gpointer),
 
   while (!check (data))
     {
-      gint64 turn_end = g_get_monotonic_time () + LK_TEST_TURN_US;
+      gint64 now = g_get_monotonic_time ();
+      gint64 turn_end = now + LK_TEST_TURN_US;
 
-      if (turn_end - LK_TEST_TURN_US > deadline)
+      if (now > deadline)
         return FALSE;
       while (g_get_monotonic_time () < turn_end)
         if (!g_main_context_iteration (NULL, FALSE))

@@ -250,6 +250,21 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   g_object_set_data (G_OBJECT (gtk_widget_get_parent (gtk_list_item_get_child (item))), "lk-test-item", item);
 }
 
+/* A list view of the slots, paced by its own frames, in a scrolled window: returns the view;
+ * the scrolled window is its parent. */
+static GtkWidget *
+paced_view (Fixture            *fixture,
+            GtkListItemFactory *factory)
+{
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *view = gtk_list_view_new (GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (g_object_ref (fixture->slots)))),
+                                       factory);
+
+  lk_result_slots_pace_by (fixture->slots, view);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
+  return view;
+}
+
 /* Paced by the view's frames: no two steps between two painted frames. Then, scrolled far
  * down, a list emptied keeps GTK's rows (none made while it shrinks) and lets them go in
  * steps. */
@@ -260,7 +275,6 @@ test_paced_by_frames (Fixture       *fixture,
   g_autoptr(GPtrArray) all = lk_test_devices_with_ids (20000, "a");
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   GtkWidget *window = gtk_window_new ();
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
   GtkWidget *view;
   GtkAdjustment *adjustment;
   Rows rows = { 0, 0 };
@@ -269,11 +283,8 @@ test_paced_by_frames (Fixture       *fixture,
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), &rows);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), &rows);
   g_signal_connect (factory, "teardown", G_CALLBACK (teardown_row_cb), &rows);
-  view = gtk_list_view_new (GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (g_object_ref (fixture->slots)))),
-                            factory);
-  lk_result_slots_pace_by (fixture->slots, view);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
-  gtk_window_set_child (GTK_WINDOW (window), scrolled);
+  view = paced_view (fixture, factory);
+  gtk_window_set_child (GTK_WINDOW (window), gtk_widget_get_parent (view));
   gtk_window_set_default_size (GTK_WINDOW (window), 300, 400);
   gtk_window_present (GTK_WINDOW (window));
   while (!gtk_widget_get_mapped (view))
@@ -326,18 +337,14 @@ test_shown_while_frames_follow (Fixture       *fixture,
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   GtkWidget *window = gtk_window_new ();
   GtkWidget *stack = gtk_stack_new ();
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
   GtkWidget *view;
   Rows rows = { 0, 0 };
   gint64 deadline;
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), &rows);
-  view = gtk_list_view_new (GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (g_object_ref (fixture->slots)))),
-                            factory);
-  lk_result_slots_pace_by (fixture->slots, view);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
+  view = paced_view (fixture, factory);
   gtk_stack_add_named (GTK_STACK (stack), gtk_label_new ("Searching"), "searching");
-  gtk_stack_add_named (GTK_STACK (stack), scrolled, "results");
+  gtk_stack_add_named (GTK_STACK (stack), gtk_widget_get_parent (view), "results");
   gtk_stack_set_visible_child_name (GTK_STACK (stack), "searching");
   gtk_window_set_child (GTK_WINDOW (window), stack);
   gtk_window_set_default_size (GTK_WINDOW (window), 300, 400);

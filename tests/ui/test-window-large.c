@@ -197,23 +197,19 @@ report_unfilled (Fixture *fixture)
   GtkListView *view = window_rows_view (fixture->window);
   GListModel *slots = G_LIST_MODEL (gtk_list_view_get_model (view));
   GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
-  guint index = 0;
+  g_autoptr(GPtrArray) rows = window_rows_collect (fixture->window);
 
   g_test_message ("devices %u, items the view was told of %u, scrolled %.0f of %.0f (page %.0f), view %s",
                   g_list_model_get_n_items (results), g_list_model_get_n_items (slots),
                   gtk_adjustment_get_value (adjustment), gtk_adjustment_get_upper (adjustment),
                   gtk_adjustment_get_page_size (adjustment),
                   gtk_widget_get_mapped (GTK_WIDGET (view)) ? "mapped" : "not mapped");
-  for (GtkWidget *item = gtk_widget_get_first_child (GTK_WIDGET (view)); item != NULL;
-       item = gtk_widget_get_next_sibling (item), index++)
+  for (guint i = 0; i < rows->len; i++)
     {
-      GtkWidget *row = gtk_widget_get_first_child (item);
-      LkDevice *device;
+      GtkWidget *row = g_ptr_array_index (rows, i);
+      LkDevice *device = lk_device_row_get_device (LK_DEVICE_ROW (row));
 
-      if (!LK_IS_DEVICE_ROW (row))
-        continue;
-      device = lk_device_row_get_device (LK_DEVICE_ROW (row));
-      g_test_message ("row %u: %s at %u, opacity %.0f, %s", index,
+      g_test_message ("row %u: %s at %u, opacity %.0f, %s", i,
                       device != NULL ? lk_device_get_id (device) : "(none)",
                       device != NULL ? lk_device_list_find (LK_DEVICE_LIST (results), device) : G_MAXUINT,
                       gtk_widget_get_opacity (row), gtk_widget_get_mapped (row) ? "mapped" : "not mapped");
