@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "lk-device-list.h"
+#include "lk-memory.h"
 
 /* Main thread only, but for a classification in a worker (classify_in_thread()), which reads
  * only the ranked array it was given (and the devices in it) until its task returns. */
@@ -15,6 +16,7 @@ struct _LkDeviceList
 
   GPtrArray         *devices;
   gboolean           shared;     /* devices came from lk_device_list_take_all(): copy before appending */
+  gint64             room;       /* devices made room for this many (lk_device_list_reserve()); 0: not asked */
   LkDeviceClassFunc  class_func;
   GByteArray        *classes;    /* the class of each of devices, when class_func is set */
   guint32            filter;     /* the classes shown */
@@ -182,6 +184,19 @@ show_from (LkDeviceList *self,
 }
 
 void
+lk_device_list_reserve (LkDeviceList *self,
+                        gint64        n)
+{
+  g_return_if_fail (LK_IS_DEVICE_LIST (self));
+
+  /* Devices shared with a ranked list are copied by the next append anyway. */
+  if (self->shared || n <= self->room)
+    return;
+  self->devices = lk_memory_reserve_pointers (self->devices, n, g_object_unref);
+  self->room = n;
+}
+
+void
 lk_device_list_append (LkDeviceList *self,
                        GPtrArray    *devices)
 {
@@ -198,6 +213,7 @@ lk_device_list_append (LkDeviceList *self,
 
       g_ptr_array_unref (self->devices);
       self->devices = own;
+      self->room = 0;
       self->shared = FALSE;
     }
   position = self->devices->len;
@@ -274,6 +290,7 @@ install (LkDeviceList *self,
   g_autoptr(GPtrArray) old = g_steal_pointer (&self->devices);
 
   self->devices = g_ptr_array_ref (devices);
+  self->room = 0;
   self->shared = TRUE;
   g_byte_array_unref (self->classes);
   self->classes = g_byte_array_ref (classes);
@@ -381,6 +398,7 @@ lk_device_list_remove_all (LkDeviceList *self)
   before = n_shown (self);
   old = g_steal_pointer (&self->devices);
   self->devices = g_ptr_array_new_with_free_func (g_object_unref);
+  self->room = 0;
   self->shared = FALSE;
   g_byte_array_set_size (self->classes, 0);
   refilter (self);

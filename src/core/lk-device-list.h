@@ -36,6 +36,11 @@ void          lk_device_list_append     (LkDeviceList *self,
 void          lk_device_list_take_all   (LkDeviceList *self,
                                          GPtrArray    *devices);
 void          lk_device_list_remove_all (LkDeviceList *self);
+/* Makes room for @n devices in all (Graph's @odata.count of a listing being appended, at most
+ * LK_MEMORY_RESERVE_MAX): the list then fills page by page instead of copying itself into
+ * fresh memory as it doubles. Changes nothing the list shows. */
+void          lk_device_list_reserve    (LkDeviceList *self,
+                                         gint64        n);
 
 /* The class of a device, below 32. It may run in a worker thread (for a long ranked list): it
  * must only read the device. */

@@ -30,6 +30,8 @@ gboolean    lk_id_set_add   (LkIdSet       *set,
 guint       lk_id_set_size  (LkIdSet *set);
 /* TRUE while the set moves its ids into a larger table, a few per add (for tests). */
 gboolean    lk_id_set_is_growing (LkIdSet *set);
+/* How many times it grew into a table a thread had made ready (for tests). */
+guint       lk_id_set_get_n_ready (LkIdSet *set);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkIdSet, lk_id_set_free)
 

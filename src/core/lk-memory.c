@@ -31,11 +31,36 @@ lk_memory_init (void)
 #endif
 }
 
+#define LK_PAGE_MASK ((guintptr) 4095)
+
+/* The whole pages within [@start, @end) made present in one system call; FALSE where the
+ * kernel refuses the advice (before 5.14). */
+static gboolean
+populate_pages (guintptr start,
+                guintptr end)
+{
+#if defined(MADV_POPULATE_WRITE)
+  start = (start + LK_PAGE_MASK) & ~LK_PAGE_MASK;
+  end &= ~LK_PAGE_MASK;
+  return end <= start || madvise ((void *) start, end - start, MADV_POPULATE_WRITE) == 0;
+#else
+  return FALSE;
+#endif
+}
+
+/* Reads and writes back a byte of each page within [@start, @end). */
+static void
+touch_pages (guintptr start,
+             guintptr end)
+{
+  for (guintptr at = start; at < end; at = (at & ~LK_PAGE_MASK) + LK_PAGE_MASK + 1)
+    ((volatile char *) at)[0] = ((volatile char *) at)[0];
+}
+
 void
 lk_memory_prefault (gsize bytes)
 {
 #if defined(__GLIBC__) && defined(MADV_POPULATE_WRITE)
-  guintptr start, end;
   void *block;
 
   if (!g_atomic_int_get (&initialized) || bytes == 0 || bytes >= MMAP_THRESHOLD)
@@ -45,10 +70,38 @@ lk_memory_prefault (gsize bytes)
   block = malloc (bytes);
   if (block == NULL)
     return;
-  start = ((guintptr) block + 4095) & ~(guintptr) 4095;
-  end = ((guintptr) block + bytes) & ~(guintptr) 4095;
-  if (end > start)
-    (void) madvise ((void *) start, end - start, MADV_POPULATE_WRITE);
+  (void) populate_pages ((guintptr) block, (guintptr) block + bytes);
   free (block);
 #endif
+}
+
+void
+lk_memory_make_present (gpointer block,
+                        gsize    bytes)
+{
+  guintptr start = (guintptr) block, end = start + bytes;
+
+  if (!populate_pages (start, end))
+    touch_pages (start, end);
+  else
+    {
+      /* The part pages at either end, which the advice left out. */
+      touch_pages (start, MIN (end, (start + LK_PAGE_MASK) & ~LK_PAGE_MASK));
+      touch_pages (MAX (start, end & ~LK_PAGE_MASK), end);
+    }
+}
+
+GPtrArray *
+lk_memory_reserve_pointers (GPtrArray     *array,
+                            gint64         n,
+                            GDestroyNotify free_func)
+{
+  GPtrArray *roomy;
+
+  n = MIN (n, (gint64) LK_MEMORY_RESERVE_MAX);
+  if (n <= (gint64) array->len)
+    return array;
+  roomy = g_ptr_array_new_full ((guint) n, free_func);
+  g_ptr_array_extend_and_steal (roomy, array);
+  return roomy;
 }

@@ -690,6 +690,35 @@ find_link_at_end (const char *data,
   return g_strndup (value_start, value_end - value_start);
 }
 
+/* For lk_page_reader_find_next_link_quickly(): the link among the members before the first
+ * object or array ("value"); stops (FALSE) at the link or at that member. */
+static gboolean
+find_link_before_value (Scanner    *s,
+                        const char *name,
+                        gsize       len,
+                        gpointer    data)
+{
+  if (*s->p == '[' || *s->p == '{')
+    return FALSE;
+  return find_link_member (s, name, len, data);
+}
+
+char *
+lk_page_reader_find_next_link_quickly (const char *data,
+                                       gsize       len)
+{
+  Scanner s = { data, data, data + len, NULL, 0, NULL, NULL, NULL };
+  char *link = find_link_at_end (data, len);
+
+  if (link != NULL)
+    return link;
+  s.buffer = g_string_sized_new (64);
+  (void) read_object (&s, find_link_before_value, &link);
+  g_string_free (s.buffer, TRUE);
+  g_clear_error (&s.error);
+  return link;
+}
+
 char *
 lk_page_reader_find_next_link (const char *data,
                                gsize       len)

@@ -36,5 +36,11 @@ void     lk_page_contents_clear (LkPageContents  *page);
  * lk_page_reader_parse() finds. */
 char    *lk_page_reader_find_next_link (const char *data,
                                         gsize       len);
+/* The same link where it takes a few bytes to find: at the end (where Graph writes it) or
+ * among the members before "value"; NULL otherwise (there may be none, or one that only
+ * lk_page_reader_find_next_link() finds). Microseconds on any page, so the listing's own
+ * thread can ask it the moment a page has arrived. */
+char    *lk_page_reader_find_next_link_quickly (const char *data,
+                                                gsize       len);
 
 G_END_DECLS

@@ -56,6 +56,10 @@ extern guint lk_graph_client_signals[LK_GRAPH_CLIENT_N_SIGNALS];
 typedef gpointer (*ParseFunc) (GBytes   *body,
                                gpointer  parse_data,
                                GError  **error);
+/* Called on the request's thread with a successful answer's whole body, just before it is
+ * parsed (in a worker, for a large body): for what can be told from it at once. */
+typedef void (*PeekFunc) (GBytes   *body,
+                          gpointer  parse_data);
 
 
 /* One Graph request, as a caller describes it; lk_graph_send_async() copies what it keeps. */
@@ -66,6 +70,7 @@ typedef struct
   const char     *client_request_id;  /* the id to send (a journal names an action by it before
                                        * it leaves), or NULL for a fresh one */
   ParseFunc       parse;              /* NULL: the body is not read into a result */
+  PeekFunc        peek;               /* NULL, or see PeekFunc */
   gpointer        parse_data;         /* owned by the request from now on */
   GDestroyNotify  parse_data_free;
   GDestroyNotify  result_free;

@@ -37,6 +37,7 @@ typedef struct
   char           *client_request_id;
   char           *response_request_id;   /* the request-id Graph answered with */
   ParseFunc       parse;
+  PeekFunc        peek;
   gpointer        parse_data;
   GDestroyNotify  parse_data_free;
   GDestroyNotify  result_free;
@@ -337,6 +338,8 @@ request_parse (GTask  *task,
       return;
     }
 
+  if (req->peek != NULL)
+    req->peek (body, req->parse_data);
   if (g_bytes_get_size (body) >= THREAD_PARSE_MIN)
     {
       g_autoptr(GTask) parse_task = g_task_new (NULL, NULL, parsed_cb, g_object_ref (task));
@@ -809,6 +812,7 @@ lk_graph_send_async (LkGraphClient       *self,
                                                            : g_uuid_string_random ();
   req->started = g_get_monotonic_time ();
   req->parse = call->parse;
+  req->peek = call->peek;
   req->parse_data = call->parse_data;
   req->parse_data_free = call->parse_data_free;
   req->result_free = call->result_free;

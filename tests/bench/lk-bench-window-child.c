@@ -7,7 +7,9 @@
  * (a flick, then the scrollbar dragged) and types a query, and prints one JSON line: for each phase the longest main-loop stall (a
  * 1 ms probe on the main context, as lk-bench's "stall" row), the p99 frame (the frame clock
  * from before-paint to after-paint, a tick callback keeping it running) and the phase's
- * length; then the devices shown and the memory each held device costs.
+ * length; then the devices shown and the memory each held device costs. With
+ * LK_BENCH_STALL_LOG=FILE it also appends to FILE every stall over 10 ms, when it came and how
+ * much of it was the main thread's CPU and its wait for a core (the rest: blocked, or polling).
  *
  * SPDX-FileCopyrightText: 2026 The Latchkey authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -43,7 +45,22 @@ typedef struct
   GArray *frames;        /* gint64 µs from before-paint to after-paint */
   gint64  started;
   GString *json;
+  FILE   *log;           /* LK_BENCH_STALL_LOG=FILE: every stall over 10 ms, with what it was made of */
+  gint64  last_tick_wait;
 } Probe;
+
+/* The time this thread has waited for a core, in µs (the run queue; 0 without schedstats). */
+static gint64
+thread_wait_us (void)
+{
+  g_autofree char *text = NULL;
+  const char *wait;
+
+  if (!g_file_get_contents ("/proc/thread-self/schedstat", &text, NULL, NULL)
+      || (wait = strchr (text, ' ')) == NULL)
+    return 0;
+  return g_ascii_strtoll (wait + 1, NULL, 10) / 1000;
+}
 
 static gboolean
 tick_cb (gpointer user_data)
@@ -51,14 +68,20 @@ tick_cb (gpointer user_data)
   Probe *probe = user_data;
   gint64 now = g_get_monotonic_time ();
   gint64 cpu = thread_cpu_us ();
+  gint64 wait = probe->log != NULL ? thread_wait_us () : 0;
 
   if (probe->last_tick > 0 && now - probe->last_tick > probe->max_stall)
     {
       probe->max_stall = now - probe->last_tick;
       probe->max_stall_cpu = cpu - probe->last_tick_cpu;
     }
+  if (probe->log != NULL && probe->last_tick > 0 && now - probe->last_tick > 10000)
+    fprintf (probe->log, "stall at %.6f (%.3f s): %.1f ms, %.1f ms CPU, %.1f ms waiting for a core\n",
+             probe->last_tick / 1e6, (probe->last_tick - probe->started) / 1e6, (now - probe->last_tick) / 1000.0,
+             (cpu - probe->last_tick_cpu) / 1000.0, (wait - probe->last_tick_wait) / 1000.0);
   probe->last_tick = now;
   probe->last_tick_cpu = cpu;
+  probe->last_tick_wait = wait;
   return G_SOURCE_CONTINUE;
 }
 
@@ -125,6 +148,8 @@ phase_end (Probe      *probe,
       g_array_sort (probe->frames, compare_us);
       p99 = g_array_index (probe->frames, gint64, (guint) floor (0.99 * (probe->frames->len - 1))) / 1000.0;
     }
+  if (probe->log != NULL)
+    fprintf (probe->log, "--- %s ended at %.3f s\n", phase, (g_get_monotonic_time () - probe->started) / 1e6);
   g_string_append_printf (probe->json,
                           "\"%s_max_stall_ms\": %.2f, \"%s_max_stall_cpu_ms\": %.2f, "
                           "\"%s_p99_frame_ms\": %.2f, \"%s_frames\": %u, \"%s_seconds\": %.3f, ",
@@ -459,6 +484,8 @@ main (int   argc,
 
   probe.frames = g_array_new (FALSE, FALSE, sizeof (gint64));
   probe.json = g_string_new ("{");
+  if (g_getenv ("LK_BENCH_STALL_LOG") != NULL)
+    probe.log = fopen (g_getenv ("LK_BENCH_STALL_LOG"), "a");
   tick = g_timeout_add_full (G_PRIORITY_HIGH, 1, tick_cb, &probe, NULL);
   window = lk_window_new (NULL);
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
@@ -475,5 +502,7 @@ main (int   argc,
     g_printerr ("lk-bench-window-child: the window did not show every device in time\n");
   g_string_free (probe.json, TRUE);
   g_array_unref (probe.frames);
+  if (probe.log != NULL)
+    fclose (probe.log);
   return ok ? 0 : 1;
 }

@@ -83,6 +83,46 @@ test_append_take_remove (void)
   g_assert_finalize_object (watched);
 }
 
+/* Room made for a listing's @odata.count changes nothing the list shows or holds, whatever
+ * the count says; a hostile count sizes nothing beyond LK_MEMORY_RESERVE_MAX. */
+static void
+test_reserve (void)
+{
+  g_autoptr(LkDeviceList) list = lk_device_list_new ();
+  g_autoptr(GPtrArray) page1 = lk_test_devices_with_ids (3, "a");
+  g_autoptr(GPtrArray) page2 = lk_test_devices_with_ids (2, "b");
+  g_autoptr(LkDevice) item = NULL;
+  LkDevice *watched = g_ptr_array_index (page1, 1);
+  Change change = { 0 };
+
+  g_signal_connect (list, "items-changed", G_CALLBACK (items_changed_cb), &change);
+  lk_device_list_reserve (list, 5);
+  lk_device_list_append (list, page1);
+  /* Again, larger (the count moved), then absurd: the same three devices, nothing said. */
+  lk_device_list_reserve (list, 50);
+  lk_device_list_reserve (list, G_MAXINT64);
+  lk_device_list_reserve (list, -1);
+  g_assert_cmpuint (change.calls, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 3);
+  lk_device_list_append (list, page2);
+  g_assert_cmpuint (change.position, ==, 3);
+  g_assert_cmpuint (change.added, ==, 2);
+  item = g_list_model_get_item (G_LIST_MODEL (list), 1);
+  g_assert_true (item == watched);
+  g_clear_object (&item);
+  item = g_list_model_get_item (G_LIST_MODEL (list), 4);
+  g_assert_cmpstr (lk_device_get_id (item), ==, "b1");
+  g_clear_object (&item);
+
+  /* The references moved with the devices: none lost, none kept. */
+  lk_device_list_remove_all (list);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_ptr_array_steal_index (page1, 1);
+  g_clear_pointer (&page1, g_ptr_array_unref);
+  g_assert_finalize_object (watched);
+}
+
 /* A long list given up is released a few thousand devices per idle turn, and completely. */
 static void
 test_release_in_steps (void)
@@ -208,6 +248,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/device-list/append-take-remove", test_append_take_remove);
   g_test_add_func ("/device-list/release-in-steps", test_release_in_steps);
+  g_test_add_func ("/device-list/reserve", test_reserve);
   g_test_add_func ("/device-list/filter-by-class", test_filter_by_class);
   return g_test_run ();
 }

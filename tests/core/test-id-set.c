@@ -14,6 +14,41 @@ id_at (guint    index,
   return g_ptr_array_index ((GPtrArray *) user_data, index);
 }
 
+/* Adds @n new ids, pausing 2 ms after every @pause_every of them (0: never). */
+static void
+add_ids (LkIdSet   *set,
+         GPtrArray *ids,
+         guint      n,
+         guint      pause_every)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      char *id = g_strdup_printf ("%08x-0000-4000-8000-%012u", i * 2654435761u, i);
+
+      g_assert_true (lk_id_set_add (set, id, ids->len, id_at, ids));
+      g_ptr_array_add (ids, id);
+      if (pause_every > 0 && i % pause_every == pause_every - 1)
+        g_usleep (2000);
+    }
+}
+
+/* Every @step-th id is found again (a copy, so equal ids and not equal pointers are compared),
+ * and the set keeps its size. */
+static void
+assert_all_kept (LkIdSet   *set,
+                 GPtrArray *ids,
+                 guint      step)
+{
+  g_assert_cmpuint (lk_id_set_size (set), ==, ids->len);
+  for (guint i = 0; i < ids->len; i += step)
+    {
+      g_autofree char *copy = g_strdup (g_ptr_array_index (ids, i));
+
+      g_assert_false (lk_id_set_add (set, copy, ids->len, id_at, ids));
+    }
+  g_assert_cmpuint (lk_id_set_size (set), ==, ids->len);
+}
+
 static void
 test_add (void)
 {
@@ -21,21 +56,9 @@ test_add (void)
   g_autoptr(LkIdSet) set = lk_id_set_new ();
 
   /* Enough to grow several times. */
-  for (guint i = 0; i < 20000; i++)
-    {
-      char *id = g_strdup_printf ("%08x-0000-4000-8000-%012u", i * 2654435761u, i);
-
-      g_assert_true (lk_id_set_add (set, id, ids->len, id_at, ids));
-      g_ptr_array_add (ids, id);
-    }
-  g_assert_cmpuint (lk_id_set_size (set), ==, 20000);
-  for (guint i = 0; i < ids->len; i += 7)
-    {
-      g_autofree char *copy = g_strdup (g_ptr_array_index (ids, i));
-
-      g_assert_false (lk_id_set_add (set, copy, ids->len, id_at, ids));
-    }
-  g_assert_cmpuint (lk_id_set_size (set), ==, 20000);
+  add_ids (set, ids, 20000, 0);
+  g_assert_cmpuint (ids->len, ==, 20000);
+  assert_all_kept (set, ids, 7);
 }
 
 /* Growing moves the ids into a larger table a few per add, not all in the add that crossed
@@ -80,6 +103,41 @@ test_grows_in_steps (void)
   g_assert_cmpuint (lk_id_set_size (set), ==, 40000);
 }
 
+/* Large tables are made ready on a thread before the set grows into them; the ids are the
+ * same whichever table they went into. The adds pause now and then, as a listing does
+ * between pages, so the thread has its turn even on a loaded machine. */
+static void
+test_grows_into_ready_tables (void)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(LkIdSet) set = lk_id_set_new ();
+
+  add_ids (set, ids, 200000, 1000);
+  /* From 32 768 slots on: the growths to 32 768, 65 536 … 524 288, five, each asked for an
+   * eighth of the table's adds ahead (2 048 adds and more). */
+  g_assert_cmpuint (lk_id_set_get_n_ready (set), >=, 3);
+  assert_all_kept (set, ids, 3);
+}
+
+/* A set freed while its next table is being made: the thread frees the table (ASan and
+ * valgrind would report it lost otherwise). */
+static void
+test_freed_while_making (void)
+{
+  for (guint round = 0; round < 20; round++)
+    {
+      g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+      LkIdSet *set = lk_id_set_new ();
+
+      /* Past five eighths of 16 384 slots: the table of 32 768 is asked for, and the set is
+       * freed a few adds later, most often before the thread is done. */
+      add_ids (set, ids, 10241 + round, 0);
+      lk_id_set_free (set);
+    }
+  /* The threads end on their own; give them the time to, before the leak check. */
+  g_usleep (100000);
+}
+
 /* "Aa" and "B@" have the same g_str_hash: equal hashes, different ids, both kept. */
 static void
 test_colliding_hashes (void)
@@ -105,5 +163,7 @@ main (int   argc,
   g_test_add_func ("/id-set/add", test_add);
   g_test_add_func ("/id-set/colliding-hashes", test_colliding_hashes);
   g_test_add_func ("/id-set/grows-in-steps", test_grows_in_steps);
+  g_test_add_func ("/id-set/grows-into-ready-tables", test_grows_into_ready_tables);
+  g_test_add_func ("/id-set/freed-while-making", test_freed_while_making);
   return g_test_run ();
 }

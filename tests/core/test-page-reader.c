@@ -135,13 +135,47 @@ test_find_next_link (void)
     {
       LkPageContents page;
       g_autofree char *early = lk_page_reader_find_next_link (pages[i], strlen (pages[i]));
+      g_autofree char *quick = lk_page_reader_find_next_link_quickly (pages[i], strlen (pages[i]));
 
       parse_ok (pages[i], &page);
       g_assert_cmpstr (early, ==, page.next_link);
+      /* At a glance: the same link, or none said (left to the scan above). */
+      if (quick != NULL)
+        g_assert_cmpstr (quick, ==, page.next_link);
       lk_page_contents_clear (&page);
     }
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
-    g_assert_null (lk_page_reader_find_next_link (bad[i], strlen (bad[i])));
+    {
+      g_assert_null (lk_page_reader_find_next_link (bad[i], strlen (bad[i])));
+      g_assert_null (lk_page_reader_find_next_link_quickly (bad[i], strlen (bad[i])));
+    }
+}
+
+/* At a glance (issue 18: the next page is asked for the moment a page arrives): the link at
+ * the end or before "value", found; one only a scan past the devices finds, not said. */
+static void
+test_find_next_link_quickly (void)
+{
+  const struct { const char *page, *link; } cases[] = {
+    { "{\"value\":[{\"id\":\"1\"}],\"@odata.nextLink\":\"https://g/end\"}", "https://g/end" },
+    { "{\"@odata.context\":\"c\",\"@odata.count\":2,\"@odata.nextLink\":\"https://g/first\",\"value\":[]}",
+      "https://g/first" },
+    { "{ \"@odata.nextLink\" : \"https://g/spaced\" , \"value\" : [ ] }", "https://g/spaced" },
+    /* After "value" but not last, or escaped: only the full scan tells. */
+    { "{\"value\":[],\"@odata.nextLink\":\"https://g/mid\",\"@odata.count\":1}", NULL },
+    { "{\"value\":[],\"@odata.nextLink\":\"https://g/\\u0026x\"}", NULL },
+    /* A device's member of that name is no page's link, wherever it is. */
+    { "{\"value\":[{\"id\":\"1\",\"@odata.nextLink\":\"https://evil/\"}]}", NULL },
+    { "{\"x\":{\"@odata.nextLink\":\"https://evil/\"},\"value\":[]}", NULL },
+    { "{\"value\":[]}", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *quick = lk_page_reader_find_next_link_quickly (cases[i].page, strlen (cases[i].page));
+
+      g_assert_cmpstr (quick, ==, cases[i].link);
+    }
 }
 
 /* The fast paths for what Latchkey skips (issue 18: a full managedDevice is ~120 members, 21
@@ -309,6 +343,7 @@ main (int   argc,
   g_test_add_func ("/page-reader/malformed", test_malformed);
   g_test_add_func ("/page-reader/deep-nesting", test_deep_nesting);
   g_test_add_func ("/page-reader/find-next-link", test_find_next_link);
+  g_test_add_func ("/page-reader/find-next-link-quickly", test_find_next_link_quickly);
   g_test_add_func ("/page-reader/skipped-errors", test_skipped_errors);
   g_test_add_func ("/page-reader/skipped-members", test_skipped_members);
   g_test_add_func ("/page-reader/truncated-everywhere", test_truncated_everywhere);

@@ -250,19 +250,38 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   g_object_set_data (G_OBJECT (gtk_widget_get_parent (gtk_list_item_get_child (item))), "lk-test-item", item);
 }
 
-/* A list view of the slots, paced by its own frames, in a scrolled window: returns the view;
- * the scrolled window is its parent. */
+/* A list view of the slots, paced by its own frames, in a scrolled window, its rows counted in
+ * @rows: returns the view; the scrolled window is its parent. */
 static GtkWidget *
-paced_view (Fixture            *fixture,
-            GtkListItemFactory *factory)
+paced_view (Fixture *fixture,
+            Rows    *rows)
 {
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   GtkWidget *scrolled = gtk_scrolled_window_new ();
-  GtkWidget *view = gtk_list_view_new (GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (g_object_ref (fixture->slots)))),
-                                       factory);
+  GtkWidget *view;
 
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), rows);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), rows);
+  g_signal_connect (factory, "teardown", G_CALLBACK (teardown_row_cb), rows);
+  view = gtk_list_view_new (GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (g_object_ref (fixture->slots)))),
+                            factory);
   lk_result_slots_pace_by (fixture->slots, view);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
   return view;
+}
+
+/* A window of 300 × 400 holding @child, shown and mapped. */
+static GtkWidget *
+shown_window (GtkWidget *child)
+{
+  GtkWidget *window = gtk_window_new ();
+
+  gtk_window_set_child (GTK_WINDOW (window), child);
+  gtk_window_set_default_size (GTK_WINDOW (window), 300, 400);
+  gtk_window_present (GTK_WINDOW (window));
+  while (!gtk_widget_get_mapped (child))
+    g_main_context_iteration (NULL, TRUE);
+  return window;
 }
 
 /* Paced by the view's frames: no two steps between two painted frames. Then, scrolled far
@@ -273,22 +292,12 @@ test_paced_by_frames (Fixture       *fixture,
                       gconstpointer  data)
 {
   g_autoptr(GPtrArray) all = lk_test_devices_with_ids (20000, "a");
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  GtkWidget *window = gtk_window_new ();
-  GtkWidget *view;
-  GtkAdjustment *adjustment;
   Rows rows = { 0, 0 };
+  GtkWidget *view = paced_view (fixture, &rows);
+  GtkWidget *window = shown_window (gtk_widget_get_parent (view));
+  GtkAdjustment *adjustment;
   guint made;
 
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), &rows);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), &rows);
-  g_signal_connect (factory, "teardown", G_CALLBACK (teardown_row_cb), &rows);
-  view = paced_view (fixture, factory);
-  gtk_window_set_child (GTK_WINDOW (window), gtk_widget_get_parent (view));
-  gtk_window_set_default_size (GTK_WINDOW (window), 300, 400);
-  gtk_window_present (GTK_WINDOW (window));
-  while (!gtk_widget_get_mapped (view))
-    g_main_context_iteration (NULL, TRUE);
   g_signal_connect (gtk_widget_get_frame_clock (view), "after-paint", G_CALLBACK (after_paint_cb), fixture);
 
   lk_device_list_append (fixture->devices, all);
@@ -334,23 +343,16 @@ test_shown_while_frames_follow (Fixture       *fixture,
                                 gconstpointer  data)
 {
   g_autoptr(GPtrArray) all = lk_test_devices_with_ids (2000, "b");
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  GtkWidget *window = gtk_window_new ();
   GtkWidget *stack = gtk_stack_new ();
-  GtkWidget *view;
   Rows rows = { 0, 0 };
+  GtkWidget *view = paced_view (fixture, &rows);
+  GtkWidget *window;
   gint64 deadline;
 
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), &rows);
-  view = paced_view (fixture, factory);
   gtk_stack_add_named (GTK_STACK (stack), gtk_label_new ("Searching"), "searching");
   gtk_stack_add_named (GTK_STACK (stack), gtk_widget_get_parent (view), "results");
   gtk_stack_set_visible_child_name (GTK_STACK (stack), "searching");
-  gtk_window_set_child (GTK_WINDOW (window), stack);
-  gtk_window_set_default_size (GTK_WINDOW (window), 300, 400);
-  gtk_window_present (GTK_WINDOW (window));
-  while (!gtk_widget_get_mapped (stack))
-    g_main_context_iteration (NULL, TRUE);
+  window = shown_window (stack);
   g_assert_false (gtk_widget_get_mapped (view));
   gtk_widget_add_tick_callback (window, animating_cb, NULL, NULL);
 
