@@ -29,6 +29,7 @@ typedef struct
   GString         *buffer;
   LkDeviceBuilder *builder;
   GError          *error;
+  struct _Shape   *shape;     /* lk_page_reader_parse() only: the device before's names */
 } Scanner;
 
 /* Bytes that end a plain run inside a string: the quote, the backslash, control characters. */
@@ -310,6 +311,44 @@ read_number (Scanner *s,
   return TRUE;
 }
 
+/* At an array or object's @open: past it, and past its @close too when it is empty (!*@more). */
+G_ALWAYS_INLINE static inline gboolean
+first_item (Scanner  *s,
+            char      open,
+            char      close,
+            gboolean *more)
+{
+  if (!expect (s, open))
+    return FALSE;
+  skip_space (s);
+  *more = !(s->p < s->end && *s->p == close);
+  if (!*more)
+    s->p++;
+  return TRUE;
+}
+
+/* After an item of an array or object: past a comma (*@more) or its @close (!*@more). */
+G_ALWAYS_INLINE static inline gboolean
+next_item (Scanner  *s,
+           char      close,
+           gboolean *more)
+{
+  if (G_LIKELY (s->p < s->end && *s->p == ','))
+    {
+      s->p++;
+      *more = TRUE;
+      return TRUE;
+    }
+  skip_space (s);
+  *more = s->p < s->end && *s->p == ',';
+  if (*more)
+    {
+      s->p++;
+      return TRUE;
+    }
+  return expect (s, close);
+}
+
 static gboolean skip_value (Scanner *s, int depth);
 
 /* skip_value() with the scalars inlined: the members Latchkey skips, and those of the objects
@@ -335,16 +374,13 @@ skip_container (Scanner *s,
                 char     close,
                 int      depth)
 {
+  gboolean more;
+
   if (depth > MAX_DEPTH)
     return fail (s, _("nested too deeply"));
-  s->p++;
-  skip_space (s);
-  if (s->p < s->end && *s->p == close)
-    {
-      s->p++;
-      return TRUE;
-    }
-  for (;;)
+  if (!first_item (s, *s->p, close, &more))
+    return FALSE;
+  while (more)
     {
       if (close == '}')
         {
@@ -353,14 +389,10 @@ skip_container (Scanner *s,
         }
       if (!skip_member_value (s, depth + 1))
         return FALSE;
-      skip_space (s);
-      if (s->p < s->end && *s->p == ',')
-        {
-          s->p++;
-          continue;
-        }
-      return expect (s, close);
+      if (!next_item (s, close, &more))
+        return FALSE;
     }
+  return TRUE;
 }
 
 static gboolean
@@ -396,15 +428,11 @@ read_object (Scanner    *s,
              MemberFunc  member,
              gpointer    data)
 {
-  if (!expect (s, '{'))
+  gboolean more;
+
+  if (!first_item (s, '{', '}', &more))
     return FALSE;
-  skip_space (s);
-  if (s->p < s->end && *s->p == '}')
-    {
-      s->p++;
-      return TRUE;
-    }
-  for (;;)
+  while (more)
     {
       const char *name;
       gsize len;
@@ -420,25 +448,17 @@ read_object (Scanner    *s,
         return fail (s, _("unexpected end"));
       if (!member (s, name, len, data))
         return FALSE;
-      skip_space (s);
-      if (s->p < s->end && *s->p == ',')
-        {
-          s->p++;
-          continue;
-        }
-      return expect (s, '}');
+      if (!next_item (s, '}', &more))
+        return FALSE;
     }
+  return TRUE;
 }
 
-/* One member of a device object. */
-static gboolean
-read_device_member (Scanner    *s,
-                    const char *name,
-                    gsize       len,
-                    gpointer    data)
+/* The value of a device's @member, at s->p. */
+G_ALWAYS_INLINE static inline gboolean
+read_device_value (Scanner        *s,
+                   LkDeviceMember  member)
 {
-  LkDeviceMember member = lk_device_builder_member (s->builder, name, len);
-
   /* Most members are none Latchkey reads, and most of those are strings. */
   if (member == LK_DEVICE_MEMBER_OTHER)
     return skip_member_value (s, 2);
@@ -471,6 +491,118 @@ read_device_member (Scanner    *s,
     }
 }
 
+/* Graph writes every device of a page with the same members in the same order (a full
+ * managedDevice has ~120). So the k-th name of the device before, kept as its bytes in the
+ * page (`"name":`), is compared with the bytes at hand first: the same bytes are the same name,
+ * and the member is known without reading the name or looking it up. Only a name read
+ * straight from the page (no escape) and followed by its colon is kept: any other way of
+ * writing it takes the full path. */
+#define SHAPE_MAX 192
+
+typedef struct
+{
+  const char     *raw;     /* its opening quote, in the page */
+  guint8          n;       /* its bytes, up to and with the colon; 0: none kept */
+  LkDeviceMember  member;
+} ShapeName;
+
+typedef struct _Shape
+{
+  ShapeName names[SHAPE_MAX];
+} Shape;
+
+/* @a and @b, both @n >= 4 readable bytes, hold the same bytes. A few wide loads, overlapping
+ * at the end, where memcmp's call would cost more than the comparison. */
+G_ALWAYS_INLINE static inline gboolean
+same_bytes (const char *a,
+            const char *b,
+            gsize       n)
+{
+  guint64 x, y, x2, y2;
+  guint32 u, v, u2, v2;
+
+  if (n >= 16)
+    {
+#ifdef __SSE2__
+      for (gsize i = 0; i + 16 <= n; i += 16)
+        if (_mm_movemask_epi8 (_mm_cmpeq_epi8 (_mm_loadu_si128 ((const __m128i *) (a + i)),
+                                               _mm_loadu_si128 ((const __m128i *) (b + i)))) != 0xffff)
+          return FALSE;
+      return _mm_movemask_epi8 (_mm_cmpeq_epi8 (_mm_loadu_si128 ((const __m128i *) (a + n - 16)),
+                                                _mm_loadu_si128 ((const __m128i *) (b + n - 16)))) == 0xffff;
+#else
+      return memcmp (a, b, n) == 0;
+#endif
+    }
+  if (n >= 8)
+    {
+      memcpy (&x, a, 8);
+      memcpy (&y, b, 8);
+      memcpy (&x2, a + n - 8, 8);
+      memcpy (&y2, b + n - 8, 8);
+      return x == y && x2 == y2;
+    }
+  memcpy (&u, a, 4);
+  memcpy (&v, b, 4);
+  memcpy (&u2, a + n - 4, 4);
+  memcpy (&v2, b + n - 4, 4);
+  return u == v && u2 == v2;
+}
+
+/* The next member's name, at s->p: its member, and s->p past its colon. */
+G_ALWAYS_INLINE static inline gboolean
+read_device_name (Scanner        *s,
+                  ShapeName      *known,
+                  LkDeviceMember *member)
+{
+  const char *raw = s->p;
+
+  if (known != NULL && known->n != 0 && (gsize) (s->end - s->p) >= known->n
+      && same_bytes (s->p, known->raw, known->n))
+    {
+      *member = known->member;
+      s->p += known->n;
+      return TRUE;
+    }
+  if (!read_string (s))
+    return FALSE;
+  *member = lk_device_builder_member (s->builder, s->str, s->len);
+  if (known != NULL)
+    {
+      gboolean keep = s->str == raw + 1 && s->p < s->end && *s->p == ':' && s->p + 1 - raw <= G_MAXUINT8;
+
+      known->raw = raw;
+      known->n = keep ? (guint8) (s->p + 1 - raw) : 0;
+      known->member = *member;
+    }
+  return expect (s, ':');
+}
+
+/* A device object at s->p, member by member into s->builder. */
+static gboolean
+read_device_object (Scanner *s)
+{
+  gboolean more;
+
+  if (!first_item (s, '{', '}', &more))
+    return FALSE;
+  for (guint k = 0; more; k++)
+    {
+      LkDeviceMember member;
+
+      if (!read_device_name (s, s->shape != NULL && k < SHAPE_MAX ? &s->shape->names[k] : NULL, &member))
+        return FALSE;
+      skip_space (s);
+      if (s->p >= s->end)
+        return fail (s, _("unexpected end"));
+      if (!read_device_value (s, member))
+        return FALSE;
+      if (!next_item (s, '}', &more))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* One element of "value": a device object, or anything else (counted, skipped). */
 static gboolean
 read_device (Scanner        *s,
@@ -486,7 +618,7 @@ read_device (Scanner        *s,
       return skip_value (s, 1);
     }
   lk_device_builder_begin (s->builder);
-  if (!read_object (s, read_device_member, NULL))
+  if (!read_device_object (s))
     return FALSE;
 
   device = lk_device_builder_finish (s->builder, NULL);
@@ -501,26 +633,18 @@ static gboolean
 read_value_array (Scanner        *s,
                   LkPageContents *page)
 {
-  if (!expect (s, '['))
+  gboolean more;
+
+  if (!first_item (s, '[', ']', &more))
     return FALSE;
-  skip_space (s);
-  if (s->p < s->end && *s->p == ']')
-    {
-      s->p++;
-      return TRUE;
-    }
-  for (;;)
+  while (more)
     {
       if (!read_device (s, page))
         return FALSE;
-      skip_space (s);
-      if (s->p < s->end && *s->p == ',')
-        {
-          s->p++;
-          continue;
-        }
-      return expect (s, ']');
+      if (!next_item (s, ']', &more))
+        return FALSE;
     }
+  return TRUE;
 }
 
 static gboolean
@@ -740,13 +864,14 @@ lk_page_reader_find_next_link (const char *data,
   return link;
 }
 
-gboolean
-lk_page_reader_parse (const char      *data,
-                      gsize            len,
-                      LkPageContents  *page,
-                      GError         **error)
+static gboolean
+parse_page (const char      *data,
+            gsize            len,
+            Shape           *shape,
+            LkPageContents  *page,
+            GError         **error)
 {
-  Scanner s = { data, data, data + len, NULL, 0, g_string_sized_new (256), lk_device_builder_new (), NULL };
+  Scanner s = { data, data, data + len, NULL, 0, g_string_sized_new (256), lk_device_builder_new (), NULL, shape };
 
   page->devices = g_ptr_array_new_with_free_func (g_object_unref);
   page->count = -1;
@@ -761,6 +886,26 @@ lk_page_reader_parse (const char      *data,
   g_string_free (s.buffer, TRUE);
   lk_device_builder_free (s.builder);
   return TRUE;
+}
+
+gboolean
+lk_page_reader_parse (const char      *data,
+                      gsize            len,
+                      LkPageContents  *page,
+                      GError         **error)
+{
+  Shape shape = { 0 };
+
+  return parse_page (data, len, &shape, page, error);
+}
+
+gboolean
+lk_page_reader_parse_each_name (const char      *data,
+                                gsize            len,
+                                LkPageContents  *page,
+                                GError         **error)
+{
+  return parse_page (data, len, NULL, page, error);
 }
 
 void

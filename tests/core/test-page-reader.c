@@ -333,6 +333,75 @@ test_skipped_depth (void)
     }
 }
 
+/* Each device of @json read alone, on a page of its own, as JSON text. */
+static char *
+device_alone (const char *device_json)
+{
+  g_autofree char *json = g_strdup_printf ("{\"value\":[%s]}", device_json);
+  LkPageContents page;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  parse_ok (json, &page);
+  g_assert_cmpuint (page.devices->len, ==, 1);
+  object = lk_device_to_json (g_ptr_array_index (page.devices, 0));
+  lk_page_contents_clear (&page);
+  node = json_node_init_object (json_node_alloc (), object);
+  return json_to_string (node, FALSE);
+}
+
+/* The reader takes a name written as the device before wrote it for the same member without
+ * reading it again. Every other way of writing it must still be read: members reordered, a
+ * name with an escape, space before the colon, a longer name starting with a known one, a
+ * known name's bytes as a value. Each device must come out as it does on a page alone. */
+static void
+test_names_as_before (void)
+{
+  static const char *const devices[] = {
+    "{\"id\":\"a\",\"deviceName\":\"One\",\"operatingSystem\":\"iOS\",\"isSupervised\":true,\"osVersion\":\"17.1\"}",
+    "{\"id\":\"b\",\"deviceName\":\"Two\",\"operatingSystem\":\"Android\",\"isSupervised\":false,\"osVersion\":\"14\"}",
+    "{\"deviceName\":\"Three\",\"id\":\"c\",\"osVersion\":\"13\",\"operatingSystem\":\"iOS\"}",
+    "{\"id\":\"d\",\"device\\u004eame\":\"Four\",\"operatingSystem\" : \"Windows\",\"isSupervised\":null}",
+    "{\"id\":\"e\",\"deviceNameX\":\"not the name\",\"operatingSystem\":\"macOS\",\"deviceName\":\"Five\"}",
+    "{\"id\":\"f\",\"deviceName\":\"\\\"deviceName\\\":\",\"operatingSystem\":\"iOS\"}",
+    "{ \"id\":\"g\",\"deviceName\":\"Seven\"}",
+    "{\"id\":\"h\",\"deviceName\":\"Eight\",\"operatingSystem\":\"iOS\",\"isSupervised\":true,\"osVersion\":\"17.1\"}",
+  };
+  g_autoptr(GString) json = g_string_new ("{\"value\":[");
+  LkPageContents page;
+
+  for (guint i = 0; i < G_N_ELEMENTS (devices); i++)
+    g_string_append_printf (json, "%s%s", i > 0 ? "," : "", devices[i]);
+  g_string_append (json, "]}");
+  parse_ok (json->str, &page);
+  g_assert_cmpuint (page.devices->len, ==, G_N_ELEMENTS (devices));
+  for (guint i = 0; i < G_N_ELEMENTS (devices); i++)
+    {
+      g_autoptr(JsonObject) object = lk_device_to_json (g_ptr_array_index (page.devices, i));
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+      g_autofree char *in_page = json_to_string (node, FALSE);
+      g_autofree char *alone = device_alone (devices[i]);
+
+      g_assert_cmpstr (in_page, ==, alone);
+    }
+  g_assert_cmpstr (lk_device_get_device_name (g_ptr_array_index (page.devices, 3)), ==, "Four");
+  g_assert_cmpstr (lk_device_get_device_name (g_ptr_array_index (page.devices, 4)), ==, "Five");
+  g_assert_cmpstr (lk_device_get_device_name (g_ptr_array_index (page.devices, 5)), ==, "\"deviceName\":");
+  g_assert_cmpstr (lk_device_get_operating_system (g_ptr_array_index (page.devices, 3)), ==, "Windows");
+  lk_page_contents_clear (&page);
+
+  /* Cut anywhere, a name compared with the one before never reads past the end. */
+  for (gsize cut = 0; cut < json->len; cut++)
+    {
+      g_autofree char *copy = g_memdup2 (json->str, cut);
+      LkPageContents cut_page = { 0 };
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (lk_page_reader_parse (copy, cut, &cut_page, &error));
+      g_assert_error (error, LK_GRAPH_ERROR, LK_GRAPH_ERROR_INVALID_RESPONSE);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -348,5 +417,6 @@ main (int   argc,
   g_test_add_func ("/page-reader/skipped-members", test_skipped_members);
   g_test_add_func ("/page-reader/truncated-everywhere", test_truncated_everywhere);
   g_test_add_func ("/page-reader/skipped-depth", test_skipped_depth);
+  g_test_add_func ("/page-reader/names-as-before", test_names_as_before);
   return g_test_run ();
 }
