@@ -76,6 +76,8 @@ cmd_search (Cli        *cli,
   gpointer page_data = cli->jsonl ? (gpointer) &printed : measure != NULL ? (gpointer) &measuring : cli;
 
   lk_graph_client_set_stream_only (cli->client, cli->jsonl);
+  /* No frames to draw: every core may read pages (lk_graph_client_set_pages_ahead()). */
+  lk_graph_client_set_pages_ahead (cli->client, LK_GRAPH_BATCH_PAGES_AHEAD);
   lk_graph_client_list_devices_async (cli->client, query, page_func, page_data, NULL, NULL,
                                       store_result_cb, cli);
   devices = lk_graph_client_list_devices_finish (cli->client, cli_wait (cli), &error);

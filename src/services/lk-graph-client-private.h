@@ -36,6 +36,7 @@ struct _LkGraphClient
   gsize            max_body;
   guint            page_size;
   gboolean         stream_only;  /* listings keep nothing: see lk_graph_client_set_stream_only */
+  guint            pages_ahead;  /* see lk_graph_client_set_pages_ahead */
 
   /* Monotonic time before which no request is sent: one 429 slows every request down. */
   gint64           throttled_until;

@@ -28,6 +28,11 @@
 #define DEFAULT_BUDGET_S     120
 #define DEFAULT_MAX_BODY     (64 * 1024 * 1024)
 #define DEFAULT_PAGE_SIZE    1000
+/* A listing's pages asked for and not handed over (lk_graph_client_set_pages_ahead()): one
+ * being read, one on the wire. More only piles up bodies when reading is the slower half and
+ * no other core is free for it. */
+#define DEFAULT_PAGES_AHEAD  2
+#define MAX_PAGES_AHEAD      8
 /* Intune's documented limits per app and tenant. */
 #define DEFAULT_RATE_REQUESTS 2000
 #define DEFAULT_RATE_WRITES   200
@@ -546,6 +551,7 @@ lk_graph_client_init (LkGraphClient *self)
   self->budget_s = DEFAULT_BUDGET_S;
   self->max_body = DEFAULT_MAX_BODY;
   self->page_size = DEFAULT_PAGE_SIZE;
+  self->pages_ahead = DEFAULT_PAGES_AHEAD;
   self->limiter = lk_rate_limiter_new (DEFAULT_RATE_REQUESTS, DEFAULT_RATE_WRITES,
                                        (gint64) DEFAULT_RATE_WINDOW * 1000);
 }
@@ -659,6 +665,14 @@ lk_graph_client_set_stream_only (LkGraphClient *self,
 {
   g_return_if_fail (LK_IS_GRAPH_CLIENT (self));
   self->stream_only = !!stream_only;
+}
+
+void
+lk_graph_client_set_pages_ahead (LkGraphClient *self,
+                                 guint          pages)
+{
+  g_return_if_fail (LK_IS_GRAPH_CLIENT (self));
+  self->pages_ahead = CLAMP (pages, 1, MAX_PAGES_AHEAD);
 }
 
 void

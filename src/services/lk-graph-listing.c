@@ -179,10 +179,6 @@ parse_device_page (GBytes   *body,
 
 /* --- listing --------------------------------------------------------------------------------- */
 
-/* Pages requested and not yet handed to the caller: one being read, one on the wire. More only
- * piles up bodies in memory when reading is the slower half. */
-#define MAX_AHEAD 2
-
 /* A chain of nextLinks that are all different passes the loop check, and each page is bounded
  * on its own (idle timeout, budget), but the listing would go on for ever. A page that brings
  * no device the listing has not already got is allowed (Graph may send a short or even empty
@@ -233,7 +229,8 @@ typedef struct
   guint             n_delivered;
   GHashTable       *arrived;      /* sequence → Arrival, read but not handed over yet */
   GHashTable       *followed;     /* sequence → the nextLink requested after that page */
-  char             *held_link;    /* known, waiting for room (MAX_AHEAD) */
+  char             *held_link;    /* known, waiting for room (ahead) */
+  guint             ahead;        /* pages requested and not handed over, at most */
 
   /* Threading: every field is the listing's thread's alone (its context, where it started),
    * with one handover. `done` is set there when the listing's outcome is decided: after an
@@ -366,7 +363,7 @@ follow_link (GTask      *task,
                                                                    message, 200, NULL, NULL, NULL));
       return FALSE;
     }
-  if (listing->n_requested - listing->n_delivered >= MAX_AHEAD)
+  if (listing->n_requested - listing->n_delivered >= listing->ahead)
     {
       g_free (listing->held_link);
       listing->held_link = g_strdup (url);
@@ -607,7 +604,7 @@ deliver_arrived (GTask *task)
         }
       if (!follow_link (task, GPOINTER_TO_UINT (key), page->next_link))
         return FALSE;
-      if (listing->held_link != NULL && listing->n_requested - listing->n_delivered < MAX_AHEAD)
+      if (listing->held_link != NULL && listing->n_requested - listing->n_delivered < listing->ahead)
         {
           g_autofree char *held = g_steal_pointer (&listing->held_link);
 
@@ -698,6 +695,7 @@ lk_graph_client_list_devices_async (LkGraphClient       *self,
   listing->devices = g_ptr_array_new_with_free_func (g_object_unref);
   listing->rankings = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_device_ranking_free);
   listing->stream_only = self->stream_only;
+  listing->ahead = self->pages_ahead;
   if (listing->stream_only)
     listing->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   else

@@ -57,6 +57,42 @@ test_paging_next_link_first (Fixture       *fixture,
   g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "GET", "skiptoken"), ==, 4);
 }
 
+/* However many pages a listing may ask for ahead (lk_graph_client_set_pages_ahead()), each
+ * page is asked for once and handed over in Graph's order: the same devices, the same order,
+ * the same page calls as with the default. 100-device pages, so there are 25 of them. */
+static void
+test_paging_pages_ahead (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  static const guint aheads[] = { 1, 4, 8, 100 };
+  Pages pages = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) reference = NULL;
+
+  lk_graph_client_set_page_size (fixture->client, 100);
+  reference = list (fixture, "", &pages, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (reference->len, ==, 2500);
+  g_assert_cmpuint (pages.n_pages, ==, 25);
+  for (guint a = 0; a < G_N_ELEMENTS (aheads); a++)
+    {
+      Pages ahead_pages = { 0 };
+      g_autoptr(GPtrArray) devices = NULL;
+
+      lk_sandbox_reset_log (fixture->sandbox);
+      lk_graph_client_set_pages_ahead (fixture->client, aheads[a]);
+      devices = list (fixture, "", &ahead_pages, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (ahead_pages.n_pages, ==, 25);
+      g_assert_cmpuint (ahead_pages.n_devices, ==, 2500);
+      g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "GET", "managedDevices"), ==, 25);
+      g_assert_cmpuint (devices->len, ==, reference->len);
+      for (guint i = 0; i < devices->len; i++)
+        g_assert_cmpstr (lk_device_get_id (g_ptr_array_index (devices, i)), ==,
+                         lk_device_get_id (g_ptr_array_index (reference, i)));
+    }
+}
+
 static void
 test_headers (Fixture       *fixture,
               gconstpointer  data)
@@ -401,6 +437,7 @@ main (int   argc,
   g_test_add_func ("/graph/policy/url", test_url_policy);
   ADD ("/graph/paging", test_paging, setup_generated, GUINT_TO_POINTER (2500));
   ADD ("/graph/paging/next-link-first", test_paging_next_link_first, setup_generated, GUINT_TO_POINTER (2500));
+  ADD ("/graph/paging/pages-ahead", test_paging_pages_ahead, setup_generated, GUINT_TO_POINTER (2500));
   ADD ("/graph/cancel-mid-paging", test_cancel_mid_paging, setup_generated, GUINT_TO_POINTER (5000));
   ADD ("/graph/headers", test_headers, setup_demo, NULL);
   ADD ("/graph/search/apostrophe", test_search_apostrophe, setup_demo, NULL);
