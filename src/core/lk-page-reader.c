@@ -30,6 +30,7 @@ typedef struct
   LkDeviceBuilder *builder;
   GError          *error;
   struct _Shape   *shape;     /* lk_page_reader_parse() only: the device before's names */
+  guint            nested_at; /* the next of shape->nested, from each device's start */
 } Scanner;
 
 /* Bytes that end a plain run inside a string: the quote, the backslash, control characters. */
@@ -311,6 +312,100 @@ read_number (Scanner *s,
   return TRUE;
 }
 
+/* Graph writes every device of a page with the same members in the same order (a full
+ * managedDevice has ~120). So the k-th name of the device before, kept as its bytes in the
+ * page (`"name":`), is compared with the bytes at hand first: the same bytes are the same name,
+ * and the member is known without reading the name or looking it up. Only a name read
+ * straight from the page (no escape) and followed by its colon is kept: any other way of
+ * writing it takes the full path. */
+#define SHAPE_MAX 192
+
+typedef struct
+{
+  const char     *raw;     /* its opening quote, in the page */
+  guint8          n;       /* its bytes, up to and with the colon; 0: none kept */
+  LkDeviceMember  member;
+} ShapeName;
+
+/* The same for the names inside the objects a device's skipped members hold (its
+ * hardwareInformation: a third of a whole device), in the order they come, device after device.
+ * Where a device holds more or fewer of them (an array of results, say), the rest of its names
+ * differ from the kept ones by a few bytes' comparison each and are read in full. */
+#define NESTED_MAX 256
+
+typedef struct _Shape
+{
+  ShapeName names[SHAPE_MAX];
+  ShapeName nested[NESTED_MAX];
+} Shape;
+
+/* @a and @b, both @n >= 4 readable bytes, hold the same bytes. A few wide loads, overlapping
+ * at the end, where memcmp's call would cost more than the comparison. */
+G_ALWAYS_INLINE static inline gboolean
+same_bytes (const char *a,
+            const char *b,
+            gsize       n)
+{
+  guint64 x, y, x2, y2;
+  guint32 u, v, u2, v2;
+
+  if (n >= 16)
+    {
+#ifdef __SSE2__
+      for (gsize i = 0; i + 16 <= n; i += 16)
+        if (_mm_movemask_epi8 (_mm_cmpeq_epi8 (_mm_loadu_si128 ((const __m128i *) (a + i)),
+                                               _mm_loadu_si128 ((const __m128i *) (b + i)))) != 0xffff)
+          return FALSE;
+      return _mm_movemask_epi8 (_mm_cmpeq_epi8 (_mm_loadu_si128 ((const __m128i *) (a + n - 16)),
+                                                _mm_loadu_si128 ((const __m128i *) (b + n - 16)))) == 0xffff;
+#else
+      return memcmp (a, b, n) == 0;
+#endif
+    }
+  if (n >= 8)
+    {
+      memcpy (&x, a, 8);
+      memcpy (&y, b, 8);
+      memcpy (&x2, a + n - 8, 8);
+      memcpy (&y2, b + n - 8, 8);
+      return x == y && x2 == y2;
+    }
+  memcpy (&u, a, 4);
+  memcpy (&v, b, 4);
+  memcpy (&u2, a + n - 4, 4);
+  memcpy (&v2, b + n - 4, 4);
+  return u == v && u2 == v2;
+}
+
+/* The name at s->p when its bytes are those @known keeps: TRUE, and s->p past its colon. */
+G_ALWAYS_INLINE static inline gboolean
+name_as_before (Scanner         *s,
+                const ShapeName *known)
+{
+  if (known != NULL && known->n != 0 && (gsize) (s->end - s->p) >= known->n
+      && same_bytes (s->p, known->raw, known->n))
+    {
+      s->p += known->n;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* Keeps in @known the name read_string() has just read from @raw, when it was read straight
+ * from the page and its colon follows; else @known keeps none. */
+G_ALWAYS_INLINE static inline void
+keep_name (Scanner        *s,
+           const char     *raw,
+           ShapeName      *known,
+           LkDeviceMember  member)
+{
+  gboolean keep = s->str == raw + 1 && s->p < s->end && *s->p == ':' && s->p + 1 - raw <= G_MAXUINT8;
+
+  known->raw = raw;
+  known->n = keep ? (guint8) (s->p + 1 - raw) : 0;
+  known->member = member;
+}
+
 /* At an array or object's @open: past it, and past its @close too when it is empty (!*@more). */
 G_ALWAYS_INLINE static inline gboolean
 first_item (Scanner  *s,
@@ -384,8 +479,18 @@ skip_container (Scanner *s,
     {
       if (close == '}')
         {
-          if (!read_string (s) || !expect (s, ':'))
-            return FALSE;
+          ShapeName *known = s->shape != NULL && s->nested_at < NESTED_MAX ? &s->shape->nested[s->nested_at++] : NULL;
+          const char *raw = s->p;
+
+          if (!name_as_before (s, known))
+            {
+              if (!read_string (s))
+                return FALSE;
+              if (known != NULL)
+                keep_name (s, raw, known, LK_DEVICE_MEMBER_OTHER);
+              if (!expect (s, ':'))
+                return FALSE;
+            }
         }
       if (!skip_member_value (s, depth + 1))
         return FALSE;
@@ -491,64 +596,6 @@ read_device_value (Scanner        *s,
     }
 }
 
-/* Graph writes every device of a page with the same members in the same order (a full
- * managedDevice has ~120). So the k-th name of the device before, kept as its bytes in the
- * page (`"name":`), is compared with the bytes at hand first: the same bytes are the same name,
- * and the member is known without reading the name or looking it up. Only a name read
- * straight from the page (no escape) and followed by its colon is kept: any other way of
- * writing it takes the full path. */
-#define SHAPE_MAX 192
-
-typedef struct
-{
-  const char     *raw;     /* its opening quote, in the page */
-  guint8          n;       /* its bytes, up to and with the colon; 0: none kept */
-  LkDeviceMember  member;
-} ShapeName;
-
-typedef struct _Shape
-{
-  ShapeName names[SHAPE_MAX];
-} Shape;
-
-/* @a and @b, both @n >= 4 readable bytes, hold the same bytes. A few wide loads, overlapping
- * at the end, where memcmp's call would cost more than the comparison. */
-G_ALWAYS_INLINE static inline gboolean
-same_bytes (const char *a,
-            const char *b,
-            gsize       n)
-{
-  guint64 x, y, x2, y2;
-  guint32 u, v, u2, v2;
-
-  if (n >= 16)
-    {
-#ifdef __SSE2__
-      for (gsize i = 0; i + 16 <= n; i += 16)
-        if (_mm_movemask_epi8 (_mm_cmpeq_epi8 (_mm_loadu_si128 ((const __m128i *) (a + i)),
-                                               _mm_loadu_si128 ((const __m128i *) (b + i)))) != 0xffff)
-          return FALSE;
-      return _mm_movemask_epi8 (_mm_cmpeq_epi8 (_mm_loadu_si128 ((const __m128i *) (a + n - 16)),
-                                                _mm_loadu_si128 ((const __m128i *) (b + n - 16)))) == 0xffff;
-#else
-      return memcmp (a, b, n) == 0;
-#endif
-    }
-  if (n >= 8)
-    {
-      memcpy (&x, a, 8);
-      memcpy (&y, b, 8);
-      memcpy (&x2, a + n - 8, 8);
-      memcpy (&y2, b + n - 8, 8);
-      return x == y && x2 == y2;
-    }
-  memcpy (&u, a, 4);
-  memcpy (&v, b, 4);
-  memcpy (&u2, a + n - 4, 4);
-  memcpy (&v2, b + n - 4, 4);
-  return u == v && u2 == v2;
-}
-
 /* The next member's name, at s->p: its member, and s->p past its colon. */
 G_ALWAYS_INLINE static inline gboolean
 read_device_name (Scanner        *s,
@@ -557,24 +604,16 @@ read_device_name (Scanner        *s,
 {
   const char *raw = s->p;
 
-  if (known != NULL && known->n != 0 && (gsize) (s->end - s->p) >= known->n
-      && same_bytes (s->p, known->raw, known->n))
+  if (name_as_before (s, known))
     {
       *member = known->member;
-      s->p += known->n;
       return TRUE;
     }
   if (!read_string (s))
     return FALSE;
   *member = lk_device_builder_member (s->builder, s->str, s->len);
   if (known != NULL)
-    {
-      gboolean keep = s->str == raw + 1 && s->p < s->end && *s->p == ':' && s->p + 1 - raw <= G_MAXUINT8;
-
-      known->raw = raw;
-      known->n = keep ? (guint8) (s->p + 1 - raw) : 0;
-      known->member = *member;
-    }
+    keep_name (s, raw, known, *member);
   return expect (s, ':');
 }
 
@@ -586,6 +625,7 @@ read_device_object (Scanner *s)
 
   if (!first_item (s, '{', '}', &more))
     return FALSE;
+  s->nested_at = 0;
   for (guint k = 0; more; k++)
     {
       LkDeviceMember member;

@@ -366,6 +366,12 @@ test_names_as_before (void)
     "{\"id\":\"f\",\"deviceName\":\"\\\"deviceName\\\":\",\"operatingSystem\":\"iOS\"}",
     "{ \"id\":\"g\",\"deviceName\":\"Seven\"}",
     "{\"id\":\"h\",\"deviceName\":\"Eight\",\"operatingSystem\":\"iOS\",\"isSupervised\":true,\"osVersion\":\"17.1\"}",
+    /* Names inside skipped objects are compared with the device before's too. */
+    "{\"id\":\"i\",\"hardwareInformation\":{\"model\":\"x\",\"imei\":null},\"deviceName\":\"Nine\"}",
+    "{\"id\":\"j\",\"hardwareInformation\":{\"mod\\u0065l\":\"x\",\"imei\":null,\"more\":{\"a\":1}},\"deviceName\":\"Ten\"}",
+    "{\"id\":\"k\",\"results\":[{\"a\":1},{\"a\":2,\"b\":3}],\"hardwareInformation\":{\"model\":\"y\"},\"deviceName\":\"Eleven\"}",
+    "{\"id\":\"l\",\"results\":[],\"hardwareInformation\":{\"model\":\"y\"},\"deviceName\":\"Twelve\"}",
+    "{\"id\":\"m\",\"results\":[{\"a\":1}],\"hardwareInformation\":{\"model\":\"y\"},\"deviceName\":\"Thirteen\"}",
   };
   g_autoptr(GString) json = g_string_new ("{\"value\":[");
   LkPageContents page;
@@ -388,7 +394,19 @@ test_names_as_before (void)
   g_assert_cmpstr (lk_device_get_device_name (g_ptr_array_index (page.devices, 4)), ==, "Five");
   g_assert_cmpstr (lk_device_get_device_name (g_ptr_array_index (page.devices, 5)), ==, "\"deviceName\":");
   g_assert_cmpstr (lk_device_get_operating_system (g_ptr_array_index (page.devices, 3)), ==, "Windows");
+  g_assert_cmpstr (lk_device_get_device_name (g_ptr_array_index (page.devices, 12)), ==, "Thirteen");
   lk_page_contents_clear (&page);
+
+  /* A name that matches the one before does not excuse what follows it. */
+  {
+    LkPageContents bad = { 0 };
+    g_autoptr(GError) error = NULL;
+    static const char page_json[] = "{\"value\":[{\"id\":\"a\",\"hw\":{\"model\":\"x\",\"imei\":null}},"
+                                    "{\"id\":\"b\",\"hw\":{\"model\":\"x\",\"imei\":nul}}]}";
+
+    g_assert_false (lk_page_reader_parse (page_json, strlen (page_json), &bad, &error));
+    g_assert_error (error, LK_GRAPH_ERROR, LK_GRAPH_ERROR_INVALID_RESPONSE);
+  }
 
   /* Cut anywhere, a name compared with the one before never reads past the end. */
   for (gsize cut = 0; cut < json->len; cut++)
