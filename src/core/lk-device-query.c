@@ -518,43 +518,123 @@ lk_device_query_sort (LkDeviceQuery *self,
 }
 
 /* A k-way merge through a binary heap of the runs' heads: nothing is copied but the result,
- * written straight into @devices (fresh memory costs a page fault per 4 kB). */
+ * written straight into @devices (fresh memory costs a page fault per 4 kB). With more than
+ * one core and many devices, two merges run at once, one from the front (the smallest first)
+ * and one from the back (the largest first), each writing its half: the final ranking of a
+ * listing is the one step after its last page, 19 ms alone for 100 000 devices in 100 pages.
+ * Devices that compare equal (the same name and id, which a listing never keeps twice) are
+ * told apart by their run's number, so the two halves never both take one device. */
 typedef struct
 {
-  const Ranked *next;
-  const Ranked *end;
+  const Ranked *head;    /* the next to take */
+  guint         left;    /* how many are left, the head among them */
+  guint         run;
 } Cursor;
 
-static void
-sift_down (Cursor *heap,
-           guint   n,
-           guint   i)
+typedef struct
 {
+  Cursor   *heap;
+  guint     n_heap;
+  int       step;        /* 1: from the front; -1: from the back */
+  gpointer *out;         /* the first slot written */
+  guint     n_out;
+} Merge;
+
+/* TRUE when @a's head is taken before @b's in @step's direction. */
+static inline gboolean
+taken_before (const Cursor *a,
+              const Cursor *b,
+              int           step)
+{
+  int order = compare_ranked (a->head, b->head);
+
+  if (order == 0)
+    order = a->run < b->run ? -1 : 1;
+  return order * step < 0;
+}
+
+static void
+sift_down (Merge *merge,
+           guint  i)
+{
+  Cursor *heap = merge->heap;
+  guint n = merge->n_heap;
+
   for (;;)
     {
-      guint smallest = i, left = 2 * i + 1, right = left + 1;
+      guint first = i, left = 2 * i + 1, right = left + 1;
       Cursor swap;
 
-      if (left < n && compare_ranked (heap[left].next, heap[smallest].next) < 0)
-        smallest = left;
-      if (right < n && compare_ranked (heap[right].next, heap[smallest].next) < 0)
-        smallest = right;
-      if (smallest == i)
+      if (left < n && taken_before (&heap[left], &heap[first], merge->step))
+        first = left;
+      if (right < n && taken_before (&heap[right], &heap[first], merge->step))
+        first = right;
+      if (first == i)
         return;
       swap = heap[i];
-      heap[i] = heap[smallest];
-      heap[smallest] = swap;
-      i = smallest;
+      heap[i] = heap[first];
+      heap[first] = swap;
+      i = first;
     }
 }
+
+static gpointer
+merge_run (gpointer data)
+{
+  Merge *merge = data;
+  gpointer *out = merge->out;
+
+  for (guint i = merge->n_heap / 2; i-- > 0;)
+    sift_down (merge, i);
+  for (guint taken = 0; taken < merge->n_out; taken++)
+    {
+      Cursor *first = &merge->heap[0];
+
+      *out = (gpointer) first->head->device;
+      out += merge->step;
+      if (--first->left == 0)
+        *first = merge->heap[--merge->n_heap];
+      else
+        first->head += merge->step;
+      sift_down (merge, 0);
+    }
+  return NULL;
+}
+
+/* A merge of @rankings' runs in @step's direction, taking @n_out devices into @out onwards. */
+static void
+merge_init (Merge     *merge,
+            GPtrArray *rankings,
+            int        step,
+            gpointer  *out,
+            guint      n_out)
+{
+  merge->heap = g_new (Cursor, MAX (rankings->len, 1));
+  merge->n_heap = 0;
+  merge->step = step;
+  merge->out = out;
+  merge->n_out = n_out;
+  for (guint r = 0; r < rankings->len; r++)
+    {
+      LkDeviceRanking *ranking = g_ptr_array_index (rankings, r);
+
+      if (ranking->len > 0)
+        merge->heap[merge->n_heap++] = (Cursor) { step > 0 ? ranking->items : ranking->items + ranking->len - 1,
+                                                  ranking->len, r };
+    }
+}
+
+/* Below this many devices one merge is quicker than starting a thread. */
+#define TWO_WAY_MERGE_MIN 20000
 
 void
 lk_device_query_merge (LkDeviceQuery *self,
                        GPtrArray     *rankings,
                        GPtrArray     *devices)
 {
-  g_autofree Cursor *heap = NULL;
-  guint n = 0, n_heap = 0, out = 0;
+  Merge front, back;
+  guint n = 0, n_front;
+  GThread *thread = NULL;
 
   g_return_if_fail (LK_IS_DEVICE_QUERY (self));
 
@@ -562,23 +642,19 @@ lk_device_query_merge (LkDeviceQuery *self,
     n += ((LkDeviceRanking *) g_ptr_array_index (rankings, r))->len;
   g_return_if_fail (n == devices->len);
 
-  heap = g_new (Cursor, MAX (rankings->len, 1));
-  for (guint r = 0; r < rankings->len; r++)
-    {
-      LkDeviceRanking *ranking = g_ptr_array_index (rankings, r);
-
-      if (ranking->len > 0)
-        heap[n_heap++] = (Cursor) { ranking->items, ranking->items + ranking->len };
-    }
-  for (guint i = n_heap / 2; i-- > 0;)
-    sift_down (heap, n_heap, i);
-
   /* The same devices in a new order: no reference changes hands. */
-  while (n_heap > 0)
+  n_front = n >= TWO_WAY_MERGE_MIN && g_get_num_processors () > 1 ? n / 2 : n;
+  merge_init (&front, rankings, 1, devices->pdata, n_front);
+  if (n_front < n)
     {
-      devices->pdata[out++] = heap[0].next->device;
-      if (++heap[0].next == heap[0].end)
-        heap[0] = heap[--n_heap];
-      sift_down (heap, n_heap, 0);
+      merge_init (&back, rankings, -1, devices->pdata + n - 1, n - n_front);
+      thread = g_thread_new ("lk-merge", merge_run, &back);
     }
+  merge_run (&front);
+  if (thread != NULL)
+    {
+      g_thread_join (thread);
+      g_free (back.heap);
+    }
+  g_free (front.heap);
 }

@@ -250,6 +250,57 @@ test_merge_rankings (void)
   g_rand_free (rand);
 }
 
+/* Enough devices that the merge runs from both ends at once (two threads), with many that
+ * compare equal (the same name and id, in different runs): every device comes out once, in
+ * the sort's order. */
+static void
+test_merge_from_both_ends (void)
+{
+  const char *names[] = { "iPhone di Anna", "Pixel 8", "anna-laptop", "zeta", "Rossi-PC" };
+  GRand *rand = g_rand_new_with_seed (11);
+  g_autoptr(LkDeviceQuery) query = lk_device_query_new ("");
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) rankings = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_device_ranking_free);
+  g_autoptr(GPtrArray) merged = g_ptr_array_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  guint n = 50001;
+
+  /* A third alike, around the middle where the two merges meet. */
+  for (guint i = 0; i < n; i++)
+    {
+      gboolean alike = i % 3 == 0;
+      g_autofree char *id = alike ? g_strdup ("alike")
+                                  : g_strdup_printf ("%05u", (guint) g_rand_int_range (rand, 0, 30000));
+      const char *name = alike ? "Pixel 8" : names[g_rand_int_range (rand, 0, G_N_ELEMENTS (names))];
+
+      g_ptr_array_add (all, make (id, name, "a@contoso.com", "A", "X1", NULL));
+    }
+  for (guint i = 0; i < n;)
+    {
+      guint len = MIN ((guint) g_rand_int_range (rand, 1, 1000), n - i);
+      g_autoptr(GPtrArray) run = g_ptr_array_new ();
+
+      for (guint j = 0; j < len; j++)
+        g_ptr_array_add (run, g_ptr_array_index (all, i + j));
+      g_ptr_array_add (rankings, lk_device_query_rank (query, run));
+      i += len;
+    }
+  g_ptr_array_extend (merged, all, NULL, NULL);
+  lk_device_query_merge (query, rankings, merged);
+  lk_device_query_sort (query, all);
+  g_assert_cmpuint (merged->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      LkDevice *a = g_ptr_array_index (merged, i);
+      LkDevice *b = g_ptr_array_index (all, i);
+
+      g_assert_true (g_hash_table_add (seen, a));
+      g_assert_cmpstr (lk_device_get_device_name (a), ==, lk_device_get_device_name (b));
+      g_assert_cmpstr (lk_device_get_id (a), ==, lk_device_get_id (b));
+    }
+  g_rand_free (rand);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -265,6 +316,7 @@ main (int   argc,
   g_test_add_func ("/query/multiword-and-accents", test_multiword_and_accents);
   g_test_add_func ("/query/non-ascii-words", test_non_ascii_words);
   g_test_add_func ("/query/merge-rankings", test_merge_rankings);
+  g_test_add_func ("/query/merge-from-both-ends", test_merge_from_both_ends);
 
   return g_test_run ();
 }
