@@ -197,6 +197,34 @@ test_non_ascii_words (void)
   g_assert_cmpuint (lk_device_query_score (citta, decomposed), ==, lk_device_query_score (citta, accented));
 }
 
+/* @all cut into runs of up to @max_len, each ranked alone, merged into @merged; then @all
+ * sorted, to compare with. */
+static void
+merge_in_runs (LkDeviceQuery *query,
+               GPtrArray     *all,
+               GRand         *rand,
+               int            max_len,
+               GPtrArray     *merged)
+{
+  g_autoptr(GPtrArray) rankings = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_device_ranking_free);
+
+  for (guint i = 0; i < all->len;)
+    {
+      guint len = (guint) g_rand_int_range (rand, 1, max_len);
+      g_autoptr(GPtrArray) run = g_ptr_array_new ();
+
+      len = MIN (len, all->len - i);   /* MIN evaluates its arguments twice */
+
+      for (guint j = 0; j < len; j++)
+        g_ptr_array_add (run, g_ptr_array_index (all, i + j));
+      g_ptr_array_add (rankings, lk_device_query_rank (query, run));
+      i += len;
+    }
+  g_ptr_array_extend (merged, all, NULL, NULL);
+  lk_device_query_merge (query, rankings, merged);
+  lk_device_query_sort (query, all);
+}
+
 /* A listing's pages, each ranked on its own, merged: the same order as ranking them all. */
 static void
 test_merge_rankings (void)
@@ -214,7 +242,6 @@ test_merge_rankings (void)
       {
         g_autoptr(LkDeviceQuery) query = lk_device_query_new (texts[t]);
         g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
-        g_autoptr(GPtrArray) rankings = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_device_ranking_free);
         g_autoptr(GPtrArray) merged = g_ptr_array_new ();
         guint n = (guint) g_rand_int_range (rand, 0, 200);
 
@@ -228,21 +255,7 @@ test_merge_rankings (void)
 
             g_ptr_array_add (all, make (id, name, "anna.rossi@contoso.com", "Giulia", "X1", "35"));
           }
-        /* Runs of random lengths, each ranked alone, then laid end to end. */
-        for (guint i = 0; i < n;)
-          {
-            guint len = (guint) g_rand_int_range (rand, 1, 40);
-            g_autoptr(GPtrArray) run = g_ptr_array_new ();
-
-            len = MIN (len, n - i);
-            for (guint j = 0; j < len; j++)
-              g_ptr_array_add (run, g_ptr_array_index (all, i + j));
-            g_ptr_array_add (rankings, lk_device_query_rank (query, run));
-            i += len;
-          }
-        g_ptr_array_extend (merged, all, NULL, NULL);
-        lk_device_query_merge (query, rankings, merged);
-        lk_device_query_sort (query, all);
+        merge_in_runs (query, all, rand, 40, merged);
         g_assert_cmpuint (merged->len, ==, all->len);
         for (guint i = 0; i < all->len; i++)
           g_assert_true (g_ptr_array_index (merged, i) == g_ptr_array_index (all, i));
@@ -260,7 +273,6 @@ test_merge_from_both_ends (void)
   GRand *rand = g_rand_new_with_seed (11);
   g_autoptr(LkDeviceQuery) query = lk_device_query_new ("");
   g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GPtrArray) rankings = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_device_ranking_free);
   g_autoptr(GPtrArray) merged = g_ptr_array_new ();
   g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
   guint n = 50001;
@@ -275,19 +287,7 @@ test_merge_from_both_ends (void)
 
       g_ptr_array_add (all, make (id, name, "a@contoso.com", "A", "X1", NULL));
     }
-  for (guint i = 0; i < n;)
-    {
-      guint len = MIN ((guint) g_rand_int_range (rand, 1, 1000), n - i);
-      g_autoptr(GPtrArray) run = g_ptr_array_new ();
-
-      for (guint j = 0; j < len; j++)
-        g_ptr_array_add (run, g_ptr_array_index (all, i + j));
-      g_ptr_array_add (rankings, lk_device_query_rank (query, run));
-      i += len;
-    }
-  g_ptr_array_extend (merged, all, NULL, NULL);
-  lk_device_query_merge (query, rankings, merged);
-  lk_device_query_sort (query, all);
+  merge_in_runs (query, all, rand, 1000, merged);
   g_assert_cmpuint (merged->len, ==, n);
   for (guint i = 0; i < n; i++)
     {
