@@ -392,14 +392,16 @@ name_as_before (Scanner         *s,
 }
 
 /* Keeps in @known the name read_string() has just read from @raw, when it was read straight
- * from the page and its colon follows; else @known keeps none. */
+ * from the page and its colon follows; else @known keeps none. The empty name (3 bytes) is
+ * not kept: same_bytes() reads at least 4. */
 G_ALWAYS_INLINE static inline void
 keep_name (Scanner        *s,
            const char     *raw,
            ShapeName      *known,
            LkDeviceMember  member)
 {
-  gboolean keep = s->str == raw + 1 && s->p < s->end && *s->p == ':' && s->p + 1 - raw <= G_MAXUINT8;
+  gboolean keep = s->str == raw + 1 && s->p < s->end && *s->p == ':'
+                  && s->p + 1 - raw >= 4 && s->p + 1 - raw <= G_MAXUINT8;
 
   known->raw = raw;
   known->n = keep ? (guint8) (s->p + 1 - raw) : 0;

@@ -372,6 +372,9 @@ test_names_as_before (void)
     "{\"id\":\"k\",\"results\":[{\"a\":1},{\"a\":2,\"b\":3}],\"hardwareInformation\":{\"model\":\"y\"},\"deviceName\":\"Eleven\"}",
     "{\"id\":\"l\",\"results\":[],\"hardwareInformation\":{\"model\":\"y\"},\"deviceName\":\"Twelve\"}",
     "{\"id\":\"m\",\"results\":[{\"a\":1}],\"hardwareInformation\":{\"model\":\"y\"},\"deviceName\":\"Thirteen\"}",
+    /* The empty name, twice in a row: never compared (too short), always read. */
+    "{\"\":1,\"id\":\"n\",\"x\":{\"\":2}}",
+    "{\"\":1,\"id\":\"o\",\"x\":{\"\":2}}",
   };
   g_autoptr(GString) json = g_string_new ("{\"value\":[");
   LkPageContents page;
