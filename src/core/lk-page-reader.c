@@ -789,7 +789,9 @@ skip_container_fast (Scanner *s)
   return fail (s, _("unexpected end"));
 }
 
-/* One top-level member for lk_page_reader_find_next_link(): stops (FALSE) at the link. */
+/* One top-level member for the link finders. A page naming two links is not Graph's, but the
+ * finders keep the last one, as the full reader does, so where both read the page they agree
+ * (the fuzz harness holds them to it): the scan goes on past a link, skipping what follows. */
 static gboolean
 find_link_member (Scanner    *s,
                   const char *name,
@@ -800,9 +802,11 @@ find_link_member (Scanner    *s,
 
   if (name_is (name, len, "@odata.nextLink") && *s->p == '"')
     {
-      if (read_string (s))
-        *link = g_strndup (s->str, s->len);
-      return FALSE;
+      if (!read_string (s))
+        return FALSE;
+      g_free (*link);
+      *link = g_strndup (s->str, s->len);
+      return TRUE;
     }
   return (*s->p == '[' || *s->p == '{') ? skip_container_fast (s) : skip_value (s, 1);
 }
@@ -856,8 +860,8 @@ find_link_at_end (const char *data,
   return g_strndup (value_start, value_end - value_start);
 }
 
-/* For lk_page_reader_find_next_link_quickly(): the link among the members before the first
- * object or array ("value"); stops (FALSE) at the link or at that member. */
+/* For lk_page_reader_find_next_link_quickly(): the (last) link among the members before the
+ * first object or array ("value"); stops (FALSE) at that member. */
 static gboolean
 find_link_before_value (Scanner    *s,
                         const char *name,

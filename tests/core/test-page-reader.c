@@ -149,6 +149,23 @@ test_find_next_link (void)
       g_assert_null (lk_page_reader_find_next_link (bad[i], strlen (bad[i])));
       g_assert_null (lk_page_reader_find_next_link_quickly (bad[i], strlen (bad[i])));
     }
+
+  /* Two links, one before "value" and one after, and not at the end (found by the fuzz
+   * harness): the scan keeps the last, as the full reader does. At a glance only the first is
+   * seen; the listing refuses a page whose links differ (/graph/faults covers that). */
+  {
+    static const char two[] = "{\"@odata.nextLink\":\"https://g/first\",\"value\":[{\"id\":\"1\"}],"
+                              "\"@odata.nextLink\":\"https://g/last\",\"x\":1}";
+    LkPageContents page;
+    g_autofree char *early = lk_page_reader_find_next_link (two, strlen (two));
+    g_autofree char *quick = lk_page_reader_find_next_link_quickly (two, strlen (two));
+
+    parse_ok (two, &page);
+    g_assert_cmpstr (page.next_link, ==, "https://g/last");
+    g_assert_cmpstr (early, ==, "https://g/last");
+    g_assert_cmpstr (quick, ==, "https://g/first");
+    lk_page_contents_clear (&page);
+  }
 }
 
 /* At a glance (issue 18: the next page is asked for the moment a page arrives): the link at
