@@ -391,21 +391,32 @@ name_as_before (Scanner         *s,
   return FALSE;
 }
 
-/* Keeps in @known the name read_string() has just read from @raw, when it was read straight
- * from the page and its colon follows; else @known keeps none. The empty name (3 bytes) is
- * not kept: same_bytes() reads at least 4. */
-G_ALWAYS_INLINE static inline void
-keep_name (Scanner        *s,
-           const char     *raw,
-           ShapeName      *known,
-           LkDeviceMember  member)
+/* The name at s->p, and past its colon. When its bytes are those @known keeps, TRUE in
+ * *@as_before and nothing is read; else it is read into s->str and s->len and, when it was
+ * read straight from the page and its colon follows, kept in @known (the caller sets its
+ * member). The empty name (3 bytes) is never kept: same_bytes() reads at least 4. */
+G_ALWAYS_INLINE static inline gboolean
+read_name (Scanner   *s,
+           ShapeName *known,
+           gboolean  *as_before)
 {
-  gboolean keep = s->str == raw + 1 && s->p < s->end && *s->p == ':'
-                  && s->p + 1 - raw >= 4 && s->p + 1 - raw <= G_MAXUINT8;
+  const char *raw = s->p;
 
-  known->raw = raw;
-  known->n = keep ? (guint8) (s->p + 1 - raw) : 0;
-  known->member = member;
+  *as_before = name_as_before (s, known);
+  if (*as_before)
+    return TRUE;
+  if (!read_string (s))
+    return FALSE;
+  if (known != NULL)
+    {
+      gboolean keep = s->str == raw + 1 && s->p < s->end && *s->p == ':'
+                      && s->p + 1 - raw >= 4 && s->p + 1 - raw <= G_MAXUINT8;
+
+      known->raw = raw;
+      known->n = keep ? (guint8) (s->p + 1 - raw) : 0;
+      known->member = LK_DEVICE_MEMBER_OTHER;
+    }
+  return expect (s, ':');
 }
 
 /* At an array or object's @open: past it, and past its @close too when it is empty (!*@more). */
@@ -482,17 +493,10 @@ skip_container (Scanner *s,
       if (close == '}')
         {
           ShapeName *known = s->shape != NULL && s->nested_at < NESTED_MAX ? &s->shape->nested[s->nested_at++] : NULL;
-          const char *raw = s->p;
+          gboolean as_before;
 
-          if (!name_as_before (s, known))
-            {
-              if (!read_string (s))
-                return FALSE;
-              if (known != NULL)
-                keep_name (s, raw, known, LK_DEVICE_MEMBER_OTHER);
-              if (!expect (s, ':'))
-                return FALSE;
-            }
+          if (!read_name (s, known, &as_before))
+            return FALSE;
         }
       if (!skip_member_value (s, depth + 1))
         return FALSE;
@@ -604,19 +608,19 @@ read_device_name (Scanner        *s,
                   ShapeName      *known,
                   LkDeviceMember *member)
 {
-  const char *raw = s->p;
+  gboolean as_before;
 
-  if (name_as_before (s, known))
-    {
-      *member = known->member;
-      return TRUE;
-    }
-  if (!read_string (s))
+  if (!read_name (s, known, &as_before))
     return FALSE;
-  *member = lk_device_builder_member (s->builder, s->str, s->len);
-  if (known != NULL)
-    keep_name (s, raw, known, *member);
-  return expect (s, ':');
+  if (as_before)
+    *member = known->member;
+  else
+    {
+      *member = lk_device_builder_member (s->builder, s->str, s->len);
+      if (known != NULL)
+        known->member = *member;
+    }
+  return TRUE;
 }
 
 /* A device object at s->p, member by member into s->builder. */
