@@ -224,18 +224,61 @@ grow (LkIdSet *set)
     set->now.slots = g_new0 (Slot, set->now.mask + 1);
 }
 
+/* The id the caller adds: given, or asked of @lookup at its index the first time an equal
+ * hash needs it. */
+typedef struct
+{
+  const char    *id;
+  guint          index;
+  LkIdSetLookup  lookup;
+  gpointer       user_data;
+} NewId;
+
+static const char *
+new_id (NewId *added)
+{
+  if (added->id == NULL)
+    added->id = added->lookup (added->index, added->user_data);
+  return added->id;
+}
+
 static gboolean
-table_has (const Table   *table,
-           guint32        hash,
-           const char    *id,
-           LkIdSetLookup  lookup,
-           gpointer       user_data)
+table_has (const Table *table,
+           guint32      hash,
+           NewId       *added)
 {
   for (guint at = mix (hash) & table->mask; table->slots[at].index != 0; at = (at + 1) & table->mask)
     if (table->slots[at].hash == hash
-        && strcmp (lookup (table->slots[at].index - 1, user_data), id) == 0)
+        && strcmp (added->lookup (table->slots[at].index - 1, added->user_data), new_id (added)) == 0)
       return TRUE;
   return FALSE;
+}
+
+static gboolean
+add (LkIdSet *set,
+     guint32  hash,
+     NewId   *added)
+{
+  g_return_val_if_fail (added->index < G_MAXUINT32, FALSE);
+
+  move_old (set, MOVE_PER_ADD);
+  if ((set->len + 1) * 4 > (set->now.mask + 1) * 3)
+    grow (set);
+  else if (set->spare == NULL && (set->now.mask + 1) * 2 >= SPARE_MIN_SLOTS
+           && (set->len + 1) * 8 > (set->now.mask + 1) * 5)
+    ask_spare (set, (set->now.mask + 1) * 2);
+  if (table_has (&set->now, hash, added)
+      || (set->old.slots != NULL && table_has (&set->old, hash, added)))
+    return FALSE;
+  put (&set->now, (Slot) { hash, added->index + 1 });
+  set->len++;
+  return TRUE;
+}
+
+guint32
+lk_id_set_hash (const char *id)
+{
+  return g_str_hash (id);
 }
 
 gboolean
@@ -245,20 +288,19 @@ lk_id_set_add (LkIdSet       *set,
                LkIdSetLookup  lookup,
                gpointer       user_data)
 {
-  guint32 hash = g_str_hash (id);
+  NewId added = { id, index, lookup, user_data };
 
-  g_return_val_if_fail (index < G_MAXUINT32, FALSE);
+  return add (set, lk_id_set_hash (id), &added);
+}
 
-  move_old (set, MOVE_PER_ADD);
-  if ((set->len + 1) * 4 > (set->now.mask + 1) * 3)
-    grow (set);
-  else if (set->spare == NULL && (set->now.mask + 1) * 2 >= SPARE_MIN_SLOTS
-           && (set->len + 1) * 8 > (set->now.mask + 1) * 5)
-    ask_spare (set, (set->now.mask + 1) * 2);
-  if (table_has (&set->now, hash, id, lookup, user_data)
-      || (set->old.slots != NULL && table_has (&set->old, hash, id, lookup, user_data)))
-    return FALSE;
-  put (&set->now, (Slot) { hash, index + 1 });
-  set->len++;
-  return TRUE;
+gboolean
+lk_id_set_add_hashed (LkIdSet       *set,
+                      guint32        hash,
+                      guint          index,
+                      LkIdSetLookup  lookup,
+                      gpointer       user_data)
+{
+  NewId added = { NULL, index, lookup, user_data };
+
+  return add (set, hash, &added);
 }

@@ -27,6 +27,16 @@ gboolean    lk_id_set_add   (LkIdSet       *set,
                              guint          index,
                              LkIdSetLookup  lookup,
                              gpointer       user_data);
+/* The hash lk_id_set_add() gives @id. A caller that reads its ids on other threads hashes
+ * them there, while they are in that core's cache, and adds them with the next. */
+guint32     lk_id_set_hash  (const char *id);
+/* lk_id_set_add() with @id's lk_id_set_hash(): the id itself, which the caller keeps at @index
+ * already, is asked of @lookup only where a slot holds an equal hash. */
+gboolean    lk_id_set_add_hashed (LkIdSet       *set,
+                                  guint32        hash,
+                                  guint          index,
+                                  LkIdSetLookup  lookup,
+                                  gpointer       user_data);
 guint       lk_id_set_size  (LkIdSet *set);
 /* TRUE while the set moves its ids into a larger table, a few per add (for tests). */
 gboolean    lk_id_set_is_growing (LkIdSet *set);

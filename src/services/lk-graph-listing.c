@@ -30,6 +30,7 @@ typedef struct
   char      *next_link;
   gint64     count;
   LkDeviceRanking *ranking;   /* of devices, made while they were fresh in the cache */
+  guint32   *id_hashes;    /* lk_id_set_hash() of each device's id, in the same order */
 } Page;
 
 static void
@@ -37,6 +38,7 @@ page_free (Page *page)
 {
   g_clear_pointer (&page->ranking, lk_device_ranking_free);
   g_clear_pointer (&page->devices, g_ptr_array_unref);
+  g_free (page->id_hashes);
   g_free (page->next_link);
   g_free (page);
 }
@@ -174,6 +176,11 @@ parse_device_page (GBytes   *body,
     }
   lk_page_contents_clear (&parsed);
   page->ranking = lk_device_query_rank (job->query, page->devices);
+  /* The duplicate check runs on the listing's thread, where these devices are not in the
+   * cache: their ids are hashed here, where they were just written. */
+  page->id_hashes = g_new (guint32, MAX (page->devices->len, 1));
+  for (guint i = 0; i < page->devices->len; i++)
+    page->id_hashes[i] = lk_id_set_hash (lk_device_get_id (g_ptr_array_index (page->devices, i)));
   return g_steal_pointer (&page);
 }
 
@@ -500,11 +507,12 @@ deliver_page (GTask *task,
       LkDevice *device = g_ptr_array_index (page->devices, i);
       Delivered delivered = { listing->devices, fresh };
 
-      if (lk_id_set_add (listing->ids, lk_device_get_id (device), listing->devices->len + fresh->len,
-                         delivered_id, &delivered))
-        g_ptr_array_add (fresh, device);
-      else
+      /* In place first, so the set can ask for its id (only where a hash is equal). */
+      g_ptr_array_add (fresh, device);
+      if (!lk_id_set_add_hashed (listing->ids, page->id_hashes[i], listing->devices->len + fresh->len - 1,
+                                 delivered_id, &delivered))
         {
+          g_ptr_array_set_size (fresh, fresh->len - 1);
           /* The page's ranking borrows the device dropped here: rankings are no use now. */
           listing->duplicates = TRUE;
           g_ptr_array_set_size (listing->rankings, 0);

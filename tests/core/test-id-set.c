@@ -155,6 +155,80 @@ test_colliding_hashes (void)
   g_assert_cmpuint (lk_id_set_size (set), ==, 2);
 }
 
+/* Counts the ids asked for, for the hashed adds. */
+typedef struct
+{
+  GPtrArray *ids;
+  guint      asked;
+} Counted;
+
+static const char *
+counted_id_at (guint    index,
+               gpointer user_data)
+{
+  Counted *counted = user_data;
+
+  counted->asked++;
+  return g_ptr_array_index (counted->ids, index);
+}
+
+/* Adds with the hash made elsewhere (as the listing's page readers do) keep the same set as
+ * lk_id_set_add(): duplicates, also among colliding hashes, are found, and the ids are asked
+ * for only where a slot holds an equal hash, never for an id whose hash is new. */
+static void
+test_add_hashed (void)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(LkIdSet) set = lk_id_set_new ();
+  g_autoptr(GHashTable) hashes = g_hash_table_new (NULL, NULL);
+  Counted counted = { ids, 0 };
+  guint equal_hashes = 0;
+
+  for (guint i = 0; i < 50000; i++)
+    {
+      char *id = g_strdup_printf ("%08x-0000-4000-8000-%012u", i * 2654435761u, i);
+      guint32 hash = lk_id_set_hash (id);
+
+      g_assert_cmpuint (hash, ==, g_str_hash (id));
+      equal_hashes += g_hash_table_contains (hashes, GUINT_TO_POINTER (hash));
+      g_hash_table_add (hashes, GUINT_TO_POINTER (hash));
+      /* The caller keeps the id where it says before adding it. */
+      g_ptr_array_add (ids, id);
+      g_assert_true (lk_id_set_add_hashed (set, hash, ids->len - 1, counted_id_at, &counted));
+    }
+  /* Each equal hash asks for two ids (the one kept, the one added); nothing else asks. */
+  g_assert_cmpuint (counted.asked, ==, equal_hashes * 2);
+  g_assert_cmpuint (lk_id_set_size (set), ==, 50000);
+  assert_all_kept (set, ids, 5);
+
+  /* A copy of an id kept, added by hash: found, so not added. */
+  for (guint i = 0; i < 50000; i += 11)
+    {
+      g_ptr_array_add (ids, g_strdup (g_ptr_array_index (ids, i)));
+      g_assert_false (lk_id_set_add_hashed (set, lk_id_set_hash (g_ptr_array_index (ids, i)),
+                                            ids->len - 1, counted_id_at, &counted));
+      g_ptr_array_set_size (ids, ids->len - 1);
+    }
+  g_assert_cmpuint (lk_id_set_size (set), ==, 50000);
+
+  /* Colliding hashes, by hash: both kept, each found again. */
+  {
+    g_autoptr(GPtrArray) pair = g_ptr_array_new ();
+    g_autoptr(LkIdSet) small = lk_id_set_new ();
+    Counted counted_pair = { pair, 0 };
+
+    g_ptr_array_add (pair, "Aa");
+    g_assert_true (lk_id_set_add_hashed (small, lk_id_set_hash ("Aa"), 0, counted_id_at, &counted_pair));
+    g_assert_cmpuint (counted_pair.asked, ==, 0);
+    g_ptr_array_add (pair, "B@");
+    g_assert_true (lk_id_set_add_hashed (small, lk_id_set_hash ("B@"), 1, counted_id_at, &counted_pair));
+    g_assert_cmpuint (counted_pair.asked, ==, 2);
+    g_ptr_array_add (pair, "B@");
+    g_assert_false (lk_id_set_add_hashed (small, lk_id_set_hash ("B@"), 2, counted_id_at, &counted_pair));
+    g_assert_cmpuint (lk_id_set_size (small), ==, 2);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -162,6 +236,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/id-set/add", test_add);
   g_test_add_func ("/id-set/colliding-hashes", test_colliding_hashes);
+  g_test_add_func ("/id-set/add-hashed", test_add_hashed);
   g_test_add_func ("/id-set/grows-in-steps", test_grows_in_steps);
   g_test_add_func ("/id-set/grows-into-ready-tables", test_grows_into_ready_tables);
   g_test_add_func ("/id-set/freed-while-making", test_freed_while_making);
