@@ -333,10 +333,27 @@ typedef struct
  * differ from the kept ones by a few bytes' comparison each and are read in full. */
 #define NESTED_MAX 256
 
+/* A whole member the device before skipped, from its name's opening quote to the byte after
+ * its value (the comma or brace that ended it, or a space). In a listing most of a device's
+ * bytes are members Latchkey does not read that hold the same as the device before: Graph's
+ * list gives hardwareInformation's defaults (1.3 kB of nulls and zeros), and most other members
+ * repeat too; in a page of whole devices from the sandbox, three fifths of the bytes. Reading
+ * the same bytes in the same place (the k-th member of a device) gives the same result, so
+ * where the bytes at hand are these, they are passed over without reading them: only their
+ * count of names inside (s->nested_at) is added. The byte after the value is compared too:
+ * it ended a number or a literal there, and must end it here. */
+typedef struct
+{
+  const char *raw;
+  guint32     n;        /* with the byte after; 0: none kept */
+  guint32     n_nested; /* the names inside it that moved s->nested_at */
+} ShapeSkip;
+
 typedef struct _Shape
 {
   ShapeName names[SHAPE_MAX];
   ShapeName nested[NESTED_MAX];
+  ShapeSkip skips[SHAPE_MAX];
 } Shape;
 
 /* @a and @b, both @n >= 4 readable bytes, hold the same bytes. A few wide loads, overlapping
@@ -623,6 +640,19 @@ read_device_name (Scanner        *s,
   return TRUE;
 }
 
+/* The member at s->p is the one @skip keeps, byte for byte: TRUE, and s->p past its value. */
+G_ALWAYS_INLINE static inline gboolean
+skip_as_before (Scanner         *s,
+                const ShapeSkip *skip)
+{
+  if (skip->n == 0 || (gsize) (s->end - s->p) < skip->n
+      || !(skip->n >= 64 ? memcmp (s->p, skip->raw, skip->n) == 0 : same_bytes (s->p, skip->raw, skip->n)))
+    return FALSE;
+  s->p += skip->n - 1;
+  s->nested_at = MIN (s->nested_at + skip->n_nested, NESTED_MAX);
+  return TRUE;
+}
+
 /* A device object at s->p, member by member into s->builder. */
 static gboolean
 read_device_object (Scanner *s)
@@ -634,15 +664,34 @@ read_device_object (Scanner *s)
   s->nested_at = 0;
   for (guint k = 0; more; k++)
     {
+      ShapeSkip *skip = s->shape != NULL && k < SHAPE_MAX ? &s->shape->skips[k] : NULL;
+      const char *start = s->p;
+      guint nested_start = s->nested_at;
       LkDeviceMember member;
 
-      if (!read_device_name (s, s->shape != NULL && k < SHAPE_MAX ? &s->shape->names[k] : NULL, &member))
+      if (skip != NULL && skip_as_before (s, skip))
+        {
+          if (!next_item (s, '}', &more))
+            return FALSE;
+          continue;
+        }
+      if (!read_device_name (s, skip != NULL ? &s->shape->names[k] : NULL, &member))
         return FALSE;
       skip_space (s);
       if (s->p >= s->end)
         return fail (s, _("unexpected end"));
       if (!read_device_value (s, member))
         return FALSE;
+      if (skip != NULL && (member == LK_DEVICE_MEMBER_OTHER || skip->n != 0))
+        {
+          /* Kept when skipped, and a byte follows (the value ends before the page does). */
+          gboolean keep = member == LK_DEVICE_MEMBER_OTHER && s->p < s->end
+                          && (gsize) (s->p - start) < G_MAXUINT32 && s->p + 1 - start >= 4;
+
+          skip->raw = start;
+          skip->n = keep ? (guint32) (s->p + 1 - start) : 0;
+          skip->n_nested = s->nested_at - nested_start;
+        }
       if (!next_item (s, '}', &more))
         return FALSE;
     }

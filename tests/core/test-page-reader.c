@@ -440,6 +440,111 @@ test_names_as_before (void)
     }
 }
 
+/* Both readers on @json: the same devices (as JSON text) or both an error. */
+static void
+assert_readers_agree (const char *json,
+                      gsize       len,
+                      gboolean    expect_ok)
+{
+  LkPageContents quick = { 0 }, each = { 0 };
+  g_autoptr(GError) quick_error = NULL;
+  g_autoptr(GError) each_error = NULL;
+  gboolean quick_ok = lk_page_reader_parse (json, len, &quick, &quick_error);
+  gboolean each_ok = lk_page_reader_parse_each_name (json, len, &each, &each_error);
+
+  g_assert_true (quick_ok == expect_ok);
+  g_assert_true (each_ok == expect_ok);
+  if (!expect_ok)
+    {
+      g_assert_error (quick_error, LK_GRAPH_ERROR, LK_GRAPH_ERROR_INVALID_RESPONSE);
+      g_assert_cmpstr (quick_error->message, ==, each_error->message);
+      return;
+    }
+  g_assert_cmpuint (quick.devices->len, ==, each.devices->len);
+  for (guint i = 0; i < quick.devices->len; i++)
+    {
+      g_autoptr(JsonObject) a = lk_device_to_json (g_ptr_array_index (quick.devices, i));
+      g_autoptr(JsonObject) b = lk_device_to_json (g_ptr_array_index (each.devices, i));
+      g_autoptr(JsonNode) node_a = json_node_init_object (json_node_alloc (), a);
+      g_autoptr(JsonNode) node_b = json_node_init_object (json_node_alloc (), b);
+      g_autofree char *text_a = json_to_string (node_a, FALSE);
+      g_autofree char *text_b = json_to_string (node_b, FALSE);
+
+      g_assert_cmpstr (text_a, ==, text_b);
+    }
+  lk_page_contents_clear (&quick);
+  lk_page_contents_clear (&each);
+}
+
+/* A member Latchkey skips, written byte for byte as the device before wrote it in the same
+ * place, is passed over without reading it. What may look the same and is not must still be
+ * read: a number that goes on past the bytes before ("n":12 then "n":123), a literal run into
+ * what follows, the same object with more names inside, the same bytes in another place, a
+ * page that ends inside them. Each device comes out as it does on a page alone, and as the
+ * reader that reads every name in full makes it. */
+static void
+test_skipped_as_before (void)
+{
+  static const char *const devices[] = {
+    "{\"id\":\"a\",\"n\":12,\"hw\":{\"model\":null,\"imei\":\"1\"},\"flag\":true,\"deviceName\":\"One\"}",
+    "{\"id\":\"b\",\"n\":12,\"hw\":{\"model\":null,\"imei\":\"1\"},\"flag\":true,\"deviceName\":\"Two\"}",
+    "{\"id\":\"c\",\"n\":123,\"hw\":{\"model\":null,\"imei\":\"1\"},\"flag\":true ,\"deviceName\":\"Three\"}",
+    "{\"id\":\"d\",\"n\":12.5,\"hw\":{\"model\":null,\"imei\":\"1\",\"more\":[{\"x\":1}]},\"flag\":true,\"deviceName\":\"Four\"}",
+    "{\"id\":\"e\",\"n\":12,\"hw\":{\"model\":null,\"imei\":\"1\",\"more\":[{\"x\":1}]},\"flag\":true,\"deviceName\":\"Five\"}",
+    /* The same skipped bytes in another place, and a read member where a skipped one was. */
+    "{\"id\":\"f\",\"flag\":true,\"n\":12,\"deviceName\":\"Six\",\"hw\":{\"model\":null,\"imei\":\"1\"}}",
+    "{\"id\":\"g\",\"flag\":true,\"n\":12,\"deviceName\":\"Seven\",\"hw\":{\"model\":null,\"imei\":\"1\"}}",
+    "{\"id\":\"h\",\"osVersion\":\"17\",\"n\":12,\"deviceName\":\"Eight\",\"hw\":{\"model\":null,\"imei\":\"1\"}}",
+    /* The device before's last member, last again; then before more members. */
+    "{\"id\":\"i\",\"osVersion\":\"17\",\"n\":12,\"deviceName\":\"Nine\",\"hw\":{\"model\":null,\"imei\":\"1\"},\"model\":\"X\"}",
+  };
+  g_autoptr(GString) json = g_string_new ("{\"value\":[");
+
+  for (guint i = 0; i < G_N_ELEMENTS (devices); i++)
+    g_string_append_printf (json, "%s%s", i > 0 ? "," : "", devices[i]);
+  g_string_append (json, "]}");
+  assert_readers_agree (json->str, json->len, TRUE);
+  {
+    LkPageContents page;
+
+    parse_ok (json->str, &page);
+    for (guint i = 0; i < G_N_ELEMENTS (devices); i++)
+      {
+        g_autoptr(JsonObject) object = lk_device_to_json (g_ptr_array_index (page.devices, i));
+        g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+        g_autofree char *in_page = json_to_string (node, FALSE);
+        g_autofree char *alone = device_alone (devices[i]);
+
+        g_assert_cmpstr (in_page, ==, alone);
+      }
+    g_assert_cmpstr (lk_device_get_device_name (g_ptr_array_index (page.devices, 2)), ==, "Three");
+    g_assert_cmpstr (lk_device_get_model (g_ptr_array_index (page.devices, 8)), ==, "X");
+    lk_page_contents_clear (&page);
+  }
+
+  /* Bytes as before that go on into something malformed are malformed. */
+  {
+    static const char *const bad[] = {
+      "{\"value\":[{\"id\":\"a\",\"flag\":null,\"x\":1},{\"id\":\"b\",\"flag\":nullx,\"x\":1}]}",
+      "{\"value\":[{\"id\":\"a\",\"n\":12,\"x\":1},{\"id\":\"b\",\"n\":12:,\"x\":1}]}",
+      "{\"value\":[{\"id\":\"a\",\"s\":\"ab\",\"x\":1},{\"id\":\"b\",\"s\":\"ab\"\"c\",\"x\":1}]}",
+      "{\"value\":[{\"id\":\"a\",\"o\":{\"k\":1},\"x\":1},{\"id\":\"b\",\"o\":{\"k\":1}}},\"x\":1}]}",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      assert_readers_agree (bad[i], strlen (bad[i]), FALSE);
+  }
+
+  /* Cut anywhere: an error from both, and no byte read past the end (each cut is its own
+   * allocation of exactly that size, for the sanitizer build). */
+  for (gsize cut = 0; cut < json->len; cut++)
+    {
+      g_autofree char *copy = g_memdup2 (json->str, cut);
+
+      assert_readers_agree (copy, cut, FALSE);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -456,5 +561,6 @@ main (int   argc,
   g_test_add_func ("/page-reader/truncated-everywhere", test_truncated_everywhere);
   g_test_add_func ("/page-reader/skipped-depth", test_skipped_depth);
   g_test_add_func ("/page-reader/names-as-before", test_names_as_before);
+  g_test_add_func ("/page-reader/skipped-as-before", test_skipped_as_before);
   return g_test_run ();
 }
