@@ -350,21 +350,45 @@ test_skipped_depth (void)
     }
 }
 
+/* A device as JSON text, for comparing. */
+static char *
+device_text (LkDevice *device)
+{
+  g_autoptr(JsonObject) object = lk_device_to_json (device);
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+
+  return json_to_string (node, FALSE);
+}
+
 /* Each device of @json read alone, on a page of its own, as JSON text. */
 static char *
 device_alone (const char *device_json)
 {
   g_autofree char *json = g_strdup_printf ("{\"value\":[%s]}", device_json);
   LkPageContents page;
-  g_autoptr(JsonObject) object = NULL;
-  g_autoptr(JsonNode) node = NULL;
+  char *text;
 
   parse_ok (json, &page);
   g_assert_cmpuint (page.devices->len, ==, 1);
-  object = lk_device_to_json (g_ptr_array_index (page.devices, 0));
+  text = device_text (g_ptr_array_index (page.devices, 0));
   lk_page_contents_clear (&page);
-  node = json_node_init_object (json_node_alloc (), object);
-  return json_to_string (node, FALSE);
+  return text;
+}
+
+/* Each of @page's devices is what the same JSON gives on a page alone. */
+static void
+assert_each_as_alone (LkPageContents     *page,
+                      const char *const  *devices,
+                      guint               n_devices)
+{
+  g_assert_cmpuint (page->devices->len, ==, n_devices);
+  for (guint i = 0; i < n_devices; i++)
+    {
+      g_autofree char *in_page = device_text (g_ptr_array_index (page->devices, i));
+      g_autofree char *alone = device_alone (devices[i]);
+
+      g_assert_cmpstr (in_page, ==, alone);
+    }
 }
 
 /* The reader takes a name written as the device before wrote it for the same member without
@@ -400,16 +424,7 @@ test_names_as_before (void)
     g_string_append_printf (json, "%s%s", i > 0 ? "," : "", devices[i]);
   g_string_append (json, "]}");
   parse_ok (json->str, &page);
-  g_assert_cmpuint (page.devices->len, ==, G_N_ELEMENTS (devices));
-  for (guint i = 0; i < G_N_ELEMENTS (devices); i++)
-    {
-      g_autoptr(JsonObject) object = lk_device_to_json (g_ptr_array_index (page.devices, i));
-      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
-      g_autofree char *in_page = json_to_string (node, FALSE);
-      g_autofree char *alone = device_alone (devices[i]);
-
-      g_assert_cmpstr (in_page, ==, alone);
-    }
+  assert_each_as_alone (&page, devices, G_N_ELEMENTS (devices));
   g_assert_cmpstr (lk_device_get_device_name (g_ptr_array_index (page.devices, 3)), ==, "Four");
   g_assert_cmpstr (lk_device_get_device_name (g_ptr_array_index (page.devices, 4)), ==, "Five");
   g_assert_cmpstr (lk_device_get_device_name (g_ptr_array_index (page.devices, 5)), ==, "\"deviceName\":");
@@ -463,12 +478,8 @@ assert_readers_agree (const char *json,
   g_assert_cmpuint (quick.devices->len, ==, each.devices->len);
   for (guint i = 0; i < quick.devices->len; i++)
     {
-      g_autoptr(JsonObject) a = lk_device_to_json (g_ptr_array_index (quick.devices, i));
-      g_autoptr(JsonObject) b = lk_device_to_json (g_ptr_array_index (each.devices, i));
-      g_autoptr(JsonNode) node_a = json_node_init_object (json_node_alloc (), a);
-      g_autoptr(JsonNode) node_b = json_node_init_object (json_node_alloc (), b);
-      g_autofree char *text_a = json_to_string (node_a, FALSE);
-      g_autofree char *text_b = json_to_string (node_b, FALSE);
+      g_autofree char *text_a = device_text (g_ptr_array_index (quick.devices, i));
+      g_autofree char *text_b = device_text (g_ptr_array_index (each.devices, i));
 
       g_assert_cmpstr (text_a, ==, text_b);
     }
@@ -508,15 +519,7 @@ test_skipped_as_before (void)
     LkPageContents page;
 
     parse_ok (json->str, &page);
-    for (guint i = 0; i < G_N_ELEMENTS (devices); i++)
-      {
-        g_autoptr(JsonObject) object = lk_device_to_json (g_ptr_array_index (page.devices, i));
-        g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
-        g_autofree char *in_page = json_to_string (node, FALSE);
-        g_autofree char *alone = device_alone (devices[i]);
-
-        g_assert_cmpstr (in_page, ==, alone);
-      }
+    assert_each_as_alone (&page, devices, G_N_ELEMENTS (devices));
     g_assert_cmpstr (lk_device_get_device_name (g_ptr_array_index (page.devices, 2)), ==, "Three");
     g_assert_cmpstr (lk_device_get_model (g_ptr_array_index (page.devices, 8)), ==, "X");
     lk_page_contents_clear (&page);
