@@ -66,13 +66,15 @@ void        lk_graph_client_set_stream_only  (LkGraphClient *self,
  * one core reads them (a fast network, whole ~4 kB devices), more pages read at once on other
  * cores; each costs a body's memory (up to ~4 MB) and takes cores from the main thread. The
  * window keeps the default for its frames; `latchkey-cli search`, which has no frames to
- * draw, reads 4 at once (README "Performance"). */
+ * draw, reads up to 8 at once (README "Performance"). */
 void        lk_graph_client_set_pages_ahead  (LkGraphClient *self,
                                               guint          pages);
 /* What a reader with no frames to draw asks for: latchkey-cli and its benchmark. On the
  * project's 2-core VM, 100 000 whole devices: 2 pages ahead 0.37 s, 3 0.34 s, 4 0.31 s, 6 no
- * better (tests/bench/HISTORY.md, tenth session). */
-#define LK_GRAPH_BATCH_PAGES_AHEAD 4
+ * better (tests/bench/HISTORY.md, tenth session); with the faster reader since, 8 against 4
+ * 0.218 s against 0.225 s: with 4 the wire waited ~36 ms in all for a page held up behind a
+ * slow one, with 8 ~7 ms (twelfth session). */
+#define LK_GRAPH_BATCH_PAGES_AHEAD 8
 /* Client-side rate limit, so a burst never trips Intune's throttling: at most @requests requests
  * and @writes POSTs per @window_ms (default Intune's 2000 and 200 per 20 s, per app and tenant). */
 void        lk_graph_client_set_rate_limit   (LkGraphClient *self,
