@@ -275,6 +275,15 @@ add (LkIdSet *set,
   return TRUE;
 }
 
+void
+lk_id_set_prefetch (LkIdSet *set,
+                    guint32  hash)
+{
+  __builtin_prefetch (&set->now.slots[mix (hash) & set->now.mask]);
+  if (set->old.slots != NULL)
+    __builtin_prefetch (&set->old.slots[mix (hash) & set->old.mask]);
+}
+
 guint32
 lk_id_set_hash (const char *id)
 {

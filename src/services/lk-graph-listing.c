@@ -482,6 +482,10 @@ delivered_id (guint    index,
   return lk_device_get_id (g_ptr_array_index (in, index));
 }
 
+/* How many adds ahead the duplicate check asks for the slots it will read: each add is a
+ * cache miss at random in a table of up to 16 MB, on the listing's thread. */
+#define ID_PREFETCH_AHEAD 8
+
 static void
 deliver_page (GTask *task,
               Page  *page)
@@ -507,6 +511,8 @@ deliver_page (GTask *task,
       LkDevice *device = g_ptr_array_index (page->devices, i);
       Delivered delivered = { listing->devices, fresh };
 
+      if (i + ID_PREFETCH_AHEAD < page->devices->len)
+        lk_id_set_prefetch (listing->ids, page->id_hashes[i + ID_PREFETCH_AHEAD]);
       /* In place first, so the set can ask for its id (only where a hash is equal). */
       g_ptr_array_add (fresh, device);
       if (!lk_id_set_add_hashed (listing->ids, page->id_hashes[i], listing->devices->len + fresh->len - 1,
