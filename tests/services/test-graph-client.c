@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "graph-client-fixture.h"
+#include "lk-graph-client-private.h"
 #include "lk-request-policy.h"
 
 /* --- listing --------------------------------------------------------------------------------- */
@@ -91,6 +92,60 @@ test_paging_pages_ahead (Fixture       *fixture,
         g_assert_cmpstr (lk_device_get_id (g_ptr_array_index (devices, i)), ==,
                          lk_device_get_id (g_ptr_array_index (reference, i)));
     }
+}
+
+/* How many large bodies are being read at once, and the most there ever were. */
+typedef struct
+{
+  gint running;
+  gint most;
+} Readers;
+
+static gpointer
+slow_parse (GBytes   *body,
+            gpointer  parse_data,
+            GError  **error)
+{
+  Readers *readers = parse_data;
+  gint now = g_atomic_int_add (&readers->running, 1) + 1;
+  gint most;
+
+  do
+    most = g_atomic_int_get (&readers->most);
+  while (now > most && !g_atomic_int_compare_and_exchange (&readers->most, most, now));
+  g_usleep (40 * G_TIME_SPAN_MILLISECOND);
+  g_atomic_int_add (&readers->running, -1);
+  return GUINT_TO_POINTER (g_bytes_get_size (body));
+}
+
+/* Large bodies are read on one thread fewer than the cores (at least one), however many wait:
+ * the thread that receives them keeps a core. Six pages of 1000 devices asked for at once,
+ * each read slowly, so that all of them wait together. */
+static void
+test_readers_leave_a_core (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  Readers readers = { 0 };
+  GAsyncResult *results[6] = { NULL };
+  g_autofree char *url = lk_graph_client_list_url (fixture->client, NULL);
+  gint limit = MAX ((gint) g_get_num_processors () - 1, 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    lk_graph_send_async (fixture->client, &(LkGraphCall) { .method = "GET", .url = url, .parse = slow_parse,
+                                                          .parse_data = &readers },
+                         NULL, store_result_cb, &results[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gpointer size = lk_graph_send_finish (fixture->client, wait_for_result (&results[i]), &error);
+
+      g_assert_no_error (error);
+      /* Read in a thread: larger than lk-graph-request.c's THREAD_PARSE_MIN. */
+      g_assert_cmpuint (GPOINTER_TO_UINT (size), >, 32 * 1024);
+      g_clear_object (&results[i]);
+    }
+  g_assert_cmpint (readers.most, >=, 1);
+  g_assert_cmpint (readers.most, <=, limit);
 }
 
 static void
@@ -438,6 +493,7 @@ main (int   argc,
   ADD ("/graph/paging", test_paging, setup_generated, GUINT_TO_POINTER (2500));
   ADD ("/graph/paging/next-link-first", test_paging_next_link_first, setup_generated, GUINT_TO_POINTER (2500));
   ADD ("/graph/paging/pages-ahead", test_paging_pages_ahead, setup_generated, GUINT_TO_POINTER (2500));
+  ADD ("/graph/readers-leave-a-core", test_readers_leave_a_core, setup_generated, GUINT_TO_POINTER (2500));
   ADD ("/graph/cancel-mid-paging", test_cancel_mid_paging, setup_generated, GUINT_TO_POINTER (5000));
   ADD ("/graph/headers", test_headers, setup_demo, NULL);
   ADD ("/graph/search/apostrophe", test_search_apostrophe, setup_demo, NULL);
