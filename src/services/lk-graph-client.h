@@ -62,19 +62,19 @@ void        lk_graph_client_set_page_size    (LkGraphClient *self, guint top);
 void        lk_graph_client_set_stream_only  (LkGraphClient *self,
                                               gboolean       stream_only);
 /* How many pages a listing may have asked for and not handed over yet: one being read, the
- * rest on the wire or waiting for a core (default 2, at most 8). Where pages come faster than
- * one core reads them (a fast network, whole ~4 kB devices), more pages read at once on other
- * cores; each costs a body's memory (up to ~4 MB) and takes cores from the main thread. The
- * window keeps the default for its frames; `latchkey-cli search`, which has no frames to
- * draw, reads up to 8 at once (README "Performance"). */
+ * rest on the wire or waiting for a reader (default 2, at most 8). Large bodies are read on
+ * one thread fewer than the cores (at least one); where pages come faster than a reader reads
+ * them (a fast network, whole ~4 kB devices), more ahead keeps the wire and every reader busy,
+ * and each costs a body's memory (up to ~4 MB). The window keeps the default for its frames;
+ * `latchkey-cli search`, which has no frames to draw, asks for 4 (README "Performance"). */
 void        lk_graph_client_set_pages_ahead  (LkGraphClient *self,
                                               guint          pages);
 /* What a reader with no frames to draw asks for: latchkey-cli and its benchmark. On the
  * project's 2-core VM, 100 000 whole devices: 2 pages ahead 0.37 s, 3 0.34 s, 4 0.31 s, 6 no
- * better (tests/bench/HISTORY.md, tenth session); with the faster reader since, 8 against 4
- * 0.218 s against 0.225 s: with 4 the wire waited ~36 ms in all for a page held up behind a
- * slow one, with 8 ~7 ms (twelfth session). */
-#define LK_GRAPH_BATCH_PAGES_AHEAD 8
+ * better (tests/bench/HISTORY.md, tenth session). Since the bodies are read on one thread
+ * fewer than the cores (lk-graph-request.c), 8 ahead lists as fast as 4 (0.202 against
+ * 0.200 s) with 16 MB more held (twelfth session). */
+#define LK_GRAPH_BATCH_PAGES_AHEAD 4
 /* Client-side rate limit, so a burst never trips Intune's throttling: at most @requests requests
  * and @writes POSTs per @window_ms (default Intune's 2000 and 200 per 20 s, per app and tenant). */
 void        lk_graph_client_set_rate_limit   (LkGraphClient *self,
