@@ -32,6 +32,8 @@ lk_memory_init (void)
 }
 
 #define LK_PAGE_MASK ((guintptr) 4095)
+/* A transparent huge page: 2 MB on x86-64 (and arm64 with 4 kB pages). */
+#define HUGE_BYTES ((gsize) 2 * 1024 * 1024)
 
 /* The whole pages within [@start, @end) made present in one system call; FALSE where the
  * kernel refuses the advice (before 5.14). */
@@ -89,6 +91,25 @@ lk_memory_make_present (gpointer block,
       touch_pages (start, MIN (end, (start + LK_PAGE_MASK) & ~LK_PAGE_MASK));
       touch_pages (MAX (start, end & ~LK_PAGE_MASK), end);
     }
+}
+
+gpointer
+lk_memory_alloc_large (gsize bytes)
+{
+#if defined(__GLIBC__) && defined(MADV_HUGEPAGE)
+  if (bytes >= HUGE_BYTES)
+    {
+      gsize size = (bytes + HUGE_BYTES - 1) & ~(HUGE_BYTES - 1);
+      gpointer block = aligned_alloc (HUGE_BYTES, size);
+
+      if (block == NULL)
+        g_error ("%s: failed to allocate %" G_GSIZE_FORMAT " bytes", G_STRLOC, size);
+      /* Only advice: where the kernel has no huge page at hand, small ones come as before. */
+      (void) madvise (block, size, MADV_HUGEPAGE);
+      return block;
+    }
+#endif
+  return g_malloc (bytes);
 }
 
 GPtrArray *

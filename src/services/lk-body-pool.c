@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lk-body-pool.h"
+#include "lk-memory.h"
 
 /* Page bodies (~800 kB each, a hundred per listing) are read into recycled buffers: a fresh
  * malloc of that size faults every page of it in again, which cost the main thread more than
@@ -15,7 +16,7 @@
  * carry a temporary passcode) are wiped and freed. */
 #define POOL_BUFFERS 4
 #define POOL_MIN     (32 * 1024)   /* lk-graph-request.c parses bodies this large in a thread */
-#define POOL_MAX     (4 * 1024 * 1024)
+#define POOL_MAX     (8 * 1024 * 1024)   /* a page of 1000 whole devices: 4.25 MB */
 
 typedef struct
 {
@@ -42,7 +43,7 @@ lk_body_pool_take (gsize  wanted,
   g_mutex_unlock (&pool_lock);
   if (data == NULL)
     {
-      data = g_malloc (wanted);
+      data = lk_memory_alloc_large (wanted);
       *size = wanted;
     }
   return data;
