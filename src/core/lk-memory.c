@@ -59,21 +59,58 @@ touch_pages (guintptr start,
     ((volatile char *) at)[0] = ((volatile char *) at)[0];
 }
 
+/* Where this thread's arena was last asked to be made present up to. */
+static _Thread_local guintptr asked_end;
+
+static void
+populate_span (gpointer data,
+               gpointer user_data)
+{
+  guintptr *span = data;
+
+  (void) populate_pages (span[0], span[1]);
+  g_free (span);
+}
+
+/* One thread, shared by every caller: it makes the spans present one after the other. */
+static GThreadPool *
+populator (void)
+{
+  static GThreadPool *pool;
+
+  if (g_once_init_enter (&pool))
+    g_once_init_leave (&pool, g_thread_pool_new (populate_span, NULL, 1, FALSE, NULL));
+  return pool;
+}
+
 void
 lk_memory_prefault (gsize bytes)
 {
 #if defined(__GLIBC__) && defined(MADV_POPULATE_WRITE)
+  guintptr start, end, *span;
   void *block;
 
-  if (!g_atomic_int_get (&initialized) || bytes == 0 || bytes >= MMAP_THRESHOLD)
+  if (!g_atomic_int_get (&initialized) || bytes == 0 || bytes >= MMAP_THRESHOLD / 2)
     return;
-  /* Taken from the arena and given back at once: with no trimming, the pages stay, present,
-   * for the allocations that follow. Kernels before 5.14 refuse the advice; nothing lost. */
-  block = malloc (bytes);
+  /* Taken from the arena and given back at once: with no trimming, the pages stay for the
+   * allocations that follow, at the arena's top. Twice what is asked: this call's part was
+   * (mostly) asked for by the call before, and is being made present on another thread; the
+   * part after it is asked for now, for the next call. Asking twice, or for pages the caller
+   * touches first, costs nothing but a look at page tables: the advice never changes what
+   * the memory holds. Kernels before 5.14 refuse the advice; nothing lost. */
+  block = malloc (2 * bytes);
   if (block == NULL)
     return;
-  (void) populate_pages ((guintptr) block, (guintptr) block + bytes);
+  start = (guintptr) block;
+  end = start + 2 * bytes;
   free (block);
+  if (asked_end > start && asked_end < end)
+    start = asked_end;
+  asked_end = end;
+  span = g_new (guintptr, 2);
+  span[0] = start;
+  span[1] = end;
+  g_thread_pool_push (populator (), span, NULL);
 #endif
 }
 

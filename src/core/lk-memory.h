@@ -18,7 +18,10 @@ G_BEGIN_DECLS
 /* Once, at the start of a program that lists devices; before it, lk_memory_prefault() does
  * nothing. Freed memory then stays with the process (up to 64 MB) for the next listing. */
 void lk_memory_init     (void);
-/* Makes @bytes of the calling thread's malloc arena present, in one system call. */
+/* Has the calling thread's malloc arena made present for its next allocations (twice @bytes
+ * from its top, the part not asked for by its call before) on a thread of its own: a page
+ * reader calls it before each page, and the kernel's zeroing of fresh memory (a fifth of the
+ * reader's time at a million devices on the project's VM) runs on another core meanwhile. */
 void lk_memory_prefault (gsize bytes);
 /* Makes the pages of @block (@bytes long, its contents kept) present now, in this thread, so
  * whoever uses it later does not fault them in one by one. */

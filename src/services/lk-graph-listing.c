@@ -152,9 +152,10 @@ parse_device_page (GBytes   *body,
         post_early_link (job, link);
     }
 
-  /* What the page's devices will take, present in one go: about its text for the members
-   * Latchkey $selects (~0.7 kB a device on the wire, ~0.4 kB held), never more than a full
-   * page's devices hold, so a page of whole ~4 kB devices (a server ignoring $select) does not
+  /* What the page's devices will take, made present on another thread ahead of this reader
+   * (it asks for the next page's share too): about its text for the members Latchkey
+   * $selects (~0.7 kB a device on the wire, ~0.4 kB held), never more than a full page's
+   * devices hold, so a page of whole ~4 kB devices (a server ignoring $select) does not
    * prefault 4 MB for 0.5 MB of devices. */
   lk_memory_prefault (MIN (len, (gsize) MAX_PAGE_DEVICES * HELD_BYTES_PER_DEVICE));
   /* Streamed straight into devices: no JSON tree for the 1000 devices of a page. */

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "lk-memory.h"
 
@@ -71,6 +73,47 @@ test_alloc_large (void)
     }
 }
 
+/* How many of the whole pages inside [@block, @block + @bytes) are present. */
+static gsize
+pages_present (gpointer block,
+               gsize    bytes)
+{
+  gsize page = (gsize) sysconf (_SC_PAGESIZE);
+  guintptr start = ((guintptr) block + page - 1) & ~(guintptr) (page - 1);
+  guintptr end = ((guintptr) block + bytes) & ~(guintptr) (page - 1);
+  g_autofree unsigned char *present = g_malloc0 ((end - start) / page + 1);
+  gsize n = 0;
+
+  g_assert_cmpint (mincore ((void *) start, end - start, present), ==, 0);
+  for (gsize i = 0; i < (end - start) / page; i++)
+    n += present[i] & 1;
+  return n;
+}
+
+/* The memory a reader's next allocations take from its arena is made present on another
+ * thread, soon after it asks, without its touching it. */
+static void
+test_prefault_ahead (void)
+{
+  const gsize bytes = 512 * 1024;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gpointer next;
+
+#if defined(__SANITIZE_ADDRESS__)
+  g_test_skip ("AddressSanitizer's allocator keeps freed blocks aside: no arena top to fault in");
+  return;
+#endif
+  lk_memory_init ();
+  lk_memory_prefault (bytes);
+  /* What the next allocation of that size gets: the arena's top, given back by the call. */
+  next = malloc (2 * bytes);
+  while (pages_present (next, 2 * bytes) < 2 * bytes / (gsize) sysconf (_SC_PAGESIZE) - 1
+         && g_get_monotonic_time () < deadline)
+    g_usleep (1000);
+  g_assert_cmpuint (pages_present (next, 2 * bytes), >=, 2 * bytes / (gsize) sysconf (_SC_PAGESIZE) - 1);
+  free (next);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -78,6 +121,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/memory/alloc-large", test_alloc_large);
+  g_test_add_func ("/memory/prefault-ahead", test_prefault_ahead);
 
   return g_test_run ();
 }
