@@ -188,8 +188,8 @@ put (Table *table,
 }
 
 /* Moves up to @n of the old table's slots (only their stored hashes are read: no id is
- * looked up again); frees it once every slot has moved. Its slots are never cleared: a
- * search there stays right while it lasts, and finding an id in both tables is harmless. */
+ * looked up again); frees it once every slot has moved. Its slots are never cleared, so a
+ * search there still follows every chain; table_has() asks only for the ids not moved yet. */
 static void
 move_old (LkIdSet *set,
           guint    n)
@@ -242,13 +242,16 @@ new_id (NewId *added)
   return added->id;
 }
 
+/* Whether @table holds @added's id. Its slots before @moved are in the new table already
+ * (move_old()): their chains are followed, but their ids are not asked for a second time. */
 static gboolean
 table_has (const Table *table,
+           guint        moved,
            guint32      hash,
            NewId       *added)
 {
   for (guint at = mix (hash) & table->mask; table->slots[at].index != 0; at = (at + 1) & table->mask)
-    if (table->slots[at].hash == hash
+    if (at >= moved && table->slots[at].hash == hash
         && strcmp (added->lookup (table->slots[at].index - 1, added->user_data), new_id (added)) == 0)
       return TRUE;
   return FALSE;
@@ -267,8 +270,8 @@ add (LkIdSet *set,
   else if (set->spare == NULL && (set->now.mask + 1) * 2 >= SPARE_MIN_SLOTS
            && (set->len + 1) * 8 > (set->now.mask + 1) * 5)
     ask_spare (set, (set->now.mask + 1) * 2);
-  if (table_has (&set->now, hash, added)
-      || (set->old.slots != NULL && table_has (&set->old, hash, added)))
+  if (table_has (&set->now, 0, hash, added)
+      || (set->old.slots != NULL && table_has (&set->old, set->moved, hash, added)))
     return FALSE;
   put (&set->now, (Slot) { hash, added->index + 1 });
   set->len++;

@@ -290,22 +290,6 @@ parse_work_free (ParseWork *work)
   g_free (work);
 }
 
-static void
-parse_in_thread (GTask        *parse_task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
-{
-  ParseWork *work = task_data;
-  GError *error = NULL;
-  gpointer result = work->parse (work->body, work->parse_data, &error);
-
-  if (error != NULL)
-    g_task_return_error (parse_task, error);
-  else
-    g_task_return_pointer (parse_task, result, work->result_free);
-}
-
 /* The readers of large bodies: one thread fewer than the cores, at least one, shared by every
  * client. The thread that receives the pages (and draws the window) keeps a core of its own,
  * and no two readers share one. GTask's own pool ran as many readers as pages were waiting
@@ -318,8 +302,14 @@ read_in_pool (gpointer data,
               gpointer user_data)
 {
   g_autoptr(GTask) parse_task = data;
+  ParseWork *work = g_task_get_task_data (parse_task);
+  GError *error = NULL;
+  gpointer result = work->parse (work->body, work->parse_data, &error);
 
-  parse_in_thread (parse_task, NULL, g_task_get_task_data (parse_task), NULL);
+  if (error != NULL)
+    g_task_return_error (parse_task, error);
+  else
+    g_task_return_pointer (parse_task, result, work->result_free);
 }
 
 static GThreadPool *
