@@ -285,17 +285,30 @@ append_value (LkDeviceBuilder *builder,
   return (guint32) at + 1;
 }
 
-/* The e-mail address is most often the UPN again: the device keeps it once. */
-static gboolean
-same_as_upn (LkDeviceBuilder *builder,
-             const char      *value,
-             gsize            len)
+/* The e-mail address is most often the UPN again: the device keeps it once, whichever comes
+ * first (Graph's documented order, a whole managedDevice, has emailAddress before
+ * userPrincipalName; a $select may have either first). The slot of the other of the two when
+ * it holds the same text, else 0. */
+static guint32
+same_as_partner (LkDeviceBuilder *builder,
+                 LkDeviceMember   member,
+                 const char      *value,
+                 gsize            len)
 {
-  guint32 upn = builder->slots[MEMBER_USER_PRINCIPAL_NAME];
+  guint32 other;
 
-  return upn != 0 && (upn & LK_DEVICE_QUARK) == 0
-         && strlen (builder->values->str + upn - 1) == len
-         && memcmp (builder->values->str + upn - 1, value, len) == 0;
+  if (member == MEMBER_EMAIL_ADDRESS)
+    other = builder->slots[MEMBER_USER_PRINCIPAL_NAME];
+  else if (member == MEMBER_USER_PRINCIPAL_NAME)
+    other = builder->slots[MEMBER_EMAIL_ADDRESS];
+  else
+    return 0;
+  if (other != 0 && (other & LK_DEVICE_QUARK) == 0
+      && other - 1 + len < builder->values->len
+      && builder->values->str[other - 1 + len] == '\0'
+      && memcmp (builder->values->str + other - 1, value, len) == 0)
+    return other;
+  return 0;
 }
 
 static void
@@ -310,12 +323,9 @@ set_text (LkDeviceBuilder *builder,
   if (len > 0 && lk_device_members[member].interned)
     slot = intern (builder, member, value, len);
   if (len > 0 && slot == 0)
-    {
-      if (member == MEMBER_EMAIL_ADDRESS && same_as_upn (builder, value, len))
-        slot = builder->slots[MEMBER_USER_PRINCIPAL_NAME];
-      else if (len < G_MAXINT32 - builder->values->len)
-        slot = append_value (builder, value, len);
-    }
+    slot = same_as_partner (builder, member, value, len);
+  if (len > 0 && slot == 0 && len < G_MAXINT32 - builder->values->len)
+    slot = append_value (builder, value, len);
   builder->slots[member] = slot;
 }
 
@@ -373,64 +383,51 @@ lk_device_builder_wrong_type (LkDeviceBuilder *builder,
   note_problem (builder, member);
 }
 
-/* The name in one case, for ranking, written at @out (room for its length + 1); FALSE when
- * the name has other characters than ASCII (the caller folds it instead). *@changed says
- * whether it differs from the name. */
 static gboolean
-ascii_sort_key (const char *name,
-                char       *out,
-                gboolean   *changed)
+is_ascii (const char *text)
 {
-  *changed = FALSE;
-  for (; *name != '\0'; name++, out++)
-    {
-      if ((guchar) *name >= 0x80)
-        return FALSE;
-      *out = *name >= 'A' && *name <= 'Z' ? *name + ('a' - 'A') : *name;
-      *changed |= *out != *name;
-    }
-  *out = '\0';
+  for (; *text != '\0'; text++)
+    if ((guchar) *text >= 0x80)
+      return FALSE;
   return TRUE;
 }
 
-/* Copies the strings into @self's block, the sort key after them unless it is the name. */
+/* Copies the strings into @self's block. The sort key is the name itself when the name is
+ * ASCII (its letters are folded as it is compared: lk_device_sort_key_byte()), so a million
+ * devices do not keep a second copy of every name; other names keep their casefold after the
+ * strings when it differs from the name. */
 static void
 fill_block (LkDevice        *self,
             LkDeviceBuilder *builder)
 {
-  gsize size = builder->values->len, key_len;
+  gsize size = builder->values->len;
   guint32 name_slot = builder->slots[MEMBER_DEVICE_NAME];
   const char *name = name_slot != 0 && (name_slot & LK_DEVICE_QUARK) == 0
                      ? builder->values->str + name_slot - 1 : NULL;
+  g_autofree char *normalized = NULL;
   g_autofree char *folded = NULL;
-  gboolean changed = FALSE;
+  gsize key_len;
 
-  key_len = name != NULL ? strlen (name) : 0;
+  self->strings[LK_DEVICE_SORT_KEY] = name_slot;
+  if (name == NULL || is_ascii (name))
+    {
+      self->block = g_malloc (MAX (size, 1));
+      memcpy (self->block, builder->values->str, size);
+      return;
+    }
+  normalized = g_utf8_normalize (name, -1, G_NORMALIZE_DEFAULT_COMPOSE);
+  folded = g_utf8_casefold (normalized != NULL ? normalized : name, -1);
+  if (strcmp (folded, name) == 0)
+    {
+      self->block = g_malloc (size);
+      memcpy (self->block, builder->values->str, size);
+      return;
+    }
+  key_len = strlen (folded);
   self->block = g_malloc (size + key_len + 1);
   memcpy (self->block, builder->values->str, size);
-  if (name == NULL)
-    return;
-  if (!ascii_sort_key (name, self->block + size, &changed))
-    {
-      g_autofree char *normalized = g_utf8_normalize (name, -1, G_NORMALIZE_DEFAULT_COMPOSE);
-
-      folded = g_utf8_casefold (normalized != NULL ? normalized : name, -1);
-      key_len = strlen (folded);
-      changed = strcmp (folded, name) != 0;
-      if (changed)
-        {
-          self->block = g_realloc (self->block, size + key_len + 1);
-          memcpy (self->block + size, folded, key_len + 1);
-        }
-    }
-  if (!changed)
-    {
-      /* Already in one case: the key is the name; the room for it goes back. */
-      self->block = g_realloc (self->block, MAX (size, 1));
-      self->strings[LK_DEVICE_SORT_KEY] = name_slot;
-    }
-  else
-    self->strings[LK_DEVICE_SORT_KEY] = (guint32) size + 1;
+  memcpy (self->block + size, folded, key_len + 1);
+  self->strings[LK_DEVICE_SORT_KEY] = (guint32) size + 1;
 }
 
 LkDevice *

@@ -40,9 +40,18 @@ LkDevice        *lk_device_builder_finish      (LkDeviceBuilder  *builder,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkDeviceBuilder, lk_device_builder_free)
 
-/* The device name casefolded (accents kept, as lk_device_query folds words), for ranking:
- * computed once when the device is built, never NULL. */
+/* The device name in one case, for ranking, never NULL: for a name in ASCII the name itself,
+ * whose letters are folded as it is compared (each byte through lk_device_sort_key_byte()); for
+ * any other name its casefold (accents kept, as lk_device_query folds words), computed once
+ * when the device is built, which that fold leaves as it is. */
 const char      *lk_device_get_sort_key        (LkDevice *self);
+
+/* A sort key's byte as ranking compares it: ASCII letters in lower case. */
+static inline guchar
+lk_device_sort_key_byte (char c)
+{
+  return c >= 'A' && c <= 'Z' ? (guchar) (c + ('a' - 'A')) : (guchar) c;
+}
 
 /* --- the layout (lk-device.c and lk-device-builder.c only) ------------------------------------ */
 

@@ -434,6 +434,35 @@ big_endian (const char *text,
   return value;
 }
 
+/* The same for a sort key, its letters folded as ranking compares them. */
+static guint64
+big_endian_key (const char *key,
+                gsize       offset,
+                gsize       len)
+{
+  guint64 value = 0;
+
+  for (gsize i = offset; i < offset + 8; i++)
+    value = value << 8 | (i < len ? lk_device_sort_key_byte (key[i]) : 0);
+  return value;
+}
+
+/* strcmp() of two sort keys as ranking compares them (lk_device_sort_key_byte()). */
+static int
+compare_keys (const char *a,
+              const char *b)
+{
+  for (;; a++, b++)
+    {
+      guchar x = lk_device_sort_key_byte (*a), y = lk_device_sort_key_byte (*b);
+
+      if (x != y)
+        return x < y ? -1 : 1;
+      if (x == '\0')
+        return 0;
+    }
+}
+
 static void
 ranked_init (Ranked        *ranked,
              LkDeviceQuery *query,
@@ -445,7 +474,7 @@ ranked_init (Ranked        *ranked,
   gsize id_len = strnlen (id, ID_BYTES + 1);
 
   for (guint w = 0; w < KEY_WORDS; w++)
-    ranked->key[w] = big_endian (key, w * 8, key_len);
+    ranked->key[w] = big_endian_key (key, w * 8, key_len);
   ranked->id = (guint32) (big_endian (id, 0, id_len) >> (64 - 8 * ID_BYTES));
   ranked->key_longer = key_len > PREFIX_BYTES;
   ranked->id_longer = id_len > ID_BYTES;
@@ -469,7 +498,7 @@ compare_ranked (gconstpointer a,
       return x->key[w] < y->key[w] ? -1 : 1;
   if (x->key_longer && y->key_longer)
     {
-      order = strcmp (x->whole_key + PREFIX_BYTES, y->whole_key + PREFIX_BYTES);
+      order = compare_keys (x->whole_key + PREFIX_BYTES, y->whole_key + PREFIX_BYTES);
       if (order != 0)
         return order;
     }

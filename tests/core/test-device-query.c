@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "lk-device-query.h"
 
 static LkDevice *
@@ -197,6 +199,59 @@ test_non_ascii_words (void)
   g_assert_cmpuint (lk_device_query_score (citta, decomposed), ==, lk_device_query_score (citta, accented));
 }
 
+static char *
+expected_key (LkDevice *device)
+{
+  g_autofree char *normalized = g_utf8_normalize (lk_device_get_device_name (device), -1,
+                                                  G_NORMALIZE_DEFAULT_COMPOSE);
+
+  return g_utf8_casefold (normalized, -1);
+}
+
+static int
+compare_expected (gconstpointer a,
+                  gconstpointer b)
+{
+  LkDevice *x = *(LkDevice **) a;
+  LkDevice *y = *(LkDevice **) b;
+  g_autofree char *kx = expected_key (x);
+  g_autofree char *ky = expected_key (y);
+  int order = strcmp (kx, ky);
+
+  return order != 0 ? order : strcmp (lk_device_get_id (x), lk_device_get_id (y));
+}
+
+/* With no words to score, devices are in the order of their names casefolded (accents kept),
+ * then of their ids, byte for byte: whatever the case of the letters, where in the name they
+ * differ (inside the bytes compared inline or past them) and whether the name is ASCII. */
+static void
+test_rank_folds_case (void)
+{
+  const char *names[] = { "iPhone 15 Pro Max di Giulia ROSSI", "iphone 15 pro max di giulia bianchi",
+                          "IPHONE 15 PRO MAX DI GIULIA Bianchi", "iPhone 15 Pro Max di Giulia rossi",
+                          "iPhone 15 Pro Max di Giulia Rossì", "IPHONE 15 PRO MAX DI GIULIA ROSSÌ",
+                          "Zeta", "zeta", "ZETA_", "zeta[", "alpha", "Alpha", "Ärger", "ärger", "Äa",
+                          "DESKTOP-QLEE9GZ", "desktop-qlee9gz", "Desktop-Qlee9gz-2", "@home", "[lab]",
+                          "_build", "`tick", "~tilde", "Ωmega", "ωmega" };
+  g_autoptr(LkDeviceQuery) query = lk_device_query_new ("");
+  g_autoptr(GPtrArray) devices = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) expected = g_ptr_array_new ();
+
+  for (guint round = 0; round < 3; round++)
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        /* Later names have smaller ids: an order of unfolded bytes would show. */
+        g_autofree char *id = g_strdup_printf ("%c%02u", 'c' - round, (guint) (G_N_ELEMENTS (names) - i));
+
+        g_ptr_array_add (devices, make (id, names[i], "a@contoso.it", "A", "S", NULL));
+      }
+  g_ptr_array_extend (expected, devices, NULL, NULL);
+  g_ptr_array_sort (expected, compare_expected);
+  lk_device_query_sort (query, devices);
+  for (guint i = 0; i < devices->len; i++)
+    g_assert_true (g_ptr_array_index (devices, i) == g_ptr_array_index (expected, i));
+}
+
 /* @all cut into runs of up to @max_len, each ranked alone, merged into @merged; then @all
  * sorted, to compare with. */
 static void
@@ -315,6 +370,7 @@ main (int   argc,
   g_test_add_func ("/query/score-and-rank", test_score_and_rank);
   g_test_add_func ("/query/multiword-and-accents", test_multiword_and_accents);
   g_test_add_func ("/query/non-ascii-words", test_non_ascii_words);
+  g_test_add_func ("/query/rank-folds-case", test_rank_folds_case);
   g_test_add_func ("/query/merge-rankings", test_merge_rankings);
   g_test_add_func ("/query/merge-from-both-ends", test_merge_from_both_ends);
 

@@ -188,8 +188,8 @@ test_properties_and_interning (void)
   g_assert_cmpstr (lk_device_get_imei (a), ==, "35 678901 234567 8");
 }
 
-/* The compact layout keeps every value as sent: the e-mail kept once when it is the UPN, a
- * name already in one case as its own sort key, the repeated values shared, and a device's
+/* The compact layout keeps every value as sent: the e-mail kept once when it is the UPN
+ * (whichever of the two comes first), the repeated values shared, and a device's
  * own text apart from every other device's. */
 static void
 test_compact_layout (void)
@@ -200,10 +200,20 @@ test_compact_layout (void)
   g_autoptr(LkDevice) b = device ("{\"id\":\"c2\",\"deviceName\":\"DESKTOP-9Q\",\"userPrincipalName\":\"bea@contoso.it\","
                                   "\"emailAddress\":\"bea@fabrikam.it\",\"model\":\"Latitude 7440\",\"osVersion\":\"\","
                                   "\"manufacturer\":\"Dell Inc.\"}", NULL);
+  /* Graph's documented order: emailAddress before userPrincipalName. */
+  g_autoptr(LkDevice) c = device ("{\"id\":\"c3\",\"emailAddress\":\"carla@contoso.it\",\"userPrincipalName\":\"carla@contoso.it\","
+                                  "\"userDisplayName\":\"carla@contoso.it \"}", NULL);
+  g_autoptr(LkDevice) d = device ("{\"id\":\"c4\",\"emailAddress\":\"dario@contoso.it\",\"userPrincipalName\":\"dario@contoso\"}", NULL);
   g_autoptr(JsonObject) again = lk_device_to_json (a);
 
   g_assert_cmpstr (lk_device_get_email_address (a), ==, "anna@contoso.it");
   g_assert_true (lk_device_get_email_address (a) == lk_device_get_user_principal_name (a));
+  g_assert_cmpstr (lk_device_get_user_principal_name (c), ==, "carla@contoso.it");
+  g_assert_true (lk_device_get_email_address (c) == lk_device_get_user_principal_name (c));
+  g_assert_cmpstr (lk_device_get_user_display_name (c), ==, "carla@contoso.it ");
+  /* A prefix of the other is not the same text. */
+  g_assert_cmpstr (lk_device_get_email_address (d), ==, "dario@contoso.it");
+  g_assert_cmpstr (lk_device_get_user_principal_name (d), ==, "dario@contoso");
   g_assert_cmpstr (lk_device_get_email_address (b), ==, "bea@fabrikam.it");
   g_assert_cmpstr (lk_device_get_user_principal_name (b), ==, "bea@contoso.it");
   g_assert_true (lk_device_get_model (a) == lk_device_get_model (b));
