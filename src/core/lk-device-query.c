@@ -554,9 +554,12 @@ lk_device_query_sort (LkDeviceQuery *self,
  * each device taken costs one comparison per round of the tournament (log2 of the runs: 7 for
  * 100 pages), where a binary heap's sift costs two. With more than one core and many devices,
  * two merges run at once, one from the front (the smallest first) and one from the back (the
- * largest first), each writing its half: the final ranking of a listing is the one step after
- * its last page. Devices that compare equal (the same name and id, which a listing never keeps
- * twice) are told apart by their run's number, so the two halves never both take one device. */
+ * largest first), each writing its own end: the final ranking of a listing is the one step
+ * after its last page. They meet wherever their work does: each claims devices to take a few
+ * thousand at a time from one count of all of them, since the two halves seldom cost the same
+ * (of a million whole devices, the names past the middle tie in their first bytes more often:
+ * 78 against 111 ms). Devices that compare equal (the same name and id, which a listing never
+ * keeps twice) are told apart by their run's number, so the two never both take one device. */
 typedef struct
 {
   const Ranked *head;    /* the next to take */
@@ -573,8 +576,13 @@ typedef struct
   guint    *tree;
   int       step;        /* 1: from the front; -1: from the back */
   gpointer *out;         /* the first slot written */
-  guint     n_out;
+  guint     n_total;     /* the devices both merges take together */
+  gint     *claimed;     /* how many of them the merges have claimed, shared */
 } Merge;
+
+/* How many devices a merge claims at a time: a few thousand, so the two merges touch their
+ * shared count once every few hundred microseconds. */
+#define MERGE_CLAIM 4096
 
 /* TRUE when run @a's head is taken before run @b's in @merge's direction. */
 static inline gboolean
@@ -624,10 +632,19 @@ merge_run (gpointer data)
   if (merge->n_runs == 0)
     return NULL;
   tree[0] = play_match (merge, 1);
-  for (guint taken = 0; taken < merge->n_out; taken++)
+  for (guint taken = 0, claim_end = 0; ; taken++)
     {
       guint winner = tree[0];
       Cursor *first = &merge->runs[winner];
+
+      if (taken == claim_end)
+        {
+          guint start = (guint) g_atomic_int_add (merge->claimed, MERGE_CLAIM);
+
+          if (start >= merge->n_total)
+            break;
+          claim_end = taken + MIN (MERGE_CLAIM, merge->n_total - start);
+        }
 
       *out = (gpointer) first->head->device;
       out += merge->step;
@@ -655,20 +672,23 @@ merge_run (gpointer data)
   return NULL;
 }
 
-/* A merge of @rankings' runs in @step's direction, taking @n_out devices into @out onwards. */
+/* A merge of @rankings' runs in @step's direction into @out onwards, taking its share of the
+ * @n_total devices whose claims @claimed counts. */
 static void
 merge_init (Merge     *merge,
             GPtrArray *rankings,
             int        step,
             gpointer  *out,
-            guint      n_out)
+            guint      n_total,
+            gint      *claimed)
 {
   merge->runs = g_new (Cursor, MAX (rankings->len, 1));
   merge->tree = g_new (guint, MAX (rankings->len, 1));
   merge->n_runs = 0;
   merge->step = step;
   merge->out = out;
-  merge->n_out = n_out;
+  merge->n_total = n_total;
+  merge->claimed = claimed;
   for (guint r = 0; r < rankings->len; r++)
     {
       LkDeviceRanking *ranking = g_ptr_array_index (rankings, r);
@@ -695,7 +715,8 @@ lk_device_query_merge (LkDeviceQuery *self,
                        GPtrArray     *devices)
 {
   Merge front, back;
-  guint n = 0, n_front;
+  guint n = 0;
+  gint claimed = 0;
   GThread *thread = NULL;
 
   g_return_if_fail (LK_IS_DEVICE_QUERY (self));
@@ -703,13 +724,14 @@ lk_device_query_merge (LkDeviceQuery *self,
   for (guint r = 0; r < rankings->len; r++)
     n += ((LkDeviceRanking *) g_ptr_array_index (rankings, r))->len;
   g_return_if_fail (n == devices->len);
+  /* The claims' count overshoots by up to a claim per merge. */
+  g_return_if_fail (n <= G_MAXINT - 2 * MERGE_CLAIM);
 
   /* The same devices in a new order: no reference changes hands. */
-  n_front = n >= TWO_WAY_MERGE_MIN && g_get_num_processors () > 1 ? n / 2 : n;
-  merge_init (&front, rankings, 1, devices->pdata, n_front);
-  if (n_front < n)
+  merge_init (&front, rankings, 1, devices->pdata, n, &claimed);
+  if (n >= TWO_WAY_MERGE_MIN && g_get_num_processors () > 1)
     {
-      merge_init (&back, rankings, -1, devices->pdata + n - 1, n - n_front);
+      merge_init (&back, rankings, -1, devices->pdata + n - 1, n, &claimed);
       thread = g_thread_new ("lk-merge", merge_run, &back);
     }
   merge_run (&front);

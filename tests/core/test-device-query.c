@@ -318,9 +318,9 @@ test_merge_rankings (void)
   g_rand_free (rand);
 }
 
-/* Enough devices that the merge runs from both ends at once (two threads), with many that
- * compare equal (the same name and id, in different runs): every device comes out once, in
- * the sort's order. */
+/* Enough devices that the merge runs from both ends at once (two threads) and each claims
+ * devices several times, with many that compare equal (the same name and id, in different
+ * runs): every device comes out once, in the sort's order. */
 static void
 test_merge_from_both_ends (void)
 {
@@ -330,7 +330,7 @@ test_merge_from_both_ends (void)
   g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) merged = g_ptr_array_new ();
   g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
-  guint n = 6001;
+  guint n = 30001;
 
   /* A third alike, around the middle where the two merges meet. */
   for (guint i = 0; i < n; i++)
