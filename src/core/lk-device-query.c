@@ -483,12 +483,12 @@ ranked_init (Ranked        *ranked,
   ranked->whole_key = key;
 }
 
-static int
-compare_ranked (gconstpointer a,
-                gconstpointer b)
+/* Inlined into the merge, which makes ten of these a device for a thousand runs (a call each
+ * was 7 % of a million devices' merge). */
+G_ALWAYS_INLINE static inline int
+compare_ranked_inline (const Ranked *x,
+                       const Ranked *y)
 {
-  const Ranked *x = a;
-  const Ranked *y = b;
   int order;
 
   if (x->score != y->score)
@@ -509,6 +509,13 @@ compare_ranked (gconstpointer a,
   if (x->id_longer && y->id_longer)
     return strcmp (lk_device_get_id (x->device) + ID_BYTES, lk_device_get_id (y->device) + ID_BYTES);
   return (int) x->id_longer - (int) y->id_longer;
+}
+
+static int
+compare_ranked (gconstpointer a,
+                gconstpointer b)
+{
+  return compare_ranked_inline (a, b);
 }
 
 LkDeviceRanking *
@@ -596,7 +603,7 @@ taken_before (const Merge *merge,
 
   if (x->left == 0 || y->left == 0)
     return y->left == 0 && x->left != 0;
-  order = compare_ranked (x->head, y->head);
+  order = compare_ranked_inline (x->head, y->head);
   if (order == 0)
     order = x->run < y->run ? -1 : 1;
   return order * merge->step < 0;
