@@ -51,6 +51,24 @@ void           lk_device_query_merge          (LkDeviceQuery *self,
                                                GPtrArray     *rankings,
                                                GPtrArray     *devices);
 
+/* Merges a listing's runs in groups of @group while it goes on, on a thread of the lowest
+ * priority, so the final merge (lk_device_query_merge()) has fewer runs. Not thread-safe: one
+ * thread adds, then finishes or abandons. */
+typedef struct _LkRunMerger LkRunMerger;
+LkRunMerger   *lk_run_merger_new              (guint            group);
+/* Takes @ranking. */
+void           lk_run_merger_add              (LkRunMerger     *merger,
+                                               LkDeviceRanking *ranking);
+/* How many groups the thread has merged so far (for tests). */
+guint          lk_run_merger_get_n_merged     (LkRunMerger     *merger);
+/* Every run added, some merged (element-type LkDeviceRanking, owned), and frees @merger: it
+ * waits for the claim the thread has in hand, never for work it has not started. */
+GPtrArray     *lk_run_merger_finish           (LkRunMerger     *merger);
+/* Frees @merger without waiting; takes @devices (may be NULL), the array holding the devices
+ * the runs borrow, which the thread may still be comparing: it goes when the thread ends. */
+void           lk_run_merger_abandon          (LkRunMerger     *merger,
+                                               GPtrArray       *devices);
+
 /* Escapes a string literal for $filter: ' becomes ''. */
 char          *lk_odata_escape_literal        (const char    *text);
 

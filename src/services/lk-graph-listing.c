@@ -218,7 +218,8 @@ typedef struct
   guint             plan;         /* index into the query's filters */
   gboolean          stream_only;  /* pages go to page_func and are dropped; seen owns its ids */
   GPtrArray        *devices;      /* every match so far */
-  GPtrArray        *rankings;     /* each page's, for the final ranking (one plan only) */
+  LkRunMerger      *merger;       /* each page's ranking, for the final one (one plan only) */
+  GPtrArray        *rankings;     /* the merger's runs once it has finished */
   GHashTable       *seen;         /* stream-only: the ids it owns, when several plans */
   LkIdSet          *ids;          /* otherwise: the ids of devices, by index into devices */
   gboolean          duplicates;   /* a device came twice: the rankings no longer fit, sort */
@@ -269,6 +270,9 @@ listing_free (Listing *listing)
   g_clear_pointer (&listing->links, g_hash_table_unref);
   g_clear_pointer (&listing->page_prints, g_hash_table_unref);
   g_clear_pointer (&listing->devices, g_ptr_array_unref);
+  /* Its thread may still be comparing the devices' names: they go with it. */
+  if (listing->merger != NULL)
+    lk_run_merger_abandon (g_steal_pointer (&listing->merger), g_steal_pointer (&listing->devices));
   g_clear_pointer (&listing->rankings, g_ptr_array_unref);
   g_clear_object (&listing->query);
   g_main_context_unref (listing->context);
@@ -295,6 +299,9 @@ sort_in_thread (GTask        *sort_task,
 {
   Listing *listing = task_data;
 
+  /* Every page with devices gave a ranking: no merger, no devices. */
+  listing->rankings = listing->merger != NULL ? lk_run_merger_finish (g_steal_pointer (&listing->merger))
+                                              : g_ptr_array_new ();
   if (lk_device_query_get_filters (listing->query)->len <= 1 && !listing->duplicates)
     lk_device_query_merge (listing->query, listing->rankings, listing->devices);
   else
@@ -483,6 +490,10 @@ delivered_id (guint    index,
   return lk_device_get_id (g_ptr_array_index (in, index));
 }
 
+/* Pages' rankings merged sixteen at a time while the listing goes on: the final merge of a
+ * million devices has 63 runs, not 1000. */
+#define RUN_GROUP 16
+
 /* How many adds ahead the duplicate check asks for the slots it will read: each add is a
  * cache miss at random in a table of up to 16 MB, on the listing's thread. */
 #define ID_PREFETCH_AHEAD 8
@@ -520,15 +531,19 @@ deliver_page (GTask *task,
                                  delivered_id, &delivered))
         {
           g_ptr_array_set_size (fresh, fresh->len - 1);
-          /* The page's ranking borrows the device dropped here: rankings are no use now. */
+          /* The page's ranking borrows the device dropped here: rankings are no use now (the
+           * merger's runs, without this page's, are let go when the listing sorts). */
           listing->duplicates = TRUE;
-          g_ptr_array_set_size (listing->rankings, 0);
           g_clear_pointer (&page->ranking, lk_device_ranking_free);
           g_object_unref (device);
         }
     }
   if (filters->len <= 1 && page->ranking != NULL && !listing->duplicates)
-    g_ptr_array_add (listing->rankings, g_steal_pointer (&page->ranking));
+    {
+      if (listing->merger == NULL)
+        listing->merger = lk_run_merger_new (RUN_GROUP);
+      lk_run_merger_add (listing->merger, g_steal_pointer (&page->ranking));
+    }
   /* One plan: a page of devices already listed is a repeat however it is cut. Several plans
    * find the same devices by design, so there only an empty or repeated page counts. */
   note_barren (listing, !is_new || (filters->len <= 1 && fresh->len == 0));
@@ -708,7 +723,6 @@ lk_graph_client_list_devices_async (LkGraphClient       *self,
   listing->page_data = page_data;
   listing->page_data_destroy = page_data_destroy;
   listing->devices = g_ptr_array_new_with_free_func (g_object_unref);
-  listing->rankings = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_device_ranking_free);
   listing->stream_only = self->stream_only;
   listing->ahead = self->pages_ahead;
   if (listing->stream_only)

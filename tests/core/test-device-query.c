@@ -356,6 +356,86 @@ test_merge_from_both_ends (void)
   g_rand_free (rand);
 }
 
+/* Runs merged in groups on the merger's thread while more are added, then with the final
+ * merge: the order a sort gives, every device once, whether the thread got to every group or
+ * was stopped with one in hand. */
+static void
+test_run_merger (void)
+{
+  const char *names[] = { "iPhone di Anna", "Pixel 8", "Città-01", "anna-laptop", "ANNA-LAPTOP",
+                          "iPhone 15 Pro Max di Giulia Bianchi", "iPhone 15 Pro Max di Giulia Rossi",
+                          "zeta", "Niccolò", "Rossi-PC" };
+  GRand *rand = g_rand_new_with_seed (23);
+  g_autoptr(LkDeviceQuery) query = lk_device_query_new ("");
+
+  for (guint round = 0; round < 4; round++)
+    {
+      g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autoptr(GPtrArray) merged = g_ptr_array_new ();
+      g_autoptr(GPtrArray) runs = NULL;
+      LkRunMerger *merger = lk_run_merger_new (4);
+      guint n_runs = 0;
+
+      for (guint i = 0; i < 60; i++, n_runs++)
+        {
+          g_autoptr(GPtrArray) run = g_ptr_array_new ();
+          guint len = (guint) g_rand_int_range (rand, 0, 300);
+
+          for (guint j = 0; j < len; j++)
+            {
+              g_autofree char *id = g_strdup_printf ("%08x-%u", g_rand_int (rand), all->len);
+              LkDevice *device = make (id, names[g_rand_int_range (rand, 0, G_N_ELEMENTS (names))],
+                                       "a@contoso.com", "A", "X1", NULL);
+
+              g_ptr_array_add (all, device);
+              g_ptr_array_add (run, device);
+            }
+          lk_run_merger_add (merger, lk_device_query_rank (query, run));
+        }
+      /* Rounds 0 and 1 give the thread time to merge (up to 10 s); 2 and 3 stop it at once. */
+      for (guint wait = 0; round < 2 && lk_run_merger_get_n_merged (merger) < n_runs / 4 && wait < 1000; wait++)
+        g_usleep (10 * G_TIME_SPAN_MILLISECOND);
+      if (round < 2)
+        g_assert_cmpuint (lk_run_merger_get_n_merged (merger), ==, n_runs / 4);
+      runs = lk_run_merger_finish (merger);
+      if (round < 2)
+        g_assert_cmpuint (runs->len, ==, n_runs / 4);
+      g_ptr_array_extend (merged, all, NULL, NULL);
+      lk_device_query_merge (query, runs, merged);
+      lk_device_query_sort (query, all);
+      g_assert_cmpuint (merged->len, ==, all->len);
+      for (guint i = 0; i < all->len; i++)
+        g_assert_true (g_ptr_array_index (merged, i) == g_ptr_array_index (all, i));
+    }
+  g_rand_free (rand);
+}
+
+/* Abandoned with its thread at work, the merger keeps the devices its runs borrow until the
+ * thread ends (AddressSanitizer and valgrind would see a name read after its device went). */
+static void
+test_run_merger_abandon (void)
+{
+  g_autoptr(LkDeviceQuery) query = lk_device_query_new ("");
+  GPtrArray *all = g_ptr_array_new_with_free_func (g_object_unref);
+  LkRunMerger *merger = lk_run_merger_new (2);
+
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autoptr(GPtrArray) run = g_ptr_array_new ();
+
+      for (guint j = 0; j < 5000; j++)
+        {
+          g_autofree char *id = g_strdup_printf ("%u", all->len);
+          LkDevice *device = make (id, "iPhone 15 Pro Max di Giulia Bianchi", "a@contoso.com", "A", "X1", NULL);
+
+          g_ptr_array_add (all, device);
+          g_ptr_array_add (run, device);
+        }
+      lk_run_merger_add (merger, lk_device_query_rank (query, run));
+    }
+  lk_run_merger_abandon (merger, all);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -373,6 +453,8 @@ main (int   argc,
   g_test_add_func ("/query/rank-folds-case", test_rank_folds_case);
   g_test_add_func ("/query/merge-rankings", test_merge_rankings);
   g_test_add_func ("/query/merge-from-both-ends", test_merge_from_both_ends);
+  g_test_add_func ("/query/run-merger", test_run_merger);
+  g_test_add_func ("/query/run-merger-abandon", test_run_merger_abandon);
 
   return g_test_run ();
 }

@@ -75,6 +75,17 @@ test_paging_pages_ahead (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpuint (reference->len, ==, 2500);
   g_assert_cmpuint (pages.n_pages, ==, 25);
+  /* The pages' rankings, merged (sixteen of them while the listing went on) and then all: the
+   * order a sort of the same devices gives. */
+  {
+    g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
+    g_autoptr(LkDeviceQuery) query = lk_device_query_new ("");
+
+    g_ptr_array_extend (sorted, reference, NULL, NULL);
+    lk_device_query_sort (query, sorted);
+    for (guint i = 0; i < sorted->len; i++)
+      g_assert_true (g_ptr_array_index (sorted, i) == g_ptr_array_index (reference, i));
+  }
   for (guint a = 0; a < G_N_ELEMENTS (aheads); a++)
     {
       Pages ahead_pages = { 0 };
