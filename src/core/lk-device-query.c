@@ -427,28 +427,22 @@ struct _LkDeviceRanking
   guint   len;
 };
 
+/* The eight bytes of @text from @offset as one number (NULs past @len), sort key bytes folded
+ * as ranking compares them when @fold. */
 static guint64
 big_endian (const char *text,
             gsize       offset,
-            gsize       len)
+            gsize       len,
+            gboolean    fold)
 {
   guint64 value = 0;
 
   for (gsize i = offset; i < offset + 8; i++)
-    value = value << 8 | (i < len ? (guchar) text[i] : 0);
-  return value;
-}
+    {
+      guchar byte = i < len ? (guchar) text[i] : 0;
 
-/* The same for a sort key, its letters folded as ranking compares them. */
-static guint64
-big_endian_key (const char *key,
-                gsize       offset,
-                gsize       len)
-{
-  guint64 value = 0;
-
-  for (gsize i = offset; i < offset + 8; i++)
-    value = value << 8 | (i < len ? lk_device_sort_key_byte (key[i]) : 0);
+      value = value << 8 | (fold ? lk_device_sort_key_byte ((char) byte) : byte);
+    }
   return value;
 }
 
@@ -479,8 +473,8 @@ ranked_init (Ranked        *ranked,
   gsize id_len = strnlen (id, ID_BYTES + 1);
 
   for (guint w = 0; w < KEY_WORDS; w++)
-    ranked->key[w] = big_endian_key (key, w * 8, key_len);
-  ranked->id = (guint32) (big_endian (id, 0, id_len) >> (64 - 8 * ID_BYTES));
+    ranked->key[w] = big_endian (key, w * 8, key_len, TRUE);
+  ranked->id = (guint32) (big_endian (id, 0, id_len, FALSE) >> (64 - 8 * ID_BYTES));
   ranked->key_longer = key_len > PREFIX_BYTES;
   ranked->id_longer = id_len > ID_BYTES;
   ranked->score = MIN (lk_device_query_score (query, device), MAX_SCORE);
@@ -880,9 +874,10 @@ run_merger_thread (gpointer data)
 LkRunMerger *
 lk_run_merger_new (guint group)
 {
-  LkRunMerger *merger = g_new0 (LkRunMerger, 1);
+  LkRunMerger *merger;
 
   g_return_val_if_fail (group >= 2, NULL);
+  merger = g_new0 (LkRunMerger, 1);
   g_atomic_ref_count_init (&merger->refs);
   g_mutex_init (&merger->lock);
   g_cond_init (&merger->cond);
@@ -909,11 +904,14 @@ lk_run_merger_add (LkRunMerger     *merger,
     }
   g_cond_signal (&merger->cond);
   g_mutex_unlock (&merger->lock);
-#ifdef __linux__
   if (start)
     {
-      GThread *thread = g_thread_try_new ("lk-run-merger", run_merger_thread, merger, NULL);
+      GThread *thread = NULL;
 
+      /* Elsewhere no thread can be given the lowest priority on its own: no merging. */
+#ifdef __linux__
+      thread = g_thread_try_new ("lk-run-merger", run_merger_thread, merger, NULL);
+#endif
       if (thread != NULL)
         g_thread_unref (thread);
       else
@@ -924,15 +922,6 @@ lk_run_merger_add (LkRunMerger     *merger,
           run_merger_unref (merger);
         }
     }
-#else
-  if (start)
-    {
-      g_mutex_lock (&merger->lock);
-      merger->running = FALSE;
-      g_mutex_unlock (&merger->lock);
-      run_merger_unref (merger);
-    }
-#endif
 }
 
 guint
