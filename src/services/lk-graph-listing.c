@@ -269,10 +269,10 @@ listing_free (Listing *listing)
   g_clear_pointer (&listing->ids, lk_id_set_free);
   g_clear_pointer (&listing->links, g_hash_table_unref);
   g_clear_pointer (&listing->page_prints, g_hash_table_unref);
-  g_clear_pointer (&listing->devices, g_ptr_array_unref);
   /* Its thread may still be comparing the devices' names: they go with it. */
   if (listing->merger != NULL)
     lk_run_merger_abandon (g_steal_pointer (&listing->merger), g_steal_pointer (&listing->devices));
+  g_clear_pointer (&listing->devices, g_ptr_array_unref);
   g_clear_pointer (&listing->rankings, g_ptr_array_unref);
   g_clear_object (&listing->query);
   g_main_context_unref (listing->context);
