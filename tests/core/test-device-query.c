@@ -318,8 +318,8 @@ test_merge_rankings (void)
   g_rand_free (rand);
 }
 
-/* Enough devices that the merge runs from both ends at once (two threads) and each claims
- * devices several times, with many that compare equal (the same name and id, in different
+/* Enough devices that the merge runs from both ends at once (two threads) and claims
+ * devices four times (MERGE_CLAIM is 4096), with many that compare equal (the same name and id, in different
  * runs): every device comes out once, in the sort's order. */
 static void
 test_merge_from_both_ends (void)
@@ -330,14 +330,14 @@ test_merge_from_both_ends (void)
   g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) merged = g_ptr_array_new ();
   g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
-  guint n = 30001;
+  guint n = 3 * 4096 + 1;
 
   /* A third alike, around the middle where the two merges meet. */
   for (guint i = 0; i < n; i++)
     {
       gboolean alike = i % 3 == 0;
       g_autofree char *id = alike ? g_strdup ("alike")
-                                  : g_strdup_printf ("%05u", (guint) g_rand_int_range (rand, 0, 30000));
+                                  : g_strdup_printf ("%05u", (guint) g_rand_int_range (rand, 0, 10000));
       const char *name = alike ? "Pixel 8" : names[g_rand_int_range (rand, 0, G_N_ELEMENTS (names))];
 
       g_ptr_array_add (all, make (id, name, "a@contoso.com", "A", "X1", NULL));
@@ -423,7 +423,7 @@ test_run_merger_abandon (void)
     {
       g_autoptr(GPtrArray) run = g_ptr_array_new ();
 
-      for (guint j = 0; j < 5000; j++)
+      for (guint j = 0; j < 1500; j++)
         {
           g_autofree char *id = g_strdup_printf ("%u", all->len);
           LkDevice *device = make (id, "iPhone 15 Pro Max di Giulia Bianchi", "a@contoso.com", "A", "X1", NULL);
