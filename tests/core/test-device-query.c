@@ -232,7 +232,12 @@ test_rank_folds_case (void)
                           "iPhone 15 Pro Max di Giulia Rossì", "IPHONE 15 PRO MAX DI GIULIA ROSSÌ",
                           "Zeta", "zeta", "ZETA_", "zeta[", "alpha", "Alpha", "Ärger", "ärger", "Äa",
                           "DESKTOP-QLEE9GZ", "desktop-qlee9gz", "Desktop-Qlee9gz-2", "@home", "[lab]",
-                          "_build", "`tick", "~tilde", "Ωmega", "ωmega" };
+                          "_build", "`tick", "~tilde", "Ωmega", "ωmega",
+                          /* Eight bytes and more, read a word at a time: the bytes around the
+                           * capitals, and bytes above ASCII whose low seven bits are capitals. */
+                          "@@@@@@@@home", "AAAAAAAA@", "aaaaaaaa`", "[[[[[[[[lab]", "ZZZZZZZZ[",
+                          "zzzzzzzz{", "@AZ[`az{@AZ[`az{@AZ[`az{", "ÄÖÜÁÉÍÓÚ Rossi", "ÁÚÀÈÌÒÙÝ",
+                          "Città di Castello-01", "CITTÀ DI CASTELLO-01" };
   g_autoptr(LkDeviceQuery) query = lk_device_query_new ("");
   g_autoptr(GPtrArray) devices = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) expected = g_ptr_array_new ();
