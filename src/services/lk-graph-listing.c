@@ -163,17 +163,23 @@ parse_device_page (GBytes   *body,
     return NULL;
 
   page = g_new0 (Page, 1);
-  page->devices = g_ptr_array_new_with_free_func (g_object_unref);
   page->n_received = parsed.n_items;
   page->n_skipped = parsed.n_skipped;
   page->next_link = g_steal_pointer (&parsed.next_link);
   page->count = parsed.count;
-  for (guint i = 0; i < parsed.devices->len; i++)
+  /* No text matches every device: the page's devices are all kept, as they are. */
+  if (lk_device_query_get_kind (job->query) == LK_QUERY_KIND_ALL)
+    page->devices = g_steal_pointer (&parsed.devices);
+  else
     {
-      LkDevice *device = g_ptr_array_index (parsed.devices, i);
+      page->devices = g_ptr_array_new_with_free_func (g_object_unref);
+      for (guint i = 0; i < parsed.devices->len; i++)
+        {
+          LkDevice *device = g_ptr_array_index (parsed.devices, i);
 
-      if (lk_device_query_score (job->query, device) > 0)
-        g_ptr_array_add (page->devices, g_object_ref (device));
+          if (lk_device_query_score (job->query, device) > 0)
+            g_ptr_array_add (page->devices, g_object_ref (device));
+        }
     }
   lk_page_contents_clear (&parsed);
   page->ranking = lk_device_query_rank (job->query, page->devices);
