@@ -15,8 +15,9 @@ G_BEGIN_DECLS
 typedef guint LkDeviceMember;
 #define LK_DEVICE_MEMBER_OTHER 0
 
-/* Reused device after device (one per page, one thread at a time): it keeps the values of the
- * device being read in one buffer, and remembers the last enum-like values it interned. */
+/* Reused device after device (one per page, used on the thread that made it): it keeps the
+ * values of the device being read in one buffer, and remembers, with the thread's other
+ * builders, the last enum-like values interned. */
 typedef struct _LkDeviceBuilder LkDeviceBuilder;
 
 LkDeviceBuilder *lk_device_builder_new         (void);
