@@ -658,6 +658,7 @@ typedef struct
   gint     *claimed;     /* how many of them the merges have claimed, shared */
   const gint *stop;      /* set (by another thread): leave off at the next claim; or NULL */
   gboolean  stopped;
+  LkRunMergerHook on_claim;  /* the run merger's test hook, after each claim; or NULL */
 } Merge;
 
 /* How many devices a merge claims at a time: a few thousand, so the two merges touch their
@@ -730,6 +731,8 @@ merge_run (gpointer data)
           if (start >= merge->n_total)
             break;
           claim_end = taken + MIN (MERGE_CLAIM, merge->n_total - start);
+          if (merge->on_claim != NULL)
+            merge->on_claim ();
         }
 
       if (merge->ranked_out != NULL)
@@ -783,6 +786,7 @@ merge_init (Merge     *merge,
   merge->claimed = claimed;
   merge->stop = NULL;
   merge->stopped = FALSE;
+  merge->on_claim = NULL;
   for (guint r = 0; r < rankings->len; r++)
     {
       LkDeviceRanking *ranking = g_ptr_array_index (rankings, r);
@@ -874,6 +878,14 @@ run_merger_unref (LkRunMerger *merger)
   g_free (merger);
 }
 
+static LkRunMergerHook claim_hook;
+
+void
+lk_run_merger_set_claim_hook (LkRunMergerHook hook)
+{
+  g_atomic_pointer_set (&claim_hook, hook);
+}
+
 /* @group's runs merged into one; NULL when *@stop was set first. */
 static LkDeviceRanking *
 merge_group (GPtrArray  *group,
@@ -892,6 +904,7 @@ merge_group (GPtrArray  *group,
   merge_init (&merge, group, 1, NULL, n, &claimed);
   merge.ranked_out = merged->items;
   merge.stop = stop;
+  merge.on_claim = g_atomic_pointer_get (&claim_hook);
   merge_run (&merge);
   merge_clear (&merge);
   if (merge.stopped)

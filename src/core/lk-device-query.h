@@ -59,6 +59,10 @@ LkRunMerger   *lk_run_merger_new              (guint            group);
 /* Takes @ranking. */
 void           lk_run_merger_add              (LkRunMerger     *merger,
                                                LkDeviceRanking *ranking);
+/* For tests: called on the thread each time it has claimed devices of a group to merge, before
+ * it compares them (NULL: nothing). */
+typedef void (*LkRunMergerHook) (void);
+void           lk_run_merger_set_claim_hook   (LkRunMergerHook  hook);
 /* How many groups the thread has merged so far (for tests). */
 guint          lk_run_merger_get_n_merged     (LkRunMerger     *merger);
 /* Every run added, some merged (element-type LkDeviceRanking, owned), and frees @merger: it

@@ -243,6 +243,131 @@ test_cancel_mid_paging (Fixture       *fixture,
   g_assert_cmpuint (pages.n_pages, ==, 1);
 }
 
+/* A listing cancelled while the run merger's thread has a group of its pages in hand: the
+ * thread is held inside the merge by a test hook until the listing has gone, then let go. */
+typedef struct
+{
+  GMutex   lock;
+  GCond    cond;
+  gboolean entered;
+  gboolean released;
+  gint     gone;       /* devices finalized (on the merger's thread) */
+  guint    watched;
+} Held;
+
+static Held *held_now;
+
+static void
+hold_first_claim (void)
+{
+  Held *held = held_now;
+  gint64 end = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+
+  g_mutex_lock (&held->lock);
+  if (!held->entered)
+    {
+      held->entered = TRUE;
+      while (!held->released && g_cond_wait_until (&held->cond, &held->lock, end))
+        ;
+    }
+  g_mutex_unlock (&held->lock);
+}
+
+static gboolean
+held_entered (Held *held)
+{
+  gboolean entered;
+
+  g_mutex_lock (&held->lock);
+  entered = held->entered;
+  g_mutex_unlock (&held->lock);
+  return entered;
+}
+
+static void
+device_gone (gpointer  data,
+             GObject  *where)
+{
+  g_atomic_int_inc (&((Held *) data)->gone);
+}
+
+static void
+watch_page_cb (GPtrArray *devices,
+               guint      total,
+               gint64     expected,
+               gpointer   user_data)
+{
+  Held *held = user_data;
+
+  for (guint i = 0; i < devices->len; i++)
+    g_object_weak_ref (g_ptr_array_index (devices, i), device_gone, held);
+  held->watched += devices->len;
+}
+
+static void
+iterate_for (gint64 ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/* The devices the thread compares must outlive the listing until it ends (AddressSanitizer
+ * and valgrind would see a name read after its device went); then they go with it. */
+static void
+test_cancel_with_merger_at_work (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  Held held = { 0 };
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(LkDeviceQuery) query = lk_device_query_new ("");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) devices = NULL;
+  gint64 end = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+
+  g_mutex_init (&held.lock);
+  g_cond_init (&held.cond);
+  held_now = &held;
+  lk_run_merger_set_claim_hook (hold_first_claim);
+  /* Twenty-five pages, slow enough that the last nine are still coming (for 0.18 s at least)
+   * when the thread, sixteen pages in, takes its first group. */
+  lk_graph_client_set_page_size (fixture->client, 100);
+  lk_sandbox_set_latency (fixture->sandbox, 40, 40);
+  lk_graph_client_list_devices_async (fixture->client, query, watch_page_cb, &held, NULL,
+                                      cancellable, store_result_cb, &result);
+  while (!held_entered (&held) && result == NULL && g_get_monotonic_time () < end)
+    iterate_for (1);
+  g_assert_true (held_entered (&held));
+  g_assert_null (result);
+  g_cancellable_cancel (cancellable);
+  devices = lk_graph_client_list_devices_finish (fixture->client, wait_for_result (&result), &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (devices);
+  /* The listing goes with its task; its stray sources run out. */
+  g_clear_object (&result);
+  iterate_for (200);
+  g_assert_cmpuint (held.watched, >=, 1600);
+  g_assert_cmpint (g_atomic_int_get (&held.gone), ==, 0);
+
+  g_mutex_lock (&held.lock);
+  held.released = TRUE;
+  g_cond_broadcast (&held.cond);
+  g_mutex_unlock (&held.lock);
+  end = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+  while ((guint) g_atomic_int_get (&held.gone) < held.watched && g_get_monotonic_time () < end)
+    iterate_for (1);
+  g_assert_cmpuint ((guint) g_atomic_int_get (&held.gone), ==, held.watched);
+  lk_run_merger_set_claim_hook (NULL);
+  held_now = NULL;
+  g_cond_clear (&held.cond);
+  g_mutex_clear (&held.lock);
+}
+
 /* --- actions --------------------------------------------------------------------------------- */
 
 static gboolean
@@ -506,6 +631,8 @@ main (int   argc,
   ADD ("/graph/paging/pages-ahead", test_paging_pages_ahead, setup_generated, GUINT_TO_POINTER (2500));
   ADD ("/graph/readers-leave-a-core", test_readers_leave_a_core, setup_generated, GUINT_TO_POINTER (2500));
   ADD ("/graph/cancel-mid-paging", test_cancel_mid_paging, setup_generated, GUINT_TO_POINTER (5000));
+  ADD ("/graph/cancel-with-merger-at-work", test_cancel_with_merger_at_work, setup_generated,
+       GUINT_TO_POINTER (2500));
   ADD ("/graph/headers", test_headers, setup_demo, NULL);
   ADD ("/graph/search/apostrophe", test_search_apostrophe, setup_demo, NULL);
   ADD ("/graph/search/recheck", test_unsupported_filter_rechecked, setup_demo, NULL);
