@@ -323,9 +323,9 @@ test_merge_rankings (void)
   g_rand_free (rand);
 }
 
-/* Enough devices that the merge runs from both ends at once (two threads) and claims
- * devices four times (MERGE_CLAIM is 4096), with many that compare equal (the same name and id, in different
- * runs): every device comes out once, in the sort's order. */
+/* Enough devices that the merge runs from both ends at once (two threads), which claim them
+ * four times between them (MERGE_CLAIM is 4096), with many that compare equal (the same name
+ * and id, in different runs): every device comes out once, in the sort's order. */
 static void
 test_merge_from_both_ends (void)
 {
