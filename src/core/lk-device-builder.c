@@ -250,24 +250,6 @@ cache_slot (LkDeviceMember  member,
   return (guint) (hash ^ (hash >> 16)) % N_CACHED;
 }
 
-/* memcmp (a, b, len) == 0 for the short values interned ("Android", "SM-S911B"): two loads of
- * eight bytes, overlapping, where memcmp's call would cost more than the compare. */
-static inline gboolean
-same_text (const char *a,
-           const char *b,
-           gsize       len)
-{
-  guint64 x, y, x2, y2;
-
-  if (len < 8 || len > 16)
-    return memcmp (a, b, len) == 0;
-  memcpy (&x, a, 8);
-  memcpy (&y, b, 8);
-  memcpy (&x2, a + len - 8, 8);
-  memcpy (&y2, b + len - 8, 8);
-  return x == y && x2 == y2;
-}
-
 /* The slot of @value interned, or 0 when no more values may be interned. */
 static guint32
 intern (LkDeviceBuilder *builder,
@@ -283,7 +265,7 @@ intern (LkDeviceBuilder *builder,
 
   cached = &builder->cache[cache_slot (member, value, len)];
   if (cached->text != NULL && cached->member == member && cached->len == len
-      && same_text (cached->text, value, len))
+      && (len >= 4 ? lk_same_bytes (cached->text, value, len) : memcmp (cached->text, value, len) == 0))
     return cached->slot;
 
   /* GQuark wants a NUL at the end: most values are short enough for the stack. */

@@ -356,54 +356,13 @@ typedef struct _Shape
   ShapeSkip skips[SHAPE_MAX];
 } Shape;
 
-/* @a and @b, both @n >= 4 readable bytes, hold the same bytes. A few wide loads, overlapping
- * at the end, where memcmp's call would cost more than the comparison; memcmp from 64 bytes on
- * (a skipped hardwareInformation is 1.3 kB), where its wider loads win. */
-G_ALWAYS_INLINE static inline gboolean
-same_bytes (const char *a,
-            const char *b,
-            gsize       n)
-{
-  guint64 x, y, x2, y2;
-  guint32 u, v, u2, v2;
-
-  if (n >= 64)
-    return memcmp (a, b, n) == 0;
-  if (n >= 16)
-    {
-#ifdef __SSE2__
-      for (gsize i = 0; i + 16 <= n; i += 16)
-        if (_mm_movemask_epi8 (_mm_cmpeq_epi8 (_mm_loadu_si128 ((const __m128i *) (a + i)),
-                                               _mm_loadu_si128 ((const __m128i *) (b + i)))) != 0xffff)
-          return FALSE;
-      return _mm_movemask_epi8 (_mm_cmpeq_epi8 (_mm_loadu_si128 ((const __m128i *) (a + n - 16)),
-                                                _mm_loadu_si128 ((const __m128i *) (b + n - 16)))) == 0xffff;
-#else
-      return memcmp (a, b, n) == 0;
-#endif
-    }
-  if (n >= 8)
-    {
-      memcpy (&x, a, 8);
-      memcpy (&y, b, 8);
-      memcpy (&x2, a + n - 8, 8);
-      memcpy (&y2, b + n - 8, 8);
-      return x == y && x2 == y2;
-    }
-  memcpy (&u, a, 4);
-  memcpy (&v, b, 4);
-  memcpy (&u2, a + n - 4, 4);
-  memcpy (&v2, b + n - 4, 4);
-  return u == v && u2 == v2;
-}
-
 /* The name at s->p when its bytes are those @known keeps: TRUE, and s->p past its colon. */
 G_ALWAYS_INLINE static inline gboolean
 name_as_before (Scanner         *s,
                 const ShapeName *known)
 {
   if (known != NULL && known->n != 0 && (gsize) (s->end - s->p) >= known->n
-      && same_bytes (s->p, known->raw, known->n))
+      && lk_same_bytes (s->p, known->raw, known->n))
     {
       s->p += known->n;
       return TRUE;
@@ -414,7 +373,7 @@ name_as_before (Scanner         *s,
 /* The name at s->p, and past its colon. When its bytes are those @known keeps, TRUE in
  * *@as_before and nothing is read; else it is read into s->str and s->len and, when it was
  * read straight from the page and its colon follows, kept in @known (the caller sets its
- * member). The empty name (3 bytes) is never kept: same_bytes() reads at least 4. */
+ * member). The empty name (3 bytes) is never kept: lk_same_bytes() reads at least 4. */
 G_ALWAYS_INLINE static inline gboolean
 read_name (Scanner   *s,
            ShapeName *known,
@@ -648,7 +607,7 @@ G_ALWAYS_INLINE static inline gboolean
 skip_as_before (Scanner         *s,
                 const ShapeSkip *skip)
 {
-  if (skip->n == 0 || (gsize) (s->end - s->p) < skip->n || !same_bytes (s->p, skip->raw, skip->n))
+  if (skip->n == 0 || (gsize) (s->end - s->p) < skip->n || !lk_same_bytes (s->p, skip->raw, skip->n))
     return FALSE;
   s->p += skip->n - 1;
   s->nested_at = MIN (s->nested_at + skip->n_nested, NESTED_MAX);

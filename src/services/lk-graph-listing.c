@@ -225,7 +225,6 @@ typedef struct
   gboolean          stream_only;  /* pages go to page_func and are dropped; seen owns its ids */
   GPtrArray        *devices;      /* every match so far */
   LkRunMerger      *merger;       /* each page's ranking, for the final one (one plan only) */
-  GPtrArray        *rankings;     /* the merger's runs once it has finished */
   GHashTable       *seen;         /* stream-only: the ids it owns, when several plans */
   LkIdSet          *ids;          /* otherwise: the ids of devices, by index into devices */
   gboolean          duplicates;   /* a device came twice: the rankings no longer fit, sort */
@@ -279,7 +278,6 @@ listing_free (Listing *listing)
   if (listing->merger != NULL)
     lk_run_merger_abandon (g_steal_pointer (&listing->merger), g_steal_pointer (&listing->devices));
   g_clear_pointer (&listing->devices, g_ptr_array_unref);
-  g_clear_pointer (&listing->rankings, g_ptr_array_unref);
   g_clear_object (&listing->query);
   g_main_context_unref (listing->context);
   g_free (listing);
@@ -304,12 +302,13 @@ sort_in_thread (GTask        *sort_task,
                 GCancellable *cancellable)
 {
   Listing *listing = task_data;
+  /* Only one plan makes a merger, with the first page that has devices: none, and there is
+   * nothing to merge (no devices, or several plans, or a duplicate before any ranking). */
+  g_autoptr(GPtrArray) runs = listing->merger != NULL ? lk_run_merger_finish (g_steal_pointer (&listing->merger))
+                                                      : NULL;
 
-  /* Every page with devices gave a ranking: no merger, no devices. */
-  listing->rankings = listing->merger != NULL ? lk_run_merger_finish (g_steal_pointer (&listing->merger))
-                                              : g_ptr_array_new ();
-  if (lk_device_query_get_filters (listing->query)->len <= 1 && !listing->duplicates)
-    lk_device_query_merge (listing->query, listing->rankings, listing->devices);
+  if (runs != NULL && !listing->duplicates)
+    lk_device_query_merge (listing->query, runs, listing->devices);
   else
     lk_device_query_sort (listing->query, listing->devices);
   g_task_return_boolean (sort_task, TRUE);
