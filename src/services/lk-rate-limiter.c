@@ -110,40 +110,35 @@ lk_rate_limiter_admit (LkRateLimiter *self,
   return 0;
 }
 
-static int
-compare_entries (gconstpointer a,
-                 gconstpointer b,
-                 gpointer      user_data)
-{
-  gint64 x = ((const Entry *) a)->at, y = ((const Entry *) b)->at;
-
-  return x < y ? -1 : x > y;
-}
-
-static int
-has_id (gconstpointer entry,
-        gconstpointer id)
-{
-  return ((const Entry *) entry)->id == *(const guint64 *) id ? 0 : 1;
-}
-
-/* Moves the entry of @id (if the window still holds it) to @now, kept in order. */
+/* Moves the entry of @id (if the window still holds it) to @now, kept in order. Both are
+ * searched for from the newest end: a ticket is restamped moments after it was admitted, and
+ * @now is as late as any time kept. From the oldest end, a listing of a million devices walked
+ * its thousand entries twice a page. */
 static void
 restamp (GQueue  *times,
          guint64  id,
          gint64   now)
 {
-  GList *link = g_queue_find_custom (times, &id, has_id);
-  Entry *entry = g_new (Entry, 1);
+  GList *link, *before;
+  Entry *entry = NULL;
 
-  if (link != NULL)
-    {
-      g_free (link->data);
-      g_queue_delete_link (times, link);
-    }
+  for (link = times->tail; link != NULL; link = link->prev)
+    if (((Entry *) link->data)->id == id)
+      {
+        entry = link->data;
+        g_queue_delete_link (times, link);
+        break;
+      }
+  if (entry == NULL)
+    entry = g_new (Entry, 1);
   entry->at = now;
   entry->id = 0;
-  g_queue_insert_sorted (times, entry, compare_entries, NULL);
+  for (before = times->tail; before != NULL && ((Entry *) before->data)->at > now; before = before->prev)
+    ;
+  if (before != NULL)
+    g_queue_insert_after (times, before, entry);
+  else
+    g_queue_push_head (times, entry);
 }
 
 void
