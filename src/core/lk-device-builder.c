@@ -250,23 +250,17 @@ cache_slot (LkDeviceMember  member,
   return (guint) (hash ^ (hash >> 16)) % N_CACHED;
 }
 
-/* The slot of @value interned, or 0 when no more values may be interned. */
-static guint32
-intern (LkDeviceBuilder *builder,
-        LkDeviceMember   member,
-        const char      *value,
-        gsize            len)
+/* intern() when @value is not in the cache: rare once a thread has read a page or two. */
+G_NO_INLINE static guint32
+intern_miss (Cached         *cached,
+             LkDeviceMember  member,
+             const char     *value,
+             gsize           len)
 {
-  Cached *cached;
   g_autofree char *copy = NULL;
   char stack[128];
   const char *text;
   GQuark quark;
-
-  cached = &builder->cache[cache_slot (member, value, len)];
-  if (cached->text != NULL && cached->member == member && cached->len == len
-      && (len >= 4 ? lk_same_bytes (cached->text, value, len) : memcmp (cached->text, value, len) == 0))
-    return cached->slot;
 
   /* GQuark wants a NUL at the end: most values are short enough for the stack. */
   if (len < sizeof stack)
@@ -290,6 +284,21 @@ intern (LkDeviceBuilder *builder,
   cached->member = member;
   cached->slot = LK_DEVICE_QUARK | quark;
   return cached->slot;
+}
+
+/* The slot of @value interned, or 0 when no more values may be interned. */
+G_ALWAYS_INLINE static inline guint32
+intern (LkDeviceBuilder *builder,
+        LkDeviceMember   member,
+        const char      *value,
+        gsize            len)
+{
+  Cached *cached = &builder->cache[cache_slot (member, value, len)];
+
+  if (G_LIKELY (cached->text != NULL && cached->member == member && cached->len == len
+                && (len >= 4 ? lk_same_bytes (cached->text, value, len) : memcmp (cached->text, value, len) == 0)))
+    return cached->slot;
+  return intern_miss (cached, member, value, len);
 }
 
 static void
