@@ -73,11 +73,14 @@ static gpointer
 make_spare (gpointer data)
 {
   Spare *spare = data;
-  Slot *slots = g_new0 (Slot, spare->n_slots);
+  gsize bytes = (gsize) spare->n_slots * sizeof (Slot);
+  Slot *slots = lk_memory_alloc_large (bytes);
   gboolean given_up;
 
-  /* calloc's fresh pages are mapped on use: present them here, off the listing's thread. */
-  lk_memory_make_present (slots, (gsize) spare->n_slots * sizeof (Slot));
+  /* Zeroed here, which maps every page, off the listing's thread; in huge pages where the
+   * kernel has them (lk_memory_alloc_large()), so the listing's probes at random slots of a
+   * table of 16 or 32 MB do not miss the TLB a probe. */
+  memset (slots, 0, bytes);
   g_mutex_lock (&spare->lock);
   given_up = spare->given_up;
   if (!given_up)
