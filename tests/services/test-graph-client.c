@@ -220,6 +220,19 @@ test_unsupported_filter_rechecked (Fixture       *fixture,
   g_assert_cmpuint (all->len, >, 30);
 }
 
+/* Runs the main context for @ms, stray sources and all. */
+static void
+iterate_for (gint64 ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
 static void
 test_cancel_mid_paging (Fixture       *fixture,
                         gconstpointer  data)
@@ -228,18 +241,12 @@ test_cancel_mid_paging (Fixture       *fixture,
   Pages pages = { .cancel_after_first = cancellable };
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) devices = list (fixture, "", &pages, &error);
-  gint64 end;
 
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (devices);
   g_assert_cmpuint (pages.n_pages, ==, 1);
   /* No late callback: let every stray source run for a while, then check again. */
-  end = g_get_monotonic_time () + 300 * 1000;
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
+  iterate_for (300);
   g_assert_cmpuint (pages.n_pages, ==, 1);
 }
 
@@ -249,10 +256,11 @@ typedef struct
 {
   GMutex   lock;
   GCond    cond;
-  gboolean entered;
+  gint     entered;    /* set under the lock, read without it */
   gboolean released;
   gint     gone;       /* devices finalized (on the merger's thread) */
   guint    watched;
+  GAsyncResult **result;  /* the listing's answer, once it came */
 } Held;
 
 static Held *held_now;
@@ -261,12 +269,12 @@ static void
 hold_first_claim (void)
 {
   Held *held = held_now;
-  gint64 end = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+  gint64 end = lk_test_deadline ();
 
   g_mutex_lock (&held->lock);
   if (!held->entered)
     {
-      held->entered = TRUE;
+      g_atomic_int_set (&held->entered, TRUE);
       while (!held->released && g_cond_wait_until (&held->cond, &held->lock, end))
         ;
     }
@@ -274,14 +282,19 @@ hold_first_claim (void)
 }
 
 static gboolean
-held_entered (Held *held)
+entered_or_answered (gpointer data)
 {
-  gboolean entered;
+  Held *held = data;
 
-  g_mutex_lock (&held->lock);
-  entered = held->entered;
-  g_mutex_unlock (&held->lock);
-  return entered;
+  return g_atomic_int_get (&held->entered) || *held->result != NULL;
+}
+
+static gboolean
+all_gone (gpointer data)
+{
+  Held *held = data;
+
+  return (guint) g_atomic_int_get (&held->gone) >= held->watched;
 }
 
 static void
@@ -304,18 +317,6 @@ watch_page_cb (GPtrArray *devices,
   held->watched += devices->len;
 }
 
-static void
-iterate_for (gint64 ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
 /* The devices the thread compares must outlive the listing until it ends (AddressSanitizer
  * and valgrind would see a name read after its device went); then they go with it. */
 static void
@@ -328,8 +329,8 @@ test_cancel_with_merger_at_work (Fixture       *fixture,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) devices = NULL;
-  gint64 end = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
 
+  held.result = &result;
   g_mutex_init (&held.lock);
   g_cond_init (&held.cond);
   held_now = &held;
@@ -340,9 +341,8 @@ test_cancel_with_merger_at_work (Fixture       *fixture,
   lk_sandbox_set_latency (fixture->sandbox, 40, 40);
   lk_graph_client_list_devices_async (fixture->client, query, watch_page_cb, &held, NULL,
                                       cancellable, store_result_cb, &result);
-  while (!held_entered (&held) && result == NULL && g_get_monotonic_time () < end)
-    iterate_for (1);
-  g_assert_true (held_entered (&held));
+  g_assert_true (lk_test_wait_until (entered_or_answered, &held));
+  g_assert_true (g_atomic_int_get (&held.entered));
   g_assert_null (result);
   g_cancellable_cancel (cancellable);
   devices = lk_graph_client_list_devices_finish (fixture->client, wait_for_result (&result), &error);
@@ -358,9 +358,7 @@ test_cancel_with_merger_at_work (Fixture       *fixture,
   held.released = TRUE;
   g_cond_broadcast (&held.cond);
   g_mutex_unlock (&held.lock);
-  end = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
-  while ((guint) g_atomic_int_get (&held.gone) < held.watched && g_get_monotonic_time () < end)
-    iterate_for (1);
+  g_assert_true (lk_test_wait_until (all_gone, &held));
   g_assert_cmpuint ((guint) g_atomic_int_get (&held.gone), ==, held.watched);
   lk_run_merger_set_claim_hook (NULL);
   held_now = NULL;
