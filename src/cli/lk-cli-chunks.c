@@ -166,3 +166,139 @@ lk_cli_write_chunked (guint           n_items,
   g_cond_clear (&chunks.cond);
   g_mutex_clear (&chunks.lock);
 }
+
+/* --- pages as they arrive --------------------------------------------------------------------- */
+
+typedef struct
+{
+  guint           n_items;
+  gpointer        items;
+  GDestroyNotify  items_free;
+  GString        *out;
+  gboolean        done;
+} Page;
+
+/* Threads: `pages` (oldest first), `writing` and each page's `done` are under `lock`. A page's
+ * `out` is its worker's until `done`; then the one thread that is writing (`writing` set)
+ * writes it and lets its items go, outside the lock, and only then takes it off `pages`: what
+ * the pusher counts there is every page still holding devices. */
+struct _LkCliStream
+{
+  LkCliChunkFunc  func;
+  GThreadPool    *pool;   /* NULL: no thread to be had, each page is written as it is pushed */
+  GMutex          lock;
+  GCond           cond;
+  GQueue          pages;
+  gboolean        writing;
+};
+
+static void
+page_let_go (Page *page)
+{
+  if (page->items_free != NULL)
+    page->items_free (page->items);
+  page->items_free = NULL;
+}
+
+static void
+page_free (Page *page)
+{
+  page_let_go (page);
+  g_string_free (page->out, TRUE);
+  g_free (page);
+}
+
+/* Writes the pages at the head that are done, in their order, unless another thread is
+ * writing already (it will find them). Called with the lock held; returns with it held. */
+static void
+write_ready (LkCliStream *stream)
+{
+  Page *page;
+
+  if (stream->writing)
+    return;
+  stream->writing = TRUE;
+  while ((page = g_queue_peek_head (&stream->pages)) != NULL && page->done)
+    {
+      g_mutex_unlock (&stream->lock);
+      lk_cli_out_flush (page->out);
+      fflush (stdout);
+      page_let_go (page);
+      g_mutex_lock (&stream->lock);
+      g_queue_pop_head (&stream->pages);
+      page_free (page);
+      g_cond_broadcast (&stream->cond);
+    }
+  stream->writing = FALSE;
+  g_cond_broadcast (&stream->cond);
+}
+
+static void
+stream_work_cb (gpointer data,
+                gpointer user_data)
+{
+  Page *page = data;
+  LkCliStream *stream = user_data;
+
+  stream->func (0, 0, page->n_items, page->out, page->items);
+  g_mutex_lock (&stream->lock);
+  page->done = TRUE;
+  write_ready (stream);
+  g_mutex_unlock (&stream->lock);
+}
+
+LkCliStream *
+lk_cli_stream_new (LkCliChunkFunc func)
+{
+  LkCliStream *stream = g_new0 (LkCliStream, 1);
+
+  stream->func = func;
+  g_mutex_init (&stream->lock);
+  g_cond_init (&stream->cond);
+  g_queue_init (&stream->pages);
+  stream->pool = g_thread_pool_new (stream_work_cb, stream, n_workers (), TRUE, NULL);
+  return stream;
+}
+
+void
+lk_cli_stream_push (LkCliStream    *stream,
+                    guint           n_items,
+                    gpointer        items,
+                    GDestroyNotify  items_free)
+{
+  Page *page = g_new0 (Page, 1);
+
+  page->n_items = n_items;
+  page->items = items;
+  page->items_free = items_free;
+  page->out = g_string_new (NULL);
+  if (stream->pool == NULL)
+    {
+      stream->func (0, 0, n_items, page->out, items);
+      lk_cli_out_flush (page->out);
+      fflush (stdout);
+      page_free (page);
+      return;
+    }
+
+  g_mutex_lock (&stream->lock);
+  while (g_queue_get_length (&stream->pages) >= LK_CLI_STREAM_AHEAD)
+    g_cond_wait (&stream->cond, &stream->lock);
+  g_queue_push_tail (&stream->pages, page);
+  g_mutex_unlock (&stream->lock);
+  g_thread_pool_push (stream->pool, page, NULL);
+}
+
+void
+lk_cli_stream_finish (LkCliStream *stream)
+{
+  g_mutex_lock (&stream->lock);
+  while (!g_queue_is_empty (&stream->pages))
+    g_cond_wait (&stream->cond, &stream->lock);
+  g_mutex_unlock (&stream->lock);
+  if (stream->pool != NULL)
+    g_thread_pool_free (stream->pool, FALSE, TRUE);
+  g_cond_clear (&stream->cond);
+  g_mutex_clear (&stream->lock);
+  g_free (stream);
+}

@@ -39,4 +39,22 @@ void   lk_cli_write_chunked   (guint           n_items,
                                LkCliChunkFunc  func,
                                gpointer        user_data);
 
+/* Pages of a listing as they arrive (--jsonl): each formatted whole by @func on a worker thread
+ * while the listing goes on, and written to stdout in the order they were pushed, flushed page
+ * by page. The pushing thread waits only while LK_CLI_STREAM_AHEAD pages are in hand, so memory
+ * stays at a few pages whatever the listing's size. */
+#define LK_CLI_STREAM_AHEAD 4
+
+typedef struct _LkCliStream LkCliStream;
+
+LkCliStream *lk_cli_stream_new    (LkCliChunkFunc  func);
+/* Takes @items, which @func formats as one chunk of @n_items; @items_free frees them once the
+ * page is written. */
+void         lk_cli_stream_push   (LkCliStream    *stream,
+                                   guint           n_items,
+                                   gpointer        items,
+                                   GDestroyNotify  items_free);
+/* Waits for every page pushed, written, and frees @stream. */
+void         lk_cli_stream_finish (LkCliStream    *stream);
+
 G_END_DECLS

@@ -238,24 +238,41 @@ lk_cli_print_devices_json (GPtrArray *devices)
   lk_cli_out_finish (out);
 }
 
-void
-lk_cli_print_devices_jsonl (GPtrArray *devices)
+static void
+format_jsonl_chunk (guint    chunk,
+                    guint    start,
+                    guint    end,
+                    GString *out,
+                    gpointer user_data)
 {
-  g_autoptr(GString) out = g_string_new (NULL);
+  GPtrArray *devices = user_data;
   CapabilityCache cache;
 
   capability_cache_init (&cache);
-  for (guint i = 0; i < devices->len; i++)
+  for (guint i = start; i < end; i++)
     {
       LkJsonWriter writer;
 
       lk_json_writer_init (&writer, out, FALSE);
       write_device (&writer, g_ptr_array_index (devices, i), &cache);
       g_string_append_c (out, '\n');
-      lk_cli_out_maybe_flush (out);
     }
   capability_cache_clear (&cache);
-  lk_cli_out_finish (out);
+}
+
+LkCliStream *
+lk_cli_jsonl_stream_new (void)
+{
+  return lk_cli_stream_new (format_jsonl_chunk);
+}
+
+/* Formatted on a worker thread while the listing reads the next pages: on the listing's
+ * thread, a million whole devices' lines took longer than --json's whole run. */
+void
+lk_cli_jsonl_stream_push (LkCliStream *stream,
+                          GPtrArray   *devices)
+{
+  lk_cli_stream_push (stream, devices->len, g_ptr_array_ref (devices), (GDestroyNotify) g_ptr_array_unref);
 }
 
 void

@@ -12,6 +12,7 @@
 #include "lk-action-result.h"
 #include "lk-action-tracker.h"
 #include "lk-capability.h"
+#include "lk-cli-chunks.h"
 #include "lk-device.h"
 
 G_BEGIN_DECLS
@@ -33,7 +34,11 @@ void  lk_cli_print_devices_table_measured (GPtrArray         *devices,
                                            LkCliTableMeasure *measure);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkCliTableMeasure, lk_cli_table_measure_free)
 
-void  lk_cli_print_devices_jsonl       (GPtrArray      *devices);
+/* --jsonl: a stream to push each page's devices to as they arrive (lk-cli-chunks.h); they are
+ * written in that order, a JSON object a line, while the listing goes on. */
+LkCliStream *lk_cli_jsonl_stream_new   (void);
+void  lk_cli_jsonl_stream_push         (LkCliStream    *stream,
+                                        GPtrArray      *devices);
 void  lk_cli_print_device_details      (LkDevice       *device);
 void  lk_cli_print_device_json         (LkDevice       *device);
 void  lk_cli_print_action_preview      (LkDevice       *device,

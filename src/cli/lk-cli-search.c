@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lk-cli-chunks.h"
 #include "lk-cli-common.h"
 #include "lk-cli-output.h"
 #include "lk-text.h"
@@ -50,16 +51,22 @@ measure_page_cb (GPtrArray *devices,
 }
 
 /* --jsonl: each page's devices go out as they arrive, and nothing is kept. */
+typedef struct
+{
+  LkCliStream *stream;
+  guint        printed;
+} Streaming;
+
 static void
 print_page_cb (GPtrArray *devices,
                guint      total,
                gint64     expected,
                gpointer   user_data)
 {
-  guint *printed = user_data;
+  Streaming *streaming = user_data;
 
-  lk_cli_print_devices_jsonl (devices);
-  *printed += devices->len;
+  lk_cli_jsonl_stream_push (streaming->stream, devices);
+  streaming->printed += devices->len;
 }
 
 /* The listing holds every device it found, a million for a big tenant; freed one by one once
@@ -87,11 +94,12 @@ cmd_search (Cli        *cli,
   g_autoptr(LkDeviceQuery) query = lk_device_query_new (text);
   g_autoptr(GPtrArray) devices = NULL;
   g_autoptr(GError) error = NULL;
-  guint printed = 0, found;
+  guint found;
   g_autoptr(LkCliTableMeasure) measure = !cli->json ? lk_cli_table_measure_new () : NULL;
   Measuring measuring = { cli, measure };
+  Streaming streaming = { cli->jsonl ? lk_cli_jsonl_stream_new () : NULL, 0 };
   LkDevicePageFunc page_func = cli->jsonl ? print_page_cb : measure != NULL ? measure_page_cb : progress_cb;
-  gpointer page_data = cli->jsonl ? (gpointer) &printed : measure != NULL ? (gpointer) &measuring : cli;
+  gpointer page_data = cli->jsonl ? (gpointer) &streaming : measure != NULL ? (gpointer) &measuring : cli;
 
   lk_graph_client_set_stream_only (cli->client, cli->jsonl);
   /* No frames to draw: every core may read pages (lk_graph_client_set_pages_ahead()). */
@@ -99,6 +107,9 @@ cmd_search (Cli        *cli,
   lk_graph_client_list_devices_async (cli->client, query, page_func, page_data, NULL, NULL,
                                       store_result_cb, cli);
   devices = lk_graph_client_list_devices_finish (cli->client, cli_wait (cli), &error);
+  /* Every page that came is written, an error or not, before anything else is said. */
+  if (streaming.stream != NULL)
+    lk_cli_stream_finish (streaming.stream);
   if (cli->progress)
     g_printerr ("\r\033[K");
   if (devices == NULL)
@@ -112,7 +123,7 @@ cmd_search (Cli        *cli,
   found = devices->len;
   keep_until_exit (cli, g_steal_pointer (&devices));
 
-  if (found == 0 && printed == 0)
+  if (found == 0 && streaming.printed == 0)
     {
       g_autofree char *shown = lk_text_inert (text);
 

@@ -8,7 +8,11 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+
+#include "../lk-test-common.h"
 
 #include "lk-capability.h"
 #include "lk-cli-chunks.h"
@@ -286,30 +290,50 @@ reference_table (GPtrArray *devices)
 
 /* --- the CLI as run -------------------------------------------------------------------------- */
 
+/* The CLI's stdout; its exit status into *@status, its stderr into *@err. */
 static char *
-run_cli (Tenant     *tenant,
-         const char *mode,
-         const char *command,
-         const char *arg)
+run_cli_full (Tenant      *tenant,
+              const char  *mode,
+              const char  *command,
+              const char  *arg,
+              int         *status,
+              char       **err)
 {
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
-                                                                       | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+                                                                       | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                                       | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *input = g_strconcat (tenant->token, "\n", NULL);
   g_autoptr(GBytes) in = g_bytes_new (input, strlen (input));
   g_autoptr(GBytes) out = NULL;
+  g_autoptr(GBytes) err_bytes = NULL;
   const char *argv[] = { cli_path, "--graph-url", tenant->graph_url, "--access-token-stdin",
                          mode != NULL ? mode : command, mode != NULL ? command : arg,
                          mode != NULL ? arg : NULL, NULL };
 
   process = g_subprocess_launcher_spawnv (launcher, argv, &error);
   g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate (process, in, NULL, &out, NULL, &error));
+  g_assert_true (g_subprocess_communicate (process, in, NULL, &out, &err_bytes, &error));
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_if_exited (process));
-  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  *status = g_subprocess_get_exit_status (process);
+  *err = g_strndup (g_bytes_get_data (err_bytes, NULL), g_bytes_get_size (err_bytes));
   return g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
+}
+
+static char *
+run_cli (Tenant     *tenant,
+         const char *mode,
+         const char *command,
+         const char *arg)
+{
+  int status;
+  g_autofree char *err = NULL;
+  char *out = run_cli_full (tenant, mode, command, arg, &status, &err);
+
+  g_assert_cmpint (status, ==, 0);
+  return out;
 }
 
 static void
@@ -477,6 +501,131 @@ test_full_tenant (void)
   tenant_stop (&full);
 }
 
+/* --- --jsonl's stream: pages formatted on workers, written in the order they came ----------- */
+
+#define STREAM_PAGES 12
+
+typedef struct
+{
+  gint  formatted[STREAM_PAGES];   /* set once a page's text is made */
+  gint  freed;                     /* pages written and let go */
+  gint  pushed;
+  gint  most_held;                 /* pushed and not let go, at the most */
+  gint  first_waited;              /* page 0 saw page 1 made before its own */
+} StreamLog;
+
+static StreamLog stream_log;
+
+/* Page 0 is made last of the first two: it waits until page 1's text is made, so a stream
+ * writing pages as they are made, not in their order, shows it. */
+static void
+format_stream_page (guint    chunk,
+                    guint    start,
+                    guint    end,
+                    GString *out,
+                    gpointer user_data)
+{
+  guint page = GPOINTER_TO_UINT (user_data) - 1;
+
+  if (page == 0)
+    {
+      gint64 deadline = lk_test_deadline ();
+
+      while (!g_atomic_int_get (&stream_log.formatted[1]) && g_get_monotonic_time () < deadline)
+        g_usleep (1000);
+      g_atomic_int_set (&stream_log.first_waited, g_atomic_int_get (&stream_log.formatted[1]));
+    }
+  for (guint i = start; i < end; i++)
+    g_string_append_printf (out, "{\"page\":%u,\"item\":%u}\n", page, i);
+  g_atomic_int_set (&stream_log.formatted[page], TRUE);
+}
+
+static void
+stream_page_free (gpointer items)
+{
+  g_atomic_int_inc (&stream_log.freed);
+}
+
+static void
+test_stream_order (void)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *written = NULL;
+  g_autoptr(GString) want = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  int fd = g_file_open_tmp ("lk-stream-XXXXXX", &path, &error);
+  int saved;
+  LkCliStream *stream;
+
+  g_assert_no_error (error);
+  memset (&stream_log, 0, sizeof stream_log);
+  fflush (stdout);
+  saved = dup (STDOUT_FILENO);
+  g_assert_cmpint (dup2 (fd, STDOUT_FILENO), ==, STDOUT_FILENO);
+
+  stream = lk_cli_stream_new (format_stream_page);
+  for (guint page = 0; page < STREAM_PAGES; page++)
+    {
+      gint held;
+
+      lk_cli_stream_push (stream, 3 + page, GUINT_TO_POINTER (page + 1), stream_page_free);
+      held = ++stream_log.pushed - g_atomic_int_get (&stream_log.freed);
+      stream_log.most_held = MAX (stream_log.most_held, held);
+    }
+  lk_cli_stream_finish (stream);
+
+  fflush (stdout);
+  g_assert_cmpint (dup2 (saved, STDOUT_FILENO), ==, STDOUT_FILENO);
+  close (saved);
+  close (fd);
+  g_assert_true (g_file_get_contents (path, &written, NULL, &error));
+  g_assert_no_error (error);
+  g_unlink (path);
+
+  for (guint page = 0; page < STREAM_PAGES; page++)
+    for (guint i = 0; i < 3 + page; i++)
+      g_string_append_printf (want, "{\"page\":%u,\"item\":%u}\n", page, i);
+  g_assert_true (stream_log.first_waited);
+  g_assert_cmpstr (written, ==, want->str);
+  g_assert_cmpint (stream_log.freed, ==, STREAM_PAGES);
+  /* Memory stays at a few pages: the pusher waited while LK_CLI_STREAM_AHEAD were in hand. */
+  g_assert_cmpint (stream_log.most_held, <=, LK_CLI_STREAM_AHEAD);
+  g_assert_cmpint (stream_log.most_held, >=, 2);
+}
+
+/* A listing that fails at its third page: --jsonl has written the pages that came, whole lines
+ * in their order, and says what failed, with a failure's exit status. */
+static void
+test_jsonl_error_mid_listing (void)
+{
+  Tenant tenant = { 0 };
+  g_autoptr(GPtrArray) arrived = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) devices = NULL;
+  g_autofree char *written = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *want = NULL;
+  g_auto(GStrv) lines = NULL;
+  int status;
+  LkFault forbidden = { .kind = LK_FAULT_FORBIDDEN, .method = "GET", .path_contains = "managedDevices",
+                        .skip = 2, .times = 1, .graph_code = "Forbidden" };
+
+  tenant_start (&tenant, TENANT_LEAN);
+  devices = list_devices (&tenant, "", arrived);
+  g_assert_cmpuint (arrived->len, ==, 2500);
+  lk_sandbox_add_fault (tenant.sandbox, &forbidden);
+  written = run_cli_full (&tenant, "--jsonl", "search", "", &status, &err);
+  g_assert_cmpint (status, !=, 0);
+  g_assert_cmpstr (err, !=, "");
+
+  /* The two pages before the failure (1000 devices each), as Graph sent them. */
+  g_ptr_array_set_size (arrived, 2000);
+  want = reference_jsonl (arrived);
+  g_assert_cmpstr (written, ==, want);
+  lines = g_strsplit (written, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 2001);
+  tenant_stop (&tenant);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -489,5 +638,7 @@ main (int   argc,
   g_test_add_func ("/cli/streaming/generated-tenant", test_generated_tenant);
   g_test_add_func ("/cli/streaming/chunked", test_chunked);
   g_test_add_func ("/cli/streaming/full-tenant", test_full_tenant);
+  g_test_add_func ("/cli/streaming/stream-order", test_stream_order);
+  g_test_add_func ("/cli/streaming/jsonl-error-mid-listing", test_jsonl_error_mid_listing);
   return g_test_run ();
 }
