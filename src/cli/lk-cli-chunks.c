@@ -221,8 +221,7 @@ write_ready (LkCliStream *stream)
   while ((page = g_queue_peek_head (&stream->pages)) != NULL && page->done)
     {
       g_mutex_unlock (&stream->lock);
-      lk_cli_out_flush (page->out);
-      fflush (stdout);
+      lk_cli_out_finish (page->out);
       page_let_go (page);
       g_mutex_lock (&stream->lock);
       g_queue_pop_head (&stream->pages);
@@ -230,7 +229,6 @@ write_ready (LkCliStream *stream)
       g_cond_broadcast (&stream->cond);
     }
   stream->writing = FALSE;
-  g_cond_broadcast (&stream->cond);
 }
 
 static void
@@ -275,8 +273,7 @@ lk_cli_stream_push (LkCliStream    *stream,
   if (stream->pool == NULL)
     {
       stream->func (0, 0, n_items, page->out, items);
-      lk_cli_out_flush (page->out);
-      fflush (stdout);
+      lk_cli_out_finish (page->out);
       page_free (page);
       return;
     }
