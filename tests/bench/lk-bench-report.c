@@ -126,6 +126,36 @@ print_ratio (const char *label,
             ratio <= goal ? "met" : "NOT MET");
 }
 
+/* The ratio of @series to @floor run by run (the two are measured one after the other in each
+ * run, so a drift of the machine touches both): its spread, and in how many runs it is within
+ * @goal. Not printed when a run is missing from either. */
+static void
+print_paired_ratio (Bench      *bench,
+                    const char *series,
+                    const char *floor,
+                    double      goal)
+{
+  g_autofree char *name = g_strdup_printf ("%s/seconds", series);
+  g_autofree char *floor_name = g_strdup_printf ("%s/seconds", floor);
+  GArray *values = g_hash_table_lookup (bench->samples, name);
+  GArray *floors = g_hash_table_lookup (bench->samples, floor_name);
+  double lowest = INFINITY, highest = 0;
+  guint within = 0;
+
+  if (values == NULL || floors == NULL || values->len == 0 || values->len != floors->len)
+    return;
+  for (guint i = 0; i < values->len; i++)
+    {
+      double ratio = g_array_index (values, double, i) / g_array_index (floors, double, i);
+
+      lowest = MIN (lowest, ratio);
+      highest = MAX (highest, ratio);
+      within += ratio <= goal ? 1 : 0;
+    }
+  printf ("    %-46s %5.2f–%.2f      within %.2f in %u of %u runs\n", "run by run (each run's own pair)",
+          lowest, highest, goal, within, values->len);
+}
+
 /* A time against the peer's with the sandbox waiting before each answer (--latency): the goal
  * was set without a wait, which every reader then spends alike, so a ratio over it is shown
  * against what curl, reading the same pages and nothing more, got against the same peer. */
@@ -261,7 +291,9 @@ report (Bench *bench,
                  stats (bench, "window", "rss_bytes_per_device", &window) ? window.median / held_peer : NAN, 0.25);
   }
   print_ratio ("time listing/curl floor (nextLink after value)", t_lk / t_curl, 2);
+  print_paired_ratio (bench, "latchkey", "curl", 2);
   print_ratio ("time listing/curl floor (nextLink before value)", t_lk_first / t_curl_first, 2);
+  print_paired_ratio (bench, "latchkey-first", "curl-first", 2);
   print_time_ratio (bench, "time latchkey-cli --json/peer", t_json / t_peer, 1 / 3.0, t_curl / t_peer);
   print_time_ratio (bench, "time latchkey-cli table/peer", t_table / t_peer, 1 / 3.0, t_curl / t_peer);
   print_ratio ("peak RSS latchkey-cli --json/peer", rss_json / rss_peer, 0.5);

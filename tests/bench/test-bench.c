@@ -90,13 +90,22 @@ test_full_tenant (void)
   const char *args[] = { "--devices", "1500", "--runs", "1", "--no-peer", "--cli-rows",
                          "--tenant", "full-ignore-select", "--check", NULL };
   g_autofree char *out = NULL;
-  const char *bytes;
+  const char *bytes, *paired;
 
   g_assert_cmpint (run_bench (args, &out), ==, 0);
   g_assert_nonnull (strstr (out, "Tenant: full-ignore-select"));
   bytes = strstr (out, "Mean bytes per device on the wire: ");
   g_assert_nonnull (bytes);
   g_assert_cmpint (atoi (bytes + strlen ("Mean bytes per device on the wire: ")), >, 3500);
+  /* The listing against curl run by run too, for both places of the nextLink: 1 run, 1 pair. */
+  paired = strstr (out, "time listing/curl floor (nextLink after value)");
+  g_assert_nonnull (paired);
+  g_assert_nonnull (strstr (paired, "run by run (each run's own pair)"));
+  g_assert_true (strstr (paired, "run by run") < strstr (paired, "(nextLink before value)"));
+  paired = strstr (paired, "time listing/curl floor (nextLink before value)");
+  g_assert_nonnull (paired);
+  g_assert_nonnull (strstr (paired, "run by run (each run's own pair)"));
+  g_assert_nonnull (strstr (paired, " of 1 runs\n"));
 }
 
 static void
