@@ -585,7 +585,7 @@ read_cb (GObject      *source,
 
 /* What read_more() reads of what has already arrived before it goes back to the main loop:
  * each read through the main loop costs an idle dispatch and a poll (GTask completes a read
- * that did not wait in the next iteration), and a 4 MB page came in tens of reads; past a
+ * that did not wait in the next iteration), and a 4 MB page comes in several reads; past a
  * megabyte (~0.2 ms of copying) the loop turns, so a window's frames are not held up. */
 #define READS_AT_ONCE      8
 #define READ_AT_ONCE_BYTES (1024 * 1024)

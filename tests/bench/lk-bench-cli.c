@@ -82,7 +82,13 @@ run_timed (const char *const *argv,
   out = open (out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   watch = inotify_init1 (IN_CLOEXEC | IN_NONBLOCK);
   if (out < 0 || watch < 0 || inotify_add_watch (watch, out_path, IN_MODIFY) < 0 || pipe (in) != 0)
-    return FALSE;
+    {
+      if (out >= 0)
+        close (out);
+      if (watch >= 0)
+        close (watch);
+      return FALSE;
+    }
   start = g_get_monotonic_time ();
   pid = fork ();
   if (pid == 0)
