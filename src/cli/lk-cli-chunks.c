@@ -10,10 +10,6 @@
 
 #include "lk-cli-chunks.h"
 
-/* Big listings go out in pieces of about this size: not a write() per cell, not one giant
- * string. */
-#define OUT_CHUNK (64 * 1024)
-
 /* g_print() would flush stdout every call; this keeps its conversion to a non-UTF-8 console
  * charset, so the bytes are the same as it wrote. */
 void
@@ -28,13 +24,6 @@ lk_cli_out_flush (GString *out)
   else
     g_print ("%s", out->str);
   g_string_truncate (out, 0);
-}
-
-void
-lk_cli_out_maybe_flush (GString *out)
-{
-  if (out->len >= OUT_CHUNK)
-    lk_cli_out_flush (out);
 }
 
 void

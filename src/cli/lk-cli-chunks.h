@@ -25,8 +25,6 @@ typedef void (*LkCliChunkFunc) (guint    chunk,
 
 /* Writes @out to stdout and empties it; @out must end on a character boundary. */
 void   lk_cli_out_flush       (GString        *out);
-/* Flushes @out once it holds a chunk's worth. */
-void   lk_cli_out_maybe_flush (GString        *out);
 /* Flushes @out and stdout. */
 void   lk_cli_out_finish      (GString        *out);
 

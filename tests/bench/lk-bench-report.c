@@ -35,14 +35,24 @@ quantile (GArray *sorted,
          + g_array_index (sorted, double, above) * fraction;
 }
 
+/* Every run's value of @key in @series, in run order; NULL: none recorded. */
+static GArray *
+samples_of (Bench      *bench,
+            const char *series,
+            const char *key)
+{
+  g_autofree char *name = g_strdup_printf ("%s/%s", series, key);
+
+  return g_hash_table_lookup (bench->samples, name);
+}
+
 gboolean
 stats (Bench      *bench,
        const char *series,
        const char *key,
        Stats      *out)
 {
-  g_autofree char *name = g_strdup_printf ("%s/%s", series, key);
-  GArray *values = g_hash_table_lookup (bench->samples, name);
+  GArray *values = samples_of (bench, series, key);
   g_autoptr(GArray) sorted = NULL;
 
   if (values == NULL || values->len == 0)
@@ -85,8 +95,7 @@ derive_rate (Bench      *bench,
              const char *series,
              guint       n_devices)
 {
-  g_autofree char *name = g_strdup_printf ("%s/seconds", series);
-  GArray *values = g_hash_table_lookup (bench->samples, name);
+  GArray *values = samples_of (bench, series, "seconds");
 
   for (guint i = 0; values != NULL && i < values->len; i++)
     record (bench, series, "devices_per_second", n_devices / g_array_index (values, double, i));
@@ -96,10 +105,8 @@ static void
 derive_increase (Bench      *bench,
                  const char *series)
 {
-  g_autofree char *peak_name = g_strdup_printf ("%s/peak_rss_kb", series);
-  g_autofree char *base_name = g_strdup_printf ("%s/base_rss_kb", series);
-  GArray *peak = g_hash_table_lookup (bench->samples, peak_name);
-  GArray *base = g_hash_table_lookup (bench->samples, base_name);
+  GArray *peak = samples_of (bench, series, "peak_rss_kb");
+  GArray *base = samples_of (bench, series, "base_rss_kb");
 
   for (guint i = 0; peak != NULL && base != NULL && i < MIN (peak->len, base->len); i++)
     {
@@ -135,10 +142,8 @@ print_paired_ratio (Bench      *bench,
                     const char *floor,
                     double      goal)
 {
-  g_autofree char *name = g_strdup_printf ("%s/seconds", series);
-  g_autofree char *floor_name = g_strdup_printf ("%s/seconds", floor);
-  GArray *values = g_hash_table_lookup (bench->samples, name);
-  GArray *floors = g_hash_table_lookup (bench->samples, floor_name);
+  GArray *values = samples_of (bench, series, "seconds");
+  GArray *floors = samples_of (bench, floor, "seconds");
   double lowest = INFINITY, highest = 0;
   guint within = 0;
 
