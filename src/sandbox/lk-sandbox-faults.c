@@ -26,7 +26,8 @@ sb_raw_size (const LkFault *fault)
 
 /* Marks which faults apply to this request; returns the first one that replaces the answer
  * (a copy, strings owned by the caller's SbFault-free) or NULL. DELAY, TRUNCATE, DROP,
- * DROP_MID_BODY, WRONG_TYPES, FOREIGN_NEXT_LINK and ENDLESS_NEXT_LINK only set flags on @req. */
+ * DROP_MID_BODY, WRONG_TYPES, FOREIGN_NEXT_LINK, ENDLESS_NEXT_LINK and IGNORE_FILTER only set flags
+ * on @req. */
 SbFault *
 sb_take_faults (LkSandbox *self, SbRequest *req, const char *method, const char *path)
 {
@@ -71,6 +72,9 @@ sb_take_faults (LkSandbox *self, SbRequest *req, const char *method, const char 
           break;
         case LK_FAULT_ENDLESS_NEXT_LINK:
           req->endless_next_link = TRUE;
+          break;
+        case LK_FAULT_IGNORE_FILTER:
+          req->ignore_filter = TRUE;
           break;
         case LK_FAULT_STATUS:
         case LK_FAULT_MALFORMED:
@@ -221,6 +225,7 @@ sb_apply_graph_fault (SbRequest *req, SbFault *fault, const char *token, const c
     case LK_FAULT_DROP:
     case LK_FAULT_FOREIGN_NEXT_LINK:
     case LK_FAULT_ENDLESS_NEXT_LINK:
+    case LK_FAULT_IGNORE_FILTER:
     default:
       g_assert_not_reached ();
     }

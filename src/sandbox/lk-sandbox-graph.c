@@ -447,7 +447,8 @@ static gboolean
 request_has_fault (const SbRequest *req)
 {
   return req->delay_ms != 0 || req->truncate || req->drop || req->drop_after || req->drop_mid_body
-         || req->wrong_types || req->foreign_next_link || req->endless_next_link || req->raw != NULL;
+         || req->wrong_types || req->foreign_next_link || req->endless_next_link || req->ignore_filter
+         || req->raw != NULL;
 }
 
 /* The page cache's key for a list request, or NULL when the cache is off or the request is not
@@ -488,7 +489,8 @@ handle_list_devices (SbRequest *req, const char *version, GHashTable *query)
       cursor_clear (&cursor);
       return;
     }
-  filter = sb_filter_parse (cursor.filter);
+  /* The link keeps the filter (cursor.filter): a service that ignored it still pages on. */
+  filter = req->ignore_filter ? NULL : sb_filter_parse (cursor.filter);
 
   g_mutex_lock (&self->lock);
   cache_key = page_cache_key (req, version, &cursor);

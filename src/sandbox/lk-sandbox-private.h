@@ -366,6 +366,7 @@ typedef struct
   gboolean           wrong_types;
   gboolean           foreign_next_link;
   gboolean           endless_next_link;
+  gboolean           ignore_filter;
   GBytes            *raw;           /* RAW: the whole answer */
   guint              raw_delay_ms;
 } SbRequest;

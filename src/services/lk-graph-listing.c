@@ -26,6 +26,8 @@ typedef struct
 {
   GPtrArray *devices;      /* matching devices of this page */
   guint      n_received;   /* items in "value" */
+  guint      n_read;       /* devices read, matching or not */
+  guint64    print;        /* when asked for (PageJob.want_print): page_is_new()'s hash */
   guint      n_skipped;    /* items that were not devices */
   char      *next_link;
   gint64     count;
@@ -55,6 +57,7 @@ typedef struct
   GCancellable  *cancellable;  /* the listing's: a page of a listing given up is not read */
   guint          sequence;
   gboolean       link_said;    /* peek_device_page() found the nextLink (set before the worker) */
+  gboolean       want_print;   /* the listing tells new pages by their ids (page_is_new()) */
 } PageJob;
 
 static void
@@ -128,6 +131,23 @@ peek_device_page (GBytes   *body,
     }
 }
 
+/* The ids of every device a page brought, matching the query or not, in their order: FNV-1a
+ * over each id and its NUL. Made where the devices were just read. */
+static guint64
+page_print (GPtrArray *devices)
+{
+  guint64 print = 14695981039346656037ull;
+
+  for (guint i = 0; i < devices->len; i++)
+    for (const char *p = lk_device_get_id (g_ptr_array_index (devices, i)); ; p++)
+      {
+        print = (print ^ (guchar) *p) * 1099511628211ull;
+        if (*p == '\0')
+          break;
+      }
+  return print;
+}
+
 static gpointer
 parse_device_page (GBytes   *body,
                    gpointer  parse_data,
@@ -165,6 +185,9 @@ parse_device_page (GBytes   *body,
   page = g_new0 (Page, 1);
   page->n_received = parsed.n_items;
   page->n_skipped = parsed.n_skipped;
+  page->n_read = parsed.devices->len;
+  if (job->want_print)
+    page->print = page_print (parsed.devices);
   page->next_link = g_steal_pointer (&parsed.next_link);
   page->count = parsed.count;
   /* No text matches every device: the page's devices are all kept, as they are. */
@@ -412,34 +435,37 @@ note_barren (Listing  *listing,
   listing->n_barren = barren ? listing->n_barren + 1 : 0;
 }
 
-/* Whether @page may bring something new: it has devices, and not the same ones in the same
- * order as an earlier page of this plan. A hash of the ids (eight bytes a page) rather than
- * the ids, because a stream-only listing of one plan keeps none (its memory stays flat at any
- * tenant size) and this is all it can tell. Several plans legitimately list the same devices,
- * so the hashes start again with each plan. */
+/* Whether @page may bring something new: it brought devices, and not the same ones in the same
+ * order as an earlier page of this plan. Judged on every device the page brought, not only
+ * those matching the query: Graph silently ignores a filter it does not support and sends
+ * every device, and a search's pages are then mostly devices the client-side re-check drops,
+ * which is no loop. A hash of the ids (eight bytes a page, made by the page's reader) rather
+ * than the ids, because a stream-only listing of one plan keeps none (its memory stays flat
+ * at any tenant size) and this is all it can tell. Several plans legitimately list the same
+ * devices, so the hashes start again with each plan. */
 static gboolean
 page_is_new (Listing *listing,
              Page    *page)
 {
-  guint64 print = 14695981039346656037ull;
   guint64 *key;
 
-  if (page->devices->len == 0)
+  if (page->n_read == 0)
     return FALSE;
-  for (guint i = 0; i < page->devices->len; i++)
-    for (const char *p = lk_device_get_id (g_ptr_array_index (page->devices, i)); ; p++)
-      {
-        /* FNV-1a over the ids, each ended by its NUL. */
-        print = (print ^ (guchar) *p) * 1099511628211ull;
-        if (*p == '\0')
-          break;
-      }
-  if (g_hash_table_contains (listing->page_prints, &print))
+  if (g_hash_table_contains (listing->page_prints, &page->print))
     return FALSE;
   key = g_new (guint64, 1);
-  *key = print;
+  *key = page->print;
   g_hash_table_add (listing->page_prints, key);
   return TRUE;
+}
+
+/* Whether the listing tells its new pages by their ids (page_is_new()): a listing of every
+ * device with one plan keeps every id, and a page whose devices it already has is a repeat. */
+static gboolean
+wants_page_prints (Listing *listing)
+{
+  return listing->stream_only || lk_device_query_get_filters (listing->query)->len > 1
+         || lk_device_query_get_kind (listing->query) != LK_QUERY_KIND_ALL;
 }
 
 /* A stream-only listing's page: handed over and dropped. One plan reads each device once
@@ -510,8 +536,7 @@ deliver_page (GTask *task,
   Listing *listing = g_task_get_task_data (task);
   GPtrArray *filters = lk_device_query_get_filters (listing->query);
   g_autoptr(GPtrArray) fresh = NULL;
-  /* With one plan the ids kept tell a repeated page (nothing fresh below): no hash needed. */
-  gboolean is_new = listing->stream_only || filters->len > 1 ? page_is_new (listing, page) : TRUE;
+  gboolean is_new = wants_page_prints (listing) ? page_is_new (listing, page) : page->n_read > 0;
 
   /* The page's references move to the listing; the caller borrows them. */
   g_ptr_array_set_free_func (page->devices, NULL);
@@ -549,9 +574,10 @@ deliver_page (GTask *task,
         listing->merger = lk_run_merger_new (RUN_GROUP);
       lk_run_merger_add (listing->merger, g_steal_pointer (&page->ranking));
     }
-  /* One plan: a page of devices already listed is a repeat however it is cut. Several plans
-   * find the same devices by design, so there only an empty or repeated page counts. */
-  note_barren (listing, !is_new || (filters->len <= 1 && fresh->len == 0));
+  /* One plan: a page whose matches were all listed already is a repeat however it is cut (a
+   * page with no match is not: its devices were not kept). Several plans find the same
+   * devices by design, so there only an empty or repeated page counts. */
+  note_barren (listing, !is_new || (filters->len <= 1 && page->devices->len > 0 && fresh->len == 0));
   if (fresh->len > 0)
     g_ptr_array_extend (listing->devices, fresh, NULL, NULL);
   /* Several plans are several listings of overlapping devices: their counts do not add up to
@@ -696,6 +722,7 @@ request_page (GTask      *task,
   job->listing = g_object_ref (task);
   job->cancellable = g_object_ref (listing->cancellable);
   job->sequence = fetch->sequence;
+  job->want_print = wants_page_prints (listing);
   /* The nextLink is followed whole, and checked like any URL before a token goes with it. */
   lk_graph_send_async (self, &(LkGraphCall) { .method = "GET", .url = url, .parse = parse_device_page,
                                               .peek = peek_device_page, .parse_data = job,

@@ -470,6 +470,18 @@ setup_endless_chain (Hostile *h)
   lk_sandbox_add_fault (h->sandbox, &fault);
 }
 
+/* Graph ignoring the search's filters (what it does with a filter it does not support): each
+ * plan pages through every one of 10 000 devices, which the client-side re-check drops. */
+static void
+setup_ignored_filter (Hostile *h)
+{
+  LkFault fault = { .kind = LK_FAULT_IGNORE_FILTER, .method = "GET", .path_contains = DEVICES,
+                    .times = 1000 };
+
+  lk_sandbox_generate_devices (h->sandbox, 10000, 7);
+  lk_sandbox_add_fault (h->sandbox, &fault);
+}
+
 /* http://127.0.0.1:PORT@evil.example.com/…: the host is evil.example.com. */
 static void
 setup_userinfo_link (Hostile *h)
@@ -657,6 +669,11 @@ static const Row rows[] = {
     .message = "sent 8 pages in a row without a new device", .min_requests = 9, .max_requests = 12 },
   { "paging/endless-chain-jsonl", setup_endless_chain, "search", "", .jsonl = TRUE, .exit_code = 1,
     .message = "sent 8 pages in a row without a new device", .min_requests = 9, .max_requests = 12 },
+  /* ... but pages of devices not seen before are no loop, even when none of them matches. */
+  { "paging/ignored-filter", setup_ignored_filter, "search", "zzqq-no-such-device", .exit_code = 3,
+    .message = "No device matches", .min_requests = 20, .max_requests = 30 },
+  { "paging/ignored-filter-jsonl", setup_ignored_filter, "search", "zzqq-no-such-device", .jsonl = TRUE,
+    .exit_code = 3, .min_requests = 20, .max_requests = 30 },
   { "paging/duplicate-device", setup_duplicate, "search", "", .json = TRUE, .exit_code = 0,
     .min_requests = 2, .max_requests = 2, .check = check_two_devices },
   /* 5. bounded waits: 1 s idle, 3 s budget (LATCHKEY_GRAPH_TIMEOUTS) */

@@ -241,28 +241,107 @@ test_foreign_next_link (Fixture       *fixture,
 }
 
 /* Links that never repeat, pages that never bring a new device: the listing ends after the
- * first page and eight barren ones, whether it keeps its devices or only streams them. */
+ * first page and eight barren ones, whether it keeps its devices or only streams them, and
+ * whether the repeated page's devices match the search or not (the filter ignored: every
+ * device, none matching). */
 static void
 test_endless_next_links (Fixture       *fixture,
                          gconstpointer  data)
 {
   LkFault fault = { .kind = LK_FAULT_ENDLESS_NEXT_LINK, .method = "GET", .path_contains = "managedDevices",
                     .times = 1000 };
+  LkFault ignore = { .kind = LK_FAULT_IGNORE_FILTER, .method = "GET", .path_contains = "managedDevices",
+                     .times = 1000 };
+
+  lk_sandbox_add_fault (fixture->sandbox, &fault);
+  for (guint search = 0; search <= 1; search++)
+    {
+      if (search)
+        lk_sandbox_add_fault (fixture->sandbox, &ignore);
+      for (guint stream_only = 0; stream_only <= 1; stream_only++)
+        {
+          Pages pages = { 0 };
+          g_autoptr(GError) error = NULL;
+          g_autoptr(GPtrArray) devices = NULL;
+
+          lk_graph_client_set_stream_only (fixture->client, stream_only);
+          devices = list (fixture, search ? "zzqq-no-such-device" : "", &pages, &error);
+          g_assert_null (devices);
+          g_assert_error (error, LK_GRAPH_ERROR, LK_GRAPH_ERROR_INVALID_RESPONSE);
+          g_assert_nonnull (strstr (error->message, "8 pages in a row without a new device"));
+          g_assert_cmpuint (pages.n_pages, ==, 9);
+          /* A search's total is of its matches: none. */
+          g_assert_cmpuint (search ? pages.n_devices : pages.last_total, ==, search ? 0 : 9 * 1000);
+        }
+    }
+}
+
+static void
+keep_last_page_cb (GPtrArray *devices,
+                   guint      total,
+                   gint64     expected,
+                   gpointer   user_data)
+{
+  GPtrArray **last = user_data;
+
+  g_clear_pointer (last, g_ptr_array_unref);
+  *last = g_ptr_array_copy (devices, (GCopyFunc) g_object_ref, NULL);
+  g_ptr_array_set_free_func (*last, g_object_unref);
+}
+
+/* Graph silently ignores a filter it does not support and sends every device, page after page
+ * (DESIGN.md): a search's pages are then devices the client-side re-check drops. Pages of
+ * devices not seen before are no loop, however few of them match: the device on the last of
+ * 15 pages is found, and a search that matches nothing says so instead of calling Graph
+ * hostile — listing and streaming alike. */
+static void
+test_ignored_filter_pages_on (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  LkFault fault = { .kind = LK_FAULT_IGNORE_FILTER, .method = "GET", .path_contains = "managedDevices",
+                    .times = 10000 };
+  g_autoptr(LkDeviceQuery) all = lk_device_query_new ("");
+  g_autoptr(GPtrArray) last_page = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) every = NULL;
+  LkDevice *wanted;
+  const char *imei;
+
+  lk_graph_client_set_page_size (fixture->client, 100);
+  lk_graph_client_list_devices_async (fixture->client, all, keep_last_page_cb, &last_page, NULL, NULL,
+                                      store_result_cb, &result);
+  every = lk_graph_client_list_devices_finish (fixture->client, wait_for_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (every->len, ==, 1500);
+  g_assert_nonnull (last_page);
+  g_assert_cmpuint (last_page->len, >, 0);
+  wanted = g_ptr_array_index (last_page, last_page->len - 1);
+  imei = lk_device_get_imei (wanted);
+  g_assert_nonnull (imei);
+  g_assert_cmpuint (strlen (imei), >=, 14);
 
   lk_sandbox_add_fault (fixture->sandbox, &fault);
   for (guint stream_only = 0; stream_only <= 1; stream_only++)
     {
       Pages pages = { 0 };
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GPtrArray) devices = NULL;
+      g_autoptr(GPtrArray) found = NULL;
+      g_autoptr(GPtrArray) none = NULL;
+      guint before = lk_sandbox_count_requests (fixture->sandbox, "GET", "managedDevices");
 
       lk_graph_client_set_stream_only (fixture->client, stream_only);
-      devices = list (fixture, "", &pages, &error);
-      g_assert_null (devices);
-      g_assert_error (error, LK_GRAPH_ERROR, LK_GRAPH_ERROR_INVALID_RESPONSE);
-      g_assert_nonnull (strstr (error->message, "8 pages in a row without a new device"));
-      g_assert_cmpuint (pages.n_pages, ==, 9);
-      g_assert_cmpuint (pages.last_total, ==, 9 * 1000);
+      found = list (fixture, imei, &pages, &error);
+      g_assert_no_error (error);
+      /* Streamed devices go to the page callback only. */
+      g_assert_cmpuint (stream_only ? pages.n_devices : found->len, ==, 1);
+      if (!stream_only)
+        g_assert_cmpstr (lk_device_get_id (g_ptr_array_index (found, 0)), ==, lk_device_get_id (wanted));
+      g_assert_cmpuint (lk_sandbox_count_requests (fixture->sandbox, "GET", "managedDevices") - before, ==, 15);
+
+      memset (&pages, 0, sizeof pages);
+      none = list (fixture, "zzqq-no-such-device", &pages, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (stream_only ? pages.n_devices : none->len, ==, 0);
     }
 }
 
@@ -340,6 +419,7 @@ main (int   argc,
   ADD ("/graph/expired-static-token", test_expired_static_token, setup_demo, NULL);
   ADD ("/graph/foreign-next-link", test_foreign_next_link, setup_generated, GUINT_TO_POINTER (1500));
   ADD ("/graph/endless-next-links", test_endless_next_links, setup_generated, GUINT_TO_POINTER (1500));
+  ADD ("/graph/ignored-filter-pages-on", test_ignored_filter_pages_on, setup_generated, GUINT_TO_POINTER (1500));
   ADD ("/graph/body-cap", test_body_cap, setup_demo, NULL);
   ADD ("/graph/forbidden-reason", test_forbidden_reason, setup_demo, NULL);
 
