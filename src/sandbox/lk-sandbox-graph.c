@@ -489,8 +489,11 @@ handle_list_devices (SbRequest *req, const char *version, GHashTable *query)
       cursor_clear (&cursor);
       return;
     }
-  /* The link keeps the filter (cursor.filter): a service that ignored it still pages on. */
-  filter = req->ignore_filter ? NULL : sb_filter_parse (cursor.filter);
+  /* A filter ignored is gone from the links too: they are the unfiltered list's, the same
+   * whichever filter was asked for. */
+  if (req->ignore_filter)
+    g_clear_pointer (&cursor.filter, g_free);
+  filter = sb_filter_parse (cursor.filter);
 
   g_mutex_lock (&self->lock);
   cache_key = page_cache_key (req, version, &cursor);

@@ -57,7 +57,8 @@ typedef enum
                                without a body (204) is closed right after handling, unanswered */
   LK_FAULT_IGNORE_FILTER,   /* a device list is answered as if it had no $filter: what Graph
                                does with a filter it does not support (every device, paged as
-                               asked), kept on the pages its nextLinks lead to */
+                               asked), with the unfiltered list's nextLinks: the same links
+                               whichever filter was asked for */
   LK_FAULT_RAW,             /* Graph only: @body is written as the whole answer (status line,
                                headers, body: a hostile server's bytes, e.g. a redirect elsewhere
                                or a gzip body), @size bytes of it (0: up to its NUL); with

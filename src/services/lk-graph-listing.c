@@ -251,7 +251,7 @@ typedef struct
   GHashTable       *seen;         /* stream-only: the ids it owns, when several plans */
   LkIdSet          *ids;          /* otherwise: the ids of devices, by index into devices */
   gboolean          duplicates;   /* a device came twice: the rankings no longer fit, sort */
-  GHashTable       *links;        /* every URL requested in this listing: a repeat is a loop */
+  GHashTable       *links;        /* every URL requested in this plan: a repeat is a loop */
   guint             n_barren;     /* pages in a row that brought no new device, in this plan */
   GHashTable       *page_prints;  /* this plan's pages, each its ids hashed (page_is_new) */
   guint             total;
@@ -381,6 +381,9 @@ listing_next_plan (GTask *task)
   listing->plan++;
   listing->n_barren = 0;
   g_hash_table_remove_all (listing->page_prints);
+  /* A loop is a plan linking back into itself. Another plan may follow the same links (Graph
+   * ignoring its filter pages through the same unfiltered list): each plan's chain ends. */
+  g_hash_table_remove_all (listing->links);
   request_page (task, url);
 }
 
