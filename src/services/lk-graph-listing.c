@@ -26,9 +26,8 @@ typedef struct
 {
   GPtrArray *devices;      /* matching devices of this page */
   guint      n_received;   /* items in "value" */
-  guint      n_read;       /* devices read, matching or not */
   guint64    print;        /* when asked for (PageJob.want_print): page_is_new()'s hash */
-  guint      n_skipped;    /* items that were not devices */
+  guint      n_skipped;    /* items that were not devices (or had no id) */
   char      *next_link;
   gint64     count;
   LkDeviceRanking *ranking;   /* of devices, made while they were fresh in the cache */
@@ -185,7 +184,6 @@ parse_device_page (GBytes   *body,
   page = g_new0 (Page, 1);
   page->n_received = parsed.n_items;
   page->n_skipped = parsed.n_skipped;
-  page->n_read = parsed.devices->len;
   if (job->want_print)
     page->print = page_print (parsed.devices);
   page->next_link = g_steal_pointer (&parsed.next_link);
@@ -438,6 +436,13 @@ note_barren (Listing  *listing,
   listing->n_barren = barren ? listing->n_barren + 1 : 0;
 }
 
+/* The devices @page brought, matching the query or not. */
+static guint
+page_devices_read (Page *page)
+{
+  return page->n_received - page->n_skipped;
+}
+
 /* Whether @page may bring something new: it brought devices, and not the same ones in the same
  * order as an earlier page of this plan. Judged on every device the page brought, not only
  * those matching the query: Graph silently ignores a filter it does not support and sends
@@ -452,7 +457,7 @@ page_is_new (Listing *listing,
 {
   guint64 *key;
 
-  if (page->n_read == 0)
+  if (page_devices_read (page) == 0)
     return FALSE;
   if (g_hash_table_contains (listing->page_prints, &page->print))
     return FALSE;
@@ -539,7 +544,7 @@ deliver_page (GTask *task,
   Listing *listing = g_task_get_task_data (task);
   GPtrArray *filters = lk_device_query_get_filters (listing->query);
   g_autoptr(GPtrArray) fresh = NULL;
-  gboolean is_new = wants_page_prints (listing) ? page_is_new (listing, page) : page->n_read > 0;
+  gboolean is_new = wants_page_prints (listing) ? page_is_new (listing, page) : page_devices_read (page) > 0;
 
   /* The page's references move to the listing; the caller borrows them. */
   g_ptr_array_set_free_func (page->devices, NULL);
